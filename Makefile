@@ -1,0 +1,109 @@
+# cadenced - meeting-cadence scheduler daemon and its CLI.
+# Plain GNU make.  `make`, `make check`, `make run`, `make install`.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR	?= /lib/systemd/system
+DESTDIR	?=
+
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS	?= -O2 -g
+PKGS	= libical libconfig sqlite3 libcurl libmicrohttpd libsystemd
+
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
+	-Wimplicit-fallthrough -Wundef
+CPPFLAGS_ALL = -D_GNU_SOURCE -Icore $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
+CFLAGS_ALL = -std=c11 $(WARNINGS) $(CFLAGS)
+LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+
+# `make check SANITIZE=1`: the same tests built with ASan + UBSan, in their
+# own build directory so objects never mix.
+ifeq ($(SANITIZE),1)
+B	= build-san
+CFLAGS_ALL += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+B	= build
+endif
+
+CORE_SRCS := $(wildcard core/*.c)
+CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
+CLI_SRCS  := $(wildcard cli/*.c)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)
+DAEMON_SRCS := $(wildcard daemon/*.c)
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(B)/%.o)
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+MANS	:= $(wildcard man/*.[0-9])
+
+LIBCORE	= $(B)/libcadence.a
+PROGS	= $(B)/cadencectl $(if $(DAEMON_SRCS),$(B)/cadenced)
+
+all: $(PROGS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(LIBCORE): $(CORE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/cadencectl: $(CLI_OBJS) $(LIBCORE)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBCORE) $(LIBS)
+
+$(B)/cadenced: $(DAEMON_OBJS) $(LIBCORE)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(LIBCORE) $(LIBS)
+
+$(B)/tests/%: $(B)/tests/%.o $(LIBCORE)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS) -lcmocka
+
+tests: $(TEST_BINS)
+
+# Every test: cmocka unit binaries, then the end-to-end scripts that run
+# the real programs.  tests/run.sh prints the closing summary line.
+check:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all tests
+	@B=$(B) sh tests/run.sh $(TEST_BINS)
+
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p run
+	$(B)/cadenced -c etc/kainuu.conf
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/cadenced \
+		$(DESTDIR)$(UNITDIR)
+	install -m 755 $(B)/cadencectl $(DESTDIR)$(BINDIR)/cadencectl
+	if [ -f $(B)/cadenced ]; then \
+		install -m 755 $(B)/cadenced $(DESTDIR)$(SBINDIR)/cadenced; fi
+	for m in $(MANS); do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	if [ -f systemd/cadenced.service ]; then \
+		install -m 644 systemd/cadenced.service $(DESTDIR)$(UNITDIR)/; fi
+	install -m 644 etc/kainuu.conf \
+		$(DESTDIR)$(SYSCONFDIR)/cadenced/cadenced.conf.example
+
+clean:
+	rm -rf build build-san run
+
+.PHONY: all tests check run install clean
+.SECONDARY:
+-include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d) \
+	$(TEST_BINS:=.d)
+
+# Installs missing Debian packages when run as root; silent otherwise.
+deps:
+	@if [ "$$(id -u)" = 0 ]; then sh scripts/install-deps.sh; fi
+
+.PHONY: deps

@@ -1,0 +1,262 @@
+/*
+ * cadencectl - the command-line companion of cadenced (SPEC § 8).
+ *
+ *	cadencectl [-c FILE] [--today YYYY-MM-DD] COMMAND [ARGS...]
+ *
+ * Global options stand before the command, the command's own after it,
+ * as in git.  Exit status: 0 ok, 1 bad input, 2 usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "calendar.h"
+#include "config.h"
+#include "output.h"
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+#include "cli.h"
+
+#define DEFAULT_CONFIG "/etc/cadenced/cadenced.conf"
+#define EXIT_BAD 1
+#define EXIT_USAGE 2
+
+const char *cli_progname = "cadencectl";
+
+static const char usage_text[] =
+"usage: cadencectl [-c FILE] [--today YYYY-MM-DD] COMMAND [ARGS...]\n"
+"\n"
+"commands:\n"
+"  check                                   validate the config, print warnings\n"
+"  forums [--json]                         list the forums\n"
+"  occurrences --from D --to D [--forum ID] [--party ID] [--json]\n"
+"  next [-n N] [--forum ID] [--party ID] [--json]\n"
+"  holidays --year Y [--json]              the year's holidays\n"
+"  deadlines [--json]                      agreement deadlines\n"
+"  compliance [--json]                     legal-minimum warnings\n"
+"  cancel FORUM DATE [--party ID] [--reason TEXT] [--undo]\n"
+"  move FORUM DATE NEW-DATE [NEW-TIME] [--party ID] [--undo]\n"
+"  terminate PARTY --noticed DATE | --withdraw | --list [--json]\n"
+"  export [--forum ID | --party ID] [--dir DIR]\n"
+"  outbox [--json] [--retry]\n"
+"  wheel --year Y [--forum ID...]\n"
+"\n"
+"options:\n"
+"  -c FILE             config file (default " DEFAULT_CONFIG ")\n"
+"  --today YYYY-MM-DD  stand on another day\n"
+"  -h, --help          this help\n"
+"\n"
+"Dates are YYYY-MM-DD, times HH:MM.  Exit status: 0 ok, 1 bad input, 2 usage.\n";
+
+void
+cli_warnx(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", cli_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_usage(const char *fmt, ...)
+{
+	if (fmt) {
+		va_list ap;
+		fprintf(stderr, "%s: ", cli_progname);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+static int
+today_local(const char *tz)
+{
+	time_t now = time(NULL);
+	int off = 0;
+	/* the offset at noon UTC of today is good enough to find the date */
+	int day = (int)(now / 86400);
+	(void)cad_tz_offset(tz, day, 720, &off);
+	return (int)((now + off) / 86400);
+}
+
+/* loads the config, the store and what the planner needs from it */
+int
+cli_open(struct cli *c, bool need_store)
+{
+	struct cad_diag diag;
+	struct cad_error err = { "" };
+	int r;
+
+	cad_diag_init(&diag);
+	r = cad_config_load(c->config_path, &c->cfg, &diag);
+	for (size_t i = 0; i < diag.n; i++)
+		if (r < 0 || !c->quiet_warnings)
+			fprintf(stderr, "%s\n", diag.msgs[i]);
+	cad_diag_release(&diag);
+	if (r < 0)
+		return EXIT_BAD;
+	if (c->today == CAD_NODAY)
+		c->today = today_local(c->cfg->timezone);
+	c->ctx.today = c->today;
+	if (!need_store)
+		return 0;
+	r = cad_store_open(c->cfg->state_dir, &c->store, &err);
+	if (r < 0) {
+		cli_warnx("cannot open the database in '%s': %s",
+		    c->cfg->state_dir, err.msg);
+		return EXIT_BAD;
+	}
+	if (cad_store_overrides(c->store, &c->ov, &c->nov, &err) < 0 ||
+	    cad_store_terminations(c->store, &c->term, &c->nterm, &err) < 0) {
+		cli_warnx("cannot read the database: %s", err.msg);
+		return EXIT_BAD;
+	}
+	c->ctx.overrides = c->ov;
+	c->ctx.noverrides = c->nov;
+	c->ctx.terminations = c->term;
+	c->ctx.nterminations = c->nterm;
+	return 0;
+}
+
+void
+cli_close(struct cli *c)
+{
+	cad_overrides_free(c->ov, c->nov);
+	cad_terminations_free(c->term, c->nterm);
+	cad_store_close(c->store);
+	cad_config_free(c->cfg);
+}
+
+int
+cli_plan(struct cli *c, int from, int to, struct cad_plan *plan)
+{
+	struct cad_error err = { "" };
+	if (cad_plan_range(c->cfg, &c->ctx, from, to, plan, &err) < 0) {
+		cli_warnx("cannot plan: %s", err.msg);
+		return EXIT_BAD;
+	}
+	return 0;
+}
+
+int
+cli_arg_date(const char *what, const char *s, int *day)
+{
+	if (cad_parse_date(s, day) < 0) {
+		cli_warnx("%s '%s' is not a date (YYYY-MM-DD)", what, s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_arg_forum(struct cli *c, const char *id)
+{
+	int f = cad_config_forum(c->cfg, id);
+	if (f < 0)
+		cli_warnx("unknown forum '%s'", id);
+	return f;
+}
+
+int
+cli_arg_party(struct cli *c, const char *id)
+{
+	int p = cad_config_party(c->cfg, id);
+	if (p < 0)
+		cli_warnx("unknown party '%s'", id);
+	return p;
+}
+
+int
+cli_print_buf(struct cad_buf *b, int r)
+{
+	if (r < 0) {
+		cli_warnx("output too large");
+		cad_buf_release(b);
+		return EXIT_BAD;
+	}
+	if (b->len)
+		fwrite(b->data, 1, b->len, stdout);
+	cad_buf_release(b);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warnx("cannot write output: %s", strerror(errno));
+		return EXIT_BAD;
+	}
+	return 0;
+}
+
+static const struct cli_command commands[] = {
+	{ "check", cmd_check },
+	{ "forums", cmd_forums },
+	{ "occurrences", cmd_occurrences },
+	{ "next", cmd_next },
+	{ "holidays", cmd_holidays },
+	{ "deadlines", cmd_deadlines },
+	{ "compliance", cmd_compliance },
+	{ "cancel", cmd_cancel },
+	{ "move", cmd_move },
+	{ "terminate", cmd_terminate },
+	{ "export", cmd_export },
+	{ "outbox", cmd_outbox },
+	{ "wheel", cmd_wheel },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "today", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli c;
+	int ch, r;
+
+	memset(&c, 0, sizeof c);
+	c.config_path = DEFAULT_CONFIG;
+	c.today = CAD_NODAY;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			c.config_path = optarg;
+			break;
+		case 't':
+			if (cli_arg_date("--today", optarg, &c.today) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return cli_usage("unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("no command given");
+	const char *name = argv[optind];
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(commands[i].name, name) != 0)
+			continue;
+		/* the command parses argv[0..] itself, getopt-style */
+		c.argc = argc - optind;
+		c.argv = argv + optind;
+		optind = 0;
+		r = commands[i].fn(&c);
+		cli_close(&c);
+		return r;
+	}
+	return cli_usage("unknown command '%s'", name);
+}

@@ -1,0 +1,258 @@
+/*
+ * change.c - the commands that change one meeting: cancel and move.
+ * Both store an override keyed by the series UID and the instance's
+ * RECURRENCE-ID; the daemon notices the write and republishes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "cli.h"
+#include "output.h"
+
+enum { OPT_PARTY = 256, OPT_REASON, OPT_UNDO };
+
+struct change_args {
+	const char *party;
+	const char *reason;
+	bool undo;
+	int npos;
+	char *pos[4];
+};
+
+static int
+parse_change(struct cli *c, bool reason, struct change_args *a)
+{
+	static const struct option opts[] = {
+		{ "party", required_argument, NULL, OPT_PARTY },
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "undo", no_argument, NULL, OPT_UNDO },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(a, 0, sizeof *a);
+	opterr = 0;
+	/* GNU getopt permutes: options may stand between the arguments */
+	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_PARTY:
+			a->party = optarg;
+			break;
+		case OPT_REASON:
+			if (!reason)
+				return cli_usage("%s: --reason not allowed "
+				    "here", c->argv[0]);
+			a->reason = optarg;
+			break;
+		case OPT_UNDO:
+			a->undo = true;
+			break;
+		default:
+			return cli_usage("%s: unknown option '%s'", c->argv[0],
+			    c->argv[optind - 1]);
+		}
+	}
+	while (optind < c->argc) {
+		if (a->npos == 4)
+			return cli_usage("%s: too many arguments", c->argv[0]);
+		a->pos[a->npos++] = c->argv[optind++];
+	}
+	return 0;
+}
+
+/*
+ * Finds the instance of forum (member party) that takes place on day, or
+ * failing that, whose original date was day.  Returns its index or -1
+ * with a message.
+ */
+static int
+find_instance(struct cli *c, const struct cad_plan *plan, int forum,
+    int party, int day, const char *date)
+{
+	const struct cad_forum *f = &c->cfg->forums[forum];
+	int found = -1;
+
+	for (int pass = 0; pass < 2 && found < 0; pass++)
+		for (size_t i = 0; i < plan->nocc; i++) {
+			const struct cad_occurrence *o = &plan->occ[i];
+			const struct cad_series *s = &plan->series[o->series];
+			if (s->forum != forum || s->party != party)
+				continue;
+			if ((pass == 0 ? o->day : o->rid_day) == day) {
+				found = (int)i;
+				break;
+			}
+		}
+	if (found < 0) {
+		if (party >= 0)
+			cli_warnx("forum '%s' has no meeting with '%s' on %s",
+			    f->id, c->cfg->parties[party].id, date);
+		else
+			cli_warnx("forum '%s' has no meeting on %s", f->id,
+			    date);
+	}
+	return found;
+}
+
+/* resolves FORUM DATE [--party]; plans around the date */
+static int
+locate(struct cli *c, const struct change_args *a, struct cad_plan *plan,
+    int *idx)
+{
+	int forum, party = -1, day, r;
+
+	if ((forum = cli_arg_forum(c, a->pos[0])) < 0)
+		return 1;
+	const struct cad_forum *f = &c->cfg->forums[forum];
+	if (cli_arg_date("date", a->pos[1], &day) < 0)
+		return 1;
+	if (a->party && (party = cli_arg_party(c, a->party)) < 0)
+		return 1;
+	if (f->nfor_each && party < 0) {
+		cli_warnx("forum '%s' meets each party separately: give "
+		    "--party", f->id);
+		return 1;
+	}
+	if (f->nfor_each == 0 && party >= 0) {
+		cli_warnx("forum '%s' has no separate meetings per party: "
+		    "leave out --party", f->id);
+		return 1;
+	}
+	if (party >= 0) {
+		bool member = false;
+		for (size_t i = 0; i < f->nfor_each; i++)
+			member |= f->for_each[i] == party;
+		if (!member) {
+			cli_warnx("forum '%s' does not meet '%s' separately",
+			    f->id, c->cfg->parties[party].id);
+			return 1;
+		}
+	}
+	/* a rule or a person may have moved it far: look a year around */
+	if ((r = cli_plan(c, day - 400, day + 400, plan)) != 0)
+		return r;
+	if ((*idx = find_instance(c, plan, forum, party, day, a->pos[1])) <
+	    0) {
+		cad_plan_release(plan);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+store_override(struct cli *c, const struct cad_override *ov, bool undo)
+{
+	struct cad_error err = { "" };
+	int r = undo ? cad_store_delete_override(c->store, ov->uid,
+	    ov->rid_day, ov->rid_time, &err) :
+	    cad_store_put_override(c->store, ov, &err);
+	if (r == -ENOENT) {
+		cli_warnx("nothing to undo: the meeting has no change");
+		return 1;
+	}
+	if (r < 0) {
+		cli_warnx("cannot save the change: %s", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+int
+cmd_cancel(struct cli *c)
+{
+	struct change_args a;
+	struct cad_plan plan;
+	int r, i;
+
+	if ((r = parse_change(c, true, &a)) != 0)
+		return r;
+	if (a.npos != 2)
+		return cli_usage("cancel: FORUM and DATE expected");
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	if ((r = locate(c, &a, &plan, &i)) != 0)
+		return r;
+	const struct cad_occurrence *o = &plan.occ[i];
+	struct cad_override ov = {
+		.uid = plan.series[o->series].uid,
+		.rid_day = o->rid_day,
+		.rid_time = o->rid_time,
+		.kind = CAD_OVERRIDE_CANCEL,
+		.reason = (char *)a.reason,
+	};
+	char when[32];
+	cad_format_fi(o->day, o->time, when);
+	if (!a.undo && o->status == CAD_CANCELLED) {
+		printf("%s %s on jo peruttu\n", plan.series[o->series].uid,
+		    when);
+		cad_plan_release(&plan);
+		return 0;
+	}
+	if (a.undo && o->status != CAD_CANCELLED) {
+		cli_warnx("the meeting of %s is not cancelled", when);
+		cad_plan_release(&plan);
+		return 1;
+	}
+	r = store_override(c, &ov, a.undo);
+	if (r == 0)
+		printf("%s %s %s\n", a.undo ? "palautettu:" : "peruttu:",
+		    plan.series[o->series].uid, when);
+	cad_plan_release(&plan);
+	return r;
+}
+
+int
+cmd_move(struct cli *c)
+{
+	struct change_args a;
+	struct cad_plan plan;
+	int r, i, new_day, new_time = -1;
+
+	if ((r = parse_change(c, false, &a)) != 0)
+		return r;
+	if (a.undo ? a.npos != 2 : a.npos != 3 && a.npos != 4)
+		return cli_usage(a.undo ? "move --undo: FORUM and DATE "
+		    "expected" : "move: FORUM DATE NEW-DATE [NEW-TIME] "
+		    "expected");
+	if (!a.undo && cli_arg_date("new date", a.pos[2], &new_day) < 0)
+		return 1;
+	if (a.npos == 4 && cad_parse_time(a.pos[3], &new_time) < 0) {
+		cli_warnx("new time '%s' is not HH:MM", a.pos[3]);
+		return 1;
+	}
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	if ((r = locate(c, &a, &plan, &i)) != 0)
+		return r;
+	const struct cad_occurrence *o = &plan.occ[i];
+	struct cad_override ov = {
+		.uid = plan.series[o->series].uid,
+		.rid_day = o->rid_day,
+		.rid_time = o->rid_time,
+		.kind = CAD_OVERRIDE_MOVE,
+		.new_day = a.undo ? o->rid_day : new_day,
+		.new_time = new_time >= 0 ? new_time : o->time,
+	};
+	if (a.undo) {
+		r = store_override(c, &ov, true);
+		if (r == 0)
+			printf("siirto peruttu: %s\n", ov.uid);
+		cad_plan_release(&plan);
+		return r;
+	}
+	if (!cad_is_working_day(c->cfg, new_day))
+		cli_warnx("warning: %s is not a working day",
+		    a.pos[2]);
+	char from[32], to[32];
+	cad_format_fi(o->day, o->time, from);
+	cad_format_fi(ov.new_day, ov.new_time, to);
+	r = store_override(c, &ov, false);
+	if (r == 0)
+		printf("siirretty: %s %s -> %s\n", ov.uid, from, to);
+	cad_plan_release(&plan);
+	return r;
+}

@@ -1,0 +1,62 @@
+/*
+ * cli.h - shared state and helpers of cadencectl's commands.
+ */
+#ifndef CAD_CLI_H
+#define CAD_CLI_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+
+struct cli {
+	const char *config_path;
+	int today;			/* CAD_NODAY until known */
+	bool quiet_warnings;		/* config warnings not printed */
+	int argc;			/* the command's own arguments, */
+	char **argv;			/* argv[0] is the command name */
+	struct cad_config *cfg;
+	struct cad_store *store;
+	struct cad_override *ov;
+	size_t nov;
+	struct cad_termination *term;
+	size_t nterm;
+	struct cad_plan_ctx ctx;
+};
+
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli *c);
+};
+
+extern const char *cli_progname;
+
+void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* loads the config (and the store); 0 or an exit status */
+int cli_open(struct cli *c, bool need_store);
+void cli_close(struct cli *c);
+int cli_plan(struct cli *c, int from, int to, struct cad_plan *plan);
+int cli_arg_date(const char *what, const char *s, int *day);
+int cli_arg_forum(struct cli *c, const char *id);	/* -1 + message */
+int cli_arg_party(struct cli *c, const char *id);
+/* writes b to stdout and releases it; r < 0: error; returns exit status */
+int cli_print_buf(struct cad_buf *b, int r);
+
+int cmd_check(struct cli *c);
+int cmd_forums(struct cli *c);
+int cmd_occurrences(struct cli *c);
+int cmd_next(struct cli *c);
+int cmd_holidays(struct cli *c);
+int cmd_deadlines(struct cli *c);
+int cmd_compliance(struct cli *c);
+int cmd_cancel(struct cli *c);
+int cmd_move(struct cli *c);
+int cmd_terminate(struct cli *c);
+int cmd_export(struct cli *c);
+int cmd_outbox(struct cli *c);
+int cmd_wheel(struct cli *c);
+
+#endif

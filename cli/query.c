@@ -1,0 +1,359 @@
+/*
+ * query.c - the commands that only read: check, forums, occurrences,
+ * next, holidays, compliance.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "cli.h"
+#include "output.h"
+
+enum { OPT_JSON = 256, OPT_FROM, OPT_TO, OPT_FORUM, OPT_PARTY, OPT_YEAR };
+
+/* the options every query command may take; each picks what it allows */
+struct query_args {
+	bool json;
+	const char *from, *to, *forum, *party, *year;
+	long long n;
+};
+
+static int
+parse_query(struct cli *c, const char *allowed, struct query_args *a)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "forum", required_argument, NULL, OPT_FORUM },
+		{ "party", required_argument, NULL, OPT_PARTY },
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, idx;
+
+	memset(a, 0, sizeof *a);
+	a->n = 5;
+	opterr = 0;
+	while ((ch = getopt_long(c->argc, c->argv, "+n:", opts, &idx)) !=
+	    -1) {
+		char key;
+		switch (ch) {
+		case OPT_JSON: key = 'j'; a->json = true; break;
+		case OPT_FROM: key = 'f'; a->from = optarg; break;
+		case OPT_TO: key = 't'; a->to = optarg; break;
+		case OPT_FORUM: key = 'F'; a->forum = optarg; break;
+		case OPT_PARTY: key = 'P'; a->party = optarg; break;
+		case OPT_YEAR: key = 'Y'; a->year = optarg; break;
+		case 'n':
+			key = 'n';
+			if (cad_strtonum(optarg, 1, 100000, &a->n) < 0)
+				return cli_usage("%s: -n '%s' is not a count",
+				    c->argv[0], optarg);
+			break;
+		default:
+			return cli_usage("%s: unknown option '%s'", c->argv[0],
+			    c->argv[optind - 1]);
+		}
+		if (strchr(allowed, key) == NULL)
+			return cli_usage("%s: option '%s%s' not allowed here",
+			    c->argv[0], key == 'n' ? "-" : "--",
+			    key == 'n' ? "n" : opts[idx].name);
+	}
+	if (optind < c->argc)
+		return cli_usage("%s: unexpected argument '%s'", c->argv[0],
+		    c->argv[optind]);
+	return 0;
+}
+
+/* the window the daemon publishes: one year back to the horizon */
+static void
+window(const struct cli *c, int *from, int *to)
+{
+	*from = c->today - 365;
+	*to = c->today + c->cfg->horizon_days;
+}
+
+static void
+print_occurrence(const struct cad_config *cfg, const struct cad_plan *plan,
+    const struct cad_occurrence *o)
+{
+	const struct cad_series *s = &plan->series[o->series];
+	const struct cad_forum *f = &cfg->forums[s->forum];
+	char when[32], orig[32];
+	int end = o->time + o->duration;
+
+	cad_format_fi(o->day, o->time, when);
+	printf("%s–%02d.%02d  %s", when, end / 60 % 24, end % 60, f->name);
+	if (s->party >= 0)
+		printf(": %s", cfg->parties[s->party].name);
+	if (f->location)
+		printf(" (%s)", f->location);
+	if (o->status == CAD_CANCELLED)
+		printf("  PERUTTU%s%s", o->reason ? ": " : "",
+		    o->reason ? o->reason : "");
+	if (o->moved != CAD_MOVED_NONE) {
+		cad_format_fi(o->rid_day, o->rid_time, orig);
+		printf("  [siirretty, alun perin %s]", orig);
+	}
+	putchar('\n');
+}
+
+static int
+print_compliance(struct cli *c, bool json, bool as_warnings)
+{
+	struct cad_compliance *w = NULL;
+	struct cad_error err = { "" };
+	size_t n = 0;
+	int from, to;
+
+	window(c, &from, &to);
+	if (cad_plan_compliance(c->cfg, &c->ctx, from, to, &w, &n, &err) <
+	    0) {
+		cli_warnx("cannot check the legal minimums: %s", err.msg);
+		return 1;
+	}
+	if (json) {
+		struct cad_buf b;
+		cad_buf_init(&b, 0);
+		int r = cad_json_compliance(&b, c->cfg, w, n);
+		free(w);
+		return cli_print_buf(&b, r);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *msg = cad_compliance_message(c->cfg, &w[i]);
+		if (as_warnings)
+			printf("%s:%d: warning: %s\n", c->cfg->path,
+			    c->cfg->forums[w[i].forum].line, msg);
+		else
+			printf("%s\n", msg);
+		free(msg);
+	}
+	if (n == 0 && !as_warnings)
+		printf("ei varoituksia: jokainen lakisääteinen vähimmäiskokous "
+		    "on suunniteltu\n");
+	free(w);
+	return 0;
+}
+
+int
+cmd_check(struct cli *c)
+{
+	struct query_args a;
+	struct cad_plan plan;
+	struct cad_diag diag;
+	int r, from, to;
+
+	if ((r = parse_query(c, "", &a)) != 0)
+		return r;
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	window(c, &from, &to);
+	if ((r = cli_plan(c, from, to, &plan)) != 0)
+		return r;
+	char a1[24], a2[24];
+	cad_format_fi_date(from, a1);
+	cad_format_fi_date(to, a2);
+	size_t confirmed = 0;
+	for (size_t i = 0; i < plan.nocc; i++)
+		confirmed += plan.occ[i].status == CAD_CONFIRMED;
+	printf("%s: ok: %zu forums, %zu parties, %zu series, %zu meetings "
+	    "from %s to %s\n", c->cfg->path, c->cfg->nforums,
+	    c->cfg->nparties, plan.nseries, confirmed, a1, a2);
+	cad_plan_release(&plan);
+	cad_diag_init(&diag);
+	cad_plan_lost_convenors(c->cfg, &c->ctx, &diag);
+	for (size_t i = 0; i < diag.n; i++)
+		printf("%s\n", diag.msgs[i]);
+	cad_diag_release(&diag);
+	return print_compliance(c, false, true);
+}
+
+int
+cmd_forums(struct cli *c)
+{
+	struct query_args a;
+	int r;
+
+	if ((r = parse_query(c, "j", &a)) != 0)
+		return r;
+	c->quiet_warnings = true;
+	if ((r = cli_open(c, false)) != 0)
+		return r;
+	if (a.json) {
+		struct cad_buf b;
+		cad_buf_init(&b, 0);
+		return cli_print_buf(&b, cad_json_forums(&b, c->cfg));
+	}
+	for (size_t i = 0; i < c->cfg->nforums; i++) {
+		const struct cad_forum *f = &c->cfg->forums[i];
+		char *cadence = cad_config_cadence(c->cfg, f);
+		printf("%s\n  %s\n  koollekutsuja: %s\n  rytmi: %s\n", f->id,
+		    f->name, c->cfg->parties[f->convenor].name, cadence);
+		if (f->legal_basis)
+			printf("  peruste: %s\n", f->legal_basis);
+		if (f->nfor_each) {
+			printf("  neuvottelu erikseen:");
+			for (size_t j = 0; j < f->nfor_each; j++)
+				printf("%s %s", j ? "," : "",
+				    c->cfg->parties[f->for_each[j]].id);
+			putchar('\n');
+		}
+		if (f->nparticipants) {
+			printf("  osallistujat:");
+			for (size_t j = 0; j < f->nparticipants; j++)
+				printf("%s %s", j ? "," : "",
+				    c->cfg->parties[f->participants[j]].id);
+			putchar('\n');
+		}
+		free(cadence);
+	}
+	return 0;
+}
+
+static int
+filters(struct cli *c, const struct query_args *a, int *forum, int *party)
+{
+	*forum = *party = -1;
+	if (a->forum && (*forum = cli_arg_forum(c, a->forum)) < 0)
+		return 1;
+	if (a->party && (*party = cli_arg_party(c, a->party)) < 0)
+		return 1;
+	return 0;
+}
+
+int
+cmd_occurrences(struct cli *c)
+{
+	struct query_args a;
+	struct cad_plan plan;
+	int r, from, to, forum, party;
+
+	if ((r = parse_query(c, "jftFP", &a)) != 0)
+		return r;
+	if (a.from == NULL || a.to == NULL)
+		return cli_usage("occurrences: --from and --to are required");
+	if (cli_arg_date("--from", a.from, &from) < 0 ||
+	    cli_arg_date("--to", a.to, &to) < 0)
+		return 1;
+	if (from > to) {
+		cli_warnx("--from %s is after --to %s", a.from, a.to);
+		return 1;
+	}
+	c->quiet_warnings = true;
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	if ((r = filters(c, &a, &forum, &party)) != 0)
+		return r;
+	if ((r = cli_plan(c, from, to, &plan)) != 0)
+		return r;
+	if (a.json) {
+		struct cad_buf b;
+		cad_buf_init(&b, 0);
+		r = cad_json_occurrences(&b, c->cfg, &c->ctx, &plan, forum,
+		    party);
+		cad_plan_release(&plan);
+		return cli_print_buf(&b, r);
+	}
+	for (size_t i = 0; i < plan.nocc; i++)
+		if (cad_occurrence_matches(c->cfg, &c->ctx, &plan,
+		    &plan.occ[i], forum, party))
+			print_occurrence(c->cfg, &plan, &plan.occ[i]);
+	cad_plan_release(&plan);
+	return 0;
+}
+
+int
+cmd_next(struct cli *c)
+{
+	struct query_args a;
+	struct cad_plan plan;
+	struct cad_buf b;
+	int r, forum, party;
+	long long shown = 0;
+
+	if ((r = parse_query(c, "jFPn", &a)) != 0)
+		return r;
+	c->quiet_warnings = true;
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	if ((r = filters(c, &a, &forum, &party)) != 0)
+		return r;
+	/* a per-term forum may be four years away: look five ahead */
+	if ((r = cli_plan(c, c->today, c->today + 5 * 366, &plan)) != 0)
+		return r;
+	cad_buf_init(&b, 0);
+	r = cad_buf_puts(&b, "[");
+	for (size_t i = 0; i < plan.nocc && shown < a.n; i++) {
+		const struct cad_occurrence *o = &plan.occ[i];
+		if (o->status != CAD_CONFIRMED ||
+		    !cad_occurrence_matches(c->cfg, &c->ctx, &plan, o, forum,
+		    party))
+			continue;
+		if (a.json) {
+			r |= cad_buf_puts(&b, shown ? ",\n  " : "\n  ");
+			r |= cad_json_occurrence(&b, c->cfg, &plan, o);
+		} else
+			print_occurrence(c->cfg, &plan, o);
+		shown++;
+	}
+	r |= cad_buf_puts(&b, shown ? "\n]\n" : "]\n");
+	cad_plan_release(&plan);
+	if (a.json)
+		return cli_print_buf(&b, r);
+	cad_buf_release(&b);
+	if (shown == 0)
+		printf("ei tulevia kokouksia\n");
+	return 0;
+}
+
+int
+cmd_holidays(struct cli *c)
+{
+	struct query_args a;
+	long long year;
+	int r;
+
+	if ((r = parse_query(c, "jY", &a)) != 0)
+		return r;
+	if (a.year == NULL)
+		return cli_usage("holidays: --year is required");
+	if (cad_strtonum(a.year, 1900, 2199, &year) < 0) {
+		cli_warnx("--year '%s' is not a year between 1900 and 2199",
+		    a.year);
+		return 1;
+	}
+	c->quiet_warnings = true;
+	if ((r = cli_open(c, false)) != 0)
+		return r;
+	if (a.json) {
+		struct cad_buf b;
+		cad_buf_init(&b, 0);
+		return cli_print_buf(&b, cad_json_holidays(&b, c->cfg,
+		    (int)year));
+	}
+	struct cad_holiday h[64];
+	int n = cad_calendar_holidays(c->cfg, (int)year, h, 64);
+	for (int i = 0; i < n; i++) {
+		char date[24];
+		cad_format_fi_date(h[i].day, date);
+		printf("%-14s %s\n", date, h[i].name);
+	}
+	return 0;
+}
+
+int
+cmd_compliance(struct cli *c)
+{
+	struct query_args a;
+	int r;
+
+	if ((r = parse_query(c, "j", &a)) != 0)
+		return r;
+	c->quiet_warnings = true;
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	return print_compliance(c, a.json, false);
+}

@@ -1,0 +1,974 @@
+/*
+ * ical.c - the subscription feeds of SPEC § 5, rendered with libical.
+ *
+ * One VCALENDAR per feed: a single VTIMEZONE built from the zone's
+ * current rules (one STANDARD, one DAYLIGHT: Outlook refuses more), one
+ * master VEVENT per series and one RECURRENCE-ID VEVENT per instance that
+ * a rule or a person moved or cancelled.
+ *
+ * The recurrence set of a master is DTSTART plus one RDATE per further
+ * occurrence, all in the master's zone.  Holiday moves, blackouts and
+ * for_each spreading make the set irregular, so a plain RRULE (with
+ * EXDATEs) would be longer and easier to get wrong; RDATE is exact.
+ *
+ * libical's own folding breaks at word boundaries and may split a UTF-8
+ * sequence, so the serialised text is unfolded and folded again here at
+ * 75 octets on character boundaries, with CRLF line ends.
+ */
+#include "ical.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libical/ical.h>
+
+#define PRODID		"-//cadenced//cadenced 0.1//FI"
+#define FOLD_OCTETS	75
+
+/* ---------------------------------------------------------------- */
+/* SHA-256 (FIPS 180-4), just enough for the series hash */
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;		/* bytes hashed so far */
+	unsigned char buf[64];
+	size_t n;		/* bytes in buf */
+};
+
+static const uint32_t sha256_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t
+ror32(uint32_t x, int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void
+sha256_block(struct sha256 *c, const unsigned char *p)
+{
+	uint32_t w[64], a, b, d, e, f, g, h, cc, t1, t2;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+	for (; i < 64; i++) {
+		uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^
+		    (w[i - 15] >> 3);
+		uint32_t s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^
+		    (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3];
+	e = c->h[4]; f = c->h[5]; g = c->h[6]; h = c->h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = h + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) +
+		    ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
+		t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) +
+		    ((a & b) ^ (a & cc) ^ (b & cc));
+		h = g; g = f; f = e; e = d + t1;
+		d = cc; cc = b; b = a; a = t1 + t2;
+	}
+	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
+	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
+}
+
+static void
+sha256_init(struct sha256 *c)
+{
+	static const uint32_t iv[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	memcpy(c->h, iv, sizeof iv);
+	c->len = 0;
+	c->n = 0;
+}
+
+static void
+sha256_update(struct sha256 *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	c->len += len;
+	while (len > 0) {
+		size_t k = 64 - c->n;
+		if (k > len)
+			k = len;
+		memcpy(c->buf + c->n, p, k);
+		c->n += k;
+		p += k;
+		len -= k;
+		if (c->n == 64) {
+			sha256_block(c, c->buf);
+			c->n = 0;
+		}
+	}
+}
+
+static void
+sha256_final(struct sha256 *c, unsigned char out[32])
+{
+	uint64_t bits = c->len * 8;
+	unsigned char pad[8];
+	int i;
+
+	sha256_update(c, "\x80", 1);
+	while (c->n != 56)
+		sha256_update(c, "", 1);
+	for (i = 0; i < 8; i++)
+		pad[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_update(c, pad, 8);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(c->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)c->h[i];
+	}
+}
+
+/* a string field, NUL-terminated so that ("ab","c") != ("a","bc") */
+static void
+sha256_str(struct sha256 *c, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	sha256_update(c, s, strlen(s) + 1);
+}
+
+static void
+sha256_int(struct sha256 *c, long long v)
+{
+	char tmp[24];
+
+	snprintf(tmp, sizeof tmp, "%lld", v);
+	sha256_str(c, tmp);
+}
+
+/* ---------------------------------------------------------------- */
+/* what a series says: shared by the feed and the hash */
+
+struct series_text {
+	char *summary;
+	char *description;	/* the master's */
+	const char *location;	/* borrowed from cfg, may be NULL */
+	int *people;		/* convenor, member, participants; no repeats */
+	size_t npeople;
+};
+
+static bool
+has_person(const int *v, size_t n, int p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return true;
+	return false;
+}
+
+static const char *
+party_name(const struct cad_config *cfg, int p)
+{
+	if (p < 0 || (size_t)p >= cfg->nparties)
+		return "?";
+	return cfg->parties[p].name ? cfg->parties[p].name :
+	    cfg->parties[p].id;
+}
+
+static void
+series_text_init(const struct cad_config *cfg, const struct cad_plan *plan,
+    size_t s, struct series_text *t)
+{
+	const struct cad_series *se = &plan->series[s];
+	const struct cad_forum *f = &cfg->forums[se->forum];
+	struct cad_buf d;
+	size_t i;
+
+	memset(t, 0, sizeof *t);
+	if (se->party >= 0)
+		t->summary = cad_asprintf("%s: %s", f->name,
+		    party_name(cfg, se->party));
+	else
+		t->summary = cad_strdup(f->name);
+	t->location = f->location && *f->location ? f->location : NULL;
+
+	t->people = cad_xcalloc(f->nparticipants + 2, sizeof *t->people);
+	t->people[t->npeople++] = se->convenor;
+	if (se->party >= 0 && !has_person(t->people, t->npeople, se->party))
+		t->people[t->npeople++] = se->party;
+	for (i = 0; i < f->nparticipants; i++)
+		if (!has_person(t->people, t->npeople, f->participants[i]))
+			t->people[t->npeople++] = f->participants[i];
+
+	/* cad_xcalloc and cad_asprintf abort on OOM; the buffer has no
+	   small ceiling, so the adds below cannot fail in practice */
+	cad_buf_init(&d, 0);
+	if (f->description && *f->description)
+		cad_buf_printf(&d, "%s\n\n", f->description);
+	if (t->location)
+		cad_buf_printf(&d, "Paikka: %s\n", t->location);
+	if (f->legal_basis && *f->legal_basis)
+		cad_buf_printf(&d, "Lakiperuste: %s\n", f->legal_basis);
+	cad_buf_printf(&d, "Koollekutsuja: %s\n",
+	    party_name(cfg, se->convenor));
+	cad_buf_puts(&d, "Osallistujat: ");
+	for (i = 0; i < t->npeople; i++)
+		cad_buf_printf(&d, "%s%s", i ? ", " : "",
+		    party_name(cfg, t->people[i]));
+	cad_buf_puts(&d, "\n");
+	if (cfg->base_url && *cfg->base_url) {
+		cad_buf_printf(&d, "Kalenteri: %scalendars/forum/%s.ics\n",
+		    cfg->base_url, f->id);
+		cad_buf_printf(&d, "Lisätietoja: %s\n", cfg->base_url);
+	}
+	if (d.len > 0 && d.data[d.len - 1] == '\n')
+		d.data[--d.len] = '\0';
+	t->description = cad_buf_steal(&d);
+	if (t->description == NULL)
+		t->description = cad_strdup("");
+	cad_buf_release(&d);
+}
+
+static void
+series_text_release(struct series_text *t)
+{
+	free(t->summary);
+	free(t->description);
+	free(t->people);
+	memset(t, 0, sizeof *t);
+}
+
+/* "ti 10.2.2026 klo 13.00" */
+static void
+format_fi(int day, int minutes, char out[static 40])
+{
+	int y, m, d;
+
+	day += minutes / 1440;
+	minutes %= 1440;
+	cad_civil_from_days(day, &y, &m, &d);
+	snprintf(out, 40, "%s %d.%d.%d klo %d.%02d",
+	    cad_weekday_fi(cad_weekday(day)), d, m, y, minutes / 60,
+	    minutes % 60);
+}
+
+/* the override's DESCRIPTION: the master's plus what happened */
+static char *
+override_description(const struct series_text *t,
+    const struct cad_occurrence *o)
+{
+	struct cad_buf d;
+	char when[40];
+	char *s;
+
+	cad_buf_init(&d, 0);
+	cad_buf_puts(&d, t->description);
+	if (o->status == CAD_CANCELLED) {
+		cad_buf_puts(&d, "\n\nPeruttu.");
+		if (o->reason && *o->reason)
+			cad_buf_printf(&d, " Syy: %s", o->reason);
+	}
+	if (o->moved != CAD_MOVED_NONE || o->day != o->rid_day ||
+	    o->time != o->rid_time) {
+		format_fi(o->rid_day, o->rid_time, when);
+		cad_buf_printf(&d, "%sSiirretty: %s",
+		    o->status == CAD_CANCELLED ? "\n" : "\n\n", when);
+		if (o->moved == CAD_MOVED_HOLIDAY)
+			cad_buf_puts(&d, " (ei työpäivä)");
+		else if (o->moved == CAD_MOVED_SPREAD)
+			cad_buf_puts(&d, " (päivä jo varattu)");
+	}
+	s = cad_buf_steal(&d);
+	cad_buf_release(&d);
+	return s ? s : cad_strdup("");
+}
+
+/* the occurrences of series s, in RECURRENCE-ID order */
+static int
+cmp_rid(const void *a, const void *b)
+{
+	const struct cad_occurrence *x = *(const struct cad_occurrence *const *)a;
+	const struct cad_occurrence *y = *(const struct cad_occurrence *const *)b;
+
+	if (x->rid_day != y->rid_day)
+		return x->rid_day < y->rid_day ? -1 : 1;
+	if (x->rid_time != y->rid_time)
+		return x->rid_time < y->rid_time ? -1 : 1;
+	return 0;
+}
+
+/* party < 0: every occurrence; else only those that involve party */
+static size_t
+series_occurrences(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    int party, const struct cad_occurrence **v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->nocc; i++) {
+		const struct cad_occurrence *o = &plan->occ[i];
+		if (o->series != s)
+			continue;
+		if (party >= 0 && !cad_plan_involves(cfg, ctx, plan, o, party))
+			continue;
+		v[n++] = o;
+	}
+	qsort(v, n, sizeof *v, cmp_rid);
+	return n;
+}
+
+void
+cad_ical_series_hash(const struct cad_config *cfg,
+    const struct cad_plan *plan, size_t s, char out[static 65])
+{
+	static const char hex[] = "0123456789abcdef";
+	const struct cad_occurrence **v;
+	struct series_text t;
+	struct sha256 c;
+	unsigned char md[32];
+	size_t i, n;
+
+	sha256_init(&c);
+	sha256_str(&c, "cadenced-series-1");
+	sha256_str(&c, cfg->timezone);
+	sha256_str(&c, plan->series[s].uid);
+	series_text_init(cfg, plan, s, &t);
+	sha256_str(&c, t.summary);
+	sha256_str(&c, t.location);
+	sha256_str(&c, t.description);
+	if (cfg->organizer_email && *cfg->organizer_email) {
+		sha256_str(&c, cfg->organizer_name);
+		sha256_str(&c, cfg->organizer_email);
+	}
+	sha256_int(&c, cfg->publish_attendees);
+	if (cfg->publish_attendees)
+		for (i = 0; i < t.npeople; i++)
+			sha256_str(&c, cfg->parties[t.people[i]].email);
+	series_text_release(&t);
+
+	v = cad_xcalloc(plan->nocc ? plan->nocc : 1, sizeof *v);
+	n = series_occurrences(cfg, NULL, plan, s, -1, v);
+	for (i = 0; i < n; i++) {
+		sha256_int(&c, v[i]->rid_day);
+		sha256_int(&c, v[i]->rid_time);
+		sha256_int(&c, v[i]->day);
+		sha256_int(&c, v[i]->time);
+		sha256_int(&c, v[i]->duration);
+		sha256_int(&c, v[i]->status);
+		sha256_int(&c, v[i]->moved);
+		sha256_str(&c, v[i]->reason);
+	}
+	free(v);
+
+	sha256_final(&c, md);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* ---------------------------------------------------------------- */
+/* libical pieces */
+
+/* a floating local date-time; minutes may run past midnight */
+static struct icaltimetype
+local_time(int day, int minutes)
+{
+	struct icaltimetype t = icaltime_null_time();
+	int y, m, d;
+
+	day += minutes / 1440;
+	minutes %= 1440;
+	cad_civil_from_days(day, &y, &m, &d);
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	t.hour = minutes / 60;
+	t.minute = minutes % 60;
+	t.second = 0;
+	t.is_date = 0;
+	t.zone = NULL;
+	return t;
+}
+
+static icalproperty *
+with_tzid(icalproperty *p, const char *tzid)
+{
+	icalproperty_add_parameter(p, icalparameter_new_tzid(tzid));
+	return p;
+}
+
+static struct icaltimetype
+utc_time(int64_t t)
+{
+	return icaltime_from_timet_with_zone((time_t)t, 0,
+	    icaltimezone_get_utc_timezone());
+}
+
+/* RFC 5545 TEXT escaping, for X- properties that libical emits raw */
+static char *
+escape_text(const char *s)
+{
+	struct cad_buf b;
+	char *r;
+
+	cad_buf_init(&b, 0);
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\\': cad_buf_puts(&b, "\\\\"); break;
+		case ';': cad_buf_puts(&b, "\\;"); break;
+		case ',': cad_buf_puts(&b, "\\,"); break;
+		case '\n': cad_buf_puts(&b, "\\n"); break;
+		case '\r': break;
+		default: cad_buf_add(&b, s, 1); break;
+		}
+	}
+	r = cad_buf_steal(&b);
+	cad_buf_release(&b);
+	return r ? r : cad_strdup("");
+}
+
+static void
+add_x(icalcomponent *c, const char *name, const char *value, bool text)
+{
+	char *v = text ? escape_text(value) : cad_strdup(value);
+	icalproperty *p = icalproperty_new_x(v);
+
+	icalproperty_set_x_name(p, name);
+	icalcomponent_add_property(c, p);
+	free(v);
+}
+
+/* a CN parameter value: libical quotes it but can't escape '"' */
+static char *
+cn_value(const char *s)
+{
+	char *r = cad_strdup(s ? s : "");
+
+	for (char *p = r; *p; p++)
+		if (*p == '"' || *p == '\r' || *p == '\n')
+			*p = '\'';
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+/* VTIMEZONE: the zone's current rules only */
+
+/* the latest onset of an observance: DTSTART, RDATE or RRULE's end
+   (UNTIL is UTC, the others local: hours off, which cannot matter between
+   transitions months apart) */
+static struct icaltimetype
+observance_latest(icalcomponent *obs)
+{
+	struct icaltimetype best = icalcomponent_get_dtstart(obs);
+	icalproperty *p;
+
+	best.zone = NULL;
+	p = icalcomponent_get_first_property(obs, ICAL_RRULE_PROPERTY);
+	if (p) {
+		struct icalrecurrencetype rule = icalproperty_get_rrule(p);
+		if (!icaltime_is_null_time(rule.until)) {
+			rule.until.zone = NULL;
+			if (icaltime_compare(rule.until, best) > 0)
+				best = rule.until;
+		} else if (rule.count == 0) {
+			best.year = 9999;	/* recurs without end */
+		} else {
+			icalrecur_iterator *it = icalrecur_iterator_new(rule,
+			    best);
+			struct icaltimetype t;
+			while (it && !icaltime_is_null_time(t =
+			    icalrecur_iterator_next(it)))
+				best = t;
+			if (it)
+				icalrecur_iterator_free(it);
+		}
+	}
+
+	for (p = icalcomponent_get_first_property(obs, ICAL_RDATE_PROPERTY);
+	    p; p = icalcomponent_get_next_property(obs, ICAL_RDATE_PROPERTY)) {
+		struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
+		r.time.zone = NULL;
+		if (!icaltime_is_null_time(r.time) &&
+		    icaltime_compare(r.time, best) > 0)
+			best = r.time;
+	}
+	return best;
+}
+
+static bool
+open_ended(icalcomponent *obs, struct icalrecurrencetype *rule)
+{
+	icalproperty *p = icalcomponent_get_first_property(obs,
+	    ICAL_RRULE_PROPERTY);
+
+	if (p == NULL)
+		return false;
+	*rule = icalproperty_get_rrule(p);
+	return rule->freq == ICAL_YEARLY_RECURRENCE && rule->count == 0 &&
+	    icaltime_is_null_time(rule->until);
+}
+
+static void
+copy_prop(icalcomponent *to, icalcomponent *from, icalproperty_kind k)
+{
+	icalproperty *p = icalcomponent_get_first_property(from, k);
+
+	if (p)
+		icalcomponent_add_property(to, icalproperty_new_clone(p));
+}
+
+/*
+ * A STANDARD or DAYLIGHT observance with obs's offsets and rule, its
+ * DTSTART moved to the rule's 1970 instance (at the same wall time).
+ */
+static icalcomponent *
+observance_1970(icalcomponent *obs, struct icalrecurrencetype rule,
+    icalcomponent_kind kind)
+{
+	struct icaltimetype start = icalcomponent_get_dtstart(obs);
+	struct icaltimetype t0 = icaltime_null_time(), t, first;
+	icalrecur_iterator *it;
+	icalcomponent *c;
+	int i;
+
+	t0.year = 1969;
+	t0.month = 1;
+	t0.day = 1;
+	t0.hour = start.hour;
+	t0.minute = start.minute;
+	t0.second = start.second;
+	first = start;
+	it = icalrecur_iterator_new(rule, t0);
+	for (i = 0; it && i < 50; i++) {
+		t = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(t))
+			break;
+		if (t.year == 1970) {
+			first = t;
+			break;
+		}
+	}
+	if (it)
+		icalrecur_iterator_free(it);
+	first.zone = NULL;
+
+	c = icalcomponent_new(kind);
+	icalcomponent_add_property(c, icalproperty_new_dtstart(first));
+	copy_prop(c, obs, ICAL_TZOFFSETFROM_PROPERTY);
+	copy_prop(c, obs, ICAL_TZOFFSETTO_PROPERTY);
+	copy_prop(c, obs, ICAL_TZNAME_PROPERTY);
+	icalcomponent_add_property(c, icalproperty_new_rrule(rule));
+	return c;
+}
+
+static int
+offset_to(icalcomponent *obs)
+{
+	icalproperty *p = icalcomponent_get_first_property(obs,
+	    ICAL_TZOFFSETTO_PROPERTY);
+
+	return p ? icalproperty_get_tzoffsetto(p) : 0;
+}
+
+/*
+ * The VTIMEZONE of tzid with TZID = the plain IANA name.  From libical's
+ * builtin zone it takes the last STANDARD and the last DAYLIGHT
+ * observance that recur without end; a zone without such a pair (no
+ * daylight saving today) gets a single STANDARD with the offset of its
+ * latest observance.
+ */
+static int
+build_vtimezone(const char *tzid, icalcomponent **out, struct cad_error *err)
+{
+	icaltimezone *zone;
+	icalcomponent *zc, *obs, *vtz, *std = NULL, *dst = NULL, *last = NULL;
+	struct icalrecurrencetype std_rule, dst_rule, r;
+	struct icaltimetype std_at, dst_at, last_at, at;
+
+	*out = NULL;
+	zone = tzid ? icaltimezone_get_builtin_timezone(tzid) : NULL;
+	if (zone == NULL) {
+		cad_error_set(err, "unknown time zone '%s'",
+		    tzid ? tzid : "(null)");
+		return -EINVAL;
+	}
+	zc = icaltimezone_get_component(zone);
+
+	std_at = dst_at = last_at = icaltime_null_time();
+	for (obs = zc ? icalcomponent_get_first_component(zc,
+	    ICAL_ANY_COMPONENT) : NULL; obs;
+	    obs = icalcomponent_get_next_component(zc, ICAL_ANY_COMPONENT)) {
+		icalcomponent_kind k = icalcomponent_isa(obs);
+		if (k != ICAL_XSTANDARD_COMPONENT &&
+		    k != ICAL_XDAYLIGHT_COMPONENT)
+			continue;
+		at = observance_latest(obs);
+		if (last == NULL || icaltime_compare(at, last_at) >= 0) {
+			last = obs;
+			last_at = at;
+		}
+		if (!open_ended(obs, &r))
+			continue;
+		at = icalcomponent_get_dtstart(obs);
+		if (k == ICAL_XSTANDARD_COMPONENT && (std == NULL ||
+		    icaltime_compare(at, std_at) >= 0)) {
+			std = obs;
+			std_at = at;
+			std_rule = r;
+		} else if (k == ICAL_XDAYLIGHT_COMPONENT && (dst == NULL ||
+		    icaltime_compare(at, dst_at) >= 0)) {
+			dst = obs;
+			dst_at = at;
+			dst_rule = r;
+		}
+	}
+
+	vtz = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+	icalcomponent_add_property(vtz, icalproperty_new_tzid(tzid));
+	if (std && dst) {
+		/* tzdata gives Europe/Dublin a negative DST (IST standard,
+		   GMT "daylight"); clients expect daylight to be ahead */
+		bool swap = offset_to(std) > offset_to(dst);
+		icalcomponent_add_component(vtz, observance_1970(std, std_rule,
+		    swap ? ICAL_XDAYLIGHT_COMPONENT :
+		    ICAL_XSTANDARD_COMPONENT));
+		icalcomponent_add_component(vtz, observance_1970(dst, dst_rule,
+		    swap ? ICAL_XSTANDARD_COMPONENT :
+		    ICAL_XDAYLIGHT_COMPONENT));
+	} else {
+		struct icaltimetype t0 = icaltime_null_time();
+		icalcomponent *c = icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
+		int off = 0;
+		const char *name = "UTC";
+
+		if (last) {
+			icalproperty *n = icalcomponent_get_first_property(last,
+			    ICAL_TZNAME_PROPERTY);
+			off = offset_to(last);
+			name = n ? icalproperty_get_tzname(n) : NULL;
+		}
+		t0.year = 1970;
+		t0.month = 1;
+		t0.day = 1;
+		icalcomponent_add_property(c, icalproperty_new_dtstart(t0));
+		icalcomponent_add_property(c,
+		    icalproperty_new_tzoffsetfrom(off));
+		icalcomponent_add_property(c, icalproperty_new_tzoffsetto(off));
+		if (name && *name)
+			icalcomponent_add_property(c,
+			    icalproperty_new_tzname(name));
+		icalcomponent_add_component(vtz, c);
+	}
+	*out = vtz;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* VEVENTs */
+
+struct event_common {
+	const struct cad_config *cfg;
+	const struct cad_series *se;
+	const struct series_text *t;
+	struct icaltimetype dtstamp;
+	struct icaltimetype last_modified;
+	struct icaltimetype created;
+	int sequence;
+};
+
+static void
+add_people(icalcomponent *ev, const struct event_common *ec)
+{
+	const struct cad_config *cfg = ec->cfg;
+	icalproperty *p;
+	char *cn, *uri;
+
+	if (cfg->organizer_email && *cfg->organizer_email) {
+		uri = cad_asprintf("mailto:%s", cfg->organizer_email);
+		p = icalproperty_new_organizer(uri);
+		if (cfg->organizer_name && *cfg->organizer_name) {
+			cn = cn_value(cfg->organizer_name);
+			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+			free(cn);
+		}
+		icalcomponent_add_property(ev, p);
+		free(uri);
+	}
+	if (!cfg->publish_attendees)
+		return;
+	for (size_t i = 0; i < ec->t->npeople; i++) {
+		const struct cad_party *pa = &cfg->parties[ec->t->people[i]];
+		if (pa->email == NULL || *pa->email == '\0')
+			continue;
+		uri = cad_asprintf("mailto:%s", pa->email);
+		p = icalproperty_new_attendee(uri);
+		cn = cn_value(party_name(cfg, ec->t->people[i]));
+		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+		icalproperty_add_parameter(p, icalparameter_new_role(
+		    ec->t->people[i] == ec->se->convenor ? ICAL_ROLE_CHAIR :
+		    ICAL_ROLE_REQPARTICIPANT));
+		icalcomponent_add_property(ev, p);
+		free(cn);
+		free(uri);
+	}
+}
+
+/* the properties every VEVENT of the series carries */
+static icalcomponent *
+event_new(const struct event_common *ec, int day, int time, int duration,
+    const char *summary, const char *description, bool cancelled)
+{
+	const char *tz = ec->cfg->timezone;
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+
+	icalcomponent_add_property(ev, icalproperty_new_uid(ec->se->uid));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(ec->dtstamp));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_sequence(ec->sequence));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_created(ec->created));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_lastmodified(ec->last_modified));
+	icalcomponent_add_property(ev, with_tzid(
+	    icalproperty_new_dtstart(local_time(day, time)), tz));
+	icalcomponent_add_property(ev, with_tzid(
+	    icalproperty_new_dtend(local_time(day, time + duration)), tz));
+	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
+	if (ec->t->location)
+		icalcomponent_add_property(ev,
+		    icalproperty_new_location(ec->t->location));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_description(description));
+	icalcomponent_add_property(ev, icalproperty_new_status(cancelled ?
+	    ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ev, icalproperty_new_transp(cancelled ?
+	    ICAL_TRANSP_TRANSPARENT : ICAL_TRANSP_OPAQUE));
+	add_people(ev, ec);
+	return ev;
+}
+
+static bool
+needs_override(const struct cad_occurrence *o, int duration)
+{
+	return o->moved != CAD_MOVED_NONE || o->status == CAD_CANCELLED ||
+	    o->day != o->rid_day || o->time != o->rid_time ||
+	    o->duration != duration;
+}
+
+/* the master and its overrides, added to cal; n > 0 */
+static void
+add_series(icalcomponent *cal, const struct event_common *ec,
+    const struct cad_occurrence **v, size_t n)
+{
+	const char *tz = ec->cfg->timezone;
+	const struct cad_occurrence *m = v[0];
+	icalcomponent *ev;
+	size_t i;
+
+	ev = event_new(ec, m->rid_day, m->rid_time, m->duration,
+	    ec->t->summary, ec->t->description, false);
+	for (i = 1; i < n; i++) {
+		struct icaldatetimeperiodtype dp;
+		if (cmp_rid(&v[i], &v[i - 1]) == 0)
+			continue;	/* one instance per RECURRENCE-ID */
+		dp.time = local_time(v[i]->rid_day, v[i]->rid_time);
+		dp.period = icalperiodtype_null_period();
+		icalcomponent_add_property(ev,
+		    with_tzid(icalproperty_new_rdate(dp), tz));
+	}
+	icalcomponent_add_component(cal, ev);
+
+	for (i = 0; i < n; i++) {
+		const struct cad_occurrence *o = v[i];
+		bool cancelled = o->status == CAD_CANCELLED;
+		char *summary, *desc;
+
+		if (i > 0 && cmp_rid(&v[i], &v[i - 1]) == 0)
+			continue;
+		if (!needs_override(o, m->duration))
+			continue;
+		summary = cancelled ? cad_asprintf("PERUTTU: %s",
+		    ec->t->summary) : cad_strdup(ec->t->summary);
+		desc = override_description(ec->t, o);
+		ev = event_new(ec, o->day, o->time, o->duration, summary, desc,
+		    cancelled);
+		icalcomponent_add_property(ev, with_tzid(
+		    icalproperty_new_recurrenceid(local_time(o->rid_day,
+		    o->rid_time)), tz));
+		icalcomponent_add_component(cal, ev);
+		free(summary);
+		free(desc);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* output: unfold libical's lines and fold again, UTF-8 safe, CRLF */
+
+static int
+emit_line(struct cad_buf *out, const char *s, size_t len)
+{
+	size_t limit = FOLD_OCTETS;
+	int r;
+
+	while (len > limit) {
+		size_t k = limit;
+		/* never split a multi-byte character */
+		while (k > 1 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		if ((r = cad_buf_add(out, s, k)) < 0 ||
+		    (r = cad_buf_add(out, "\r\n ", 3)) < 0)
+			return r;
+		s += k;
+		len -= k;
+		limit = FOLD_OCTETS - 1;	/* the leading space counts */
+	}
+	if ((r = cad_buf_add(out, s, len)) < 0 ||
+	    (r = cad_buf_add(out, "\r\n", 2)) < 0)
+		return r;
+	return 0;
+}
+
+static int
+refold(struct cad_buf *out, const char *text)
+{
+	struct cad_buf line;
+	const char *p = text;
+	int r = 0;
+
+	cad_buf_init(&line, 0);
+	while (*p) {
+		if (*p == '\r' || *p == '\n') {
+			const char *q = p;
+			if (*q == '\r' && q[1] == '\n')
+				q++;
+			q++;
+			if (*q == ' ' || *q == '\t') {
+				p = q + 1;	/* a fold: drop it */
+				continue;
+			}
+			if (line.len > 0 &&
+			    (r = emit_line(out, line.data, line.len)) < 0)
+				goto out;
+			cad_buf_reset(&line);
+			p = q;
+			continue;
+		}
+		size_t k = strcspn(p, "\r\n");
+		if ((r = cad_buf_add(&line, p, k)) < 0)
+			goto out;
+		p += k;
+	}
+	if (line.len > 0)
+		r = emit_line(out, line.data, line.len);
+out:
+	cad_buf_release(&line);
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+
+int
+cad_ical_feed(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_series_state *states, int forum, int party,
+    const char *name, int64_t dtstamp, struct cad_buf *out,
+    struct cad_error *err)
+{
+	icalcomponent *cal = NULL, *vtz = NULL;
+	const struct cad_occurrence **v = NULL;
+	size_t start_len = out->len;
+	char *text = NULL;
+	int r;
+
+	if ((r = build_vtimezone(cfg->timezone, &vtz, err)) < 0)
+		goto out;
+
+	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(cal,
+	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	icalcomponent_add_property(cal, icalproperty_new_name(name ? name : ""));
+	add_x(cal, "X-WR-CALNAME", name ? name : "", true);
+	add_x(cal, "X-WR-TIMEZONE", cfg->timezone, true);
+	icalcomponent_add_property(cal, icalproperty_new_refreshinterval(
+	    icaldurationtype_from_int(3600)));
+	add_x(cal, "X-PUBLISHED-TTL", "PT1H", false);
+	icalcomponent_add_component(cal, vtz);
+	vtz = NULL;
+
+	v = cad_xcalloc(plan->nocc ? plan->nocc : 1, sizeof *v);
+	for (size_t s = 0; s < plan->nseries; s++) {
+		const struct cad_series *se = &plan->series[s];
+		struct event_common ec;
+		struct series_text t;
+		size_t n;
+
+		if (forum >= 0 && se->forum != forum)
+			continue;
+		n = series_occurrences(cfg, ctx, plan, s, party, v);
+		if (n == 0)
+			continue;
+		series_text_init(cfg, plan, s, &t);
+		memset(&ec, 0, sizeof ec);
+		ec.cfg = cfg;
+		ec.se = se;
+		ec.t = &t;
+		ec.dtstamp = utc_time(dtstamp);
+		if (states) {
+			ec.sequence = states[s].sequence;
+			ec.last_modified = utc_time(states[s].last_modified);
+			ec.created = utc_time(states[s].created ?
+			    states[s].created : states[s].last_modified);
+		} else {
+			ec.last_modified = ec.created = ec.dtstamp;
+		}
+		add_series(cal, &ec, v, n);
+		series_text_release(&t);
+	}
+
+	icalerror_clear_errno();
+	text = icalcomponent_as_ical_string_r(cal);
+	if (text == NULL) {
+		cad_error_set(err, "libical: %s",
+		    icalerror_strerror(icalerrno));
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = refold(out, text)) < 0) {
+		cad_error_set(err, "feed too large: %s", strerror(-r));
+		goto out;
+	}
+	r = 0;
+out:
+	if (r < 0 && out->len > start_len) {
+		out->len = start_len;
+		out->data[start_len] = '\0';
+	}
+	free(text);
+	free(v);
+	if (vtz)
+		icalcomponent_free(vtz);
+	if (cal)
+		icalcomponent_free(cal);
+	return r;
+}

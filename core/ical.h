@@ -1,0 +1,37 @@
+/*
+ * ical.h - iCalendar (RFC 5545) rendering of the plan with libical:
+ * the subscription feeds of SPEC § 5.  Writes into a cad_buf.
+ */
+#ifndef CAD_ICAL_H
+#define CAD_ICAL_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * A content hash (hex, NUL-terminated, 65 bytes) of everything that the
+ * feed says about series s: summary, times, rule, overrides, location,
+ * attendees.  When it changes the store raises SEQUENCE.
+ */
+void cad_ical_series_hash(const struct cad_config *cfg,
+    const struct cad_plan *plan, size_t s, char out[static 65]);
+
+/*
+ * The VCALENDAR (METHOD:PUBLISH) of every series of plan that belongs to
+ * forum (-1 = every forum) and concerns party (-1 = every party), with
+ * one VTIMEZONE, one master VEVENT per series and a RECURRENCE-ID VEVENT
+ * per moved or cancelled instance.  states[i] is the stored SEQUENCE /
+ * LAST-MODIFIED of plan->series[i].  name is the calendar's NAME.
+ * dtstamp is unix seconds.  CRLF, folded at 75 octets.
+ */
+int cad_ical_feed(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_series_state *states, int forum, int party,
+    const char *name, int64_t dtstamp, struct cad_buf *out,
+    struct cad_error *err);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * output.c - formats shared by cadencectl and the daemon: RFC 3339 with
+ * the zone's offset, Finnish dates, and the JSON shapes of the SPEC.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "calendar.h"
+
+static icaltimezone *
+zone(const char *tzid)
+{
+	if (tzid == NULL)
+		return NULL;
+	if (strcmp(tzid, "UTC") == 0)
+		return icaltimezone_get_utc_timezone();
+	return icaltimezone_get_builtin_timezone(tzid);
+}
+
+bool
+cad_tz_valid(const char *tzid)
+{
+	return zone(tzid) != NULL;
+}
+
+int
+cad_tz_offset(const char *tzid, int day, int minutes, int *offset)
+{
+	icaltimezone *z = zone(tzid);
+	if (z == NULL)
+		return -EINVAL;
+	int y, m, d, dst = 0;
+	cad_civil_from_days(day, &y, &m, &d);
+	struct icaltimetype t = icaltime_null_time();
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	t.hour = minutes / 60;
+	t.minute = minutes % 60;
+	*offset = icaltimezone_get_utc_offset(z, &t, &dst);
+	return 0;
+}
+
+void
+cad_format_rfc3339(const char *tzid, int day, int minutes, char out[static 32])
+{
+	char date[11];
+	int off = 0;
+	cad_format_date(day, date);
+	(void)cad_tz_offset(tzid, day, minutes, &off);
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(out, 32, "%.10sT%02d:%02d:00%c%02d:%02d", date,
+	    (minutes / 60) % 100, minutes % 60, sign, (off / 3600) % 100,
+	    off / 60 % 60);
+}
+
+void
+cad_format_fi_date(int day, char out[static 24])
+{
+	int y, m, d;
+	cad_civil_from_days(day, &y, &m, &d);
+	snprintf(out, 24, "%s %d.%d.%d", cad_weekday_fi(cad_weekday(day)),
+	    d % 100, m % 100, y % 100000);
+}
+
+void
+cad_format_fi(int day, int minutes, char out[static 32])
+{
+	char date[24];
+	cad_format_fi_date(day, date);
+	unsigned h = (unsigned)minutes / 60 % 24, mi = (unsigned)minutes % 60;
+	snprintf(out, 32, "%.16s klo %02u.%02u", date, h, mi);
+}
+
+bool
+cad_occurrence_matches(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_occurrence *o, int forum, int party)
+{
+	if (forum >= 0 && plan->series[o->series].forum != forum)
+		return false;
+	if (party >= 0 && !cad_plan_involves(cfg, ctx, plan, o, party))
+		return false;
+	return true;
+}
+
+int
+cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, const struct cad_occurrence *o)
+{
+	const struct cad_series *s = &plan->series[o->series];
+	const struct cad_forum *f = &cfg->forums[s->forum];
+	char rid[32], start[32], end[32], from[32];
+	int endday = o->day + (o->time + o->duration) / 1440;
+	int endmin = (o->time + o->duration) % 1440;
+	int r = 0;
+
+	cad_format_rfc3339(cfg->timezone, o->rid_day, o->rid_time, rid);
+	cad_format_rfc3339(cfg->timezone, o->day, o->time, start);
+	cad_format_rfc3339(cfg->timezone, endday, endmin, end);
+	r |= cad_buf_puts(b, "{\"uid\": ");
+	r |= cad_buf_json_str(b, s->uid);
+	r |= cad_buf_puts(b, ", \"recurrence_id\": ");
+	r |= cad_buf_json_str(b, rid);
+	r |= cad_buf_puts(b, ", \"forum\": ");
+	r |= cad_buf_json_str(b, f->id);
+	r |= cad_buf_puts(b, ", \"party\": ");
+	r |= cad_buf_json_str(b, s->party >= 0 ? cfg->parties[s->party].id :
+	    NULL);
+	r |= cad_buf_puts(b, ", \"summary\": ");
+	if (s->party >= 0) {
+		char *sum = cad_asprintf("%s: %s", f->name,
+		    cfg->parties[s->party].name);
+		r |= cad_buf_json_str(b, sum);
+		free(sum);
+	} else
+		r |= cad_buf_json_str(b, f->name);
+	r |= cad_buf_puts(b, ", \"start\": ");
+	r |= cad_buf_json_str(b, start);
+	r |= cad_buf_puts(b, ", \"end\": ");
+	r |= cad_buf_json_str(b, end);
+	r |= cad_buf_puts(b, ", \"status\": ");
+	r |= cad_buf_json_str(b, o->status == CAD_CANCELLED ? "CANCELLED" :
+	    "CONFIRMED");
+	r |= cad_buf_puts(b, ", \"moved_from\": ");
+	if (o->moved != CAD_MOVED_NONE) {
+		cad_format_rfc3339(cfg->timezone, o->rid_day, o->rid_time,
+		    from);
+		r |= cad_buf_json_str(b, from);
+	} else
+		r |= cad_buf_puts(b, "null");
+	r |= cad_buf_puts(b, ", \"convenor\": ");
+	r |= cad_buf_json_str(b, cfg->parties[s->convenor].id);
+	r |= cad_buf_puts(b, "}");
+	return r ? -E2BIG : 0;
+}
+
+int
+cad_json_occurrences(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, int forum,
+    int party)
+{
+	int r = cad_buf_puts(b, "[");
+	bool first = true;
+	for (size_t i = 0; i < plan->nocc && r == 0; i++) {
+		const struct cad_occurrence *o = &plan->occ[i];
+		if (!cad_occurrence_matches(cfg, ctx, plan, o, forum, party))
+			continue;
+		r |= cad_buf_puts(b, first ? "\n  " : ",\n  ");
+		r |= cad_json_occurrence(b, cfg, plan, o);
+		first = false;
+	}
+	r |= cad_buf_puts(b, first ? "]\n" : "\n]\n");
+	return r ? -E2BIG : 0;
+}
+
+static int
+json_party_ids(struct cad_buf *b, const struct cad_config *cfg,
+    const int *v, size_t n)
+{
+	int r = cad_buf_puts(b, "[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			r |= cad_buf_puts(b, ", ");
+		r |= cad_buf_json_str(b, cfg->parties[v[i]].id);
+	}
+	return r | cad_buf_puts(b, "]");
+}
+
+int
+cad_json_forums(struct cad_buf *b, const struct cad_config *cfg)
+{
+	static const char *minimum[] = { NULL, "year", "term" };
+	int r = cad_buf_puts(b, "[");
+	for (size_t i = 0; i < cfg->nforums; i++) {
+		const struct cad_forum *f = &cfg->forums[i];
+		char *cadence = cad_config_cadence(cfg, f);
+		r |= cad_buf_puts(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+		r |= cad_buf_json_str(b, f->id);
+		r |= cad_buf_puts(b, ", \"name\": ");
+		r |= cad_buf_json_str(b, f->name);
+		r |= cad_buf_puts(b, ", \"convenor\": ");
+		r |= cad_buf_json_str(b, cfg->parties[f->convenor].id);
+		r |= cad_buf_puts(b, ", \"participants\": ");
+		r |= json_party_ids(b, cfg, f->participants,
+		    f->nparticipants);
+		r |= cad_buf_puts(b, ", \"for_each\": ");
+		r |= json_party_ids(b, cfg, f->for_each, f->nfor_each);
+		r |= cad_buf_puts(b, ", \"cadence\": ");
+		r |= cad_buf_json_str(b, cadence);
+		r |= cad_buf_puts(b, ", \"legal_basis\": ");
+		r |= cad_buf_json_str(b, f->legal_basis);
+		r |= cad_buf_puts(b, ", \"minimum\": ");
+		r |= cad_buf_json_str(b, minimum[f->minimum]);
+		r |= cad_buf_puts(b, "}");
+		free(cadence);
+	}
+	r |= cad_buf_puts(b, cfg->nforums ? "\n]\n" : "]\n");
+	return r ? -E2BIG : 0;
+}
+
+int
+cad_json_holidays(struct cad_buf *b, const struct cad_config *cfg, int year)
+{
+	struct cad_holiday h[64];
+	int n = cad_calendar_holidays(cfg, year, h, 64);
+	int r = cad_buf_puts(b, "[");
+	for (int i = 0; i < n; i++) {
+		char date[11];
+		cad_format_date(h[i].day, date);
+		r |= cad_buf_printf(b, "%s{\"date\": \"%s\", \"name\": ",
+		    i ? ",\n  " : "\n  ", date);
+		r |= cad_buf_json_str(b, h[i].name);
+		r |= cad_buf_puts(b, "}");
+	}
+	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return r ? -E2BIG : 0;
+}
+
+char *
+cad_compliance_message(const struct cad_config *cfg,
+    const struct cad_compliance *w)
+{
+	const struct cad_forum *f = &cfg->forums[w->forum];
+	char from[24], to[24];
+	cad_format_fi_date(w->from, from);
+	cad_format_fi_date(w->to, to);
+	const char *who = w->party >= 0 ? cfg->parties[w->party].name : NULL;
+	if (w->kind == CAD_MINIMUM_YEAR)
+		return cad_asprintf("%s%s%s: ei vahvistettua kokousta "
+		    "vuonna %d (vähintään kerran vuodessa%s%s)", f->name,
+		    who ? ": " : "", who ? who : "", cad_year_of(w->from),
+		    f->legal_basis ? ", " : "",
+		    f->legal_basis ? f->legal_basis : "");
+	return cad_asprintf("%s%s%s: ei vahvistettua kokousta "
+	    "valtuustokaudella %s – %s (vähintään kerran kaudessa%s%s)",
+	    f->name, who ? ": " : "", who ? who : "", from + 3, to + 3,
+	    f->legal_basis ? ", " : "", f->legal_basis ? f->legal_basis : "");
+}
+
+int
+cad_json_compliance(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_compliance *w, size_t n)
+{
+	int r = cad_buf_puts(b, "[");
+	for (size_t i = 0; i < n; i++) {
+		char from[11], to[11];
+		char *msg = cad_compliance_message(cfg, &w[i]);
+		cad_format_date(w[i].from, from);
+		cad_format_date(w[i].to, to);
+		r |= cad_buf_puts(b, i ? ",\n  {\"forum\": " :
+		    "\n  {\"forum\": ");
+		r |= cad_buf_json_str(b, cfg->forums[w[i].forum].id);
+		r |= cad_buf_puts(b, ", \"party\": ");
+		r |= cad_buf_json_str(b, w[i].party >= 0 ?
+		    cfg->parties[w[i].party].id : NULL);
+		r |= cad_buf_printf(b, ", \"kind\": \"%s\", \"from\": \"%s\", "
+		    "\"to\": \"%s\", \"message\": ",
+		    w[i].kind == CAD_MINIMUM_YEAR ? "year" : "term", from, to);
+		r |= cad_buf_json_str(b, msg);
+		r |= cad_buf_puts(b, "}");
+		free(msg);
+	}
+	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return r ? -E2BIG : 0;
+}

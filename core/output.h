@@ -1,0 +1,54 @@
+/*
+ * output.h - formats shared by cadencectl and the daemon's API:
+ * RFC 3339 with the local offset, Finnish human dates, the JSON shapes
+ * of SPEC §§ 5, 7, 8.  Writes into a cad_buf; never prints.
+ */
+#ifndef CAD_OUTPUT_H
+#define CAD_OUTPUT_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "plan.h"
+#include "util.h"
+
+/* UTC offset in seconds of local day+minutes in zone tzid (IANA name);
+   0 or -EINVAL for an unknown zone */
+int cad_tz_offset(const char *tzid, int day, int minutes, int *offset);
+/* true when tzid is a zone libical knows */
+bool cad_tz_valid(const char *tzid);
+
+/* "2026-02-11T13:00:00+02:00" */
+void cad_format_rfc3339(const char *tzid, int day, int minutes,
+    char out[static 32]);
+/* "ti 10.2.2026 klo 13.00"; out of at least 32 bytes */
+void cad_format_fi(int day, int minutes, char out[static 32]);
+/* "ti 10.2.2026" */
+void cad_format_fi_date(int day, char out[static 24]);
+
+/* one occurrence object, SPEC § 5 */
+int cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, const struct cad_occurrence *o);
+/* the array of occurrences of plan, only forum (-1 = all) and those
+   involving party (-1 = all) */
+int cad_json_occurrences(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, int forum,
+    int party);
+/* SPEC § 8 forums --json */
+int cad_json_forums(struct cad_buf *b, const struct cad_config *cfg);
+/* SPEC § 5 holidays: [{"date","name"}] */
+int cad_json_holidays(struct cad_buf *b, const struct cad_config *cfg,
+    int year);
+/* [{"forum","party","kind":"year"|"term","from","to","message"}] */
+int cad_json_compliance(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_compliance *w, size_t n);
+/* the Finnish one-line text of a compliance warning */
+char *cad_compliance_message(const struct cad_config *cfg,
+    const struct cad_compliance *w);
+
+/* occurrence filter used by both JSON and human output */
+bool cad_occurrence_matches(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_occurrence *o, int forum, int party);
+
+#endif

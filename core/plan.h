@@ -1,0 +1,124 @@
+/*
+ * plan.h - the planning engine (SPEC § 4): config + overrides +
+ * terminations -> occurrences.  Pure: no I/O, no clock (today is given).
+ */
+#ifndef CAD_PLAN_H
+#define CAD_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+enum cad_status {
+	CAD_CONFIRMED = 0,
+	CAD_CANCELLED,
+};
+
+enum cad_moved {
+	CAD_MOVED_NONE = 0,
+	CAD_MOVED_HOLIDAY,	/* on_holiday next/previous */
+	CAD_MOVED_SPREAD,	/* for_each spread */
+	CAD_MOVED_PERSON,	/* cadencectl move */
+};
+
+/* a person's change to one instance, stored in sqlite */
+enum cad_override_kind {
+	CAD_OVERRIDE_CANCEL = 0,
+	CAD_OVERRIDE_MOVE,
+};
+
+struct cad_override {
+	char *uid;		/* series UID */
+	int rid_day;		/* RECURRENCE-ID: original candidate */
+	int rid_time;
+	enum cad_override_kind kind;
+	int new_day;		/* MOVE only */
+	int new_time;
+	char *reason;		/* may be NULL */
+};
+
+/* a party's written notice; it leaves on `effective` */
+struct cad_termination {
+	char *party;		/* party id */
+	int noticed;
+	int effective;		/* noticed + notice_months */
+};
+
+struct cad_plan_ctx {
+	int today;		/* day number; default start = Jan 1 of its year */
+	const struct cad_override *overrides;
+	size_t noverrides;
+	const struct cad_termination *terminations;
+	size_t nterminations;
+};
+
+/* one series = one iCalendar object (one UID) */
+struct cad_series {
+	char *uid;		/* "<forum>@<domain>", "<forum>.<party>@<domain>",
+				   "<forum>.first@<domain>" */
+	int forum;		/* index into cfg->forums */
+	int party;		/* for_each member index, or -1 */
+	bool first;		/* the first_convenor meeting */
+	int convenor;		/* party index */
+};
+
+struct cad_occurrence {
+	size_t series;		/* index into plan->series */
+	int rid_day;		/* original candidate (RECURRENCE-ID) */
+	int rid_time;
+	int day;		/* final start, local */
+	int time;
+	int duration;		/* minutes */
+	enum cad_status status;
+	enum cad_moved moved;
+	const char *reason;	/* cancel reason, borrowed from ctx; or NULL */
+};
+
+struct cad_plan {
+	struct cad_series *series;
+	size_t nseries;
+	struct cad_occurrence *occ;	/* sorted by (day, time, uid) */
+	size_t nocc;
+};
+
+/*
+ * Plans every series of cfg and keeps the occurrences whose final start
+ * date lies in [from, to] (inclusive).  Series exist even when they have
+ * no occurrence in the range.  0 or -errno (with err).
+ */
+int cad_plan_range(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, int from, int to, struct cad_plan *out,
+    struct cad_error *err);
+void cad_plan_release(struct cad_plan *plan);
+
+/* the occurrence concerns party p: convenor, for_each member or participant
+   (a terminated party stops counting from its effective day) */
+bool cad_plan_involves(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_occurrence *o, int p);
+
+/* a legal-minimum warning: a year or term with no CONFIRMED occurrence */
+struct cad_compliance {
+	int forum;		/* index */
+	int party;		/* for_each member or -1 */
+	enum cad_minimum kind;
+	int from;		/* the year's or term's first and last day */
+	int to;
+};
+
+/*
+ * Every year/term overlapping [from, to] that ends on or after the
+ * series' start and has no CONFIRMED occurrence (the whole period is
+ * planned, not only its part inside the window).
+ */
+int cad_plan_compliance(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, int from, int to,
+    struct cad_compliance **out, size_t *n, struct cad_error *err);
+
+/* convenors lost: forums whose convenor (or first_convenor) has a
+   termination; one message per forum, for `cadencectl check` */
+int cad_plan_lost_convenors(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, struct cad_diag *diag);
+
+#endif

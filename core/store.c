@@ -1,0 +1,795 @@
+/*
+ * store.c - the sqlite state in <state_dir>/cadenced.db.
+ *
+ * WAL journal, busy timeout, explicit transactions, every rc checked.
+ * The schema grows by migrations: migrations[i] takes the database from
+ * PRAGMA user_version i to i + 1 inside one BEGIN IMMEDIATE transaction
+ * that also sets user_version, so a crash leaves either the old or the
+ * new schema.  Values only ever reach SQL as bound parameters.
+ *
+ * Both the daemon and cadencectl open the database at the same time;
+ * cad_store_changed() lets the daemon notice what cadencectl committed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STORE_DB_NAME	"cadenced.db"
+#define STORE_BUSY_MS	5000
+
+/* migrations[i]: schema version i -> i + 1.  Add new ones at the end. */
+static const char *const migrations[] = {
+	/* 1: overrides, terminations, per-series versions */
+	"CREATE TABLE overrides ("
+	"  uid TEXT NOT NULL,"
+	"  rid TEXT NOT NULL,"		/* YYYY-MM-DDTHH:MM */
+	"  kind TEXT NOT NULL CHECK (kind IN ('cancel', 'move')),"
+	"  new_day TEXT,"		/* YYYY-MM-DD, move only */
+	"  new_time TEXT,"		/* HH:MM, move only */
+	"  reason TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (uid, rid));"
+	"CREATE TABLE terminations ("
+	"  party TEXT PRIMARY KEY,"
+	"  noticed TEXT NOT NULL,"
+	"  effective TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE series ("
+	"  uid TEXT PRIMARY KEY,"
+	"  hash TEXT NOT NULL,"
+	"  sequence INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  last_modified INTEGER NOT NULL);",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+struct cad_store {
+	sqlite3 *db;
+	int version;		/* schema version after migrations */
+	int64_t own_writes;	/* commits made through this handle */
+	int64_t data_version;	/* last PRAGMA data_version seen */
+	int64_t others;		/* times data_version was seen to move */
+};
+
+/* sets err from the connection and maps the sqlite rc to -errno */
+static int
+store_fail(sqlite3 *db, int rc, const char *what, struct cad_error *err)
+{
+	cad_error_set(err, "%s: %s", what,
+	    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	default:
+		return -EIO;
+	}
+}
+
+static int
+store_exec(sqlite3 *db, const char *sql, const char *what,
+    struct cad_error *err)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_fail(db, rc, what, err);
+	return 0;
+}
+
+static int
+store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt,
+    struct cad_error *err)
+{
+	int rc = sqlite3_prepare_v2(db, sql, -1, stmt, NULL);
+
+	if (rc != SQLITE_OK) {
+		*stmt = NULL;
+		return store_fail(db, rc, "prepare", err);
+	}
+	return 0;
+}
+
+static int
+bind_text(sqlite3 *db, sqlite3_stmt *stmt, int i, const char *s,
+    struct cad_error *err)
+{
+	int rc = s != NULL ?
+	    sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT) :
+	    sqlite3_bind_null(stmt, i);
+
+	if (rc != SQLITE_OK)
+		return store_fail(db, rc, "bind", err);
+	return 0;
+}
+
+static int
+bind_int64(sqlite3 *db, sqlite3_stmt *stmt, int i, int64_t v,
+    struct cad_error *err)
+{
+	int rc = sqlite3_bind_int64(stmt, i, v);
+
+	if (rc != SQLITE_OK)
+		return store_fail(db, rc, "bind", err);
+	return 0;
+}
+
+/* one-row pragma read, e.g. user_version or data_version */
+static int
+store_pragma_int(sqlite3 *db, const char *sql, int64_t *out,
+    struct cad_error *err)
+{
+	sqlite3_stmt *stmt;
+	int r, rc;
+
+	if ((r = store_prepare(db, sql, &stmt, err)) != 0)
+		return r;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(stmt, 0);
+		r = 0;
+	} else {
+		r = store_fail(db, rc, sql, err);
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* buffers are roomier than the text so the compiler sees no truncation */
+#define RID_SIZE	32
+#define TIME_SIZE	16
+
+static bool
+valid_time(int time_of_day)
+{
+	return time_of_day >= 0 && time_of_day < 24 * 60;
+}
+
+/* "YYYY-MM-DDTHH:MM"; time_of_day must be valid_time() */
+static void
+format_rid(int day, int time_of_day, char out[static RID_SIZE])
+{
+	char d[11];
+
+	cad_format_date(day, d);
+	snprintf(out, RID_SIZE, "%sT%02d:%02d", d, time_of_day / 60,
+	    time_of_day % 60);
+}
+
+static void
+format_time(int time_of_day, char out[static TIME_SIZE])
+{
+	snprintf(out, TIME_SIZE, "%02d:%02d", time_of_day / 60,
+	    time_of_day % 60);
+}
+
+static int
+parse_rid(const char *s, int *day, int *time_of_day)
+{
+	char d[11];
+
+	if (s == NULL || strlen(s) != 16 || s[10] != 'T')
+		return -EINVAL;
+	memcpy(d, s, 10);
+	d[10] = '\0';
+	if (cad_parse_date(d, day) != 0)
+		return -EINVAL;
+	return cad_parse_time(s + 11, time_of_day);
+}
+
+/* mkdir -p with mode for every directory created */
+static int
+make_dirs(const char *path, mode_t mode, struct cad_error *err)
+{
+	char buf[PATH_MAX];
+	struct stat sb;
+	size_t len;
+
+	if (cad_strlcpy(buf, path, sizeof buf) >= sizeof buf) {
+		cad_error_set(err, "state directory name too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	len = strlen(buf);
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = '\0';
+	for (char *p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		int e = mkdir(buf, mode) != 0 ? errno : 0;
+		/* an existing parent may say EACCES or EROFS, not EEXIST */
+		if (e != 0 && e != EEXIST &&
+		    !(stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))) {
+			cad_error_set(err, "cannot create '%s': %s", buf,
+			    strerror(e));
+			return -e;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	if (stat(buf, &sb) != 0) {
+		int e = errno;
+		cad_error_set(err, "cannot open '%s': %s", buf, strerror(e));
+		return -e;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		cad_error_set(err, "'%s' is not a directory", buf);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+/* runs migrations[from] in its own transaction, unless another process
+   already did while we waited for the write lock */
+static int
+store_migrate_one(sqlite3 *db, int from, struct cad_error *err)
+{
+	char sql[64];
+	int64_t v;
+	int r;
+
+	if ((r = store_exec(db, "BEGIN IMMEDIATE", "begin migration",
+	    err)) != 0)
+		return r;
+	if ((r = store_pragma_int(db, "PRAGMA user_version", &v, err)) != 0)
+		goto out;
+	if (v != from)
+		goto out;	/* someone else migrated meanwhile */
+	if ((r = store_exec(db, migrations[from], "migration", err)) != 0)
+		goto out;
+	/* PRAGMA takes no parameters; the value is our own loop counter */
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", from + 1);
+	if ((r = store_exec(db, sql, "set user_version", err)) != 0)
+		goto out;
+	r = store_exec(db, "COMMIT", "commit migration", err);
+out:
+	if (r != 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+static int
+store_migrate(struct cad_store *st, struct cad_error *err)
+{
+	int64_t v;
+	int r;
+
+	for (;;) {
+		if ((r = store_pragma_int(st->db, "PRAGMA user_version", &v,
+		    err)) != 0)
+			return r;
+		if (v > NMIGRATIONS || v < 0) {
+			cad_error_set(err, "database schema %lld is newer than "
+			    "this program (%d)", (long long)v, NMIGRATIONS);
+			return -EIO;
+		}
+		if (v == NMIGRATIONS)
+			break;
+		if ((r = store_migrate_one(st->db, (int)v, err)) != 0)
+			return r;
+	}
+	st->version = (int)v;
+	return 0;
+}
+
+static int
+store_setup(struct cad_store *st, struct cad_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	const unsigned char *mode;
+	int r, rc;
+
+	rc = sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (rc != SQLITE_OK)
+		return store_fail(st->db, rc, "busy_timeout", err);
+
+	if ((r = store_prepare(st->db, "PRAGMA journal_mode = WAL", &stmt,
+	    err)) != 0)
+		return r;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		r = store_fail(st->db, rc, "journal_mode", err);
+		goto out;
+	}
+	mode = sqlite3_column_text(stmt, 0);
+	if (mode == NULL || strcmp((const char *)mode, "wal") != 0) {
+		cad_error_set(err, "journal_mode: cannot switch to WAL (%s)",
+		    mode != NULL ? (const char *)mode : "?");
+		r = -EIO;
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+
+	if ((r = store_exec(st->db, "PRAGMA synchronous = NORMAL",
+	    "synchronous", err)) != 0)
+		goto out;
+	if ((r = store_exec(st->db, "PRAGMA foreign_keys = ON",
+	    "foreign_keys", err)) != 0)
+		goto out;
+	if ((r = store_migrate(st, err)) != 0)
+		goto out;
+	r = store_pragma_int(st->db, "PRAGMA data_version",
+	    &st->data_version, err);
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_open(const char *state_dir, struct cad_store **out,
+    struct cad_error *err)
+{
+	struct cad_store *st = NULL;
+	char *path = NULL;
+	int r, rc;
+
+	*out = NULL;
+	if ((r = make_dirs(state_dir, 0750, err)) != 0)
+		goto out;
+	path = cad_asprintf("%s/%s", state_dir, STORE_DB_NAME);
+	st = cad_xcalloc(1, sizeof *st);
+	rc = sqlite3_open_v2(path, &st->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		cad_error_set(err, "cannot open '%s': %s", path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) :
+		    sqlite3_errstr(rc));
+		r = (rc & 0xff) == SQLITE_BUSY ? -EBUSY : -EIO;
+		goto out;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	if ((r = store_setup(st, err)) != 0)
+		goto out;
+	*out = st;
+	st = NULL;
+out:
+	cad_store_close(st);
+	free(path);
+	return r;
+}
+
+void
+cad_store_close(struct cad_store *st)
+{
+	if (st == NULL)
+		return;
+	/* all statements are finalized by their users; close cannot be busy */
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int
+cad_store_version(struct cad_store *st)
+{
+	return st->version;
+}
+
+int
+cad_store_put_override(struct cad_store *st, const struct cad_override *ov,
+    struct cad_error *err)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO overrides "
+	    "(uid, rid, kind, new_day, new_time, reason, created) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	sqlite3_stmt *stmt = NULL;
+	char rid[RID_SIZE], nd[11], nt[TIME_SIZE];
+	bool move = ov->kind == CAD_OVERRIDE_MOVE;
+	int r, rc;
+
+	if (ov->uid == NULL) {
+		cad_error_set(err, "override without a series uid");
+		return -EINVAL;
+	}
+	if (!valid_time(ov->rid_time) || (move && !valid_time(ov->new_time))) {
+		cad_error_set(err, "override for '%s': time of day out of "
+		    "range", ov->uid);
+		return -EINVAL;
+	}
+	format_rid(ov->rid_day, ov->rid_time, rid);
+	if (move) {
+		cad_format_date(ov->new_day, nd);
+		format_time(ov->new_time, nt);
+	}
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		goto out;
+	if ((r = bind_text(st->db, stmt, 1, ov->uid, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 2, rid, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 3, move ? "move" : "cancel",
+	    err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 4, move ? nd : NULL, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 5, move ? nt : NULL, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 6, ov->reason, err)) != 0 ||
+	    (r = bind_int64(st->db, stmt, 7, (int64_t)time(NULL), err)) != 0)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		r = store_fail(st->db, rc, "store override", err);
+		goto out;
+	}
+	st->own_writes++;
+	r = 0;
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_delete_override(struct cad_store *st, const char *uid,
+    int rid_day, int rid_time, struct cad_error *err)
+{
+	static const char sql[] =
+	    "DELETE FROM overrides WHERE uid = ?1 AND rid = ?2";
+	sqlite3_stmt *stmt = NULL;
+	char rid[RID_SIZE];
+	int r, rc;
+
+	if (!valid_time(rid_time)) {
+		cad_error_set(err, "time of day out of range");
+		return -EINVAL;
+	}
+	format_rid(rid_day, rid_time, rid);
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		goto out;
+	if ((r = bind_text(st->db, stmt, 1, uid, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 2, rid, err)) != 0)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		r = store_fail(st->db, rc, "delete override", err);
+		goto out;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		cad_error_set(err, "no override for '%s' at %s", uid, rid);
+		r = -ENOENT;
+		goto out;
+	}
+	st->own_writes++;
+	r = 0;
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* one overrides row into *ov (owned copies); -EIO on malformed data */
+static int
+read_override(sqlite3_stmt *stmt, struct cad_override *ov,
+    struct cad_error *err)
+{
+	const char *uid = (const char *)sqlite3_column_text(stmt, 0);
+	const char *rid = (const char *)sqlite3_column_text(stmt, 1);
+	const char *kind = (const char *)sqlite3_column_text(stmt, 2);
+	const char *nd = (const char *)sqlite3_column_text(stmt, 3);
+	const char *nt = (const char *)sqlite3_column_text(stmt, 4);
+	const char *reason = (const char *)sqlite3_column_text(stmt, 5);
+
+	memset(ov, 0, sizeof *ov);
+	if (uid == NULL || parse_rid(rid, &ov->rid_day, &ov->rid_time) != 0)
+		goto bad;
+	if (kind != NULL && strcmp(kind, "cancel") == 0) {
+		ov->kind = CAD_OVERRIDE_CANCEL;
+		ov->new_day = ov->rid_day;
+		ov->new_time = ov->rid_time;
+	} else if (kind != NULL && strcmp(kind, "move") == 0) {
+		ov->kind = CAD_OVERRIDE_MOVE;
+		if (nd == NULL || nt == NULL ||
+		    cad_parse_date(nd, &ov->new_day) != 0 ||
+		    cad_parse_time(nt, &ov->new_time) != 0)
+			goto bad;
+	} else {
+		goto bad;
+	}
+	ov->uid = cad_strdup(uid);
+	ov->reason = cad_strdup(reason);
+	return 0;
+bad:
+	cad_error_set(err, "malformed override in database: %s %s",
+	    uid != NULL ? uid : "?", rid != NULL ? rid : "?");
+	return -EIO;
+}
+
+int
+cad_store_overrides(struct cad_store *st, struct cad_override **out,
+    size_t *n, struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT uid, rid, kind, new_day, new_time, reason "
+	    "FROM overrides ORDER BY uid, rid";
+	sqlite3_stmt *stmt = NULL;
+	struct cad_override *v = NULL;
+	size_t nv = 0, cap = 0;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (nv == cap) {
+			cap = cap != 0 ? cap * 2 : 16;
+			v = cad_xreallocarray(v, cap, sizeof *v);
+		}
+		if ((r = read_override(stmt, &v[nv], err)) != 0)
+			goto out;
+		nv++;
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_fail(st->db, rc, "read overrides", err);
+		goto out;
+	}
+	*out = v;
+	*n = nv;
+	v = NULL;
+	nv = 0;
+	r = 0;
+out:
+	cad_overrides_free(v, nv);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+void
+cad_overrides_free(struct cad_override *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].uid);
+		free(v[i].reason);
+	}
+	free(v);
+}
+
+int
+cad_store_put_termination(struct cad_store *st,
+    const struct cad_termination *t, struct cad_error *err)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO terminations "
+	    "(party, noticed, effective, created) VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *stmt = NULL;
+	char noticed[11], effective[11];
+	int r, rc;
+
+	if (t->party == NULL) {
+		cad_error_set(err, "termination without a party");
+		return -EINVAL;
+	}
+	cad_format_date(t->noticed, noticed);
+	cad_format_date(t->effective, effective);
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		goto out;
+	if ((r = bind_text(st->db, stmt, 1, t->party, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 2, noticed, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 3, effective, err)) != 0 ||
+	    (r = bind_int64(st->db, stmt, 4, (int64_t)time(NULL), err)) != 0)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		r = store_fail(st->db, rc, "store termination", err);
+		goto out;
+	}
+	st->own_writes++;
+	r = 0;
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_withdraw_termination(struct cad_store *st, const char *party,
+    struct cad_error *err)
+{
+	static const char sql[] = "DELETE FROM terminations WHERE party = ?1";
+	sqlite3_stmt *stmt = NULL;
+	int r, rc;
+
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		goto out;
+	if ((r = bind_text(st->db, stmt, 1, party, err)) != 0)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		r = store_fail(st->db, rc, "withdraw termination", err);
+		goto out;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		cad_error_set(err, "no termination for '%s'",
+		    party != NULL ? party : "?");
+		r = -ENOENT;
+		goto out;
+	}
+	st->own_writes++;
+	r = 0;
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_terminations(struct cad_store *st, struct cad_termination **out,
+    size_t *n, struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT party, noticed, effective FROM terminations "
+	    "ORDER BY party";
+	sqlite3_stmt *stmt = NULL;
+	struct cad_termination *v = NULL;
+	size_t nv = 0, cap = 0;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *party = (const char *)sqlite3_column_text(stmt, 0);
+		const char *no = (const char *)sqlite3_column_text(stmt, 1);
+		const char *ef = (const char *)sqlite3_column_text(stmt, 2);
+		struct cad_termination t = { 0 };
+
+		if (party == NULL || no == NULL || ef == NULL ||
+		    cad_parse_date(no, &t.noticed) != 0 ||
+		    cad_parse_date(ef, &t.effective) != 0) {
+			cad_error_set(err, "malformed termination in "
+			    "database: %s", party != NULL ? party : "?");
+			r = -EIO;
+			goto out;
+		}
+		if (nv == cap) {
+			cap = cap != 0 ? cap * 2 : 8;
+			v = cad_xreallocarray(v, cap, sizeof *v);
+		}
+		t.party = cad_strdup(party);
+		v[nv++] = t;
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_fail(st->db, rc, "read terminations", err);
+		goto out;
+	}
+	*out = v;
+	*n = nv;
+	v = NULL;
+	nv = 0;
+	r = 0;
+out:
+	cad_terminations_free(v, nv);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+void
+cad_terminations_free(struct cad_termination *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i].party);
+	free(v);
+}
+
+int
+cad_store_series_sync(struct cad_store *st, const char *uid,
+    const char *hash, int64_t now, struct cad_series_state *out,
+    struct cad_error *err)
+{
+	static const char sel[] =
+	    "SELECT hash, sequence, created, last_modified FROM series "
+	    "WHERE uid = ?1";
+	static const char ins[] =
+	    "INSERT INTO series (uid, hash, sequence, created, last_modified) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)";
+	static const char upd[] =
+	    "UPDATE series SET hash = ?2, sequence = ?3, last_modified = ?5 "
+	    "WHERE uid = ?1";
+	sqlite3_stmt *stmt = NULL;
+	struct cad_series_state s = { 0 };
+	bool found = false, write = false, begun = false;
+	int r, rc;
+
+	if (uid == NULL || hash == NULL) {
+		cad_error_set(err, "series sync without uid or hash");
+		return -EINVAL;
+	}
+	if ((r = store_exec(st->db, "BEGIN IMMEDIATE", "begin series sync",
+	    err)) != 0)
+		goto out;
+	begun = true;
+
+	if ((r = store_prepare(st->db, sel, &stmt, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 1, uid, err)) != 0)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const char *old = (const char *)sqlite3_column_text(stmt, 0);
+		found = true;
+		s.sequence = sqlite3_column_int(stmt, 1);
+		s.created = sqlite3_column_int64(stmt, 2);
+		s.last_modified = sqlite3_column_int64(stmt, 3);
+		if (old == NULL || strcmp(old, hash) != 0) {
+			s.sequence++;
+			s.last_modified = now;
+			write = true;
+		}
+	} else if (rc == SQLITE_DONE) {
+		s.sequence = 0;
+		s.created = now;
+		s.last_modified = now;
+		write = true;
+	} else {
+		r = store_fail(st->db, rc, "read series", err);
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+
+	if (write) {
+		if ((r = store_prepare(st->db, found ? upd : ins, &stmt,
+		    err)) != 0)
+			goto out;
+		if ((r = bind_text(st->db, stmt, 1, uid, err)) != 0 ||
+		    (r = bind_text(st->db, stmt, 2, hash, err)) != 0 ||
+		    (r = bind_int64(st->db, stmt, 3, s.sequence, err)) != 0 ||
+		    (r = bind_int64(st->db, stmt, 5, s.last_modified,
+		    err)) != 0)
+			goto out;
+		/* ?4 only appears in the INSERT */
+		if (!found &&
+		    (r = bind_int64(st->db, stmt, 4, s.created, err)) != 0)
+			goto out;
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_DONE) {
+			r = store_fail(st->db, rc, "write series", err);
+			goto out;
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	if ((r = store_exec(st->db, "COMMIT", "commit series sync",
+	    err)) != 0)
+		goto out;
+	begun = false;
+	if (write)
+		st->own_writes++;
+	if (out != NULL)
+		*out = s;
+	r = 0;
+out:
+	sqlite3_finalize(stmt);
+	if (begun)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+int
+cad_store_changed(struct cad_store *st, int64_t *version)
+{
+	int64_t dv;
+	int r;
+
+	/* data_version moves only on other connections' commits */
+	if ((r = store_pragma_int(st->db, "PRAGMA data_version", &dv,
+	    NULL)) != 0)
+		return r;
+	if (dv != st->data_version) {
+		st->data_version = dv;
+		st->others++;
+	}
+	*version = st->others + st->own_writes;
+	return 0;
+}

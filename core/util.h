@@ -1,0 +1,88 @@
+/*
+ * util.h - small helpers shared by every module: civil dates, strings,
+ * bounded buffers and the error/diagnostic types.
+ *
+ * Dates are "day numbers": days since 1970-01-01 in the proleptic
+ * Gregorian calendar (negative before).  Times of day are minutes since
+ * local midnight.  Both are plain ints so calendar arithmetic is trivial.
+ */
+#ifndef CAD_UTIL_H
+#define CAD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CAD_NODAY (-2147483647 - 1) /* "no date" marker */
+
+/* civil dates */
+int cad_days_from_civil(int y, int m, int d);
+void cad_civil_from_days(int days, int *y, int *m, int *d);
+int cad_weekday(int days);		/* 0 = Monday ... 6 = Sunday */
+int cad_days_in_month(int y, int m);
+int cad_year_of(int days);
+int cad_add_months(int days, int months); /* clamps to month end */
+/* "YYYY-MM-DD" -> day number; 0 or -EINVAL. Rejects 2026-02-30. */
+int cad_parse_date(const char *s, int *days);
+/* "HH:MM" (00:00-23:59) -> minutes; 0 or -EINVAL. */
+int cad_parse_time(const char *s, int *minutes);
+/* "MM-DD" -> month * 100 + day; 0 or -EINVAL (02-29 allowed). */
+int cad_parse_monthday(const char *s, int *md);
+/* writes "YYYY-MM-DD" (11 bytes with NUL) */
+void cad_format_date(int days, char out[static 11]);
+/* Finnish short weekday names: "ma", "ti", ... */
+const char *cad_weekday_fi(int wday);
+
+/* strings */
+size_t cad_strlcpy(char *dst, const char *src, size_t dsize);
+char *cad_strdup(const char *s);	/* aborts on OOM; NULL stays NULL */
+char *cad_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *cad_xcalloc(size_t n, size_t size);
+void *cad_xreallocarray(void *p, size_t n, size_t size);
+/* strtonum(3) from OpenBSD: 0 on success, -EINVAL/-ERANGE */
+int cad_strtonum(const char *s, long long min, long long max, long long *out);
+
+/* bounded growable buffer (curl's dynbuf) */
+struct cad_buf {
+	char *data;		/* always NUL terminated when non-NULL */
+	size_t len;
+	size_t cap;
+	size_t max;		/* 0 = default ceiling (64 MiB) */
+};
+void cad_buf_init(struct cad_buf *b, size_t max);
+void cad_buf_release(struct cad_buf *b);
+void cad_buf_reset(struct cad_buf *b);
+/* 0 or -ENOMEM / -E2BIG when the ceiling is hit */
+int cad_buf_add(struct cad_buf *b, const void *p, size_t n);
+int cad_buf_puts(struct cad_buf *b, const char *s);
+int cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int cad_buf_vprintf(struct cad_buf *b, const char *fmt, va_list ap);
+/* JSON string with quotes and escapes */
+int cad_buf_json_str(struct cad_buf *b, const char *s);
+/* steals the data; the buffer is empty afterwards */
+char *cad_buf_steal(struct cad_buf *b);
+
+/* one human-readable error detail from a library (sqlite, libical, ...) */
+struct cad_error {
+	char msg[256];
+};
+void cad_error_set(struct cad_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* a list of diagnostics, e.g. every config error of a file */
+struct cad_diag {
+	char **msgs;
+	size_t n;
+	size_t nerrors;
+	size_t nwarnings;
+};
+void cad_diag_init(struct cad_diag *d);
+void cad_diag_release(struct cad_diag *d);
+/* appends "FILE:LINE: error: msg" (line 0 = no line: "FILE: error: msg") */
+void cad_diag_error(struct cad_diag *d, const char *file, int line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void cad_diag_warning(struct cad_diag *d, const char *file, int line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

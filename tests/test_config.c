@@ -1,0 +1,550 @@
+/*
+ * test_config.c - cadenced.conf loading and validation (SPEC § 3).
+ *
+ * The fixtures live in tests/data/config/ and are read relative to the
+ * repository root (make check runs the tests from there).  Each broken
+ * fixture holds one mistake on a known line; the expected line numbers
+ * were counted by hand in the fixture files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define DIR "tests/data/config/"
+
+static int
+day(int y, int m, int d)
+{
+	return cad_days_from_civil(y, m, d);
+}
+
+/* the one message of DIAG that starts with PREFIX, or NULL */
+static const char *
+find_msg(const struct cad_diag *diag, const char *prefix)
+{
+	for (size_t i = 0; i < diag->n; i++)
+		if (strncmp(diag->msgs[i], prefix, strlen(prefix)) == 0)
+			return diag->msgs[i];
+	return NULL;
+}
+
+static void
+print_diag(const struct cad_diag *diag)
+{
+	for (size_t i = 0; i < diag->n; i++)
+		print_message("  diag: %s\n", diag->msgs[i]);
+}
+
+/*
+ * Loads the broken fixture NAME and checks that it is refused with
+ * exactly one error, "tests/data/config/NAME:LINE: error: ...WHAT...".
+ */
+static void
+expect_one_error(const char *name, int line, const char *what)
+{
+	struct cad_diag diag;
+	struct cad_config *cfg = (struct cad_config *)1;
+	char path[256], prefix[300];
+
+	snprintf(path, sizeof path, DIR "%s", name);
+	snprintf(prefix, sizeof prefix, "%s:%d: error: ", path, line);
+	cad_diag_init(&diag);
+	int r = cad_config_load(path, &cfg, &diag);
+	const char *msg = find_msg(&diag, prefix);
+	if (msg == NULL || strstr(msg + strlen(prefix), what) == NULL ||
+	    diag.nerrors != 1) {
+		print_message("  want: %s...%s\n", prefix, what);
+		print_diag(&diag);
+	}
+	assert_int_equal(r, -EINVAL);
+	assert_null(cfg);
+	assert_int_equal(diag.nerrors, 1);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg + strlen(prefix), what));
+	cad_diag_release(&diag);
+}
+
+static void
+load__good_config__every_value_parsed(void **state)
+{
+	(void)state;
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+
+	cad_diag_init(&diag);
+	int r = cad_config_load(DIR "good.conf", &cfg, &diag);
+	if (diag.n > 0)
+		print_diag(&diag);
+	assert_int_equal(r, 0);
+	assert_non_null(cfg);
+	assert_int_equal(diag.nerrors, 0);
+
+	assert_string_equal(cfg->path, DIR "good.conf");
+	assert_string_equal(cfg->timezone, "Europe/Helsinki");
+	assert_string_equal(cfg->domain, "kainuu.example");
+	/* "var" is relative to the directory of the config file */
+	assert_string_equal(cfg->state_dir, "tests/data/config/var");
+	assert_int_equal(cfg->horizon_days, 400);
+	assert_string_equal(cfg->listen, "127.0.0.1:8081");
+	/* a base_url without the final slash gets one */
+	assert_string_equal(cfg->base_url,
+	    "https://hyte.kainuu.example/kalenteri/");
+	assert_true(cfg->holidays_fi);
+
+	/* given as 31.12. and 2.1.; stored sorted */
+	assert_int_equal(cfg->nextra_holidays, 2);
+	assert_int_equal(cfg->extra_holidays[0], day(2026, 1, 2));
+	assert_int_equal(cfg->extra_holidays[1], day(2026, 12, 31));
+
+	assert_int_equal(cfg->nblackouts, 2);
+	assert_int_equal(cfg->blackouts[0].from_md, 701);
+	assert_int_equal(cfg->blackouts[0].to_md, 731);
+	assert_string_equal(cfg->blackouts[0].reason, "Kesälomakausi");
+	/* 27.12.-3.1. wraps over New Year: to < from */
+	assert_int_equal(cfg->blackouts[1].from_md, 1227);
+	assert_int_equal(cfg->blackouts[1].to_md, 103);
+	assert_null(cfg->blackouts[1].reason);
+
+	/* the file lists 2029 first; the model is sorted by start */
+	assert_int_equal(cfg->nterms, 3);
+	assert_int_equal(cfg->terms[0].start, day(2021, 8, 1));
+	assert_int_equal(cfg->terms[0].end, day(2025, 5, 31));
+	assert_int_equal(cfg->terms[1].start, day(2025, 6, 1));
+	assert_int_equal(cfg->terms[2].start, day(2029, 6, 1));
+	assert_int_equal(cfg->terms[2].end, day(2033, 5, 31));
+
+	assert_string_equal(cfg->organizer_name, "Hyte-koordinaattori");
+	assert_string_equal(cfg->organizer_email, "hyte@kainuu.example");
+
+	assert_int_equal(cfg->nparties, 3);
+	assert_string_equal(cfg->parties[0].id, "hva");
+	assert_string_equal(cfg->parties[0].name, "Kainuun hyvinvointialue");
+	assert_string_equal(cfg->parties[1].email, "kirjaamo@kajaani.example");
+	assert_int_equal(cfg->parties[1].nblackouts, 1);
+	assert_int_equal(cfg->parties[1].blackouts[0].from_md, 302);
+	assert_int_equal(cfg->parties[1].blackouts[0].to_md, 308);
+	assert_string_equal(cfg->parties[1].blackouts[0].reason, "Hiihtoloma");
+	assert_int_equal(cfg->parties[1].line, 21);
+	assert_null(cfg->parties[2].email);
+	assert_int_equal(cfg->parties[2].nblackouts, 0);
+
+	assert_int_equal(cfg->nforums, 4);
+	const struct cad_forum *f = &cfg->forums[0];
+	assert_string_equal(f->id, "hytetu-foorumi");
+	assert_string_equal(f->name, "Kainuun Hytetu -yhteistyöfoorumi");
+	assert_string_equal(f->legal_basis, "612/2021 6–7 §");
+	assert_string_equal(f->location, "Kajaani");
+	assert_string_equal(f->description, "Vuosittainen foorumi");
+	assert_int_equal(f->convenor, 0);		/* hva */
+	assert_int_equal(f->first_convenor, 1);	/* kajaani */
+	assert_int_equal(f->nparticipants, 2);
+	assert_int_equal(f->participants[0], 0);
+	assert_int_equal(f->participants[1], 1);
+	assert_int_equal(f->nfor_each, 0);
+	assert_false(f->spread);
+	assert_string_equal(f->rrule, "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU");
+	assert_false(f->has_per_term);
+	assert_int_equal(f->start, day(2026, 1, 1));
+	assert_int_equal(f->time, 13 * 60);
+	assert_int_equal(f->duration, 180);
+	assert_int_equal(f->on_holiday, CAD_HOLIDAY_PREVIOUS);
+	assert_int_equal(f->minimum, CAD_MINIMUM_YEAR);
+	assert_int_equal(f->line, 27);
+
+	f = &cfg->forums[1];
+	assert_string_equal(f->id, "kuntaneuvottelu");
+	assert_int_equal(f->first_convenor, -1);
+	assert_int_equal(f->nfor_each, 2);
+	assert_int_equal(f->for_each[0], 1);		/* kajaani */
+	assert_int_equal(f->for_each[1], 2);		/* sotkamo */
+	assert_true(f->spread);
+	assert_int_equal(f->on_holiday, CAD_HOLIDAY_SKIP);
+	assert_int_equal(f->minimum, CAD_MINIMUM_NONE);
+	assert_int_equal(f->nblackouts, 1);
+	assert_int_equal(f->blackouts[0].from_md, 220);
+	assert_int_equal(f->blackouts[0].to_md, 228);
+	assert_null(f->legal_basis);
+
+	f = &cfg->forums[2];
+	assert_int_equal(f->start, CAD_NODAY);		/* no start given */
+	assert_int_equal(f->time, 8 * 60 + 30);
+	assert_int_equal(f->on_holiday, CAD_HOLIDAY_NEXT); /* default */
+	assert_null(f->location);
+
+	f = &cfg->forums[3];
+	assert_null(f->rrule);
+	assert_true(f->has_per_term);
+	assert_int_equal(f->per_term.year, 1);
+	assert_int_equal(f->per_term.month, 10);
+	assert_int_equal(f->per_term.weekday, 1);	/* TU; MO = 0 */
+	assert_int_equal(f->per_term.week, 2);
+	assert_int_equal(f->minimum, CAD_MINIMUM_TERM);
+	assert_int_equal(f->duration, 240);
+
+	const struct cad_agreement *a = &cfg->agreement;
+	assert_true(a->present);
+	assert_string_equal(a->title, "Strateginen yhteistyösopimus");
+	assert_int_equal(a->effective, day(2023, 6, 1));
+	assert_int_equal(a->notice_months, 6);
+	assert_int_equal(a->renew_within_months, 9);
+	assert_int_equal(a->nreview_by, 2);
+	assert_int_equal(a->review_by[0], day(2025, 5, 31));
+	assert_int_equal(a->review_by[1], day(2027, 3, 31));
+	assert_int_equal(a->nremind_days, 2);
+	assert_int_equal(a->remind_days[0], 60);
+	assert_int_equal(a->remind_days[1], 14);
+	assert_int_equal(a->nnotify, 2);
+	assert_int_equal(a->notify[1], 1);		/* kajaani */
+
+	assert_int_equal(cfg->invite, CAD_INVITE_PARTICIPANTS);
+	assert_true(cfg->publish_attendees);
+
+	assert_true(cfg->caldav.present);
+	/* objects go to url + "<uid>.ics", so the url ends with '/' */
+	assert_string_equal(cfg->caldav.url,
+	    "http://127.0.0.1:5232/hyte/forums/");
+	assert_string_equal(cfg->caldav.user, "hyte");
+	assert_string_equal(cfg->caldav.password_file,
+	    "tests/data/config/caldav.pass");
+	assert_true(cfg->smtp.present);
+	assert_string_equal(cfg->smtp.url, "smtp://127.0.0.1:2525");
+	assert_string_equal(cfg->smtp.user, "");
+	assert_string_equal(cfg->smtp.password_file, "/etc/cadenced/smtp.pass");
+
+	cad_config_free(cfg);
+	cad_diag_release(&diag);
+}
+
+static void
+load__minimal_config__defaults_filled_in(void **state)
+{
+	(void)state;
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load("tests/data/minimal.conf", &cfg,
+	    &diag), 0);
+	assert_int_equal(diag.n, 0);
+	assert_string_equal(cfg->state_dir, "tests/data/var");
+	assert_int_equal(cfg->horizon_days, 550);
+	assert_string_equal(cfg->listen, "127.0.0.1:8080");
+	assert_string_equal(cfg->base_url, "http://127.0.0.1:8080/");
+	assert_true(cfg->holidays_fi);
+	assert_int_equal(cfg->nterms, 0);
+	assert_null(cfg->organizer_email);
+	assert_int_equal(cfg->nparties, 1);
+	assert_int_equal(cfg->nforums, 1);
+	assert_int_equal(cfg->forums[0].start, CAD_NODAY);
+	assert_int_equal(cfg->forums[0].first_convenor, -1);
+	assert_int_equal(cfg->forums[0].on_holiday, CAD_HOLIDAY_NEXT);
+	assert_int_equal(cfg->forums[0].minimum, CAD_MINIMUM_NONE);
+	assert_false(cfg->agreement.present);
+	assert_int_equal(cfg->agreement.notice_months, 12);
+	assert_int_equal(cfg->agreement.renew_within_months, 12);
+	assert_int_equal(cfg->agreement.nremind_days, 3);
+	assert_int_equal(cfg->agreement.remind_days[0], 90);
+	assert_int_equal(cfg->agreement.remind_days[2], 7);
+	assert_int_equal(cfg->invite, CAD_INVITE_CONVENORS);
+	assert_false(cfg->publish_attendees);
+	assert_false(cfg->caldav.present);
+	assert_false(cfg->smtp.present);
+	cad_config_free(cfg);
+	cad_diag_release(&diag);
+}
+
+static void
+lookup__ids__index_or_minus_one(void **state)
+{
+	(void)state;
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load(DIR "good.conf", &cfg, &diag), 0);
+	assert_int_equal(cad_config_party(cfg, "hva"), 0);
+	assert_int_equal(cad_config_party(cfg, "sotkamo"), 2);
+	assert_int_equal(cad_config_party(cfg, "kuhmo"), -1);
+	assert_int_equal(cad_config_forum(cfg, "strateginen-foorumi"), 3);
+	assert_int_equal(cad_config_forum(cfg, "hva"), -1);
+	cad_config_free(cfg);
+	cad_config_free(NULL);
+	cad_diag_release(&diag);
+}
+
+static void
+cadence__rules_and_terms__finnish_words(void **state)
+{
+	(void)state;
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+	char *s;
+
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load(DIR "good.conf", &cfg, &diag), 0);
+	/* FREQ=YEARLY;BYMONTH=10;BYDAY=2TU: second Tuesday of October */
+	s = cad_config_cadence(cfg, &cfg->forums[0]);
+	assert_string_equal(s, "vuosittain, lokakuun 2. tiistai");
+	free(s);
+	/* FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=1: 1 February */
+	s = cad_config_cadence(cfg, &cfg->forums[1]);
+	assert_string_equal(s, "vuosittain, helmikuun 1. päivä");
+	free(s);
+	/* FREQ=MONTHLY;BYDAY=2WE: second Wednesday of every month */
+	s = cad_config_cadence(cfg, &cfg->forums[2]);
+	assert_string_equal(s, "kuukausittain, kuun 2. keskiviikko");
+	free(s);
+	s = cad_config_cadence(cfg, &cfg->forums[3]);
+	assert_string_equal(s, "kerran valtuustokaudessa: kauden 1. vuoden "
+	    "lokakuun 2. tiistai");
+	free(s);
+
+	/* a rule we do not put into words is shown as it is */
+	struct cad_forum f = cfg->forums[2];
+	f.rrule = "FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO,TU";
+	s = cad_config_cadence(cfg, &f);
+	assert_string_equal(s, "RRULE: FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO,TU");
+	free(s);
+	f.rrule = "FREQ=WEEKLY;BYDAY=TU,TH";
+	s = cad_config_cadence(cfg, &f);
+	assert_string_equal(s, "viikoittain, tiistaisin ja torstaisin");
+	free(s);
+	f.rrule = "FREQ=MONTHLY;BYDAY=-1FR";
+	s = cad_config_cadence(cfg, &f);
+	assert_string_equal(s, "kuukausittain, kuun viimeinen perjantai");
+	free(s);
+	cad_config_free(cfg);
+	cad_diag_release(&diag);
+}
+
+static void
+load__missing_file__enoent_and_reason(void **state)
+{
+	(void)state;
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load(DIR "no-such.conf", &cfg, &diag),
+	    -ENOENT);
+	assert_null(cfg);
+	assert_int_equal(diag.nerrors, 1);
+	assert_string_equal(diag.msgs[0], DIR "no-such.conf: error: "
+	    "cannot open: No such file or directory");
+	cad_diag_release(&diag);
+}
+
+static void
+load__syntax_error__libconfig_line_and_text(void **state)
+{
+	(void)state;
+	/* line 7: time = 13:00; (a bare 13:00 is no libconfig value) */
+	expect_one_error("syntax.conf", 7, "syntax error");
+}
+
+static void
+load__unknown_party__reported_at_the_reference(void **state)
+{
+	(void)state;
+	/* "kajaani" stands alone on line 9 of the participants list */
+	expect_one_error("unknown_party.conf", 9,
+	    "forum 'foorumi': unknown party 'kajaani'");
+}
+
+static void
+load__bad_rrule__reported(void **state)
+{
+	(void)state;
+	/* BYDAY=2XX is not a weekday */
+	expect_one_error("bad_rrule.conf", 7, "forum 'foorumi': bad rrule "
+	    "'FREQ=YEARLY;BYMONTH=10;BYDAY=2XX': ");
+}
+
+static void
+load__hourly_rrule__rejected(void **state)
+{
+	(void)state;
+	expect_one_error("hourly_rrule.conf", 8,
+	    "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY");
+}
+
+static void
+load__time_25_61__not_hh_mm(void **state)
+{
+	(void)state;
+	expect_one_error("bad_time.conf", 8,
+	    "forum 'foorumi': time '25:61' is not HH:MM");
+}
+
+static void
+load__negative_duration__rejected(void **state)
+{
+	(void)state;
+	expect_one_error("negative_duration.conf", 8,
+	    "forum 'foorumi': duration must be a positive number of minutes");
+}
+
+static void
+load__duration_as_string__wrong_type(void **state)
+{
+	(void)state;
+	expect_one_error("wrong_type.conf", 7,
+	    "forum 'foorumi': 'duration' must be an integer");
+}
+
+static void
+load__unknown_time_zone__rejected(void **state)
+{
+	(void)state;
+	expect_one_error("unknown_tz.conf", 3,
+	    "unknown time zone 'Europe/Helsinkx'");
+}
+
+static void
+load__unknown_top_level_key__rejected(void **state)
+{
+	(void)state;
+	expect_one_error("unknown_key_top.conf", 8, "unknown key 'horizon'");
+}
+
+static void
+load__unknown_key_in_forum__rejected(void **state)
+{
+	(void)state;
+	expect_one_error("unknown_key_forum.conf", 7,
+	    "forum 'foorumi': unknown key 'colour'");
+}
+
+static void
+load__duplicate_party_id__second_one_reported(void **state)
+{
+	(void)state;
+	expect_one_error("duplicate_id.conf", 6, "duplicate party id 'kajaani'");
+}
+
+static void
+load__impossible_date__rejected(void **state)
+{
+	(void)state;
+	/* 2026 is no leap year; the date is the list's second line */
+	expect_one_error("bad_date.conf", 4, "bad date '2026-02-30'");
+}
+
+static void
+load__rrule_and_per_term__both_rejected(void **state)
+{
+	(void)state;
+	expect_one_error("rrule_and_per_term.conf", 8,
+	    "forum 'foorumi': give either 'rrule' or 'per_term', not both");
+}
+
+static void
+load__spread_without_for_each__rejected(void **state)
+{
+	(void)state;
+	expect_one_error("spread_without_for_each.conf", 7,
+	    "forum 'foorumi': 'spread' needs 'for_each'");
+}
+
+static void
+load__overlapping_council_terms__rejected(void **state)
+{
+	(void)state;
+	/* 2029-05-01.. (line 6) starts before 2025-06-01..2029-05-31 ends */
+	expect_one_error("overlapping_terms.conf", 6, "council terms "
+	    "'2025-06-01'..'2029-05-31' and '2029-05-01'..'2033-05-31' "
+	    "overlap");
+}
+
+static void
+load__caldav_without_organizer__rejected(void **state)
+{
+	(void)state;
+	expect_one_error("caldav_without_organizer.conf", 9,
+	    "'organizer' is required with 'caldav'");
+}
+
+static void
+load__empty_file__every_required_key_missing(void **state)
+{
+	(void)state;
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load(DIR "empty.conf", &cfg, &diag),
+	    -EINVAL);
+	/* timezone, domain, parties, forums; no line to point at */
+	assert_int_equal(diag.nerrors, 4);
+	assert_non_null(find_msg(&diag,
+	    DIR "empty.conf: error: 'timezone' is missing"));
+	assert_non_null(find_msg(&diag,
+	    DIR "empty.conf: error: 'forums' is missing"));
+	cad_diag_release(&diag);
+}
+
+static void
+load__several_errors__all_reported_in_line_order(void **state)
+{
+	(void)state;
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load(DIR "many_errors.conf", &cfg, &diag),
+	    -EINVAL);
+	if (diag.nerrors != 4)
+		print_diag(&diag);
+	assert_null(cfg);
+	/* the fixture has four mistakes, on lines 4, 5, 7 and 10 */
+	assert_true(diag.nerrors >= 3);
+	assert_int_equal(diag.nerrors, 4);
+	assert_string_equal(diag.msgs[0], DIR "many_errors.conf:4: error: "
+	    "http: unknown key 'port'");
+	assert_string_equal(diag.msgs[1], DIR "many_errors.conf:5: error: "
+	    "party 'hva': bad e-mail address 'kirjaamo.example'");
+	assert_string_equal(diag.msgs[2], DIR "many_errors.conf:7: error: "
+	    "forum 'foorumi': unknown party 'hvaa'");
+	assert_non_null(strstr(diag.msgs[3], "many_errors.conf:10: error: "
+	    "forum 'foorumi': on_holiday 'later'"));
+	cad_diag_release(&diag);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(load__good_config__every_value_parsed),
+		cmocka_unit_test(load__minimal_config__defaults_filled_in),
+		cmocka_unit_test(lookup__ids__index_or_minus_one),
+		cmocka_unit_test(cadence__rules_and_terms__finnish_words),
+		cmocka_unit_test(load__missing_file__enoent_and_reason),
+		cmocka_unit_test(load__syntax_error__libconfig_line_and_text),
+		cmocka_unit_test(load__unknown_party__reported_at_the_reference),
+		cmocka_unit_test(load__bad_rrule__reported),
+		cmocka_unit_test(load__hourly_rrule__rejected),
+		cmocka_unit_test(load__time_25_61__not_hh_mm),
+		cmocka_unit_test(load__negative_duration__rejected),
+		cmocka_unit_test(load__duration_as_string__wrong_type),
+		cmocka_unit_test(load__unknown_time_zone__rejected),
+		cmocka_unit_test(load__unknown_top_level_key__rejected),
+		cmocka_unit_test(load__unknown_key_in_forum__rejected),
+		cmocka_unit_test(load__duplicate_party_id__second_one_reported),
+		cmocka_unit_test(load__impossible_date__rejected),
+		cmocka_unit_test(load__rrule_and_per_term__both_rejected),
+		cmocka_unit_test(load__spread_without_for_each__rejected),
+		cmocka_unit_test(load__overlapping_council_terms__rejected),
+		cmocka_unit_test(load__caldav_without_organizer__rejected),
+		cmocka_unit_test(load__empty_file__every_required_key_missing),
+		cmocka_unit_test(load__several_errors__all_reported_in_line_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,584 @@
+/*
+ * test_ical.c - the subscription feeds (SPEC § 5) from a hand-made
+ * config and plan: line format, VTIMEZONE, masters and overrides,
+ * privacy of attendees, feed filters and the series hash.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "ical.h"
+
+/* 2026-01-01T00:00:00Z: 20454 days (2026-02-10 = 20494, minus 40) */
+#define DTSTAMP		(20454LL * 86400)
+
+#define TZ		"Europe/Helsinki"
+
+static struct cad_party parties[] = {
+	{ .id = "hva", .name = "Kainuun hyvinvointialue",
+	    .email = "kirjaamo@hva.example" },
+	{ .id = "kajaani", .name = "Kajaanin kaupunki",
+	    .email = "kirjaamo@kajaani.example" },
+	{ .id = "sotkamo", .name = "Sotkamon kunta",
+	    .email = "kirjaamo@sotkamo.example" },
+};
+
+static int hytetu_participants[] = { 0, 1 };
+static int kunta_for_each[] = { 1, 2 };
+
+/* long enough, with ä/ö everywhere, to be folded several times */
+#define LONG_FI "Yhteistyöfoorumi käsittelee hyvinvoinnin ja terveyden " \
+	"edistämisen yhteisiä tavoitteita sekä kuntien ja hyvinvointialueen " \
+	"välistä työnjakoa ja seuraa hyvinvointikertomusten tavoitteiden " \
+	"toteutumista äänestäjien ja päättäjien iloksi"
+
+static struct cad_forum forums[] = {
+	{ .id = "hytetu-foorumi", .name = "Kainuun Hytetu -yhteistyöfoorumi",
+	    .legal_basis = "612/2021 6–7 §", .location = "Kajaanin kaupungintalo",
+	    .description = LONG_FI, .convenor = 0, .first_convenor = -1,
+	    .participants = hytetu_participants, .nparticipants = 2,
+	    .time = 13 * 60, .duration = 180 },
+	{ .id = "kuntaneuvottelu", .name = "Kuntakohtainen neuvottelu",
+	    .convenor = 0, .first_convenor = -1, .for_each = kunta_for_each,
+	    .nfor_each = 2, .spread = true, .time = 9 * 60, .duration = 120 },
+	{ .id = "strateginen-foorumi", .name = "Strateginen foorumi",
+	    .convenor = 0, .first_convenor = -1, .time = 12 * 60,
+	    .duration = 240 },
+};
+
+static struct cad_series series[] = {
+	{ .uid = "hytetu-foorumi@kainuu.example", .forum = 0, .party = -1,
+	    .convenor = 0 },
+	{ .uid = "kuntaneuvottelu.kajaani@kainuu.example", .forum = 1,
+	    .party = 1, .convenor = 0 },
+	{ .uid = "kuntaneuvottelu.sotkamo@kainuu.example", .forum = 1,
+	    .party = 2, .convenor = 0 },
+	/* no occurrence in the plan: must not appear */
+	{ .uid = "strateginen-foorumi@kainuu.example", .forum = 2,
+	    .party = -1, .convenor = 0 },
+};
+
+static struct cad_series_state states[] = {
+	{ .sequence = 3, .last_modified = DTSTAMP - 86400,
+	    .created = DTSTAMP - 10 * 86400 },
+	{ .sequence = 0, .last_modified = DTSTAMP, .created = DTSTAMP },
+	{ .sequence = 1, .last_modified = DTSTAMP, .created = DTSTAMP },
+	{ .sequence = 0, .last_modified = DTSTAMP, .created = DTSTAMP },
+};
+
+static struct cad_config cfg;
+static struct cad_occurrence occ[7];
+static struct cad_plan plan;
+static struct cad_plan_ctx ctx;
+
+static int
+D(int y, int m, int d)
+{
+	return cad_days_from_civil(y, m, d);
+}
+
+static void
+set_occ(size_t i, size_t s, int rid_day, int rid_time, int day, int time,
+    int duration, enum cad_status st, enum cad_moved mv)
+{
+	occ[i] = (struct cad_occurrence){ .series = s, .rid_day = rid_day,
+	    .rid_time = rid_time, .day = day, .time = time,
+	    .duration = duration, .status = st, .moved = mv };
+}
+
+/*
+ * Hytetu: 2nd Tuesday of October at 13:00 (EEST).  2027-10-12 moved by a
+ * person to Thu 14.10. 10:00, 2028-10-10 cancelled.
+ * Kuntaneuvottelu 1.2. at 09:00: 1.2.2026 is a Sunday, so Kajaani's is
+ * moved to Mon 2.2. (holiday rule) and Sotkamo's spread to Tue 3.2.;
+ * 1.2.2027 is a Monday: Kajaani keeps it, Sotkamo spreads to Tue 2.2.
+ */
+static int
+setup(void **state)
+{
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.timezone = TZ;
+	cfg.domain = "kainuu.example";
+	cfg.base_url = "http://127.0.0.1:8080/";
+	cfg.organizer_name = "Hyte-koordinaattori";
+	cfg.organizer_email = "hyte@kainuu.example";
+	cfg.parties = parties;
+	cfg.nparties = 3;
+	cfg.forums = forums;
+	cfg.nforums = 3;
+	cfg.publish_attendees = false;
+
+	set_occ(0, 1, D(2026, 2, 1), 540, D(2026, 2, 2), 540, 120,
+	    CAD_CONFIRMED, CAD_MOVED_HOLIDAY);
+	set_occ(1, 2, D(2026, 2, 1), 540, D(2026, 2, 3), 540, 120,
+	    CAD_CONFIRMED, CAD_MOVED_SPREAD);
+	set_occ(2, 1, D(2027, 2, 1), 540, D(2027, 2, 1), 540, 120,
+	    CAD_CONFIRMED, CAD_MOVED_NONE);
+	set_occ(3, 2, D(2027, 2, 1), 540, D(2027, 2, 2), 540, 120,
+	    CAD_CONFIRMED, CAD_MOVED_SPREAD);
+	set_occ(4, 0, D(2026, 10, 13), 780, D(2026, 10, 13), 780, 180,
+	    CAD_CONFIRMED, CAD_MOVED_NONE);
+	set_occ(5, 0, D(2027, 10, 12), 780, D(2027, 10, 14), 600, 180,
+	    CAD_CONFIRMED, CAD_MOVED_PERSON);
+	set_occ(6, 0, D(2028, 10, 10), 780, D(2028, 10, 10), 780, 180,
+	    CAD_CANCELLED, CAD_MOVED_NONE);
+	occ[6].reason = "Ei käsiteltäviä asioita";
+
+	memset(&plan, 0, sizeof plan);
+	plan.series = series;
+	plan.nseries = 4;
+	plan.occ = occ;
+	plan.nocc = 7;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.today = D(2026, 1, 15);
+	return 0;
+}
+
+/* helpers over the feed text */
+
+static char *
+feed(int forum, int party)
+{
+	struct cad_buf b;
+	struct cad_error err = { "" };
+
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_ical_feed(&cfg, &ctx, &plan, states, forum,
+	    party, "Kainuun yhteistyö", DTSTAMP, &b, &err), 0);
+	assert_non_null(b.data);
+	return cad_buf_steal(&b);
+}
+
+/* RFC 5545 3.1: CRLF + one space or tab is removed */
+static char *
+unfold(const char *s)
+{
+	char *r = malloc(strlen(s) + 1), *q = r;
+
+	assert_non_null(r);
+	while (*s) {
+		if (s[0] == '\r' && s[1] == '\n' && (s[2] == ' ' ||
+		    s[2] == '\t')) {
+			s += 3;
+			continue;
+		}
+		*q++ = *s++;
+	}
+	*q = '\0';
+	return r;
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* the VEVENT block (unfolded text) that contains line; malloc'd or NULL */
+static char *
+event_with(const char *text, const char *line)
+{
+	const char *hit = strstr(text, line), *b, *e;
+	char *r;
+
+	if (hit == NULL)
+		return NULL;
+	for (b = hit; b > text && strncmp(b, "BEGIN:VEVENT", 12) != 0; b--)
+		;
+	e = strstr(hit, "END:VEVENT");
+	assert_non_null(e);
+	r = strndup(b, (size_t)(e - b));
+	assert_non_null(r);
+	return r;
+}
+
+/* one physical line is complete UTF-8 (no character split by a fold) */
+static bool
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		int k = s[i] < 0x80 ? 0 : (s[i] & 0xE0) == 0xC0 ? 1 :
+		    (s[i] & 0xF0) == 0xE0 ? 2 : (s[i] & 0xF8) == 0xF0 ? 3 : -1;
+		if (k < 0 || i + (size_t)k >= n)
+			return false;
+		for (int j = 1; j <= k; j++)
+			if ((s[i + j] & 0xC0) != 0x80)
+				return false;
+		i += (size_t)k + 1;
+	}
+	return true;
+}
+
+/* tests */
+
+static void
+feed__all__crlf_folded_at_75_octets_utf8_intact(void **state)
+{
+	(void)state;
+	char *f = feed(-1, -1), *u;
+	const char *p = f;
+	int folds = 0;
+
+	while (*p) {
+		const char *eol = strstr(p, "\r\n");
+		assert_non_null(eol);		/* ends with CRLF */
+		size_t n = (size_t)(eol - p);
+		assert_null(memchr(p, '\n', n));	/* no bare LF */
+		assert_null(memchr(p, '\r', n));
+		assert_true(n <= 75);
+		assert_true(n > 0);
+		assert_true(utf8_valid((const unsigned char *)p, n));
+		if (*p == ' ')
+			folds++;
+		p = eol + 2;
+	}
+	/* LONG_FI (220+ octets) alone needs folding */
+	assert_true(folds >= 3);
+	u = unfold(f);
+	assert_non_null(strstr(u, "DESCRIPTION:" LONG_FI "\\n\\n"));
+	assert_non_null(strstr(u,
+	    "SUMMARY:Kainuun Hytetu -yhteistyöfoorumi\r\n"));
+	free(u);
+	free(f);
+}
+
+static void
+feed__all__one_vtimezone_with_current_eu_rules(void **state)
+{
+	(void)state;
+	char *f = feed(-1, -1), *u = unfold(f);
+
+	assert_int_equal(count(u, "BEGIN:VTIMEZONE\r\n"), 1);
+	assert_int_equal(count(u, "BEGIN:STANDARD\r\n"), 1);
+	assert_int_equal(count(u, "BEGIN:DAYLIGHT\r\n"), 1);
+	assert_non_null(strstr(u, "\r\nTZID:Europe/Helsinki\r\n"));
+	assert_null(strstr(u, "freeassociation"));
+	/* EU rule: last Sunday of March / October at 01:00 UTC, i.e.
+	   03:00 EET and 04:00 EEST; in 1970 those were 29.3. and 25.10.
+	   (1.1.1970 a Thursday: day 87 and day 297 are Sundays) */
+	char *dst = strstr(u, "BEGIN:DAYLIGHT"), *std = strstr(u,
+	    "BEGIN:STANDARD");
+	char *dend = strstr(dst, "END:DAYLIGHT"), *send = strstr(std,
+	    "END:STANDARD");
+	*dend = *send = '\0';
+	assert_non_null(strstr(dst, "DTSTART:19700329T030000\r\n"));
+	assert_non_null(strstr(dst, "TZOFFSETFROM:+0200\r\n"));
+	assert_non_null(strstr(dst, "TZOFFSETTO:+0300\r\n"));
+	assert_non_null(strstr(dst, "TZNAME:EEST\r\n"));
+	assert_non_null(strstr(dst, "BYMONTH=3"));
+	assert_non_null(strstr(dst, "BYDAY=-1SU"));
+	assert_null(strstr(dst, "UNTIL"));
+	assert_non_null(strstr(std, "DTSTART:19701025T040000\r\n"));
+	assert_non_null(strstr(std, "TZOFFSETFROM:+0300\r\n"));
+	assert_non_null(strstr(std, "TZOFFSETTO:+0200\r\n"));
+	assert_non_null(strstr(std, "TZNAME:EET\r\n"));
+	assert_non_null(strstr(std, "BYMONTH=10"));
+	assert_null(strstr(std, "UNTIL"));
+	free(u);
+	free(f);
+}
+
+static void
+feed__zone_without_dst__single_standard(void **state)
+{
+	(void)state;
+	cfg.timezone = "Asia/Tokyo";
+	char *f = feed(-1, -1);
+
+	assert_int_equal(count(f, "BEGIN:VTIMEZONE\r\n"), 1);
+	assert_int_equal(count(f, "BEGIN:STANDARD\r\n"), 1);
+	assert_int_equal(count(f, "BEGIN:DAYLIGHT\r\n"), 0);
+	assert_non_null(strstr(f, "TZOFFSETTO:+0900\r\n"));
+	assert_non_null(strstr(f, "DTSTART;TZID=Asia/Tokyo:20261013T130000"));
+	free(f);
+}
+
+static void
+feed__unknown_zone__einval_and_out_untouched(void **state)
+{
+	(void)state;
+	struct cad_buf b;
+	struct cad_error err = { "" };
+
+	cfg.timezone = "Mars/Olympus_Mons";
+	cad_buf_init(&b, 0);
+	cad_buf_puts(&b, "x");
+	assert_int_equal(cad_ical_feed(&cfg, &ctx, &plan, states, -1, -1,
+	    "n", DTSTAMP, &b, &err), -EINVAL);
+	assert_string_equal(b.data, "x");
+	assert_non_null(strstr(err.msg, "Mars/Olympus_Mons"));
+	cad_buf_release(&b);
+}
+
+static void
+feed__all__calendar_properties_for_subscribers(void **state)
+{
+	(void)state;
+	char *f = feed(-1, -1), *u = unfold(f);
+
+	assert_true(strncmp(u, "BEGIN:VCALENDAR\r\n", 17) == 0);
+	assert_non_null(strstr(u, "\r\nVERSION:2.0\r\n"));
+	assert_non_null(strstr(u,
+	    "\r\nPRODID:-//cadenced//cadenced 0.1//FI\r\n"));
+	assert_non_null(strstr(u, "\r\nCALSCALE:GREGORIAN\r\n"));
+	assert_non_null(strstr(u, "\r\nMETHOD:PUBLISH\r\n"));
+	assert_non_null(strstr(u, "\r\nNAME:Kainuun yhteistyö\r\n"));
+	assert_non_null(strstr(u, "\r\nX-WR-CALNAME:Kainuun yhteistyö\r\n"));
+	assert_non_null(strstr(u, "\r\nX-WR-TIMEZONE:Europe/Helsinki\r\n"));
+	assert_non_null(strstr(u,
+	    "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"));
+	assert_non_null(strstr(u, "\r\nX-PUBLISHED-TTL:PT1H\r\n"));
+	assert_non_null(strstr(u, "END:VCALENDAR\r\n"));
+	free(u);
+	free(f);
+}
+
+static void
+feed__all__masters_rdates_and_overrides(void **state)
+{
+	(void)state;
+	char *f = feed(-1, -1), *u = unfold(f), *ev;
+
+	/* 3 series with occurrences; overrides: hytetu 2027 (person) and
+	   2028 (cancelled), Kajaani 2026 (holiday), Sotkamo 2026 and 2027
+	   (spread) = 3 + 5 */
+	assert_int_equal(count(u, "BEGIN:VEVENT\r\n"), 8);
+	assert_int_equal(count(u, "\r\nRECURRENCE-ID;"), 5);
+	assert_null(strstr(u, "strateginen-foorumi"));
+	assert_int_equal(count(u, "UID:hytetu-foorumi@kainuu.example\r\n"), 3);
+	assert_int_equal(count(u, "\r\nSTATUS:CANCELLED\r\n"), 1);
+
+	/* master: first RECURRENCE-ID as DTSTART, the rest as RDATEs */
+	ev = event_with(u, "DTSTART;TZID=Europe/Helsinki:20261013T130000");
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "DTEND;TZID=Europe/Helsinki:20261013T160000"));
+	assert_non_null(strstr(ev, "RDATE;TZID=Europe/Helsinki:20271012T130000"));
+	assert_non_null(strstr(ev, "RDATE;TZID=Europe/Helsinki:20281010T130000"));
+	assert_null(strstr(ev, "RECURRENCE-ID"));
+	assert_non_null(strstr(ev, "STATUS:CONFIRMED"));
+	assert_non_null(strstr(ev, "SEQUENCE:3\r\n"));
+	assert_non_null(strstr(ev, "DTSTAMP:20260101T000000Z\r\n"));
+	assert_non_null(strstr(ev, "LAST-MODIFIED:20251231T000000Z\r\n"));
+	assert_non_null(strstr(ev, "CREATED:20251222T000000Z\r\n"));
+	assert_non_null(strstr(ev, "LOCATION:Kajaanin kaupungintalo\r\n"));
+	assert_non_null(strstr(ev, "Paikka: Kajaanin kaupungintalo"));
+	assert_non_null(strstr(ev, "Lakiperuste: 612/2021 6–7 §"));
+	assert_non_null(strstr(ev,
+	    "http://127.0.0.1:8080/calendars/forum/hytetu-foorumi.ics"));
+	free(ev);
+
+	/* moved by a person: new time, original as RECURRENCE-ID */
+	ev = event_with(u,
+	    "RECURRENCE-ID;TZID=Europe/Helsinki:20271012T130000");
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "DTSTART;TZID=Europe/Helsinki:20271014T100000"));
+	assert_non_null(strstr(ev, "DTEND;TZID=Europe/Helsinki:20271014T130000"));
+	assert_non_null(strstr(ev, "STATUS:CONFIRMED"));
+	assert_non_null(strstr(ev, "SEQUENCE:3\r\n"));
+	assert_non_null(strstr(ev, "Siirretty: ti 12.10.2027 klo 13.00"));
+	free(ev);
+
+	/* cancelled: kept, with its status */
+	ev = event_with(u,
+	    "RECURRENCE-ID;TZID=Europe/Helsinki:20281010T130000");
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "STATUS:CANCELLED"));
+	assert_non_null(strstr(ev, "SUMMARY:PERUTTU: Kainuun Hytetu"));
+	assert_non_null(strstr(ev, "Ei käsiteltäviä asioita"));
+	free(ev);
+
+	/* holiday move of Kajaani's 1.2.2026 (a Sunday) to Monday */
+	ev = event_with(u,
+	    "RECURRENCE-ID;TZID=Europe/Helsinki:20260201T090000");
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "UID:kuntaneuvottelu.kajaani@kainuu.example"));
+	assert_non_null(strstr(ev, "DTSTART;TZID=Europe/Helsinki:20260202T090000"));
+	assert_non_null(strstr(ev,
+	    "SUMMARY:Kuntakohtainen neuvottelu: Kajaanin kaupunki\r\n"));
+	assert_non_null(strstr(ev, "Siirretty: su 1.2.2026 klo 9.00"));
+	free(ev);
+
+	/* Sotkamo's master starts at its RECURRENCE-ID, not the spread day */
+	ev = event_with(u, "UID:kuntaneuvottelu.sotkamo@kainuu.example\r\n"
+	    "DTSTAMP");
+	assert_non_null(ev);
+	assert_null(strstr(ev, "RECURRENCE-ID"));
+	assert_non_null(strstr(ev, "DTSTART;TZID=Europe/Helsinki:20260201T090000"));
+	assert_non_null(strstr(ev, "RDATE;TZID=Europe/Helsinki:20270201T090000"));
+	free(ev);
+	free(u);
+	free(f);
+}
+
+static void
+feed__attendees_not_published__names_only(void **state)
+{
+	(void)state;
+	char *f = feed(-1, -1), *u = unfold(f);
+
+	assert_null(strstr(u, "ATTENDEE"));
+	assert_null(strstr(u, "kirjaamo@"));
+	assert_non_null(strstr(u,
+	    "ORGANIZER;CN=Hyte-koordinaattori:mailto:hyte@kainuu.example\r\n"));
+	assert_non_null(strstr(u, "Koollekutsuja: Kainuun hyvinvointialue"));
+	assert_non_null(strstr(u, "Osallistujat: Kainuun hyvinvointialue\\, "
+	    "Kajaanin kaupunki"));
+	free(u);
+	free(f);
+}
+
+static void
+feed__attendees_published__chair_and_participants(void **state)
+{
+	(void)state;
+	cfg.publish_attendees = true;
+	char *f = feed(0, -1), *u = unfold(f), *ev;
+
+	ev = event_with(u, "DTSTART;TZID=Europe/Helsinki:20261013T130000");
+	assert_non_null(ev);
+	assert_int_equal(count(ev, "\r\nATTENDEE"), 2);
+	char *chair = strstr(ev, "mailto:kirjaamo@hva.example");
+	assert_non_null(chair);
+	assert_non_null(strstr(ev, "ROLE=CHAIR"));
+	assert_non_null(strstr(ev, "ROLE=REQ-PARTICIPANT"));
+	assert_non_null(strstr(ev, "mailto:kirjaamo@kajaani.example"));
+	free(ev);
+	free(u);
+	free(f);
+}
+
+static void
+feed__party_filter__only_that_partys_series(void **state)
+{
+	(void)state;
+	/* Sotkamo only takes part in its own kuntaneuvottelu */
+	char *f = feed(-1, 2), *u = unfold(f);
+
+	assert_non_null(strstr(u, "UID:kuntaneuvottelu.sotkamo@"));
+	assert_null(strstr(u, "UID:kuntaneuvottelu.kajaani@"));
+	assert_null(strstr(u, "UID:hytetu-foorumi@"));
+	assert_int_equal(count(u, "BEGIN:VEVENT\r\n"), 3);
+	free(u);
+	free(f);
+
+	/* Kajaani: participant of Hytetu and its own kuntaneuvottelu */
+	f = feed(-1, 1);
+	u = unfold(f);
+	assert_non_null(strstr(u, "UID:kuntaneuvottelu.kajaani@"));
+	assert_non_null(strstr(u, "UID:hytetu-foorumi@"));
+	assert_null(strstr(u, "UID:kuntaneuvottelu.sotkamo@"));
+	free(u);
+	free(f);
+}
+
+static void
+feed__forum_filter__all_members_of_that_forum(void **state)
+{
+	(void)state;
+	char *f = feed(1, -1), *u = unfold(f);
+
+	assert_non_null(strstr(u, "UID:kuntaneuvottelu.kajaani@"));
+	assert_non_null(strstr(u, "UID:kuntaneuvottelu.sotkamo@"));
+	assert_null(strstr(u, "UID:hytetu-foorumi@"));
+	/* 2 masters + Kajaani's holiday move + Sotkamo's two spreads */
+	assert_int_equal(count(u, "BEGIN:VEVENT\r\n"), 5);
+	assert_int_equal(count(u, "BEGIN:VTIMEZONE\r\n"), 1);
+	free(u);
+	free(f);
+}
+
+static void
+series_hash__occurrence_moved__changes_only_then(void **state)
+{
+	(void)state;
+	char h1[65], h2[65], h3[65], other[65];
+
+	cad_ical_series_hash(&cfg, &plan, 0, h1);
+	assert_int_equal(strlen(h1), 64);
+	assert_int_equal(strspn(h1, "0123456789abcdef"), 64);
+
+	/* SEQUENCE / DTSTAMP are not content: same plan, same hash */
+	states[0].sequence = 99;
+	cad_ical_series_hash(&cfg, &plan, 0, h2);
+	states[0].sequence = 3;
+	assert_string_equal(h1, h2);
+
+	/* another series' move does not touch this one */
+	occ[2].day += 1;
+	cad_ical_series_hash(&cfg, &plan, 0, h2);
+	assert_string_equal(h1, h2);
+	cad_ical_series_hash(&cfg, &plan, 1, other);
+	occ[2].day -= 1;
+	cad_ical_series_hash(&cfg, &plan, 1, h3);
+	assert_string_not_equal(other, h3);
+
+	/* moving the 2026 meeting by one hour changes it */
+	occ[4].time += 60;
+	occ[4].moved = CAD_MOVED_PERSON;
+	cad_ical_series_hash(&cfg, &plan, 0, h2);
+	assert_string_not_equal(h1, h2);
+
+	/* and moving it back restores it */
+	occ[4].time -= 60;
+	occ[4].moved = CAD_MOVED_NONE;
+	cad_ical_series_hash(&cfg, &plan, 0, h3);
+	assert_string_equal(h1, h3);
+
+	/* a new location is visible to subscribers */
+	forums[0].location = "Sotkamo";
+	cad_ical_series_hash(&cfg, &plan, 0, h2);
+	forums[0].location = "Kajaanin kaupungintalo";
+	assert_string_not_equal(h1, h2);
+}
+
+static int
+teardown_all(void **state)
+{
+	(void)state;
+	icaltimezone_free_builtin_timezones();
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(
+		    feed__all__crlf_folded_at_75_octets_utf8_intact, setup),
+		cmocka_unit_test_setup(
+		    feed__all__one_vtimezone_with_current_eu_rules, setup),
+		cmocka_unit_test_setup(
+		    feed__zone_without_dst__single_standard, setup),
+		cmocka_unit_test_setup(
+		    feed__unknown_zone__einval_and_out_untouched, setup),
+		cmocka_unit_test_setup(
+		    feed__all__calendar_properties_for_subscribers, setup),
+		cmocka_unit_test_setup(
+		    feed__all__masters_rdates_and_overrides, setup),
+		cmocka_unit_test_setup(
+		    feed__attendees_not_published__names_only, setup),
+		cmocka_unit_test_setup(
+		    feed__attendees_published__chair_and_participants, setup),
+		cmocka_unit_test_setup(
+		    feed__party_filter__only_that_partys_series, setup),
+		cmocka_unit_test_setup(
+		    feed__forum_filter__all_members_of_that_forum, setup),
+		cmocka_unit_test_setup(
+		    series_hash__occurrence_moved__changes_only_then, setup),
+	};
+	return cmocka_run_group_tests_name("ical", tests, NULL, teardown_all);
+}

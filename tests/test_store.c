@@ -1,0 +1,490 @@
+/* test_store.c - the sqlite state: schema, WAL, round trips, two handles */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* each test gets its own fresh directory; state_dir lies below it */
+struct fixture {
+	char tmp[64];
+	char state[128];
+	char db[160];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	if (f == NULL)
+		return -1;
+	strcpy(f->tmp, "/tmp/test_store.XXXXXX");
+	if (mkdtemp(f->tmp) == NULL) {
+		free(f);
+		return -1;
+	}
+	/* two missing levels: open must create the parents too */
+	snprintf(f->state, sizeof f->state, "%s/var/lib", f->tmp);
+	snprintf(f->db, sizeof f->db, "%s/cadenced.db", f->state);
+	*state = f;
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	nftw(f->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+static struct cad_store *
+open_ok(const struct fixture *f)
+{
+	struct cad_store *st = NULL;
+	struct cad_error err = { "" };
+	int r = cad_store_open(f->state, &st, &err);
+
+	if (r != 0)
+		fail_msg("cad_store_open: %d %s", r, err.msg);
+	assert_non_null(st);
+	return st;
+}
+
+static int
+day(int y, int m, int d)
+{
+	return cad_days_from_civil(y, m, d);
+}
+
+static void
+store_open__missing_state_dir__creates_dir_and_db(void **state)
+{
+	struct fixture *f = *state;
+	struct stat sb;
+
+	umask(022);
+	assert_int_not_equal(stat(f->state, &sb), 0);
+	struct cad_store *st = open_ok(f);
+
+	/* the admin sees a private directory: rwxr-x--- */
+	assert_int_equal(stat(f->state, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0750);
+	assert_int_equal(stat(f->db, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	cad_store_close(st);
+}
+
+static void
+store_open__fresh_db__user_version_is_schema_and_wal(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_store *st = open_ok(f);
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+
+	/* one migration exists today (overrides, terminations, series) */
+	assert_int_equal(cad_store_version(st), 1);
+
+	/* an independent connection sees the same: the settings are on disk */
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
+	    &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 1);
+	sqlite3_finalize(stmt);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
+	    &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0),
+	    "wal");
+	sqlite3_finalize(stmt);
+	/* the three tables of migration 1 */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "sqlite_master WHERE type = 'table' AND name IN "
+	    "('overrides', 'terminations', 'series')", -1, &stmt, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 3);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	cad_store_close(st);
+
+	/* reopening an up-to-date database keeps the version */
+	st = open_ok(f);
+	assert_int_equal(cad_store_version(st), 1);
+	cad_store_close(st);
+}
+
+static void
+store_overrides__put_twice_same_rid__replaced_and_survives_reopen(
+    void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = open_ok(f);
+	struct cad_override *v;
+	size_t n;
+
+	/* cancel the 10.2.2026 13:00 meeting, and one 3.3. 09:30 elsewhere */
+	struct cad_override c = {
+		.uid = "hytetu-tyoryhma@kainuu.example",
+		.rid_day = day(2026, 2, 10), .rid_time = 13 * 60,
+		.kind = CAD_OVERRIDE_CANCEL, .reason = "Hiihtoloma",
+	};
+	struct cad_override other = {
+		.uid = "kuntaneuvottelu.kajaani@kainuu.example",
+		.rid_day = day(2026, 3, 3), .rid_time = 9 * 60 + 30,
+		.kind = CAD_OVERRIDE_CANCEL, .reason = NULL,
+	};
+	assert_int_equal(cad_store_put_override(st, &c, &err), 0);
+	assert_int_equal(cad_store_put_override(st, &other, &err), 0);
+
+	/* the coordinator changes her mind: move it to 12.2. 14:15 instead */
+	struct cad_override m = {
+		.uid = "hytetu-tyoryhma@kainuu.example",
+		.rid_day = day(2026, 2, 10), .rid_time = 13 * 60,
+		.kind = CAD_OVERRIDE_MOVE,
+		.new_day = day(2026, 2, 12), .new_time = 14 * 60 + 15,
+		.reason = NULL,
+	};
+	assert_int_equal(cad_store_put_override(st, &m, &err), 0);
+	cad_store_close(st);
+
+	st = open_ok(f);
+	assert_int_equal(cad_store_overrides(st, &v, &n, &err), 0);
+	assert_int_equal(n, 2);		/* replaced, not added */
+	/* ordered by uid: "hytetu..." < "kuntaneuvottelu..." */
+	assert_string_equal(v[0].uid, "hytetu-tyoryhma@kainuu.example");
+	assert_int_equal(v[0].rid_day, day(2026, 2, 10));
+	assert_int_equal(v[0].rid_time, 780);
+	assert_int_equal(v[0].kind, CAD_OVERRIDE_MOVE);
+	assert_int_equal(v[0].new_day, day(2026, 2, 12));
+	assert_int_equal(v[0].new_time, 855);	/* 14*60 + 15 */
+	assert_null(v[0].reason);
+	assert_string_equal(v[1].uid,
+	    "kuntaneuvottelu.kajaani@kainuu.example");
+	assert_int_equal(v[1].rid_day, day(2026, 3, 3));
+	assert_int_equal(v[1].rid_time, 570);	/* 9*60 + 30 */
+	assert_int_equal(v[1].kind, CAD_OVERRIDE_CANCEL);
+	assert_null(v[1].reason);
+	cad_overrides_free(v, n);
+	cad_store_close(st);
+}
+
+static void
+store_overrides__stored_text__is_iso_date_and_time(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = open_ok(f);
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+
+	struct cad_override m = {
+		.uid = "x@d", .rid_day = day(2026, 2, 10), .rid_time = 13 * 60,
+		.kind = CAD_OVERRIDE_MOVE,
+		.new_day = day(2026, 2, 12), .new_time = 9 * 60 + 5,
+		.reason = "Sali varattu",
+	};
+	assert_int_equal(cad_store_put_override(st, &m, &err), 0);
+
+	/* someone reading the db with sqlite3(1) sees readable values */
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rid, kind, new_day, "
+	    "new_time, reason FROM overrides", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(stmt, 0), "2026-02-10T13:00");
+	assert_string_equal(sqlite3_column_text(stmt, 1), "move");
+	assert_string_equal(sqlite3_column_text(stmt, 2), "2026-02-12");
+	assert_string_equal(sqlite3_column_text(stmt, 3), "09:05");
+	assert_string_equal(sqlite3_column_text(stmt, 4), "Sali varattu");
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	cad_store_close(st);
+}
+
+static void
+store_delete_override__missing_and_present__enoent_then_gone(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = open_ok(f);
+	struct cad_override *v;
+	size_t n;
+
+	assert_int_equal(cad_store_delete_override(st, "x@d",
+	    day(2026, 2, 10), 780, &err), -ENOENT);
+
+	struct cad_override c = {
+		.uid = "x@d", .rid_day = day(2026, 2, 10), .rid_time = 780,
+		.kind = CAD_OVERRIDE_CANCEL,
+	};
+	assert_int_equal(cad_store_put_override(st, &c, &err), 0);
+	/* same day, other time: not that override */
+	assert_int_equal(cad_store_delete_override(st, "x@d",
+	    day(2026, 2, 10), 781, &err), -ENOENT);
+	assert_int_equal(cad_store_delete_override(st, "x@d",
+	    day(2026, 2, 10), 780, &err), 0);
+	assert_int_equal(cad_store_overrides(st, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	cad_overrides_free(v, n);
+	assert_int_equal(cad_store_delete_override(st, "x@d",
+	    day(2026, 2, 10), 780, &err), -ENOENT);
+	cad_store_close(st);
+}
+
+static void
+store_terminations__put_list_withdraw__round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = open_ok(f);
+	struct cad_termination *v;
+	size_t n;
+
+	/* notice 15.3.2026 + 12 months = effective 15.3.2027 */
+	struct cad_termination t1 = {
+		.party = "sotkamo", .noticed = day(2026, 3, 15),
+		.effective = day(2027, 3, 15),
+	};
+	struct cad_termination t2 = {
+		.party = "kajaani", .noticed = day(2026, 1, 31),
+		.effective = day(2027, 1, 31),
+	};
+	assert_int_equal(cad_store_put_termination(st, &t1, &err), 0);
+	assert_int_equal(cad_store_put_termination(st, &t2, &err), 0);
+	/* a corrected notice for sotkamo replaces the first */
+	t1.noticed = day(2026, 3, 16);
+	t1.effective = day(2027, 3, 16);
+	assert_int_equal(cad_store_put_termination(st, &t1, &err), 0);
+	cad_store_close(st);
+
+	st = open_ok(f);
+	assert_int_equal(cad_store_terminations(st, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].party, "kajaani");
+	assert_int_equal(v[0].noticed, day(2026, 1, 31));
+	assert_int_equal(v[0].effective, day(2027, 1, 31));
+	assert_string_equal(v[1].party, "sotkamo");
+	assert_int_equal(v[1].noticed, day(2026, 3, 16));
+	assert_int_equal(v[1].effective, day(2027, 3, 16));
+	cad_terminations_free(v, n);
+
+	assert_int_equal(cad_store_withdraw_termination(st, "kajaani", &err),
+	    0);
+	assert_int_equal(cad_store_withdraw_termination(st, "kajaani", &err),
+	    -ENOENT);
+	assert_int_equal(cad_store_withdraw_termination(st, "hva", &err),
+	    -ENOENT);
+	assert_int_equal(cad_store_terminations(st, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].party, "sotkamo");
+	cad_terminations_free(v, n);
+	cad_store_close(st);
+}
+
+static void
+store_series_sync__hash_changes__sequence_and_last_modified_follow(
+    void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = open_ok(f);
+	struct cad_series_state s;
+	const char *uid = "hytetu-foorumi@kainuu.example";
+
+	/* first sight: SEQUENCE 0, created = last modified = now */
+	assert_int_equal(cad_store_series_sync(st, uid, "aaa", 1000, &s,
+	    &err), 0);
+	assert_int_equal(s.sequence, 0);
+	assert_int_equal(s.created, 1000);
+	assert_int_equal(s.last_modified, 1000);
+
+	/* same content later: calendars must not see a change */
+	assert_int_equal(cad_store_series_sync(st, uid, "aaa", 2000, &s,
+	    &err), 0);
+	assert_int_equal(s.sequence, 0);
+	assert_int_equal(s.created, 1000);
+	assert_int_equal(s.last_modified, 1000);
+
+	/* changed content: SEQUENCE 1, LAST-MODIFIED the time of the change */
+	assert_int_equal(cad_store_series_sync(st, uid, "bbb", 3000, &s,
+	    &err), 0);
+	assert_int_equal(s.sequence, 1);
+	assert_int_equal(s.created, 1000);
+	assert_int_equal(s.last_modified, 3000);
+
+	/* another series is independent */
+	assert_int_equal(cad_store_series_sync(st, "other@kainuu.example",
+	    "bbb", 3500, &s, &err), 0);
+	assert_int_equal(s.sequence, 0);
+	assert_int_equal(s.last_modified, 3500);
+	cad_store_close(st);
+
+	/* a restarted daemon continues where it was */
+	st = open_ok(f);
+	assert_int_equal(cad_store_series_sync(st, uid, "bbb", 4000, &s,
+	    &err), 0);
+	assert_int_equal(s.sequence, 1);
+	assert_int_equal(s.last_modified, 3000);
+	assert_int_equal(cad_store_series_sync(st, uid, "ccc", 5000, &s,
+	    &err), 0);
+	assert_int_equal(s.sequence, 2);
+	assert_int_equal(s.created, 1000);
+	assert_int_equal(s.last_modified, 5000);
+	cad_store_close(st);
+}
+
+static void
+store_changed__write_through_other_handle__version_differs(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *daemon = open_ok(f);
+	struct cad_store *ctl = open_ok(f);
+	int64_t v0, v1, v2, v3;
+
+	assert_int_equal(cad_store_changed(daemon, &v0), 0);
+	/* nothing happened: polling again must not report a change */
+	assert_int_equal(cad_store_changed(daemon, &v1), 0);
+	assert_true(v0 == v1);
+
+	/* cadencectl cancel ... */
+	struct cad_override c = {
+		.uid = "x@d", .rid_day = day(2026, 2, 10), .rid_time = 780,
+		.kind = CAD_OVERRIDE_CANCEL,
+	};
+	assert_int_equal(cad_store_put_override(ctl, &c, &err), 0);
+	assert_int_equal(cad_store_changed(daemon, &v2), 0);
+	assert_true(v2 != v1);
+	/* ... and the daemon sees the override itself, too */
+	struct cad_override *v;
+	size_t n;
+	assert_int_equal(cad_store_overrides(daemon, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	cad_overrides_free(v, n);
+
+	/* cadencectl terminate ... */
+	struct cad_termination t = {
+		.party = "kajaani", .noticed = day(2026, 1, 31),
+		.effective = day(2027, 1, 31),
+	};
+	assert_int_equal(cad_store_put_termination(ctl, &t, &err), 0);
+	assert_int_equal(cad_store_changed(daemon, &v3), 0);
+	assert_true(v3 != v2);
+
+	/* the daemon's own write also counts on its own handle */
+	int64_t own0, own1;
+	assert_int_equal(cad_store_changed(daemon, &own0), 0);
+	assert_int_equal(cad_store_delete_override(daemon, "x@d",
+	    day(2026, 2, 10), 780, &err), 0);
+	assert_int_equal(cad_store_changed(daemon, &own1), 0);
+	assert_true(own1 != own0);
+
+	cad_store_close(ctl);
+	cad_store_close(daemon);
+}
+
+static void
+store_open__newer_schema__refused_with_message(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = (struct cad_store *)&err;	/* poison */
+	sqlite3 *db;
+
+	/* a database written by a future version of the program */
+	char parent[sizeof f->state];
+	snprintf(parent, sizeof parent, "%s/var", f->tmp);
+	assert_int_equal(mkdir(parent, 0750), 0);
+	assert_int_equal(mkdir(f->state, 0750), 0);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(cad_store_open(f->state, &st, &err), -EIO);
+	assert_null(st);
+	assert_non_null(strstr(err.msg, "schema 99"));
+	assert_non_null(strstr(err.msg, "newer"));
+
+	/* and it was left untouched */
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
+	    &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 99);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
+static void
+store_close__null__no_crash(void **state)
+{
+	(void)state;
+	cad_store_close(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    store_open__missing_state_dir__creates_dir_and_db,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_open__fresh_db__user_version_is_schema_and_wal,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_overrides__put_twice_same_rid__replaced_and_survives_reopen,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_overrides__stored_text__is_iso_date_and_time,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_delete_override__missing_and_present__enoent_then_gone,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_terminations__put_list_withdraw__round_trip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_series_sync__hash_changes__sequence_and_last_modified_follow,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_changed__write_through_other_handle__version_differs,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_open__newer_schema__refused_with_message,
+		    setup, teardown),
+		cmocka_unit_test(store_close__null__no_crash),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
