@@ -43,7 +43,7 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 MANS	:= $(wildcard man/*.[0-9])
 
 LIBCORE	= $(B)/libcadence.a
-PROGS	= $(B)/cadencectl $(if $(DAEMON_SRCS),$(B)/cadenced)
+PROGS	= $(B)/cadencectl $(if $(wildcard daemon/main.c),$(B)/cadenced)
 
 all: $(PROGS)
 

@@ -10,8 +10,5 @@ not_yet(struct cli *c)
 	return 1;
 }
 
-int cmd_deadlines(struct cli *c) { return not_yet(c); }
-int cmd_terminate(struct cli *c) { return not_yet(c); }
-int cmd_export(struct cli *c) { return not_yet(c); }
 int cmd_outbox(struct cli *c) { return not_yet(c); }
-int cmd_wheel(struct cli *c) { return not_yet(c); }
+

@@ -6,10 +6,14 @@
  * master VEVENT per series and one RECURRENCE-ID VEVENT per instance that
  * a rule or a person moved or cancelled.
  *
- * The recurrence set of a master is DTSTART plus one RDATE per further
- * occurrence, all in the master's zone.  Holiday moves, blackouts and
- * for_each spreading make the set irregular, so a plain RRULE (with
- * EXDATEs) would be longer and easier to get wrong; RDATE is exact.
+ * The recurrence set of a master is the forum's rule (RRULE with COUNT
+ * up to the last instance in the window; per_term as a yearly rule) from
+ * the first RECURRENCE-ID, with an EXDATE for each rule instance that the
+ * plan has not, all in the master's zone: RRULE + EXDATE is what every
+ * client understands (Outlook ignores RDATE, ical.js <= 1.5 skips
+ * DTSTART of an RDATE-only set).  Where no rule gives the set, DTSTART
+ * plus one RDATE per further instance.  Holiday moves and spreading keep
+ * their RECURRENCE-ID: they are overrides, not changes of the set.
  *
  * libical's own folding breaks at word boundaries and may split a UTF-8
  * sequence, so the serialised text is unfolded and folded again here at
@@ -422,38 +426,19 @@ utc_time(int64_t t)
 	    icaltimezone_get_utc_timezone());
 }
 
-/* RFC 5545 TEXT escaping, for X- properties that libical emits raw */
-static char *
-escape_text(const char *s)
-{
-	struct cad_buf b;
-	char *r;
-
-	cad_buf_init(&b, 0);
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '\\': cad_buf_puts(&b, "\\\\"); break;
-		case ';': cad_buf_puts(&b, "\\;"); break;
-		case ',': cad_buf_puts(&b, "\\,"); break;
-		case '\n': cad_buf_puts(&b, "\\n"); break;
-		case '\r': break;
-		default: cad_buf_add(&b, s, 1); break;
-		}
-	}
-	r = cad_buf_steal(&b);
-	cad_buf_release(&b);
-	return r ? r : cad_strdup("");
-}
-
+/*
+ * An X- property with a plain token value (a zone name, a duration).
+ * libical 3.0 doubles backslashes in X- values but leaves ',' and ';'
+ * alone, so free text never goes through here: X-WR-CALNAME is written
+ * by refold() as a copy of the NAME line, which libical escapes as TEXT.
+ */
 static void
-add_x(icalcomponent *c, const char *name, const char *value, bool text)
+add_x(icalcomponent *c, const char *name, const char *value)
 {
-	char *v = text ? escape_text(value) : cad_strdup(value);
-	icalproperty *p = icalproperty_new_x(v);
+	icalproperty *p = icalproperty_new_x(value);
 
 	icalproperty_set_x_name(p, name);
 	icalcomponent_add_property(c, p);
-	free(v);
 }
 
 /* a CN parameter value: libical quotes it but can't escape '"' */
@@ -773,6 +758,134 @@ needs_override(const struct cad_occurrence *o, int duration)
 	    o->duration != duration;
 }
 
+/*
+ * The rule that generated the series' candidates, without COUNT/UNTIL:
+ * the forum's rrule, or for per_term the yearly rule of its month and
+ * weekday (the years that are not the term's year-th become EXDATEs).
+ * false: none (a first-convenor meeting, or a rule libical refuses).
+ */
+static bool
+series_rule(const struct cad_config *cfg, const struct cad_series *se,
+    struct icalrecurrencetype *rule)
+{
+	static const char *const wd[] = { "MO", "TU", "WE", "TH", "FR", "SA",
+	    "SU" };
+	const struct cad_forum *f = &cfg->forums[se->forum];
+	char buf[64];
+	const char *s;
+
+	if (se->first)
+		return false;
+	if (f->rrule && *f->rrule)
+		s = f->rrule;
+	else if (f->has_per_term && f->per_term.weekday >= 0 &&
+	    f->per_term.weekday < 7) {
+		snprintf(buf, sizeof buf, "FREQ=YEARLY;BYMONTH=%d;BYDAY=%d%s",
+		    f->per_term.month, f->per_term.week,
+		    wd[f->per_term.weekday]);
+		s = buf;
+	} else
+		return false;
+	icalerror_clear_errno();
+	*rule = icalrecurrencetype_from_string(s);
+	if (icalerrno != ICAL_NO_ERROR || rule->freq == ICAL_NO_RECURRENCE)
+		return false;
+	rule->count = 0;
+	rule->until = icaltime_null_time();
+	return true;
+}
+
+static int
+cmp_day_time(int d1, int t1, int d2, int t2)
+{
+	if (d1 != d2)
+		return d1 < d2 ? -1 : 1;
+	return t1 < t2 ? -1 : t1 > t2;
+}
+
+/*
+ * The recurrence set of the master as RRULE (with COUNT up to the last
+ * instance) + EXDATE for every rule instance the plan has not (blackout,
+ * skip, a move out of the window, a party filter) + RDATE for an
+ * instance the rule does not give (none in practice).  Every client
+ * (Outlook, Google, ical.js) handles RRULE + EXDATE; DTSTART-plus-RDATE
+ * alone trips up ical.js <= 1.5, which skips DTSTART.  v holds n
+ * distinct RECURRENCE-IDs, n >= 2.  false: the rule does not start at
+ * v[0] or runs too long; nothing was added.
+ */
+#define RULE_MAX_STEPS	20000
+#define RULE_MAX_EXDATES 1000
+
+static bool
+add_rule_set(icalcomponent *ev, const struct event_common *ec,
+    struct icalrecurrencetype rule, const struct cad_occurrence **v,
+    size_t n)
+{
+	const char *tz = ec->cfg->timezone;
+	const struct cad_occurrence *last = v[n - 1];
+	struct icaltimetype t, *ex = NULL;
+	const struct cad_occurrence **rd = NULL;
+	icalrecur_iterator *it;
+	size_t i = 0, nex = 0, nrd = 0, steps = 0;
+	bool ok = false;
+
+	it = icalrecur_iterator_new(rule, local_time(v[0]->rid_day,
+	    v[0]->rid_time));
+	if (it == NULL)
+		return false;
+	ex = cad_xcalloc(RULE_MAX_EXDATES, sizeof *ex);
+	rd = cad_xcalloc(n, sizeof *rd);
+	while (i < n) {
+		int day, min;
+		t = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(t))
+			break;
+		day = cad_days_from_civil(t.year, t.month, t.day);
+		min = t.hour * 60 + t.minute;
+		if (steps == 0 && cmp_day_time(day, min, v[0]->rid_day,
+		    v[0]->rid_time) != 0)
+			goto out;	/* DTSTART is not the rule's first */
+		if (cmp_day_time(day, min, last->rid_day, last->rid_time) > 0)
+			break;
+		if (++steps > RULE_MAX_STEPS)
+			goto out;
+		while (i < n && cmp_day_time(v[i]->rid_day, v[i]->rid_time,
+		    day, min) < 0)
+			rd[nrd++] = v[i++];
+		if (i < n && cmp_day_time(v[i]->rid_day, v[i]->rid_time, day,
+		    min) == 0)
+			i++;
+		else if (nex == RULE_MAX_EXDATES)
+			goto out;
+		else
+			ex[nex++] = t;
+	}
+	while (i < n)
+		rd[nrd++] = v[i++];
+
+	rule.count = (int)steps;
+	icalcomponent_add_property(ev, icalproperty_new_rrule(rule));
+	for (i = 0; i < nex; i++) {
+		ex[i].zone = NULL;
+		ex[i].is_date = 0;
+		icalcomponent_add_property(ev,
+		    with_tzid(icalproperty_new_exdate(ex[i]), tz));
+	}
+	for (i = 0; i < nrd; i++) {
+		struct icaldatetimeperiodtype dp;
+		dp.time = local_time(rd[i]->rid_day, rd[i]->rid_time);
+		dp.period = icalperiodtype_null_period();
+		icalcomponent_add_property(ev,
+		    with_tzid(icalproperty_new_rdate(dp), tz));
+	}
+	ok = true;
+out:
+	icalrecur_iterator_free(it);
+	free(ex);
+	free(rd);
+	return ok;
+}
+
 /* the master and its overrides, added to cal; n > 0 */
 static void
 add_series(icalcomponent *cal, const struct event_common *ec,
@@ -780,20 +893,31 @@ add_series(icalcomponent *cal, const struct event_common *ec,
 {
 	const char *tz = ec->cfg->timezone;
 	const struct cad_occurrence *m = v[0];
+	const struct cad_occurrence **u;
+	struct icalrecurrencetype rule;
 	icalcomponent *ev;
-	size_t i;
+	size_t i, nu = 0;
 
 	ev = event_new(ec, m->rid_day, m->rid_time, m->duration,
 	    ec->t->summary, ec->t->description, false);
-	for (i = 1; i < n; i++) {
-		struct icaldatetimeperiodtype dp;
-		if (cmp_rid(&v[i], &v[i - 1]) == 0)
-			continue;	/* one instance per RECURRENCE-ID */
-		dp.time = local_time(v[i]->rid_day, v[i]->rid_time);
-		dp.period = icalperiodtype_null_period();
-		icalcomponent_add_property(ev,
-		    with_tzid(icalproperty_new_rdate(dp), tz));
+	/* one instance per RECURRENCE-ID */
+	u = cad_xcalloc(n, sizeof *u);
+	for (i = 0; i < n; i++)
+		if (i == 0 || cmp_rid(&v[i], &v[i - 1]) != 0)
+			u[nu++] = v[i];
+	/* a single meeting is a plain event; else RRULE, or RDATEs when
+	   no rule gives the set */
+	if (nu > 1 && !(series_rule(ec->cfg, ec->se, &rule) &&
+	    add_rule_set(ev, ec, rule, u, nu))) {
+		for (i = 1; i < nu; i++) {
+			struct icaldatetimeperiodtype dp;
+			dp.time = local_time(u[i]->rid_day, u[i]->rid_time);
+			dp.period = icalperiodtype_null_period();
+			icalcomponent_add_property(ev,
+			    with_tzid(icalproperty_new_rdate(dp), tz));
+		}
 	}
+	free(u);
 	icalcomponent_add_component(cal, ev);
 
 	for (i = 0; i < n; i++) {
@@ -846,12 +970,38 @@ emit_line(struct cad_buf *out, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * One unfolded content line.  The VCALENDAR's own NAME line (depth 1) is
+ * followed by X-WR-CALNAME with the same, already TEXT-escaped, value.
+ */
+static int
+emit_unfolded(struct cad_buf *out, const char *s, size_t len, int *depth)
+{
+	int r;
+
+	if (len >= 6 && strncmp(s, "BEGIN:", 6) == 0)
+		(*depth)++;
+	else if (len >= 4 && strncmp(s, "END:", 4) == 0)
+		(*depth)--;
+	if ((r = emit_line(out, s, len)) < 0)
+		return r;
+	if (*depth == 1 && len >= 5 && strncmp(s, "NAME:", 5) == 0) {
+		struct cad_buf x;
+		cad_buf_init(&x, 0);
+		if ((r = cad_buf_puts(&x, "X-WR-CALNAME:")) == 0 &&
+		    (r = cad_buf_add(&x, s + 5, len - 5)) == 0)
+			r = emit_line(out, x.data, x.len);
+		cad_buf_release(&x);
+	}
+	return r;
+}
+
 static int
 refold(struct cad_buf *out, const char *text)
 {
 	struct cad_buf line;
 	const char *p = text;
-	int r = 0;
+	int r = 0, depth = 0;
 
 	cad_buf_init(&line, 0);
 	while (*p) {
@@ -864,8 +1014,8 @@ refold(struct cad_buf *out, const char *text)
 				p = q + 1;	/* a fold: drop it */
 				continue;
 			}
-			if (line.len > 0 &&
-			    (r = emit_line(out, line.data, line.len)) < 0)
+			if (line.len > 0 && (r = emit_unfolded(out, line.data,
+			    line.len, &depth)) < 0)
 				goto out;
 			cad_buf_reset(&line);
 			p = q;
@@ -877,7 +1027,7 @@ refold(struct cad_buf *out, const char *text)
 		p += k;
 	}
 	if (line.len > 0)
-		r = emit_line(out, line.data, line.len);
+		r = emit_unfolded(out, line.data, line.len, &depth);
 out:
 	cad_buf_release(&line);
 	return r;
@@ -908,11 +1058,11 @@ cad_ical_feed(const struct cad_config *cfg,
 	icalcomponent_add_property(cal,
 	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	icalcomponent_add_property(cal, icalproperty_new_name(name ? name : ""));
-	add_x(cal, "X-WR-CALNAME", name ? name : "", true);
-	add_x(cal, "X-WR-TIMEZONE", cfg->timezone, true);
+	/* X-WR-CALNAME: added by refold() after NAME */
+	add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
 	icalcomponent_add_property(cal, icalproperty_new_refreshinterval(
 	    icaldurationtype_from_int(3600)));
-	add_x(cal, "X-PUBLISHED-TTL", "PT1H", false);
+	add_x(cal, "X-PUBLISHED-TTL", "PT1H");
 	icalcomponent_add_component(cal, vtz);
 	vtz = NULL;
 

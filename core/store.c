@@ -12,7 +12,9 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,40 @@ static const char *const migrations[] = {
 	"  sequence INTEGER NOT NULL,"
 	"  created INTEGER NOT NULL,"
 	"  last_modified INTEGER NOT NULL);",
+	/* 2: the outbox of invitations (SPEC § 6, core/outbox.h) */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('caldav', 'smtp')),"
+	"  target TEXT NOT NULL,"	/* resource URL or recipient address */
+	"  uid TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN"
+	"    ('put', 'delete', 'invite', 'update', 'cancel')),"
+	"  rid TEXT,"			/* YYYY-MM-DDTHH:MM: one instance */
+	"  sequence INTEGER NOT NULL,"
+	"  sender TEXT,"		/* SMTP envelope sender */
+	"  payload BLOB NOT NULL,"	/* iCalendar object or MIME message */
+	"  state TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (state IN ('pending', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  due INTEGER NOT NULL,"	/* next attempt not before */
+	"  done INTEGER);"		/* when sent or given up */
+	"CREATE INDEX outbox_pending ON outbox (state, due);"
+	"CREATE INDEX outbox_key ON outbox (uid, channel, target);"
+	"CREATE TABLE outbox_peers ("	/* what each recipient was given */
+	"  uid TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  cancelled TEXT NOT NULL DEFAULT '',"	/* RIDs, space-separated */
+	"  name TEXT,"			/* the attendee's CN */
+	"  summary TEXT,"
+	"  dtstart TEXT,"		/* YYYY-MM-DDTHH:MM, local */
+	"  PRIMARY KEY (uid, channel, target));"
+	"CREATE TABLE caldav_etags ("
+	"  url TEXT PRIMARY KEY,"
+	"  etag TEXT NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -706,10 +742,13 @@ cad_store_series_sync(struct cad_store *st, const char *uid,
 		cad_error_set(err, "series sync without uid or hash");
 		return -EINVAL;
 	}
-	if ((r = store_exec(st->db, "BEGIN IMMEDIATE", "begin series sync",
-	    err)) != 0)
-		goto out;
-	begun = true;
+	/* inside the caller's transaction (cad_store_begin) it joins it */
+	if (sqlite3_get_autocommit(st->db)) {
+		if ((r = store_exec(st->db, "BEGIN IMMEDIATE",
+		    "begin series sync", err)) != 0)
+			goto out;
+		begun = true;
+	}
 
 	if ((r = store_prepare(st->db, sel, &stmt, err)) != 0 ||
 	    (r = bind_text(st->db, stmt, 1, uid, err)) != 0)
@@ -760,7 +799,7 @@ cad_store_series_sync(struct cad_store *st, const char *uid,
 		sqlite3_finalize(stmt);
 		stmt = NULL;
 	}
-	if ((r = store_exec(st->db, "COMMIT", "commit series sync",
+	if (begun && (r = store_exec(st->db, "COMMIT", "commit series sync",
 	    err)) != 0)
 		goto out;
 	begun = false;
@@ -792,4 +831,526 @@ cad_store_changed(struct cad_store *st, int64_t *version)
 	}
 	*version = st->others + st->own_writes;
 	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* transactions and the outbox */
+
+int
+cad_store_begin(struct cad_store *st, struct cad_error *err)
+{
+	return store_exec(st->db, "BEGIN IMMEDIATE", "begin", err);
+}
+
+int
+cad_store_commit(struct cad_store *st, struct cad_error *err)
+{
+	int r = store_exec(st->db, "COMMIT", "commit", err);
+
+	if (r == 0)
+		st->own_writes++;
+	return r;
+}
+
+void
+cad_store_rollback(struct cad_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
+ * Prepares sql and binds the arguments that fmt lists, one letter each:
+ * 't' text (const char *, NULL binds NULL), 'i' int64_t, 'b' blob
+ * (const char *, size_t).
+ */
+static int
+store_stmt(sqlite3 *db, sqlite3_stmt **stmt, const char *sql,
+    struct cad_error *err, const char *fmt, ...)
+{
+	va_list ap;
+	int i, r, rc = SQLITE_OK;
+
+	if ((r = store_prepare(db, sql, stmt, err)) != 0)
+		return r;
+	va_start(ap, fmt);
+	for (i = 1; fmt[i - 1] != '\0' && rc == SQLITE_OK; i++) {
+		switch (fmt[i - 1]) {
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			rc = s != NULL ? sqlite3_bind_text(*stmt, i, s, -1,
+			    SQLITE_TRANSIENT) : sqlite3_bind_null(*stmt, i);
+			break;
+		}
+		case 'i':
+			rc = sqlite3_bind_int64(*stmt, i, va_arg(ap, int64_t));
+			break;
+		case 'b': {
+			const char *p = va_arg(ap, const char *);
+			size_t len = va_arg(ap, size_t);
+			rc = sqlite3_bind_blob64(*stmt, i, p != NULL ? p : "",
+			    len, SQLITE_TRANSIENT);
+			break;
+		}
+		default:
+			rc = SQLITE_MISUSE;
+			break;
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		r = store_fail(db, rc, "bind", err);
+		sqlite3_finalize(*stmt);
+		*stmt = NULL;
+		return r;
+	}
+	return 0;
+}
+
+/* steps a statement that returns no rows and finalizes it */
+static int
+store_done(struct cad_store *st, sqlite3_stmt *stmt, const char *what,
+    struct cad_error *err)
+{
+	int rc = sqlite3_step(stmt), r = 0;
+
+	if (rc != SQLITE_DONE)
+		r = store_fail(st->db, rc, what, err);
+	else
+		st->own_writes++;
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static char *
+col_strdup(sqlite3_stmt *stmt, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, i);
+
+	return s != NULL ? cad_strdup(s) : NULL;
+}
+
+int
+cad_store_series_gone(struct cad_store *st, const char *uid, int64_t now,
+    struct cad_series_state *out, struct cad_error *err)
+{
+	static const char upd[] =
+	    "UPDATE series SET hash = '', sequence = sequence + 1, "
+	    "last_modified = ?2 WHERE uid = ?1";
+	static const char sel[] =
+	    "SELECT sequence, created, last_modified FROM series "
+	    "WHERE uid = ?1";
+	sqlite3_stmt *stmt = NULL;
+	int r, rc;
+
+	if ((r = store_stmt(st->db, &stmt, upd, err, "ti", uid, now)) != 0 ||
+	    (r = store_done(st, stmt, "series gone", err)) != 0)
+		return r;
+	if (sqlite3_changes(st->db) == 0) {
+		cad_error_set(err, "no series '%s'", uid);
+		return -ENOENT;
+	}
+	if ((r = store_stmt(st->db, &stmt, sel, err, "t", uid)) != 0)
+		return r;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (out != NULL) {
+			out->sequence = sqlite3_column_int(stmt, 0);
+			out->created = sqlite3_column_int64(stmt, 1);
+			out->last_modified = sqlite3_column_int64(stmt, 2);
+		}
+	} else {
+		r = store_fail(st->db, rc, "read series", err);
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_outbox_add(struct cad_store *st, const struct cad_outbox_entry *e,
+    int64_t *id, struct cad_error *err)
+{
+	static const char sql[] =
+	    "INSERT INTO outbox (channel, target, uid, kind, rid, sequence, "
+	    "sender, payload, state, attempts, created, due) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', 0, ?9, ?10)";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if (e->channel == NULL || e->target == NULL || e->uid == NULL ||
+	    e->kind == NULL) {
+		cad_error_set(err, "outbox entry without channel, target, "
+		    "uid or kind");
+		return -EINVAL;
+	}
+	if ((r = store_stmt(st->db, &stmt, sql, err, "tttttitbii",
+	    e->channel, e->target, e->uid, e->kind, e->rid,
+	    (int64_t)e->sequence, e->sender, e->payload, e->payload_len,
+	    e->created, e->due)) != 0)
+		return r;
+	if ((r = store_done(st, stmt, "add to outbox", err)) != 0)
+		return r;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+cad_store_outbox_supersede(struct cad_store *st, const char *uid,
+    const char *channel, const char *target, const char *const *kinds,
+    bool *invite, struct cad_error *err)
+{
+	static const char sel[] =
+	    "SELECT count(*) FROM outbox WHERE uid = ?1 AND channel = ?2 "
+	    "AND target = ?3 AND kind = 'invite' AND state <> 'sent'";
+	static const char del[] =
+	    "DELETE FROM outbox WHERE uid = ?1 AND channel = ?2 "
+	    "AND target = ?3 AND kind = ?4 AND state <> 'sent'";
+	sqlite3_stmt *stmt = NULL;
+	bool has_invite = false;
+	int r, rc;
+
+	for (const char *const *k = kinds; *k != NULL; k++)
+		if (strcmp(*k, "invite") == 0)
+			has_invite = true;
+	if (invite != NULL)
+		*invite = false;
+	if (has_invite && invite != NULL) {
+		if ((r = store_stmt(st->db, &stmt, sel, err, "ttt", uid,
+		    channel, target)) != 0)
+			return r;
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_ROW) {
+			r = store_fail(st->db, rc, "read outbox", err);
+			sqlite3_finalize(stmt);
+			return r;
+		}
+		*invite = sqlite3_column_int(stmt, 0) > 0;
+		sqlite3_finalize(stmt);
+	}
+	for (const char *const *k = kinds; *k != NULL; k++) {
+		if ((r = store_stmt(st->db, &stmt, del, err, "tttt", uid,
+		    channel, target, *k)) != 0 ||
+		    (r = store_done(st, stmt, "supersede", err)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+#define OUTBOX_COLS \
+	"id, channel, target, uid, kind, rid, sequence, sender, state, " \
+	"attempts, last_error, created, due, done"
+
+static void
+read_entry(sqlite3_stmt *stmt, struct cad_outbox_entry *e, bool payload)
+{
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->channel = col_strdup(stmt, 1);
+	e->target = col_strdup(stmt, 2);
+	e->uid = col_strdup(stmt, 3);
+	e->kind = col_strdup(stmt, 4);
+	e->rid = col_strdup(stmt, 5);
+	e->sequence = sqlite3_column_int(stmt, 6);
+	e->sender = col_strdup(stmt, 7);
+	e->state = col_strdup(stmt, 8);
+	e->attempts = sqlite3_column_int(stmt, 9);
+	e->last_error = col_strdup(stmt, 10);
+	e->created = sqlite3_column_int64(stmt, 11);
+	e->due = sqlite3_column_int64(stmt, 12);
+	e->done = sqlite3_column_int64(stmt, 13);
+	if (payload) {
+		const void *p = sqlite3_column_blob(stmt, 14);
+		size_t len = (size_t)sqlite3_column_bytes(stmt, 14);
+		e->payload = cad_xcalloc(len + 1, 1);
+		if (len > 0)
+			memcpy(e->payload, p, len);
+		e->payload_len = len;
+	}
+}
+
+static int
+read_entries(struct cad_store *st, sqlite3_stmt *stmt, bool payload,
+    struct cad_outbox_entry **out, size_t *n, struct cad_error *err)
+{
+	struct cad_outbox_entry *v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (nv == cap) {
+			cap = cap != 0 ? cap * 2 : 16;
+			v = cad_xreallocarray(v, cap, sizeof *v);
+		}
+		read_entry(stmt, &v[nv++], payload);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		cad_outbox_entries_free(v, nv);
+		return store_fail(st->db, rc, "read outbox", err);
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+int
+cad_store_outbox_list(struct cad_store *st, bool with_payload,
+    struct cad_outbox_entry **out, size_t *n, struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT " OUTBOX_COLS ", payload FROM outbox ORDER BY id";
+	static const char sql_np[] =
+	    "SELECT " OUTBOX_COLS " FROM outbox ORDER BY id";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_stmt(st->db, &stmt, with_payload ? sql : sql_np, err,
+	    "")) != 0)
+		return r;
+	return read_entries(st, stmt, with_payload, out, n, err);
+}
+
+int
+cad_store_outbox_due(struct cad_store *st, int64_t now, size_t limit,
+    struct cad_outbox_entry **out, size_t *n, struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT " OUTBOX_COLS ", payload FROM outbox o "
+	    "WHERE state = 'pending' AND due <= ?1 AND NOT EXISTS ("
+	    "  SELECT 1 FROM outbox p WHERE p.state = 'pending' AND "
+	    "  p.uid = o.uid AND p.channel = o.channel AND "
+	    "  p.target = o.target AND p.id < o.id) "
+	    "ORDER BY id LIMIT ?2";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_stmt(st->db, &stmt, sql, err, "ii", now,
+	    (int64_t)limit)) != 0)
+		return r;
+	return read_entries(st, stmt, true, out, n, err);
+}
+
+int
+cad_store_outbox_next_due(struct cad_store *st, int64_t *due,
+    struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT min(due) FROM outbox WHERE state = 'pending'";
+	sqlite3_stmt *stmt = NULL;
+	int r, rc;
+
+	if ((r = store_stmt(st->db, &stmt, sql, err, "")) != 0)
+		return r;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*due = sqlite3_column_type(stmt, 0) == SQLITE_NULL ?
+		    INT64_MAX : sqlite3_column_int64(stmt, 0);
+	} else {
+		r = store_fail(st->db, rc, "read outbox", err);
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_outbox_finish(struct cad_store *st, int64_t id, const char *state,
+    const char *error, int64_t due, int64_t now, struct cad_error *err)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET state = ?2, last_error = ?3, "
+	    "attempts = attempts + 1, due = ?4, "
+	    "done = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?5 END "
+	    "WHERE id = ?1";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = store_stmt(st->db, &stmt, sql, err, "ittii", id, state,
+	    error, due, now)) != 0 ||
+	    (r = store_done(st, stmt, "record delivery", err)) != 0)
+		return r;
+	if (sqlite3_changes(st->db) == 0) {
+		cad_error_set(err, "no outbox entry %lld", (long long)id);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int
+cad_store_outbox_retry(struct cad_store *st, int64_t now, int *n,
+    struct cad_error *err)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET state = 'pending', due = ?1, done = NULL "
+	    "WHERE state = 'failed' OR (state = 'pending' AND due > ?1)";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = store_stmt(st->db, &stmt, sql, err, "i", now)) != 0 ||
+	    (r = store_done(st, stmt, "retry outbox", err)) != 0)
+		return r;
+	if (n != NULL)
+		*n = sqlite3_changes(st->db);
+	return 0;
+}
+
+void
+cad_outbox_entries_free(struct cad_outbox_entry *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].channel);
+		free(v[i].target);
+		free(v[i].uid);
+		free(v[i].kind);
+		free(v[i].rid);
+		free(v[i].sender);
+		free(v[i].payload);
+		free(v[i].state);
+		free(v[i].last_error);
+	}
+	free(v);
+}
+
+int
+cad_store_peers(struct cad_store *st, const char *uid,
+    struct cad_outbox_peer **out, size_t *n, struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT uid, channel, target, hash, cancelled, name, summary, "
+	    "dtstart FROM outbox_peers WHERE ?1 IS NULL OR uid = ?1 "
+	    "ORDER BY uid, channel, target";
+	sqlite3_stmt *stmt = NULL;
+	struct cad_outbox_peer *v = NULL;
+	size_t nv = 0, cap = 0;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_stmt(st->db, &stmt, sql, err, "t", uid)) != 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (nv == cap) {
+			cap = cap != 0 ? cap * 2 : 16;
+			v = cad_xreallocarray(v, cap, sizeof *v);
+		}
+		struct cad_outbox_peer *p = &v[nv++];
+		p->uid = col_strdup(stmt, 0);
+		p->channel = col_strdup(stmt, 1);
+		p->target = col_strdup(stmt, 2);
+		p->hash = col_strdup(stmt, 3);
+		p->cancelled = col_strdup(stmt, 4);
+		p->name = col_strdup(stmt, 5);
+		p->summary = col_strdup(stmt, 6);
+		p->dtstart = col_strdup(stmt, 7);
+		if (p->cancelled == NULL)
+			p->cancelled = cad_strdup("");
+		if (p->hash == NULL)
+			p->hash = cad_strdup("");
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		cad_outbox_peers_free(v, nv);
+		return store_fail(st->db, rc, "read outbox peers", err);
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+int
+cad_store_peer_put(struct cad_store *st, const struct cad_outbox_peer *p,
+    struct cad_error *err)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO outbox_peers (uid, channel, target, hash, "
+	    "cancelled, name, summary, dtstart) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = store_stmt(st->db, &stmt, sql, err, "tttttttt", p->uid,
+	    p->channel, p->target, p->hash != NULL ? p->hash : "",
+	    p->cancelled != NULL ? p->cancelled : "", p->name, p->summary,
+	    p->dtstart)) != 0)
+		return r;
+	return store_done(st, stmt, "store outbox peer", err);
+}
+
+int
+cad_store_peer_delete(struct cad_store *st, const char *uid,
+    const char *channel, const char *target, struct cad_error *err)
+{
+	static const char sql[] =
+	    "DELETE FROM outbox_peers WHERE uid = ?1 AND channel = ?2 "
+	    "AND target = ?3";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = store_stmt(st->db, &stmt, sql, err, "ttt", uid, channel,
+	    target)) != 0)
+		return r;
+	return store_done(st, stmt, "delete outbox peer", err);
+}
+
+void
+cad_outbox_peers_free(struct cad_outbox_peer *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].uid);
+		free(v[i].channel);
+		free(v[i].target);
+		free(v[i].hash);
+		free(v[i].cancelled);
+		free(v[i].name);
+		free(v[i].summary);
+		free(v[i].dtstart);
+	}
+	free(v);
+}
+
+int
+cad_store_etag(struct cad_store *st, const char *url, char **etag,
+    struct cad_error *err)
+{
+	static const char sql[] = "SELECT etag FROM caldav_etags WHERE url = ?1";
+	sqlite3_stmt *stmt = NULL;
+	int r, rc;
+
+	*etag = NULL;
+	if ((r = store_stmt(st->db, &stmt, sql, err, "t", url)) != 0)
+		return r;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*etag = col_strdup(stmt, 0);
+	else if (rc != SQLITE_DONE)
+		r = store_fail(st->db, rc, "read etag", err);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_set_etag(struct cad_store *st, const char *url, const char *etag,
+    struct cad_error *err)
+{
+	static const char put[] =
+	    "INSERT OR REPLACE INTO caldav_etags (url, etag) VALUES (?1, ?2)";
+	static const char del[] = "DELETE FROM caldav_etags WHERE url = ?1";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if (etag != NULL)
+		r = store_stmt(st->db, &stmt, put, err, "tt", url, etag);
+	else
+		r = store_stmt(st->db, &stmt, del, err, "t", url);
+	if (r != 0)
+		return r;
+	return store_done(st, stmt, "store etag", err);
 }

@@ -7,6 +7,7 @@
 #ifndef CAD_STORE_H
 #define CAD_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,108 @@ struct cad_series_state {
 int cad_store_series_sync(struct cad_store *st, const char *uid,
     const char *hash, int64_t now, struct cad_series_state *out,
     struct cad_error *err);
+
+/*
+ * Transactions spanning several calls (BEGIN IMMEDIATE ... COMMIT); used
+ * by cad_outbox_sync so that SEQUENCE and the outbox rows of a change
+ * are written together.  cad_store_series_sync joins an open one.
+ */
+int cad_store_begin(struct cad_store *st, struct cad_error *err);
+int cad_store_commit(struct cad_store *st, struct cad_error *err);
+void cad_store_rollback(struct cad_store *st);
+
+/*
+ * A series that no longer exists: SEQUENCE raised, hash forgotten (so a
+ * return raises it again).  -ENOENT when the store has no such series.
+ */
+int cad_store_series_gone(struct cad_store *st, const char *uid,
+    int64_t now, struct cad_series_state *out, struct cad_error *err);
+
+/*
+ * The outbox (core/outbox.h has the design).  channel "caldav" | "smtp";
+ * kind "put" | "delete" (CalDAV), "invite" | "update" | "cancel" (iMIP);
+ * state "pending" | "sent" | "failed".
+ */
+struct cad_outbox_entry {
+	int64_t id;
+	char *channel;
+	char *target;		/* resource URL or recipient address */
+	char *uid;
+	char *kind;
+	char *rid;		/* "YYYY-MM-DDTHH:MM" for one instance, or NULL */
+	int sequence;
+	char *sender;		/* SMTP envelope sender, or NULL */
+	char *payload;		/* NUL-terminated; NULL when not read */
+	size_t payload_len;
+	char *state;
+	int attempts;
+	char *last_error;	/* NULL when none */
+	int64_t created;
+	int64_t due;
+	int64_t done;		/* 0 while pending */
+};
+/* a new pending entry, due at e->due; its id in *id (may be NULL) */
+int cad_store_outbox_add(struct cad_store *st,
+    const struct cad_outbox_entry *e, int64_t *id, struct cad_error *err);
+/*
+ * Removes the not yet sent entries (pending or failed) of uid + channel +
+ * target whose kind is in kinds (NULL-terminated).  *invite (may be
+ * NULL) tells whether one of them was an "invite".
+ */
+int cad_store_outbox_supersede(struct cad_store *st, const char *uid,
+    const char *channel, const char *target, const char *const *kinds,
+    bool *invite, struct cad_error *err);
+/* every entry, oldest first; payloads only when with_payload */
+int cad_store_outbox_list(struct cad_store *st, bool with_payload,
+    struct cad_outbox_entry **out, size_t *n, struct cad_error *err);
+/* pending entries due at now that are the oldest pending one of their
+   uid + channel + target, oldest first, at most limit, with payloads */
+int cad_store_outbox_due(struct cad_store *st, int64_t now, size_t limit,
+    struct cad_outbox_entry **out, size_t *n, struct cad_error *err);
+/* the earliest due time of a pending entry; INT64_MAX when none */
+int cad_store_outbox_next_due(struct cad_store *st, int64_t *due,
+    struct cad_error *err);
+/*
+ * Records one delivery attempt: attempts + 1, state, last_error (NULL on
+ * success), due (pending only) and done (sent/failed).  -ENOENT when the
+ * entry is gone (superseded meanwhile).
+ */
+int cad_store_outbox_finish(struct cad_store *st, int64_t id,
+    const char *state, const char *error, int64_t due, int64_t now,
+    struct cad_error *err);
+/* failed and waiting pending entries become pending and due at now;
+   their number in *n (may be NULL) */
+int cad_store_outbox_retry(struct cad_store *st, int64_t now, int *n,
+    struct cad_error *err);
+void cad_outbox_entries_free(struct cad_outbox_entry *v, size_t n);
+
+/* what one recipient of one series was last given */
+struct cad_outbox_peer {
+	char *uid;
+	char *channel;
+	char *target;
+	char *hash;		/* the content hash it was sent */
+	char *cancelled;	/* instances cancelled to it: space-separated
+				   "YYYY-MM-DDTHH:MM", "" when none */
+	char *name;		/* the attendee's CN, or NULL */
+	char *summary;		/* for a later CANCEL, or NULL */
+	char *dtstart;		/* local "YYYY-MM-DDTHH:MM", or NULL */
+};
+/* uid NULL: every peer; ordered by uid, channel, target */
+int cad_store_peers(struct cad_store *st, const char *uid,
+    struct cad_outbox_peer **out, size_t *n, struct cad_error *err);
+int cad_store_peer_put(struct cad_store *st, const struct cad_outbox_peer *p,
+    struct cad_error *err);
+int cad_store_peer_delete(struct cad_store *st, const char *uid,
+    const char *channel, const char *target, struct cad_error *err);
+void cad_outbox_peers_free(struct cad_outbox_peer *v, size_t n);
+
+/* the ETag of a CalDAV resource as last seen: *etag NULL when unknown */
+int cad_store_etag(struct cad_store *st, const char *url, char **etag,
+    struct cad_error *err);
+/* etag NULL forgets it */
+int cad_store_set_etag(struct cad_store *st, const char *url,
+    const char *etag, struct cad_error *err);
 
 /* a counter that changes whenever a writer committed (PRAGMA data_version
    combined with our own writes); lets the daemon notice cadencectl */

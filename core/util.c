@@ -348,6 +348,30 @@ cad_buf_json_str(struct cad_buf *b, const char *s)
 	return cad_buf_add(b, "\"", 1);
 }
 
+int
+cad_buf_xml_str(struct cad_buf *b, const char *s)
+{
+	int r = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s;
+	    s != NULL && *p && r >= 0; p++) {
+		switch (*p) {
+		case '<': r = cad_buf_puts(b, "&lt;"); break;
+		case '>': r = cad_buf_puts(b, "&gt;"); break;
+		case '&': r = cad_buf_puts(b, "&amp;"); break;
+		case '"': r = cad_buf_puts(b, "&quot;"); break;
+		case '\'': r = cad_buf_puts(b, "&#39;"); break;
+		default:
+			/* XML 1.0 has no place for other C0 controls */
+			if (*p < 0x20 && *p != '\n' && *p != '\t')
+				r = cad_buf_add(b, "?", 1);
+			else
+				r = cad_buf_add(b, p, 1);
+		}
+	}
+	return r;
+}
+
 char *
 cad_buf_steal(struct cad_buf *b)
 {

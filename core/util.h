@@ -60,6 +60,8 @@ int cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
 int cad_buf_vprintf(struct cad_buf *b, const char *fmt, va_list ap);
 /* JSON string with quotes and escapes */
 int cad_buf_json_str(struct cad_buf *b, const char *s);
+/* text escaped for HTML and XML content and attribute values; NULL = "" */
+int cad_buf_xml_str(struct cad_buf *b, const char *s);
 /* steals the data; the buffer is empty afterwards */
 char *cad_buf_steal(struct cad_buf *b);
 

@@ -1,0 +1,310 @@
+/*
+ * deadline.c - the agreement commands: deadlines and terminate.
+ *
+ *	deadlines [--json] [--all]
+ *	terminate PARTY --noticed YYYY-MM-DD
+ *	terminate PARTY --withdraw
+ *	terminate --list [--json]
+ *
+ * `deadlines` lists from --today on (--all: the past ones too); --json
+ * always gives the whole list, as GET /api/v1/deadlines does.  A notice
+ * is recorded with the day it was given; it can't be dated after today
+ * (record it when it has been given) nor before the agreement took
+ * effect.  The party leaves on noticed + notice_months.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "deadline.h"
+#include "output.h"
+
+enum { OPT_JSON = 256, OPT_ALL, OPT_NOTICED, OPT_WITHDRAW, OPT_LIST };
+
+/* "(189 päivää)", "(tänään)", "(3 päivää sitten)" */
+static void
+days_to_go(int today, int day, char *out, size_t len)
+{
+	int n = day - today;
+
+	if (n == 0)
+		snprintf(out, len, "tänään");
+	else if (n == 1)
+		snprintf(out, len, "huomenna");
+	else if (n == -1)
+		snprintf(out, len, "eilen");
+	else if (n > 0)
+		snprintf(out, len, "%d päivää", n);
+	else
+		snprintf(out, len, "%d päivää sitten", -n);
+}
+
+int
+cmd_deadlines(struct cli *c)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cad_deadline *v = NULL;
+	struct cad_error err = { "" };
+	bool json = false, all = false;
+	size_t n = 0, shown = 0;
+	int ch, r;
+
+	opterr = 0;
+	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_ALL:
+			all = true;
+			break;
+		default:
+			return cli_usage("deadlines: unknown option '%s'",
+			    c->argv[optind - 1]);
+		}
+	}
+	if (optind < c->argc)
+		return cli_usage("deadlines: unexpected argument '%s'",
+		    c->argv[optind]);
+	c->quiet_warnings = true;
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	if (cad_deadlines(c->cfg, c->term, c->nterm, &v, &n, &err) < 0) {
+		cli_warnx("cannot compute the deadlines: %s", err.msg);
+		return 1;
+	}
+	if (json) {
+		struct cad_buf b;
+		cad_buf_init(&b, 0);
+		r = cad_deadlines_json(&b, v, n);
+		cad_deadlines_free(v, n);
+		return cli_print_buf(&b, r);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char date[24], togo[40];
+		if (!all && v[i].day < c->today)
+			continue;
+		cad_format_fi_date(v[i].day, date);
+		days_to_go(c->today, v[i].day, togo, sizeof togo);
+		printf("%-13s  %-13s  %s  (%s)\n", date,
+		    cad_deadline_kind_fi(v[i].kind), v[i].title, togo);
+		shown++;
+	}
+	if (shown == 0)
+		fputs(all ? "ei määräaikoja\n" : "ei tulevia määräaikoja\n",
+		    stdout);
+	cad_deadlines_free(v, n);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* --- terminate ------------------------------------------------------------ */
+
+static const struct cad_termination *
+find_termination(const struct cli *c, const char *party)
+{
+	for (size_t i = 0; i < c->nterm; i++)
+		if (c->term[i].party && strcmp(c->term[i].party, party) == 0)
+			return &c->term[i];
+	return NULL;
+}
+
+static int
+list_terminations(struct cli *c, bool json)
+{
+	if (json) {
+		struct cad_buf b;
+		cad_buf_init(&b, 0);
+		return cli_print_buf(&b, cad_terminations_json(&b, c->term,
+		    c->nterm));
+	}
+	for (size_t i = 0; i < c->nterm; i++) {
+		const struct cad_termination *t = &c->term[i];
+		int p = cad_config_party(c->cfg, t->party);
+		char noticed[24], eff[24];
+		cad_format_fi_date(t->noticed, noticed);
+		cad_format_fi_date(t->effective, eff);
+		printf("%s  %s  ilmoitettu %s, voimaan %s\n", t->party,
+		    p >= 0 ? c->cfg->parties[p].name : "(ei asetuksissa)",
+		    noticed, eff);
+	}
+	if (c->nterm == 0)
+		printf("ei kirjattuja irtisanomisia\n");
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* what the party's leaving means for the forums */
+static void
+print_consequences(struct cli *c, int p, int eff)
+{
+	const struct cad_config *cfg = c->cfg;
+	char date[24];
+	bool first = true;
+
+	cad_format_fi_date(eff, date);
+	for (size_t i = 0; i < cfg->nforums; i++) {
+		const struct cad_forum *f = &cfg->forums[i];
+		if (f->convenor == p)
+			printf("foorumi '%s' (%s) menettää koollekutsujansa "
+			    "%s: nimeä uusi koollekutsuja\n", f->id, f->name,
+			    date);
+		else if (f->first_convenor == p)
+			printf("foorumi '%s' (%s) menettää ensimmäisen "
+			    "kokouksen koollekutsujansa %s: nimeä uusi "
+			    "koollekutsuja\n", f->id, f->name, date);
+	}
+	for (size_t i = 0; i < cfg->nforums; i++) {
+		const struct cad_forum *f = &cfg->forums[i];
+		bool in = f->convenor == p || f->first_convenor == p;
+		for (size_t j = 0; j < f->nparticipants; j++)
+			in |= f->participants[j] == p;
+		for (size_t j = 0; j < f->nfor_each; j++)
+			in |= f->for_each[j] == p;
+		if (!in)
+			continue;
+		printf("%s%s", first ? "jää pois foorumeista: " : ", ", f->id);
+		first = false;
+	}
+	if (!first)
+		putchar('\n');
+}
+
+static int
+record_notice(struct cli *c, const char *id, const char *date)
+{
+	const struct cad_agreement *a = &c->cfg->agreement;
+	const struct cad_termination *old;
+	struct cad_error err = { "" };
+	struct cad_termination t;
+	char noticed[24], eff[24], today[24], was[24];
+	int p, day;
+
+	if ((p = cli_arg_party(c, id)) < 0)
+		return 1;
+	if (cli_arg_date("notice date", date, &day) < 0)
+		return 1;
+	cad_format_fi_date(c->today, today);
+	if (day > c->today) {
+		cli_warnx("notice date '%s' is after today (%s): record a "
+		    "notice once it has been given", date, today);
+		return 1;
+	}
+	if (a->present && day < a->effective) {
+		char e[11];
+		cad_format_date(a->effective, e);
+		cli_warnx("notice date '%s' is before the agreement took "
+		    "effect (%s)", date, e);
+		return 1;
+	}
+	t.party = c->cfg->parties[p].id;
+	t.noticed = day;
+	t.effective = cad_add_months(day, a->notice_months);
+	old = find_termination(c, t.party);
+	if (old != NULL)
+		cad_format_fi_date(old->noticed, was);
+	if (cad_store_put_termination(c->store, &t, &err) < 0) {
+		cli_warnx("cannot save the notice: %s", err.msg);
+		return 1;
+	}
+	cad_format_fi_date(t.noticed, noticed);
+	cad_format_fi_date(t.effective, eff);
+	printf("irtisanominen kirjattu: %s (%s), ilmoitettu %s, astuu "
+	    "voimaan %s%s\n", c->cfg->parties[p].name, t.party, noticed, eff,
+	    t.effective <= c->today ? " (jo voimassa)" : "");
+	if (old != NULL)
+		printf("korvaa aiemman ilmoituksen %s\n", was);
+	print_consequences(c, p, t.effective);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int
+withdraw_notice(struct cli *c, const char *id)
+{
+	struct cad_error err = { "" };
+	int p = cad_config_party(c->cfg, id);
+	int r;
+
+	/* a party gone from the config may still have a stored notice */
+	if (p < 0 && find_termination(c, id) == NULL) {
+		cli_warnx("unknown party '%s'", id);
+		return 1;
+	}
+	r = cad_store_withdraw_termination(c->store, id, &err);
+	if (r == -ENOENT) {
+		cli_warnx("party '%s' has no recorded notice", id);
+		return 1;
+	}
+	if (r < 0) {
+		cli_warnx("cannot withdraw the notice: %s", err.msg);
+		return 1;
+	}
+	printf("irtisanominen peruttu: %s (%s)\n",
+	    p >= 0 ? c->cfg->parties[p].name : id, id);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int
+cmd_terminate(struct cli *c)
+{
+	static const struct option opts[] = {
+		{ "noticed", required_argument, NULL, OPT_NOTICED },
+		{ "withdraw", no_argument, NULL, OPT_WITHDRAW },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *noticed = NULL, *party = NULL;
+	bool withdraw = false, list = false, json = false;
+	int ch, r;
+
+	opterr = 0;
+	/* GNU getopt permutes: PARTY may stand before or after options */
+	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_NOTICED:
+			noticed = optarg;
+			break;
+		case OPT_WITHDRAW:
+			withdraw = true;
+			break;
+		case OPT_LIST:
+			list = true;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		default:
+			return cli_usage("terminate: unknown option '%s'",
+			    c->argv[optind - 1]);
+		}
+	}
+	if (optind < c->argc)
+		party = c->argv[optind++];
+	if (optind < c->argc)
+		return cli_usage("terminate: unexpected argument '%s'",
+		    c->argv[optind]);
+	if ((noticed != NULL) + withdraw + list != 1)
+		return cli_usage("terminate: give one of --noticed DATE, "
+		    "--withdraw or --list");
+	if (list && party != NULL)
+		return cli_usage("terminate --list: no PARTY expected");
+	if (!list && party == NULL)
+		return cli_usage("terminate: PARTY expected");
+	if (json && !list)
+		return cli_usage("terminate: --json goes with --list");
+
+	c->quiet_warnings = true;
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	if (list)
+		return list_terminations(c, json);
+	if (withdraw)
+		return withdraw_notice(c, party);
+	return record_notice(c, party, noticed);
+}

@@ -1,0 +1,400 @@
+/*
+ * export.c - `cadencectl export`: the iCalendar feeds of SPEC § 5 without
+ * the daemon.
+ *
+ *	export [--forum ID | --party ID]	one feed on stdout
+ *	export --dir DIR			every feed under DIR, with
+ *						the paths the daemon serves
+ *
+ * The content is the daemon's: the window today - 1 year .. today +
+ * horizon_days, every series' content hash synced into the store first
+ * (so SEQUENCE and LAST-MODIFIED rise only on real change, and the CLI
+ * and the daemon agree on them), the same calendar names, and DTSTAMP =
+ * the newest LAST-MODIFIED of the feed's series, so that an unchanged
+ * feed renders to the same bytes.  Keep this in step with
+ * daemon/snapshot.c (snapshot_build).
+ *
+ * Files under --dir are replaced atomically: written to a temporary file
+ * in the same directory, fsync'd, renamed over the old one, and the
+ * directory fsync'd, so a web server serving DIR never sees half a feed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ical.h"
+
+#define EXPORT_BACK_DAYS	365		/* as the daemon: a year back */
+#define EXPORT_FEED_MAX		(32u << 20)	/* ceiling of one feed */
+
+enum { OPT_FORUM = 256, OPT_PARTY, OPT_DIR };
+
+struct export_args {
+	const char *forum;
+	const char *party;
+	const char *dir;
+};
+
+/* the planned window with every series' stored SEQUENCE / LAST-MODIFIED */
+struct export {
+	struct cli *c;
+	struct cad_plan plan;
+	struct cad_series_state *states;
+	bool *in;			/* scratch: series of one feed */
+	int64_t now;
+	const char *title;		/* the agreement's, or a default */
+};
+
+static int
+parse_export(struct cli *c, struct export_args *a)
+{
+	static const struct option opts[] = {
+		{ "forum", required_argument, NULL, OPT_FORUM },
+		{ "party", required_argument, NULL, OPT_PARTY },
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(a, 0, sizeof *a);
+	opterr = 0;
+	while ((ch = getopt_long(c->argc, c->argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_FORUM:
+			a->forum = optarg;
+			break;
+		case OPT_PARTY:
+			a->party = optarg;
+			break;
+		case OPT_DIR:
+			a->dir = optarg;
+			break;
+		default:
+			return cli_usage("export: unknown option '%s'",
+			    c->argv[optind - 1]);
+		}
+	}
+	if (optind < c->argc)
+		return cli_usage("export: unexpected argument '%s'",
+		    c->argv[optind]);
+	if (a->forum && a->party)
+		return cli_usage("export: give --forum or --party, not both");
+	if (a->dir && (a->forum || a->party))
+		return cli_usage("export: --dir writes every feed; leave out "
+		    "--forum and --party");
+	if (a->dir && *a->dir == '\0')
+		return cli_usage("export: --dir needs a directory");
+	return 0;
+}
+
+static void
+export_release(struct export *x)
+{
+	cad_plan_release(&x->plan);
+	free(x->states);
+	free(x->in);
+	x->states = NULL;
+	x->in = NULL;
+}
+
+/* plans the window and syncs every series into the store */
+static int
+export_prepare(struct export *x, struct cli *c)
+{
+	const struct cad_config *cfg;
+	struct cad_error err = { "" };
+	int r;
+
+	memset(x, 0, sizeof *x);
+	x->c = c;
+	cfg = c->cfg;
+	x->now = (int64_t)time(NULL);
+	x->title = cfg->agreement.present && cfg->agreement.title != NULL ?
+	    cfg->agreement.title : "Yhteistyöfoorumit";
+	if ((r = cli_plan(c, c->today - EXPORT_BACK_DAYS,
+	    c->today + cfg->horizon_days, &x->plan)) != 0)
+		return r;
+	x->states = cad_xcalloc(x->plan.nseries + 1, sizeof *x->states);
+	x->in = cad_xcalloc(x->plan.nseries + 1, sizeof *x->in);
+	for (size_t i = 0; i < x->plan.nseries; i++) {
+		char hash[65];
+		cad_ical_series_hash(cfg, &x->plan, i, hash);
+		if (cad_store_series_sync(c->store, x->plan.series[i].uid, hash,
+		    x->now, &x->states[i], &err) < 0) {
+			cli_warnx("cannot record series '%s': %s",
+			    x->plan.series[i].uid, err.msg);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* marks the series of one feed in x->in, as the daemon does */
+static void
+mark_series(struct export *x, int forum, int party)
+{
+	const struct cad_plan *plan = &x->plan;
+
+	for (size_t i = 0; i < plan->nseries; i++) {
+		const struct cad_series *s = &plan->series[i];
+		if (forum >= 0)
+			x->in[i] = s->forum == forum;
+		else if (party >= 0)
+			x->in[i] = s->convenor == party || s->party == party;
+		else
+			x->in[i] = true;
+	}
+	if (forum < 0 && party >= 0)
+		for (size_t i = 0; i < plan->nocc; i++)
+			if (cad_plan_involves(x->c->cfg, &x->c->ctx, plan,
+			    &plan->occ[i], party))
+				x->in[plan->occ[i].series] = true;
+}
+
+/* DTSTAMP of a feed: the newest LAST-MODIFIED of its series, else now */
+static int64_t
+feed_stamp(struct export *x, int forum, int party)
+{
+	int64_t lm = 0;
+
+	mark_series(x, forum, party);
+	for (size_t i = 0; i < x->plan.nseries; i++)
+		if (x->in[i] && x->states[i].last_modified > lm)
+			lm = x->states[i].last_modified;
+	return lm > 0 ? lm : x->now;
+}
+
+/* the NAME / X-WR-CALNAME of a feed; malloc'd */
+static char *
+feed_name(const struct export *x, int forum, int party)
+{
+	const struct cad_config *cfg = x->c->cfg;
+
+	if (forum >= 0)
+		return cad_strdup(cfg->forums[forum].name);
+	if (party >= 0)
+		return cad_asprintf("%s: kokoukset", cfg->parties[party].name);
+	return cad_asprintf("%s: kaikki kokoukset", x->title);
+}
+
+/* renders one feed into b (initialised here); 0 or an exit status */
+static int
+render(struct export *x, int forum, int party, struct cad_buf *b)
+{
+	struct cad_error err = { "" };
+	char *name = feed_name(x, forum, party);
+	int r;
+
+	cad_buf_init(b, EXPORT_FEED_MAX);
+	r = cad_ical_feed(x->c->cfg, &x->c->ctx, &x->plan, x->states, forum,
+	    party, name, feed_stamp(x, forum, party), b, &err);
+	free(name);
+	if (r < 0) {
+		cli_warnx("cannot render the feed: %s", err.msg);
+		cad_buf_release(b);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* --dir */
+
+/* mkdir -p path (0755 before the umask); 0 or -errno */
+static int
+make_dirs(const char *path)
+{
+	char *p = cad_strdup(path), *s;
+	struct stat sb;
+	int r = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char saved = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			r = -errno;
+			break;
+		}
+		*s = saved;
+		if (saved == '\0')
+			break;
+	}
+	if (r == 0 && stat(p, &sb) < 0)
+		r = -errno;
+	else if (r == 0 && !S_ISDIR(sb.st_mode))
+		r = -ENOTDIR;
+	free(p);
+	return r;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* dir/name replaced by data: temp file, fsync, rename, fsync dir */
+static int
+write_atomic(const char *dir, const char *name, const struct cad_buf *b)
+{
+	char *path = cad_asprintf("%s/%s", dir, name);
+	char *tmp = cad_asprintf("%s/.%s.XXXXXX", dir, name);
+	mode_t mask;
+	int fd, dfd, r = 0;
+
+	if ((r = make_dirs(dir)) < 0) {
+		cli_warnx("cannot create directory '%s': %s", dir,
+		    strerror(-r));
+		goto out;
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		r = -errno;
+		cli_warnx("cannot create '%s': %s", tmp, strerror(-r));
+		goto out;
+	}
+	/* mkstemp makes it 0600; a feed is for everyone to read */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0 ||
+	    (r = write_all(fd, b->data ? b->data : "", b->len)) < 0 ||
+	    fsync(fd) < 0) {
+		if (r == 0)
+			r = -errno;
+		cli_warnx("cannot write '%s': %s", tmp, strerror(-r));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		r = -errno;
+		cli_warnx("cannot write '%s': %s", tmp, strerror(-r));
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		cli_warnx("cannot rename '%s' to '%s': %s", tmp, path,
+		    strerror(-r));
+		unlink(tmp);
+		goto out;
+	}
+	/* the rename itself survives a crash only once the dir is synced */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+out:
+	free(path);
+	free(tmp);
+	return r;
+}
+
+static int
+export_one(struct export *x, const char *dir, const char *file, int forum,
+    int party)
+{
+	struct cad_buf b;
+	int r;
+
+	if ((r = render(x, forum, party, &b)) != 0)
+		return r;
+	r = write_atomic(dir, file, &b);
+	cad_buf_release(&b);
+	return r < 0 ? 1 : 0;
+}
+
+/*
+ * Hook for DIR/calendars/deadlines.ics (SPEC § 5: agreement deadlines
+ * as all-day VEVENTs with VALARMs).  The deadlines module (core/deadline.h)
+ * is not in the tree yet; once it is, render its feed here with the
+ * daemon's name "<title>: määräajat" and write it with write_atomic(dir,
+ * "deadlines.ics", ...), exactly as daemon/snapshot.c serves it.
+ */
+static int
+export_deadlines(struct export *x, const char *dir)
+{
+	(void)x;
+	(void)dir;
+	return 0;
+}
+
+static int
+export_dir(struct export *x, const char *root)
+{
+	const struct cad_config *cfg = x->c->cfg;
+	char *cal = cad_asprintf("%s/calendars", root);
+	char *fdir = cad_asprintf("%s/forum", cal);
+	char *pdir = cad_asprintf("%s/party", cal);
+	int r;
+
+	if ((r = export_one(x, cal, "all.ics", -1, -1)) != 0)
+		goto out;
+	for (size_t f = 0; f < cfg->nforums; f++) {
+		char *file = cad_asprintf("%s.ics", cfg->forums[f].id);
+		r = export_one(x, fdir, file, (int)f, -1);
+		free(file);
+		if (r != 0)
+			goto out;
+	}
+	for (size_t p = 0; p < cfg->nparties; p++) {
+		char *file = cad_asprintf("%s.ics", cfg->parties[p].id);
+		r = export_one(x, pdir, file, -1, (int)p);
+		free(file);
+		if (r != 0)
+			goto out;
+	}
+	r = export_deadlines(x, cal);
+out:
+	free(cal);
+	free(fdir);
+	free(pdir);
+	return r;
+}
+
+int
+cmd_export(struct cli *c)
+{
+	struct export_args a;
+	struct export x;
+	struct cad_buf b;
+	int r, forum = -1, party = -1;
+
+	if ((r = parse_export(c, &a)) != 0)
+		return r;
+	c->quiet_warnings = true;
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	if (a.forum && (forum = cli_arg_forum(c, a.forum)) < 0)
+		return 1;
+	if (a.party && (party = cli_arg_party(c, a.party)) < 0)
+		return 1;
+	if ((r = export_prepare(&x, c)) != 0) {
+		export_release(&x);
+		return r;
+	}
+	if (a.dir)
+		r = export_dir(&x, a.dir);
+	else if ((r = render(&x, forum, party, &b)) == 0)
+		r = cli_print_buf(&b, 0);
+	export_release(&x);
+	return r;
+}

@@ -1,0 +1,891 @@
+/*
+ * imip.c - iTIP objects and iMIP messages (SPEC § 6); see imip.h.
+ *
+ * The calendar of one series starts as the feed of a plan that holds
+ * only that series (cad_ical_feed), is parsed back with libical, and gets
+ * its METHOD, ORGANIZER and ATTENDEEs.  So the VTIMEZONE, RDATEs and
+ * RECURRENCE-ID overrides are the feed's own, not a second copy of them.
+ * libical's serialiser folds lines without regard to UTF-8, so the text
+ * is unfolded and folded again at 75 octets (as core/ical.c does).
+ */
+#include "imip.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libical/ical.h>
+
+#include "ical.h"
+#include "output.h"
+
+#define PRODID		"-//cadenced//cadenced 0.1//FI"
+#define FOLD_OCTETS	75
+#define B64_LINE	76	/* RFC 2045 body lines */
+#define EW_BYTES	45	/* input bytes per RFC 2047 encoded-word */
+#define TEXT_UPCOMING	12	/* meetings listed in the text */
+
+/* ---------------------------------------------------------------- */
+/* folding (same rules as core/ical.c) */
+
+static int
+emit_line(struct cad_buf *out, const char *s, size_t len)
+{
+	size_t limit = FOLD_OCTETS;
+	int r;
+
+	while (len > limit) {
+		size_t k = limit;
+		while (k > 1 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		if ((r = cad_buf_add(out, s, k)) < 0 ||
+		    (r = cad_buf_add(out, "\r\n ", 3)) < 0)
+			return r;
+		s += k;
+		len -= k;
+		limit = FOLD_OCTETS - 1;
+	}
+	if ((r = cad_buf_add(out, s, len)) < 0 ||
+	    (r = cad_buf_add(out, "\r\n", 2)) < 0)
+		return r;
+	return 0;
+}
+
+static int
+refold(struct cad_buf *out, const char *text)
+{
+	struct cad_buf line;
+	const char *p = text;
+	int r = 0;
+
+	cad_buf_init(&line, 0);
+	while (*p) {
+		if (*p == '\r' || *p == '\n') {
+			const char *q = p;
+			if (*q == '\r' && q[1] == '\n')
+				q++;
+			q++;
+			if (*q == ' ' || *q == '\t') {
+				p = q + 1;
+				continue;
+			}
+			if (line.len > 0 &&
+			    (r = emit_line(out, line.data, line.len)) < 0)
+				goto out;
+			cad_buf_reset(&line);
+			p = q;
+			continue;
+		}
+		size_t k = strcspn(p, "\r\n");
+		if ((r = cad_buf_add(&line, p, k)) < 0)
+			goto out;
+		p += k;
+	}
+	if (line.len > 0)
+		r = emit_line(out, line.data, line.len);
+out:
+	cad_buf_release(&line);
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+/* calendar */
+
+static char *
+series_summary(const struct cad_config *cfg, const struct cad_series *se)
+{
+	const struct cad_forum *f = &cfg->forums[se->forum];
+
+	if (se->party >= 0)
+		return cad_asprintf("%s: %s", f->name,
+		    cfg->parties[se->party].name);
+	return cad_strdup(f->name);
+}
+
+/* CN values: libical quotes them but cannot escape '"' */
+static char *
+cn_value(const char *s)
+{
+	char *r = cad_strdup(s != NULL ? s : "");
+
+	for (char *p = r; *p; p++)
+		if (*p == '"' || *p == '\r' || *p == '\n')
+			*p = '\'';
+	return r;
+}
+
+static void
+remove_props(icalcomponent *c, icalproperty_kind kind)
+{
+	icalproperty *p;
+
+	while ((p = icalcomponent_get_first_property(c, kind)) != NULL) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+}
+
+static void
+remove_x_props(icalcomponent *c)
+{
+	icalproperty *p, *next;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+	    p = next) {
+		next = icalcomponent_get_next_property(c, ICAL_X_PROPERTY);
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+}
+
+static void
+add_attendees(icalcomponent *ev, const struct cad_imip_attendee *att,
+    size_t natt, bool client)
+{
+	for (size_t i = 0; i < natt; i++) {
+		char *uri = cad_asprintf("mailto:%s", att[i].email);
+		icalproperty *p = icalproperty_new_attendee(uri);
+		if (att[i].name != NULL && *att[i].name != '\0') {
+			char *cn = cn_value(att[i].name);
+			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+			free(cn);
+		}
+		icalproperty_add_parameter(p, icalparameter_new_role(
+		    att[i].chair ? ICAL_ROLE_CHAIR :
+		    ICAL_ROLE_REQPARTICIPANT));
+		icalproperty_add_parameter(p,
+		    icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
+		icalproperty_add_parameter(p,
+		    icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+		if (client)
+			icalproperty_add_parameter(p,
+			    icalparameter_new_scheduleagent(
+			    ICAL_SCHEDULEAGENT_CLIENT));
+		icalcomponent_add_property(ev, p);
+		free(uri);
+	}
+}
+
+static void
+add_organizer(icalcomponent *ev, const struct cad_config *cfg)
+{
+	icalproperty *p;
+	char *uri, *cn;
+
+	if (cfg->organizer_email == NULL || *cfg->organizer_email == '\0')
+		return;
+	uri = cad_asprintf("mailto:%s", cfg->organizer_email);
+	p = icalproperty_new_organizer(uri);
+	if (cfg->organizer_name != NULL && *cfg->organizer_name != '\0') {
+		cn = cn_value(cfg->organizer_name);
+		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+		free(cn);
+	}
+	icalcomponent_add_property(ev, p);
+	free(uri);
+}
+
+/* a floating local date-time; minutes may run past midnight */
+static struct icaltimetype
+local_time(int day, int minutes)
+{
+	struct icaltimetype t = icaltime_null_time();
+	int y, m, d;
+
+	day += minutes / 1440;
+	minutes %= 1440;
+	cad_civil_from_days(day, &y, &m, &d);
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	t.hour = minutes / 60;
+	t.minute = minutes % 60;
+	t.is_date = 0;
+	return t;
+}
+
+static bool
+is_rid(icalcomponent *ev, int rid_day, int rid_time)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev,
+	    ICAL_RECURRENCEID_PROPERTY);
+	struct icaltimetype t, want = local_time(rid_day, rid_time);
+
+	if (p == NULL)
+		return false;
+	t = icalproperty_get_recurrenceid(p);
+	return t.year == want.year && t.month == want.month &&
+	    t.day == want.day && t.hour == want.hour &&
+	    t.minute == want.minute;
+}
+
+static int
+serialise(icalcomponent *cal, struct cad_buf *out, struct cad_error *err)
+{
+	char *text;
+	int r;
+
+	icalerror_clear_errno();
+	text = icalcomponent_as_ical_string_r(cal);
+	if (text == NULL) {
+		cad_error_set(err, "libical: %s",
+		    icalerror_strerror(icalerrno));
+		return -ENOMEM;
+	}
+	r = refold(out, text);
+	free(text);
+	if (r < 0)
+		cad_error_set(err, "calendar too large");
+	return r;
+}
+
+int
+cad_imip_calendar(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    const struct cad_series_state *state, enum cad_imip_method method,
+    int rid_day, int rid_time, const struct cad_imip_attendee *att,
+    size_t natt, bool schedule_agent_client, int64_t dtstamp,
+    struct cad_buf *out, struct cad_error *err)
+{
+	struct cad_plan one;
+	struct cad_series_state st1;
+	struct cad_buf feed;
+	icalcomponent *cal = NULL, *ev, *next;
+	size_t nev = 0;
+	int r;
+
+	memset(&one, 0, sizeof one);
+	cad_buf_init(&feed, 0);
+	if (s >= plan->nseries) {
+		cad_error_set(err, "no series %zu", s);
+		return -EINVAL;
+	}
+	/* the plan of this one series: index 0 */
+	one.series = &plan->series[s];
+	one.nseries = 1;
+	one.occ = cad_xcalloc(plan->nocc + 1, sizeof *one.occ);
+	for (size_t i = 0; i < plan->nocc; i++) {
+		if (plan->occ[i].series != s)
+			continue;
+		one.occ[one.nocc] = plan->occ[i];
+		one.occ[one.nocc++].series = 0;
+	}
+	if (one.nocc == 0) {
+		cad_error_set(err, "series '%s' has no occurrence",
+		    plan->series[s].uid);
+		r = -ENOENT;
+		goto out;
+	}
+	st1 = *state;
+	if ((r = cad_ical_feed(cfg, ctx, &one, &st1, -1, -1, "", dtstamp,
+	    &feed, err)) < 0)
+		goto out;
+
+	icalerror_clear_errno();
+	cal = icalparser_parse_string(feed.data);
+	if (cal == NULL) {
+		cad_error_set(err, "libical cannot read the feed: %s",
+		    icalerror_strerror(icalerrno));
+		r = -EINVAL;
+		goto out;
+	}
+	remove_props(cal, ICAL_METHOD_PROPERTY);
+	remove_props(cal, ICAL_NAME_PROPERTY);
+	remove_props(cal, ICAL_REFRESHINTERVAL_PROPERTY);
+	remove_x_props(cal);
+	if (method == CAD_IMIP_REQUEST)
+		icalcomponent_add_property(cal,
+		    icalproperty_new_method(ICAL_METHOD_REQUEST));
+	else if (method == CAD_IMIP_CANCEL)
+		icalcomponent_add_property(cal,
+		    icalproperty_new_method(ICAL_METHOD_CANCEL));
+
+	for (ev = icalcomponent_get_first_component(cal,
+	    ICAL_VEVENT_COMPONENT); ev; ev = next) {
+		next = icalcomponent_get_next_component(cal,
+		    ICAL_VEVENT_COMPONENT);
+		if (method == CAD_IMIP_CANCEL &&
+		    !is_rid(ev, rid_day, rid_time)) {
+			icalcomponent_remove_component(cal, ev);
+			icalcomponent_free(ev);
+			continue;
+		}
+		remove_props(ev, ICAL_ATTENDEE_PROPERTY);
+		remove_props(ev, ICAL_ORGANIZER_PROPERTY);
+		add_organizer(ev, cfg);
+		add_attendees(ev, att, natt, schedule_agent_client);
+		if (method == CAD_IMIP_CANCEL) {
+			remove_props(ev, ICAL_STATUS_PROPERTY);
+			icalcomponent_add_property(ev,
+			    icalproperty_new_status(ICAL_STATUS_CANCELLED));
+		}
+		nev++;
+	}
+	if (nev == 0) {
+		char rid[11];
+		cad_format_date(rid_day, rid);
+		cad_error_set(err, "series '%s' has no cancelled instance "
+		    "on %s", plan->series[s].uid, rid);
+		r = -ENOENT;
+		goto out;
+	}
+	r = serialise(cal, out, err);
+out:
+	if (cal != NULL)
+		icalcomponent_free(cal);
+	cad_buf_release(&feed);
+	free(one.occ);
+	return r;
+}
+
+int
+cad_imip_cancel_calendar(const struct cad_config *cfg, const char *uid,
+    const char *summary, int dtstart_day, int dtstart_time, int sequence,
+    const struct cad_imip_attendee *att, size_t natt, int64_t dtstamp,
+    struct cad_buf *out, struct cad_error *err)
+{
+	icalcomponent *cal, *ev;
+	icaltimezone *utc = icaltimezone_get_utc_timezone();
+	int r;
+
+	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(cal,
+	    icalproperty_new_method(ICAL_METHOD_CANCEL));
+	ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(
+	    icaltime_from_timet_with_zone((time_t)dtstamp, 0, utc)));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(sequence));
+	if (dtstart_day != CAD_NODAY) {
+		/* in UTC: no VTIMEZONE needed for a one-line start */
+		int off = 0;
+		(void)cad_tz_offset(cfg->timezone, dtstart_day, dtstart_time,
+		    &off);
+		int64_t t = ((int64_t)dtstart_day * 1440 + dtstart_time) * 60 -
+		    off;
+		icalcomponent_add_property(ev, icalproperty_new_dtstart(
+		    icaltime_from_timet_with_zone((time_t)t, 0, utc)));
+	}
+	if (summary != NULL)
+		icalcomponent_add_property(ev,
+		    icalproperty_new_summary(summary));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_status(ICAL_STATUS_CANCELLED));
+	add_organizer(ev, cfg);
+	add_attendees(ev, att, natt, false);
+	icalcomponent_add_component(cal, ev);
+	r = serialise(cal, out, err);
+	icalcomponent_free(cal);
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+/* MIME */
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* base64 of p[0..n) without line breaks */
+static int
+b64_add(struct cad_buf *b, const unsigned char *p, size_t n)
+{
+	char q[4];
+	int r;
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		q[0] = b64[v >> 18 & 63];
+		q[1] = b64[v >> 12 & 63];
+		q[2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? b64[v & 63] : '=';
+		if ((r = cad_buf_add(b, q, 4)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* a base64 body: lines of 76 characters, CRLF */
+static int
+b64_body(struct cad_buf *b, const char *s, size_t n)
+{
+	const size_t chunk = B64_LINE / 4 * 3;
+	int r;
+
+	for (size_t i = 0; i < n; i += chunk) {
+		size_t k = n - i < chunk ? n - i : chunk;
+		if ((r = b64_add(b, (const unsigned char *)s + i, k)) < 0 ||
+		    (r = cad_buf_puts(b, "\r\n")) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool
+is_plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
+/*
+ * s as RFC 2047 "B" encoded-words of at most 75 characters, split on
+ * character boundaries and folded with CRLF SP between words.
+ */
+static int
+encoded_words(struct cad_buf *b, const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	int r;
+
+	while (i < n) {
+		size_t k = n - i < EW_BYTES ? n - i : EW_BYTES;
+		while (i + k < n && k > 1 &&
+		    ((unsigned char)s[i + k] & 0xC0) == 0x80)
+			k--;
+		if ((i > 0 && (r = cad_buf_puts(b, "\r\n ")) < 0) ||
+		    (r = cad_buf_puts(b, "=?UTF-8?B?")) < 0 ||
+		    (r = b64_add(b, (const unsigned char *)s + i, k)) < 0 ||
+		    (r = cad_buf_puts(b, "?=")) < 0)
+			return r;
+		i += k;
+	}
+	return 0;
+}
+
+/* "Subject: ..." CRLF; plain ASCII stays as it is */
+static int
+header_text(struct cad_buf *b, const char *name, const char *value)
+{
+	int r;
+
+	if ((r = cad_buf_printf(b, "%s: ", name)) < 0)
+		return r;
+	if (is_plain_ascii(value) && strlen(value) < 900)
+		r = cad_buf_puts(b, value);
+	else
+		r = encoded_words(b, value);
+	if (r < 0)
+		return r;
+	return cad_buf_puts(b, "\r\n");
+}
+
+/* "From: Name <addr>" with the name quoted or encoded as needed */
+static int
+header_address(struct cad_buf *b, const char *hdr, const char *name,
+    const char *email)
+{
+	int r;
+
+	if ((r = cad_buf_printf(b, "%s: ", hdr)) < 0)
+		return r;
+	if (name != NULL && *name != '\0') {
+		if (is_plain_ascii(name)) {
+			if ((r = cad_buf_puts(b, "\"")) < 0)
+				return r;
+			for (const char *p = name; *p; p++) {
+				if ((*p == '"' || *p == '\\') &&
+				    (r = cad_buf_puts(b, "\\")) < 0)
+					return r;
+				if ((r = cad_buf_add(b, p, 1)) < 0)
+					return r;
+			}
+			r = cad_buf_puts(b, "\"");
+		} else {
+			r = encoded_words(b, name);
+		}
+		if (r < 0 || (r = cad_buf_puts(b, " ")) < 0)
+			return r;
+	}
+	return cad_buf_printf(b, "<%s>\r\n", email);
+}
+
+/* RFC 5322 date-time: "Tue, 10 Feb 2026 13:00:00 +0200" */
+static int
+header_date(struct cad_buf *b, int64_t t, int offset)
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+		"Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t lt = (time_t)(t + offset);
+	struct tm tm;
+	int a = offset < 0 ? -offset : offset;
+
+	if (gmtime_r(&lt, &tm) == NULL)
+		return -EINVAL;
+	return cad_buf_printf(b, "Date: %s, %d %s %04d %02d:%02d:%02d "
+	    "%c%02d%02d\r\n", wd[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+}
+
+static uint64_t
+random64(uint64_t given)
+{
+	uint64_t v = 0;
+
+	if (given != 0)
+		return given;
+	if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v || v == 0)
+		v = (uint64_t)time(NULL) * 6364136223846793005ULL ^
+		    (uint64_t)getpid() ^ (uint64_t)(uintptr_t)&v;
+	return v;
+}
+
+/* the text with CRLF line ends */
+static char *
+crlf_text(const char *s)
+{
+	struct cad_buf b;
+	char *r;
+
+	cad_buf_init(&b, 0);
+	for (; *s; s++) {
+		if (*s == '\r')
+			continue;
+		if (*s == '\n')
+			cad_buf_puts(&b, "\r\n");
+		else
+			cad_buf_add(&b, s, 1);
+	}
+	r = cad_buf_steal(&b);
+	cad_buf_release(&b);
+	return r != NULL ? r : cad_strdup("");
+}
+
+int
+cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
+    struct cad_error *err)
+{
+	uint64_t rnd = random64(m->random);
+	char mixed[64], alt[64];
+	char *text = NULL;
+	size_t start = out->len;
+	int r;
+
+	if (m->from_email == NULL || m->to_email == NULL ||
+	    m->calendar == NULL || m->method == NULL) {
+		cad_error_set(err, "message without sender, recipient or "
+		    "calendar");
+		return -EINVAL;
+	}
+	snprintf(mixed, sizeof mixed, "=_cadenced_%016llx_m",
+	    (unsigned long long)rnd);
+	snprintf(alt, sizeof alt, "=_cadenced_%016llx_a",
+	    (unsigned long long)rnd);
+	text = crlf_text(m->text != NULL ? m->text : "");
+
+	if ((r = header_address(out, "From", m->from_name,
+	    m->from_email)) < 0 ||
+	    (r = header_address(out, "To", m->to_name, m->to_email)) < 0 ||
+	    (r = header_text(out, "Subject", m->subject != NULL ?
+	    m->subject : "")) < 0 ||
+	    (r = header_date(out, m->date, m->utc_offset)) < 0 ||
+	    (r = cad_buf_printf(out, "Message-ID: <%016llx.%lld@%s>\r\n",
+	    (unsigned long long)rnd, (long long)m->date,
+	    m->domain != NULL && *m->domain ? m->domain : "localhost")) < 0 ||
+	    (r = cad_buf_puts(out, "MIME-Version: 1.0\r\n")) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: multipart/mixed; "
+	    "boundary=\"%s\"\r\n\r\n", mixed)) < 0 ||
+	    (r = cad_buf_puts(out, "This is a multi-part message in MIME "
+	    "format.\r\n")) < 0)
+		goto out;
+
+	/* the readable text and the calendar as alternatives */
+	if ((r = cad_buf_printf(out, "\r\n--%s\r\n", mixed)) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: multipart/alternative; "
+	    "boundary=\"%s\"\r\n", alt)) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s\r\n", alt)) < 0 ||
+	    (r = cad_buf_puts(out, "Content-Type: text/plain; "
+	    "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")) <
+	    0 ||
+	    (r = b64_body(out, text, strlen(text))) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s\r\n", alt)) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: text/calendar; "
+	    "charset=utf-8; method=%s\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", m->method)) < 0 ||
+	    (r = b64_body(out, m->calendar, strlen(m->calendar))) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", alt)) < 0)
+		goto out;
+
+	/* the same calendar as a file */
+	if ((r = cad_buf_printf(out, "\r\n--%s\r\n", mixed)) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: application/ics; "
+	    "name=\"invite.ics\"\r\n"
+	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n")) < 0 ||
+	    (r = b64_body(out, m->calendar, strlen(m->calendar))) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", mixed)) < 0)
+		goto out;
+	r = 0;
+out:
+	if (r < 0) {
+		cad_error_set(err, "message too large");
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+	}
+	free(text);
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+/* what the message says */
+
+char *
+cad_imip_subject(enum cad_imip_kind kind, const char *summary, int rid_day,
+    int rid_time)
+{
+	char when[32];
+
+	switch (kind) {
+	case CAD_IMIP_INVITE:
+		return cad_asprintf("Kutsu: %s", summary);
+	case CAD_IMIP_UPDATE:
+		return cad_asprintf("Päivitetty: %s", summary);
+	case CAD_IMIP_CANCEL_ONE:
+		cad_format_fi(rid_day, rid_time, when);
+		return cad_asprintf("Peruttu: %s %s", summary, when);
+	case CAD_IMIP_CANCEL_ALL:
+	default:
+		return cad_asprintf("Peruttu: %s", summary);
+	}
+}
+
+/* UTC offset of the zone at unix time t (seconds east) */
+static int
+offset_at(const char *tzid, int64_t t)
+{
+	int off = 0, day, min;
+
+	/* the offset at the UTC wall time, then at the local one */
+	day = (int)(t / 86400 - (t % 86400 < 0));
+	min = (int)((t - (int64_t)day * 86400) / 60);
+	(void)cad_tz_offset(tzid, day, min, &off);
+	int64_t lt = t + off;
+	day = (int)(lt / 86400 - (lt % 86400 < 0));
+	min = (int)((lt - (int64_t)day * 86400) / 60);
+	(void)cad_tz_offset(tzid, day, min, &off);
+	return off;
+}
+
+static const char *
+party_name(const struct cad_config *cfg, int p)
+{
+	if (p < 0 || (size_t)p >= cfg->nparties)
+		return "?";
+	return cfg->parties[p].name != NULL ? cfg->parties[p].name :
+	    cfg->parties[p].id;
+}
+
+static void
+text_when(struct cad_buf *b, const struct cad_occurrence *o)
+{
+	char when[32];
+	int end = o->time + o->duration;
+
+	cad_format_fi(o->day, o->time, when);
+	if (end < 1440)
+		cad_buf_printf(b, "%s–%02d.%02d", when, end / 60, end % 60);
+	else
+		cad_buf_puts(b, when);
+}
+
+static char *
+series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    const struct cad_plan *plan, size_t s, enum cad_imip_kind kind,
+    int rid_day, int rid_time)
+{
+	const struct cad_series *se = &plan->series[s];
+	const struct cad_forum *f = &cfg->forums[se->forum];
+	const struct cad_occurrence *next = NULL, *one = NULL;
+	char *summary = series_summary(cfg, se), *cadence, *r;
+	char when[32];
+	struct cad_buf b;
+	size_t listed = 0;
+
+	for (size_t i = 0; i < plan->nocc; i++) {
+		const struct cad_occurrence *o = &plan->occ[i];
+		if (o->series != s)
+			continue;
+		if (o->rid_day == rid_day && o->rid_time == rid_time)
+			one = o;
+		if (next == NULL && o->status == CAD_CONFIRMED &&
+		    o->day >= ctx->today)
+			next = o;
+	}
+
+	cad_buf_init(&b, 0);
+	switch (kind) {
+	case CAD_IMIP_INVITE:
+		cad_buf_printf(&b, "Kutsu kokoukseen: %s\n", summary);
+		break;
+	case CAD_IMIP_UPDATE:
+		cad_buf_printf(&b, "Kokouksen tiedot ovat muuttuneet: %s\n",
+		    summary);
+		break;
+	default:
+		cad_format_fi(rid_day, rid_time, when);
+		cad_buf_printf(&b, "Kokous on peruttu: %s %s\n", summary, when);
+		if (one != NULL && one->reason != NULL && *one->reason)
+			cad_buf_printf(&b, "Syy: %s\n", one->reason);
+		break;
+	}
+	cad_buf_puts(&b, "\n");
+	cad_buf_printf(&b, "Foorumi: %s\n", f->name);
+	if (se->party >= 0)
+		cad_buf_printf(&b, "Osapuoli: %s\n", party_name(cfg, se->party));
+	if (kind != CAD_IMIP_CANCEL_ONE) {
+		cad_buf_puts(&b, "Seuraava kokous: ");
+		if (next != NULL)
+			text_when(&b, next);
+		else
+			cad_buf_puts(&b, "ei tulevia kokouksia");
+		cad_buf_puts(&b, "\n");
+	}
+	if (f->location != NULL && *f->location)
+		cad_buf_printf(&b, "Paikka: %s\n", f->location);
+	cadence = cad_config_cadence(cfg, f);
+	if (cadence != NULL && *cadence)
+		cad_buf_printf(&b, "Toistuvuus: %s\n", cadence);
+	free(cadence);
+	if (f->legal_basis != NULL && *f->legal_basis)
+		cad_buf_printf(&b, "Lakiperuste: %s\n", f->legal_basis);
+	cad_buf_printf(&b, "Koollekutsuja: %s\n",
+	    party_name(cfg, se->convenor));
+
+	if (kind != CAD_IMIP_CANCEL_ONE) {
+		cad_buf_puts(&b, "\nTulevat kokoukset:\n");
+		for (size_t i = 0; i < plan->nocc && listed < TEXT_UPCOMING;
+		    i++) {
+			const struct cad_occurrence *o = &plan->occ[i];
+			if (o->series != s || o->day < ctx->today)
+				continue;
+			cad_buf_puts(&b, "  ");
+			text_when(&b, o);
+			if (o->status == CAD_CANCELLED)
+				cad_buf_puts(&b, " (peruttu)");
+			cad_buf_puts(&b, "\n");
+			listed++;
+		}
+		if (listed == 0)
+			cad_buf_puts(&b, "  ei tulevia kokouksia\n");
+	}
+	cad_buf_puts(&b, "\nKalenterimerkintä on liitteenä (invite.ics); "
+	    "kalenteriohjelma\nlisää tai päivittää sen.\n");
+	if (cfg->base_url != NULL && *cfg->base_url)
+		cad_buf_printf(&b, "Kalenteri: %scalendars/forum/%s.ics\n",
+		    cfg->base_url, f->id);
+	cad_buf_printf(&b, "\n-- \n%s%s<%s>\n",
+	    cfg->organizer_name != NULL ? cfg->organizer_name : "",
+	    cfg->organizer_name != NULL ? " " : "",
+	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
+	free(summary);
+	r = cad_buf_steal(&b);
+	cad_buf_release(&b);
+	return r != NULL ? r : cad_strdup("");
+}
+
+int
+cad_imip_series_mail(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    const struct cad_series_state *state, enum cad_imip_kind kind,
+    int rid_day, int rid_time, const struct cad_imip_attendee *att,
+    size_t natt, const struct cad_imip_attendee *to, int64_t now,
+    struct cad_buf *out, struct cad_error *err)
+{
+	bool cancel = kind == CAD_IMIP_CANCEL_ONE;
+	struct cad_imip_mail m;
+	struct cad_buf cal;
+	char *summary = NULL, *subject = NULL, *text = NULL;
+	int r;
+
+	if (kind == CAD_IMIP_CANCEL_ALL) {
+		cad_error_set(err, "use cad_imip_gone_mail");
+		return -EINVAL;
+	}
+	cad_buf_init(&cal, 0);
+	if ((r = cad_imip_calendar(cfg, ctx, plan, s, state, cancel ?
+	    CAD_IMIP_CANCEL : CAD_IMIP_REQUEST, rid_day, rid_time, att, natt,
+	    false, now, &cal, err)) < 0)
+		goto out;
+	summary = series_summary(cfg, &plan->series[s]);
+	subject = cad_imip_subject(kind, summary, rid_day, rid_time);
+	text = series_text(cfg, ctx, plan, s, kind, rid_day, rid_time);
+	memset(&m, 0, sizeof m);
+	m.from_name = cfg->organizer_name;
+	m.from_email = cfg->organizer_email;
+	m.to_name = to->name;
+	m.to_email = to->email;
+	m.subject = subject;
+	m.text = text;
+	m.calendar = cal.data;
+	m.method = cancel ? "CANCEL" : "REQUEST";
+	m.date = now;
+	m.utc_offset = offset_at(cfg->timezone, now);
+	m.domain = cfg->domain;
+	r = cad_imip_message(&m, out, err);
+out:
+	free(summary);
+	free(subject);
+	free(text);
+	cad_buf_release(&cal);
+	return r;
+}
+
+int
+cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
+    const char *summary, int dtstart_day, int dtstart_time, int sequence,
+    const struct cad_imip_attendee *to, int64_t now, struct cad_buf *out,
+    struct cad_error *err)
+{
+	struct cad_imip_mail m;
+	struct cad_buf cal;
+	char *subject, *text;
+	const char *name = summary != NULL ? summary : uid;
+	int r;
+
+	cad_buf_init(&cal, 0);
+	if ((r = cad_imip_cancel_calendar(cfg, uid, summary, dtstart_day,
+	    dtstart_time, sequence, to, 1, now, &cal, err)) < 0) {
+		cad_buf_release(&cal);
+		return r;
+	}
+	subject = cad_imip_subject(CAD_IMIP_CANCEL_ALL, name, 0, 0);
+	text = cad_asprintf("Kokoussarja on peruttu: %s\n\n"
+	    "Kokouksia ei enää pidetä tällä kutsulla.  Kalenteriohjelma "
+	    "poistaa\nne liitteen (invite.ics) avulla.\n\n-- \n%s%s<%s>\n",
+	    name, cfg->organizer_name != NULL ? cfg->organizer_name : "",
+	    cfg->organizer_name != NULL ? " " : "",
+	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
+	memset(&m, 0, sizeof m);
+	m.from_name = cfg->organizer_name;
+	m.from_email = cfg->organizer_email;
+	m.to_name = to->name;
+	m.to_email = to->email;
+	m.subject = subject;
+	m.text = text;
+	m.calendar = cal.data;
+	m.method = "CANCEL";
+	m.date = now;
+	m.utc_offset = offset_at(cfg->timezone, now);
+	m.domain = cfg->domain;
+	r = cad_imip_message(&m, out, err);
+	free(subject);
+	free(text);
+	cad_buf_release(&cal);
+	return r;
+}

@@ -1,0 +1,123 @@
+/*
+ * imip.h - invitations as iCalendar objects (iTIP, RFC 5546) and as
+ * e-mail messages (iMIP, RFC 6047), SPEC § 6.  Pure rendering: no I/O,
+ * no clock (now is given); core/outbox.c decides what to send when.
+ *
+ * The calendar of a series is the feed's (core/ical.h) rendering of that
+ * one series, so an invitation says exactly what the feeds say: the
+ * VTIMEZONE, the master VEVENT with its RDATEs and a RECURRENCE-ID VEVENT
+ * per moved or cancelled instance.  On top of it:
+ *  - METHOD:REQUEST or METHOD:CANCEL for e-mail; none for the CalDAV
+ *    resource (RFC 4791 § 4.1 forbids METHOD in a calendar collection);
+ *  - ORGANIZER;CN=<organizer.name>:mailto:<organizer.email>;
+ *  - one ATTENDEE;CN=..;ROLE=CHAIR|REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;
+ *    RSVP=TRUE:mailto:.. per invited party (the feed's attendees, shown
+ *    only with publish_attendees, are replaced), with
+ *    SCHEDULE-AGENT=CLIENT when asked (the CalDAV copy while e-mail is
+ *    configured too, so that a scheduling server does not invite twice).
+ * CANCEL of one instance keeps only that instance's RECURRENCE-ID VEVENT
+ * (STATUS:CANCELLED).  CANCEL of a whole series that no longer exists is
+ * rendered from what the outbox stored about it (uid, summary, start).
+ *
+ * Messages: multipart/mixed { multipart/alternative { text/plain (a
+ * Finnish summary), text/calendar; method=M }, invite.ics attachment },
+ * every part base64, every header line CRLF, non-ASCII header text as
+ * RFC 2047 encoded-words.
+ */
+#ifndef CAD_IMIP_H
+#define CAD_IMIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+
+enum cad_imip_method {
+	CAD_IMIP_RESOURCE = 0,	/* CalDAV object: no METHOD */
+	CAD_IMIP_REQUEST,
+	CAD_IMIP_CANCEL,	/* one instance: rid_day, rid_time */
+};
+
+/* what a message is about: its Subject and text */
+enum cad_imip_kind {
+	CAD_IMIP_INVITE = 0,	/* "Kutsu: ..." (REQUEST, first time) */
+	CAD_IMIP_UPDATE,	/* "Päivitetty: ..." (REQUEST) */
+	CAD_IMIP_CANCEL_ONE,	/* "Peruttu: ... <date>" (CANCEL, instance) */
+	CAD_IMIP_CANCEL_ALL,	/* "Peruttu: ..." (CANCEL, whole series) */
+};
+
+struct cad_imip_attendee {
+	const char *email;
+	const char *name;	/* CN; may be NULL */
+	bool chair;		/* ROLE=CHAIR, else REQ-PARTICIPANT */
+};
+
+/*
+ * The calendar object of plan->series[s] into out (CRLF, folded at 75
+ * octets).  state: the series' stored SEQUENCE / LAST-MODIFIED.  For
+ * CAD_IMIP_CANCEL the instance rid_day/rid_time must be a cancelled
+ * occurrence of the plan (-ENOENT otherwise).  -ENOENT also when the
+ * series has no occurrence in the plan.
+ */
+int cad_imip_calendar(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    const struct cad_series_state *state, enum cad_imip_method method,
+    int rid_day, int rid_time, const struct cad_imip_attendee *att,
+    size_t natt, bool schedule_agent_client, int64_t dtstamp,
+    struct cad_buf *out, struct cad_error *err);
+
+/* METHOD:CANCEL of a whole series from what was stored about it:
+   dtstart_day/time local (CAD_NODAY: no DTSTART) */
+int cad_imip_cancel_calendar(const struct cad_config *cfg, const char *uid,
+    const char *summary, int dtstart_day, int dtstart_time, int sequence,
+    const struct cad_imip_attendee *att, size_t natt, int64_t dtstamp,
+    struct cad_buf *out, struct cad_error *err);
+
+/* the parts of one message */
+struct cad_imip_mail {
+	const char *from_name;	/* may be NULL */
+	const char *from_email;
+	const char *to_name;	/* may be NULL */
+	const char *to_email;
+	const char *subject;	/* UTF-8 */
+	const char *text;	/* UTF-8, '\n' line ends */
+	const char *calendar;	/* the iCalendar object */
+	const char *method;	/* "REQUEST" | "CANCEL" */
+	int64_t date;		/* unix seconds */
+	int utc_offset;		/* seconds east of UTC, for Date: */
+	const char *domain;	/* of the Message-ID */
+	uint64_t random;	/* Message-ID and boundaries; 0: getrandom */
+};
+
+/* the complete RFC 5322 / MIME message, CRLF line ends */
+int cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
+    struct cad_error *err);
+
+/*
+ * The whole invitation of series s to one recipient (to, one of att):
+ * calendar, Finnish subject and text, message.  kind CAD_IMIP_INVITE /
+ * UPDATE send METHOD:REQUEST, CAD_IMIP_CANCEL_ONE METHOD:CANCEL of the
+ * instance rid_day/rid_time.  now is the Date and DTSTAMP.
+ */
+int cad_imip_series_mail(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    const struct cad_series_state *state, enum cad_imip_kind kind,
+    int rid_day, int rid_time, const struct cad_imip_attendee *att,
+    size_t natt, const struct cad_imip_attendee *to, int64_t now,
+    struct cad_buf *out, struct cad_error *err);
+
+/* CAD_IMIP_CANCEL_ALL to one recipient of a series that is gone */
+int cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
+    const char *summary, int dtstart_day, int dtstart_time, int sequence,
+    const struct cad_imip_attendee *to, int64_t now, struct cad_buf *out,
+    struct cad_error *err);
+
+/* "Kutsu: <summary>", ... (UTF-8, not yet encoded); free() it */
+char *cad_imip_subject(enum cad_imip_kind kind, const char *summary,
+    int rid_day, int rid_time);
+
+#endif

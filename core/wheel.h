@@ -1,0 +1,42 @@
+/*
+ * wheel.h - the vuosikello (annual wheel) as a self-contained SVG.
+ *
+ * January starts at 12 o'clock and the year runs clockwise.  From the
+ * outside in: month names, ISO week ticks, the deadline ring, then one
+ * ring per forum (a for_each forum is one ring with a mark per member).
+ * Every mark is a <g class="meeting confirmed|cancelled"> or
+ * <g class="deadline"> with a <title> that says what it is, so a browser
+ * shows it on hover; cancelled meetings are hollow and dashed.  Forums
+ * differ by colour (Okabe-Ito, safe for colour-blind readers), by shape
+ * and by the ring number, so the wheel also reads in black and white.
+ * The page is A4-shaped (1000 x 1414 user units); the legend under the
+ * wheel grows with the number of forums.
+ */
+#ifndef CAD_WHEEL_H
+#define CAD_WHEEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "plan.h"
+#include "util.h"
+
+/* a deadline to draw on the outer ring */
+struct cad_wheel_mark {
+	int day;
+	const char *title;
+};
+
+/*
+ * Draws year `year`.  plan holds (at least) the occurrences of that
+ * year, cancelled ones included; forums[i] false leaves forum i out
+ * (forums == NULL: every forum).  today is marked when it lies in the
+ * year.  0 or a negative errno with err.
+ */
+int cad_wheel_svg(const struct cad_config *cfg, const struct cad_plan *plan,
+    const struct cad_wheel_mark *deadlines, size_t ndeadlines,
+    const bool *forums, int year, int today, struct cad_buf *out,
+    struct cad_error *err);
+
+#endif

@@ -1,0 +1,685 @@
+/*
+ * http.c - routes, conditional requests and limits of the HTTP side.
+ *
+ * libmicrohttpd runs its own polling threads (epoll, a small pool).  A
+ * request takes a reference to the current snapshot; feeds, the page
+ * and the precomputed JSON are answered straight from the snapshot's
+ * memory, and the reference is dropped by the response's free callback
+ * once libmicrohttpd has sent the body.  Only /api/v1/occurrences and
+ * /api/v1/holidays compute per request, from the snapshot's config and
+ * overrides.
+ *
+ * Answers: GET and HEAD only (405 with Allow otherwise), unknown paths
+ * and anything with ".." 404, bad API parameters 400 with a JSON
+ * {"error": "..."}; an unknown forum or party in the API is 404 (the
+ * thing asked for does not exist), like an unknown feed.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "output.h"
+#include "snapshot.h"
+
+#define CT_TEXT		"text/plain; charset=utf-8"
+#define CT_JSON		"application/json; charset=utf-8"
+#define CT_METRICS	"text/plain; version=0.0.4; charset=utf-8"
+#define CT_SVG		"image/svg+xml"
+
+#define API_BODY_MAX	(16u << 20)	/* one computed answer */
+#define API_YEAR_MIN	1900		/* dates the API plans at all */
+#define API_YEAR_MAX	2199
+
+struct http {
+	struct MHD_Daemon *mhd;
+	char *listen;
+};
+
+/* libmicrohttpd's own messages: loud while starting, debug afterwards
+   (a stream of malformed requests must not flood the journal) */
+static volatile int http_starting;
+
+enum body_kind {
+	BODY_STATIC,		/* a string literal */
+	BODY_MALLOC,		/* ours, freed by libmicrohttpd */
+	BODY_SNAPSHOT,		/* inside snap; the reference goes along */
+};
+
+enum {
+	REPLY_NOSTORE = 1 << 8,	/* Cache-Control: no-store */
+	REPLY_HTML = 1 << 9,	/* Content-Security-Policy for the page */
+};
+
+struct reply {
+	unsigned code;
+	const char *type;
+	const char *body;
+	size_t len;
+	enum body_kind kind;
+	struct snapshot *snap;	/* BODY_SNAPSHOT: the reference handed on */
+	char etag[48];		/* "" = none */
+	int64_t last_modified;	/* 0 = none */
+	int flags;		/* RES_FEED, RES_CORS, REPLY_* */
+};
+
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	log_vlog(http_starting ? LOG_ERR : LOG_DEBUG, fmt, ap);
+}
+
+static void
+reply_put_snapshot(void *cls)
+{
+	snapshot_put(cls);
+}
+
+/* drops the body of a reply that will not be sent */
+static void
+reply_drop(struct reply *rp)
+{
+	if (rp->kind == BODY_MALLOC)
+		free((void *)rp->body);
+	else if (rp->kind == BODY_SNAPSHOT)
+		snapshot_put(rp->snap);
+	rp->body = "";
+	rp->len = 0;
+	rp->kind = BODY_STATIC;
+	rp->snap = NULL;
+}
+
+static void
+reply_static(struct reply *rp, unsigned code, const char *type,
+    const char *body)
+{
+	reply_drop(rp);
+	rp->code = code;
+	rp->type = type;
+	rp->body = body;
+	rp->len = strlen(body);
+	rp->etag[0] = '\0';
+	rp->last_modified = 0;
+	rp->flags = REPLY_NOSTORE;
+}
+
+/* takes b's data */
+static void
+reply_buf(struct reply *rp, unsigned code, const char *type,
+    struct cad_buf *b, int64_t last_modified, int flags)
+{
+	reply_drop(rp);
+	rp->code = code;
+	rp->type = type;
+	rp->len = b->len;
+	rp->body = cad_buf_steal(b);
+	rp->kind = BODY_MALLOC;
+	rp->flags = flags;
+	rp->last_modified = last_modified;
+	if (code == 200)
+		snapshot_etag(rp->body, rp->len, rp->etag);
+	else
+		rp->etag[0] = '\0';
+}
+
+/* 400/404 for the API: {"error": msg} */
+static void
+reply_api_error(struct reply *rp, unsigned code, const char *msg)
+{
+	struct cad_buf b;
+
+	cad_buf_init(&b, 4096);
+	if (cad_buf_puts(&b, "{\"error\": ") != 0 ||
+	    cad_buf_json_str(&b, msg) != 0 ||
+	    cad_buf_puts(&b, "}\n") != 0) {
+		cad_buf_release(&b);
+		reply_static(rp, code, CT_JSON, "{\"error\": \"bad request\"}\n");
+		return;
+	}
+	reply_buf(rp, code, CT_JSON, &b, 0, REPLY_NOSTORE);
+}
+
+static void
+http_date(int64_t t, char out[static 40])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
+		cad_strlcpy(out, "Thu, 01 Jan 1970 00:00:00 GMT", 40);
+}
+
+/* an HTTP-date in any of the three forms of RFC 9110 § 5.6.7; -1 */
+static int64_t
+http_date_parse(const char *s)
+{
+	static const char *const forms[] = {
+		"%a, %d %b %Y %H:%M:%S GMT",	/* IMF-fixdate */
+		"%A, %d-%b-%y %H:%M:%S GMT",	/* RFC 850 */
+		"%a %b %e %H:%M:%S %Y",		/* asctime */
+	};
+	struct tm tm;
+
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		const char *end;
+
+		memset(&tm, 0, sizeof tm);
+		end = strptime(s, forms[i], &tm);
+		if (end != NULL && *end == '\0')
+			return (int64_t)timegm(&tm);
+	}
+	return -1;
+}
+
+/* If-None-Match: "*" or a list of entity tags (weak comparison) */
+static bool
+etag_matches(const char *list, const char *etag)
+{
+	size_t elen = strlen(etag);
+	const char *p = list;
+
+	while (*p != '\0') {
+		const char *tag;
+		size_t n;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '*')
+			return true;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		tag = p;
+		if (*p == '"') {
+			p++;
+			while (*p != '\0' && *p != '"')
+				p++;
+			if (*p == '"')
+				p++;
+		} else
+			while (*p != '\0' && *p != ',' && *p != ' ' &&
+			    *p != '\t')
+				p++;
+		n = (size_t)(p - tag);
+		if (n == elen && memcmp(tag, etag, n) == 0)
+			return true;
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+	return false;
+}
+
+/* RFC 9110 § 13.2.2: If-None-Match wins over If-Modified-Since */
+static bool
+not_modified(struct MHD_Connection *c, const struct reply *rp)
+{
+	const char *inm, *ims;
+	int64_t t;
+
+	if (rp->code != 200 || rp->etag[0] == '\0')
+		return false;
+	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm != NULL)
+		return etag_matches(inm, rp->etag);
+	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if (ims == NULL || rp->last_modified <= 0)
+		return false;
+	t = http_date_parse(ims);
+	/* a date in the future is invalid and ignored */
+	if (t < 0 || t > (int64_t)time(NULL))
+		return false;
+	return rp->last_modified <= t;
+}
+
+/* a printable, bounded copy of what the client sent, for the log */
+static void
+log_safe(const char *s, char *out, size_t size)
+{
+	size_t i = 0;
+
+	for (; s != NULL && *s != '\0' && i + 1 < size; s++)
+		out[i++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	out[i] = '\0';
+}
+
+static enum MHD_Result
+reply_send(struct MHD_Connection *c, const char *method, const char *url,
+    struct reply *rp)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char date[40];
+
+	if (not_modified(c, rp)) {
+		reply_drop(rp);
+		rp->code = MHD_HTTP_NOT_MODIFIED;
+	}
+	switch (rp->kind) {
+	case BODY_SNAPSHOT:
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		    rp->len, (void *)rp->body, reply_put_snapshot, rp->snap);
+		if (resp == NULL)
+			snapshot_put(rp->snap);
+		break;
+	case BODY_MALLOC:
+		resp = MHD_create_response_from_buffer(rp->len,
+		    (void *)rp->body, MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			free((void *)rp->body);
+		break;
+	case BODY_STATIC:
+	default:
+		resp = MHD_create_response_from_buffer(rp->len,
+		    (void *)rp->body, MHD_RESPMEM_PERSISTENT);
+		break;
+	}
+	/* the body now belongs to the response (or is gone) */
+	rp->kind = BODY_STATIC;
+	rp->snap = NULL;
+	rp->body = "";
+	if (resp == NULL)
+		return MHD_NO;
+
+	if (rp->code != MHD_HTTP_NOT_MODIFIED && rp->type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    rp->type);
+	if (rp->etag[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rp->etag);
+	if (rp->last_modified > 0) {
+		http_date(rp->last_modified, date);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED,
+		    date);
+	}
+	if (rp->flags & REPLY_NOSTORE)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-store");
+	else if (rp->flags & RES_FEED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "max-age=300");
+	else
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-cache");
+	if (rp->flags & RES_CORS)
+		MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+	if (rp->flags & REPLY_HTML)
+		MHD_add_response_header(resp, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'unsafe-inline'; "
+		    "img-src 'self'; frame-ancestors 'none'");
+	if (rp->code == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+		    "GET, HEAD");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+
+	ret = MHD_queue_response(c, rp->code, resp);
+	MHD_destroy_response(resp);
+	metrics_http_response(rp->code);
+	if (log_getverbose()) {
+		char m[16], u[256];
+		log_safe(method, m, sizeof m);
+		log_safe(url, u, sizeof u);
+		log_debug("http: %s %s %u", m, u, rp->code);
+	}
+	return ret;
+}
+
+static const char *
+arg(struct MHD_Connection *c, const char *key)
+{
+	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* an API date: YYYY-MM-DD within API_YEAR_MIN..API_YEAR_MAX */
+static bool
+api_date(const char *s, int *day)
+{
+	int y;
+
+	if (s == NULL || cad_parse_date(s, day) != 0)
+		return false;
+	y = cad_year_of(*day);
+	return y >= API_YEAR_MIN && y <= API_YEAR_MAX;
+}
+
+/* GET /api/v1/occurrences?from=D&to=D[&forum=ID][&party=ID] */
+static void
+api_occurrences(struct MHD_Connection *c, const struct snapshot *s,
+    struct reply *rp)
+{
+	const char *from_s = arg(c, "from"), *to_s = arg(c, "to");
+	const char *forum_s = arg(c, "forum"), *party_s = arg(c, "party");
+	struct cad_error err = { "" };
+	struct cad_plan plan;
+	struct cad_buf b;
+	int from, to, forum = -1, party = -1, r;
+
+	if (from_s == NULL || to_s == NULL) {
+		reply_api_error(rp, 400, "from and to (YYYY-MM-DD) are "
+		    "required");
+		return;
+	}
+	if (!api_date(from_s, &from) || !api_date(to_s, &to)) {
+		reply_api_error(rp, 400, "from and to must be dates "
+		    "YYYY-MM-DD between 1900 and 2199");
+		return;
+	}
+	if (from > to) {
+		reply_api_error(rp, 400, "from is after to");
+		return;
+	}
+	if (to - from >= HTTP_API_MAX_DAYS) {
+		reply_api_error(rp, 400, "the range is longer than 20 years");
+		return;
+	}
+	if (forum_s != NULL &&
+	    (forum = cad_config_forum(s->cfg, forum_s)) < 0) {
+		reply_api_error(rp, 404, "unknown forum");
+		return;
+	}
+	if (party_s != NULL &&
+	    (party = cad_config_party(s->cfg, party_s)) < 0) {
+		reply_api_error(rp, 404, "unknown party");
+		return;
+	}
+
+	cad_buf_init(&b, API_BODY_MAX);
+	memset(&plan, 0, sizeof plan);
+	snapshot_core_lock();
+	r = cad_plan_range(s->cfg, &s->ctx, from, to, &plan, &err);
+	if (r == 0)
+		r = cad_json_occurrences(&b, s->cfg, &s->ctx, &plan, forum,
+		    party);
+	cad_plan_release(&plan);
+	snapshot_core_unlock();
+	if (r != 0) {
+		log_warnx("http: occurrences %s..%s: %s", from_s, to_s,
+		    err.msg[0] != '\0' ? err.msg : strerror(-r));
+		cad_buf_release(&b);
+		reply_static(rp, 500, CT_TEXT, "internal error\n");
+		return;
+	}
+	reply_buf(rp, 200, CT_JSON, &b, s->data_modified, RES_CORS);
+}
+
+/* GET /api/v1/holidays?year=YYYY */
+static void
+api_holidays(struct MHD_Connection *c, const struct snapshot *s,
+    struct reply *rp)
+{
+	const char *year_s = arg(c, "year");
+	long long year;
+	struct cad_buf b;
+
+	if (year_s == NULL || cad_strtonum(year_s, 1991, 2100, &year) != 0) {
+		reply_api_error(rp, 400, "year must be a year 1991-2100");
+		return;
+	}
+	cad_buf_init(&b, API_BODY_MAX);
+	if (cad_json_holidays(&b, s->cfg, (int)year) != 0) {
+		cad_buf_release(&b);
+		reply_static(rp, 500, CT_TEXT, "internal error\n");
+		return;
+	}
+	reply_buf(rp, 200, CT_JSON, &b, s->data_modified, RES_CORS);
+}
+
+static void
+route(struct MHD_Connection *c, const char *url, struct snapshot *s,
+    struct reply *rp)
+{
+	const struct snapshot_res *res;
+	struct cad_buf b;
+
+	if (strcmp(url, "/healthz") == 0) {
+		reply_static(rp, 200, CT_TEXT, "ok\n");
+		return;
+	}
+	if (strcmp(url, "/metrics") == 0) {
+		cad_buf_init(&b, 1u << 20);
+		if (metrics_render(&b) != 0) {
+			cad_buf_release(&b);
+			reply_static(rp, 500, CT_TEXT, "internal error\n");
+			return;
+		}
+		reply_buf(rp, 200, CT_METRICS, &b, (int64_t)time(NULL),
+		    REPLY_NOSTORE);
+		return;
+	}
+	if (s == NULL) {
+		/* not reached: the server starts after the first snapshot */
+		reply_static(rp, 503, CT_TEXT, "starting\n");
+		return;
+	}
+	if ((res = snapshot_find(s, url)) != NULL) {
+		reply_drop(rp);
+		rp->code = 200;
+		rp->type = res->type;
+		rp->body = res->body;
+		rp->len = res->len;
+		rp->kind = BODY_SNAPSHOT;
+		snapshot_get_ref(s);
+		rp->snap = s;
+		memcpy(rp->etag, res->etag, sizeof rp->etag);
+		rp->last_modified = res->last_modified;
+		rp->flags = res->flags;
+		if (strcmp(url, "/") == 0)
+			rp->flags |= REPLY_HTML;
+		return;
+	}
+	if (strcmp(url, "/api/v1/occurrences") == 0) {
+		api_occurrences(c, s, rp);
+		return;
+	}
+	if (strcmp(url, "/api/v1/holidays") == 0) {
+		api_holidays(c, s, rp);
+		return;
+	}
+	/* TODO: /vuosikello.svg?year=YYYY, the annual wheel (its own
+	   change); 404 until then */
+	reply_static(rp, 404, CT_TEXT, "not found\n");
+}
+
+/* ".." in any spelling: libmicrohttpd has already decoded %2e */
+static bool
+path_suspicious(const char *url)
+{
+	return url[0] != '/' || strstr(url, "..") != NULL ||
+	    strcasestr(url, "%2e") != NULL || strchr(url, '\\') != NULL;
+}
+
+static bool
+has_body(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return (cl != NULL && strcmp(cl, "0") != 0) ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
+static enum MHD_Result
+http_handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **req_cls)
+{
+	static int seen, answered;
+	struct reply rp = { .kind = BODY_STATIC, .body = "" };
+	struct snapshot *s;
+	enum MHD_Result ret;
+
+	(void)cls;
+	(void)version;
+	(void)upload_data;
+	if (*req_cls == &answered) {
+		/* a body after the answer: discard it */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*req_cls == NULL) {
+		/* the headers are in; answering now would cost the
+		   keep-alive, so wait for the end of the request, except
+		   for methods we refuse anyway */
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+			*req_cls = &answered;
+			reply_static(&rp, MHD_HTTP_METHOD_NOT_ALLOWED, CT_TEXT,
+			    "method not allowed\n");
+			return reply_send(c, method, url, &rp);
+		}
+		if (has_body(c)) {
+			/* GET or HEAD with a body: refused, not read (a
+			   response can be queued only now or at the end) */
+			*req_cls = &answered;
+			reply_static(&rp, 400, CT_TEXT,
+			    "unexpected request body\n");
+			return reply_send(c, method, url, &rp);
+		}
+		*req_cls = &seen;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	*req_cls = &answered;
+	if (url == NULL || path_suspicious(url)) {
+		reply_static(&rp, 404, CT_TEXT, "not found\n");
+		return reply_send(c, method, url, &rp);
+	}
+	s = snapshot_get();
+	route(c, url, s, &rp);
+	ret = reply_send(c, method, url, &rp);
+	snapshot_put(s);
+	return ret;
+}
+
+/* "host:port" or "[v6]:port" into a socket address */
+static int
+http_resolve(const char *listen, struct sockaddr_storage *ss,
+    socklen_t *sslen, struct cad_error *err)
+{
+	char host[256], port[8];
+	const char *colon;
+	struct addrinfo hints, *ai = NULL;
+	size_t hlen;
+	int rc;
+
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (close == NULL || close[1] != ':')
+			goto bad;
+		hlen = (size_t)(close - listen - 1);
+		memcpy(host, listen + 1, hlen < sizeof host ? hlen : 0);
+		colon = close + 1;
+	} else {
+		if ((colon = strrchr(listen, ':')) == NULL)
+			goto bad;
+		hlen = (size_t)(colon - listen);
+		memcpy(host, listen, hlen < sizeof host ? hlen : 0);
+	}
+	if (hlen == 0 || hlen >= sizeof host ||
+	    cad_strlcpy(port, colon + 1, sizeof port) >= sizeof port)
+		goto bad;
+	host[hlen] = '\0';
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0) {
+		cad_error_set(err, "listen '%s': %s", listen,
+		    gai_strerror(rc));
+		return -EINVAL;
+	}
+	if (ai->ai_addrlen > sizeof *ss) {
+		freeaddrinfo(ai);
+		goto bad;
+	}
+	memset(ss, 0, sizeof *ss);
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*sslen = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+bad:
+	cad_error_set(err, "listen '%s' is not HOST:PORT or [ADDR]:PORT",
+	    listen);
+	return -EINVAL;
+}
+
+int
+http_start(const char *listen, struct http **out, struct cad_error *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	unsigned flags;
+	struct http *h;
+	int r;
+
+	if ((r = http_resolve(listen, &ss, &sslen, err)) != 0)
+		return r;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+
+	h = cad_xcalloc(1, sizeof *h);
+	h->listen = cad_strdup(listen);
+	http_starting = 1;
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128,
+	    MHD_OPTION_END);
+	http_starting = 0;
+	(void)sslen;
+	if (h->mhd == NULL) {
+		cad_error_set(err, "cannot listen on '%s' (address in use or "
+		    "not available?)", listen);
+		http_stop(h);
+		return -EADDRNOTAVAIL;
+	}
+	*out = h;
+	return 0;
+}
+
+void
+http_stop(struct http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	free(h->listen);
+	free(h);
+}
+
+const char *
+http_listen(const struct http *h)
+{
+	return h->listen;
+}

@@ -1,0 +1,32 @@
+/*
+ * http.h - the daemon's HTTP server (SPEC § 5), libmicrohttpd with its
+ * own threads.  Every answer comes from the published snapshot
+ * (snapshot.h); the server never touches the store or the config file.
+ */
+#ifndef DAEMON_HTTP_H
+#define DAEMON_HTTP_H
+
+#include "util.h"
+
+struct http;
+
+/*
+ * Listens on listen ("127.0.0.1:8080", "[::1]:8080", "localhost:8080")
+ * and serves from then on.  0 or -errno with err.
+ */
+int http_start(const char *listen, struct http **out, struct cad_error *err);
+/* closes every connection and joins the threads; NULL is fine */
+void http_stop(struct http *h);
+/* the address it listens on, as configured */
+const char *http_listen(const struct http *h);
+
+/* limits, also documented in cadenced(8) */
+#define HTTP_CONNECTIONS	256	/* at once, in all */
+#define HTTP_PER_IP		64	/* at once, from one address */
+#define HTTP_TIMEOUT_S		10	/* idle connection closed after */
+#define HTTP_MEMORY		(64 * 1024) /* per connection: request line
+					       and headers must fit */
+#define HTTP_THREADS		4
+#define HTTP_API_MAX_DAYS	(20 * 366) /* longest /api/v1/occurrences */
+
+#endif

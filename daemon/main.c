@@ -1,0 +1,467 @@
+/*
+ * cadenced - publishes the planned meetings of cadenced.conf as
+ * iCalendar feeds, a page and a JSON API (SPEC §§ 5, 9).
+ *
+ *	cadenced [-hv] [-c FILE] [--today YYYY-MM-DD]
+ *
+ * Runs in the foreground under systemd (Type=notify).  The main thread
+ * is a small poll() loop over three descriptors:
+ *   - a signalfd: SIGHUP reloads the config, SIGTERM/SIGINT stop;
+ *   - a 1 s timerfd: notices cadencectl's commits to the store and the
+ *     change of date at midnight, and retries a failed rebuild;
+ *   - a timerfd at half the systemd watchdog interval: WATCHDOG=1.
+ * Whenever something changed it builds a new snapshot (snapshot.h) and
+ * publishes it; the HTTP threads (http.c) only ever read snapshots.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libical/ical.h>
+#include <systemd/sd-daemon.h>
+
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "output.h"
+#include "snapshot.h"
+#include "store.h"
+
+#define DEFAULT_CONFIG	"/etc/cadenced/cadenced.conf"
+#define TICK_MS		1000	/* store and date polling */
+#define EXIT_USAGE	2
+
+struct daemon {
+	const char *config_path;
+	int fixed_today;		/* --today, or CAD_NODAY */
+	int today;
+	struct snapshot_config *conf;
+	struct cad_store *store;
+	char *store_dir;		/* the state_dir the store lives in */
+	struct http *http;
+	int64_t store_version;		/* cad_store_changed at last build */
+	bool dirty;			/* the last rebuild failed: retry */
+	int sigfd, tickfd, wdfd;
+	uint64_t wd_usec;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: cadenced [-hv] [-c FILE] [--today YYYY-MM-DD]\n"
+	    "  -c FILE             configuration (default %s)\n"
+	    "  --today YYYY-MM-DD  stand on another day\n"
+	    "  -v                  verbose: log every request (debug)\n"
+	    "  -h                  this help\n", DEFAULT_CONFIG);
+}
+
+/* today's date in the configured time zone */
+static int
+today_local(const char *tz)
+{
+	time_t now = time(NULL);
+	int day = (int)(now / 86400), off = 0;
+
+	/* two passes: the offset at noon of the UTC date, then of the
+	   local date it gives (right on both sides of a DST change) */
+	(void)cad_tz_offset(tz, day, 720, &off);
+	day = (int)((now + off) / 86400);
+	(void)cad_tz_offset(tz, day, (int)((now + off) % 86400) / 60, &off);
+	return (int)((now + off) / 86400);
+}
+
+static int
+daemon_today(const struct daemon *d, const struct cad_config *cfg)
+{
+	return d->fixed_today != CAD_NODAY ? d->fixed_today :
+	    today_local(cfg->timezone);
+}
+
+static uint64_t
+monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* loads and validates path, logging every diagnostic; NULL on error */
+static struct cad_config *
+load_config(const char *path)
+{
+	struct cad_config *cfg = NULL;
+	struct cad_diag diag;
+	int r;
+
+	cad_diag_init(&diag);
+	r = cad_config_load(path, &cfg, &diag);
+	for (size_t i = 0; i < diag.n; i++) {
+		if (strstr(diag.msgs[i], ": error: ") != NULL)
+			log_err("%s", diag.msgs[i]);
+		else
+			log_warnx("%s", diag.msgs[i]);
+	}
+	if (r < 0 && diag.nerrors == 0)
+		log_err("%s: error: %s", path, strerror(-r));
+	cad_diag_release(&diag);
+	if (r < 0) {
+		cad_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/*
+ * Builds a snapshot from d->conf for d->today and publishes it.  The
+ * store version is taken before the build: what cadencectl commits
+ * meanwhile is seen at the next tick.  Our own series_sync writes also
+ * move it, which costs one more (unchanged) rebuild after each change.
+ */
+static int
+rebuild(struct daemon *d, const char *why)
+{
+	struct cad_error err = { "" };
+	struct snapshot *prev, *s = NULL;
+	int64_t version;
+	uint64_t t0 = monotonic_usec();
+	int r;
+
+	if (cad_store_changed(d->store, &version) == 0)
+		d->store_version = version;
+	prev = snapshot_get();
+	r = snapshot_build(d->conf, d->store, d->today, (int64_t)time(NULL),
+	    prev, &s, &err);
+	if (r != 0) {
+		snapshot_put(prev);
+		log_warnx("cannot rebuild the feeds (%s): %s", why,
+		    err.msg[0] != '\0' ? err.msg : strerror(-r));
+		d->dirty = true;
+		return r;
+	}
+	if (prev == NULL || prev->inputs_hash != s->inputs_hash)
+		log_info("published %zu meetings, %zu documents (%s, "
+		    "%llu ms)", s->nocc, s->nres, why,
+		    (unsigned long long)((monotonic_usec() - t0) / 1000));
+	else
+		log_debug("rebuilt, unchanged (%s)", why);
+	snapshot_put(prev);
+	snapshot_publish(s);
+	d->dirty = false;
+	return 0;
+}
+
+/* SIGHUP: a new config replaces the old one only when it is valid */
+static void
+reload(struct daemon *d)
+{
+	struct cad_config *cfg;
+	struct snapshot_config *old;
+	struct cad_store *st = NULL, *old_store;
+	char *old_dir;
+	struct cad_error err = { "" };
+	int old_today = d->today;
+
+	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the configuration");
+	log_info("reloading %s", d->config_path);
+	if ((cfg = load_config(d->config_path)) == NULL) {
+		log_warnx("%s: not reloaded, the old configuration stays in "
+		    "force", d->config_path);
+		metrics_reload(false);
+		goto done;
+	}
+	if (strcmp(cfg->state_dir, d->store_dir) != 0) {
+		if (cad_store_open(cfg->state_dir, &st, &err) != 0) {
+			log_warnx("%s: not reloaded: cannot open the database "
+			    "in '%s': %s", d->config_path, cfg->state_dir,
+			    err.msg);
+			cad_config_free(cfg);
+			metrics_reload(false);
+			goto done;
+		}
+	}
+	if (strcmp(cfg->listen, http_listen(d->http)) != 0)
+		log_warnx("http.listen '%s': still listening on '%s' until "
+		    "cadenced is restarted", cfg->listen, http_listen(d->http));
+
+	old = d->conf;
+	old_store = d->store;
+	old_dir = d->store_dir;
+	d->conf = snapshot_config_new(cfg);
+	if (st != NULL) {
+		d->store = st;
+		d->store_dir = cad_strdup(cfg->state_dir);
+	}
+	d->today = daemon_today(d, cfg);
+	if (rebuild(d, "reload") != 0) {
+		/* it loads but cannot be planned: keep the old one */
+		log_warnx("%s: not reloaded, the old configuration stays in "
+		    "force", d->config_path);
+		snapshot_config_unref(d->conf);
+		d->conf = old;
+		if (st != NULL) {
+			cad_store_close(st);
+			free(d->store_dir);
+			d->store = old_store;
+			d->store_dir = old_dir;
+		}
+		d->today = old_today;
+		metrics_reload(false);
+		(void)rebuild(d, "reload failed");
+		goto done;
+	}
+	snapshot_config_unref(old);
+	if (st != NULL) {
+		cad_store_close(old_store);
+		free(old_dir);
+	}
+	metrics_reload(true);
+	log_info("%s: reloaded", d->config_path);
+done:
+	sd_notify(0, "READY=1\nSTATUS=Serving");
+}
+
+/* every second: cadencectl's commits, midnight, a failed rebuild */
+static void
+tick(struct daemon *d)
+{
+	int64_t version;
+	int today = daemon_today(d, d->conf->cfg);
+	const char *why = NULL;
+
+	if (today != d->today) {
+		d->today = today;
+		why = "new day";
+	} else if (cad_store_changed(d->store, &version) == 0 &&
+	    version != d->store_version)
+		why = "database changed";
+	else if (d->dirty)
+		why = "retry";
+	if (why != NULL)
+		(void)rebuild(d, why);
+}
+
+static int
+timer_new(uint64_t usec)
+{
+	struct itimerspec its;
+	int fd;
+
+	if ((fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
+	    TFD_NONBLOCK)) < 0)
+		return -1;
+	memset(&its, 0, sizeof its);
+	its.it_value.tv_sec = (time_t)(usec / 1000000);
+	its.it_value.tv_nsec = (long)(usec % 1000000) * 1000;
+	its.it_interval = its.it_value;
+	if (timerfd_settime(fd, 0, &its, NULL) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+timer_drain(int fd)
+{
+	uint64_t n;
+
+	while (read(fd, &n, sizeof n) == (ssize_t)sizeof n)
+		;
+}
+
+/* handles the pending signals; false when it is time to stop */
+static bool
+signals(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+	bool run = true, hup = false;
+
+	while (read(d->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			hup = true;
+			break;
+		case SIGTERM:
+		case SIGINT:
+			log_info("%s: stopping",
+			    si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			run = false;
+			break;
+		default:
+			break;
+		}
+	}
+	if (run && hup)
+		reload(d);
+	return run;
+}
+
+static int
+loop(struct daemon *d)
+{
+	struct pollfd pfd[3];
+	nfds_t n = 2;
+
+	pfd[0].fd = d->sigfd;
+	pfd[1].fd = d->tickfd;
+	pfd[2].fd = d->wdfd;
+	if (d->wdfd >= 0)
+		n = 3;
+	for (nfds_t i = 0; i < n; i++)
+		pfd[i].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_warn("poll");
+			return 1;
+		}
+		if (pfd[0].revents & POLLIN && !signals(d))
+			return 0;
+		if (n == 3 && pfd[2].revents & POLLIN) {
+			timer_drain(d->wdfd);
+			sd_notify(0, "WATCHDOG=1");
+		}
+		if (pfd[1].revents & POLLIN) {
+			timer_drain(d->tickfd);
+			tick(d);
+		}
+	}
+}
+
+static void
+daemon_release(struct daemon *d)
+{
+	http_stop(d->http);
+	d->http = NULL;
+	snapshot_publish(NULL);
+	if (d->store != NULL)
+		cad_store_close(d->store);
+	d->store = NULL;
+	snapshot_config_unref(d->conf);
+	d->conf = NULL;
+	free(d->store_dir);
+	d->store_dir = NULL;
+	if (d->sigfd >= 0)
+		close(d->sigfd);
+	if (d->tickfd >= 0)
+		close(d->tickfd);
+	if (d->wdfd >= 0)
+		close(d->wdfd);
+	/* libical's cache of built-in zones, so that leak checkers see a
+	   clean exit */
+	icaltimezone_free_builtin_timezones();
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "today", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon d = {
+		.config_path = DEFAULT_CONFIG,
+		.fixed_today = CAD_NODAY,
+		.sigfd = -1, .tickfd = -1, .wdfd = -1,
+	};
+	struct cad_error err = { "" };
+	struct cad_config *cfg;
+	sigset_t mask;
+	int ch, verbose = 0, status = 1;
+
+	while ((ch = getopt_long(argc, argv, "c:hv", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			d.config_path = optarg;
+			break;
+		case 't':
+			if (cad_parse_date(optarg, &d.fixed_today) != 0) {
+				fprintf(stderr, "cadenced: --today '%s' is not "
+				    "a date YYYY-MM-DD\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cadenced: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	log_init(verbose);
+
+	/* before any thread exists, so that they all inherit the mask */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		fatal("sigprocmask");
+	signal(SIGPIPE, SIG_IGN);
+	if ((d.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		fatal("signalfd");
+
+	if ((cfg = load_config(d.config_path)) == NULL) {
+		log_err("%s: configuration not valid, not starting",
+		    d.config_path);
+		goto out;
+	}
+	d.conf = snapshot_config_new(cfg);
+	d.today = daemon_today(&d, cfg);
+	if (cad_store_open(cfg->state_dir, &d.store, &err) != 0) {
+		log_err("cannot open the database in '%s': %s",
+		    cfg->state_dir, err.msg);
+		goto out;
+	}
+	d.store_dir = cad_strdup(cfg->state_dir);
+	if (rebuild(&d, "start") != 0)
+		goto out;
+	if (http_start(cfg->listen, &d.http, &err) != 0) {
+		log_err("http: %s", err.msg);
+		goto out;
+	}
+	if ((d.tickfd = timer_new((uint64_t)TICK_MS * 1000)) < 0) {
+		log_warn("timerfd");
+		goto out;
+	}
+	if (sd_watchdog_enabled(0, &d.wd_usec) > 0 && d.wd_usec > 0) {
+		if ((d.wdfd = timer_new(d.wd_usec / 2)) < 0) {
+			log_warn("timerfd");
+			goto out;
+		}
+	}
+	log_info("serving %s on http://%s/ (config %s, state %s)",
+	    cfg->domain, cfg->listen, d.config_path, cfg->state_dir);
+	sd_notify(0, "READY=1\nSTATUS=Serving");
+
+	status = loop(&d);
+	sd_notify(0, "STOPPING=1");
+out:
+	daemon_release(&d);
+	return status;
+}

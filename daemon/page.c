@@ -1,0 +1,307 @@
+/*
+ * page.c - the HTML page at GET /.  Server-rendered, no scripts, one
+ * small inline style sheet; Finnish, like its readers.
+ */
+#include "page.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "output.h"
+
+#define PAGE_NEXT	3	/* meetings listed per forum */
+#define PAGE_DEADLINES	8	/* coming deadlines listed */
+
+static const char page_css[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;"
+    "max-width:62em;margin:0 auto;padding:1em 1.2em;line-height:1.45;"
+    "color:#1d1d1d;background:#fff}"
+    "h1{font-size:1.6em;margin-bottom:.2em}"
+    "h2{border-bottom:2px solid #2b6cb0;padding-bottom:.2em;margin-top:1.8em}"
+    "article{border:1px solid #d5dbe3;border-radius:6px;padding:.4em 1em;"
+    "margin:1em 0}"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}"
+    "dt{font-weight:600}dd{margin:0}"
+    "a{color:#1f5597}.sub a{margin-right:1em}"
+    ".warn{color:#8a1c1c}.muted{color:#5a5a5a}"
+    "table{border-collapse:collapse}td,th{padding:.25em .8em .25em 0;"
+    "text-align:left;vertical-align:top}";
+
+int
+page_escape(struct cad_buf *b, const char *s)
+{
+	int r = 0;
+
+	if (s == NULL)
+		return 0;
+	for (; *s != '\0' && r == 0; s++) {
+		switch (*s) {
+		case '&':
+			r = cad_buf_puts(b, "&amp;");
+			break;
+		case '<':
+			r = cad_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			r = cad_buf_puts(b, "&gt;");
+			break;
+		case '"':
+			r = cad_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			r = cad_buf_puts(b, "&#39;");
+			break;
+		default:
+			r = cad_buf_add(b, s, 1);
+			break;
+		}
+	}
+	return r;
+}
+
+/* "webcal://host/" for an "http(s)://host/" base URL */
+static const char *
+page_after_scheme(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	return p != NULL ? p + 3 : url;
+}
+
+/* the two subscribe links of the feed at rel ("calendars/all.ics") */
+static int
+page_links(struct cad_buf *b, const struct cad_config *cfg, const char *rel)
+{
+	int r = 0;
+
+	r |= cad_buf_puts(b, "<span class=\"sub\"><a href=\"webcal://");
+	r |= page_escape(b, page_after_scheme(cfg->base_url));
+	r |= page_escape(b, rel);
+	r |= cad_buf_puts(b, "\">Tilaa kalenteriin (webcal)</a><a href=\"");
+	r |= page_escape(b, cfg->base_url);
+	r |= page_escape(b, rel);
+	r |= cad_buf_puts(b, "\">");
+	r |= page_escape(b, cfg->base_url);
+	r |= page_escape(b, rel);
+	r |= cad_buf_puts(b, "</a></span>");
+	return r;
+}
+
+static int
+page_party_list(struct cad_buf *b, const struct cad_config *cfg,
+    const int *v, size_t n)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			r |= cad_buf_puts(b, ", ");
+		r |= page_escape(b, cfg->parties[v[i]].name);
+	}
+	return r;
+}
+
+static int
+page_next(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, int today, int forum)
+{
+	int shown = 0, r = 0;
+
+	r |= cad_buf_puts(b, "<h4>Seuraavat kokoukset</h4>\n<ul>\n");
+	for (size_t i = 0; i < plan->nocc && shown < PAGE_NEXT; i++) {
+		const struct cad_occurrence *o = &plan->occ[i];
+		const struct cad_series *s = &plan->series[o->series];
+		char when[32], from[32];
+
+		if (s->forum != forum || o->day < today ||
+		    o->status != CAD_CONFIRMED)
+			continue;
+		cad_format_fi(o->day, o->time, when);
+		r |= cad_buf_printf(b, "<li>%s", when);
+		if (s->party >= 0) {
+			r |= cad_buf_puts(b, " – ");
+			r |= page_escape(b, cfg->parties[s->party].name);
+		}
+		if (o->moved != CAD_MOVED_NONE) {
+			cad_format_fi(o->rid_day, o->rid_time, from);
+			r |= cad_buf_printf(b, " <span class=\"muted\">"
+			    "(siirretty, alun perin %s)</span>", from);
+		}
+		r |= cad_buf_puts(b, "</li>\n");
+		shown++;
+	}
+	if (shown == 0)
+		r |= cad_buf_puts(b, "<li class=\"muted\">Ei suunniteltuja "
+		    "kokouksia.</li>\n");
+	r |= cad_buf_puts(b, "</ul>\n");
+	return r;
+}
+
+static int
+page_forum(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, int today, size_t fi)
+{
+	const struct cad_forum *f = &cfg->forums[fi];
+	char *cadence = cad_config_cadence(cfg, f);
+	char *rel = cad_asprintf("calendars/forum/%s.ics", f->id);
+	int r = 0;
+
+	r |= cad_buf_puts(b, "<article id=\"forum-");
+	r |= page_escape(b, f->id);
+	r |= cad_buf_puts(b, "\">\n<h3>");
+	r |= page_escape(b, f->name);
+	r |= cad_buf_puts(b, "</h3>\n<dl>\n<dt>Koollekutsuja</dt><dd>");
+	if (f->first_convenor >= 0 && f->first_convenor != f->convenor) {
+		r |= page_escape(b, cfg->parties[f->first_convenor].name);
+		r |= cad_buf_puts(b, " (ensimmäinen kokous), sen jälkeen ");
+	}
+	r |= page_escape(b, cfg->parties[f->convenor].name);
+	r |= cad_buf_puts(b, "</dd>\n<dt>Rytmi</dt><dd>");
+	r |= page_escape(b, cadence);
+	r |= cad_buf_puts(b, "</dd>\n");
+	if (f->legal_basis != NULL) {
+		r |= cad_buf_puts(b, "<dt>Säädösperusta</dt><dd>");
+		r |= page_escape(b, f->legal_basis);
+		r |= cad_buf_puts(b, "</dd>\n");
+	}
+	if (f->nfor_each > 0) {
+		r |= cad_buf_puts(b, "<dt>Neuvottelut erikseen</dt><dd>");
+		r |= page_party_list(b, cfg, f->for_each, f->nfor_each);
+		r |= cad_buf_puts(b, "</dd>\n");
+	}
+	if (f->nparticipants > 0) {
+		r |= cad_buf_puts(b, "<dt>Osallistujat</dt><dd>");
+		r |= page_party_list(b, cfg, f->participants,
+		    f->nparticipants);
+		r |= cad_buf_puts(b, "</dd>\n");
+	}
+	if (f->location != NULL) {
+		r |= cad_buf_puts(b, "<dt>Paikka</dt><dd>");
+		r |= page_escape(b, f->location);
+		r |= cad_buf_puts(b, "</dd>\n");
+	}
+	r |= cad_buf_puts(b, "</dl>\n");
+	r |= page_next(b, cfg, plan, today, (int)fi);
+	r |= cad_buf_puts(b, "<p>");
+	r |= page_links(b, cfg, rel);
+	r |= cad_buf_puts(b, "</p>\n</article>\n");
+	free(rel);
+	free(cadence);
+	return r;
+}
+
+/* the coming deadlines, nearest first */
+static int
+page_deadlines(struct cad_buf *b, const struct cad_deadline *dl, size_t ndl,
+    int today)
+{
+	int shown = 0, r = 0;
+
+	r |= cad_buf_puts(b, "<table>\n");
+	for (size_t i = 0; i < ndl && shown < PAGE_DEADLINES; i++) {
+		char date[24];
+
+		if (dl[i].day < today)
+			continue;
+		cad_format_fi_date(dl[i].day, date);
+		r |= cad_buf_printf(b, "<tr><th>%s</th><td>", date);
+		r |= page_escape(b, dl[i].title);
+		r |= cad_buf_puts(b, "</td></tr>\n");
+		shown++;
+	}
+	if (shown == 0)
+		r |= cad_buf_puts(b, "<tr><td class=\"muted\">Ei tulevia "
+		    "määräaikoja.</td></tr>\n");
+	r |= cad_buf_puts(b, "</table>\n");
+	return r;
+}
+
+int
+page_render(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, int today,
+    const struct cad_compliance *warn, size_t nwarn,
+    const struct cad_deadline *dl, size_t ndl)
+{
+	const char *title = cfg->agreement.present &&
+	    cfg->agreement.title != NULL ? cfg->agreement.title :
+	    "Yhteistyöfoorumit";
+	char date[24];
+	int r = 0;
+
+	cad_format_fi_date(today, date);
+	r |= cad_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"fi\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n<title>");
+	r |= page_escape(b, title);
+	r |= cad_buf_printf(b, " – kokoukset ja kalenterit</title>\n"
+	    "<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", page_css);
+	r |= page_escape(b, title);
+	r |= cad_buf_printf(b, "</h1>\n<p class=\"muted\">Yhteistyöfoorumien "
+	    "kokoukset kalenteritilauksina. Tilanne %s.</p>\n", date);
+	r |= cad_buf_puts(b, "<p>Kaikki kokoukset: ");
+	r |= page_links(b, cfg, "calendars/all.ics");
+	r |= cad_buf_puts(b, "</p>\n</header>\n<main>\n");
+
+	r |= cad_buf_puts(b, "<section id=\"foorumit\">\n<h2>Foorumit</h2>\n");
+	for (size_t i = 0; i < cfg->nforums; i++)
+		r |= page_forum(b, cfg, plan, today, i);
+	r |= cad_buf_puts(b, "</section>\n");
+
+	r |= cad_buf_puts(b, "<section id=\"osapuolet\">\n<h2>Osapuolet</h2>\n"
+	    "<p>Kunkin osapuolen kalenterissa ovat kokoukset, jotka se "
+	    "kutsuu koolle tai joihin se osallistuu.</p>\n<table>\n");
+	for (size_t i = 0; i < cfg->nparties; i++) {
+		char *rel = cad_asprintf("calendars/party/%s.ics",
+		    cfg->parties[i].id);
+		r |= cad_buf_puts(b, "<tr><th>");
+		r |= page_escape(b, cfg->parties[i].name);
+		r |= cad_buf_puts(b, "</th><td>");
+		r |= page_links(b, cfg, rel);
+		r |= cad_buf_puts(b, "</td></tr>\n");
+		free(rel);
+	}
+	r |= cad_buf_puts(b, "</table>\n</section>\n");
+
+	r |= cad_buf_puts(b, "<section id=\"vahimmaiskokoukset\">\n"
+	    "<h2>Lakisääteiset vähimmäiskokoukset</h2>\n");
+	if (nwarn == 0)
+		r |= cad_buf_puts(b, "<p>Jokaiselle vuodelle ja "
+		    "valtuustokaudelle on vahvistettu kokous.</p>\n");
+	else {
+		r |= cad_buf_puts(b, "<ul class=\"warn\">\n");
+		for (size_t i = 0; i < nwarn; i++) {
+			char *msg = cad_compliance_message(cfg, &warn[i]);
+			r |= cad_buf_puts(b, "<li>");
+			r |= page_escape(b, msg);
+			r |= cad_buf_puts(b, "</li>\n");
+			free(msg);
+		}
+		r |= cad_buf_puts(b, "</ul>\n");
+	}
+	r |= cad_buf_puts(b, "</section>\n");
+
+	r |= cad_buf_puts(b, "<section id=\"maaraajat\">\n<h2>Määräajat</h2>\n");
+	r |= page_deadlines(b, dl, ndl, today);
+	r |= cad_buf_puts(b, "<p>Sopimuksen tarkistus-, uusimis- ja "
+	    "irtisanomismääräajat koko päivän tapahtumina: ");
+	r |= page_links(b, cfg, "calendars/deadlines.ics");
+	r |= cad_buf_puts(b, "</p>\n</section>\n");
+
+	r |= cad_buf_puts(b, "<section id=\"ohjeet\">\n"
+	    "<h2>Näin tilaat kalenterin</h2>\n<p>Kopioi kalenterin "
+	    "http(s)-osoite ja lisää se kalenteriohjelmaasi tilauksena. "
+	    "Tilattu kalenteri päivittyy itsestään.</p>\n<ul>\n"
+	    "<li><strong>Outlook</strong>: Lisää kalenteri → Tilaa verkosta, "
+	    "liitä osoite ja valitse Tuo.</li>\n"
+	    "<li><strong>Google-kalenteri</strong>: Muut kalenterit → + → "
+	    "URL-osoitteesta, liitä osoite ja valitse Lisää kalenteri.</li>\n"
+	    "<li><strong>Applen Kalenteri</strong>: Tiedosto → Uusi "
+	    "kalenteritilaus, liitä osoite ja valitse Tilaa (tai avaa "
+	    "webcal-linkki).</li>\n</ul>\n</section>\n</main>\n");
+	r |= cad_buf_printf(b, "<footer class=\"muted\"><p>cadenced %s · "
+	    "<a href=\"/api/v1/compliance\">JSON-rajapinta</a></p>"
+	    "</footer>\n</body>\n</html>\n", CADENCED_VERSION);
+	return r ? -E2BIG : 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * snapshot.h - everything the HTTP side serves, built in one go by the
+ * main loop and then never changed: the config in force, the overrides
+ * and terminations read from the store, today, and every feed, the page
+ * and the compliance list rendered into memory with their ETag and
+ * Last-Modified.
+ *
+ * Concurrency: the main thread builds a new snapshot while requests
+ * keep using the old one, then publishes it with one pointer swap under
+ * a mutex.  A request takes a reference (snapshot_get) and drops it when
+ * its response has been sent (snapshot_put); the last reference frees
+ * the snapshot.  Nothing in a published snapshot is ever written, so
+ * requests never wait for planning or for each other.
+ */
+#ifndef DAEMON_SNAPSHOT_H
+#define DAEMON_SNAPSHOT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+
+/* a loaded config, shared by every snapshot built from it */
+struct snapshot_config {
+	struct cad_config *cfg;
+	atomic_int refs;
+	unsigned gen;		/* bumps with every (re)load */
+};
+
+/* takes ownership of cfg; refs = 1 */
+struct snapshot_config *snapshot_config_new(struct cad_config *cfg);
+void snapshot_config_ref(struct snapshot_config *c);
+void snapshot_config_unref(struct snapshot_config *c);
+
+enum {
+	RES_FEED = 1 << 0,	/* Cache-Control: max-age=300 */
+	RES_CORS = 1 << 1,	/* Access-Control-Allow-Origin: * */
+};
+
+/* one pre-rendered response body */
+struct snapshot_res {
+	char *path;		/* "/calendars/all.ics" */
+	const char *type;	/* Content-Type */
+	char *body;
+	size_t len;
+	char etag[48];		/* strong, with the quotes */
+	int64_t last_modified;	/* unix seconds */
+	int flags;
+};
+
+struct snapshot {
+	atomic_int refs;
+	struct snapshot_config *conf;
+	const struct cad_config *cfg;	/* conf->cfg */
+	int today;
+	int from, to;			/* the published window */
+	struct cad_override *overrides;
+	size_t noverrides;
+	struct cad_termination *terminations;
+	size_t nterminations;
+	struct cad_plan_ctx ctx;	/* points at the above */
+	struct snapshot_res *res;	/* sorted by path */
+	size_t nres;
+	size_t nocc;			/* occurrences in the window */
+	int64_t built;
+	/* when the inputs (config, today, store) last changed: the
+	   Last-Modified of computed API answers */
+	int64_t data_modified;
+	uint64_t inputs_hash;
+};
+
+/*
+ * Builds a snapshot for today from conf and the store: plans the window
+ * today - 365 .. today + horizon_days, syncs every series' hash into the
+ * store (so SEQUENCE rises only on real change) and renders everything.
+ * prev (may be NULL) lends unchanged resources their Last-Modified.
+ * 0 or -errno with err.
+ */
+int snapshot_build(struct snapshot_config *conf, struct cad_store *st,
+    int today, int64_t now, const struct snapshot *prev,
+    struct snapshot **out, struct cad_error *err);
+
+/* makes s the current one (takes the caller's reference) */
+void snapshot_publish(struct snapshot *s);
+/* a reference to the current snapshot, NULL before the first build */
+struct snapshot *snapshot_get(void);
+/* one more reference to s, which the caller already holds */
+void snapshot_get_ref(struct snapshot *s);
+void snapshot_put(struct snapshot *s);
+
+const struct snapshot_res *snapshot_find(const struct snapshot *s,
+    const char *path);
+
+/*
+ * The core lock: libical's time zone and recurrence code is not
+ * documented as thread-safe, so everything that plans or renders with
+ * the core (snapshot_build, the per-request API answers) holds it.
+ */
+void snapshot_core_lock(void);
+void snapshot_core_unlock(void);
+
+/* strong ETag of a body: "\"<hex>\"" into out[48] */
+void snapshot_etag(const void *body, size_t len, char out[static 48]);
+
+#endif

@@ -1,0 +1,572 @@
+#!/usr/bin/python3
+"""feeds_check.py - the iCalendar feeds of `cadencectl export --dir`
+against `cadencectl occurrences --json` (SPEC section 5, section 8).
+
+    feeds_check.py CADENCECTL CONF TODAY WORKDIR
+
+CONF is a private copy of a config (its state goes next to it).  The
+script cancels one instance and moves another (picked from
+`occurrences --json`), exports every feed into WORKDIR/export1 and checks
+each file:
+
+ 1. expanded with python3-icalendar + recurring_ical_events, the set of
+    (uid, recurrence-id, start, end, status) equals `occurrences --json`
+    over the published window (today - 365 .. today + horizon_days),
+    filtered the same way (forum / party), cancelled and moved instances
+    included;
+ 3. the format: CRLF, lines of at most 75 octets (UTF-8 never split),
+    METHOD:PUBLISH, PRODID, NAME, X-WR-CALNAME, REFRESH-INTERVAL,
+    X-PUBLISHED-TTL, one VTIMEZONE "Europe/Helsinki" with one STANDARD and
+    one DAYLIGHT, every local time in that zone, RDATE/EXDATE typed like
+    DTSTART, UID/DTSTAMP/SEQUENCE/LAST-MODIFIED on every VEVENT, a
+    RECURRENCE-ID VEVENT for every moved or cancelled instance, the
+    location in DESCRIPTION, no ATTENDEE unless publish_attendees;
+ 4. a second export changes nothing (same bytes, same UIDs and
+    SEQUENCEs); after a second move of the moved series only that
+    series' SEQUENCE rises (WORKDIR/export3, checked as in 1 and 3).
+
+`export` on stdout (all, --forum, --party) must give the same bytes as the
+files.  For check 2 (ical.js) it leaves WORKDIR/export{1,3}/expected.json:
+{"path": [[uid, rid, start, end, status], ...]} with UTC times.
+"""
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+
+PROG = "feeds_check.py"
+TZID = "Europe/Helsinki"
+
+try:
+    import icalendar
+    import recurring_ical_events
+except ImportError as e:
+    print("%s: FAIL: /usr/bin/python3 cannot import %s (apt-get install "
+          "python3-icalendar python3-recurring-ical-events)" % (PROG, e))
+    sys.exit(1)
+
+failures = []
+
+
+def fail(where, msg):
+    failures.append("%s: %s" % (where, msg))
+    print("  %s: %s" % (where, msg))
+
+
+class Fatal(Exception):
+    pass
+
+
+def run(ctl, conf, today, *args, ok=(0,)):
+    cmd = [ctl, "-c", conf, "--today", today] + list(args)
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise Fatal("cannot run %s: %s" % (" ".join(cmd), e))
+    if p.returncode not in ok:
+        raise Fatal("%s: exit status %d: %s" % (
+            " ".join(cmd), p.returncode,
+            p.stderr.decode("utf-8", "replace").strip()))
+    return p
+
+
+def utc(dt):
+    """A timezone-aware datetime as a UTC string; floating is an error."""
+    if not isinstance(dt, datetime.datetime):
+        raise ValueError("not a date-time: %r" % (dt,))
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError("floating time %s" % dt.isoformat())
+    return dt.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def rfc3339_utc(s):
+    return utc(datetime.datetime.fromisoformat(s))
+
+
+def occ_tuple(o):
+    return (o["uid"], rfc3339_utc(o["recurrence_id"]), rfc3339_utc(o["start"]),
+            rfc3339_utc(o["end"]), o["status"])
+
+
+# ---------------------------------------------------------------- format
+
+def unfold(data):
+    """Content lines of a CRLF text (RFC 5545 3.1)."""
+    return data.replace("\r\n ", "").replace("\r\n\t", "").split("\r\n")
+
+
+def check_format(where, raw, publish_attendees):
+    """Check 3 on the bytes of one feed; returns the unfolded lines."""
+    if not raw.endswith(b"\r\n"):
+        fail(where, "does not end with CRLF")
+    physical = raw.split(b"\r\n")
+    if physical and physical[-1] == b"":
+        physical.pop()
+    for n, line in enumerate(physical, 1):
+        if b"\n" in line or b"\r" in line:
+            fail(where, "line %d: bare CR or LF" % n)
+            break
+        if len(line) > 75:
+            fail(where, "line %d: %d octets (more than 75)" % (n, len(line)))
+            break
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            fail(where, "line %d: not complete UTF-8 (split by a fold?)" % n)
+            break
+    text = raw.decode("utf-8")
+    lines = unfold(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+
+    # the calendar's own properties (depth 1)
+    depth = 0
+    head = []
+    stack = []
+    comps = []          # (name, [lines]) of every component, nested too
+    for line in lines:
+        if line.startswith("BEGIN:"):
+            depth += 1
+            stack.append((line[6:], []))
+            continue
+        if line.startswith("END:"):
+            depth -= 1
+            if not stack or stack[-1][0] != line[4:]:
+                fail(where, "unbalanced %s" % line)
+                return lines
+            comps.append(stack.pop())
+            continue
+        if depth == 1:
+            head.append(line)
+        if stack:
+            stack[-1][1].append(line)
+    if stack or depth != 0:
+        fail(where, "unbalanced BEGIN/END")
+    if not lines or lines[0] != "BEGIN:VCALENDAR":
+        fail(where, "does not start with BEGIN:VCALENDAR")
+
+    def head_value(name):
+        v = [l.split(":", 1)[1] for l in head
+             if l.split(":", 1)[0].split(";", 1)[0] == name]
+        return v
+
+    for want in ("METHOD:PUBLISH", "VERSION:2.0",
+                 "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+                 "X-PUBLISHED-TTL:PT1H"):
+        if want not in head:
+            fail(where, "no %s" % want)
+    for name in ("PRODID", "NAME", "X-WR-CALNAME"):
+        v = head_value(name)
+        if len(v) != 1 or not v[0].strip():
+            fail(where, "%s: %d non-empty values, want 1" % (name, len(v)))
+    if head_value("NAME") != head_value("X-WR-CALNAME"):
+        fail(where, "NAME %r and X-WR-CALNAME %r differ"
+             % (head_value("NAME"), head_value("X-WR-CALNAME")))
+
+    tz = [c for c in comps if c[0] == "VTIMEZONE"]
+    if len(tz) != 1:
+        fail(where, "%d VTIMEZONEs, want 1" % len(tz))
+    else:
+        tzids = [l for l in tz[0][1] if l.startswith("TZID")]
+        if tzids != ["TZID:" + TZID]:
+            fail(where, "VTIMEZONE TZID lines %r, want exactly TZID:%s"
+                 % (tzids, TZID))
+    for kind in ("STANDARD", "DAYLIGHT"):
+        n = sum(1 for c in comps if c[0] == kind)
+        if n != 1:
+            fail(where, "%d %s observances, want 1" % (n, kind))
+    if "freeassociation" in text:
+        fail(where, "libical's /freeassociation.sourceforge.net/ TZID "
+             "prefix leaked")
+
+    # every local time refers to the one zone
+    for line in lines:
+        m = re.match(r"^(DTSTART|DTEND|RDATE|EXDATE|RECURRENCE-ID)([;:])",
+                     line)
+        if not m:
+            continue
+        params = line.split(":", 1)[0].split(";")[1:]
+        tzp = [p for p in params if p.startswith("TZID=")]
+        value = line.split(":", 1)[1]
+        if tzp and tzp != ["TZID=" + TZID]:
+            fail(where, "%s refers to another zone: %s" % (m.group(1), line))
+        if not tzp and "VALUE=DATE" not in params and \
+                not value.endswith("Z") and "T" in value and \
+                not any(c[0] in ("STANDARD", "DAYLIGHT") and line in c[1]
+                        for c in comps):
+            fail(where, "floating local time: %s" % line)
+
+    for name, props in comps:
+        if name != "VEVENT":
+            continue
+        keys = [p.split(":", 1)[0].split(";", 1)[0] for p in props]
+        for k in ("UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED",
+                  "DTSTART", "DESCRIPTION", "SUMMARY"):
+            if keys.count(k) != 1:
+                fail(where, "a VEVENT with %d %s" % (keys.count(k), k))
+        if not publish_attendees and "ATTENDEE" in keys:
+            fail(where, "ATTENDEE published with publish_attendees = false")
+        dtstart = [p for p in props if p.startswith("DTSTART")]
+        if not dtstart:
+            continue
+        dparams = sorted(dtstart[0].split(":", 1)[0].split(";")[1:])
+        dtype = "DATE" if "VALUE=DATE" in dparams else "DATE-TIME"
+        for p in props:
+            if not (p.startswith("RDATE") or p.startswith("EXDATE")):
+                continue
+            params = p.split(":", 1)[0].split(";")[1:]
+            ptype = "DATE" if "VALUE=DATE" in params else \
+                "PERIOD" if "VALUE=PERIOD" in params else "DATE-TIME"
+            tzp = [x for x in params if x.startswith("TZID=")]
+            dtz = [x for x in dparams if x.startswith("TZID=")]
+            if ptype != dtype or tzp != dtz:
+                fail(where, "%r is not typed like %r" % (p, dtstart[0]))
+    return lines
+
+
+def sequences(where, cal):
+    """{uid: SEQUENCE}; every VEVENT of a UID must carry the same one."""
+    seq = {}
+    for ev in cal.walk("VEVENT"):
+        uid = str(ev["UID"])
+        s = int(ev.get("SEQUENCE", -1))
+        if seq.setdefault(uid, s) != s:
+            fail(where, "%s: VEVENTs with SEQUENCE %d and %d"
+                 % (uid, seq[uid], s))
+    return seq
+
+
+# ---------------------------------------------------------------- content
+
+def expand(where, cal):
+    """Every instance of the feed as (uid, rid, start, end, status)."""
+    out = []
+    # recurring_ical_events 2.0.1 returns STATUS:CANCELLED instances like
+    # any other (newer versions may skip them): nothing is filtered here,
+    # and the count check below catches a library that drops them.
+    events = recurring_ical_events.of(cal).between((1970, 1, 1),
+                                                   (2037, 12, 31))
+    for ev in events:
+        try:
+            start = ev["DTSTART"].dt
+            end = ev["DTEND"].dt
+            rid = ev["RECURRENCE-ID"].dt if "RECURRENCE-ID" in ev else start
+            out.append((str(ev["UID"]), utc(rid), utc(start), utc(end),
+                        str(ev.get("STATUS", "CONFIRMED")).upper()))
+        except (KeyError, ValueError) as e:
+            fail(where, "instance %s: %s" % (ev.get("UID"), e))
+    ncancel = sum(1 for ev in cal.walk("VEVENT")
+                  if "RECURRENCE-ID" in ev and
+                  str(ev.get("STATUS", "")).upper() == "CANCELLED")
+    got = sum(1 for t in out if t[4] == "CANCELLED")
+    if got != ncancel:
+        fail(where, "%d STATUS:CANCELLED VEVENTs but %d cancelled "
+             "instances after expansion" % (ncancel, got))
+    return out
+
+
+def check_content(where, raw, want):
+    """Check 1 plus the per-instance rules of check 3."""
+    try:
+        cal = icalendar.Calendar.from_ical(raw)
+    except ValueError as e:
+        fail(where, "python3-icalendar cannot parse it: %s" % e)
+        return None
+    got = expand(where, cal)
+    if len(got) != len(set(got)):
+        fail(where, "duplicate instances after expansion")
+    gs, ws = set(got), set(occ_tuple(o) for o in want)
+    for t in sorted(ws - gs):
+        fail(where, "missing from the feed: %s" % (t,))
+    for t in sorted(gs - ws):
+        fail(where, "in the feed, not in occurrences --json: %s" % (t,))
+
+    # a RECURRENCE-ID VEVENT for every instance moved or cancelled
+    overrides = set()
+    masters = {}
+    for ev in cal.walk("VEVENT"):
+        uid = str(ev["UID"])
+        if "RECURRENCE-ID" in ev:
+            overrides.add((uid, utc(ev["RECURRENCE-ID"].dt)))
+        else:
+            if uid in masters:
+                fail(where, "%s: more than one master VEVENT" % uid)
+            masters[uid] = ev
+        loc = str(ev.get("LOCATION", ""))
+        if loc and loc not in str(ev.get("DESCRIPTION", "")):
+            fail(where, "%s: LOCATION %r not in DESCRIPTION" % (uid, loc))
+    for uid, rid in overrides:
+        if uid not in masters:
+            fail(where, "%s: RECURRENCE-ID %s without a master" % (uid, rid))
+    for o in want:
+        moved = o["start"] != o["recurrence_id"] or o["moved_from"]
+        if (moved or o["status"] == "CANCELLED") and \
+                (o["uid"], rfc3339_utc(o["recurrence_id"])) not in overrides:
+            fail(where, "%s %s (%s%s) has no RECURRENCE-ID VEVENT"
+                 % (o["uid"], o["recurrence_id"], o["status"],
+                    ", moved" if moved else ""))
+    return cal
+
+
+# ---------------------------------------------------------------- driver
+
+class Setup:
+    def __init__(self, ctl, conf, today, work):
+        self.ctl, self.conf, self.today, self.work = ctl, conf, today, work
+        text = open(conf, encoding="utf-8").read()
+        m = re.search(r"^\s*horizon_days\s*=\s*(\d+)\s*;", text, re.M)
+        if not m:
+            raise Fatal("%s: no horizon_days" % conf)
+        t = datetime.date.fromisoformat(today)
+        self.t = t
+        self.first = t - datetime.timedelta(days=365)
+        self.last = t + datetime.timedelta(days=int(m.group(1)))
+        self.publish_attendees = re.search(
+            r"^\s*publish_attendees\s*=\s*true\s*;", text, re.M) is not None
+        self.holidays = {}
+
+    def ctl_run(self, *args, ok=(0,)):
+        return run(self.ctl, self.conf, self.today, *args, ok=ok)
+
+    def occurrences(self, *filt):
+        p = self.ctl_run("occurrences", "--from", self.first.isoformat(),
+                         "--to", self.last.isoformat(), "--json", *filt)
+        return json.loads(p.stdout.decode("utf-8"))
+
+    def working_day(self, d):
+        y = d.year
+        if y not in self.holidays:
+            p = self.ctl_run("holidays", "--year", str(y), "--json")
+            self.holidays[y] = {h["date"] for h in
+                                json.loads(p.stdout.decode("utf-8"))}
+        return d.weekday() < 5 and d.isoformat() not in self.holidays[y]
+
+    def free_day(self, occ, uid, after, avoid=()):
+        """A working day after `after`, no meeting of uid on it."""
+        taken = {o["start"][:10] for o in occ if o["uid"] == uid}
+        d = after
+        for _ in range(60):
+            d += datetime.timedelta(days=1)
+            if d.isoformat() in taken or d.isoformat() in avoid:
+                continue
+            if self.working_day(d):
+                return d
+        raise Fatal("no free working day after %s for %s" % (after, uid))
+
+    def export(self, name):
+        d = os.path.join(self.work, name)
+        self.ctl_run("export", "--dir", d)
+        return d
+
+
+def feeds_of(d):
+    """relative paths of every .ics under d/calendars"""
+    out = []
+    for root, _, files in os.walk(os.path.join(d, "calendars")):
+        for f in files:
+            rel = os.path.relpath(os.path.join(root, f), d)
+            if f.startswith("."):
+                fail(rel, "a temporary file was left behind")
+            elif f.endswith(".ics"):
+                out.append(rel)
+    return sorted(out)
+
+
+def check_export(s, d, forum_ids, party_ids):
+    """Checks 1 and 3 on every feed under d; writes d/expected.json and
+    returns {path: {uid: SEQUENCE}}."""
+    paths = feeds_of(d)
+    want_paths = {"calendars/all.ics"}
+    want_paths |= {"calendars/forum/%s.ics" % f for f in forum_ids}
+    have = set(paths)
+    for p in sorted(want_paths - have):
+        fail(d, "no feed %s" % p)
+    for p in sorted(party_ids):
+        if "calendars/party/%s.ics" % p not in have:
+            fail(d, "no feed calendars/party/%s.ics" % p)
+    expected = {}
+    seqs = {}
+    nevents = 0
+    for rel in paths:
+        where = "%s:%s" % (os.path.basename(s.conf), rel)
+        raw = open(os.path.join(d, rel), "rb").read()
+        check_format(where, raw, s.publish_attendees)
+        parts = rel.split("/")
+        if rel == "calendars/all.ics":
+            filt = []
+        elif len(parts) == 3 and parts[1] == "forum":
+            filt = ["--forum", parts[2][:-4]]
+        elif len(parts) == 3 and parts[1] == "party":
+            filt = ["--party", parts[2][:-4]]
+        elif rel == "calendars/deadlines.ics":
+            # all-day deadlines (SPEC section 7): format only here
+            cal = icalendar.Calendar.from_ical(raw)
+            for ev in cal.walk("VEVENT"):
+                if isinstance(ev["DTSTART"].dt, datetime.datetime):
+                    fail(where, "a deadline that is not all-day")
+            continue
+        else:
+            fail(where, "a feed the daemon does not serve")
+            continue
+        want = s.occurrences(*filt)
+        cal = check_content(where, raw, want)
+        if cal is None:
+            continue
+        nevents += len(want)
+        seqs[rel] = sequences(where, cal)
+        expected[rel] = sorted(list(occ_tuple(o)) for o in want)
+    with open(os.path.join(d, "expected.json"), "w") as f:
+        json.dump({"from": s.first.isoformat(), "to": s.last.isoformat(),
+                   "feeds": expected}, f, indent=1)
+    print("  %s: %d feeds, %d instances checked"
+          % (os.path.basename(d), len(paths), nevents))
+    return seqs
+
+
+def pick(occ, s, exclude_uids=()):
+    """A CONFIRMED, unmoved instance well inside the window."""
+    lo = s.t + datetime.timedelta(days=20)
+    hi = s.last - datetime.timedelta(days=60)
+    for o in occ:
+        day = datetime.date.fromisoformat(o["start"][:10])
+        if o["status"] == "CONFIRMED" and o["moved_from"] is None and \
+                o["start"] == o["recurrence_id"] and lo <= day <= hi and \
+                o["uid"] not in exclude_uids:
+            return o
+    return None
+
+
+def target_args(o, date):
+    a = [o["forum"], date]
+    if o["party"] is not None:
+        a += ["--party", o["party"]]
+    return a
+
+
+def main():
+    if len(sys.argv) != 5:
+        print("usage: %s CADENCECTL CONF TODAY WORKDIR" % PROG)
+        return 2
+    s = Setup(*sys.argv[1:])
+    name = os.path.basename(s.conf)
+
+    forums = json.loads(s.ctl_run("forums", "--json").stdout.decode())
+    forum_ids = [f["id"] for f in forums]
+    party_ids = set()
+    for f in forums:
+        party_ids.add(f["convenor"])
+        party_ids.update(f.get("participants") or [])
+        party_ids.update(f.get("for_each") or [])
+
+    occ = s.occurrences()
+    cancel = pick(occ, s)
+    move = pick(occ, s, exclude_uids={cancel["uid"]} if cancel else ())
+    if move is None:
+        move = pick([o for o in occ if o is not cancel], s)
+    if cancel is None or move is None:
+        raise Fatal("%s: no instance to cancel and move in %s .. %s"
+                    % (name, s.first, s.last))
+
+    # cancel one instance (a reason with TEXT specials) and move another
+    s.ctl_run("cancel", *target_args(cancel, cancel["start"][:10]),
+              "--reason", "Testi, e2e; peruttu \\ syystä")
+    old_day = datetime.date.fromisoformat(move["start"][:10])
+    new_day = s.free_day(occ, move["uid"], old_day)
+    new_time = "10:30" if move["start"][11:16] != "10:30" else "11:15"
+    s.ctl_run("move", *target_args(move, move["start"][:10]),
+              new_day.isoformat(), new_time)
+    print("  %s: cancelled %s %s, moved %s %s -> %s %s"
+          % (name, cancel["uid"], cancel["start"], move["uid"],
+             move["start"], new_day, new_time))
+
+    occ = s.occurrences()
+    mine = [o for o in occ if o["uid"] == cancel["uid"] and
+            o["recurrence_id"] == cancel["recurrence_id"]]
+    if len(mine) != 1 or mine[0]["status"] != "CANCELLED":
+        fail(name, "occurrences --json does not show the cancel: %s" % mine)
+    mine = [o for o in occ if o["uid"] == move["uid"] and
+            o["recurrence_id"] == move["recurrence_id"]]
+    if len(mine) != 1 or mine[0]["start"][:16] != \
+            "%sT%s" % (new_day.isoformat(), new_time):
+        fail(name, "occurrences --json does not show the move: %s" % mine)
+
+    # checks 1 and 3
+    d1 = s.export("export1")
+    seq1 = check_export(s, d1, forum_ids, party_ids)
+
+    # check 4a: a re-run changes nothing, stdout gives the same bytes
+    d2 = s.export("export2")
+    for rel in feeds_of(d1):
+        a = open(os.path.join(d1, rel), "rb").read()
+        b2 = os.path.join(d2, rel)
+        b = open(b2, "rb").read() if os.path.exists(b2) else b""
+        if a != b:
+            fail(name, "%s differs between two exports" % rel)
+    seq2 = {}
+    for rel in seq1:
+        seq2[rel] = sequences(rel, icalendar.Calendar.from_ical(
+            open(os.path.join(d2, rel), "rb").read()))
+    if seq2 != seq1:
+        fail(name, "UIDs / SEQUENCEs changed on a re-run: %s -> %s"
+             % (seq1, seq2))
+    stdout_cases = [([], "calendars/all.ics")]
+    stdout_cases.append((["--forum", forum_ids[0]],
+                         "calendars/forum/%s.ics" % forum_ids[0]))
+    p0 = sorted(party_ids)[0]
+    stdout_cases.append((["--party", p0], "calendars/party/%s.ics" % p0))
+    for args, rel in stdout_cases:
+        out = s.ctl_run("export", *args).stdout
+        if out != open(os.path.join(d2, rel), "rb").read():
+            fail(name, "export %s on stdout differs from %s"
+                 % (" ".join(args), rel))
+
+    # check 4b: a second move of the same series raises its SEQUENCE only
+    newer = s.free_day(occ, move["uid"], new_day,
+                       avoid={new_day.isoformat()})
+    s.ctl_run("move", *target_args(move, new_day.isoformat()),
+              newer.isoformat())
+    d3 = s.export("export3")
+    seq3 = check_export(s, d3, forum_ids, party_ids)
+    raised = 0
+    for rel, m in seq2.items():
+        m3 = seq3.get(rel, {})
+        if set(m) != set(m3):
+            fail(name, "%s: UIDs changed after a move: %s -> %s"
+                 % (rel, sorted(m), sorted(m3)))
+        for uid, n in m.items():
+            if uid not in m3:
+                continue
+            if uid == move["uid"]:
+                raised += 1
+                if not m3[uid] > n:
+                    fail(name, "%s: SEQUENCE of moved %s %d -> %d, want "
+                         "higher" % (rel, uid, n, m3[uid]))
+            elif m3[uid] != n:
+                fail(name, "%s: SEQUENCE of unchanged %s %d -> %d"
+                     % (rel, uid, n, m3[uid]))
+    if raised == 0:
+        fail(name, "the moved series %s is in no feed" % move["uid"])
+
+    # write errors: exit 1 with a one-line reason
+    p = s.ctl_run("export", "--dir", "/dev/null/x", ok=(1,))
+    err = p.stderr.decode("utf-8", "replace").strip().split("\n")
+    if len(err) != 1 or not err[0]:
+        fail(name, "export to /dev/null/x: want one line, got %r" % err)
+    s.ctl_run("export", "--forum", forum_ids[0], "--party", p0, ok=(2,))
+
+    if failures:
+        print("%s: FAIL: %s: %d problems" % (PROG, name, len(failures)))
+        return 1
+    print("%s: ok: %s" % (PROG, name))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Fatal as e:
+        print("%s: FAIL: %s" % (PROG, e))
+        sys.exit(1)
