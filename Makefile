@@ -89,9 +89,12 @@ install: all
 		install -m 755 $(B)/cadenced $(DESTDIR)$(SBINDIR)/cadenced; fi
 	for m in $(MANS); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
-	if [ -f systemd/cadenced.service ]; then \
-		install -m 644 systemd/cadenced.service $(DESTDIR)$(UNITDIR)/; fi
-	install -m 644 etc/kainuu.conf \
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|' systemd/cadenced.service \
+		> $(B)/cadenced.service
+	install -m 644 $(B)/cadenced.service $(DESTDIR)$(UNITDIR)/
+	sed 's|^state_dir *=.*|state_dir = "/var/lib/cadenced";|' \
+		etc/kainuu.conf > $(B)/cadenced.conf.example
+	install -m 644 $(B)/cadenced.conf.example \
 		$(DESTDIR)$(SYSCONFDIR)/cadenced/cadenced.conf.example
 
 clean:
@@ -107,3 +110,14 @@ deps:
 	@if [ "$$(id -u)" = 0 ]; then sh scripts/install-deps.sh; fi
 
 .PHONY: deps
+
+# Benchmarks (never part of `make check`): see BENCHMARKS.md.
+bench: all
+	sh bench/run.sh
+
+# libFuzzer targets with ASan + UBSan, FUZZ_SECONDS each (clang).
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+.PHONY: bench fuzz

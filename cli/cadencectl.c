@@ -43,7 +43,8 @@ static const char usage_text[] =
 "  move FORUM DATE NEW-DATE [NEW-TIME] [--party ID] [--undo]\n"
 "  terminate PARTY --noticed DATE | PARTY --withdraw | --list [--json]\n"
 "  export [--forum ID | --party ID] [--dir DIR]\n"
-"  outbox [--json] [--retry]\n"
+"  outbox [--json] [--retry] [--deliver]   invitations: list, retry now,\n"
+"                                          or send what is due (no daemon)\n"
 "  wheel --year Y [--forum ID...]\n"
 "\n"
 "options:\n"
@@ -234,7 +235,7 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			if (cli_arg_date("--today", optarg, &c.today) < 0)
-				return EXIT_USAGE;
+				return EXIT_BAD;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -17,6 +17,7 @@
  * Files under --dir are replaced atomically: written to a temporary file
  * in the same directory, fsync'd, renamed over the old one, and the
  * directory fsync'd, so a web server serving DIR never sees half a feed.
+ * DIR/calendars/deadlines.ics comes from core/deadline.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "deadline.h"
 #include "ical.h"
 
 #define EXPORT_BACK_DAYS	365		/* as the daemon: a year back */
@@ -323,18 +325,36 @@ export_one(struct export *x, const char *dir, const char *file, int forum,
 }
 
 /*
- * Hook for DIR/calendars/deadlines.ics (SPEC § 5: agreement deadlines
- * as all-day VEVENTs with VALARMs).  The deadlines module (core/deadline.h)
- * is not in the tree yet; once it is, render its feed here with the
- * daemon's name "<title>: määräajat" and write it with write_atomic(dir,
- * "deadlines.ics", ...), exactly as daemon/snapshot.c serves it.
+ * DIR/calendars/deadlines.ics: the agreement's deadlines (SPEC §§ 5, 7)
+ * as all-day events, named and stamped as daemon/snapshot.c does (NAME
+ * from core/deadline.c, DTSTAMP the newest LAST-MODIFIED of all series).
  */
 static int
 export_deadlines(struct export *x, const char *dir)
 {
-	(void)x;
-	(void)dir;
-	return 0;
+	struct cad_deadline *dl = NULL;
+	struct cad_error err = { "" };
+	struct cad_buf b;
+	size_t ndl = 0;
+	int r;
+
+	if (cad_deadlines(x->c->cfg, x->c->term, x->c->nterm, &dl, &ndl,
+	    &err) < 0) {
+		cli_warnx("cannot compute the deadlines: %s", err.msg);
+		return 1;
+	}
+	cad_buf_init(&b, EXPORT_FEED_MAX);
+	r = cad_deadlines_ical(x->c->cfg, dl, ndl, NULL,
+	    feed_stamp(x, -1, -1), &b, &err);
+	cad_deadlines_free(dl, ndl);
+	if (r < 0) {
+		cli_warnx("cannot render the deadlines: %s", err.msg);
+		cad_buf_release(&b);
+		return 1;
+	}
+	r = write_atomic(dir, "deadlines.ics", &b);
+	cad_buf_release(&b);
+	return r < 0 ? 1 : 0;
 }
 
 static int

@@ -49,9 +49,11 @@ parse_query(struct cli *c, const char *allowed, struct query_args *a)
 		case OPT_YEAR: key = 'Y'; a->year = optarg; break;
 		case 'n':
 			key = 'n';
-			if (cad_strtonum(optarg, 1, 100000, &a->n) < 0)
-				return cli_usage("%s: -n '%s' is not a count",
-				    c->argv[0], optarg);
+			if (cad_strtonum(optarg, 1, 100000, &a->n) < 0) {
+				cli_warnx("%s: -n '%s' is not a count from 1 "
+				    "to 100000", c->argv[0], optarg);
+				return 1;
+			}
 			break;
 		default:
 			return cli_usage("%s: unknown option '%s'", c->argv[0],

@@ -1361,6 +1361,10 @@ phrase_rrule(struct cad_buf *b, const char *rule)
 		    icalrecurrencetype_day_position(r.by_day[i]) == 0 &&
 		    ical_wday(r.by_day[i]) >= 0;
 
+	if (r.count == 1) {		/* a one-off, FREQ does not matter */
+		ok = cad_buf_puts(b, "kertaluonteinen") == 0;
+		goto out;
+	}
 	switch (r.freq) {
 	case ICAL_YEARLY_RECURRENCE:
 		cad_buf_puts(b, r.interval > 1 ? "" : "vuosittain");

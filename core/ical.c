@@ -792,6 +792,16 @@ series_rule(const struct cad_config *cfg, const struct cad_series *se,
 		return false;
 	rule->count = 0;
 	rule->until = icaltime_null_time();
+	/*
+	 * FREQ=MONTHLY;BYMONTH=... (interval 1, no BYSETPOS) is the same set
+	 * as FREQ=YEARLY;BYMONTH=... (RFC 5545 3.3.10: with BYMONTH a
+	 * numbered BYDAY counts within the month either way), and ical.js
+	 * 1.5 (Thunderbird, Nextcloud) throws on the MONTHLY form.
+	 */
+	if (rule->freq == ICAL_MONTHLY_RECURRENCE && rule->interval <= 1 &&
+	    rule->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX &&
+	    rule->by_set_pos[0] == ICAL_RECURRENCE_ARRAY_MAX)
+		rule->freq = ICAL_YEARLY_RECURRENCE;
 	return true;
 }
 

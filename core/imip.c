@@ -255,6 +255,7 @@ cad_imip_calendar(const struct cad_config *cfg,
 	struct cad_series_state st1;
 	struct cad_buf feed;
 	icalcomponent *cal = NULL, *ev, *next;
+	char *summary = NULL;
 	size_t nev = 0;
 	int r;
 
@@ -281,7 +282,8 @@ cad_imip_calendar(const struct cad_config *cfg,
 		goto out;
 	}
 	st1 = *state;
-	if ((r = cad_ical_feed(cfg, ctx, &one, &st1, -1, -1, "", dtstamp,
+	summary = series_summary(cfg, &plan->series[s]);
+	if ((r = cad_ical_feed(cfg, ctx, &one, &st1, -1, -1, summary, dtstamp,
 	    &feed, err)) < 0)
 		goto out;
 
@@ -293,6 +295,7 @@ cad_imip_calendar(const struct cad_config *cfg,
 		r = -EINVAL;
 		goto out;
 	}
+	remove_props(cal, ICAL_XLICERROR_PROPERTY);
 	remove_props(cal, ICAL_METHOD_PROPERTY);
 	remove_props(cal, ICAL_NAME_PROPERTY);
 	remove_props(cal, ICAL_REFRESHINTERVAL_PROPERTY);
@@ -314,6 +317,7 @@ cad_imip_calendar(const struct cad_config *cfg,
 			icalcomponent_free(ev);
 			continue;
 		}
+		remove_props(ev, ICAL_XLICERROR_PROPERTY);
 		remove_props(ev, ICAL_ATTENDEE_PROPERTY);
 		remove_props(ev, ICAL_ORGANIZER_PROPERTY);
 		add_organizer(ev, cfg);
@@ -339,6 +343,7 @@ out:
 		icalcomponent_free(cal);
 	cad_buf_release(&feed);
 	free(one.occ);
+	free(summary);
 	return r;
 }
 

@@ -77,7 +77,7 @@ cad_format_fi(int day, int minutes, char out[static 32])
 	char date[24];
 	cad_format_fi_date(day, date);
 	unsigned h = (unsigned)minutes / 60 % 24, mi = (unsigned)minutes % 60;
-	snprintf(out, 32, "%.16s klo %02u.%02u", date, h, mi);
+	snprintf(out, 32, "%.16s klo %u.%02u", date, h, mi);	/* "klo 9.00" */
 }
 
 bool

@@ -34,8 +34,14 @@
 
 #include "calendar.h"
 
-/* how far a holiday or spread move may go before the meeting is dropped */
-#define MOVE_MAX	60
+/*
+ * How far a holiday or spread move may go before the meeting is dropped.
+ * The SPEC sets no limit ("the next working day that is not blacked
+ * out"), and a summer break from juhannus to the end of August already
+ * needs 74 days; two years is only ever reached when nearly every day of
+ * the year is blacked out, and it keeps such a config from looping.
+ */
+#define MOVE_MAX	(2 * 366)
 /* candidates are planned this far past `to`, so moves back into the
    range and "the series already has that day" checks see them */
 #define MARGIN		(MOVE_MAX + 2)
@@ -812,7 +818,8 @@ apply_spread(const struct cad_config *cfg, const struct cad_forum *f,
 	for (size_t i = 0; i < c->n; i++)
 		if (!ivec_has(used, c->v[i].day))
 			ivec_push(&own, c->v[i].day);
-	qsort(own.v, own.n, sizeof *own.v, cmp_int);
+	if (own.n > 1)	/* own.v is NULL when empty: no qsort(NULL, 0) */
+		qsort(own.v, own.n, sizeof *own.v, cmp_int);
 	for (size_t i = 0; i < c->n; i++) {
 		struct cand x = c->v[i];
 		if (ivec_has(used, x.day)) {
@@ -935,7 +942,8 @@ merge_used(struct ivec *used, const struct cvec *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		ivec_push(used, c->v[i].day);
-	qsort(used->v, used->n, sizeof *used->v, cmp_int);
+	if (used->n > 1)
+		qsort(used->v, used->n, sizeof *used->v, cmp_int);
 	return 0;
 }
 
@@ -993,7 +1001,8 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 
 	if (f->nfor_each == 0) {
 		c.v = cad_xreallocarray(NULL, base.n ? base.n : 1, sizeof *c.v);
-		memcpy(c.v, base.v, base.n * sizeof *c.v);
+		if (base.n > 0)	/* base.v is NULL when empty */
+			memcpy(c.v, base.v, base.n * sizeof *c.v);
 		c.n = c.cap = base.n;
 		apply_holidays(cfg, f, -1, &c);
 		for (size_t i = 0; i < c.n; i++) {
@@ -1148,7 +1157,8 @@ cad_plan_range(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	qsort_r(order, out->nseries, sizeof *order, cmp_uid, out->series);
 	for (size_t s = 0; s < out->nseries; s++)
 		rank[order[s]] = s;
-	qsort_r(pb.occ, pb.nocc, sizeof *pb.occ, cmp_occ, rank);
+	if (pb.nocc > 1)
+		qsort_r(pb.occ, pb.nocc, sizeof *pb.occ, cmp_occ, rank);
 	out->occ = pb.occ;
 	out->nocc = pb.nocc;
 	pb.occ = NULL;

@@ -59,7 +59,7 @@ static const char *const migrations[] = {
 	"  target TEXT NOT NULL,"	/* resource URL or recipient address */
 	"  uid TEXT NOT NULL,"
 	"  kind TEXT NOT NULL CHECK (kind IN"
-	"    ('put', 'delete', 'invite', 'update', 'cancel')),"
+	"    ('put', 'delete', 'invite', 'update', 'cancel', 'reminder')),"
 	"  rid TEXT,"			/* YYYY-MM-DDTHH:MM: one instance */
 	"  sequence INTEGER NOT NULL,"
 	"  sender TEXT,"		/* SMTP envelope sender */

@@ -75,7 +75,8 @@ int cad_store_series_gone(struct cad_store *st, const char *uid,
 
 /*
  * The outbox (core/outbox.h has the design).  channel "caldav" | "smtp";
- * kind "put" | "delete" (CalDAV), "invite" | "update" | "cancel" (iMIP);
+ * kind "put" | "delete" (CalDAV), "invite" | "update" | "cancel" (iMIP),
+ * "reminder" (a deadline e-mail, SPEC § 6; not produced yet);
  * state "pending" | "sent" | "failed".
  */
 struct cad_outbox_entry {

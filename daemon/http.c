@@ -53,6 +53,7 @@ struct http {
 /* libmicrohttpd's own messages: loud while starting, debug afterwards
    (a stream of malformed requests must not flood the journal) */
 static volatile int http_starting;
+static int64_t http_started;		/* Last-Modified of /healthz */
 
 enum body_kind {
 	BODY_STATIC,		/* a string literal */
@@ -148,7 +149,8 @@ reply_api_error(struct reply *rp, unsigned code, const char *msg)
 	    cad_buf_json_str(&b, msg) != 0 ||
 	    cad_buf_puts(&b, "}\n") != 0) {
 		cad_buf_release(&b);
-		reply_static(rp, code, CT_JSON, "{\"error\": \"bad request\"}\n");
+		reply_static(rp, code, CT_JSON,
+		    "{\"error\": \"bad request\"}\n");
 		return;
 	}
 	reply_buf(rp, code, CT_JSON, &b, 0, REPLY_NOSTORE);
@@ -451,6 +453,8 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 
 	if (strcmp(url, "/healthz") == 0) {
 		reply_static(rp, 200, CT_TEXT, "ok\n");
+		snapshot_etag(rp->body, rp->len, rp->etag);
+		rp->last_modified = http_started;
 		return;
 	}
 	if (strcmp(url, "/metrics") == 0) {
@@ -498,12 +502,51 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 	reply_static(rp, 404, CT_TEXT, "not found\n");
 }
 
-/* ".." in any spelling: libmicrohttpd has already decoded %2e */
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The path's and the query's %XX decoding (libmicrohttpd's, except
+ * that %00 stays as it is: a decoded NUL would end the C string early
+ * and "/calendars/all.ics%00.txt" would be served as the feed).
+ */
+static size_t
+http_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+	const char *r = s;
+
+	(void)cls;
+	(void)c;
+	while (*r != '\0') {
+		int hi, lo;
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* ".." in any spelling (%2e is decoded by now; a '%' left over was
+   encoded twice or is a %00) and backslashes */
 static bool
 path_suspicious(const char *url)
 {
 	return url[0] != '/' || strstr(url, "..") != NULL ||
-	    strcasestr(url, "%2e") != NULL || strchr(url, '\\') != NULL;
+	    strchr(url, '%') != NULL || strchr(url, '\\') != NULL;
 }
 
 static bool
@@ -632,6 +675,7 @@ http_start(const char *listen, struct http **out, struct cad_error *err)
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	unsigned flags;
+	uint16_t port;
 	struct http *h;
 	int r;
 
@@ -645,7 +689,12 @@ http_start(const char *listen, struct http **out, struct cad_error *err)
 	h = cad_xcalloc(1, sizeof *h);
 	h->listen = cad_strdup(listen);
 	http_starting = 1;
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, NULL,
+	http_started = (int64_t)time(NULL);
+	/* the port again, only for libmicrohttpd's messages */
+	port = ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	h->mhd = MHD_start_daemon(flags, port, NULL, NULL, http_handler, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
@@ -654,6 +703,7 @@ http_start(const char *listen, struct http **out, struct cad_error *err)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128,
+	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	    MHD_OPTION_END);
 	http_starting = 0;
 	(void)sslen;

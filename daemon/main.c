@@ -74,10 +74,13 @@ today_local(const char *tz)
 	int day = (int)(now / 86400), off = 0;
 
 	/* two passes: the offset at noon of the UTC date, then of the
-	   local date it gives (right on both sides of a DST change) */
+	   local date it gives (right on both sides of a DST change);
+	   libical under the core lock, as the HTTP threads use it too */
+	snapshot_core_lock();
 	(void)cad_tz_offset(tz, day, 720, &off);
 	day = (int)((now + off) / 86400);
 	(void)cad_tz_offset(tz, day, (int)((now + off) % 86400) / 60, &off);
+	snapshot_core_unlock();
 	return (int)((now + off) / 86400);
 }
 
@@ -106,7 +109,10 @@ load_config(const char *path)
 	int r;
 
 	cad_diag_init(&diag);
+	/* the time zone check uses libical: under the core lock */
+	snapshot_core_lock();
 	r = cad_config_load(path, &cfg, &diag);
+	snapshot_core_unlock();
 	for (size_t i = 0; i < diag.n; i++) {
 		if (strstr(diag.msgs[i], ": error: ") != NULL)
 			log_err("%s", diag.msgs[i]);

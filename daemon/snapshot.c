@@ -19,8 +19,8 @@
 #include "output.h"
 #include "page.h"
 
-#define SNAPSHOT_BACK_DAYS	365		/* the window starts a year back */
-#define SNAPSHOT_FEED_MAX	(32u << 20)	/* ceiling of one feed */
+#define SNAPSHOT_BACK_DAYS	365	/* the window starts a year back */
+#define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
 
 #define CT_ICS	"text/calendar; charset=utf-8"
 #define CT_JSON	"application/json; charset=utf-8"

@@ -74,7 +74,7 @@ static struct cad_series_state states[] = {
 };
 
 static struct cad_config cfg;
-static struct cad_occurrence occ[7];
+static struct cad_occurrence occ[9];
 static struct cad_plan plan;
 static struct cad_plan_ctx ctx;
 
@@ -115,6 +115,9 @@ setup(void **state)
 	cfg.forums = forums;
 	cfg.nforums = 3;
 	cfg.publish_attendees = false;
+	forums[0].rrule = NULL;
+	forums[1].rrule = NULL;
+	forums[2].has_per_term = false;
 
 	set_occ(0, 1, D(2026, 2, 1), 540, D(2026, 2, 2), 540, 120,
 	    CAD_CONFIRMED, CAD_MOVED_HOLIDAY);
@@ -545,6 +548,168 @@ series_hash__occurrence_moved__changes_only_then(void **state)
 	assert_string_not_equal(h1, h2);
 }
 
+/* the RRULE line of the master VEVENT ev (unfolded), malloc'd */
+static char *
+rrule_line(const char *ev)
+{
+	const char *p = strstr(ev, "\r\nRRULE:"), *e;
+
+	assert_non_null(p);
+	p += 2;
+	e = strstr(p, "\r\n");
+	assert_non_null(e);
+	char *r = strndup(p, (size_t)(e - p));
+	assert_non_null(r);
+	return r;
+}
+
+static void
+feed__forum_with_rrule__rrule_with_count_no_rdate(void **state)
+{
+	(void)state;
+	/* 2nd Tuesdays of October: 13.10.2026 (1.10. a Thursday), 12.10.2027
+	   (1.10. a Friday), 10.10.2028 (1.10. a Sunday): all three planned
+	   RECURRENCE-IDs are the rule's, so COUNT=3 and nothing else */
+	forums[0].rrule = "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU";
+	char *f = feed(0, -1), *u = unfold(f), *ev, *rr;
+
+	ev = event_with(u, "DTSTART;TZID=Europe/Helsinki:20261013T130000");
+	assert_non_null(ev);
+	rr = rrule_line(ev);
+	assert_true(strncmp(rr, "RRULE:FREQ=YEARLY;", 18) == 0);
+	assert_non_null(strstr(rr, ";COUNT=3"));
+	assert_non_null(strstr(rr, ";BYDAY=2TU"));
+	assert_non_null(strstr(rr, ";BYMONTH=10"));
+	assert_null(strstr(ev, "RDATE"));
+	assert_null(strstr(ev, "EXDATE"));
+	free(rr);
+	free(ev);
+	/* the overrides are unchanged */
+	assert_int_equal(count(u, "\r\nRECURRENCE-ID;TZID=Europe/Helsinki:"),
+	    2);
+	free(u);
+	free(f);
+}
+
+static void
+feed__rule_instance_not_planned__exdate_like_dtstart(void **state)
+{
+	(void)state;
+	/* the 2027 meeting is not in the plan (say, a blackout): the rule
+	   still counts 12.10.2027 (COUNT=3 up to 10.10.2028) and it is
+	   excluded with an EXDATE in the zone and type of DTSTART */
+	forums[0].rrule = "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU";
+	occ[5] = occ[6];
+	plan.nocc = 6;
+	char *f = feed(0, -1), *u = unfold(f), *ev, *rr;
+
+	ev = event_with(u, "DTSTART;TZID=Europe/Helsinki:20261013T130000");
+	assert_non_null(ev);
+	rr = rrule_line(ev);
+	assert_non_null(strstr(rr, ";COUNT=3"));
+	assert_int_equal(count(ev, "\r\nEXDATE"), 1);
+	assert_non_null(strstr(ev,
+	    "\r\nEXDATE;TZID=Europe/Helsinki:20271012T130000\r\n"));
+	assert_null(strstr(ev, "RDATE"));
+	free(rr);
+	free(ev);
+	free(u);
+	free(f);
+}
+
+static void
+feed__per_term_forum__yearly_rule_other_years_excluded(void **state)
+{
+	(void)state;
+	/* per_term: 2nd Tuesday of October in the 1st year of the terms
+	   starting 1.6.2025 and 1.6.2029: 14.10.2025 (1.10. a Wednesday)
+	   and 9.10.2029 (1.10. a Monday), at 12:00.  As a yearly rule the
+	   years between are EXDATEs: 13.10.2026, 12.10.2027, 10.10.2028 */
+	forums[2].has_per_term = true;
+	forums[2].per_term = (struct cad_per_term){ .year = 1, .month = 10,
+	    .weekday = 1, .week = 2 };
+	set_occ(7, 3, D(2025, 10, 14), 720, D(2025, 10, 14), 720, 240,
+	    CAD_CONFIRMED, CAD_MOVED_NONE);
+	set_occ(8, 3, D(2029, 10, 9), 720, D(2029, 10, 9), 720, 240,
+	    CAD_CONFIRMED, CAD_MOVED_NONE);
+	plan.nocc = 9;
+	char *f = feed(2, -1), *u = unfold(f), *ev, *rr;
+
+	ev = event_with(u, "DTSTART;TZID=Europe/Helsinki:20251014T120000");
+	assert_non_null(ev);
+	rr = rrule_line(ev);
+	assert_true(strncmp(rr, "RRULE:FREQ=YEARLY;", 18) == 0);
+	assert_non_null(strstr(rr, ";COUNT=5"));
+	assert_non_null(strstr(rr, ";BYDAY=2TU"));
+	assert_non_null(strstr(rr, ";BYMONTH=10"));
+	assert_int_equal(count(ev, "\r\nEXDATE"), 3);
+	assert_non_null(strstr(ev, "EXDATE;TZID=Europe/Helsinki:20261013T120000"));
+	assert_non_null(strstr(ev, "EXDATE;TZID=Europe/Helsinki:20271012T120000"));
+	assert_non_null(strstr(ev, "EXDATE;TZID=Europe/Helsinki:20281010T120000"));
+	free(rr);
+	free(ev);
+	free(u);
+	free(f);
+
+	/* one meeting only: a plain event, no rule at all */
+	plan.nocc = 8;
+	f = feed(2, -1);
+	u = unfold(f);
+	ev = event_with(u, "DTSTART;TZID=Europe/Helsinki:20251014T120000");
+	assert_non_null(ev);
+	assert_null(strstr(ev, "RRULE"));
+	assert_null(strstr(ev, "RDATE"));
+	free(ev);
+	free(u);
+	free(f);
+}
+
+static void
+feed__monthly_with_bymonth__written_as_yearly(void **state)
+{
+	(void)state;
+	/* MONTHLY;BYMONTH=2;BYMONTHDAY=1 = YEARLY;BYMONTH=2;BYMONTHDAY=1
+	   (RFC 5545 3.3.10); ical.js 1.5 throws on the MONTHLY form.  The
+	   kuntaneuvottelu RECURRENCE-IDs are 1.2.2026 and 1.2.2027. */
+	forums[1].rrule = "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=1";
+	char *f = feed(1, -1), *u = unfold(f), *ev, *rr;
+
+	assert_null(strstr(u, "FREQ=MONTHLY"));
+	ev = event_with(u, "UID:kuntaneuvottelu.sotkamo@kainuu.example\r\n"
+	    "DTSTAMP");
+	assert_non_null(ev);
+	rr = rrule_line(ev);
+	assert_true(strncmp(rr, "RRULE:FREQ=YEARLY;", 18) == 0);
+	assert_non_null(strstr(rr, ";COUNT=2"));
+	assert_non_null(strstr(rr, ";BYMONTHDAY=1"));
+	assert_non_null(strstr(rr, ";BYMONTH=2"));
+	assert_null(strstr(ev, "EXDATE"));
+	free(rr);
+	free(ev);
+	free(u);
+	free(f);
+}
+
+static void
+feed__name_with_text_specials__escaped_alike_in_both(void **state)
+{
+	(void)state;
+	struct cad_buf b;
+	struct cad_error err = { "" };
+
+	/* RFC 5545 3.3.11: ',' ';' '\\' escaped with a backslash */
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_ical_feed(&cfg, &ctx, &plan, states, -1, -1,
+	    "Kainuu, Kajaani; a\\b", DTSTAMP, &b, &err), 0);
+	char *u = unfold(b.data);
+	assert_non_null(strstr(u, "\r\nNAME:Kainuu\\, Kajaani\\; a\\\\b\r\n"));
+	assert_non_null(strstr(u,
+	    "\r\nX-WR-CALNAME:Kainuu\\, Kajaani\\; a\\\\b\r\n"));
+	assert_int_equal(count(u, "X-WR-CALNAME"), 1);
+	free(u);
+	cad_buf_release(&b);
+}
+
 static int
 teardown_all(void **state)
 {
@@ -579,6 +744,17 @@ main(void)
 		    feed__forum_filter__all_members_of_that_forum, setup),
 		cmocka_unit_test_setup(
 		    series_hash__occurrence_moved__changes_only_then, setup),
+		cmocka_unit_test_setup(
+		    feed__forum_with_rrule__rrule_with_count_no_rdate, setup),
+		cmocka_unit_test_setup(
+		    feed__rule_instance_not_planned__exdate_like_dtstart, setup),
+		cmocka_unit_test_setup(
+		    feed__per_term_forum__yearly_rule_other_years_excluded,
+		    setup),
+		cmocka_unit_test_setup(
+		    feed__monthly_with_bymonth__written_as_yearly, setup),
+		cmocka_unit_test_setup(
+		    feed__name_with_text_specials__escaped_alike_in_both, setup),
 	};
 	return cmocka_run_group_tests_name("ical", tests, NULL, teardown_all);
 }

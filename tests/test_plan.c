@@ -95,13 +95,14 @@ assert_series(const struct cad_plan *p, const char *uid, const char *want)
 			continue;
 		cad_format_date(o->day, d);
 		fmt_hm(o->time, t);
-		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s %s",
-		    len ? ", " : "", d, t);
+		len += (size_t)snprintf(line + len, sizeof line - len,
+		    "%s%s %s", len ? ", " : "", d, t);
 		assert_true(len < sizeof line);
 		if (o->day != o->rid_day || o->time != o->rid_time) {
 			cad_format_date(o->rid_day, r);
 			len += (size_t)snprintf(line + len, sizeof line - len,
 			    " <%s", r);
+			assert_true(len < sizeof line);
 			assert_int_not_equal(o->moved, CAD_MOVED_NONE);
 		}
 		if (o->status == CAD_CANCELLED)
@@ -364,6 +365,26 @@ plan__holiday_move__skips_blacked_out_days(void **state)
 	    "lauantai@test.example", "2027-01-07 10:00 <2026-12-19");
 }
 
+static void
+plan__holiday_move_over_long_blackout__not_dropped(void **state)
+{
+	(void)state;
+	/*
+	 * The rule picks juhannusaatto.  2026: Fri 19.6. is a holiday and
+	 * the forum's summer break 06-20..08-31 follows it, so the next
+	 * working day that is not blacked out is Tue 1.9.2026, 74 days
+	 * later -- on_holiday = next has no distance limit in the SPEC.
+	 * 2027: Fri 25.6. lies inside the break itself -> dropped.
+	 */
+	check_one("blackouts.conf", &ctx2026, D(2026, 1, 1), D(2027, 12, 31),
+	    "kesatauko@test.example", "2026-09-01 09:00 <2026-06-19");
+	/* the range is by final date: only September 2026 sees it */
+	check_one("blackouts.conf", &ctx2026, D(2026, 9, 1), D(2026, 9, 1),
+	    "kesatauko@test.example", "2026-09-01 09:00 <2026-06-19");
+	check_one("blackouts.conf", &ctx2026, D(2026, 6, 1), D(2026, 8, 31),
+	    "kesatauko@test.example", "");
+}
+
 /* --- candidates: DTSTART and the default start ---------------------------- */
 
 static void
@@ -455,6 +476,33 @@ plan__per_term_no_start__only_terms_from_this_year(void **state)
 	ctx.today = D(2026, 3, 1);
 	check_one("terms.conf", &ctx, D(2021, 1, 1), D(2030, 12, 31),
 	    "oletus@test.example", "");
+}
+
+static void
+plan__no_candidate_at_all__empty_plan_one_series(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load("empty.conf");
+	struct cad_plan_ctx ctx = { .today = D(2026, 5, 1) };
+	struct cad_compliance *w = NULL;
+	size_t n = 1;
+	struct cad_plan p;
+
+	/*
+	 * The one term 1.8.2021-31.5.2025 had its meeting on 12.10.2021,
+	 * before the default start 1.1.2026: nothing is planned, and the
+	 * term ended before the series began, so it is not a warning.
+	 */
+	plan(cfg, &ctx, D(2020, 1, 1), D(2030, 12, 31), &p);
+	assert_int_equal(p.nseries, 1);
+	assert_string_equal(p.series[0].uid, "strateginen@test.example");
+	assert_int_equal(p.nocc, 0);
+	cad_plan_release(&p);
+	assert_int_equal(cad_plan_compliance(cfg, &ctx, D(2020, 1, 1),
+	    D(2030, 12, 31), &w, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	free(w);
+	cad_config_free(cfg);
 }
 
 /* --- for_each, spread, terminations --------------------------------------- */
@@ -977,7 +1025,7 @@ compliance__shortened_term__term_warnings(void **state)
 	cad_config_free(cfg);
 }
 
-/* --- lost convenors -------------------------------------------------------- */
+/* --- lost convenors ------------------------------------------------------- */
 
 static void
 lost_convenors__first_convenor_terminated__one_warning(void **state)
@@ -1008,10 +1056,13 @@ main(void)
 		cmocka_unit_test(override_days__constants__match_the_calendar),
 		cmocka_unit_test(
 		    plan__christmas_eve_next__moved_past_the_holidays),
-		cmocka_unit_test(plan__christmas_eve_next__moved_kind_is_holiday),
-		cmocka_unit_test(plan__christmas_eve_previous__moved_to_the_23rd),
+		cmocka_unit_test(
+		    plan__christmas_eve_next__moved_kind_is_holiday),
+		cmocka_unit_test(
+		    plan__christmas_eve_previous__moved_to_the_23rd),
 		cmocka_unit_test(plan__christmas_eve_skip__dropped),
-		cmocka_unit_test(plan__christmas_eve_keep__stays_on_the_holiday),
+		cmocka_unit_test(
+		    plan__christmas_eve_keep__stays_on_the_holiday),
 		cmocka_unit_test(plan__good_friday_next__tuesday_after_easter),
 		cmocka_unit_test(plan__good_friday_previous__maundy_thursday),
 		cmocka_unit_test(plan__juhannusaatto__moved_to_monday),
@@ -1021,21 +1072,28 @@ main(void)
 		cmocka_unit_test(plan__july_blackout__monthly_meeting_dropped),
 		cmocka_unit_test(plan__forum_blackout_over_new_year__dropped),
 		cmocka_unit_test(plan__holiday_move__skips_blacked_out_days),
+		cmocka_unit_test(
+		    plan__holiday_move_over_long_blackout__not_dropped),
 		cmocka_unit_test(plan__dtstart_not_in_rule__not_an_occurrence),
-		cmocka_unit_test(plan__no_start__begins_on_january_1st_of_today),
+		cmocka_unit_test(
+		    plan__no_start__begins_on_january_1st_of_today),
 		cmocka_unit_test(plan__per_term_shortened_term__one_per_term),
 		cmocka_unit_test(
 		    plan__per_term_no_start__only_terms_from_this_year),
 		cmocka_unit_test(
+		    plan__no_candidate_at_all__empty_plan_one_series),
+		cmocka_unit_test(
 		    plan__eight_municipalities_spread__distinct_days),
 		cmocka_unit_test(
 		    plan__terminated_member__dropped_from_effective_day),
-		cmocka_unit_test(plan__first_convenor__first_meeting_own_series),
+		cmocka_unit_test(
+		    plan__first_convenor__first_meeting_own_series),
 		cmocka_unit_test(plan__uids__forum_and_member_at_domain),
 		cmocka_unit_test(plan__dst_change__local_time_kept),
 		cmocka_unit_test(
 		    plan__overrides__cancel_kept_and_move_applied_last),
-		cmocka_unit_test(plan__override_on_rule_moved__uses_original_rid),
+		cmocka_unit_test(
+		    plan__override_on_rule_moved__uses_original_rid),
 		cmocka_unit_test(plan__range__inclusive_by_final_start_date),
 		cmocka_unit_test(plan__occurrences__sorted_by_start),
 		cmocka_unit_test(

@@ -155,5 +155,7 @@ if (failures) {
 	console.log(`${PROG}: FAIL: ${failures} problems`);
 	process.exit(1);
 }
-console.log(`${PROG}: ok: ical.js ${ICAL.version ?? ''} agrees in ` +
+const ver = JSON.parse(readFileSync(require.resolve(
+	    'ical.js/package.json'), 'utf8')).version;
+console.log(`${PROG}: ok: ical.js ${ver} agrees in ` +
     `${dirs.length} exports`);

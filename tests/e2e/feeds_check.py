@@ -167,7 +167,10 @@ def check_format(where, raw, publish_attendees):
              % (head_value("NAME"), head_value("X-WR-CALNAME")))
 
     tz = [c for c in comps if c[0] == "VTIMEZONE"]
-    if len(tz) != 1:
+    all_day = where.endswith("deadlines.ics")
+    if all_day and not tz:
+        pass    # only DATE values: nothing refers to a zone
+    elif len(tz) != 1:
         fail(where, "%d VTIMEZONEs, want 1" % len(tz))
     else:
         tzids = [l for l in tz[0][1] if l.startswith("TZID")]
@@ -176,7 +179,7 @@ def check_format(where, raw, publish_attendees):
                  % (tzids, TZID))
     for kind in ("STANDARD", "DAYLIGHT"):
         n = sum(1 for c in comps if c[0] == kind)
-        if n != 1:
+        if n != (0 if all_day and not tz else 1):
             fail(where, "%d %s observances, want 1" % (n, kind))
     if "freeassociation" in text:
         fail(where, "libical's /freeassociation.sourceforge.net/ TZID "
@@ -402,11 +405,24 @@ def check_export(s, d, forum_ids, party_ids):
         elif len(parts) == 3 and parts[1] == "party":
             filt = ["--party", parts[2][:-4]]
         elif rel == "calendars/deadlines.ics":
-            # all-day deadlines (SPEC section 7): format only here
+            # all-day deadlines (SPEC section 5, 7): DTSTART;VALUE=DATE,
+            # the exclusive DTEND the next day, the dates of
+            # `cadencectl deadlines --json`
             cal = icalendar.Calendar.from_ical(raw)
+            days = []
             for ev in cal.walk("VEVENT"):
-                if isinstance(ev["DTSTART"].dt, datetime.datetime):
-                    fail(where, "a deadline that is not all-day")
+                st, en = ev["DTSTART"].dt, ev["DTEND"].dt
+                if isinstance(st, datetime.datetime) or \
+                        isinstance(en, datetime.datetime) or \
+                        en != st + datetime.timedelta(days=1):
+                    fail(where, "%s: not all-day with DTEND the next day"
+                         % ev.get("UID"))
+                days.append(st.isoformat())
+            p = s.ctl_run("deadlines", "--json")
+            want = [d["date"] for d in json.loads(p.stdout.decode())]
+            if sorted(days) != sorted(want):
+                fail(where, "dates %s, deadlines --json %s"
+                     % (sorted(days), sorted(want)))
             continue
         else:
             fail(where, "a feed the daemon does not serve")

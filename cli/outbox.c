@@ -1,0 +1,223 @@
+/*
+ * outbox.c - `cadencectl outbox`: the invitations the outbox holds
+ * (SPEC § 6).
+ *
+ *	outbox [--json]		every entry: pending, sent and failed
+ *	outbox --retry		failed and backed-off entries due now
+ *	outbox --deliver	plan, enqueue what changed and send what is
+ *				due once, then list (for tests, and for
+ *				admins running without the daemon)
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "outbox.h"
+
+#define OUTBOX_BACK_DAYS	365	/* the daemon's window: a year back */
+
+enum { OPT_JSON = 256, OPT_RETRY, OPT_DELIVER };
+
+static int
+outbox_json(struct cad_outbox_entry *v, size_t n)
+{
+	struct cad_buf b;
+	int r = 0;
+
+	cad_buf_init(&b, 0);
+	r |= cad_buf_puts(&b, "[");
+	for (size_t i = 0; i < n; i++) {
+		r |= cad_buf_printf(&b, "%s\n  {\"id\": %lld, \"channel\": ",
+		    i ? "," : "", (long long)v[i].id);
+		r |= cad_buf_json_str(&b, v[i].channel);
+		r |= cad_buf_puts(&b, ", \"target\": ");
+		r |= cad_buf_json_str(&b, v[i].target);
+		r |= cad_buf_puts(&b, ", \"uid\": ");
+		r |= cad_buf_json_str(&b, v[i].uid);
+		r |= cad_buf_puts(&b, ", \"kind\": ");
+		r |= cad_buf_json_str(&b, v[i].kind);
+		r |= cad_buf_puts(&b, ", \"recurrence_id\": ");
+		if (v[i].rid != NULL)
+			r |= cad_buf_json_str(&b, v[i].rid);
+		else
+			r |= cad_buf_puts(&b, "null");
+		r |= cad_buf_printf(&b, ", \"sequence\": %d, \"state\": ",
+		    v[i].sequence);
+		r |= cad_buf_json_str(&b, v[i].state);
+		r |= cad_buf_printf(&b, ", \"attempts\": %d, \"last_error\": ",
+		    v[i].attempts);
+		if (v[i].last_error != NULL)
+			r |= cad_buf_json_str(&b, v[i].last_error);
+		else
+			r |= cad_buf_puts(&b, "null");
+		r |= cad_buf_puts(&b, "}");
+	}
+	r |= cad_buf_puts(&b, n ? "\n]\n" : "]\n");
+	return cli_print_buf(&b, r != 0 ? -ENOMEM : 0);
+}
+
+static const char *
+state_fi(const char *state)
+{
+	if (strcmp(state, "pending") == 0)
+		return "odottaa";
+	if (strcmp(state, "sent") == 0)
+		return "lähetetty";
+	if (strcmp(state, "failed") == 0)
+		return "epäonnistui";
+	return state;
+}
+
+static void
+outbox_human(const struct cad_outbox_entry *v, size_t n)
+{
+	int pending = 0, sent = 0, failed = 0;
+
+	if (n == 0) {
+		printf("Lähtevät kutsut: ei yhtään.\n");
+		return;
+	}
+	printf("%5s  %-6s  %-11s  %-7s  %4s  %s\n", "id", "kanava", "tila",
+	    "laji", "yrit", "kohde / uid");
+	for (size_t i = 0; i < n; i++) {
+		const struct cad_outbox_entry *e = &v[i];
+		char when[24] = "";
+
+		if (strcmp(e->state, "pending") == 0) {
+			pending++;
+			if (e->attempts > 0) {
+				time_t t = (time_t)e->due;
+				struct tm tm;
+				if (localtime_r(&t, &tm) != NULL)
+					strftime(when, sizeof when,
+					    " (seur. %H.%M)", &tm);
+			}
+		} else if (strcmp(e->state, "sent") == 0) {
+			sent++;
+		} else {
+			failed++;
+		}
+		printf("%5lld  %-6s  %-11s  %-7s  %4d  %s\n", (long long)e->id,
+		    e->channel, state_fi(e->state), e->kind, e->attempts,
+		    e->target);
+		printf("%5s  %-6s  %-11s  %-7s  %4s  %s%s%s\n", "", "", "",
+		    "", "", e->uid, e->rid != NULL ? " " : "",
+		    e->rid != NULL ? e->rid : "");
+		if (e->last_error != NULL)
+			printf("%5s  virhe: %s%s\n", "", e->last_error, when);
+	}
+	printf("\nodottaa %d, lähetetty %d, epäonnistui %d\n", pending, sent,
+	    failed);
+}
+
+static int
+outbox_list(struct cli *c, bool json)
+{
+	struct cad_outbox_entry *v = NULL;
+	struct cad_error err = { "" };
+	size_t n = 0;
+	int r;
+
+	if (cad_store_outbox_list(c->store, false, &v, &n, &err) < 0) {
+		cli_warnx("cannot read the outbox: %s", err.msg);
+		return 1;
+	}
+	if (json) {
+		r = outbox_json(v, n);
+	} else {
+		outbox_human(v, n);
+		r = fflush(stdout) != 0 ? 1 : 0;
+	}
+	cad_outbox_entries_free(v, n);
+	return r;
+}
+
+static int
+outbox_deliver(struct cli *c)
+{
+	struct cad_plan plan;
+	struct cad_error err = { "" };
+	struct cad_outbox_stats stats;
+	int enq = 0, r;
+
+	memset(&plan, 0, sizeof plan);
+	if (!c->cfg->caldav.present && !c->cfg->smtp.present) {
+		cli_warnx("outbox: neither 'caldav' nor 'smtp' is configured "
+		    "in '%s'", c->config_path);
+		return 1;
+	}
+	if ((r = cli_plan(c, c->today - OUTBOX_BACK_DAYS,
+	    c->today + c->cfg->horizon_days, &plan)) != 0)
+		return r;
+	r = cad_outbox_sync(c->store, c->cfg, &c->ctx, &plan, NULL,
+	    (int64_t)time(NULL), &enq, &err);
+	cad_plan_release(&plan);
+	if (r < 0) {
+		cli_warnx("cannot update the outbox: %s", err.msg);
+		return 1;
+	}
+	memset(&stats, 0, sizeof stats);
+	if (cad_outbox_deliver(c->store, c->cfg, &stats, &err) < 0) {
+		cli_warnx("cannot deliver: %s", err.msg);
+		return 1;
+	}
+	fprintf(stderr, "%s: outbox: %d new, %d sent, %d to retry, "
+	    "%d failed\n", cli_progname, enq, stats.sent, stats.retry,
+	    stats.failed);
+	return 0;
+}
+
+int
+cmd_outbox(struct cli *c)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "retry", no_argument, NULL, OPT_RETRY },
+		{ "deliver", no_argument, NULL, OPT_DELIVER },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false, retry = false, deliver = false;
+	struct cad_error err = { "" };
+	int ch, r, n = 0;
+
+	opterr = 0;
+	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_RETRY:
+			retry = true;
+			break;
+		case OPT_DELIVER:
+			deliver = true;
+			break;
+		default:
+			return cli_usage("outbox: unknown option '%s'",
+			    c->argv[optind - 1]);
+		}
+	}
+	if (optind < c->argc)
+		return cli_usage("outbox: unexpected argument '%s'",
+		    c->argv[optind]);
+	if ((r = cli_open(c, true)) != 0)
+		return r;
+	if (retry) {
+		if (cad_store_outbox_retry(c->store, (int64_t)time(NULL), &n,
+		    &err) < 0) {
+			cli_warnx("cannot retry: %s", err.msg);
+			return 1;
+		}
+		fprintf(stderr, "%s: outbox: %d entr%s due now\n", cli_progname,
+		    n, n == 1 ? "y" : "ies");
+	}
+	if (deliver && (r = outbox_deliver(c)) != 0)
+		return r;
+	if ((retry || deliver) && !json)
+		return 0;
+	return outbox_list(c, json);
+}

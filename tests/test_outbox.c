@@ -1,0 +1,618 @@
+/*
+ * test_outbox.c - the durable outbox (SPEC § 6): what a planning pass
+ * enqueues (new series, unchanged replan, cancelled instance, move,
+ * series gone, terminated party), superseding, the retry policy and the
+ * row states in the store.  Delivery over the network is tested end to
+ * end by tests/e2e/outbox.sh.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <curl/curl.h>
+
+#include "outbox.h"
+
+#define NOW		(20494LL * 86400 + 11 * 3600)	/* 2026-02-10 11Z */
+
+static struct cad_party parties[] = {
+	{ .id = "hva", .name = "Kainuun hyvinvointialue",
+	    .email = "kirjaamo@hva.example" },
+	{ .id = "kajaani", .name = "Kajaanin kaupunki",
+	    .email = "kirjaamo@kajaani.example" },
+	{ .id = "sotkamo", .name = "Sotkamon kunta",
+	    .email = "kirjaamo@sotkamo.example" },
+};
+static int participants[] = { 0, 1, 2 };
+static struct cad_forum forums[] = {
+	{ .id = "hytetu-foorumi", .name = "Kainuun Hytetu -yhteistyöfoorumi",
+	    .legal_basis = "612/2021 6–7 §", .location = "Kajaani",
+	    .convenor = 0, .first_convenor = -1, .participants = participants,
+	    .nparticipants = 3, .rrule = "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU",
+	    .time = 13 * 60, .duration = 180 },
+	{ .id = "tyoryhma", .name = "Alueellinen työryhmä", .convenor = 0,
+	    .first_convenor = -1, .rrule = "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=3",
+	    .time = 9 * 60, .duration = 60 },
+};
+static struct cad_series series[] = {
+	{ .uid = "hytetu-foorumi@kainuu.example", .forum = 0, .party = -1,
+	    .convenor = 0 },
+	{ .uid = "tyoryhma@kainuu.example", .forum = 1, .party = -1,
+	    .convenor = 0 },
+};
+
+struct fixture {
+	char tmp[64];
+	struct cad_store *st;
+	struct cad_config cfg;
+	struct cad_occurrence occ[4];
+	struct cad_plan plan;
+	struct cad_plan_ctx ctx;
+};
+
+static int
+D(int y, int m, int d)
+{
+	return cad_days_from_civil(y, m, d);
+}
+
+/*
+ * Hytetu: 2nd Tuesday of October 13:00: 13.10.2026 and 12.10.2027 (1.10.
+ * is a Thursday / a Friday).  Työryhmä 3.3. 9:00: 3.3.2026 is a Tuesday,
+ * 3.3.2027 a Wednesday.
+ */
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct cad_error err = { "" };
+	int t = 13 * 60;
+
+	if (f == NULL)
+		return -1;
+	strcpy(f->tmp, "/tmp/test_outbox.XXXXXX");
+	if (mkdtemp(f->tmp) == NULL)
+		return -1;
+	if (cad_store_open(f->tmp, &f->st, &err) != 0)
+		return -1;
+	f->cfg.timezone = "Europe/Helsinki";
+	f->cfg.domain = "kainuu.example";
+	f->cfg.base_url = "http://127.0.0.1:8080/";
+	f->cfg.organizer_name = "Hyte-koordinaattori";
+	f->cfg.organizer_email = "hyte@kainuu.example";
+	f->cfg.parties = parties;
+	f->cfg.nparties = 3;
+	f->cfg.forums = forums;
+	f->cfg.nforums = 2;
+	f->cfg.invite = CAD_INVITE_CONVENORS;
+	f->cfg.caldav = (struct cad_server){ .present = true,
+	    .url = "http://127.0.0.1:9/cal/", .user = "", .password_file = "" };
+	f->cfg.smtp = (struct cad_server){ .present = true,
+	    .url = "smtp://127.0.0.1:9", .user = "", .password_file = "" };
+	f->occ[0] = (struct cad_occurrence){ .series = 0,
+	    .rid_day = D(2026, 10, 13), .rid_time = t, .day = D(2026, 10, 13),
+	    .time = t, .duration = 180 };
+	f->occ[1] = (struct cad_occurrence){ .series = 0,
+	    .rid_day = D(2027, 10, 12), .rid_time = t, .day = D(2027, 10, 12),
+	    .time = t, .duration = 180 };
+	f->occ[2] = (struct cad_occurrence){ .series = 1,
+	    .rid_day = D(2026, 3, 3), .rid_time = 540, .day = D(2026, 3, 3),
+	    .time = 540, .duration = 60 };
+	f->occ[3] = (struct cad_occurrence){ .series = 1,
+	    .rid_day = D(2027, 3, 3), .rid_time = 540, .day = D(2027, 3, 3),
+	    .time = 540, .duration = 60 };
+	f->plan.series = series;
+	f->plan.nseries = 2;
+	f->plan.occ = f->occ;
+	f->plan.nocc = 4;
+	f->ctx.today = D(2026, 2, 10);
+	*state = f;
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	cad_store_close(f->st);
+	nftw(f->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+static int
+sync(struct fixture *f, struct cad_series_state *states, int64_t now)
+{
+	struct cad_error err = { "" };
+	int n = -1, r;
+
+	r = cad_outbox_sync(f->st, &f->cfg, &f->ctx, &f->plan, states, now,
+	    &n, &err);
+	if (r != 0)
+		fail_msg("cad_outbox_sync: %d %s", r, err.msg);
+	return n;
+}
+
+struct list {
+	struct cad_outbox_entry *v;
+	size_t n;
+};
+
+static struct list
+list(struct fixture *f)
+{
+	struct list l = { NULL, 0 };
+	struct cad_error err = { "" };
+
+	assert_int_equal(cad_store_outbox_list(f->st, true, &l.v, &l.n, &err),
+	    0);
+	return l;
+}
+
+/* entries of uid + channel (+ kind, NULL = any) */
+static size_t
+count(const struct list *l, const char *uid, const char *channel,
+    const char *kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].uid, uid) == 0 &&
+		    strcmp(l->v[i].channel, channel) == 0 &&
+		    (kind == NULL || strcmp(l->v[i].kind, kind) == 0))
+			n++;
+	return n;
+}
+
+static const struct cad_outbox_entry *
+find(const struct list *l, const char *uid, const char *channel,
+    const char *kind)
+{
+	for (size_t i = l->n; i-- > 0; )
+		if (strcmp(l->v[i].uid, uid) == 0 &&
+		    strcmp(l->v[i].channel, channel) == 0 &&
+		    strcmp(l->v[i].kind, kind) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+static void
+mark_all_sent(struct fixture *f)
+{
+	struct list l = list(f);
+	struct cad_error err = { "" };
+
+	for (size_t i = 0; i < l.n; i++)
+		if (strcmp(l.v[i].state, "pending") == 0)
+			assert_int_equal(cad_store_outbox_finish(f->st,
+			    l.v[i].id, "sent", NULL, NOW, NOW, &err), 0);
+	cad_outbox_entries_free(l.v, l.n);
+}
+
+#define H "hytetu-foorumi@kainuu.example"
+#define T "tyoryhma@kainuu.example"
+
+static void
+outbox_sync__new_series__one_row_per_channel_and_recipient(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_series_state st[2];
+	struct list l;
+
+	/* 2 series x (1 CalDAV object + 1 mail to the convenor hva) */
+	assert_int_equal(sync(f, st, NOW), 4);
+	l = list(f);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(count(&l, H, "caldav", "put"), 1);
+	assert_int_equal(count(&l, H, "smtp", "invite"), 1);
+	assert_int_equal(count(&l, T, "caldav", "put"), 1);
+	assert_int_equal(count(&l, T, "smtp", "invite"), 1);
+	const struct cad_outbox_entry *e = find(&l, H, "caldav", "put");
+	assert_string_equal(e->target,
+	    "http://127.0.0.1:9/cal/hytetu-foorumi@kainuu.example.ics");
+	assert_string_equal(e->state, "pending");
+	assert_int_equal(e->attempts, 0);
+	assert_null(e->last_error);
+	assert_int_equal(e->sequence, 0);
+	assert_non_null(strstr(e->payload, "BEGIN:VCALENDAR\r\n"));
+	assert_null(strstr(e->payload, "METHOD:"));
+	/* both channels: the CalDAV copy tells servers not to schedule */
+	assert_non_null(strstr(e->payload, "SCHEDULE-AGENT=CLIENT"));
+	e = find(&l, H, "smtp", "invite");
+	assert_string_equal(e->target, "kirjaamo@hva.example");
+	assert_string_equal(e->sender, "hyte@kainuu.example");
+	assert_non_null(strstr(e->payload, "method=REQUEST"));
+	assert_int_equal(st[0].sequence, 0);
+	cad_outbox_entries_free(l.v, l.n);
+}
+
+static void
+outbox_sync__unchanged_replan__nothing_enqueued(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_series_state st[2];
+
+	assert_int_equal(sync(f, st, NOW), 4);
+	/* a restart an hour later with the same plan */
+	assert_int_equal(sync(f, st, NOW + 3600), 0);
+	mark_all_sent(f);
+	assert_int_equal(sync(f, st, NOW + 7200), 0);
+	assert_int_equal(st[0].sequence, 0);
+}
+
+static void
+outbox_sync__invite_participants__every_party_once(void **state)
+{
+	struct fixture *f = *state;
+	struct list l;
+
+	f->cfg.invite = CAD_INVITE_PARTICIPANTS;
+	/* Hytetu: hva (convenor, also a participant: once), kajaani,
+	   sotkamo; työryhmä has no participants: hva only */
+	assert_int_equal(sync(f, NULL, NOW), 2 + 3 + 1);
+	l = list(f);
+	assert_int_equal(count(&l, H, "smtp", "invite"), 3);
+	const struct cad_outbox_entry *e = find(&l, H, "caldav", "put");
+	assert_non_null(strstr(e->payload, "ROLE=CHAIR"));
+	assert_non_null(strstr(e->payload, "ROLE=REQ-PARTICIPANT"));
+	cad_outbox_entries_free(l.v, l.n);
+}
+
+static void
+outbox_sync__terminated_party__no_invitation_then_cancel(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_termination term = { .party = "sotkamo",
+		.noticed = D(2025, 2, 1), .effective = D(2026, 2, 1) };
+	struct list l;
+
+	f->cfg.invite = CAD_INVITE_PARTICIPANTS;
+	assert_int_equal(sync(f, NULL, NOW), 6);
+	mark_all_sent(f);
+	/* sotkamo's notice took effect on 1.2.2026, before today 10.2. */
+	f->ctx.terminations = &term;
+	f->ctx.nterminations = 1;
+	sync(f, NULL, NOW + 60);
+	l = list(f);
+	const struct cad_outbox_entry *e = find(&l, H, "smtp", "cancel");
+	assert_non_null(e);
+	assert_string_equal(e->target, "kirjaamo@sotkamo.example");
+	assert_null(e->rid);
+	assert_non_null(strstr(e->payload, "method=CANCEL"));
+	/* nobody else hears of it; nothing more next time */
+	assert_int_equal(count(&l, H, "smtp", NULL), 3 + 1);
+	cad_outbox_entries_free(l.v, l.n);
+	assert_int_equal(sync(f, NULL, NOW + 120), 0);
+}
+
+static void
+outbox_sync__instance_cancelled__cancel_kept_caldav_superseded(
+    void **state)
+{
+	struct fixture *f = *state;
+	struct cad_series_state st[2];
+	struct list l;
+
+	assert_int_equal(sync(f, st, NOW), 4);
+	/* nothing sent yet; then 12.10.2027 is cancelled */
+	f->occ[1].status = CAD_CANCELLED;
+	f->occ[1].reason = "Testi";
+	sync(f, st, NOW + 60);
+	assert_int_equal(st[0].sequence, 1);
+	l = list(f);
+	/* the newer CalDAV object replaced the unsent one */
+	assert_int_equal(count(&l, H, "caldav", NULL), 1);
+	assert_int_equal(find(&l, H, "caldav", "put")->sequence, 1);
+	/* the unsent invitation stays, the CANCEL comes after it, and no
+	   REQUEST: the cancellation is the only change */
+	assert_int_equal(count(&l, H, "smtp", "invite"), 1);
+	assert_int_equal(count(&l, H, "smtp", "update"), 0);
+	const struct cad_outbox_entry *c = find(&l, H, "smtp", "cancel");
+	assert_non_null(c);
+	assert_string_equal(c->rid, "2027-10-12T13:00");
+	assert_int_equal(c->sequence, 1);
+	assert_true(c->id > find(&l, H, "smtp", "invite")->id);
+	/* the other series did not change */
+	assert_int_equal(count(&l, T, "caldav", NULL), 1);
+	assert_int_equal(count(&l, T, "smtp", NULL), 1);
+	cad_outbox_entries_free(l.v, l.n);
+	assert_int_equal(sync(f, st, NOW + 120), 0);
+}
+
+static void
+outbox_sync__moved_twice_before_sending__one_request_kept_as_invite(
+    void **state)
+{
+	struct fixture *f = *state;
+	struct list l;
+
+	assert_int_equal(sync(f, NULL, NOW), 4);
+	f->occ[2].day = D(2026, 3, 4);
+	f->occ[2].moved = CAD_MOVED_PERSON;
+	assert_int_equal(sync(f, NULL, NOW + 60), 2);
+	f->occ[2].day = D(2026, 3, 5);
+	assert_int_equal(sync(f, NULL, NOW + 120), 2);
+	l = list(f);
+	/* one object and one REQUEST left, still "Kutsu" (never sent) */
+	assert_int_equal(count(&l, T, "caldav", NULL), 1);
+	assert_int_equal(count(&l, T, "smtp", NULL), 1);
+	assert_int_equal(count(&l, T, "smtp", "invite"), 1);
+	cad_outbox_entries_free(l.v, l.n);
+
+	/* once sent, the next move is an update */
+	mark_all_sent(f);
+	f->occ[2].day = D(2026, 3, 6);
+	assert_int_equal(sync(f, NULL, NOW + 180), 2);
+	l = list(f);
+	assert_int_equal(count(&l, T, "smtp", "update"), 1);
+	assert_string_equal(find(&l, T, "smtp", "update")->state, "pending");
+	cad_outbox_entries_free(l.v, l.n);
+}
+
+static void
+outbox_sync__series_gone__delete_and_cancel_with_higher_sequence(
+    void **state)
+{
+	struct fixture *f = *state;
+	struct cad_series_state st[2];
+	struct list l;
+
+	assert_int_equal(sync(f, st, NOW), 4);
+	mark_all_sent(f);
+	/* the työryhmä leaves the config */
+	f->plan.nseries = 1;
+	f->plan.nocc = 2;
+	assert_int_equal(sync(f, st, NOW + 60), 2);
+	l = list(f);
+	const struct cad_outbox_entry *d = find(&l, T, "caldav", "delete");
+	const struct cad_outbox_entry *c = find(&l, T, "smtp", "cancel");
+	assert_non_null(d);
+	assert_non_null(c);
+	assert_null(c->rid);
+	assert_int_equal(c->sequence, 1);	/* 0 when it was sent */
+	assert_non_null(strstr(c->payload, "method=CANCEL"));
+	cad_outbox_entries_free(l.v, l.n);
+	assert_int_equal(sync(f, st, NOW + 120), 0);
+}
+
+static void
+outbox_sync__no_channels__only_series_state(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_series_state st[2];
+
+	f->cfg.caldav.present = false;
+	f->cfg.smtp.present = false;
+	assert_int_equal(sync(f, st, NOW), 0);
+	assert_int_equal(st[1].sequence, 0);
+	assert_int_equal(st[1].created, NOW);
+}
+
+static void
+outbox_backoff__fixed_seed__within_equal_jitter_bounds_and_capped(
+    void **state)
+{
+	uint64_t rng = 12345;
+	int64_t lo_seen = INT64_MAX, hi_seen = 0;
+
+	(void)state;
+	for (int a = 1; a <= 30; a++) {
+		/* 30 s doubled per failed attempt, at most one hour */
+		int64_t d = 30;
+		for (int i = 1; i < a && d < 3600; i++)
+			d *= 2;
+		if (d > 3600)
+			d = 3600;
+		for (int k = 0; k < 50; k++) {
+			int64_t b = cad_outbox_backoff(a, &rng);
+			assert_true(b >= d / 2);
+			assert_true(b <= d);
+			if (a == 1) {
+				assert_true(b >= 15 && b <= 30);
+				if (b < lo_seen)
+					lo_seen = b;
+				if (b > hi_seen)
+					hi_seen = b;
+			}
+			if (a >= 8)	/* 30 * 2^7 = 3840 > 3600 */
+				assert_true(b >= 1800 && b <= 3600);
+		}
+	}
+	/* it is jittered, not a constant */
+	assert_true(lo_seen < hi_seen);
+	/* the same seed gives the same schedule */
+	uint64_t r1 = 7, r2 = 7;
+	for (int a = 1; a < 10; a++)
+		assert_int_equal(cad_outbox_backoff(a, &r1),
+		    cad_outbox_backoff(a, &r2));
+}
+
+static void
+outbox_classify__replies__retry_or_fail_as_documented(void **state)
+{
+	(void)state;
+	assert_int_equal(cad_outbox_classify(false, CURLE_OK, 201),
+	    CAD_OUTBOX_DONE);
+	assert_int_equal(cad_outbox_classify(false, CURLE_OK, 204),
+	    CAD_OUTBOX_DONE);
+	assert_int_equal(cad_outbox_classify(false, CURLE_OK, 503),
+	    CAD_OUTBOX_RETRY);
+	assert_int_equal(cad_outbox_classify(false, CURLE_OK, 429),
+	    CAD_OUTBOX_RETRY);
+	assert_int_equal(cad_outbox_classify(false, CURLE_OK, 412),
+	    CAD_OUTBOX_RETRY);
+	assert_int_equal(cad_outbox_classify(false, CURLE_OK, 404),
+	    CAD_OUTBOX_FAIL);
+	assert_int_equal(cad_outbox_classify(false, CURLE_OK, 401),
+	    CAD_OUTBOX_FAIL);
+	assert_int_equal(cad_outbox_classify(false, CURLE_COULDNT_CONNECT, 0),
+	    CAD_OUTBOX_RETRY);
+	assert_int_equal(cad_outbox_classify(false, CURLE_OPERATION_TIMEDOUT,
+	    0), CAD_OUTBOX_RETRY);
+	assert_int_equal(cad_outbox_classify(true, CURLE_OK, 250),
+	    CAD_OUTBOX_DONE);
+	assert_int_equal(cad_outbox_classify(true, CURLE_SEND_ERROR, 451),
+	    CAD_OUTBOX_RETRY);
+	assert_int_equal(cad_outbox_classify(true, CURLE_SEND_ERROR, 550),
+	    CAD_OUTBOX_FAIL);
+	assert_int_equal(cad_outbox_classify(true, CURLE_LOGIN_DENIED, 535),
+	    CAD_OUTBOX_FAIL);
+	assert_int_equal(cad_outbox_classify(true, CURLE_COULDNT_CONNECT, 0),
+	    CAD_OUTBOX_RETRY);
+}
+
+static void
+store_outbox__attempts__pending_backoff_retry_sent_failed(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_outbox_entry *v;
+	size_t n;
+	int64_t next;
+	int k;
+
+	assert_int_equal(sync(f, NULL, NOW), 4);
+	/* the oldest row of each uid + channel + target is due */
+	assert_int_equal(cad_store_outbox_due(f->st, NOW, 10, &v, &n, &err),
+	    0);
+	assert_int_equal(n, 4);
+	int64_t id = v[0].id;
+	cad_outbox_entries_free(v, n);
+
+	/* a failed attempt: pending, one attempt, backed off */
+	assert_int_equal(cad_store_outbox_finish(f->st, id, "pending",
+	    "HTTP 503 from x", NOW + 60, NOW, &err), 0);
+	assert_int_equal(cad_store_outbox_due(f->st, NOW, 10, &v, &n, &err),
+	    0);
+	assert_int_equal(n, 3);
+	cad_outbox_entries_free(v, n);
+	struct list l = list(f);
+	assert_int_equal(l.v[0].attempts, 1);
+	assert_string_equal(l.v[0].last_error, "HTTP 503 from x");
+	assert_string_equal(l.v[0].state, "pending");
+	cad_outbox_entries_free(l.v, l.n);
+	assert_int_equal(cad_store_outbox_next_due(f->st, &next, &err), 0);
+	assert_int_equal(next, NOW);	/* the three others */
+
+	/* --retry makes it due now */
+	assert_int_equal(cad_store_outbox_retry(f->st, NOW, &k, &err), 0);
+	assert_int_equal(k, 1);
+	assert_int_equal(cad_store_outbox_due(f->st, NOW, 10, &v, &n, &err),
+	    0);
+	assert_int_equal(n, 4);
+	cad_outbox_entries_free(v, n);
+
+	/* permanent failure, then retried and sent */
+	assert_int_equal(cad_store_outbox_finish(f->st, id, "failed",
+	    "HTTP 403 from x", NOW, NOW, &err), 0);
+	assert_int_equal(cad_store_outbox_retry(f->st, NOW, &k, &err), 0);
+	assert_int_equal(k, 1);
+	assert_int_equal(cad_store_outbox_finish(f->st, id, "sent", NULL, NOW,
+	    NOW + 5, &err), 0);
+	l = list(f);
+	assert_string_equal(l.v[0].state, "sent");
+	assert_int_equal(l.v[0].attempts, 3);
+	assert_null(l.v[0].last_error);
+	assert_int_equal(l.v[0].done, NOW + 5);
+	cad_outbox_entries_free(l.v, l.n);
+	/* an entry superseded meanwhile */
+	assert_int_equal(cad_store_outbox_finish(f->st, 9999, "sent", NULL,
+	    NOW, NOW, &err), -ENOENT);
+}
+
+static void
+store_outbox_due__second_row_same_recipient__waits_for_first(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_outbox_entry *v;
+	size_t n;
+
+	assert_int_equal(sync(f, NULL, NOW), 4);
+	mark_all_sent(f);
+	/* a cancelled instance (only a CANCEL), then a move (a REQUEST
+	   after it), both for the same recipient */
+	f->occ[3].status = CAD_CANCELLED;
+	sync(f, NULL, NOW + 10);
+	f->occ[2].day = D(2026, 3, 5);
+	f->occ[2].moved = CAD_MOVED_PERSON;
+	sync(f, NULL, NOW + 20);
+	assert_int_equal(cad_store_outbox_due(f->st, NOW + 30, 10, &v, &n,
+	    &err), 0);
+	/* due: the CalDAV put and the CANCEL; the REQUEST waits for it */
+	size_t smtp = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].channel, "smtp") == 0) {
+			smtp++;
+			assert_string_equal(v[i].kind, "cancel");
+		}
+	assert_int_equal(smtp, 1);
+	cad_outbox_entries_free(v, n);
+}
+
+static void
+outbox_worker_new__group_readable_password__refused(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_outbox_worker *w = NULL;
+	struct cad_error err = { "" };
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/pass", f->tmp);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("secret\n", fp);
+	fclose(fp);
+	assert_int_equal(chmod(path, 0640), 0);
+	f->cfg.caldav.user = "hyte";
+	f->cfg.caldav.password_file = path;
+	assert_int_equal(cad_outbox_worker_new(f->st, &f->cfg, &w, &err),
+	    -EPERM);
+	assert_null(w);
+	assert_non_null(strstr(err.msg, path));
+	assert_null(strstr(err.msg, "secret"));
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(cad_outbox_worker_new(f->st, &f->cfg, &w, &err), 0);
+	cad_outbox_worker_free(w);
+}
+
+int
+main(void)
+{
+#define T_(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T_(outbox_sync__new_series__one_row_per_channel_and_recipient),
+		T_(outbox_sync__unchanged_replan__nothing_enqueued),
+		T_(outbox_sync__invite_participants__every_party_once),
+		T_(outbox_sync__terminated_party__no_invitation_then_cancel),
+		T_(outbox_sync__instance_cancelled__cancel_kept_caldav_superseded),
+		T_(outbox_sync__moved_twice_before_sending__one_request_kept_as_invite),
+		T_(outbox_sync__series_gone__delete_and_cancel_with_higher_sequence),
+		T_(outbox_sync__no_channels__only_series_state),
+		T_(outbox_backoff__fixed_seed__within_equal_jitter_bounds_and_capped),
+		T_(outbox_classify__replies__retry_or_fail_as_documented),
+		T_(store_outbox__attempts__pending_backoff_retry_sent_failed),
+		T_(store_outbox_due__second_row_same_recipient__waits_for_first),
+		T_(outbox_worker_new__group_readable_password__refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
