@@ -44,10 +44,6 @@ int cli_arg_forum(struct cli *c, const char *id);	/* -1 + message */
 int cli_arg_party(struct cli *c, const char *id);
 /* writes b to stdout and releases it; r < 0: error; returns exit status */
 int cli_print_buf(struct cad_buf *b, int r);
-struct cad_wheel_mark;
-/* the agreement's deadlines, for the wheel; 0 or an exit status */
-int cli_deadline_marks(struct cli *c, struct cad_wheel_mark **marks,
-    size_t *n);
 
 int cmd_check(struct cli *c);
 int cmd_forums(struct cli *c);

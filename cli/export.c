@@ -33,7 +33,6 @@
 #include "deadline.h"
 #include "ical.h"
 
-#define EXPORT_BACK_DAYS	365		/* as the daemon: a year back */
 #define EXPORT_FEED_MAX		(32u << 20)	/* ceiling of one feed */
 
 enum { OPT_FORUM = 256, OPT_PARTY, OPT_DIR };
@@ -112,7 +111,7 @@ export_prepare(struct export *x, struct cli *c)
 {
 	const struct cad_config *cfg;
 	struct cad_error err = { "" };
-	int r;
+	int from, to, r;
 
 	memset(x, 0, sizeof *x);
 	x->c = c;
@@ -120,8 +119,8 @@ export_prepare(struct export *x, struct cli *c)
 	x->now = (int64_t)time(NULL);
 	x->title = cfg->agreement.present && cfg->agreement.title != NULL ?
 	    cfg->agreement.title : "Yhteistyöfoorumit";
-	if ((r = cli_plan(c, c->today - EXPORT_BACK_DAYS,
-	    c->today + cfg->horizon_days, &x->plan)) != 0)
+	cad_publish_window(cfg, c->today, &from, &to);
+	if ((r = cli_plan(c, from, to, &x->plan)) != 0)
 		return r;
 	x->states = cad_xcalloc(x->plan.nseries + 1, sizeof *x->states);
 	x->in = cad_xcalloc(x->plan.nseries + 1, sizeof *x->in);

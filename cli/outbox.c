@@ -16,9 +16,9 @@
 #include <time.h>
 
 #include "cli.h"
+#include "ical.h"
 #include "outbox.h"
 
-#define OUTBOX_BACK_DAYS	365	/* the daemon's window: a year back */
 
 enum { OPT_JSON = 256, OPT_RETRY, OPT_DELIVER };
 
@@ -142,7 +142,7 @@ outbox_deliver(struct cli *c)
 	struct cad_plan plan;
 	struct cad_error err = { "" };
 	struct cad_outbox_stats stats;
-	int enq = 0, r;
+	int enq = 0, from, to, r;
 
 	memset(&plan, 0, sizeof plan);
 	if (!c->cfg->caldav.present && !c->cfg->smtp.present) {
@@ -150,8 +150,8 @@ outbox_deliver(struct cli *c)
 		    "in '%s'", c->config_path);
 		return 1;
 	}
-	if ((r = cli_plan(c, c->today - OUTBOX_BACK_DAYS,
-	    c->today + c->cfg->horizon_days, &plan)) != 0)
+	cad_publish_window(c->cfg, c->today, &from, &to);
+	if ((r = cli_plan(c, from, to, &plan)) != 0)
 		return r;
 	r = cad_outbox_sync(c->store, c->cfg, &c->ctx, &plan, NULL,
 	    (int64_t)time(NULL), &enq, &err);

@@ -9,6 +9,7 @@
 
 #include "calendar.h"
 #include "cli.h"
+#include "ical.h"
 #include "output.h"
 
 enum { OPT_JSON = 256, OPT_FROM, OPT_TO, OPT_FORUM, OPT_PARTY, OPT_YEAR };
@@ -70,12 +71,11 @@ parse_query(struct cli *c, const char *allowed, struct query_args *a)
 	return 0;
 }
 
-/* the window the daemon publishes: one year back to the horizon */
+/* the window the daemon publishes */
 static void
 window(const struct cli *c, int *from, int *to)
 {
-	*from = c->today - 365;
-	*to = c->today + c->cfg->horizon_days;
+	cad_publish_window(c->cfg, c->today, from, to);
 }
 
 static void

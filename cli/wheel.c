@@ -8,41 +8,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "deadline.h"
 #include "wheel.h"
 
 enum { OPT_YEAR = 256, OPT_FORUM };
-
-/* the agreement's deadlines as wheel marks: one allocation, the titles
-   copied after the array, so one free() releases it */
-int
-cli_deadline_marks(struct cli *c, struct cad_wheel_mark **marks, size_t *n)
-{
-	struct cad_deadline *d;
-	struct cad_error err = { "" };
-	size_t nd, size;
-	char *p;
-
-	if (cad_deadlines(c->cfg, c->term, c->nterm, &d, &nd, &err) < 0) {
-		cli_warnx("deadlines: %s", err.msg);
-		return 1;
-	}
-	size = nd * sizeof(**marks);
-	for (size_t i = 0; i < nd; i++)
-		size += strlen(d[i].title) + 1;
-	*marks = cad_xcalloc(1, size ? size : 1);
-	p = (char *)(*marks + nd);
-	for (size_t i = 0; i < nd; i++) {
-		size_t len = strlen(d[i].title) + 1;
-		memcpy(p, d[i].title, len);
-		(*marks)[i].day = d[i].day;
-		(*marks)[i].title = p;
-		p += len;
-	}
-	*n = nd;
-	cad_deadlines_free(d, nd);
-	return 0;
-}
 
 int
 cmd_wheel(struct cli *c)
@@ -108,29 +76,15 @@ cmd_wheel(struct cli *c)
 	}
 	free(forum_ids);
 
-	struct cad_plan plan;
-	if ((r = cli_plan(c, cad_days_from_civil((int)year, 1, 1),
-	    cad_days_from_civil((int)year, 12, 31), &plan)) != 0) {
-		free(selected);
-		return r;
-	}
-	struct cad_wheel_mark *marks = NULL;
-	size_t nmarks = 0;
-	r = cli_deadline_marks(c, &marks, &nmarks);
 	struct cad_buf b;
 	struct cad_error err = { "" };
 	cad_buf_init(&b, 0);
-	if (r == 0 && cad_wheel_svg(c->cfg, &plan, marks, nmarks, selected,
-	    (int)year, c->today, &b, &err) < 0) {
-		cli_warnx("wheel: %s", err.msg);
-		r = 1;
-	}
-	free(marks);
+	r = cad_wheel_year(c->cfg, &c->ctx, selected, (int)year, &b, &err);
 	free(selected);
-	cad_plan_release(&plan);
-	if (r != 0) {
+	if (r < 0) {
+		cli_warnx("wheel: %s", err.msg);
 		cad_buf_release(&b);
-		return r;
+		return 1;
 	}
 	return cli_print_buf(&b, 0);
 }

@@ -338,6 +338,15 @@ series_occurrences(const struct cad_config *cfg,
 }
 
 void
+cad_publish_window(const struct cad_config *cfg, int today, int *from,
+    int *to)
+{
+	*from = cad_days_from_civil(cad_year_of(today) - 1, 1, 1);
+	*to = cad_days_from_civil(cad_year_of(today + cfg->horizon_days), 12,
+	    31);
+}
+
+void
 cad_ical_series_hash(const struct cad_config *cfg,
     const struct cad_plan *plan, size_t s, char out[static 65])
 {

@@ -13,6 +13,18 @@
 #include "util.h"
 
 /*
+ * The window that the daemon publishes, invites from and syncs SEQUENCE
+ * over: SPEC § 4 asks for today - 1 year .. today + horizon_days; this
+ * widens it to whole calendar years (from 1 January of last year to
+ * 31 December of the horizon's year) so that the window, and with it
+ * every series' content, moves once a year instead of every day.  A
+ * daily moving window would raise SEQUENCE (and re-send invitations)
+ * whenever an occurrence entered the horizon.
+ */
+void cad_publish_window(const struct cad_config *cfg, int today, int *from,
+    int *to);
+
+/*
  * A content hash (hex, NUL-terminated, 65 bytes) of everything that the
  * feed says about series s: summary, times, rule, overrides, location,
  * attendees.  When it changes the store raises SEQUENCE.

@@ -13,6 +13,12 @@
 
 #include "calendar.h"
 
+static int
+fdiv_(int a, int b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
 static icaltimezone *
 zone(const char *tzid)
 {
@@ -29,37 +35,116 @@ cad_tz_valid(const char *tzid)
 	return zone(tzid) != NULL;
 }
 
+/* the UTC offset in force at the instant `sec` (seconds since the epoch) */
+static int
+utc_offset_at(icaltimezone *z, long long sec)
+{
+	struct icaltimetype t = icaltime_null_time();
+	int y, m, d, dst = 0;
+	long long day = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+	int s = (int)(sec - day * 86400);
+
+	cad_civil_from_days((int)day, &y, &m, &d);
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	t.hour = s / 3600;
+	t.minute = s / 60 % 60;
+	t.second = s % 60;
+	t.zone = icaltimezone_get_utc_timezone();
+	return icaltimezone_get_utc_offset_of_utc_time(z, &t, &dst);
+}
+
+/*
+ * RFC 5545 3.3.5: a local time that a change skips is read with the
+ * offset before the gap, and one that a change repeats is the first of
+ * the two (the offset before the change) -- python's zoneinfo with
+ * fold=0.  With ob the offset a day before and oa the one a day after
+ * (at most one change in between in any real zone), the change at the
+ * instant T happens, on the wall clock, at T + max(ob, oa): local time L
+ * lies before it exactly when the instant L - max(ob, oa) is before T,
+ * i.e. still has the offset ob.  (libical's icaltimezone_get_utc_offset
+ * answers with the offset after the change in both cases.)
+ */
 int
 cad_tz_offset(const char *tzid, int day, int minutes, int *offset)
 {
 	icaltimezone *z = zone(tzid);
 	if (z == NULL)
 		return -EINVAL;
-	int y, m, d, dst = 0;
-	cad_civil_from_days(day, &y, &m, &d);
-	struct icaltimetype t = icaltime_null_time();
-	t.year = y;
-	t.month = m;
-	t.day = d;
-	t.hour = minutes / 60;
-	t.minute = minutes % 60;
-	*offset = icaltimezone_get_utc_offset(z, &t, &dst);
+	long long local = (long long)day * 86400 + (long long)minutes * 60;
+	int ob = utc_offset_at(z, local - 86400);
+	int oa = utc_offset_at(z, local + 86400);
+	if (ob == oa)
+		*offset = ob;
+	else
+		*offset = utc_offset_at(z, local - (ob > oa ? ob : oa)) == ob ?
+		    ob : oa;
 	return 0;
 }
 
-void
-cad_format_rfc3339(const char *tzid, int day, int minutes, char out[static 32])
+int
+cad_tz_offset_utc(const char *tzid, long long t, int *offset)
+{
+	icaltimezone *z = zone(tzid);
+	if (z == NULL)
+		return -EINVAL;
+	*offset = utc_offset_at(z, t);
+	return 0;
+}
+
+int
+cad_tz_end(const char *tzid, int day, int minutes, int duration, int *eday,
+    int *eminutes, int *eoffset)
+{
+	icaltimezone *z = zone(tzid);
+	int off = 0;
+	long long start, end;
+
+	*eday = day + fdiv_(minutes + duration, 1440);
+	*eminutes = minutes + duration - (*eday - day) * 1440;
+	*eoffset = 0;
+	if (z == NULL)
+		return -EINVAL;
+	(void)cad_tz_offset(tzid, day, minutes, &off);
+	start = (long long)day * 86400 + (long long)minutes * 60 - off;
+	end = start + (long long)duration * 60;
+	*eoffset = utc_offset_at(z, end);
+	end += *eoffset;
+	*eday = (int)(end >= 0 ? end / 86400 : -((-end + 86399) / 86400));
+	/* seconds of an odd historical offset are cut, as in the output */
+	*eminutes = (int)(end - (long long)*eday * 86400) / 60;
+	return 0;
+}
+
+static void
+format_rfc3339(int day, int minutes, int off, char out[static 32])
 {
 	char date[11];
-	int off = 0;
 	cad_format_date(day, date);
-	(void)cad_tz_offset(tzid, day, minutes, &off);
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
 	snprintf(out, 32, "%.10sT%02d:%02d:00%c%02d:%02d", date,
 	    (minutes / 60) % 100, minutes % 60, sign, (off / 3600) % 100,
 	    off / 60 % 60);
+}
+
+void
+cad_format_rfc3339(const char *tzid, int day, int minutes, char out[static 32])
+{
+	int off = 0;
+	(void)cad_tz_offset(tzid, day, minutes, &off);
+	format_rfc3339(day, minutes, off, out);
+}
+
+void
+cad_format_rfc3339_end(const char *tzid, int day, int minutes, int duration,
+    char out[static 32])
+{
+	int eday, emin, off;
+	(void)cad_tz_end(tzid, day, minutes, duration, &eday, &emin, &off);
+	format_rfc3339(eday, emin, off, out);
 }
 
 void
@@ -99,13 +184,12 @@ cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
 	const struct cad_series *s = &plan->series[o->series];
 	const struct cad_forum *f = &cfg->forums[s->forum];
 	char rid[32], start[32], end[32], from[32];
-	int endday = o->day + (o->time + o->duration) / 1440;
-	int endmin = (o->time + o->duration) % 1440;
 	int r = 0;
 
 	cad_format_rfc3339(cfg->timezone, o->rid_day, o->rid_time, rid);
 	cad_format_rfc3339(cfg->timezone, o->day, o->time, start);
-	cad_format_rfc3339(cfg->timezone, endday, endmin, end);
+	cad_format_rfc3339_end(cfg->timezone, o->day, o->time, o->duration,
+	    end);
 	r |= cad_buf_puts(b, "{\"uid\": ");
 	r |= cad_buf_json_str(b, s->uid);
 	r |= cad_buf_puts(b, ", \"recurrence_id\": ");

@@ -12,15 +12,33 @@
 #include "plan.h"
 #include "util.h"
 
-/* UTC offset in seconds of local day+minutes in zone tzid (IANA name);
-   0 or -EINVAL for an unknown zone */
+/*
+ * UTC offset in seconds of local day+minutes in zone tzid (IANA name);
+ * 0 or -EINVAL for an unknown zone.  A local time that a DST change
+ * skips or repeats gets the offset before the change (RFC 5545 3.3.5:
+ * before the gap; the first of the two), as python's zoneinfo (fold=0).
+ */
 int cad_tz_offset(const char *tzid, int day, int minutes, int *offset);
+/* UTC offset in seconds in force at the instant t (seconds since the
+   epoch, UTC); 0 or -EINVAL for an unknown zone */
+int cad_tz_offset_utc(const char *tzid, long long t, int *offset);
+/*
+ * The end of a meeting that starts at local day+minutes and lasts
+ * `duration` elapsed minutes: its local day, minutes and UTC offset
+ * (240 minutes from 01:00 on the spring-forward day end at 06:00+03:00).
+ * 0, or -EINVAL for an unknown zone (then by wall clock, offset 0).
+ */
+int cad_tz_end(const char *tzid, int day, int minutes, int duration,
+    int *eday, int *eminutes, int *eoffset);
 /* true when tzid is a zone libical knows */
 bool cad_tz_valid(const char *tzid);
 
 /* "2026-02-11T13:00:00+02:00" */
 void cad_format_rfc3339(const char *tzid, int day, int minutes,
     char out[static 32]);
+/* the end as above: start + duration elapsed minutes, with its own offset */
+void cad_format_rfc3339_end(const char *tzid, int day, int minutes,
+    int duration, char out[static 32]);
 /* "ti 10.2.2026 klo 13.00"; out of at least 32 bytes */
 void cad_format_fi(int day, int minutes, char out[static 32]);
 /* "ti 10.2.2026" */

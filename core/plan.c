@@ -678,6 +678,30 @@ done:
 
 /* --- per_term ------------------------------------------------------------ */
 
+/* the week-th (-1 = last) weekday wd of month m of year y, or CAD_NODAY */
+static int
+nth_weekday(int y, int m, int wd, int week)
+{
+	if (week > 0) {
+		int first = cad_days_from_civil(y, m, 1);
+		int day = first + (wd - cad_weekday(first) + 7) % 7 +
+		    7 * (week - 1);
+		return day - first < cad_days_in_month(y, m) ? day : CAD_NODAY;
+	}
+	int last = cad_days_from_civil(y, m, cad_days_in_month(y, m));
+	return last - (cad_weekday(last) - wd + 7) % 7;
+}
+
+/*
+ * SPEC § 4: the week-th weekday of month in the term's year-th year,
+ * year N = [term start + 12(N-1) months, term start + 12N months).  For
+ * a term that starts on the 1st that is simply the month inside the
+ * span; for one that starts mid-month the month is cut in two (June
+ * 15-30 of one year, June 1-14 of the next), and the candidate is the
+ * week-th weekday of either June that lies inside the span -- the
+ * earlier one when both do (one candidate per term).  A date outside
+ * the term, before `start`, or no week-th weekday at all: none.
+ */
 static void
 per_term_expand(const struct cad_config *cfg, const struct cad_forum *f,
     int start, int limit, struct cvec *out)
@@ -686,27 +710,19 @@ per_term_expand(const struct cad_config *cfg, const struct cad_forum *f,
 
 	for (size_t t = 0; t < cfg->nterms; t++) {
 		const struct cad_term *term = &cfg->terms[t];
-		int ys = cad_add_months(term->start, 12 * (pt->year - 1));
-		int y0, m0, day;
+		int lo = cad_add_months(term->start, 12 * (pt->year - 1));
+		int hi = cad_add_months(term->start, 12 * pt->year);
+		int y0, day = CAD_NODAY;
 
-		cad_civil_from_days(ys, &y0, &m0, NULL);
-		/* the month inside the 12 months from ys */
-		int y = pt->month >= m0 ? y0 : y0 + 1;
-		if (pt->week > 0) {
-			int first = cad_days_from_civil(y, pt->month, 1);
-			day = first + (pt->weekday - cad_weekday(first) + 7) %
-			    7 + 7 * (pt->week - 1);
-			int m;
-			cad_civil_from_days(day, NULL, &m, NULL);
-			if (m != pt->month)
-				continue;	/* no 5th such weekday */
-		} else {
-			int last = cad_days_from_civil(y, pt->month,
-			    cad_days_in_month(y, pt->month));
-			day = last - (cad_weekday(last) - pt->weekday + 7) % 7;
+		cad_civil_from_days(lo, &y0, NULL, NULL);
+		for (int y = y0; y <= y0 + 1 && day == CAD_NODAY; y++) {
+			int d = nth_weekday(y, pt->month, pt->weekday,
+			    pt->week);
+			if (d != CAD_NODAY && d >= lo && d < hi)
+				day = d;
 		}
-		if (day < term->start || day > term->end || day < start ||
-		    day > limit)
+		if (day == CAD_NODAY || day < term->start ||
+		    day > term->end || day < start || day > limit)
 			continue;
 		cvec_push(out, day, f->time);
 	}

@@ -42,6 +42,7 @@ static const char *const colours[] = {
 };
 #define NCOLOURS (sizeof(colours) / sizeof(colours[0]))
 #define NSHAPES	7
+#define SHAPE_STAR	(-1)	/* deadlines, unlike any forum's shape */
 
 struct wheel {
 	struct cad_buf *b;
@@ -156,8 +157,20 @@ shape(struct wheel *w, int k, double x, double y, double s,
 		{ 6, 0, 1.15 },		/* hexagon */
 		{ 5, 0, 1.2 },		/* pentagon */
 	};
-	int n = poly[k % NSHAPES].n;
+	int n;
 
+	if (k == SHAPE_STAR) {
+		out(w, "<path d=\"");
+		for (int i = 0; i < 10; i++) {
+			double a = 36.0 * i * M_PI / 180.0;
+			double r = i % 2 ? s * 0.6 : s * 1.5;
+			out(w, "%c%.1f %.1f", i == 0 ? 'M' : 'L',
+			    x + r * sin(a), y - r * cos(a));
+		}
+		out(w, "Z\" %s/>", attrs);
+		return;
+	}
+	n = poly[k % NSHAPES].n;
 	if (n == 0) {
 		out(w, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" %s/>",
 		    x, y, s, attrs);
@@ -407,7 +420,7 @@ meeting(struct wheel *w, const struct cad_plan *plan,
 }
 
 static void
-deadline_marks(struct wheel *w, const struct cad_wheel_mark *dl, size_t n)
+deadline_marks(struct wheel *w, const struct cad_deadline *dl, size_t n)
 {
 	out(w, "<g class=\"deadlines\">\n");
 	for (size_t i = 0; i < n; i++) {
@@ -423,7 +436,7 @@ deadline_marks(struct wheel *w, const struct cad_wheel_mark *dl, size_t n)
 		out(w, " – ");
 		text(w, dl[i].title);
 		out(w, "</title>");
-		shape(w, 3, px(r, a), py(r, a), 6.5,
+		shape(w, SHAPE_STAR, px(r, a), py(r, a), 6.5,
 		    "fill=\"#111\" stroke=\"#fff\" stroke-width=\"1\"");
 		out(w, "</g>\n");
 	}
@@ -503,7 +516,7 @@ lines(struct wheel *w, int today)
 
 static double
 legend(struct wheel *w, const struct ring *rings, size_t nrings,
-    const struct cad_wheel_mark *dl, size_t ndl, double y)
+    const struct cad_deadline *dl, size_t ndl, double y)
 {
 	out(w, "<g class=\"legend\" font-size=\"13\" fill=\"#222\">\n");
 	out(w, "<text x=\"40\" y=\"%.0f\" font-size=\"18\" "
@@ -540,7 +553,7 @@ legend(struct wheel *w, const struct ring *rings, size_t nrings,
 	shape(w, 0, 48, y - 5, 6, "fill=\"#ffffff\" stroke=\"#555\" "
 	    "stroke-width=\"2\" stroke-dasharray=\"2 1.5\"");
 	out(w, "<text x=\"62\" y=\"%.0f\">peruttu</text>", y);
-	shape(w, 3, 160, y - 5, 6, "fill=\"#111\"");
+	shape(w, SHAPE_STAR, 160, y - 5, 6, "fill=\"#111\"");
 	out(w, "<text x=\"174\" y=\"%.0f\">määräaika</text>", y);
 	out(w, "<rect x=\"272\" y=\"%.0f\" width=\"14\" height=\"14\" "
 	    "fill=\"#dcdcdc\"/><text x=\"292\" y=\"%.0f\">pyhäpäivä</text>",
@@ -583,7 +596,7 @@ legend(struct wheel *w, const struct ring *rings, size_t nrings,
 
 int
 cad_wheel_svg(const struct cad_config *cfg, const struct cad_plan *plan,
-    const struct cad_wheel_mark *deadlines, size_t ndeadlines,
+    const struct cad_deadline *deadlines, size_t ndeadlines,
     const bool *forums, int year, int today, struct cad_buf *out_buf,
     struct cad_error *err)
 {
@@ -650,4 +663,29 @@ cad_wheel_svg(const struct cad_config *cfg, const struct cad_plan *plan,
 		return w.r;
 	}
 	return 0;
+}
+
+int
+cad_wheel_year(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    const bool *forums, int year, struct cad_buf *out, struct cad_error *err)
+{
+	struct cad_plan plan;
+	struct cad_deadline *dl = NULL;
+	size_t ndl = 0;
+	int r;
+
+	if (year < 1991 || year > 2100) {
+		cad_error_set(err, "year %d outside 1991-2100", year);
+		return -EINVAL;
+	}
+	if ((r = cad_plan_range(cfg, ctx, cad_days_from_civil(year, 1, 1),
+	    cad_days_from_civil(year, 12, 31), &plan, err)) < 0)
+		return r;
+	if ((r = cad_deadlines(cfg, ctx->terminations, ctx->nterminations,
+	    &dl, &ndl, err)) == 0)
+		r = cad_wheel_svg(cfg, &plan, dl, ndl, forums, year, ctx->today,
+		    out, err);
+	cad_deadlines_free(dl, ndl);
+	cad_plan_release(&plan);
+	return r;
 }

@@ -19,24 +19,28 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "deadline.h"
 #include "plan.h"
 #include "util.h"
 
-/* a deadline to draw on the outer ring */
-struct cad_wheel_mark {
-	int day;
-	const char *title;
-};
-
 /*
  * Draws year `year`.  plan holds (at least) the occurrences of that
- * year, cancelled ones included; forums[i] false leaves forum i out
- * (forums == NULL: every forum).  today is marked when it lies in the
- * year.  0 or a negative errno with err.
+ * year, cancelled ones included; deadlines go on the outer ring;
+ * forums[i] false leaves forum i out (forums == NULL: every forum).
+ * today is marked when it lies in the year.  0 or a negative errno
+ * with err.
  */
 int cad_wheel_svg(const struct cad_config *cfg, const struct cad_plan *plan,
-    const struct cad_wheel_mark *deadlines, size_t ndeadlines,
+    const struct cad_deadline *deadlines, size_t ndeadlines,
     const bool *forums, int year, int today, struct cad_buf *out,
     struct cad_error *err);
+
+/*
+ * The whole job for year `year` under ctx: plans the year, computes the
+ * deadlines (with ctx's terminations) and draws them.
+ */
+int cad_wheel_year(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const bool *forums, int year,
+    struct cad_buf *out, struct cad_error *err);
 
 #endif

@@ -35,6 +35,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "snapshot.h"
+#include "wheel.h"
 
 #define CT_TEXT		"text/plain; charset=utf-8"
 #define CT_JSON		"application/json; charset=utf-8"
@@ -444,6 +445,27 @@ api_holidays(struct MHD_Connection *c, const struct snapshot *s,
 	reply_buf(rp, 200, CT_JSON, &b, s->data_modified, RES_CORS);
 }
 
+/* GET /vuosikello.svg?year=YYYY for a year other than the current */
+static void
+wheel(const struct snapshot *s, int year, struct reply *rp)
+{
+	struct cad_error err = { "" };
+	struct cad_buf b;
+	int r;
+
+	cad_buf_init(&b, API_BODY_MAX);
+	snapshot_core_lock();
+	r = cad_wheel_year(s->cfg, &s->ctx, NULL, year, &b, &err);
+	snapshot_core_unlock();
+	if (r != 0) {
+		log_warnx("http: vuosikello %d: %s", year, err.msg);
+		cad_buf_release(&b);
+		reply_static(rp, 500, CT_TEXT, "internal error\n");
+		return;
+	}
+	reply_buf(rp, 200, CT_SVG, &b, s->data_modified, 0);
+}
+
 static void
 route(struct MHD_Connection *c, const char *url, struct snapshot *s,
     struct reply *rp)
@@ -473,6 +495,20 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		reply_static(rp, 503, CT_TEXT, "starting\n");
 		return;
 	}
+	/* another year's wheel is drawn per request; this year's is in the
+	   snapshot */
+	if (strcmp(url, "/vuosikello.svg") == 0 && arg(c, "year") != NULL) {
+		long long year;
+		if (cad_strtonum(arg(c, "year"), 1991, 2100, &year) != 0) {
+			reply_static(rp, 400, CT_TEXT,
+			    "year must be a year 1991-2100\n");
+			return;
+		}
+		if ((int)year != cad_year_of(s->today)) {
+			wheel(s, (int)year, rp);
+			return;
+		}
+	}
 	if ((res = snapshot_find(s, url)) != NULL) {
 		reply_drop(rp);
 		rp->code = 200;
@@ -497,8 +533,6 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		api_holidays(c, s, rp);
 		return;
 	}
-	/* TODO: /vuosikello.svg?year=YYYY, the annual wheel (its own
-	   change); 404 until then */
 	reply_static(rp, 404, CT_TEXT, "not found\n");
 }
 

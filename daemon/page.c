@@ -27,39 +27,8 @@ static const char page_css[] =
     "a{color:#1f5597}.sub a{margin-right:1em}"
     ".warn{color:#8a1c1c}.muted{color:#5a5a5a}"
     "table{border-collapse:collapse}td,th{padding:.25em .8em .25em 0;"
-    "text-align:left;vertical-align:top}";
-
-int
-page_escape(struct cad_buf *b, const char *s)
-{
-	int r = 0;
-
-	if (s == NULL)
-		return 0;
-	for (; *s != '\0' && r == 0; s++) {
-		switch (*s) {
-		case '&':
-			r = cad_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			r = cad_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			r = cad_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			r = cad_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			r = cad_buf_puts(b, "&#39;");
-			break;
-		default:
-			r = cad_buf_add(b, s, 1);
-			break;
-		}
-	}
-	return r;
-}
+    "text-align:left;vertical-align:top}"
+    "img.wheel{max-width:100%;height:auto}";
 
 /* "webcal://host/" for an "http(s)://host/" base URL */
 static const char *
@@ -77,14 +46,14 @@ page_links(struct cad_buf *b, const struct cad_config *cfg, const char *rel)
 	int r = 0;
 
 	r |= cad_buf_puts(b, "<span class=\"sub\"><a href=\"webcal://");
-	r |= page_escape(b, page_after_scheme(cfg->base_url));
-	r |= page_escape(b, rel);
+	r |= cad_buf_xml_str(b, page_after_scheme(cfg->base_url));
+	r |= cad_buf_xml_str(b, rel);
 	r |= cad_buf_puts(b, "\">Tilaa kalenteriin (webcal)</a><a href=\"");
-	r |= page_escape(b, cfg->base_url);
-	r |= page_escape(b, rel);
+	r |= cad_buf_xml_str(b, cfg->base_url);
+	r |= cad_buf_xml_str(b, rel);
 	r |= cad_buf_puts(b, "\">");
-	r |= page_escape(b, cfg->base_url);
-	r |= page_escape(b, rel);
+	r |= cad_buf_xml_str(b, cfg->base_url);
+	r |= cad_buf_xml_str(b, rel);
 	r |= cad_buf_puts(b, "</a></span>");
 	return r;
 }
@@ -98,7 +67,7 @@ page_party_list(struct cad_buf *b, const struct cad_config *cfg,
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			r |= cad_buf_puts(b, ", ");
-		r |= page_escape(b, cfg->parties[v[i]].name);
+		r |= cad_buf_xml_str(b, cfg->parties[v[i]].name);
 	}
 	return r;
 }
@@ -122,7 +91,7 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 		r |= cad_buf_printf(b, "<li>%s", when);
 		if (s->party >= 0) {
 			r |= cad_buf_puts(b, " – ");
-			r |= page_escape(b, cfg->parties[s->party].name);
+			r |= cad_buf_xml_str(b, cfg->parties[s->party].name);
 		}
 		if (o->moved != CAD_MOVED_NONE) {
 			cad_format_fi(o->rid_day, o->rid_time, from);
@@ -149,21 +118,21 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 	int r = 0;
 
 	r |= cad_buf_puts(b, "<article id=\"forum-");
-	r |= page_escape(b, f->id);
+	r |= cad_buf_xml_str(b, f->id);
 	r |= cad_buf_puts(b, "\">\n<h3>");
-	r |= page_escape(b, f->name);
+	r |= cad_buf_xml_str(b, f->name);
 	r |= cad_buf_puts(b, "</h3>\n<dl>\n<dt>Koollekutsuja</dt><dd>");
 	if (f->first_convenor >= 0 && f->first_convenor != f->convenor) {
-		r |= page_escape(b, cfg->parties[f->first_convenor].name);
+		r |= cad_buf_xml_str(b, cfg->parties[f->first_convenor].name);
 		r |= cad_buf_puts(b, " (ensimmäinen kokous), sen jälkeen ");
 	}
-	r |= page_escape(b, cfg->parties[f->convenor].name);
+	r |= cad_buf_xml_str(b, cfg->parties[f->convenor].name);
 	r |= cad_buf_puts(b, "</dd>\n<dt>Rytmi</dt><dd>");
-	r |= page_escape(b, cadence);
+	r |= cad_buf_xml_str(b, cadence);
 	r |= cad_buf_puts(b, "</dd>\n");
 	if (f->legal_basis != NULL) {
 		r |= cad_buf_puts(b, "<dt>Säädösperusta</dt><dd>");
-		r |= page_escape(b, f->legal_basis);
+		r |= cad_buf_xml_str(b, f->legal_basis);
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	if (f->nfor_each > 0) {
@@ -179,7 +148,7 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 	}
 	if (f->location != NULL) {
 		r |= cad_buf_puts(b, "<dt>Paikka</dt><dd>");
-		r |= page_escape(b, f->location);
+		r |= cad_buf_xml_str(b, f->location);
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	r |= cad_buf_puts(b, "</dl>\n");
@@ -207,7 +176,7 @@ page_deadlines(struct cad_buf *b, const struct cad_deadline *dl, size_t ndl,
 			continue;
 		cad_format_fi_date(dl[i].day, date);
 		r |= cad_buf_printf(b, "<tr><th>%s</th><td>", date);
-		r |= page_escape(b, dl[i].title);
+		r |= cad_buf_xml_str(b, dl[i].title);
 		r |= cad_buf_puts(b, "</td></tr>\n");
 		shown++;
 	}
@@ -234,10 +203,10 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 	r |= cad_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"fi\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
-	r |= page_escape(b, title);
+	r |= cad_buf_xml_str(b, title);
 	r |= cad_buf_printf(b, " – kokoukset ja kalenterit</title>\n"
 	    "<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", page_css);
-	r |= page_escape(b, title);
+	r |= cad_buf_xml_str(b, title);
 	r |= cad_buf_printf(b, "</h1>\n<p class=\"muted\">Yhteistyöfoorumien "
 	    "kokoukset kalenteritilauksina. Tilanne %s.</p>\n", date);
 	r |= cad_buf_puts(b, "<p>Kaikki kokoukset: ");
@@ -249,6 +218,16 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 		r |= page_forum(b, cfg, plan, today, i);
 	r |= cad_buf_puts(b, "</section>\n");
 
+	int year = cad_year_of(today);
+	r |= cad_buf_printf(b, "<section id=\"vuosikello\">\n"
+	    "<h2>Vuosikello %d</h2>\n<p><a href=\"/vuosikello.svg?year=%d\">"
+	    "← %d</a> · <a href=\"/vuosikello.svg\">tulosta (A4)</a> · "
+	    "<a href=\"/vuosikello.svg?year=%d\">%d →</a></p>\n"
+	    "<img class=\"wheel\" src=\"/vuosikello.svg\" width=\"700\" "
+	    "alt=\"Vuosikello %d: kokoukset ja määräajat kuukausittain\">\n"
+	    "</section>\n", year, year - 1, year - 1, year + 1, year + 1,
+	    year);
+
 	r |= cad_buf_puts(b, "<section id=\"osapuolet\">\n<h2>Osapuolet</h2>\n"
 	    "<p>Kunkin osapuolen kalenterissa ovat kokoukset, jotka se "
 	    "kutsuu koolle tai joihin se osallistuu.</p>\n<table>\n");
@@ -256,7 +235,7 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 		char *rel = cad_asprintf("calendars/party/%s.ics",
 		    cfg->parties[i].id);
 		r |= cad_buf_puts(b, "<tr><th>");
-		r |= page_escape(b, cfg->parties[i].name);
+		r |= cad_buf_xml_str(b, cfg->parties[i].name);
 		r |= cad_buf_puts(b, "</th><td>");
 		r |= page_links(b, cfg, rel);
 		r |= cad_buf_puts(b, "</td></tr>\n");
@@ -274,7 +253,7 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 		for (size_t i = 0; i < nwarn; i++) {
 			char *msg = cad_compliance_message(cfg, &warn[i]);
 			r |= cad_buf_puts(b, "<li>");
-			r |= page_escape(b, msg);
+			r |= cad_buf_xml_str(b, msg);
 			r |= cad_buf_puts(b, "</li>\n");
 			free(msg);
 		}

@@ -21,7 +21,4 @@ int page_render(struct cad_buf *out, const struct cad_config *cfg,
     const struct cad_compliance *warn, size_t nwarn,
     const struct cad_deadline *dl, size_t ndl);
 
-/* appends s with &<>"' escaped */
-int page_escape(struct cad_buf *out, const char *s);
-
 #endif

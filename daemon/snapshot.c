@@ -13,18 +13,19 @@
 #include <time.h>
 
 #include "deadline.h"
+#include "wheel.h"
 #include "ical.h"
 #include "log.h"
 #include "metrics.h"
 #include "output.h"
 #include "page.h"
 
-#define SNAPSHOT_BACK_DAYS	365	/* the window starts a year back */
 #define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
 
 #define CT_ICS	"text/calendar; charset=utf-8"
 #define CT_JSON	"application/json; charset=utf-8"
 #define CT_HTML	"text/html; charset=utf-8"
+#define CT_SVG	"image/svg+xml"
 
 static pthread_mutex_t snapshot_mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t snapshot_core_mtx = PTHREAD_MUTEX_INITIALIZER;
@@ -328,8 +329,7 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	s->conf = conf;
 	s->cfg = cfg;
 	s->today = today;
-	s->from = today - SNAPSHOT_BACK_DAYS;
-	s->to = today + cfg->horizon_days;
+	cad_publish_window(cfg, today, &s->from, &s->to);
 	s->built = now;
 
 	if ((r = cad_store_overrides(st, &s->overrides, &s->noverrides,
@@ -419,6 +419,12 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	bd.renders++;
 	build_add(&bd, cad_strdup("/calendars/deadlines.ics"), CT_ICS, &b,
 	    natural, RES_FEED | RES_CORS);
+
+	/* /vuosikello.svg: this year's wheel; other years per request */
+	if ((r = cad_wheel_year(cfg, &s->ctx, NULL, cad_year_of(today), &b,
+	    err)) != 0)
+		goto out;
+	build_add(&bd, cad_strdup("/vuosikello.svg"), CT_SVG, &b, 0, 0);
 
 	/* /api/v1/compliance for the window */
 	if ((r = cad_plan_compliance(cfg, &s->ctx, s->from, s->to, &warn,

@@ -7,7 +7,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "output.h"
 #include "util.h"
+
+#define D(y, m, d) cad_days_from_civil((y), (m), (d))
+#define HM(h, m) ((h) * 60 + (m))
 
 static void
 days_from_civil__epoch_and_known_days__match(void **state)
@@ -88,6 +92,146 @@ buf__ceiling__refuses_more(void **state)
 	cad_buf_release(&b);
 }
 
+/*
+ * Summer time in the EU starts on the last Sunday of March and ends on
+ * the last Sunday of October, at 01:00 UTC both times.  2026: 31.3. is a
+ * Tuesday -> Sunday 29.3.; 31.10. is a Saturday -> Sunday 25.10.
+ * Helsinki (EET +02:00, EEST +03:00): on 29.3. the clocks go from 03:00
+ * to 04:00, so 03:00-03:59 does not exist; on 25.10. they go from 04:00
+ * back to 03:00, so 03:00-03:59 happens twice.  RFC 5545 3.3.5: a time
+ * in the gap is read with the offset before the gap (03:30+02:00, the
+ * instant 01:30Z, which the clock shows as 04:30+03:00); a repeated time
+ * is the first of the two (03:30+03:00).
+ */
+static void
+format_rfc3339__skipped_local_time__offset_before_gap(void **state)
+{
+	(void)state;
+	char s[32];
+
+	cad_format_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(3, 30), s);
+	assert_string_equal(s, "2026-03-29T03:30:00+02:00");
+	cad_format_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(3, 0), s);
+	assert_string_equal(s, "2026-03-29T03:00:00+02:00");
+	/* the edges: 02:59 still winter, 04:00 the first summer minute */
+	cad_format_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(2, 59), s);
+	assert_string_equal(s, "2026-03-29T02:59:00+02:00");
+	cad_format_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(4, 0), s);
+	assert_string_equal(s, "2026-03-29T04:00:00+03:00");
+	/*
+	 * New York: summer time from the second Sunday of March at 02:00
+	 * local (1.3.2026 is a Sunday -> 8.3.), EST -05:00 -> EDT -04:00;
+	 * 02:30 is in the gap -> the offset before it.
+	 */
+	cad_format_rfc3339("America/New_York", D(2026, 3, 8), HM(2, 30), s);
+	assert_string_equal(s, "2026-03-08T02:30:00-05:00");
+}
+
+static void
+format_rfc3339__repeated_local_time__first_offset(void **state)
+{
+	(void)state;
+	char s[32];
+
+	cad_format_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(3, 30), s);
+	assert_string_equal(s, "2026-10-25T03:30:00+03:00");
+	cad_format_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(3, 0), s);
+	assert_string_equal(s, "2026-10-25T03:00:00+03:00");
+	cad_format_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(2, 59), s);
+	assert_string_equal(s, "2026-10-25T02:59:00+03:00");
+	/* 04:00 happens once, in winter time */
+	cad_format_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(4, 0), s);
+	assert_string_equal(s, "2026-10-25T04:00:00+02:00");
+	/* New York: back from EDT on the first Sunday of November at 02:00
+	   (1.11.2026 is a Sunday); 01:30 twice -> the first, -04:00 */
+	cad_format_rfc3339("America/New_York", D(2026, 11, 1), HM(1, 30), s);
+	assert_string_equal(s, "2026-11-01T01:30:00-04:00");
+	/* Sydney: back from AEDT (+11:00) on the first Sunday of April at
+	   03:00 local (5.4.2026 is a Sunday); 02:30 twice -> +11:00 */
+	cad_format_rfc3339("Australia/Sydney", D(2026, 4, 5), HM(2, 30), s);
+	assert_string_equal(s, "2026-04-05T02:30:00+11:00");
+}
+
+static void
+tz_offset__unknown_zone__einval(void **state)
+{
+	(void)state;
+	int off = 1;
+	assert_int_equal(cad_tz_offset("Europe/Atlantis", D(2026, 1, 1), 0,
+	    &off), -EINVAL);
+	assert_int_equal(cad_tz_offset("UTC", D(2026, 3, 29), HM(3, 30),
+	    &off), 0);
+	assert_int_equal(off, 0);
+}
+
+static void
+tz_offset_utc__around_the_change__before_and_after(void **state)
+{
+	(void)state;
+	int off = 0;
+	long long t = (long long)D(2026, 3, 29) * 86400 + 3600; /* 01:00Z */
+
+	assert_int_equal(cad_tz_offset_utc("Europe/Helsinki", t - 1, &off), 0);
+	assert_int_equal(off, 2 * 3600);
+	assert_int_equal(cad_tz_offset_utc("Europe/Helsinki", t, &off), 0);
+	assert_int_equal(off, 3 * 3600);
+}
+
+/*
+ * The end is the start instant + duration elapsed minutes, shown in the
+ * offset in force then.
+ */
+static void
+format_rfc3339_end__over_dst_changes__elapsed_minutes(void **state)
+{
+	(void)state;
+	char s[32];
+
+	/* 29.3.2026 01:00+02:00 = 28.3. 23:00Z; + 240 min = 29.3. 03:00Z,
+	   which is 06:00+03:00 (only 05:00 by the wall clock) */
+	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 3, 29), HM(1, 0),
+	    240, s);
+	assert_string_equal(s, "2026-03-29T06:00:00+03:00");
+	/* 03:30 in the gap = 01:30Z; + 60 min = 02:30Z = 05:30+03:00 */
+	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 3, 29), HM(3, 30),
+	    60, s);
+	assert_string_equal(s, "2026-03-29T05:30:00+03:00");
+	/* 25.10.2026 01:00+03:00 = 24.10. 22:00Z; + 240 min = 25.10.
+	   02:00Z, after the change at 01:00Z: 04:00+02:00 */
+	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 10, 25), HM(1, 0),
+	    240, s);
+	assert_string_equal(s, "2026-10-25T04:00:00+02:00");
+	/* 03:00+03:00 (the first 03:00) = 00:00Z; + 90 min = 01:30Z,
+	   the second 03:30: 03:30+02:00 */
+	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 10, 25), HM(3, 0),
+	    90, s);
+	assert_string_equal(s, "2026-10-25T03:30:00+02:00");
+	/* an ordinary day, over midnight: ti 10.2.2026 23:00 + 2 h */
+	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 2, 10), HM(23, 0),
+	    120, s);
+	assert_string_equal(s, "2026-02-11T01:00:00+02:00");
+}
+
+static void
+tz_end__day_minutes_offset__elapsed(void **state)
+{
+	(void)state;
+	int day, min, off;
+
+	assert_int_equal(cad_tz_end("Europe/Helsinki", D(2026, 3, 28),
+	    HM(23, 0), 300, &day, &min, &off), 0);
+	/* 28.3. 23:00+02:00 = 21:00Z; + 5 h = 29.3. 02:00Z = 05:00+03:00 */
+	assert_int_equal(day, D(2026, 3, 29));
+	assert_int_equal(min, HM(5, 0));
+	assert_int_equal(off, 3 * 3600);
+	/* an unknown zone: by the wall clock, offset 0 */
+	assert_int_equal(cad_tz_end("Europe/Atlantis", D(2026, 3, 28),
+	    HM(23, 0), 300, &day, &min, &off), -EINVAL);
+	assert_int_equal(day, D(2026, 3, 29));
+	assert_int_equal(min, HM(4, 0));
+	assert_int_equal(off, 0);
+}
+
 int
 main(void)
 {
@@ -98,6 +242,16 @@ main(void)
 		cmocka_unit_test(parse_time__out_of_range__rejected),
 		cmocka_unit_test(add_months__month_end__clamped),
 		cmocka_unit_test(buf__ceiling__refuses_more),
+		cmocka_unit_test(
+		    format_rfc3339__skipped_local_time__offset_before_gap),
+		cmocka_unit_test(
+		    format_rfc3339__repeated_local_time__first_offset),
+		cmocka_unit_test(tz_offset__unknown_zone__einval),
+		cmocka_unit_test(
+		    tz_offset_utc__around_the_change__before_and_after),
+		cmocka_unit_test(
+		    format_rfc3339_end__over_dst_changes__elapsed_minutes),
+		cmocka_unit_test(tz_end__day_minutes_offset__elapsed),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

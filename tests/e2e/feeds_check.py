@@ -11,7 +11,8 @@ each file:
 
  1. expanded with python3-icalendar + recurring_ical_events, the set of
     (uid, recurrence-id, start, end, status) equals `occurrences --json`
-    over the published window (today - 365 .. today + horizon_days),
+    over the published window (1 January of last year .. 31 December
+    of the horizon's year),
     filtered the same way (forum / party), cancelled and moved instances
     included;
  3. the format: CRLF, lines of at most 75 octets (UTF-8 never split),
@@ -325,8 +326,11 @@ class Setup:
             raise Fatal("%s: no horizon_days" % conf)
         t = datetime.date.fromisoformat(today)
         self.t = t
-        self.first = t - datetime.timedelta(days=365)
-        self.last = t + datetime.timedelta(days=int(m.group(1)))
+        # the published window: whole years, from 1 January of last
+        # year to 31 December of the horizon's year (cad_publish_window)
+        self.first = datetime.date(t.year - 1, 1, 1)
+        self.last = datetime.date(
+            (t + datetime.timedelta(days=int(m.group(1)))).year, 12, 31)
         self.publish_attendees = re.search(
             r"^\s*publish_attendees\s*=\s*true\s*;", text, re.M) is not None
         self.holidays = {}

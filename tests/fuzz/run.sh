@@ -102,6 +102,14 @@ max_len() {
 	esac
 }
 
+# libical's ring of temporary buffers makes every input look like a
+# leak to libFuzzer, which then scans the heap after each one (6x slower)
+extra_flags() {
+	case $1 in
+	fuzz_ical)	echo "-detect_leaks=0" ;;
+	esac
+}
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cadfuzz-run.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
@@ -136,7 +144,7 @@ for n in $targets; do
 	# shellcheck disable=SC2086
 	"$FB/$n" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$n")" \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix="$art/" $dict "$tmp/$n" \
+	    -artifact_prefix="$art/" $dict $(extra_flags "$n") "$tmp/$n" \
 	    > "$tmp/$n.log" 2>&1
 	rc=$?
 	after=$(ls "$art" | wc -l)

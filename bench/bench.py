@@ -1,0 +1,527 @@
+#!/usr/bin/python3
+"""bench.py - the benchmarks of `make bench` (see BENCHMARKS.md).
+
+Run by bench/run.sh, which sets:
+    B            build directory with cadenced and cadencectl
+    BENCH_TMP    an empty scratch directory (removed by run.sh)
+    BENCH_FLOOR  bench/floor.c, compiled
+Tunables (environment): BENCH_RUNS (3) runs of each wrk measurement,
+BENCH_DURATION (10) seconds per wrk run, BENCH_THREADS (2) and
+BENCH_CONNECTIONS (64) of wrk, BENCH_PLAN_RUNS (5), BENCH_RIE_RUNS (3),
+BENCH_RIE_ALL_TIMEOUT (60) seconds for recurring-ical-events on all.ics,
+BENCH_START_RUNS (3) start-up measurements.
+
+Everything listens on 127.0.0.1 only, on ports chosen at run time; every
+wait is bounded; every process started here is stopped here.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+B = os.environ.get("B", "build")
+BDIR = B if os.path.isabs(B) else os.path.join(ROOT, B)
+CADENCED = os.path.join(BDIR, "cadenced")
+CADENCECTL = os.path.join(BDIR, "cadencectl")
+TMP = os.environ["BENCH_TMP"]
+FLOOR = os.environ["BENCH_FLOOR"]
+PY = "/usr/bin/python3"
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+CONNS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+PLAN_RUNS = int(os.environ.get("BENCH_PLAN_RUNS", "5"))
+RIE_RUNS = int(os.environ.get("BENCH_RIE_RUNS", "3"))
+RIE_ALL_TIMEOUT = int(os.environ.get("BENCH_RIE_ALL_TIMEOUT", "60"))
+START_RUNS = int(os.environ.get("BENCH_START_RUNS", "3"))
+
+TODAY = "2027-01-01"            # every run stands on the same day
+PLAN_FROM, PLAN_TO = "2027-01-01", "2036-12-31"
+WAIT_S = 120                    # longest wait for a server to answer
+
+procs = []                      # everything started here, to stop at exit
+goals = []                      # (what, figure, goal, ok)
+
+
+def out(*a):
+    print(*a, flush=True)
+
+
+def section(title):
+    out("")
+    out("== " + title)
+
+
+# --- processes ------------------------------------------------------------
+
+def start(argv, **kw):
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, **kw)
+    procs.append(p)
+    return p
+
+
+def stop(p, sig=signal.SIGTERM):
+    if p.poll() is None:
+        p.send_signal(sig)
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=10)
+    if p in procs:
+        procs.remove(p)
+
+
+def stop_all():
+    for p in list(procs):
+        stop(p)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port, path, headers=None, timeout=10):
+    """(status, headers dict, body) of one GET to 127.0.0.1:port"""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        c.request("GET", path, headers=headers or {})
+        r = c.getresponse()
+        body = r.read()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, body
+    finally:
+        c.close()
+
+
+def wait_200(port, path, proc, deadline_s=WAIT_S, pause=0.002):
+    """monotonic seconds until the first 200 of path; None on time-out"""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < deadline_s:
+        if proc is not None and proc.poll() is not None:
+            return None
+        try:
+            st, _, _ = get(port, path, timeout=deadline_s)
+            if st == 200:
+                return time.monotonic() - t0
+        except OSError:
+            pass
+        time.sleep(pause)
+    return None
+
+
+def vm(pid, key):
+    """VmHWM / VmRSS of pid in kB"""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, check=True,
+                          **kw)
+
+
+def timed(argv, n, **kw):
+    """wall seconds of n runs of argv (output discarded)"""
+    ts = []
+    for _ in range(n):
+        t0 = time.monotonic()
+        run(argv, stdout=subprocess.DEVNULL, **kw)
+        ts.append(time.monotonic() - t0)
+    return ts
+
+
+# --- figures --------------------------------------------------------------
+
+def mmm(v, fmt="%.3f"):
+    """'median (min .. max)'"""
+    return (fmt + " (min " + fmt + ", max " + fmt + ")") % (
+        statistics.median(v), min(v), max(v))
+
+
+def goal(what, figure, text, ok):
+    goals.append((what, figure, text, ok))
+    out("   goal: %s -> %s  [%s]" % (text, figure, "PASS" if ok else "MISS"))
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def ms(s):
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", s)
+    return float(m.group(1)) * UNITS[m.group(2)]
+
+
+def wrk(port, path, etag=None):
+    argv = ["wrk", "-t%d" % THREADS, "-c%d" % CONNS, "-d%ds" % DURATION,
+            "--timeout", "5s", "--latency"]
+    env = dict(os.environ)
+    if etag is not None:
+        argv += ["-s", os.path.join(HERE, "if-none-match.lua")]
+        env["ETAG"] = etag
+    argv.append("http://127.0.0.1:%d%s" % (port, path))
+    r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True,
+                       timeout=DURATION + 60)
+    t = r.stdout
+    if r.returncode != 0:
+        raise RuntimeError("wrk failed: " + t + r.stderr)
+    res = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1)),
+           "p99": ms(re.search(r"\s99%\s+(\S+)", t).group(1)),
+           "requests": int(re.search(r"(\d+) requests in", t).group(1)),
+           "bad": 0, "errors": 0}
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
+    if m:
+        res["bad"] = int(m.group(1))
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+                  r"timeout (\d+)", t)
+    if m:
+        res["errors"] = sum(int(x) for x in m.groups())
+    return res
+
+
+# --- set-up -----------------------------------------------------------------
+
+def machine():
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1])
+    return "%d cores (nproc), %.1f GiB memory, %s" % (
+        os.cpu_count(), mem / 1048576.0, model)
+
+
+def regional_conf(d, port):
+    """etc/kainuu.conf copied to d with state in d and the given port"""
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(ROOT, "etc", "kainuu.conf"),
+              encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r'(?m)^state_dir\s*=.*$', 'state_dir = "state";', text)
+    text = text.replace("127.0.0.1:8080", "127.0.0.1:%d" % port)
+    p = os.path.join(d, "cadenced.conf")
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(text)
+    return p
+
+
+def national_conf(d, port, horizon, rules=None):
+    os.makedirs(d, exist_ok=True)
+    p = os.path.join(d, "cadenced.conf")
+    argv = [PY, os.path.join(HERE, "gen_national.py"), p, "--port",
+            str(port), "--horizon", str(horizon)]
+    if rules:
+        argv += ["--rules", rules]
+    run(argv)
+    return p
+
+
+def nginx_start(prefix, root, port):
+    os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
+    conf = os.path.join(prefix, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write("""# written by bench/bench.py
+worker_processes %(workers)d;
+daemon off;
+pid %(prefix)s/nginx.pid;
+error_log %(prefix)s/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    etag on;
+    keepalive_requests 1000000;
+    keepalive_timeout 65;
+    types { text/calendar ics; }
+    default_type application/octet-stream;
+    charset utf-8;
+    charset_types text/calendar;
+    client_body_temp_path %(prefix)s/tmp/body;
+    proxy_temp_path %(prefix)s/tmp/proxy;
+    fastcgi_temp_path %(prefix)s/tmp/fastcgi;
+    uwsgi_temp_path %(prefix)s/tmp/uwsgi;
+    scgi_temp_path %(prefix)s/tmp/scgi;
+    server {
+        listen 127.0.0.1:%(port)d;
+        root %(root)s;
+    }
+}
+""" % {"workers": os.cpu_count(), "prefix": prefix, "root": root,
+       "port": port})
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    log = open(os.path.join(prefix, "stderr.log"), "w")
+    return start([nginx, "-p", prefix, "-c", conf, "-e",
+                  os.path.join(prefix, "error.log")], stdout=log, stderr=log)
+
+
+def cadenced_start(conf, log_path):
+    log = open(log_path, "a")
+    return start([CADENCED, "-c", conf, "--today", TODAY],
+                 stdout=log, stderr=log)
+
+
+# --- 1. serving -------------------------------------------------------------
+
+def bench_serving():
+    section("1. Serving a regional feed: cadenced vs nginx (static files "
+            "from cadencectl export --dir)")
+    d = os.path.join(TMP, "regional")
+    cport, nport = free_port(), free_port()
+    while nport == cport:
+        nport = free_port()
+    conf = regional_conf(d, cport)
+    www = os.path.join(d, "www")
+    run([CADENCECTL, "-c", conf, "--today", TODAY, "export", "--dir", www],
+        stdout=subprocess.DEVNULL)
+    path = "/calendars/all.ics"
+    cad = cadenced_start(conf, os.path.join(d, "cadenced.log"))
+    ngx = nginx_start(os.path.join(d, "nginx"), www, nport)
+    for name, port, p in (("cadenced", cport, cad), ("nginx", nport, ngx)):
+        if wait_200(port, path, p) is None:
+            raise RuntimeError("%s did not serve %s" % (name, path))
+    with open(os.path.join(www, path.lstrip("/")), "rb") as f:
+        body = f.read()
+    etags = {}
+    for name, port in (("cadenced", cport), ("nginx", nport)):
+        st, h, b = get(port, path)
+        etags[name] = h.get("etag")
+        st2, _, _ = get(port, path, {"If-None-Match": etags[name]})
+        out("   %-8s 127.0.0.1:%d %s: %d, %d bytes%s, ETag %s, "
+            "If-None-Match -> %d" % (name, port, path, st, len(b),
+                                     "" if b == body else
+                                     " (DIFFERENT from the exported file)",
+                                     etags[name], st2))
+        if st2 != 304:
+            raise RuntimeError("%s does not answer 304" % name)
+    out("   wrk -t%d -c%d -d%ds --latency, %d runs each, alternating; "
+        "nginx worker_processes %d" % (THREADS, CONNS, DURATION, RUNS,
+                                       os.cpu_count()))
+    res = {}
+    for kind in ("200", "304"):
+        for name in ("cadenced", "nginx"):
+            res[(kind, name)] = []
+        for i in range(RUNS):
+            order = [("cadenced", cport), ("nginx", nport)]
+            if i % 2:
+                order.reverse()
+            for name, port in order:
+                r = wrk(port, path, etags[name] if kind == "304" else None)
+                res[(kind, name)].append(r)
+                out("   run %d %s %-8s %10.0f req/s  p99 %7.2f ms%s" % (
+                    i + 1, kind, name, r["rps"], r["p99"],
+                    "" if not (r["bad"] or r["errors"]) else
+                    "  (%d wrong status, %d socket errors)" % (r["bad"],
+                                                               r["errors"])))
+    for kind in ("200", "304"):
+        out("   -- %s:" % kind)
+        for name in ("cadenced", "nginx"):
+            rs = res[(kind, name)]
+            out("   %-8s req/s %s   p99 ms %s" % (
+                name, mmm([r["rps"] for r in rs], "%.0f"),
+                mmm([r["p99"] for r in rs], "%.2f")))
+        c = statistics.median(r["rps"] for r in res[(kind, "cadenced")])
+        n = statistics.median(r["rps"] for r in res[(kind, "nginx")])
+        goal("serving %s" % kind, "%.2f x nginx" % (c / n),
+             "cadenced req/s >= 0.8 x nginx (%s)" % kind, c >= 0.8 * n)
+    # nginx's own footprint, for the memory section's comparison
+    stop(cad)
+    stop(ngx, signal.SIGQUIT)
+
+
+# --- 2. planning ------------------------------------------------------------
+
+def bench_planning():
+    section("2. Planning at national scale: ten years, %s .. %s"
+            % (PLAN_FROM, PLAN_TO))
+    d = os.path.join(TMP, "national10")
+    rules = os.path.join(d, "rules.txt")
+    conf = national_conf(d, free_port(), 3652, rules)
+    r = run([CADENCECTL, "-c", conf, "--today", TODAY, "check"],
+            capture_output=True, text=True)
+    out("   cadencectl check: " + r.stdout.strip().splitlines()[-1])
+    occ = [CADENCECTL, "-c", conf, "--today", TODAY, "occurrences",
+           "--from", PLAN_FROM, "--to", PLAN_TO, "--json"]
+    r = run(occ, capture_output=True)           # warm-up, creates the store
+    n_plan = len(json.loads(r.stdout))
+    t_plan = timed(occ, PLAN_RUNS)
+    out("   cadencectl occurrences --json: %d meetings, s %s"
+        % (n_plan, mmm(t_plan)))
+
+    www = os.path.join(d, "www")
+    t0 = time.monotonic()
+    run([CADENCECTL, "-c", conf, "--today", TODAY, "export", "--dir", www],
+        stdout=subprocess.DEVNULL)
+    t_export = time.monotonic() - t0
+    nfeeds = sum(len(fs) for _, _, fs in os.walk(www))
+    allsize = os.path.getsize(os.path.join(www, "calendars", "all.ics"))
+    out("   cadencectl export --dir (horizon_days 3652): %d feeds, all.ics "
+        "%.1f MB, %.1f s (info)" % (nfeeds, allsize / 1e6, t_export))
+
+    fl = [FLOOR, rules, PLAN_FROM, PLAN_TO]
+    r = run(fl, capture_output=True, text=True)
+    nser, ninst = r.stdout.split()
+    t_floor = timed(fl, PLAN_RUNS)
+    out("   libical floor (bench/floor.c): %s RRULE series, %s instances, "
+        "s %s" % (nser, ninst, mmm(t_floor)))
+
+    forums = os.path.join(www, "calendars", "forum")
+    rie = [PY, os.path.join(HERE, "rie.py"), PLAN_FROM, PLAN_TO]
+    t_rie = []
+    n_rie = None
+    for _ in range(RIE_RUNS):
+        r = run(rie + [forums], capture_output=True, text=True)
+        n_rie, t = r.stdout.split()
+        t_rie.append(float(t))
+    out("   recurring-ical-events, the %d forum feeds one by one: %s "
+        "instances%s, s %s" % (len(os.listdir(forums)), n_rie,
+                               " (= cadencectl)" if int(n_rie) == n_plan
+                               else " (cadencectl: %d)" % n_plan,
+                               mmm(t_rie)))
+    try:
+        r = subprocess.run(rie + [os.path.join(www, "calendars", "all.ics")],
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=RIE_ALL_TIMEOUT)
+        n_all, t = r.stdout.split()
+        t_all = "%.1f s, %s instances" % (float(t), n_all)
+        all_ratio = float(t) / statistics.median(t_plan)
+        all_txt = "%.0f x" % all_ratio
+    except subprocess.TimeoutExpired:
+        t_all = "> %d s (stopped)" % RIE_ALL_TIMEOUT
+        all_txt = "> %.0f x" % (RIE_ALL_TIMEOUT / statistics.median(t_plan))
+    out("   recurring-ical-events on all.ics in one piece: %s (%s "
+        "cadencectl; info)" % (t_all, all_txt))
+
+    ratio = statistics.median(t_rie) / statistics.median(t_plan)
+    goal("planning vs recurring-ical-events", "%.1f x faster" % ratio,
+         "planning >= 30 x faster than recurring-ical-events (forum feeds)",
+         ratio >= 30)
+    fr = statistics.median(t_plan) / statistics.median(t_floor)
+    goal("planning vs libical floor", "%.2f x the floor" % fr,
+         "planning <= 2 x the libical floor", fr <= 2)
+
+
+# --- 3. memory and start-up --------------------------------------------------
+
+def startup(conf, port, path, log, runs):
+    ts = []
+    for _ in range(runs):
+        p = cadenced_start(conf, log)
+        t = wait_200(port, path, p)
+        stop(p)
+        if t is None:
+            raise RuntimeError("cadenced did not serve %s (see %s)"
+                               % (path, log))
+        ts.append(t)
+    return ts
+
+
+def bench_memory():
+    section("3. Memory and start-up")
+    d = os.path.join(TMP, "national")
+    port = free_port()
+    conf = national_conf(d, port, 550)
+    log = os.path.join(d, "cadenced.log")
+    path = "/calendars/all.ics"
+
+    p = cadenced_start(conf, log)
+    t_first = wait_200(port, path, p)
+    if t_first is None:
+        raise RuntimeError("cadenced did not serve the national feed")
+    hwm0 = vm(p.pid, "VmHWM")
+    st, h, b = get(port, path)
+    out("   national config (horizon_days 550), empty state: first %s "
+        "(%d bytes) after %.3f s; VmHWM %.1f MB"
+        % (path, len(b), t_first, hwm0 / 1024.0))
+    r = wrk(port, path)
+    hwm = vm(p.pid, "VmHWM")
+    rss = vm(p.pid, "VmRSS")
+    out("   after wrk -c%d -d%ds on it (%.0f req/s, p99 %.1f ms): VmHWM "
+        "%.1f MB, VmRSS %.1f MB" % (CONNS, DURATION, r["rps"], r["p99"],
+                                    hwm / 1024.0, rss / 1024.0))
+    stop(p)
+    goal("daemon peak RSS", "%.1f MB" % (hwm / 1024.0),
+         "peak RSS <= 32 MB with the national config", hwm <= 32 * 1024)
+
+    t_nat = startup(conf, port, path, log, START_RUNS)
+    out("   start to first 200 of %s, national, state present: s %s"
+        % (path, mmm(t_nat)))
+    rd = os.path.join(TMP, "regional-start")
+    rport = free_port()
+    rconf = regional_conf(rd, rport)
+    rlog = os.path.join(rd, "cadenced.log")
+    startup(rconf, rport, path, rlog, 1)         # creates the state
+    t_reg = startup(rconf, rport, path, rlog, START_RUNS)
+    out("   start to first 200 of %s, Kainuu (etc/kainuu.conf): s %s"
+        % (path, mmm(t_reg)))
+    goal("first feed, regional", "%.0f ms" % (statistics.median(t_reg) * 1e3),
+         "first feed within 300 ms of start (Kainuu)",
+         statistics.median(t_reg) <= 0.3)
+    goal("first feed, national", "%.0f ms" % (statistics.median(t_nat) * 1e3),
+         "first feed within 300 ms of start (national)",
+         statistics.median(t_nat) <= 0.3)
+
+    for name, c in (("Kainuu", rconf), ("national", conf)):
+        argv = [CADENCECTL, "-c", c, "--today", TODAY, "next"]
+        run(argv, stdout=subprocess.DEVNULL)     # state exists
+        hf = shutil.which("hyperfine")
+        if hf:
+            j = os.path.join(TMP, "hyperfine.json")
+            run([hf, "-N", "--warmup", "3", "--runs", "20", "--export-json",
+                 j, " ".join(argv)], stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
+            with open(j) as f:
+                ts = json.load(f)["results"][0]["times"]
+            how = "hyperfine, 20 runs"
+        else:
+            ts = timed(argv, 20)
+            how = "20 runs"
+        out("   cadencectl next, cold process, %s (%s): ms %s"
+            % (name, how, mmm([t * 1e3 for t in ts], "%.1f")))
+
+
+def main():
+    for p in (CADENCED, CADENCECTL, FLOOR):
+        if not os.access(p, os.X_OK):
+            out("bench: %s is missing (make B=%s first)" % (p, B))
+            return 1
+    out("cadenced benchmarks, %s" % time.strftime("%Y-%m-%d %H:%M %Z"))
+    out("machine: " + machine())
+    out("build: " + BDIR)
+    try:
+        sel = os.environ.get("BENCH_ONLY", "serving planning memory").split()
+        if "serving" in sel:
+            bench_serving()
+        if "planning" in sel:
+            bench_planning()
+        if "memory" in sel:
+            bench_memory()
+    finally:
+        stop_all()
+    section("Goals")
+    for what, fig, text, ok in goals:
+        out("   %-4s %-36s %s" % ("PASS" if ok else "MISS", what, fig))
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
+    sys.exit(main())
