@@ -19,10 +19,9 @@
 
 #include <libical/ical.h>
 
+#include "ical.h"
 #include "output.h"
 
-#define PRODID		"-//cadenced//cadenced 0.1//FI"
-#define FOLD_OCTETS	75
 
 const char *
 cad_deadline_kind_name(enum cad_deadline_kind k)
@@ -290,109 +289,6 @@ cad_terminations_json(struct cad_buf *b, const struct cad_termination *t,
 /* ---------------------------------------------------------------- */
 /* iCalendar */
 
-/*
- * An X- property with a plain token value (a zone name, a duration).
- * libical 3.0 doubles backslashes in X- values but leaves ',' and ';'
- * alone, so free text never goes through here: X-WR-CALNAME is written
- * by refold() as a copy of the NAME line, which libical escapes as TEXT.
- */
-static void
-add_x(icalcomponent *c, const char *name, const char *value)
-{
-	icalproperty *p = icalproperty_new_x(value);
-
-	icalproperty_set_x_name(p, name);
-	icalcomponent_add_property(c, p);
-}
-
-/* one line, folded at 75 octets on UTF-8 character boundaries */
-static int
-emit_line(struct cad_buf *out, const char *s, size_t len)
-{
-	size_t limit = FOLD_OCTETS;
-	int r;
-
-	while (len > limit) {
-		size_t k = limit;
-		while (k > 1 && ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
-		if ((r = cad_buf_add(out, s, k)) < 0 ||
-		    (r = cad_buf_add(out, "\r\n ", 3)) < 0)
-			return r;
-		s += k;
-		len -= k;
-		limit = FOLD_OCTETS - 1;	/* the leading space counts */
-	}
-	if ((r = cad_buf_add(out, s, len)) < 0 ||
-	    (r = cad_buf_add(out, "\r\n", 2)) < 0)
-		return r;
-	return 0;
-}
-
-/*
- * One unfolded content line.  The VCALENDAR's own NAME line (depth 1) is
- * followed by X-WR-CALNAME with the same, already TEXT-escaped, value.
- */
-static int
-emit_unfolded(struct cad_buf *out, const char *s, size_t len, int *depth)
-{
-	int r;
-
-	if (len >= 6 && strncmp(s, "BEGIN:", 6) == 0)
-		(*depth)++;
-	else if (len >= 4 && strncmp(s, "END:", 4) == 0)
-		(*depth)--;
-	if ((r = emit_line(out, s, len)) < 0)
-		return r;
-	if (*depth == 1 && len >= 5 && strncmp(s, "NAME:", 5) == 0) {
-		struct cad_buf x;
-		cad_buf_init(&x, 0);
-		if ((r = cad_buf_puts(&x, "X-WR-CALNAME:")) == 0 &&
-		    (r = cad_buf_add(&x, s + 5, len - 5)) == 0)
-			r = emit_line(out, x.data, x.len);
-		cad_buf_release(&x);
-	}
-	return r;
-}
-
-/* libical's text unfolded and folded again, CRLF */
-static int
-refold(struct cad_buf *out, const char *text)
-{
-	struct cad_buf line;
-	const char *p = text;
-	int r = 0, depth = 0;
-
-	cad_buf_init(&line, 0);
-	while (*p) {
-		if (*p == '\r' || *p == '\n') {
-			const char *q = p;
-			if (*q == '\r' && q[1] == '\n')
-				q++;
-			q++;
-			if (*q == ' ' || *q == '\t') {
-				p = q + 1;	/* a fold: drop it */
-				continue;
-			}
-			if (line.len > 0 && (r = emit_unfolded(out, line.data,
-			    line.len, &depth)) < 0)
-				goto out;
-			cad_buf_reset(&line);
-			p = q;
-			continue;
-		}
-		size_t k = strcspn(p, "\r\n");
-		if ((r = cad_buf_add(&line, p, k)) < 0)
-			goto out;
-		p += k;
-	}
-	if (line.len > 0)
-		r = emit_unfolded(out, line.data, line.len, &depth);
-out:
-	cad_buf_release(&line);
-	return r;
-}
-
 static struct icaltimetype
 date_value(int day)
 {
@@ -440,7 +336,7 @@ deadline_event(const struct cad_config *cfg, const struct cad_deadline *d,
 	    icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	icalcomponent_add_property(ev,
 	    icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-	add_x(ev, "X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
+	cad_ical_add_x(ev, "X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
 
 	for (size_t i = 0; i < cfg->agreement.nremind_days; i++) {
 		icalcomponent *al = icalcomponent_new(ICAL_VALARM_COMPONENT);
@@ -473,8 +369,7 @@ cad_deadlines_ical(const struct cad_config *cfg,
 {
 	icalcomponent *cal;
 	struct icaltimetype stamp;
-	size_t start_len = out->len;
-	char *text = NULL, *defname = NULL;
+	char *defname = NULL;
 	int r;
 
 	if (name == NULL) {
@@ -486,42 +381,11 @@ cad_deadlines_ical(const struct cad_config *cfg,
 	stamp = icaltime_from_timet_with_zone((time_t)dtstamp, 0,
 	    icaltimezone_get_utc_timezone());
 
-	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
-	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	icalcomponent_add_property(cal,
-	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
-	icalcomponent_add_property(cal, icalproperty_new_name(name));
-	/* X-WR-CALNAME: added by refold() after NAME */
-	add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
-	icalcomponent_add_property(cal, icalproperty_new_refreshinterval(
-	    icaldurationtype_from_int(3600)));
-	add_x(cal, "X-PUBLISHED-TTL", "PT1H");
-
+	cal = cad_ical_publish_calendar(cfg, name);
 	for (size_t i = 0; i < n; i++)
 		icalcomponent_add_component(cal,
 		    deadline_event(cfg, &v[i], stamp));
-
-	icalerror_clear_errno();
-	text = icalcomponent_as_ical_string_r(cal);
-	if (text == NULL) {
-		cad_error_set(err, "libical: %s",
-		    icalerror_strerror(icalerrno));
-		r = -ENOMEM;
-		goto out;
-	}
-	if ((r = refold(out, text)) < 0) {
-		cad_error_set(err, "feed too large: %s", strerror(-r));
-		goto out;
-	}
-	r = 0;
-out:
-	if (r < 0 && out->len > start_len) {
-		out->len = start_len;
-		out->data[start_len] = '\0';
-	}
-	free(text);
+	r = cad_ical_write(out, cal, err);
 	free(defname);
 	icalcomponent_free(cal);
 	return r;

@@ -30,7 +30,6 @@
 
 #include <libical/ical.h>
 
-#define PRODID		"-//cadenced//cadenced 0.1//FI"
 #define FOLD_OCTETS	75
 
 /* ---------------------------------------------------------------- */
@@ -400,9 +399,8 @@ cad_ical_series_hash(const struct cad_config *cfg,
 /* ---------------------------------------------------------------- */
 /* libical pieces */
 
-/* a floating local date-time; minutes may run past midnight */
-static struct icaltimetype
-local_time(int day, int minutes)
+struct icaltimetype
+cad_ical_local_time(int day, int minutes)
 {
 	struct icaltimetype t = icaltime_null_time();
 	int y, m, d;
@@ -441,8 +439,8 @@ utc_time(int64_t t)
  * alone, so free text never goes through here: X-WR-CALNAME is written
  * by refold() as a copy of the NAME line, which libical escapes as TEXT.
  */
-static void
-add_x(icalcomponent *c, const char *name, const char *value)
+void
+cad_ical_add_x(icalcomponent *c, const char *name, const char *value)
 {
 	icalproperty *p = icalproperty_new_x(value);
 
@@ -742,9 +740,9 @@ event_new(const struct event_common *ec, int day, int time, int duration,
 	icalcomponent_add_property(ev,
 	    icalproperty_new_lastmodified(ec->last_modified));
 	icalcomponent_add_property(ev, with_tzid(
-	    icalproperty_new_dtstart(local_time(day, time)), tz));
-	icalcomponent_add_property(ev, with_tzid(
-	    icalproperty_new_dtend(local_time(day, time + duration)), tz));
+	    icalproperty_new_dtstart(cad_ical_local_time(day, time)), tz));
+	icalcomponent_add_property(ev, with_tzid(icalproperty_new_dtend(
+	    cad_ical_local_time(day, time + duration)), tz));
 	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
 	if (ec->t->location)
 		icalcomponent_add_property(ev,
@@ -848,7 +846,7 @@ add_rule_set(icalcomponent *ev, const struct event_common *ec,
 	size_t i = 0, nex = 0, nrd = 0, steps = 0;
 	bool ok = false;
 
-	it = icalrecur_iterator_new(rule, local_time(v[0]->rid_day,
+	it = icalrecur_iterator_new(rule, cad_ical_local_time(v[0]->rid_day,
 	    v[0]->rid_time));
 	if (it == NULL)
 		return false;
@@ -892,7 +890,7 @@ add_rule_set(icalcomponent *ev, const struct event_common *ec,
 	}
 	for (i = 0; i < nrd; i++) {
 		struct icaldatetimeperiodtype dp;
-		dp.time = local_time(rd[i]->rid_day, rd[i]->rid_time);
+		dp.time = cad_ical_local_time(rd[i]->rid_day, rd[i]->rid_time);
 		dp.period = icalperiodtype_null_period();
 		icalcomponent_add_property(ev,
 		    with_tzid(icalproperty_new_rdate(dp), tz));
@@ -930,7 +928,8 @@ add_series(icalcomponent *cal, const struct event_common *ec,
 	    add_rule_set(ev, ec, rule, u, nu))) {
 		for (i = 1; i < nu; i++) {
 			struct icaldatetimeperiodtype dp;
-			dp.time = local_time(u[i]->rid_day, u[i]->rid_time);
+			dp.time = cad_ical_local_time(u[i]->rid_day,
+			    u[i]->rid_time);
 			dp.period = icalperiodtype_null_period();
 			icalcomponent_add_property(ev,
 			    with_tzid(icalproperty_new_rdate(dp), tz));
@@ -954,8 +953,8 @@ add_series(icalcomponent *cal, const struct event_common *ec,
 		ev = event_new(ec, o->day, o->time, o->duration, summary, desc,
 		    cancelled);
 		icalcomponent_add_property(ev, with_tzid(
-		    icalproperty_new_recurrenceid(local_time(o->rid_day,
-		    o->rid_time)), tz));
+		    icalproperty_new_recurrenceid(
+		    cad_ical_local_time(o->rid_day, o->rid_time)), tz));
 		icalcomponent_add_component(cal, ev);
 		free(summary);
 		free(desc);
@@ -1054,6 +1053,50 @@ out:
 
 /* ---------------------------------------------------------------- */
 
+icalcomponent *
+cad_ical_publish_calendar(const struct cad_config *cfg, const char *name)
+{
+	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal,
+	    icalproperty_new_prodid(CAD_ICAL_PRODID));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(cal,
+	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	icalcomponent_add_property(cal, icalproperty_new_name(name ? name : ""));
+	/* X-WR-CALNAME: added by cad_ical_write() after NAME */
+	cad_ical_add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
+	icalcomponent_add_property(cal, icalproperty_new_refreshinterval(
+	    icaldurationtype_from_int(3600)));
+	cad_ical_add_x(cal, "X-PUBLISHED-TTL", "PT1H");
+	return cal;
+}
+
+int
+cad_ical_write(struct cad_buf *out, icalcomponent *c, struct cad_error *err)
+{
+	size_t start_len = out->len;
+	char *text;
+	int r;
+
+	icalerror_clear_errno();
+	if ((text = icalcomponent_as_ical_string_r(c)) == NULL) {
+		cad_error_set(err, "libical: %s",
+		    icalerror_strerror(icalerrno));
+		return -ENOMEM;
+	}
+	if ((r = refold(out, text)) < 0) {
+		cad_error_set(err, "calendar too large: %s", strerror(-r));
+		if (out->len > start_len) {
+			out->len = start_len;
+			out->data[start_len] = '\0';
+		}
+	}
+	free(text);
+	return r < 0 ? r : 0;
+}
+
 int
 cad_ical_feed(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
@@ -1063,25 +1106,12 @@ cad_ical_feed(const struct cad_config *cfg,
 {
 	icalcomponent *cal = NULL, *vtz = NULL;
 	const struct cad_occurrence **v = NULL;
-	size_t start_len = out->len;
-	char *text = NULL;
 	int r;
 
 	if ((r = build_vtimezone(cfg->timezone, &vtz, err)) < 0)
 		goto out;
 
-	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
-	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	icalcomponent_add_property(cal,
-	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
-	icalcomponent_add_property(cal, icalproperty_new_name(name ? name : ""));
-	/* X-WR-CALNAME: added by refold() after NAME */
-	add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
-	icalcomponent_add_property(cal, icalproperty_new_refreshinterval(
-	    icaldurationtype_from_int(3600)));
-	add_x(cal, "X-PUBLISHED-TTL", "PT1H");
+	cal = cad_ical_publish_calendar(cfg, name);
 	icalcomponent_add_component(cal, vtz);
 	vtz = NULL;
 
@@ -1115,25 +1145,8 @@ cad_ical_feed(const struct cad_config *cfg,
 		series_text_release(&t);
 	}
 
-	icalerror_clear_errno();
-	text = icalcomponent_as_ical_string_r(cal);
-	if (text == NULL) {
-		cad_error_set(err, "libical: %s",
-		    icalerror_strerror(icalerrno));
-		r = -ENOMEM;
-		goto out;
-	}
-	if ((r = refold(out, text)) < 0) {
-		cad_error_set(err, "feed too large: %s", strerror(-r));
-		goto out;
-	}
-	r = 0;
+	r = cad_ical_write(out, cal, err);
 out:
-	if (r < 0 && out->len > start_len) {
-		out->len = start_len;
-		out->data[start_len] = '\0';
-	}
-	free(text);
 	free(v);
 	if (vtz)
 		icalcomponent_free(vtz);

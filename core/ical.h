@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include <libical/ical.h>
+
 #include "config.h"
 #include "plan.h"
 #include "store.h"
@@ -44,6 +46,31 @@ int cad_ical_feed(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
     const struct cad_series_state *states, int forum, int party,
     const char *name, int64_t dtstamp, struct cad_buf *out,
+    struct cad_error *err);
+
+/* the PRODID of everything we write */
+#define CAD_ICAL_PRODID	"-//cadenced//cadenced 0.1//FI"
+
+/*
+ * A new VCALENDAR with METHOD:PUBLISH and what subscribed calendars
+ * need: PRODID, NAME (and, on output, X-WR-CALNAME), X-WR-TIMEZONE,
+ * REFRESH-INTERVAL and X-PUBLISHED-TTL of one hour.
+ */
+icalcomponent *cad_ical_publish_calendar(const struct cad_config *cfg,
+    const char *name);
+
+/* a floating local date-time; minutes may run past midnight */
+struct icaltimetype cad_ical_local_time(int day, int minutes);
+
+/* an X- property; the value is not escaped, so no free text here */
+void cad_ical_add_x(icalcomponent *c, const char *name, const char *value);
+
+/*
+ * Appends c as iCalendar text: CRLF, folded at 75 octets on UTF-8
+ * character boundaries, a VCALENDAR's NAME followed by an X-WR-CALNAME
+ * copy.  On error out is as it was.  0 or -errno with err.
+ */
+int cad_ical_write(struct cad_buf *out, icalcomponent *c,
     struct cad_error *err);
 
 #endif

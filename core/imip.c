@@ -23,74 +23,9 @@
 #include "ical.h"
 #include "output.h"
 
-#define PRODID		"-//cadenced//cadenced 0.1//FI"
-#define FOLD_OCTETS	75
 #define B64_LINE	76	/* RFC 2045 body lines */
 #define EW_BYTES	45	/* input bytes per RFC 2047 encoded-word */
 #define TEXT_UPCOMING	12	/* meetings listed in the text */
-
-/* ---------------------------------------------------------------- */
-/* folding (same rules as core/ical.c) */
-
-static int
-emit_line(struct cad_buf *out, const char *s, size_t len)
-{
-	size_t limit = FOLD_OCTETS;
-	int r;
-
-	while (len > limit) {
-		size_t k = limit;
-		while (k > 1 && ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
-		if ((r = cad_buf_add(out, s, k)) < 0 ||
-		    (r = cad_buf_add(out, "\r\n ", 3)) < 0)
-			return r;
-		s += k;
-		len -= k;
-		limit = FOLD_OCTETS - 1;
-	}
-	if ((r = cad_buf_add(out, s, len)) < 0 ||
-	    (r = cad_buf_add(out, "\r\n", 2)) < 0)
-		return r;
-	return 0;
-}
-
-static int
-refold(struct cad_buf *out, const char *text)
-{
-	struct cad_buf line;
-	const char *p = text;
-	int r = 0;
-
-	cad_buf_init(&line, 0);
-	while (*p) {
-		if (*p == '\r' || *p == '\n') {
-			const char *q = p;
-			if (*q == '\r' && q[1] == '\n')
-				q++;
-			q++;
-			if (*q == ' ' || *q == '\t') {
-				p = q + 1;
-				continue;
-			}
-			if (line.len > 0 &&
-			    (r = emit_line(out, line.data, line.len)) < 0)
-				goto out;
-			cad_buf_reset(&line);
-			p = q;
-			continue;
-		}
-		size_t k = strcspn(p, "\r\n");
-		if ((r = cad_buf_add(&line, p, k)) < 0)
-			goto out;
-		p += k;
-	}
-	if (line.len > 0)
-		r = emit_line(out, line.data, line.len);
-out:
-	cad_buf_release(&line);
-	return r;
-}
 
 /* ---------------------------------------------------------------- */
 /* calendar */
@@ -189,31 +124,12 @@ add_organizer(icalcomponent *ev, const struct cad_config *cfg)
 	free(uri);
 }
 
-/* a floating local date-time; minutes may run past midnight */
-static struct icaltimetype
-local_time(int day, int minutes)
-{
-	struct icaltimetype t = icaltime_null_time();
-	int y, m, d;
-
-	day += minutes / 1440;
-	minutes %= 1440;
-	cad_civil_from_days(day, &y, &m, &d);
-	t.year = y;
-	t.month = m;
-	t.day = d;
-	t.hour = minutes / 60;
-	t.minute = minutes % 60;
-	t.is_date = 0;
-	return t;
-}
-
 static bool
 is_rid(icalcomponent *ev, int rid_day, int rid_time)
 {
 	icalproperty *p = icalcomponent_get_first_property(ev,
 	    ICAL_RECURRENCEID_PROPERTY);
-	struct icaltimetype t, want = local_time(rid_day, rid_time);
+	struct icaltimetype t, want = cad_ical_local_time(rid_day, rid_time);
 
 	if (p == NULL)
 		return false;
@@ -221,26 +137,6 @@ is_rid(icalcomponent *ev, int rid_day, int rid_time)
 	return t.year == want.year && t.month == want.month &&
 	    t.day == want.day && t.hour == want.hour &&
 	    t.minute == want.minute;
-}
-
-static int
-serialise(icalcomponent *cal, struct cad_buf *out, struct cad_error *err)
-{
-	char *text;
-	int r;
-
-	icalerror_clear_errno();
-	text = icalcomponent_as_ical_string_r(cal);
-	if (text == NULL) {
-		cad_error_set(err, "libical: %s",
-		    icalerror_strerror(icalerrno));
-		return -ENOMEM;
-	}
-	r = refold(out, text);
-	free(text);
-	if (r < 0)
-		cad_error_set(err, "calendar too large");
-	return r;
 }
 
 int
@@ -337,7 +233,7 @@ cad_imip_calendar(const struct cad_config *cfg,
 		r = -ENOENT;
 		goto out;
 	}
-	r = serialise(cal, out, err);
+	r = cad_ical_write(out, cal, err);
 out:
 	if (cal != NULL)
 		icalcomponent_free(cal);
@@ -359,7 +255,7 @@ cad_imip_cancel_calendar(const struct cad_config *cfg, const char *uid,
 
 	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
+	icalcomponent_add_property(cal, icalproperty_new_prodid(CAD_ICAL_PRODID));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	icalcomponent_add_property(cal,
 	    icalproperty_new_method(ICAL_METHOD_CANCEL));
@@ -386,7 +282,7 @@ cad_imip_cancel_calendar(const struct cad_config *cfg, const char *uid,
 	add_organizer(ev, cfg);
 	add_attendees(ev, att, natt, false);
 	icalcomponent_add_component(cal, ev);
-	r = serialise(cal, out, err);
+	r = cad_ical_write(out, cal, err);
 	icalcomponent_free(cal);
 	return r;
 }

@@ -9,9 +9,13 @@
  *   - a signalfd: SIGHUP reloads the config, SIGTERM/SIGINT stop;
  *   - a 1 s timerfd: notices cadencectl's commits to the store and the
  *     change of date at midnight, and retries a failed rebuild;
- *   - a timerfd at half the systemd watchdog interval: WATCHDOG=1.
- * Whenever something changed it builds a new snapshot (snapshot.h) and
- * publishes it; the HTTP threads (http.c) only ever read snapshots.
+ *   - a timerfd at half the systemd watchdog interval: WATCHDOG=1;
+ * plus the sockets of the outbox worker (outbox.h), whose next due time
+ * is poll's timeout.  Whenever something changed it builds a new
+ * snapshot (snapshot.h), which also enqueues the invitations of what
+ * changed, and publishes it; the HTTP threads (http.c) only ever read
+ * snapshots.  The store (and so the outbox) is used by this thread
+ * only; deliveries never block it (libcurl multi, non-blocking).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +38,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "outbox.h"
 #include "output.h"
 #include "snapshot.h"
 #include "store.h"
@@ -41,6 +46,9 @@
 #define DEFAULT_CONFIG	"/etc/cadenced/cadenced.conf"
 #define TICK_MS		1000	/* store and date polling */
 #define EXIT_USAGE	2
+#define OWN_FDS		3	/* signals, tick, watchdog */
+#define WORKER_FDS	(2 * CAD_OUTBOX_MAX_FDS)
+#define WORKER_PAUSE_MS	1000	/* after a store error of the worker */
 
 struct daemon {
 	const char *config_path;
@@ -50,10 +58,15 @@ struct daemon {
 	struct cad_store *store;
 	char *store_dir;		/* the state_dir the store lives in */
 	struct http *http;
-	int64_t store_version;		/* cad_store_changed at last build */
+	int64_t store_version;		/* cad_store_changed last seen */
+	int64_t depth_version;		/* ... at the last outbox count */
 	bool dirty;			/* the last rebuild failed: retry */
 	int sigfd, tickfd, wdfd;
 	uint64_t wd_usec;
+	struct cad_outbox_worker *worker;
+	unsigned worker_gen;		/* bumps when worker is replaced */
+	struct cad_outbox_stats seen;	/* worker stats already counted */
+	bool worker_failing;		/* its last run failed: pause */
 };
 
 static void
@@ -162,10 +175,89 @@ rebuild(struct daemon *d, const char *why)
 		    (unsigned long long)((monotonic_usec() - t0) / 1000));
 	else
 		log_debug("rebuilt, unchanged (%s)", why);
+	if (s->enqueued > 0) {
+		log_info("outbox: %d new deliver%s (%s)", s->enqueued,
+		    s->enqueued == 1 ? "y" : "ies", why);
+		if (d->worker != NULL)
+			cad_outbox_worker_kick(d->worker);
+	}
 	snapshot_put(prev);
 	snapshot_publish(s);
 	d->dirty = false;
 	return 0;
+}
+
+/* the outbox's rows by state, for /metrics */
+static void
+outbox_depth(struct daemon *d)
+{
+	struct cad_outbox_entry *v = NULL;
+	struct cad_error err = { "" };
+	size_t n = 0, pending = 0, sent = 0, failed = 0;
+
+	if (cad_store_outbox_list(d->store, false, &v, &n, &err) != 0) {
+		log_debug("outbox: cannot count the entries: %s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].state, "pending") == 0)
+			pending++;
+		else if (strcmp(v[i].state, "sent") == 0)
+			sent++;
+		else
+			failed++;
+	}
+	cad_outbox_entries_free(v, n);
+	metrics_outbox_depth(pending, sent, failed);
+}
+
+/* runs the outbox worker after a poll: fds are its descriptors */
+static void
+deliver(struct daemon *d, const struct pollfd *fds, size_t n)
+{
+	struct cad_error err = { "" };
+	struct cad_outbox_stats st;
+	unsigned sent, retry, failed;
+	int r;
+
+	r = cad_outbox_worker_run(d->worker, fds, n, (int64_t)time(NULL),
+	    &err);
+	if (r < 0) {
+		if (!d->worker_failing)
+			log_warnx("outbox: %s", err.msg[0] != '\0' ? err.msg :
+			    strerror(-r));
+		d->worker_failing = true;
+	} else if (d->worker_failing) {
+		log_info("outbox: the database works again");
+		d->worker_failing = false;
+	}
+	cad_outbox_worker_stats(d->worker, &st);
+	sent = (unsigned)(st.sent - d->seen.sent);
+	retry = (unsigned)(st.retry - d->seen.retry);
+	failed = (unsigned)(st.failed - d->seen.failed);
+	if (sent == 0 && retry == 0 && failed == 0)
+		return;
+	d->seen = st;
+	metrics_outbox_deliveries(sent, retry, failed);
+	if (failed > 0)
+		log_warnx("outbox: %u sent, %u to retry, %u failed for good "
+		    "(see cadencectl outbox)", sent, retry, failed);
+	else if (retry > 0)
+		log_warnx("outbox: %u sent, %u to retry later (see "
+		    "cadencectl outbox)", sent, retry);
+	else
+		log_info("outbox: %u sent", sent);
+}
+
+/* a new worker replaces the old one (the old is freed) */
+static void
+worker_swap(struct daemon *d, struct cad_outbox_worker *w)
+{
+	cad_outbox_worker_free(d->worker);
+	d->worker = w;
+	d->worker_gen++;
+	memset(&d->seen, 0, sizeof d->seen);
+	d->worker_failing = false;
 }
 
 /* SIGHUP: a new config replaces the old one only when it is valid */
@@ -175,6 +267,7 @@ reload(struct daemon *d)
 	struct cad_config *cfg;
 	struct snapshot_config *old;
 	struct cad_store *st = NULL, *old_store;
+	struct cad_outbox_worker *w = NULL;
 	char *old_dir;
 	struct cad_error err = { "" };
 	int old_today = d->today;
@@ -197,6 +290,19 @@ reload(struct daemon *d)
 			goto done;
 		}
 	}
+	/* the outbox's servers and passwords: a worker of its own for a
+	   new database, else the same one with the new servers */
+	if (st != NULL ? cad_outbox_worker_new(st, cfg, &w, &err) != 0 :
+	    cad_outbox_worker_reconfigure(d->worker, cfg, &err) != 0) {
+		log_err("%s: error: %s", d->config_path, err.msg);
+		log_warnx("%s: not reloaded, the old configuration stays in "
+		    "force", d->config_path);
+		if (st != NULL)
+			cad_store_close(st);
+		cad_config_free(cfg);
+		metrics_reload(false);
+		goto done;
+	}
 	if (strcmp(cfg->listen, http_listen(d->http)) != 0)
 		log_warnx("http.listen '%s': still listening on '%s' until "
 		    "cadenced is restarted", cfg->listen, http_listen(d->http));
@@ -216,6 +322,11 @@ reload(struct daemon *d)
 		    "force", d->config_path);
 		snapshot_config_unref(d->conf);
 		d->conf = old;
+		if (w != NULL)
+			cad_outbox_worker_free(w);
+		else if (cad_outbox_worker_reconfigure(d->worker, old->cfg,
+		    &err) != 0)
+			log_warnx("outbox: keeps the new servers: %s", err.msg);
 		if (st != NULL) {
 			cad_store_close(st);
 			free(d->store_dir);
@@ -229,6 +340,9 @@ reload(struct daemon *d)
 	}
 	snapshot_config_unref(old);
 	if (st != NULL) {
+		/* transfers in flight stay pending in the old database */
+		worker_swap(d, w);
+		d->store_version = -1;
 		cad_store_close(old_store);
 		free(old_dir);
 	}
@@ -238,6 +352,30 @@ done:
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 }
 
+/*
+ * Did cadencectl change what the feeds are made of?  The version moves
+ * with every commit, also the outbox's own (one per delivery) and
+ * cadencectl outbox --retry: rebuild only when the overrides or the
+ * terminations differ from the published snapshot's.
+ */
+static bool
+inputs_changed(struct daemon *d)
+{
+	struct cad_error err = { "" };
+	struct snapshot *s;
+	uint64_t h;
+	bool changed;
+
+	if (snapshot_inputs_hash(d->conf, d->store, d->today, &h, &err) != 0) {
+		log_debug("cannot read the database: %s", err.msg);
+		return true;	/* let rebuild report it */
+	}
+	s = snapshot_get();
+	changed = s == NULL || s->inputs_hash != h;
+	snapshot_put(s);
+	return changed;
+}
+
 /* every second: cadencectl's commits, midnight, a failed rebuild */
 static void
 tick(struct daemon *d)
@@ -245,17 +383,31 @@ tick(struct daemon *d)
 	int64_t version;
 	int today = daemon_today(d, d->conf->cfg);
 	const char *why = NULL;
+	bool moved = false;
 
+	/* taken before the inputs are read: a commit after it is seen
+	   at the next tick */
+	if (cad_store_changed(d->store, &version) == 0 &&
+	    version != d->store_version) {
+		d->store_version = version;
+		moved = true;
+		/* e.g. cadencectl outbox --retry: look at the outbox now */
+		cad_outbox_worker_kick(d->worker);
+	}
 	if (today != d->today) {
 		d->today = today;
 		why = "new day";
-	} else if (cad_store_changed(d->store, &version) == 0 &&
-	    version != d->store_version)
+	} else if (moved && inputs_changed(d))
 		why = "database changed";
 	else if (d->dirty)
 		why = "retry";
 	if (why != NULL)
 		(void)rebuild(d, why);
+	if (cad_store_changed(d->store, &version) == 0 &&
+	    version != d->depth_version) {
+		d->depth_version = version;
+		outbox_depth(d);
+	}
 }
 
 static int
@@ -317,18 +469,29 @@ signals(struct daemon *d)
 static int
 loop(struct daemon *d)
 {
-	struct pollfd pfd[3];
-	nfds_t n = 2;
+	struct pollfd pfd[OWN_FDS + WORKER_FDS];
+	nfds_t own = 2;
+	size_t nw;
+	unsigned gen;
+	int timeout;
 
 	pfd[0].fd = d->sigfd;
 	pfd[1].fd = d->tickfd;
 	pfd[2].fd = d->wdfd;
 	if (d->wdfd >= 0)
-		n = 3;
-	for (nfds_t i = 0; i < n; i++)
+		own = 3;
+	for (nfds_t i = 0; i < own; i++)
 		pfd[i].events = POLLIN;
 	for (;;) {
-		if (poll(pfd, n, -1) < 0) {
+		nw = cad_outbox_worker_pollfds(d->worker, pfd + own,
+		    WORKER_FDS);
+		gen = d->worker_gen;
+		timeout = cad_outbox_worker_timeout(d->worker,
+		    (int64_t)time(NULL));
+		if (d->worker_failing && timeout >= 0 &&
+		    timeout < WORKER_PAUSE_MS)
+			timeout = WORKER_PAUSE_MS;
+		if (poll(pfd, own + nw, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warn("poll");
@@ -336,7 +499,10 @@ loop(struct daemon *d)
 		}
 		if (pfd[0].revents & POLLIN && !signals(d))
 			return 0;
-		if (n == 3 && pfd[2].revents & POLLIN) {
+		/* always, also after a timeout; not with the descriptors
+		   of a worker that a reload replaced */
+		deliver(d, pfd + own, gen == d->worker_gen ? nw : 0);
+		if (own == 3 && pfd[2].revents & POLLIN) {
 			timer_drain(d->wdfd);
 			sd_notify(0, "WATCHDOG=1");
 		}
@@ -350,6 +516,9 @@ loop(struct daemon *d)
 static void
 daemon_release(struct daemon *d)
 {
+	/* transfers in flight are aborted: they stay pending */
+	cad_outbox_worker_free(d->worker);
+	d->worker = NULL;
 	http_stop(d->http);
 	d->http = NULL;
 	snapshot_publish(NULL);
@@ -445,8 +614,17 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	d.store_dir = cad_strdup(cfg->state_dir);
+	/* the password files are part of the config: refused ones stop
+	   the start as a config error does */
+	if (cad_outbox_worker_new(d.store, cfg, &d.worker, &err) != 0) {
+		log_err("%s: error: %s", d.config_path, err.msg);
+		log_err("%s: configuration not valid, not starting",
+		    d.config_path);
+		goto out;
+	}
 	if (rebuild(&d, "start") != 0)
 		goto out;
+	outbox_depth(&d);
 	if (http_start(cfg->listen, &d.http, &err) != 0) {
 		log_err("http: %s", err.msg);
 		goto out;

@@ -17,6 +17,8 @@ static atomic_llong last_build;
 static atomic_ullong last_build_usec;
 static atomic_ulong reloads_ok;
 static atomic_ulong reloads_failed;
+static atomic_ulong outbox_sent, outbox_retry, outbox_failed;
+static atomic_ulong depth_pending, depth_sent, depth_failed;
 
 void
 metrics_http_response(unsigned code)
@@ -46,9 +48,26 @@ metrics_reload(bool ok)
 	atomic_fetch_add(ok ? &reloads_ok : &reloads_failed, 1);
 }
 
+void
+metrics_outbox_deliveries(unsigned sent, unsigned retry, unsigned failed)
+{
+	atomic_fetch_add(&outbox_sent, sent);
+	atomic_fetch_add(&outbox_retry, retry);
+	atomic_fetch_add(&outbox_failed, failed);
+}
+
+void
+metrics_outbox_depth(size_t pending, size_t sent, size_t failed)
+{
+	atomic_store(&depth_pending, pending);
+	atomic_store(&depth_sent, sent);
+	atomic_store(&depth_failed, failed);
+}
+
 int
 metrics_render(struct cad_buf *b)
 {
+	unsigned long sent, retry, failed;
 	int r = 0;
 
 	r |= cad_buf_puts(b,
@@ -97,5 +116,28 @@ metrics_render(struct cad_buf *b)
 	    (unsigned long long)(atomic_load(&last_build_usec) % 1000000),
 	    atomic_load(&planned_occurrences), atomic_load(&reloads_ok),
 	    atomic_load(&reloads_failed), CADENCED_VERSION);
+	sent = atomic_load(&outbox_sent);
+	retry = atomic_load(&outbox_retry);
+	failed = atomic_load(&outbox_failed);
+	r |= cad_buf_printf(b,
+	    "# HELP cadenced_outbox_entries Invitations and reminders in "
+	    "the outbox, by state.\n"
+	    "# TYPE cadenced_outbox_entries gauge\n"
+	    "cadenced_outbox_entries{state=\"pending\"} %lu\n"
+	    "cadenced_outbox_entries{state=\"failed\"} %lu\n"
+	    "cadenced_outbox_entries{state=\"sent\"} %lu\n"
+	    "# HELP cadenced_outbox_delivery_attempts_total CalDAV and SMTP "
+	    "deliveries attempted since the start.\n"
+	    "# TYPE cadenced_outbox_delivery_attempts_total counter\n"
+	    "cadenced_outbox_delivery_attempts_total %lu\n"
+	    "# HELP cadenced_outbox_deliveries_total Delivery attempts since "
+	    "the start, by outcome (retried: to be tried again later).\n"
+	    "# TYPE cadenced_outbox_deliveries_total counter\n"
+	    "cadenced_outbox_deliveries_total{result=\"succeeded\"} %lu\n"
+	    "cadenced_outbox_deliveries_total{result=\"retried\"} %lu\n"
+	    "cadenced_outbox_deliveries_total{result=\"failed\"} %lu\n",
+	    atomic_load(&depth_pending), atomic_load(&depth_failed),
+	    atomic_load(&depth_sent), sent + retry + failed, sent, retry,
+	    failed);
 	return r ? -E2BIG : 0;
 }

@@ -23,6 +23,11 @@ void metrics_feed_renders(unsigned n);
 void metrics_snapshot_built(size_t occurrences, int64_t when,
     uint64_t build_usec);
 void metrics_reload(bool ok);
+/* delivery attempts finished since the last call, by outcome */
+void metrics_outbox_deliveries(unsigned sent, unsigned retry,
+    unsigned failed);
+/* the outbox's rows by state (read from the store by the main loop) */
+void metrics_outbox_depth(size_t pending, size_t sent, size_t failed);
 
 /* the whole exposition */
 int metrics_render(struct cad_buf *out);

@@ -17,8 +17,13 @@
 #include "ical.h"
 #include "log.h"
 #include "metrics.h"
+#include "outbox.h"
 #include "output.h"
 #include "page.h"
+#if __has_include("reminder.h")		/* TEMPORARY until it lands */
+#include "reminder.h"
+#define HAVE_REMINDERS 1
+#endif
 
 #define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
 
@@ -275,14 +280,15 @@ build_feed(struct build *bd, const struct cad_plan *plan,
 }
 
 static uint64_t
-inputs_hash(const struct snapshot *s)
+inputs_hash(unsigned gen, int today, const struct cad_override *ov,
+    size_t nov, const struct cad_termination *tm, size_t ntm)
 {
 	uint64_t h = FNV_OFFSET;
 
-	h = fnv_int(h, s->conf->gen);
-	h = fnv_int(h, s->today);
-	for (size_t i = 0; i < s->noverrides; i++) {
-		const struct cad_override *o = &s->overrides[i];
+	h = fnv_int(h, gen);
+	h = fnv_int(h, today);
+	for (size_t i = 0; i < nov; i++) {
+		const struct cad_override *o = &ov[i];
 		h = fnv_str(h, o->uid);
 		h = fnv_int(h, o->rid_day);
 		h = fnv_int(h, o->rid_time);
@@ -291,13 +297,34 @@ inputs_hash(const struct snapshot *s)
 		h = fnv_int(h, o->new_time);
 		h = fnv_str(h, o->reason);
 	}
-	for (size_t i = 0; i < s->nterminations; i++) {
-		const struct cad_termination *t = &s->terminations[i];
+	for (size_t i = 0; i < ntm; i++) {
+		const struct cad_termination *t = &tm[i];
 		h = fnv_str(h, t->party);
 		h = fnv_int(h, t->noticed);
 		h = fnv_int(h, t->effective);
 	}
 	return h;
+}
+
+int
+snapshot_inputs_hash(const struct snapshot_config *conf, struct cad_store *st,
+    int today, uint64_t *out, struct cad_error *err)
+{
+	struct cad_override *ov = NULL;
+	struct cad_termination *tm = NULL;
+	size_t nov = 0, ntm = 0;
+	int r;
+
+	if ((r = cad_store_overrides(st, &ov, &nov, err)) != 0)
+		return r;
+	if ((r = cad_store_terminations(st, &tm, &ntm, err)) != 0) {
+		cad_overrides_free(ov, nov);
+		return r;
+	}
+	*out = inputs_hash(conf->gen, today, ov, nov, tm, ntm);
+	cad_overrides_free(ov, nov);
+	cad_terminations_free(tm, ntm);
+	return 0;
 }
 
 int
@@ -319,7 +346,7 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	const char *title;
 	char *name;
 	uint64_t t0 = monotonic_usec();
-	int r;
+	int enq = 0, r;
 
 	snapshot_core_lock();
 	memset(&plan, 0, sizeof plan);
@@ -343,7 +370,8 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	s->ctx.noverrides = s->noverrides;
 	s->ctx.terminations = s->terminations;
 	s->ctx.nterminations = s->nterminations;
-	s->inputs_hash = inputs_hash(s);
+	s->inputs_hash = inputs_hash(conf->gen, today, s->overrides,
+	    s->noverrides, s->terminations, s->nterminations);
 	s->data_modified = prev != NULL &&
 	    prev->inputs_hash == s->inputs_hash ? prev->data_modified : now;
 
@@ -352,16 +380,21 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 		goto out;
 	s->nocc = plan.nocc;
 
-	/* SEQUENCE and LAST-MODIFIED move only when a series' content does */
+	/* SEQUENCE and LAST-MODIFIED move only when a series' content
+	   does; what changed goes into the outbox in the same transaction,
+	   and the deadline reminders due by today after it */
 	states = cad_xcalloc(plan.nseries + 1, sizeof *states);
 	in = cad_xcalloc(plan.nseries + 1, sizeof *in);
-	for (size_t i = 0; i < plan.nseries; i++) {
-		char hash[65];
-		cad_ical_series_hash(cfg, &plan, i, hash);
-		if ((r = cad_store_series_sync(st, plan.series[i].uid, hash,
-		    now, &states[i], err)) != 0)
-			goto out;
-	}
+	if ((r = cad_outbox_sync(st, cfg, &s->ctx, &plan, states, now,
+	    &enq, err)) != 0)
+		goto out;
+	s->enqueued = enq;
+#ifdef HAVE_REMINDERS
+	if ((r = cad_reminders_sync(st, cfg, &s->ctx, today, now, &enq,
+	    err)) != 0)
+		goto out;
+	s->enqueued += enq;
+#endif
 
 	/* /calendars/all.ics */
 	for (size_t i = 0; i < plan.nseries; i++)

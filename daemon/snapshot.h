@@ -71,18 +71,31 @@ struct snapshot {
 	   Last-Modified of computed API answers */
 	int64_t data_modified;
 	uint64_t inputs_hash;
+	int enqueued;			/* outbox rows this build added */
 };
 
 /*
  * Builds a snapshot for today from conf and the store: plans the window
  * today - 365 .. today + horizon_days, syncs every series' hash into the
- * store (so SEQUENCE rises only on real change) and renders everything.
- * prev (may be NULL) lends unchanged resources their Last-Modified.
- * 0 or -errno with err.
+ * store (so SEQUENCE rises only on real change) and enqueues the
+ * invitations and deadline reminders of what changed, in the outbox
+ * (cad_outbox_sync, cad_reminders_sync; s->enqueued tells how many),
+ * and renders everything.  prev (may be NULL) lends unchanged resources
+ * their Last-Modified.  0 or -errno with err.  Main thread only: the
+ * store is not for the HTTP threads.
  */
 int snapshot_build(struct snapshot_config *conf, struct cad_store *st,
     int today, int64_t now, const struct snapshot *prev,
     struct snapshot **out, struct cad_error *err);
+
+/*
+ * The inputs_hash a snapshot_build from conf, st and today would have
+ * now (reads only the overrides and terminations): lets the main loop
+ * tell cadencectl's changes from the outbox's own writes, which move
+ * cad_store_changed too.  0 or -errno with err.
+ */
+int snapshot_inputs_hash(const struct snapshot_config *conf,
+    struct cad_store *st, int today, uint64_t *out, struct cad_error *err);
 
 /* makes s the current one (takes the caller's reference) */
 void snapshot_publish(struct snapshot *s);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output.h"
 #include "plan.h"
@@ -38,6 +39,34 @@ load(const char *name)
 	snprintf(path, sizeof path, DIR "%s", name);
 	cad_diag_init(&diag);
 	int r = cad_config_load(path, &cfg, &diag);
+	for (size_t i = 0; i < diag.n; i++)
+		print_message("  diag: %s\n", diag.msgs[i]);
+	cad_diag_release(&diag);
+	assert_int_equal(r, 0);
+	assert_non_null(cfg);
+	return cfg;
+}
+
+/* a config from text, through a temporary file (removed at once) */
+static struct cad_config *
+load_text(const char *text)
+{
+	struct cad_config *cfg = NULL;
+	struct cad_diag diag;
+	const char *tmp = getenv("TMPDIR");
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/test_plan.XXXXXX.conf",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	cad_diag_init(&diag);
+	int r = cad_config_load(path, &cfg, &diag);
+	(void)unlink(path);
 	for (size_t i = 0; i < diag.n; i++)
 		print_message("  diag: %s\n", diag.msgs[i]);
 	cad_diag_release(&diag);
@@ -478,6 +507,114 @@ plan__per_term_no_start__only_terms_from_this_year(void **state)
 	    "oletus@test.example", "");
 }
 
+/*
+ * Council terms that start mid-month (SPEC § 4: year N of a term = the
+ * 12 months from term start + 12(N-1) months).  Terms 15.6.2021-14.6.2025
+ * and 15.6.2025-10.6.2029 (the second shortened by a few days).
+ */
+static const char midmonth_conf[] =
+    "timezone = \"Europe/Helsinki\"; domain = \"test.example\";\n"
+    "council_terms = ( { start = \"2021-06-15\"; end = \"2025-06-14\"; },\n"
+    "  { start = \"2025-06-15\"; end = \"2029-06-10\"; } );\n"
+    "parties = ( { id = \"hva\"; name = \"Hyvinvointialue\"; } );\n"
+    "forums = (\n"
+    "  { id = \"v1\"; name = \"V1\"; convenor = \"hva\";\n"
+    "    per_term = { year = 1; month = 6; weekday = \"TU\"; week = 1; };\n"
+    "    start = \"2020-01-01\"; time = \"12:00\"; duration = 60; },\n"
+    "  { id = \"v3\"; name = \"V3\"; convenor = \"hva\";\n"
+    "    per_term = { year = 3; month = 6; weekday = \"TU\"; week = 1; };\n"
+    "    start = \"2020-01-01\"; time = \"12:00\"; duration = 60; },\n"
+    "  { id = \"v1w3\"; name = \"V1W3\"; convenor = \"hva\";\n"
+    "    per_term = { year = 1; month = 6; weekday = \"TU\"; week = 3; };\n"
+    "    start = \"2020-01-01\"; time = \"12:00\"; duration = 60; },\n"
+    "  { id = \"v4w2\"; name = \"V4W2\"; convenor = \"hva\";\n"
+    "    per_term = { year = 4; month = 6; weekday = \"TU\"; week = 2; };\n"
+    "    start = \"2020-01-01\"; time = \"12:00\"; duration = 60; }\n"
+    ");\n";
+
+static void
+plan__per_term_mid_month_term__month_inside_the_terms_year(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load_text(midmonth_conf);
+	struct cad_plan p;
+
+	plan(cfg, &ctx2026, D(2020, 1, 1), D(2031, 12, 31), &p);
+	/*
+	 * year 1, June, 1st Tuesday:
+	 *  term 1: year 1 = 15.6.2021-14.6.2022.  June 2021 begins on a
+	 *          Tuesday -> 1.6.2021, before the year; June 2022 begins on
+	 *          a Wednesday -> Tue 7.6.2022, inside.
+	 *  term 2: year 1 = 15.6.2025-14.6.2026.  June 2025 begins on a
+	 *          Sunday -> 3.6.2025, before; June 2026 begins on a Monday
+	 *          -> Tue 2.6.2026.
+	 */
+	assert_series(&p, "v1@test.example",
+	    "2022-06-07 12:00, 2026-06-02 12:00");
+	/*
+	 * year 3, June, 1st Tuesday:
+	 *  term 1: year 3 = 15.6.2023-14.6.2024.  June 2023 begins on a
+	 *          Thursday -> 6.6.2023, before; June 2024 begins on a
+	 *          Saturday -> Tue 4.6.2024.
+	 *  term 2: year 3 = 15.6.2027-14.6.2028.  June 2027 begins on a
+	 *          Tuesday -> 1.6.2027, before the year (not in it, though
+	 *          it is June of the year the span begins in); June 2028
+	 *          begins on a Thursday -> Tue 6.6.2028.
+	 */
+	assert_series(&p, "v3@test.example",
+	    "2024-06-04 12:00, 2028-06-06 12:00");
+	/*
+	 * year 1, June, 3rd Tuesday: the June the year begins in counts
+	 * when the date is on or after the 15th:
+	 *  term 1: June 2021 Tuesdays 1, 8, 15 -> 15.6.2021 (the term's
+	 *          first day); (June 2022: 7, 14, 21 -> 21.6., after the
+	 *          year);
+	 *  term 2: June 2025 Tuesdays 3, 10, 17 -> 17.6.2025.
+	 */
+	assert_series(&p, "v1w3@test.example",
+	    "2021-06-15 12:00, 2025-06-17 12:00");
+	/*
+	 * year 4, June, 2nd Tuesday:
+	 *  term 1: year 4 = 15.6.2024-14.6.2025.  June 2024: Tuesdays 4, 11
+	 *          -> 11.6., before; June 2025: 3, 10 -> Tue 10.6.2025,
+	 *          inside the year and the term (ends 14.6.2025).
+	 *  term 2: year 4 = 15.6.2028-14.6.2029.  June 2028: 6, 13 -> before;
+	 *          June 2029 begins on a Friday: 5, 12 -> 12.6.2029, inside
+	 *          the year but after the term's end 10.6.2029 -> none.
+	 */
+	assert_series(&p, "v4w2@test.example", "2025-06-10 12:00");
+	cad_plan_release(&p);
+	cad_config_free(cfg);
+}
+
+static void
+plan__per_term_month_twice_in_year__earlier_one(void **state)
+{
+	(void)state;
+	/*
+	 * A term from Tue 10.6.2025: year 1 = 10.6.2025-9.6.2026 holds two
+	 * pieces of June.  2nd Tuesday: June 2025 (begins on a Sunday)
+	 * Tuesdays 3, 10 -> 10.6.2025, inside; June 2026 (begins on a
+	 * Monday) Tuesdays 2, 9 -> 9.6.2026, also inside.  SPEC § 4 gives
+	 * one candidate per term: the first, 10.6.2025.
+	 */
+	struct cad_config *cfg = load_text(
+	    "timezone = \"Europe/Helsinki\"; domain = \"test.example\";\n"
+	    "council_terms = ( { start = \"2025-06-10\"; "
+	    "end = \"2029-06-09\"; } );\n"
+	    "parties = ( { id = \"hva\"; name = \"Hyvinvointialue\"; } );\n"
+	    "forums = ( { id = \"f\"; name = \"F\"; convenor = \"hva\";\n"
+	    "  per_term = { year = 1; month = 6; weekday = \"TU\"; "
+	    "week = 2; };\n"
+	    "  start = \"2020-01-01\"; time = \"12:00\"; duration = 60; } );\n");
+	struct cad_plan p;
+
+	plan(cfg, &ctx2026, D(2020, 1, 1), D(2031, 12, 31), &p);
+	assert_series(&p, "f@test.example", "2025-06-10 12:00");
+	cad_plan_release(&p);
+	cad_config_free(cfg);
+}
+
 static void
 plan__no_candidate_at_all__empty_plan_one_series(void **state)
 {
@@ -723,6 +860,104 @@ plan__dst_change__local_time_kept(void **state)
 	assert_non_null(o);
 	cad_format_rfc3339(cfg->timezone, o->day, o->time, s);
 	assert_string_equal(s, "2026-11-18T13:00:00+02:00");
+	cad_plan_release(&p);
+	cad_config_free(cfg);
+}
+
+/*
+ * Meetings at night on the DST-change days, as JSON (SPEC § 5: RFC 3339
+ * with the local offset).  Helsinki 2026: summer time from Sun 29.3.
+ * (03:00 -> 04:00 local, 01:00Z) to Sun 25.10. (04:00 -> 03:00 local,
+ * 01:00Z); RFC 5545 3.3.5 reads a skipped local time with the offset
+ * before the gap and a repeated one as the first of the two.
+ */
+static const char dst_conf[] =
+    "timezone = \"Europe/Helsinki\"; domain = \"test.example\";\n"
+    "parties = ( { id = \"hva\"; name = \"Hyvinvointialue\"; } );\n"
+    "forums = (\n"
+    "  { id = \"kevat\"; name = \"Kevät\"; convenor = \"hva\";\n"
+    "    rrule = \"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\"; start = "
+    "\"2026-01-01\";\n"
+    "    time = \"03:30\"; duration = 60; on_holiday = \"keep\"; },\n"
+    "  { id = \"syksy\"; name = \"Syksy\"; convenor = \"hva\";\n"
+    "    rrule = \"FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\"; start = "
+    "\"2026-01-01\";\n"
+    "    time = \"03:30\"; duration = 60; on_holiday = \"keep\"; },\n"
+    "  { id = \"pitka\"; name = \"Pitkä\"; convenor = \"hva\";\n"
+    "    rrule = \"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\"; start = "
+    "\"2026-01-01\";\n"
+    "    time = \"01:00\"; duration = 240; on_holiday = \"keep\"; },\n"
+    "  { id = \"siirto\"; name = \"Siirto\"; convenor = \"hva\";\n"
+    "    rrule = \"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\"; start = "
+    "\"2026-01-01\";\n"
+    "    time = \"03:30\"; duration = 30; on_holiday = \"next\"; }\n"
+    ");\n";
+
+/* the JSON object of the only 2026 occurrence of series uid */
+static void
+json_of(const struct cad_config *cfg, const struct cad_plan *p,
+    const char *uid, struct cad_buf *b)
+{
+	size_t s = series_of(p, uid);
+	const struct cad_occurrence *o = NULL;
+
+	for (size_t i = 0; i < p->nocc; i++)
+		if (p->occ[i].series == s) {
+			assert_null(o);
+			o = &p->occ[i];
+		}
+	assert_non_null(o);
+	cad_buf_reset(b);
+	assert_int_equal(cad_json_occurrence(b, cfg, p, o), 0);
+}
+
+static void
+assert_contains(const char *s, const char *want)
+{
+	if (strstr(s, want) == NULL)
+		print_message("  in:   %s\n  want: %s\n", s, want);
+	assert_non_null(strstr(s, want));
+}
+
+static void
+json__dst_night_meetings__rfc5545_offsets_and_elapsed_end(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load_text(dst_conf);
+	struct cad_plan p;
+	struct cad_buf b;
+
+	cad_buf_init(&b, 0);
+	plan(cfg, &ctx2026, D(2026, 1, 1), D(2026, 12, 31), &p);
+	/* 29.3. 03:30 does not exist: +02:00 (= 01:30Z); + 60 min = 02:30Z
+	   = 05:30+03:00 */
+	json_of(cfg, &p, "kevat@test.example", &b);
+	assert_contains(b.data,
+	    "\"recurrence_id\": \"2026-03-29T03:30:00+02:00\"");
+	assert_contains(b.data, "\"start\": \"2026-03-29T03:30:00+02:00\"");
+	assert_contains(b.data, "\"end\": \"2026-03-29T05:30:00+03:00\"");
+	assert_contains(b.data, "\"moved_from\": null");
+	/* 25.10. 03:30 happens twice: the first, +03:00 (= 00:30Z);
+	   + 60 min = 01:30Z, the second 03:30: 03:30+02:00 */
+	json_of(cfg, &p, "syksy@test.example", &b);
+	assert_contains(b.data,
+	    "\"recurrence_id\": \"2026-10-25T03:30:00+03:00\"");
+	assert_contains(b.data, "\"start\": \"2026-10-25T03:30:00+03:00\"");
+	assert_contains(b.data, "\"end\": \"2026-10-25T03:30:00+02:00\"");
+	/* 01:00+02:00 = 28.3. 23:00Z; + 240 min = 03:00Z = 06:00+03:00 */
+	json_of(cfg, &p, "pitka@test.example", &b);
+	assert_contains(b.data, "\"start\": \"2026-03-29T01:00:00+02:00\"");
+	assert_contains(b.data, "\"end\": \"2026-03-29T06:00:00+03:00\"");
+	/* Sunday 29.3. -> next working day Mon 30.3., 03:30+03:00; it came
+	   from the skipped 03:30 of the 29th, +02:00 */
+	json_of(cfg, &p, "siirto@test.example", &b);
+	assert_contains(b.data,
+	    "\"recurrence_id\": \"2026-03-29T03:30:00+02:00\"");
+	assert_contains(b.data, "\"start\": \"2026-03-30T03:30:00+03:00\"");
+	assert_contains(b.data, "\"end\": \"2026-03-30T04:00:00+03:00\"");
+	assert_contains(b.data,
+	    "\"moved_from\": \"2026-03-29T03:30:00+02:00\"");
+	cad_buf_release(&b);
 	cad_plan_release(&p);
 	cad_config_free(cfg);
 }
@@ -1081,6 +1316,10 @@ main(void)
 		cmocka_unit_test(
 		    plan__per_term_no_start__only_terms_from_this_year),
 		cmocka_unit_test(
+		    plan__per_term_mid_month_term__month_inside_the_terms_year),
+		cmocka_unit_test(
+		    plan__per_term_month_twice_in_year__earlier_one),
+		cmocka_unit_test(
 		    plan__no_candidate_at_all__empty_plan_one_series),
 		cmocka_unit_test(
 		    plan__eight_municipalities_spread__distinct_days),
@@ -1090,6 +1329,8 @@ main(void)
 		    plan__first_convenor__first_meeting_own_series),
 		cmocka_unit_test(plan__uids__forum_and_member_at_domain),
 		cmocka_unit_test(plan__dst_change__local_time_kept),
+		cmocka_unit_test(
+		    json__dst_night_meetings__rfc5545_offsets_and_elapsed_end),
 		cmocka_unit_test(
 		    plan__overrides__cancel_kept_and_move_applied_last),
 		cmocka_unit_test(
