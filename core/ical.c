@@ -20,6 +20,7 @@
  * 75 octets on character boundaries, with CRLF line ends.
  */
 #include "ical.h"
+#include "output.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -741,8 +742,20 @@ event_new(const struct event_common *ec, int day, int time, int duration,
 	    icalproperty_new_lastmodified(ec->last_modified));
 	icalcomponent_add_property(ev, with_tzid(
 	    icalproperty_new_dtstart(cad_ical_local_time(day, time)), tz));
-	icalcomponent_add_property(ev, with_tzid(icalproperty_new_dtend(
-	    cad_ical_local_time(day, time + duration)), tz));
+	/* DTEND is local wall time; a meeting over a DST change (one at
+	   night on the last Sunday of March or October) lasts its real
+	   minutes only as a DURATION */
+	int eday, emin, eoff, soff;
+	if (cad_tz_offset(tz, day, time, &soff) == 0 &&
+	    cad_tz_end(tz, day, time, duration, &eday, &emin, &eoff) == 0 &&
+	    soff != eoff) {
+		struct icaldurationtype d = icaldurationtype_null_duration();
+		d.hours = (unsigned)duration / 60;
+		d.minutes = (unsigned)duration % 60;
+		icalcomponent_add_property(ev, icalproperty_new_duration(d));
+	} else
+		icalcomponent_add_property(ev, with_tzid(icalproperty_new_dtend(
+		    cad_ical_local_time(day, time + duration)), tz));
 	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
 	if (ec->t->location)
 		icalcomponent_add_property(ev,
