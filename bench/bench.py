@@ -5,7 +5,7 @@ Run by bench/run.sh, which sets:
     B            build directory with cadenced and cadencectl
     BENCH_TMP    an empty scratch directory (removed by run.sh)
     BENCH_FLOOR  bench/floor.c, compiled
-Tunables (environment): BENCH_RUNS (3) runs of each wrk measurement,
+Tunables (environment): BENCH_RUNS (5) runs of each wrk measurement,
 BENCH_DURATION (10) seconds per wrk run, BENCH_THREADS (2) and
 BENCH_CONNECTIONS (64) of wrk, BENCH_PLAN_RUNS (5), BENCH_RIE_RUNS (3),
 BENCH_RIE_ALL_TIMEOUT (60) seconds for recurring-ical-events on all.ics,
@@ -36,7 +36,7 @@ TMP = os.environ["BENCH_TMP"]
 FLOOR = os.environ["BENCH_FLOOR"]
 PY = "/usr/bin/python3"
 
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CONNS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
@@ -209,6 +209,11 @@ def machine():
         os.cpu_count(), mem / 1048576.0, model)
 
 
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def regional_conf(d, port):
     """etc/kainuu.conf copied to d with state in d and the given port"""
     os.makedirs(d, exist_ok=True)
@@ -342,7 +347,6 @@ def bench_serving():
         n = statistics.median(r["rps"] for r in res[(kind, "nginx")])
         goal("serving %s" % kind, "%.2f x nginx" % (c / n),
              "cadenced req/s >= 0.8 x nginx (%s)" % kind, c >= 0.8 * n)
-    # nginx's own footprint, for the memory section's comparison
     stop(cad)
     stop(ngx, signal.SIGQUIT)
 
@@ -405,13 +409,17 @@ def bench_planning():
         all_ratio = float(t) / statistics.median(t_plan)
         all_txt = "%.0f x" % all_ratio
     except subprocess.TimeoutExpired:
-        t_all = "> %d s (stopped)" % RIE_ALL_TIMEOUT
-        all_txt = "> %.0f x" % (RIE_ALL_TIMEOUT / statistics.median(t_plan))
-    out("   recurring-ical-events on all.ics in one piece: %s (%s "
-        "cadencectl; info)" % (t_all, all_txt))
+        # a lower bound: it had not finished after RIE_ALL_TIMEOUT s
+        t_all = "> %d s (stopped there)" % RIE_ALL_TIMEOUT
+        all_ratio = RIE_ALL_TIMEOUT / statistics.median(t_plan)
+        all_txt = "> %.0f x" % all_ratio
+    out("   recurring-ical-events on all.ics: %s" % t_all)
 
+    goal("planning vs recurring-ical-events", all_txt + " faster",
+         "planning >= 30 x faster than recurring-ical-events (all.ics)",
+         all_ratio >= 30)
     ratio = statistics.median(t_rie) / statistics.median(t_plan)
-    goal("planning vs recurring-ical-events", "%.1f x faster" % ratio,
+    goal("  stricter: per forum feed", "%.1f x faster" % ratio,
          "planning >= 30 x faster than recurring-ical-events (forum feeds)",
          ratio >= 30)
     fr = statistics.median(t_plan) / statistics.median(t_floor)
@@ -451,6 +459,15 @@ def bench_memory():
     out("   national config (horizon_days 550), empty state: first %s "
         "(%d bytes) after %.3f s; VmHWM %.1f MB"
         % (path, len(b), t_first, hwm0 / 1024.0))
+    # cadenced rebuilds once more after its first start (its own writes
+    # to the store count as a change): let that happen before the load
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 2 * t_first + 3:
+        time.sleep(0.25)
+    hwm1 = vm(p.pid, "VmHWM")
+    out("   idle %.0f s later (after its follow-up rebuild): VmHWM %.1f MB, "
+        "VmRSS %.1f MB" % (time.monotonic() - t0, hwm1 / 1024.0,
+                           vm(p.pid, "VmRSS") / 1024.0))
     r = wrk(port, path)
     hwm = vm(p.pid, "VmHWM")
     rss = vm(p.pid, "VmRSS")
@@ -506,6 +523,7 @@ def main():
     out("cadenced benchmarks, %s" % time.strftime("%Y-%m-%d %H:%M %Z"))
     out("machine: " + machine())
     out("build: " + BDIR)
+    out("load average at start: " + loadavg())
     try:
         sel = os.environ.get("BENCH_ONLY", "serving planning memory").split()
         if "serving" in sel:
@@ -516,6 +534,8 @@ def main():
             bench_memory()
     finally:
         stop_all()
+    out("")
+    out("load average at end: " + loadavg())
     section("Goals")
     for what, fig, text, ok in goals:
         out("   %-4s %-36s %s" % ("PASS" if ok else "MISS", what, fig))

@@ -704,6 +704,12 @@ def main():
     dav_port, smtp_port = free_port(), free_port()
     radicale_part(dav_port, smtp_port)
     fake_part()
+    # a sanitizer build reports into the log without failing the exit
+    for inst in instances:
+        with open(inst.log, errors="replace") as f:
+            bad = [l for l in f if "runtime error:" in l or
+                   "Sanitizer" in l]
+        check(not bad, "%s: %s" % (inst.log, bad[:3]))
 
 
 t_start = time.monotonic()
