@@ -73,6 +73,11 @@ check:
 	@$(MAKE) --no-print-directory all tests
 	@B=$(B) sh tests/run.sh $(TEST_BINS)
 
+# The CLI end-to-end tests with cadencectl under valgrind (slow: minutes).
+check-valgrind:
+	@$(MAKE) --no-print-directory all
+	@B=$(B) sh tests/valgrind.sh
+
 run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
@@ -100,7 +105,7 @@ install: all
 clean:
 	rm -rf build build-san run
 
-.PHONY: all tests check run install clean
+.PHONY: all tests check check-valgrind run install clean
 .SECONDARY:
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d) \
 	$(TEST_BINS:=.d)

@@ -239,6 +239,21 @@ def national_conf(d, port, horizon, rules=None):
     return p
 
 
+def nginx_workers():
+    """cadenced's HTTP thread pool size (daemon/http.h HTTP_THREADS), so
+    that both servers run as many threads; BENCH_NGINX_WORKERS overrides"""
+    if os.environ.get("BENCH_NGINX_WORKERS"):
+        return int(os.environ["BENCH_NGINX_WORKERS"])
+    try:
+        with open(os.path.join(ROOT, "daemon", "http.h")) as f:
+            m = re.search(r"(?m)^#define\s+HTTP_THREADS\s+(\d+)", f.read())
+        if m:
+            return int(m.group(1))
+    except OSError:
+        pass
+    return os.cpu_count()
+
+
 def nginx_start(prefix, root, port):
     os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
     conf = os.path.join(prefix, "nginx.conf")
@@ -266,11 +281,11 @@ http {
     uwsgi_temp_path %(prefix)s/tmp/uwsgi;
     scgi_temp_path %(prefix)s/tmp/scgi;
     server {
-        listen 127.0.0.1:%(port)d;
+        listen 127.0.0.1:%(port)d reuseport;
         root %(root)s;
     }
 }
-""" % {"workers": os.cpu_count(), "prefix": prefix, "root": root,
+""" % {"workers": nginx_workers(), "prefix": prefix, "root": root,
        "port": port})
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     log = open(os.path.join(prefix, "stderr.log"), "w")
@@ -318,8 +333,8 @@ def bench_serving():
         if st2 != 304:
             raise RuntimeError("%s does not answer 304" % name)
     out("   wrk -t%d -c%d -d%ds --latency, %d runs each, alternating; "
-        "nginx worker_processes %d" % (THREADS, CONNS, DURATION, RUNS,
-                                       os.cpu_count()))
+        "nginx worker_processes %d (= cadenced's HTTP threads)"
+        % (THREADS, CONNS, DURATION, RUNS, nginx_workers()))
     res = {}
     for kind in ("200", "304"):
         for name in ("cadenced", "nginx"):

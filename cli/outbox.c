@@ -1,12 +1,16 @@
 /*
- * outbox.c - `cadencectl outbox`: the invitations the outbox holds
- * (SPEC § 6).
+ * outbox.c - `cadencectl outbox`: the invitations and deadline
+ * reminders the outbox holds (SPEC § 6).
  *
  *	outbox [--json]		every entry: pending, sent and failed
  *	outbox --retry		failed and backed-off entries due now
- *	outbox --deliver	plan, enqueue what changed and send what is
- *				due once, then list (for tests, and for
- *				admins running without the daemon)
+ *	outbox --deliver	plan, enqueue what changed and the deadline
+ *				reminders due today, and send what is due
+ *				once (for tests, and for admins running
+ *				without the daemon)
+ *
+ * A reminder is listed with channel smtp, its recipient as the target,
+ * the deadline's UID (as in deadlines.ics) and its offset in days.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +22,7 @@
 #include "cli.h"
 #include "ical.h"
 #include "outbox.h"
+#include "reminder.h"
 
 
 enum { OPT_JSON = 256, OPT_RETRY, OPT_DELIVER };
@@ -81,7 +86,7 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 		printf("Lähtevät kutsut: ei yhtään.\n");
 		return;
 	}
-	printf("%5s  %-6s  %-11s  %-7s  %4s  %s\n", "id", "kanava", "tila",
+	printf("%5s  %-6s  %-11s  %-8s  %4s  %s\n", "id", "kanava", "tila",
 	    "laji", "yrit", "kohde / uid");
 	for (size_t i = 0; i < n; i++) {
 		const struct cad_outbox_entry *e = &v[i];
@@ -101,12 +106,17 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 		} else {
 			failed++;
 		}
-		printf("%5lld  %-6s  %-11s  %-7s  %4d  %s\n", (long long)e->id,
+		printf("%5lld  %-6s  %-11s  %-8s  %4d  %s\n", (long long)e->id,
 		    e->channel, state_fi(e->state), e->kind, e->attempts,
 		    e->target);
-		printf("%5s  %-6s  %-11s  %-7s  %4s  %s%s%s\n", "", "", "",
-		    "", "", e->uid, e->rid != NULL ? " " : "",
-		    e->rid != NULL ? e->rid : "");
+		if (strcmp(e->kind, "reminder") == 0)
+			printf("%5s  %-6s  %-11s  %-8s  %4s  %s (%d pv "
+			    "ennen)\n", "", "", "", "", "", e->uid,
+			    e->sequence);
+		else
+			printf("%5s  %-6s  %-11s  %-8s  %4s  %s%s%s\n", "", "",
+			    "", "", "", e->uid, e->rid != NULL ? " " : "",
+			    e->rid != NULL ? e->rid : "");
 		if (e->last_error != NULL)
 			printf("%5s  virhe: %s%s\n", "", e->last_error, when);
 	}
@@ -142,7 +152,8 @@ outbox_deliver(struct cli *c)
 	struct cad_plan plan;
 	struct cad_error err = { "" };
 	struct cad_outbox_stats stats;
-	int enq = 0, from, to, r;
+	int64_t now = (int64_t)time(NULL);
+	int enq = 0, rem = 0, from, to, r;
 
 	memset(&plan, 0, sizeof plan);
 	if (!c->cfg->caldav.present && !c->cfg->smtp.present) {
@@ -153,13 +164,20 @@ outbox_deliver(struct cli *c)
 	cad_publish_window(c->cfg, c->today, &from, &to);
 	if ((r = cli_plan(c, from, to, &plan)) != 0)
 		return r;
-	r = cad_outbox_sync(c->store, c->cfg, &c->ctx, &plan, NULL,
-	    (int64_t)time(NULL), &enq, &err);
+	r = cad_outbox_sync(c->store, c->cfg, &c->ctx, &plan, NULL, now,
+	    &enq, &err);
 	cad_plan_release(&plan);
 	if (r < 0) {
 		cli_warnx("cannot update the outbox: %s", err.msg);
 		return 1;
 	}
+	if (cad_reminders_sync(c->store, c->cfg, &c->ctx, c->today, now,
+	    &rem, &err) < 0) {
+		cli_warnx("cannot enqueue the deadline reminders: %s",
+		    err.msg);
+		return 1;
+	}
+	enq += rem;
 	memset(&stats, 0, sizeof stats);
 	if (cad_outbox_deliver(c->store, c->cfg, &stats, &err) < 0) {
 		cli_warnx("cannot deliver: %s", err.msg);

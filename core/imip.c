@@ -317,8 +317,8 @@ b64_add(struct cad_buf *b, const unsigned char *p, size_t n)
 }
 
 /* a base64 body: lines of 76 characters, CRLF */
-static int
-b64_body(struct cad_buf *b, const char *s, size_t n)
+int
+cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n)
 {
 	const size_t chunk = B64_LINE / 4 * 3;
 	int r;
@@ -433,8 +433,8 @@ header_date(struct cad_buf *b, int64_t t, int offset)
 	    offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
-static uint64_t
-random64(uint64_t given)
+uint64_t
+cad_imip_random(uint64_t given)
 {
 	uint64_t v = 0;
 
@@ -447,8 +447,8 @@ random64(uint64_t given)
 }
 
 /* the text with CRLF line ends */
-static char *
-crlf_text(const char *s)
+char *
+cad_imip_crlf_text(const char *s)
 {
 	struct cad_buf b;
 	char *r;
@@ -468,10 +468,29 @@ crlf_text(const char *s)
 }
 
 int
+cad_imip_headers(const struct cad_imip_mail *m, uint64_t rnd,
+    struct cad_buf *out)
+{
+	int r;
+
+	if ((r = header_address(out, "From", m->from_name,
+	    m->from_email)) < 0 ||
+	    (r = header_address(out, "To", m->to_name, m->to_email)) < 0 ||
+	    (r = header_text(out, "Subject", m->subject != NULL ?
+	    m->subject : "")) < 0 ||
+	    (r = header_date(out, m->date, m->utc_offset)) < 0 ||
+	    (r = cad_buf_printf(out, "Message-ID: <%016llx.%lld@%s>\r\n",
+	    (unsigned long long)rnd, (long long)m->date,
+	    m->domain != NULL && *m->domain ? m->domain : "localhost")) < 0)
+		return r;
+	return cad_buf_puts(out, "MIME-Version: 1.0\r\n");
+}
+
+int
 cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
     struct cad_error *err)
 {
-	uint64_t rnd = random64(m->random);
+	uint64_t rnd = cad_imip_random(m->random);
 	char mixed[64], alt[64];
 	char *text = NULL;
 	size_t start = out->len;
@@ -487,18 +506,9 @@ cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 	    (unsigned long long)rnd);
 	snprintf(alt, sizeof alt, "=_cadenced_%016llx_a",
 	    (unsigned long long)rnd);
-	text = crlf_text(m->text != NULL ? m->text : "");
+	text = cad_imip_crlf_text(m->text != NULL ? m->text : "");
 
-	if ((r = header_address(out, "From", m->from_name,
-	    m->from_email)) < 0 ||
-	    (r = header_address(out, "To", m->to_name, m->to_email)) < 0 ||
-	    (r = header_text(out, "Subject", m->subject != NULL ?
-	    m->subject : "")) < 0 ||
-	    (r = header_date(out, m->date, m->utc_offset)) < 0 ||
-	    (r = cad_buf_printf(out, "Message-ID: <%016llx.%lld@%s>\r\n",
-	    (unsigned long long)rnd, (long long)m->date,
-	    m->domain != NULL && *m->domain ? m->domain : "localhost")) < 0 ||
-	    (r = cad_buf_puts(out, "MIME-Version: 1.0\r\n")) < 0 ||
+	if ((r = cad_imip_headers(m, rnd, out)) < 0 ||
 	    (r = cad_buf_printf(out, "Content-Type: multipart/mixed; "
 	    "boundary=\"%s\"\r\n\r\n", mixed)) < 0 ||
 	    (r = cad_buf_puts(out, "This is a multi-part message in MIME "
@@ -513,12 +523,13 @@ cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 	    (r = cad_buf_puts(out, "Content-Type: text/plain; "
 	    "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")) <
 	    0 ||
-	    (r = b64_body(out, text, strlen(text))) < 0 ||
+	    (r = cad_imip_b64_body(out, text, strlen(text))) < 0 ||
 	    (r = cad_buf_printf(out, "\r\n--%s\r\n", alt)) < 0 ||
 	    (r = cad_buf_printf(out, "Content-Type: text/calendar; "
 	    "charset=utf-8; method=%s\r\n"
 	    "Content-Transfer-Encoding: base64\r\n\r\n", m->method)) < 0 ||
-	    (r = b64_body(out, m->calendar, strlen(m->calendar))) < 0 ||
+	    (r = cad_imip_b64_body(out, m->calendar,
+	    strlen(m->calendar))) < 0 ||
 	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", alt)) < 0)
 		goto out;
 
@@ -528,7 +539,8 @@ cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 	    "name=\"invite.ics\"\r\n"
 	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
 	    "Content-Transfer-Encoding: base64\r\n\r\n")) < 0 ||
-	    (r = b64_body(out, m->calendar, strlen(m->calendar))) < 0 ||
+	    (r = cad_imip_b64_body(out, m->calendar,
+	    strlen(m->calendar))) < 0 ||
 	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", mixed)) < 0)
 		goto out;
 	r = 0;
@@ -567,8 +579,8 @@ cad_imip_subject(enum cad_imip_kind kind, const char *summary, int rid_day,
 }
 
 /* UTC offset of the zone at unix time t (seconds east) */
-static int
-offset_at(const char *tzid, int64_t t)
+int
+cad_imip_utc_offset(const char *tzid, int64_t t)
 {
 	int off = 0, day, min;
 
@@ -736,7 +748,7 @@ cad_imip_series_mail(const struct cad_config *cfg,
 	m.calendar = cal.data;
 	m.method = cancel ? "CANCEL" : "REQUEST";
 	m.date = now;
-	m.utc_offset = offset_at(cfg->timezone, now);
+	m.utc_offset = cad_imip_utc_offset(cfg->timezone, now);
 	m.domain = cfg->domain;
 	r = cad_imip_message(&m, out, err);
 out:
@@ -782,7 +794,7 @@ cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
 	m.calendar = cal.data;
 	m.method = "CANCEL";
 	m.date = now;
-	m.utc_offset = offset_at(cfg->timezone, now);
+	m.utc_offset = cad_imip_utc_offset(cfg->timezone, now);
 	m.domain = cfg->domain;
 	r = cad_imip_message(&m, out, err);
 	free(subject);

@@ -116,6 +116,23 @@ int cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
     const struct cad_imip_attendee *to, int64_t now, struct cad_buf *out,
     struct cad_error *err);
 
+/*
+ * MIME helpers, shared with core/reminder.c.  cad_imip_headers writes
+ * m's From, To, Subject (RFC 2047 when not plain ASCII), Date and
+ * Message-ID (from rnd, m->date and m->domain) and MIME-Version, each
+ * line ending in CRLF; the caller adds Content-Type and the body.
+ */
+int cad_imip_headers(const struct cad_imip_mail *m, uint64_t rnd,
+    struct cad_buf *out);
+/* base64 of s[0..n) in lines of 76 characters, each ending in CRLF */
+int cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n);
+/* given when not 0, else a random nonzero value (getrandom) */
+uint64_t cad_imip_random(uint64_t given);
+/* s with CRLF line ends (lone CRs dropped); free() it */
+char *cad_imip_crlf_text(const char *s);
+/* the zone's UTC offset (seconds east) at unix time t, for Date: */
+int cad_imip_utc_offset(const char *tzid, int64_t t);
+
 /* "Kutsu: <summary>", ... (UTF-8, not yet encoded); free() it */
 char *cad_imip_subject(enum cad_imip_kind kind, const char *summary,
     int rid_day, int rid_time);

@@ -86,6 +86,16 @@ static const char *const migrations[] = {
 	"CREATE TABLE caldav_etags ("
 	"  url TEXT PRIMARY KEY,"
 	"  etag TEXT NOT NULL);",
+	/* 3: the deadline reminders handled (SPEC § 6, core/reminder.h) */
+	"CREATE TABLE reminders ("
+	"  kind TEXT NOT NULL,"		/* review | renewal | notice | ... */
+	"  date TEXT NOT NULL,"		/* YYYY-MM-DD, the deadline */
+	"  party TEXT NOT NULL DEFAULT '',"	/* '' when none */
+	"  days_before INTEGER NOT NULL,"	/* the remind_days offset */
+	"  state TEXT NOT NULL CHECK (state IN ('sent', 'skipped')),"
+	"  recipients INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, date, party, days_before));",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1353,4 +1363,102 @@ cad_store_set_etag(struct cad_store *st, const char *url, const char *etag,
 	if (r != 0)
 		return r;
 	return store_done(st, stmt, "store etag", err);
+}
+
+/* ---------------------------------------------------------------- */
+/* deadline reminders */
+
+int
+cad_store_reminder_put(struct cad_store *st,
+    const struct cad_reminder_record *rec, struct cad_error *err)
+{
+	static const char sql[] =
+	    "INSERT OR IGNORE INTO reminders (kind, date, party, days_before, "
+	    "state, recipients, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	sqlite3_stmt *stmt = NULL;
+	char date[11];
+	int r;
+
+	if (rec->kind == NULL || rec->state == NULL ||
+	    rec->day == CAD_NODAY || rec->days_before < 0) {
+		cad_error_set(err, "reminder without kind, date, offset or "
+		    "state");
+		return -EINVAL;
+	}
+	cad_format_date(rec->day, date);
+	if ((r = store_stmt(st->db, &stmt, sql, err, "tttitii", rec->kind,
+	    date, rec->party != NULL ? rec->party : "",
+	    (int64_t)rec->days_before, rec->state, (int64_t)rec->recipients,
+	    rec->created)) != 0)
+		return r;
+	return store_done(st, stmt, "record reminder", err);
+}
+
+int
+cad_store_reminders(struct cad_store *st, struct cad_reminder_record **out,
+    size_t *n, struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT kind, date, party, days_before, state, recipients, created "
+	    "FROM reminders ORDER BY date, kind, party, days_before DESC";
+	struct cad_reminder_record *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t cnt = 0, cap = 0;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct cad_reminder_record *e;
+		const char *date = (const char *)sqlite3_column_text(stmt, 1);
+		const char *party = (const char *)sqlite3_column_text(stmt, 2);
+		int day;
+
+		if (date == NULL || cad_parse_date(date, &day) != 0)
+			continue;	/* not ours: ignore it */
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = cad_xreallocarray(v, cap, sizeof *v);
+		}
+		e = &v[cnt++];
+		memset(e, 0, sizeof *e);
+		e->kind = col_strdup(stmt, 0);
+		e->day = day;
+		e->party = party != NULL && *party ? cad_strdup(party) : NULL;
+		e->days_before = sqlite3_column_int(stmt, 3);
+		e->state = col_strdup(stmt, 4);
+		e->recipients = sqlite3_column_int(stmt, 5);
+		e->created = sqlite3_column_int64(stmt, 6);
+		if (e->kind == NULL || e->state == NULL) {
+			free(e->kind);
+			free(e->party);
+			free(e->state);
+			cnt--;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		r = store_fail(st->db, rc, "read reminders", err);
+		sqlite3_finalize(stmt);
+		cad_reminder_records_free(v, cnt);
+		return r;
+	}
+	sqlite3_finalize(stmt);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void
+cad_reminder_records_free(struct cad_reminder_record *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].party);
+		free(v[i].state);
+	}
+	free(v);
 }

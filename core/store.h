@@ -76,7 +76,8 @@ int cad_store_series_gone(struct cad_store *st, const char *uid,
 /*
  * The outbox (core/outbox.h has the design).  channel "caldav" | "smtp";
  * kind "put" | "delete" (CalDAV), "invite" | "update" | "cancel" (iMIP),
- * "reminder" (a deadline e-mail, SPEC § 6; not produced yet);
+ * "reminder" (a deadline e-mail, SPEC § 6, core/reminder.h: uid is the
+ * deadline's, sequence its remind_days offset);
  * state "pending" | "sent" | "failed".
  */
 struct cad_outbox_entry {
@@ -159,6 +160,29 @@ int cad_store_etag(struct cad_store *st, const char *url, char **etag,
 /* etag NULL forgets it */
 int cad_store_set_etag(struct cad_store *st, const char *url,
     const char *etag, struct cad_error *err);
+
+/*
+ * Deadline reminders handled (core/reminder.h): one record per deadline
+ * (kind + date + party) and remind_days offset, "sent" (enqueued to
+ * recipients) or "skipped" (a later one was caught up instead).
+ */
+struct cad_reminder_record {
+	char *kind;		/* "review" | "renewal" | "notice" |
+				   "termination" */
+	int day;		/* the deadline's day number */
+	char *party;		/* termination's party, or NULL */
+	int days_before;	/* the remind_days offset */
+	char *state;		/* "sent" | "skipped" */
+	int recipients;		/* outbox rows enqueued */
+	int64_t created;	/* unix seconds */
+};
+/* records one; an existing record of the same key stays as it is */
+int cad_store_reminder_put(struct cad_store *st,
+    const struct cad_reminder_record *rec, struct cad_error *err);
+/* every record, by date, kind, party, largest offset first */
+int cad_store_reminders(struct cad_store *st,
+    struct cad_reminder_record **out, size_t *n, struct cad_error *err);
+void cad_reminder_records_free(struct cad_reminder_record *v, size_t n);
 
 /* a counter that changes whenever a writer committed (PRAGMA data_version
    combined with our own writes); lets the daemon notice cadencectl */

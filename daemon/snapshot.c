@@ -20,10 +20,7 @@
 #include "outbox.h"
 #include "output.h"
 #include "page.h"
-#if __has_include("reminder.h")		/* TEMPORARY until it lands */
 #include "reminder.h"
-#define HAVE_REMINDERS 1
-#endif
 
 #define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
 
@@ -389,12 +386,10 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	    &enq, err)) != 0)
 		goto out;
 	s->enqueued = enq;
-#ifdef HAVE_REMINDERS
 	if ((r = cad_reminders_sync(st, cfg, &s->ctx, today, now, &enq,
 	    err)) != 0)
 		goto out;
 	s->enqueued += enq;
-#endif
 
 	/* /calendars/all.ics */
 	for (size_t i = 0; i < plan.nseries; i++)

@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config libical-dev libcurl4-openssl-dev
 libconfig-dev libsqlite3-dev libcmocka-dev libmicrohttpd-dev libsystemd-dev
 sqlite3 mandoc curl libxml2-utils
 python3 python3-holidays python3-icalendar python3-recurring-ical-events
-python3-dateutil radicale python3-aiosmtpd python3-pil chromium"
+python3-dateutil radicale python3-aiosmtpd python3-pil chromium valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

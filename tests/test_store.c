@@ -107,9 +107,9 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
 
-	/* two migrations exist today: 1 overrides, terminations, series;
-	   2 the outbox (core/outbox.h) */
-	assert_int_equal(cad_store_version(st), 2);
+	/* three migrations exist today: 1 overrides, terminations, series;
+	   2 the outbox (core/outbox.h); 3 reminders (core/reminder.h) */
+	assert_int_equal(cad_store_version(st), 3);
 
 	/* an independent connection sees the same: the settings are on disk */
 	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
@@ -117,7 +117,7 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
 	    &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(stmt, 0), 2);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 3);
 	sqlite3_finalize(stmt);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
 	    &stmt, NULL), SQLITE_OK);
@@ -138,7 +138,7 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 
 	/* reopening an up-to-date database keeps the version */
 	st = open_ok(f);
-	assert_int_equal(cad_store_version(st), 2);
+	assert_int_equal(cad_store_version(st), 3);
 	cad_store_close(st);
 }
 

@@ -1,0 +1,485 @@
+/*
+ * reminder.c - deadline reminders by e-mail (SPEC § 6, § 7); see
+ * reminder.h for the rules.
+ *
+ * The headers, base64 and Date/Message-ID are core/imip.c's, so the
+ * reminders look like the invitations to a mail server and to a reader.
+ */
+#include "reminder.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "imip.h"
+#include "output.h"
+
+#define TEXT_WIDTH	72	/* characters per line of the text */
+#define ICS_NAME	"maaraaika.ics"
+
+/* "31.5.2028" */
+static void
+short_date(int day, char out[static 24])
+{
+	char tmp[24];
+	const char *sp;
+
+	cad_format_fi_date(day, tmp);	/* "ke 31.5.2028" */
+	sp = strchr(tmp, ' ');
+	snprintf(out, 24, "%s", sp != NULL ? sp + 1 : tmp);
+}
+
+/* "22 päivää", "1 päivä", "tänään" */
+static void
+days_text(int n, char out[static 32])
+{
+	if (n == 0)
+		snprintf(out, 32, "tänään");
+	else if (n == 1)
+		snprintf(out, 32, "1 päivä");
+	else
+		snprintf(out, 32, "%d päivää", n);
+}
+
+char *
+cad_reminder_subject(const struct cad_deadline *d, int days_left)
+{
+	char date[24], left[32];
+
+	short_date(d->day, date);
+	days_text(days_left, left);
+	return cad_asprintf("Muistutus: %s %s (%s)",
+	    d->title != NULL ? d->title : "määräaika", date, left);
+}
+
+/* s with every "tänä päivänä" (the calendar's "on this day") replaced
+   by the date, as a mail is read on another day; free() it */
+static char *
+on_the_date(const char *s, const char *date)
+{
+	static const char phrase[] = "tänä päivänä";
+	struct cad_buf b;
+	const char *p;
+	char *r;
+
+	cad_buf_init(&b, 0);
+	while ((p = strstr(s, phrase)) != NULL) {
+		cad_buf_add(&b, s, (size_t)(p - s));
+		cad_buf_puts(&b, date);
+		s = p + sizeof phrase - 1;
+	}
+	cad_buf_puts(&b, s);
+	r = cad_buf_steal(&b);
+	cad_buf_release(&b);
+	return r != NULL ? r : cad_strdup("");
+}
+
+/* characters (not bytes) of UTF-8 s[0..n) */
+static size_t
+utf8_len(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+/* s word-wrapped at TEXT_WIDTH characters, each line with prefix */
+static void
+add_wrapped(struct cad_buf *b, const char *s, const char *prefix)
+{
+	size_t col = 0;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, " \n"), w = utf8_len(s, n);
+
+		if (col > 0 && col + 1 + w > TEXT_WIDTH) {
+			cad_buf_puts(b, "\n");
+			col = 0;
+		}
+		if (col == 0) {
+			cad_buf_puts(b, prefix);
+			col = utf8_len(prefix, strlen(prefix));
+		} else {
+			cad_buf_puts(b, " ");
+			col++;
+		}
+		cad_buf_add(b, s, n);
+		col += w;
+		s += n;
+		if (*s == '\n') {
+			cad_buf_puts(b, "\n");
+			col = 0;
+		}
+		while (*s == ' ' || *s == '\n')
+			s++;
+	}
+	if (col > 0)
+		cad_buf_puts(b, "\n");
+}
+
+static const char *
+party_name(const struct cad_config *cfg, const char *id)
+{
+	int p = id != NULL ? cad_config_party(cfg, id) : -1;
+
+	if (p < 0)
+		return id != NULL ? id : "?";
+	return cfg->parties[p].name != NULL ? cfg->parties[p].name :
+	    cfg->parties[p].id;
+}
+
+/* the Finnish text/plain body, '\n' line ends; free() it */
+static char *
+reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
+    int days_left)
+{
+	const struct cad_agreement *a = &cfg->agreement;
+	char when[24], date[24], left[32], *desc, *what, *r;
+	struct cad_buf b;
+
+	cad_format_fi_date(d->day, when);
+	short_date(d->day, date);
+	days_text(days_left, left);
+	desc = cad_deadline_description(cfg, d);
+	what = on_the_date(desc != NULL ? desc : "", date);
+	free(desc);
+
+	cad_buf_init(&b, 0);
+	cad_buf_printf(&b, "Muistutus määräajasta: %s\n\n",
+	    d->title != NULL ? d->title : "määräaika");
+	if (a->title != NULL && *a->title)
+		cad_buf_printf(&b, "Sopimus: %s\n", a->title);
+	cad_buf_printf(&b, "Määräaika: %s\n", when);
+	if (days_left == 0)
+		cad_buf_puts(&b, "Aikaa jäljellä: määräaika on tänään\n");
+	else
+		cad_buf_printf(&b, "Aikaa jäljellä: %s\n", left);
+	if (d->party != NULL)
+		cad_buf_printf(&b, "Osapuoli: %s\n", party_name(cfg, d->party));
+	cad_buf_puts(&b, "\nMitä tehdä:\n");
+	add_wrapped(&b, what, "");
+	free(what);
+
+	cad_buf_printf(&b, "\nMääräaika on liitteenä kalenterimerkintänä "
+	    "(%s).\n", ICS_NAME);
+	if (cfg->base_url != NULL && *cfg->base_url)
+		cad_buf_printf(&b, "Kaikki määräajat: %scalendars/"
+		    "deadlines.ics\n", cfg->base_url);
+	if (a->nremind_days > 0) {
+		cad_buf_puts(&b, "Muistutukset lähetetään ");
+		for (size_t i = 0; i < a->nremind_days; i++)
+			cad_buf_printf(&b, "%s%d", i == 0 ? "" :
+			    i + 1 == a->nremind_days ? " ja " : ", ",
+			    a->remind_days[i]);
+		cad_buf_puts(&b, " päivää ennen määräaikaa.\n");
+	}
+	cad_buf_printf(&b, "\n-- \n%s%s<%s>\n",
+	    cfg->organizer_name != NULL ? cfg->organizer_name : "",
+	    cfg->organizer_name != NULL ? " " : "",
+	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
+	r = cad_buf_steal(&b);
+	cad_buf_release(&b);
+	return r != NULL ? r : cad_strdup("");
+}
+
+int
+cad_reminder_mail(const struct cad_config *cfg, const struct cad_deadline *d,
+    int days_left, const char *to_name, const char *to_email, int64_t now,
+    uint64_t rnd, struct cad_buf *out, struct cad_error *err)
+{
+	struct cad_imip_mail m;
+	struct cad_buf ics;
+	char bnd[64], *subject = NULL, *text = NULL, *crlf = NULL;
+	size_t start = out->len;
+	int r;
+
+	if (cfg->organizer_email == NULL || to_email == NULL) {
+		cad_error_set(err, "reminder without sender or recipient");
+		return -EINVAL;
+	}
+	cad_buf_init(&ics, 0);
+	if ((r = cad_deadlines_ical(cfg, d, 1, NULL, now, &ics, err)) < 0)
+		goto out;
+	rnd = cad_imip_random(rnd);
+	subject = cad_reminder_subject(d, days_left);
+	text = reminder_text(cfg, d, days_left);
+	crlf = cad_imip_crlf_text(text);
+	snprintf(bnd, sizeof bnd, "=_cadenced_%016llx_r",
+	    (unsigned long long)rnd);
+
+	memset(&m, 0, sizeof m);
+	m.from_name = cfg->organizer_name;
+	m.from_email = cfg->organizer_email;
+	m.to_name = to_name;
+	m.to_email = to_email;
+	m.subject = subject;
+	m.date = now;
+	m.utc_offset = cad_imip_utc_offset(cfg->timezone, now);
+	m.domain = cfg->domain;
+	if ((r = cad_imip_headers(&m, rnd, out)) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: multipart/mixed; "
+	    "boundary=\"%s\"\r\n\r\n", bnd)) < 0 ||
+	    (r = cad_buf_puts(out, "This is a multi-part message in MIME "
+	    "format.\r\n")) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s\r\n", bnd)) < 0 ||
+	    (r = cad_buf_puts(out, "Content-Type: text/plain; "
+	    "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")) <
+	    0 ||
+	    (r = cad_imip_b64_body(out, crlf, strlen(crlf))) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s\r\n", bnd)) < 0 ||
+	    (r = cad_buf_puts(out, "Content-Type: application/ics; "
+	    "name=\"" ICS_NAME "\"\r\n"
+	    "Content-Disposition: attachment; filename=\"" ICS_NAME "\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n")) < 0 ||
+	    (r = cad_imip_b64_body(out, ics.data, ics.len)) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", bnd)) < 0) {
+		cad_error_set(err, "reminder message too large");
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+		goto out;
+	}
+	r = 0;
+out:
+	free(subject);
+	free(text);
+	free(crlf);
+	cad_buf_release(&ics);
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+/* what is due */
+
+struct recipient {
+	const char *name;
+	const char *email;
+};
+
+/* the notify parties that get reminders today */
+static size_t
+recipients(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    int today, struct recipient *out)
+{
+	const struct cad_agreement *a = &cfg->agreement;
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->nnotify; i++) {
+		const struct cad_party *p;
+		bool gone = false, dup = false;
+
+		if (a->notify[i] < 0 || (size_t)a->notify[i] >= cfg->nparties)
+			continue;
+		p = &cfg->parties[a->notify[i]];
+		if (p->email == NULL || *p->email == '\0')
+			continue;
+		for (size_t t = 0; t < ctx->nterminations; t++)
+			if (ctx->terminations[t].party != NULL &&
+			    strcmp(ctx->terminations[t].party, p->id) == 0 &&
+			    ctx->terminations[t].effective <= today)
+				gone = true;
+		for (size_t k = 0; k < n; k++)
+			if (strcasecmp(out[k].email, p->email) == 0)
+				dup = true;
+		if (gone || dup)
+			continue;
+		out[n].name = p->name;
+		out[n].email = p->email;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The offset to send for d today: the smallest one whose day has come,
+ * if the deadline is still ahead (or it is the day itself and the offset
+ * 0); -1 when none.
+ */
+static int
+due_offset(const struct cad_agreement *a, const struct cad_deadline *d,
+    int today)
+{
+	int best = -1;
+
+	if (today > d->day)
+		return -1;
+	for (size_t i = 0; i < a->nremind_days; i++) {
+		int o = a->remind_days[i];
+		if (o >= 0 && d->day - o <= today && (best < 0 || o < best))
+			best = o;
+	}
+	if (best > 0 && today >= d->day)
+		return -1;
+	return best;
+}
+
+static bool
+recorded(const struct cad_reminder_record *v, size_t n,
+    const struct cad_deadline *d, int offset)
+{
+	const char *kind = cad_deadline_kind_name(d->kind);
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].day == d->day && v[i].days_before == offset &&
+		    strcmp(v[i].kind, kind) == 0 &&
+		    strcmp(v[i].party != NULL ? v[i].party : "",
+		    d->party != NULL ? d->party : "") == 0)
+			return true;
+	return false;
+}
+
+static int
+record(struct cad_store *st, const struct cad_deadline *d, int offset,
+    const char *state, int nrecipients, int64_t now, struct cad_error *err)
+{
+	struct cad_reminder_record rec;
+
+	memset(&rec, 0, sizeof rec);
+	rec.kind = (char *)cad_deadline_kind_name(d->kind);
+	rec.day = d->day;
+	rec.party = d->party;
+	rec.days_before = offset;
+	rec.state = (char *)state;
+	rec.recipients = nrecipients;
+	rec.created = now;
+	return cad_store_reminder_put(st, &rec, err);
+}
+
+/* the deadline's UID in deadlines.ics */
+static char *
+deadline_uid(const struct cad_config *cfg, const struct cad_deadline *d)
+{
+	char date[11];
+
+	cad_format_date(d->day, date);
+	if (d->party != NULL)
+		return cad_asprintf("%s-%s-%s@%s",
+		    cad_deadline_kind_name(d->kind), date, d->party,
+		    cfg->domain);
+	return cad_asprintf("%s-%s@%s", cad_deadline_kind_name(d->kind), date,
+	    cfg->domain);
+}
+
+/* one outbox row per recipient */
+static int
+enqueue(struct cad_store *st, const struct cad_config *cfg,
+    const struct cad_deadline *d, int offset, int today,
+    const struct recipient *rec, size_t nrec, int64_t now, int *enqueued,
+    struct cad_error *err)
+{
+	struct cad_outbox_entry e;
+	struct cad_buf msg;
+	char *uid = deadline_uid(cfg, d);
+	int r = 0;
+
+	cad_buf_init(&msg, 0);
+	for (size_t i = 0; i < nrec; i++) {
+		cad_buf_reset(&msg);
+		if ((r = cad_reminder_mail(cfg, d, d->day - today,
+		    rec[i].name, rec[i].email, now, 0, &msg, err)) < 0)
+			break;
+		memset(&e, 0, sizeof e);
+		e.channel = (char *)"smtp";
+		e.target = (char *)rec[i].email;
+		e.uid = uid;
+		e.kind = (char *)"reminder";
+		e.sequence = offset;
+		e.sender = cfg->organizer_email;
+		e.payload = msg.data;
+		e.payload_len = msg.len;
+		e.created = now;
+		e.due = now;
+		if ((r = cad_store_outbox_add(st, &e, NULL, err)) < 0)
+			break;
+		(*enqueued)++;
+	}
+	cad_buf_release(&msg);
+	free(uid);
+	return r;
+}
+
+int
+cad_reminders_sync(struct cad_store *st, const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, int today, int64_t now, int *enqueued,
+    struct cad_error *err)
+{
+	const struct cad_agreement *a = &cfg->agreement;
+	struct cad_deadline *dl = NULL;
+	struct cad_reminder_record *recs = NULL;
+	struct recipient *to = NULL;
+	size_t ndl = 0, nrecs = 0, nto;
+	bool any = false, begun = false;
+	int enq = 0, r;
+
+	if (enqueued != NULL)
+		*enqueued = 0;
+	if (!cfg->smtp.present || a->nremind_days == 0 || a->nnotify == 0 ||
+	    cfg->organizer_email == NULL)
+		return 0;
+	to = cad_xcalloc(a->nnotify, sizeof *to);
+	if ((nto = recipients(cfg, ctx, today, to)) == 0) {
+		r = 0;
+		goto out;
+	}
+	if ((r = cad_deadlines(cfg, ctx->terminations, ctx->nterminations,
+	    &dl, &ndl, err)) < 0)
+		goto out;
+	/* most passes have nothing due: no write lock then */
+	for (size_t i = 0; i < ndl && !any; i++)
+		any = due_offset(a, &dl[i], today) >= 0;
+	if (!any) {
+		r = 0;
+		goto out;
+	}
+
+	if ((r = cad_store_begin(st, err)) < 0)
+		goto out;
+	begun = true;
+	/* read inside the transaction: another process may have sent */
+	if ((r = cad_store_reminders(st, &recs, &nrecs, err)) < 0)
+		goto out;
+	for (size_t i = 0; i < ndl; i++) {
+		const struct cad_deadline *d = &dl[i];
+		int best = due_offset(a, d, today);
+
+		if (best < 0)
+			continue;
+		if (!recorded(recs, nrecs, d, best)) {
+			int before = enq;
+			if ((r = enqueue(st, cfg, d, best, today, to, nto, now,
+			    &enq, err)) < 0 ||
+			    (r = record(st, d, best, "sent", enq - before, now,
+			    err)) < 0)
+				goto out;
+		}
+		/* the earlier ones that were missed are not sent any more */
+		for (size_t k = 0; k < a->nremind_days; k++) {
+			int o = a->remind_days[k];
+			if (o <= best || d->day - o > today ||
+			    recorded(recs, nrecs, d, o))
+				continue;
+			if ((r = record(st, d, o, "skipped", 0, now,
+			    err)) < 0)
+				goto out;
+		}
+	}
+	if ((r = cad_store_commit(st, err)) < 0)
+		goto out;
+	begun = false;
+	if (enqueued != NULL)
+		*enqueued = enq;
+	r = 0;
+out:
+	if (begun)
+		cad_store_rollback(st);
+	cad_reminder_records_free(recs, nrecs);
+	cad_deadlines_free(dl, ndl);
+	free(to);
+	return r;
+}
