@@ -41,6 +41,8 @@ ${CC:-cc} -O2 -Wall -Wextra -o "$BENCH_FLOOR" bench/floor.c \
     $(pkg-config --cflags --libs libical)
 export BENCH_FLOOR
 
-status=0
-/usr/bin/python3 bench/bench.py 2>&1 | tee "$B/bench.log" || status=1
-exit $status
+# a missed goal is a finding, not a failure: bench.py exits non-zero
+# only when a measurement could not be made
+{ /usr/bin/python3 bench/bench.py 2>&1; echo $? >"$BENCH_TMP/rc"; } |
+    tee "$B/bench.log"
+exit "$(cat "$BENCH_TMP/rc" 2>/dev/null || echo 1)"
