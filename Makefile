@@ -82,7 +82,7 @@ run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p run
-	$(B)/cadenced -c etc/kainuu.conf
+	$(B)/cadenced -c etc/kainuu.conf $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
