@@ -48,7 +48,7 @@ struct export {
 	struct cli *c;
 	struct cad_plan plan;
 	struct cad_series_state *states;
-	bool *in;			/* scratch: series of one feed */
+	struct cad_ical_set *set;	/* every series rendered once */
 	int64_t now;
 	const char *title;		/* the agreement's, or a default */
 };
@@ -98,11 +98,11 @@ parse_export(struct cli *c, struct export_args *a)
 static void
 export_release(struct export *x)
 {
+	cad_ical_set_free(x->set);
+	x->set = NULL;
 	cad_plan_release(&x->plan);
 	free(x->states);
-	free(x->in);
 	x->states = NULL;
-	x->in = NULL;
 }
 
 /* plans the window and syncs every series into the store */
@@ -123,7 +123,6 @@ export_prepare(struct export *x, struct cli *c)
 	if ((r = cli_plan(c, from, to, &x->plan)) != 0)
 		return r;
 	x->states = cad_xcalloc(x->plan.nseries + 1, sizeof *x->states);
-	x->in = cad_xcalloc(x->plan.nseries + 1, sizeof *x->in);
 	for (size_t i = 0; i < x->plan.nseries; i++) {
 		char hash[65];
 		cad_ical_series_hash(cfg, &x->plan, i, hash);
@@ -134,41 +133,21 @@ export_prepare(struct export *x, struct cli *c)
 			return 1;
 		}
 	}
+	if (cad_ical_set_new(cfg, &c->ctx, &x->plan, x->states, &x->set,
+	    &err) < 0) {
+		cli_warnx("cannot render the feed: %s", err.msg);
+		return 1;
+	}
 	return 0;
 }
 
-/* marks the series of one feed in x->in, as the daemon does */
-static void
-mark_series(struct export *x, int forum, int party)
-{
-	const struct cad_plan *plan = &x->plan;
-
-	for (size_t i = 0; i < plan->nseries; i++) {
-		const struct cad_series *s = &plan->series[i];
-		if (forum >= 0)
-			x->in[i] = s->forum == forum;
-		else if (party >= 0)
-			x->in[i] = s->convenor == party || s->party == party;
-		else
-			x->in[i] = true;
-	}
-	if (forum < 0 && party >= 0)
-		for (size_t i = 0; i < plan->nocc; i++)
-			if (cad_plan_involves(x->c->cfg, &x->c->ctx, plan,
-			    &plan->occ[i], party))
-				x->in[plan->occ[i].series] = true;
-}
-
-/* DTSTAMP of a feed: the newest LAST-MODIFIED of its series, else now */
+/* DTSTAMP of a feed: the newest LAST-MODIFIED of its series, else now
+   (as the daemon does) */
 static int64_t
 feed_stamp(struct export *x, int forum, int party)
 {
-	int64_t lm = 0;
+	int64_t lm = cad_ical_set_newest(x->set, forum, party);
 
-	mark_series(x, forum, party);
-	for (size_t i = 0; i < x->plan.nseries; i++)
-		if (x->in[i] && x->states[i].last_modified > lm)
-			lm = x->states[i].last_modified;
 	return lm > 0 ? lm : x->now;
 }
 
@@ -194,8 +173,8 @@ render(struct export *x, int forum, int party, struct cad_buf *b)
 	int r;
 
 	cad_buf_init(b, EXPORT_FEED_MAX);
-	r = cad_ical_feed(x->c->cfg, &x->c->ctx, &x->plan, x->states, forum,
-	    party, name, feed_stamp(x, forum, party), b, &err);
+	r = cad_ical_set_feed(x->set, forum, party, name,
+	    feed_stamp(x, forum, party), b, &err);
 	free(name);
 	if (r < 0) {
 		cli_warnx("cannot render the feed: %s", err.msg);

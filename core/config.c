@@ -214,6 +214,18 @@ get_bool(struct ld *ld, const config_setting_t *g, const char *name,
 }
 
 /* a "YYYY-MM-DD" setting; true and *out when present and valid */
+/* dates far from now only cost planning time (found by tests/fuzz) */
+#define CONFIG_YEAR_MIN	1900
+#define CONFIG_YEAR_MAX	2199
+
+static bool
+date_in_range(int day)
+{
+	int y = cad_year_of(day);
+
+	return y >= CONFIG_YEAR_MIN && y <= CONFIG_YEAR_MAX;
+}
+
 static bool
 get_date(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, bool required, int *out)
@@ -225,6 +237,11 @@ get_date(struct ld *ld, const config_setting_t *g, const char *name,
 	if (cad_parse_date(v, out) < 0) {
 		ld_err(ld, s, "%s%s: bad date '%s'", ctx,
 		    name, v);
+		return false;
+	}
+	if (!date_in_range(*out)) {
+		ld_err(ld, s, "%s%s: '%s' is not between %d and %d", ctx,
+		    name, v, CONFIG_YEAR_MIN, CONFIG_YEAR_MAX);
 		return false;
 	}
 	return true;
@@ -256,6 +273,11 @@ get_date_list(struct ld *ld, const config_setting_t *g, const char *name,
 		if (cad_parse_date(str, &v[k]) < 0) {
 			ld_err(ld, e, "%s%s: bad date '%s'",
 			    ctx, name, str);
+			continue;
+		}
+		if (!date_in_range(v[k])) {
+			ld_err(ld, e, "%s%s: '%s' is not between %d and %d",
+			    ctx, name, str, CONFIG_YEAR_MIN, CONFIG_YEAR_MAX);
 			continue;
 		}
 		k++;
@@ -734,6 +756,28 @@ rrule_problem(const char *rule)
 		why = "BYHOUR, BYMINUTE and BYSECOND are not supported "
 		    "(use 'time')";
 		goto out;
+	}
+	/* RFC 5545 3.3.10: a numbered BYDAY only with MONTHLY or YEARLY,
+	   within the month or the year; libical takes seconds to refuse
+	   large numbers (found by tests/fuzz) */
+	bool in_month = r.freq == ICAL_MONTHLY_RECURRENCE ||
+	    r.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX;
+	for (int i = 0; i < ICAL_BY_DAY_SIZE &&
+	    r.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
+		int pos = icalrecurrencetype_day_position(r.by_day[i]);
+		if (pos == 0)
+			continue;
+		if (r.freq != ICAL_MONTHLY_RECURRENCE &&
+		    r.freq != ICAL_YEARLY_RECURRENCE) {
+			why = "a numbered BYDAY (such as 2TU) needs FREQ=MONTHLY "
+			    "or FREQ=YEARLY";
+			goto out;
+		}
+		if (in_month ? pos < -5 || pos > 5 : pos < -53 || pos > 53) {
+			why = in_month ? "BYDAY numbers within a month are "
+			    "-5..5" : "BYDAY numbers within a year are -53..53";
+			goto out;
+		}
 	}
 	/* libical refuses some rules only when asked to expand them */
 	struct icaltimetype start = icaltime_from_string("20260101T090000");

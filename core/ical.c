@@ -810,6 +810,11 @@ series_rule(const struct cad_config *cfg, const struct cad_series *se,
 	*rule = icalrecurrencetype_from_string(s);
 	if (icalerrno != ICAL_NO_ERROR || rule->freq == ICAL_NO_RECURRENCE)
 		return false;
+	/* libical 3.0.16 reads out of bounds expanding YEARLY;BYWEEKNO
+	   without BYDAY (found by tests/fuzz), and its BYWEEKNO sets
+	   differ from RFC 5545's: such series are written as RDATEs */
+	if (rule->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
+		return false;
 	rule->count = 0;
 	rule->until = icaltime_null_time();
 	/*
@@ -1002,11 +1007,49 @@ emit_line(struct cad_buf *out, const char *s, size_t len)
 }
 
 /*
+ * Where the UTC stamps of a series' VEVENTs lie in its text, so that a
+ * feed can write its own DTSTAMP there (STAMP_LEN octets each); with
+ * all_stamps also CREATED and LAST-MODIFIED (no stored state: all three
+ * are the feed's DTSTAMP).
+ */
+#define STAMP_LEN	16
+
+struct stamp_slots {
+	size_t *v;
+	size_t n, cap;
+	bool all_stamps;
+};
+
+static void
+slot_note(struct stamp_slots *sl, const struct cad_buf *out, const char *s,
+    size_t len)
+{
+	static const char *const names[] = { "DTSTAMP:", "CREATED:",
+	    "LAST-MODIFIED:" };
+	size_t k = sl->all_stamps ? 3 : 1;
+
+	for (size_t i = 0; i < k; i++) {
+		size_t nl = strlen(names[i]);
+		if (len != nl + STAMP_LEN || strncmp(s, names[i], nl) != 0)
+			continue;
+		if (sl->n == sl->cap) {
+			sl->cap = sl->cap ? 2 * sl->cap : 8;
+			sl->v = cad_xreallocarray(sl->v, sl->cap,
+			    sizeof *sl->v);
+		}
+		sl->v[sl->n++] = out->len + nl;
+		return;
+	}
+}
+
+/*
  * One unfolded content line.  The VCALENDAR's own NAME line (depth 1) is
  * followed by X-WR-CALNAME with the same, already TEXT-escaped, value.
+ * sl (may be NULL) learns where the stamps of depth-2 components went.
  */
 static int
-emit_unfolded(struct cad_buf *out, const char *s, size_t len, int *depth)
+emit_unfolded(struct cad_buf *out, const char *s, size_t len, int *depth,
+    struct stamp_slots *sl)
 {
 	int r;
 
@@ -1014,6 +1057,8 @@ emit_unfolded(struct cad_buf *out, const char *s, size_t len, int *depth)
 		(*depth)++;
 	else if (len >= 4 && strncmp(s, "END:", 4) == 0)
 		(*depth)--;
+	if (sl != NULL && *depth == 2)
+		slot_note(sl, out, s, len);
 	if ((r = emit_line(out, s, len)) < 0)
 		return r;
 	if (*depth == 1 && len >= 5 && strncmp(s, "NAME:", 5) == 0) {
@@ -1028,7 +1073,7 @@ emit_unfolded(struct cad_buf *out, const char *s, size_t len, int *depth)
 }
 
 static int
-refold(struct cad_buf *out, const char *text)
+refold(struct cad_buf *out, const char *text, struct stamp_slots *sl)
 {
 	struct cad_buf line;
 	const char *p = text;
@@ -1046,7 +1091,7 @@ refold(struct cad_buf *out, const char *text)
 				continue;
 			}
 			if (line.len > 0 && (r = emit_unfolded(out, line.data,
-			    line.len, &depth)) < 0)
+			    line.len, &depth, sl)) < 0)
 				goto out;
 			cad_buf_reset(&line);
 			p = q;
@@ -1058,7 +1103,7 @@ refold(struct cad_buf *out, const char *text)
 		p += k;
 	}
 	if (line.len > 0)
-		r = emit_unfolded(out, line.data, line.len, &depth);
+		r = emit_unfolded(out, line.data, line.len, &depth, sl);
 out:
 	cad_buf_release(&line);
 	return r;
@@ -1099,7 +1144,7 @@ cad_ical_write(struct cad_buf *out, icalcomponent *c, struct cad_error *err)
 		    icalerror_strerror(icalerrno));
 		return -ENOMEM;
 	}
-	if ((r = refold(out, text)) < 0) {
+	if ((r = refold(out, text, NULL)) < 0) {
 		cad_error_set(err, "calendar too large: %s", strerror(-r));
 		if (out->len > start_len) {
 			out->len = start_len;
@@ -1110,6 +1155,577 @@ cad_ical_write(struct cad_buf *out, icalcomponent *c, struct cad_error *err)
 	return r < 0 ? r : 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* feeds from text rendered once per series */
+
+/* one series' VEVENTs as text, with the places of their stamps */
+struct frag {
+	char *text;
+	size_t len;
+	size_t *slots;		/* offsets of STAMP_LEN-octet stamps */
+	size_t nslots;
+	bool done;
+};
+
+/* a series as a party that left it part-way sees it */
+struct partial {
+	size_t series;
+	int party;
+	struct frag fr;
+};
+
+struct cad_ical_set {
+	const struct cad_config *cfg;
+	const struct cad_plan_ctx *ctx;
+	const struct cad_plan *plan;	/* NULL once finished */
+	const struct cad_series_state *states;
+	size_t nseries;
+	int64_t *last_modified;		/* per series, from states */
+	size_t *off;			/* nseries + 1: a series' occurrences */
+	const struct cad_occurrence **ord;	/* by series, plan order */
+	const struct cad_occurrence **rid;	/* by series, RECURRENCE-ID */
+	struct frag *frags;		/* per series, rendered on first use */
+	struct partial *parts;
+	size_t nparts, capparts;
+	size_t **pseries;		/* per party: the series naming it */
+	size_t *npseries;
+	char *vtimezone;
+	size_t vtzlen;
+};
+
+static const char feed_end[] = "END:VCALENDAR\r\n";
+
+/* the people of series s (series_text_init's list) */
+static size_t
+series_people(const struct cad_config *cfg, const struct cad_series *se,
+    int *v)
+{
+	const struct cad_forum *f = &cfg->forums[se->forum];
+	size_t n = 0;
+
+	v[n++] = se->convenor;
+	if (se->party >= 0 && !has_person(v, n, se->party))
+		v[n++] = se->party;
+	for (size_t i = 0; i < f->nparticipants; i++)
+		if (!has_person(v, n, f->participants[i]))
+			v[n++] = f->participants[i];
+	return n;
+}
+
+static void
+party_index(struct cad_ical_set *set)
+{
+	const struct cad_config *cfg = set->cfg;
+	size_t np = cfg->nparties, *cap;
+	int *people = NULL;
+	size_t maxp = 0;
+
+	if (set->pseries != NULL || set->plan == NULL)
+		return;
+	set->pseries = cad_xcalloc(np + 1, sizeof *set->pseries);
+	set->npseries = cad_xcalloc(np + 1, sizeof *set->npseries);
+	cap = cad_xcalloc(np + 1, sizeof *cap);
+	for (size_t f = 0; f < cfg->nforums; f++)
+		if (cfg->forums[f].nparticipants > maxp)
+			maxp = cfg->forums[f].nparticipants;
+	people = cad_xcalloc(maxp + 2, sizeof *people);
+	for (size_t s = 0; s < set->nseries; s++) {
+		size_t n = series_people(cfg, &set->plan->series[s], people);
+		for (size_t i = 0; i < n; i++) {
+			int p = people[i];
+			if (p < 0 || (size_t)p >= np)
+				continue;
+			if (set->npseries[p] == cap[p]) {
+				cap[p] = cap[p] ? 2 * cap[p] : 8;
+				set->pseries[p] = cad_xreallocarray(
+				    set->pseries[p], cap[p], sizeof(size_t));
+			}
+			set->pseries[p][set->npseries[p]++] = s;
+		}
+	}
+	free(people);
+	free(cap);
+}
+
+int
+cad_ical_set_new(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_series_state *states, struct cad_ical_set **out,
+    struct cad_error *err)
+{
+	struct cad_ical_set *set;
+	icalcomponent *vtz = NULL;
+	struct cad_buf b;
+	size_t *fill;
+	int r;
+
+	*out = NULL;
+	if ((r = build_vtimezone(cfg->timezone, &vtz, err)) < 0)
+		return r;
+	cad_buf_init(&b, 0);
+	r = cad_ical_write(&b, vtz, err);
+	icalcomponent_free(vtz);
+	if (r < 0) {
+		cad_buf_release(&b);
+		return r;
+	}
+	set = cad_xcalloc(1, sizeof *set);
+	set->vtzlen = b.len;
+	set->vtimezone = cad_buf_steal(&b);
+	set->cfg = cfg;
+	set->ctx = ctx;
+	set->plan = plan;
+	set->states = states;
+	set->nseries = plan->nseries;
+	set->last_modified = cad_xcalloc(plan->nseries + 1,
+	    sizeof *set->last_modified);
+	for (size_t s = 0; states != NULL && s < plan->nseries; s++)
+		set->last_modified[s] = states[s].last_modified;
+
+	/* a counting sort by series keeps the plan's order within one,
+	   then each series by RECURRENCE-ID as series_occurrences() does */
+	set->off = cad_xcalloc(plan->nseries + 1, sizeof *set->off);
+	fill = cad_xcalloc(plan->nseries + 1, sizeof *fill);
+	for (size_t i = 0; i < plan->nocc; i++)
+		if (plan->occ[i].series < plan->nseries)
+			set->off[plan->occ[i].series + 1]++;
+	for (size_t s = 0; s < plan->nseries; s++)
+		set->off[s + 1] += set->off[s];
+	set->ord = cad_xcalloc(plan->nocc + 1, sizeof *set->ord);
+	set->rid = cad_xcalloc(plan->nocc + 1, sizeof *set->rid);
+	for (size_t i = 0; i < plan->nocc; i++) {
+		size_t s = plan->occ[i].series;
+		if (s < plan->nseries)
+			set->ord[set->off[s] + fill[s]++] = &plan->occ[i];
+	}
+	free(fill);
+	memcpy(set->rid, set->ord, plan->nocc * sizeof *set->rid);
+	for (size_t s = 0; s < plan->nseries; s++)
+		qsort(set->rid + set->off[s], set->off[s + 1] - set->off[s],
+		    sizeof *set->rid, cmp_rid);
+	set->frags = cad_xcalloc(plan->nseries + 1, sizeof *set->frags);
+	*out = set;
+	return 0;
+}
+
+static void
+frag_release(struct frag *fr)
+{
+	free(fr->text);
+	free(fr->slots);
+	memset(fr, 0, sizeof *fr);
+}
+
+void
+cad_ical_set_finish(struct cad_ical_set *set)
+{
+	if (set == NULL)
+		return;
+	set->plan = NULL;
+	set->ctx = NULL;
+	set->states = NULL;
+	free(set->off);
+	free(set->ord);
+	free(set->rid);
+	set->off = NULL;
+	set->ord = set->rid = NULL;
+	if (set->pseries != NULL)
+		for (size_t p = 0; p < set->cfg->nparties; p++)
+			free(set->pseries[p]);
+	free(set->pseries);
+	free(set->npseries);
+	set->pseries = NULL;
+	set->npseries = NULL;
+}
+
+void
+cad_ical_set_free(struct cad_ical_set *set)
+{
+	if (set == NULL)
+		return;
+	cad_ical_set_finish(set);
+	for (size_t s = 0; s < set->nseries; s++)
+		frag_release(&set->frags[s]);
+	for (size_t i = 0; i < set->nparts; i++)
+		frag_release(&set->parts[i].fr);
+	free(set->frags);
+	free(set->parts);
+	free(set->last_modified);
+	free(set->vtimezone);
+	free(set);
+}
+
+/* the VEVENTs of series s made of v[0..n) (RECURRENCE-ID order) */
+static int
+render_frag(struct cad_ical_set *set, size_t s,
+    const struct cad_occurrence **v, size_t n, struct frag *fr,
+    struct cad_error *err)
+{
+	static const char begin[] = "BEGIN:VCALENDAR\r\n";
+	const struct cad_series_state *states = set->states;
+	struct stamp_slots sl = { .all_stamps = states == NULL };
+	struct event_common ec;
+	struct series_text t;
+	icalcomponent *cal;
+	struct cad_buf b;
+	char *text;
+	int r;
+
+	series_text_init(set->cfg, set->plan, s, &t);
+	memset(&ec, 0, sizeof ec);
+	ec.cfg = set->cfg;
+	ec.se = &set->plan->series[s];
+	ec.t = &t;
+	ec.dtstamp = utc_time(0);	/* each feed writes its own */
+	if (states) {
+		ec.sequence = states[s].sequence;
+		ec.last_modified = utc_time(states[s].last_modified);
+		ec.created = utc_time(states[s].created ?
+		    states[s].created : states[s].last_modified);
+	} else
+		ec.last_modified = ec.created = ec.dtstamp;
+	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	add_series(cal, &ec, v, n);
+	series_text_release(&t);
+
+	icalerror_clear_errno();
+	text = icalcomponent_as_ical_string_r(cal);
+	icalcomponent_free(cal);
+	if (text == NULL) {
+		cad_error_set(err, "libical: %s",
+		    icalerror_strerror(icalerrno));
+		return -ENOMEM;
+	}
+	cad_buf_init(&b, 0);
+	r = refold(&b, text, &sl);
+	free(text);
+	/* the events without their BEGIN:/END:VCALENDAR */
+	if (r == 0 && (b.len < sizeof begin - 1 + sizeof feed_end - 1 ||
+	    memcmp(b.data, begin, sizeof begin - 1) != 0 ||
+	    memcmp(b.data + b.len - (sizeof feed_end - 1), feed_end,
+	    sizeof feed_end - 1) != 0))
+		r = -EINVAL;
+	if (r < 0) {
+		cad_error_set(err, "cannot render series '%s': %s",
+		    set->plan->series[s].uid, strerror(-r));
+		cad_buf_release(&b);
+		free(sl.v);
+		return r;
+	}
+	fr->len = b.len - (sizeof begin - 1) - (sizeof feed_end - 1);
+	fr->text = cad_xcalloc(fr->len + 1, 1);
+	memcpy(fr->text, b.data + sizeof begin - 1, fr->len);
+	cad_buf_release(&b);
+	for (size_t i = 0; i < sl.n; i++)
+		sl.v[i] -= sizeof begin - 1;
+	fr->slots = sl.v;
+	fr->nslots = sl.n;
+	fr->done = true;
+	return 0;
+}
+
+/* the piece of a feed that series s gives (NULL: none, or an error) */
+static const struct frag *
+series_frag(struct cad_ical_set *set, size_t s, int party, int *rp,
+    struct cad_error *err)
+{
+	const struct cad_occurrence **v;
+	size_t n, k = 0;
+	struct frag *fr;
+
+	*rp = 0;
+	n = set->off[s + 1] - set->off[s];
+	if (n == 0)
+		return NULL;
+	if (party >= 0) {
+		for (size_t i = set->off[s]; i < set->off[s + 1]; i++)
+			if (cad_plan_involves(set->cfg, set->ctx, set->plan,
+			    set->ord[i], party))
+				k++;
+		if (k == 0)
+			return NULL;
+	}
+	if (party < 0 || k == n) {
+		fr = &set->frags[s];
+		if (!fr->done && (*rp = render_frag(set, s,
+		    set->rid + set->off[s], n, fr, err)) < 0)
+			return NULL;
+		return fr;
+	}
+	/* the party left part-way: its own text, once */
+	for (size_t i = 0; i < set->nparts; i++)
+		if (set->parts[i].series == s && set->parts[i].party == party)
+			return &set->parts[i].fr;
+	v = cad_xcalloc(n, sizeof *v);
+	k = 0;
+	for (size_t i = set->off[s]; i < set->off[s + 1]; i++)
+		if (cad_plan_involves(set->cfg, set->ctx, set->plan,
+		    set->ord[i], party))
+			v[k++] = set->ord[i];
+	qsort(v, k, sizeof *v, cmp_rid);
+	if (set->nparts == set->capparts) {
+		set->capparts = set->capparts ? 2 * set->capparts : 8;
+		set->parts = cad_xreallocarray(set->parts, set->capparts,
+		    sizeof *set->parts);
+	}
+	memset(&set->parts[set->nparts], 0, sizeof *set->parts);
+	set->parts[set->nparts].series = s;
+	set->parts[set->nparts].party = party;
+	fr = &set->parts[set->nparts].fr;
+	*rp = render_frag(set, s, v, k, fr, err);
+	free(v);
+	if (*rp < 0) {
+		frag_release(fr);
+		return NULL;
+	}
+	set->nparts++;
+	return fr;
+}
+
+/* a feed's pieces: called with each in order */
+typedef int (*piece_fn)(void *arg, const char *p, size_t len);
+
+static int
+walk_frag(const struct frag *fr, const char *stamp, piece_fn fn, void *arg)
+{
+	size_t at = 0;
+	int r;
+
+	for (size_t i = 0; i < fr->nslots; i++) {
+		if ((r = fn(arg, fr->text + at, fr->slots[i] - at)) < 0 ||
+		    (r = fn(arg, stamp, STAMP_LEN)) < 0)
+			return r;
+		at = fr->slots[i] + STAMP_LEN;
+	}
+	return fn(arg, fr->text + at, fr->len - at);
+}
+
+/*
+ * head: the VCALENDAR's lines up to its components (with NAME), stamp
+ * the feed's DTSTAMP value.
+ */
+static int
+walk_feed(struct cad_ical_set *set, int forum, int party, const char *head,
+    size_t headlen, const char *stamp, piece_fn fn, void *arg,
+    struct cad_error *err)
+{
+	const struct frag *fr;
+	int r;
+
+	if (set->plan == NULL) {
+		cad_error_set(err, "feed set already finished");
+		return -EINVAL;
+	}
+	if ((r = fn(arg, head, headlen)) < 0 ||
+	    (r = fn(arg, set->vtimezone, set->vtzlen)) < 0)
+		return r;
+	if (party >= 0) {
+		party_index(set);
+		if ((size_t)party >= set->cfg->nparties)
+			return fn(arg, feed_end, sizeof feed_end - 1);
+		for (size_t i = 0; i < set->npseries[party]; i++) {
+			size_t s = set->pseries[party][i];
+			if (forum >= 0 && set->plan->series[s].forum != forum)
+				continue;
+			fr = series_frag(set, s, party, &r, err);
+			if (r < 0)
+				return r;
+			if (fr != NULL && (r = walk_frag(fr, stamp, fn,
+			    arg)) < 0)
+				return r;
+		}
+	} else {
+		for (size_t s = 0; s < set->nseries; s++) {
+			if (forum >= 0 && set->plan->series[s].forum != forum)
+				continue;
+			fr = series_frag(set, s, -1, &r, err);
+			if (r < 0)
+				return r;
+			if (fr != NULL && (r = walk_frag(fr, stamp, fn,
+			    arg)) < 0)
+				return r;
+		}
+	}
+	return fn(arg, feed_end, sizeof feed_end - 1);
+}
+
+/* the header of a feed named name, without END:VCALENDAR */
+static int
+feed_head(const struct cad_config *cfg, const char *name, struct cad_buf *b,
+    struct cad_error *err)
+{
+	icalcomponent *cal = cad_ical_publish_calendar(cfg, name);
+	int r = cad_ical_write(b, cal, err);
+
+	icalcomponent_free(cal);
+	if (r < 0)
+		return r;
+	if (b->len < sizeof feed_end - 1 || memcmp(b->data + b->len -
+	    (sizeof feed_end - 1), feed_end, sizeof feed_end - 1) != 0) {
+		cad_error_set(err, "libical: unexpected calendar text");
+		return -EINVAL;
+	}
+	b->len -= sizeof feed_end - 1;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static void
+format_stamp(int64_t t, char out[static STAMP_LEN + 1])
+{
+	struct icaltimetype u = utc_time(t);
+	char tmp[64];
+
+	/* as libical writes a UTC DATE-TIME */
+	snprintf(tmp, sizeof tmp, "%04d%02d%02dT%02d%02d%02dZ", u.year,
+	    u.month, u.day, u.hour, u.minute, u.second);
+	memcpy(out, tmp, STAMP_LEN);
+	out[STAMP_LEN] = '\0';
+}
+
+static int
+piece_to_buf(void *arg, const char *p, size_t len)
+{
+	return cad_buf_add(arg, p, len);
+}
+
+int
+cad_ical_set_feed(struct cad_ical_set *set, int forum, int party,
+    const char *name, int64_t dtstamp, struct cad_buf *out,
+    struct cad_error *err)
+{
+	size_t start_len = out->len;
+	char stamp[STAMP_LEN + 1];
+	struct cad_buf head;
+	int r;
+
+	format_stamp(dtstamp, stamp);
+	cad_buf_init(&head, 0);
+	if ((r = feed_head(set->cfg, name, &head, err)) == 0) {
+		r = walk_feed(set, forum, party, head.data, head.len, stamp,
+		    piece_to_buf, out, err);
+		if (r == -E2BIG)
+			cad_error_set(err, "calendar too large: %s",
+			    strerror(-r));
+		if (r < 0 && out->len > start_len) {
+			out->len = start_len;
+			out->data[start_len] = '\0';
+		}
+	}
+	cad_buf_release(&head);
+	return r;
+}
+
+struct doc_build {
+	struct cad_ical_doc *doc;
+	size_t cap;
+	size_t max;
+};
+
+static int
+piece_to_doc(void *arg, const char *p, size_t len)
+{
+	struct doc_build *db = arg;
+	struct cad_ical_doc *d = db->doc;
+
+	if (len == 0)
+		return 0;
+	if (len > db->max || d->len + len > db->max)
+		return -E2BIG;
+	/* a piece right after the previous one in memory joins it */
+	if (d->npieces > 0 && (const char *)d->pieces[d->npieces - 1].data +
+	    d->pieces[d->npieces - 1].len == p) {
+		d->pieces[d->npieces - 1].len += len;
+		d->len += len;
+		return 0;
+	}
+	if (d->npieces == db->cap) {
+		db->cap = db->cap ? 2 * db->cap : 64;
+		d->pieces = cad_xreallocarray(d->pieces, db->cap,
+		    sizeof *d->pieces);
+	}
+	d->pieces[d->npieces].data = p;
+	d->pieces[d->npieces].len = len;
+	d->npieces++;
+	d->len += len;
+	return 0;
+}
+
+int
+cad_ical_set_doc(struct cad_ical_set *set, int forum, int party,
+    const char *name, int64_t dtstamp, size_t max, struct cad_ical_doc *doc,
+    struct cad_error *err)
+{
+	struct doc_build db = { .doc = doc, .max = max ? max : SIZE_MAX };
+	struct cad_buf head;
+	int r;
+
+	memset(doc, 0, sizeof *doc);
+	cad_buf_init(&head, 0);
+	if ((r = feed_head(set->cfg, name, &head, err)) < 0) {
+		cad_buf_release(&head);
+		return r;
+	}
+	/* own: the header, then the stamp */
+	doc->own = cad_xcalloc(head.len + STAMP_LEN + 1, 1);
+	memcpy(doc->own, head.data, head.len);
+	format_stamp(dtstamp, doc->own + head.len);
+	r = walk_feed(set, forum, party, doc->own, head.len,
+	    doc->own + head.len, piece_to_doc, &db, err);
+	cad_buf_release(&head);
+	if (r < 0) {
+		if (r == -E2BIG)
+			cad_error_set(err, "calendar too large: %s",
+			    strerror(-r));
+		cad_ical_doc_release(doc);
+		return r;
+	}
+	/* the array at its size */
+	if (doc->npieces > 0)
+		doc->pieces = cad_xreallocarray(doc->pieces, doc->npieces,
+		    sizeof *doc->pieces);
+	return 0;
+}
+
+void
+cad_ical_doc_release(struct cad_ical_doc *doc)
+{
+	free(doc->pieces);
+	free(doc->own);
+	memset(doc, 0, sizeof *doc);
+}
+
+int64_t
+cad_ical_set_newest(struct cad_ical_set *set, int forum, int party)
+{
+	int64_t lm = 0;
+
+	if (set->plan == NULL)
+		return 0;
+	if (forum < 0 && party >= 0) {
+		party_index(set);
+		if ((size_t)party >= set->cfg->nparties)
+			return 0;
+		for (size_t i = 0; i < set->npseries[party]; i++) {
+			size_t s = set->pseries[party][i];
+			const struct cad_series *se = &set->plan->series[s];
+			bool in = se->convenor == party || se->party == party;
+			for (size_t j = set->off[s]; !in &&
+			    j < set->off[s + 1]; j++)
+				in = cad_plan_involves(set->cfg, set->ctx,
+				    set->plan, set->ord[j], party);
+			if (in && set->last_modified[s] > lm)
+				lm = set->last_modified[s];
+		}
+		return lm;
+	}
+	for (size_t s = 0; s < set->nseries; s++)
+		if ((forum < 0 || set->plan->series[s].forum == forum) &&
+		    set->last_modified[s] > lm)
+			lm = set->last_modified[s];
+	return lm;
+}
+
 int
 cad_ical_feed(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
@@ -1117,53 +1733,12 @@ cad_ical_feed(const struct cad_config *cfg,
     const char *name, int64_t dtstamp, struct cad_buf *out,
     struct cad_error *err)
 {
-	icalcomponent *cal = NULL, *vtz = NULL;
-	const struct cad_occurrence **v = NULL;
+	struct cad_ical_set *set;
 	int r;
 
-	if ((r = build_vtimezone(cfg->timezone, &vtz, err)) < 0)
-		goto out;
-
-	cal = cad_ical_publish_calendar(cfg, name);
-	icalcomponent_add_component(cal, vtz);
-	vtz = NULL;
-
-	v = cad_xcalloc(plan->nocc ? plan->nocc : 1, sizeof *v);
-	for (size_t s = 0; s < plan->nseries; s++) {
-		const struct cad_series *se = &plan->series[s];
-		struct event_common ec;
-		struct series_text t;
-		size_t n;
-
-		if (forum >= 0 && se->forum != forum)
-			continue;
-		n = series_occurrences(cfg, ctx, plan, s, party, v);
-		if (n == 0)
-			continue;
-		series_text_init(cfg, plan, s, &t);
-		memset(&ec, 0, sizeof ec);
-		ec.cfg = cfg;
-		ec.se = se;
-		ec.t = &t;
-		ec.dtstamp = utc_time(dtstamp);
-		if (states) {
-			ec.sequence = states[s].sequence;
-			ec.last_modified = utc_time(states[s].last_modified);
-			ec.created = utc_time(states[s].created ?
-			    states[s].created : states[s].last_modified);
-		} else {
-			ec.last_modified = ec.created = ec.dtstamp;
-		}
-		add_series(cal, &ec, v, n);
-		series_text_release(&t);
-	}
-
-	r = cad_ical_write(out, cal, err);
-out:
-	free(v);
-	if (vtz)
-		icalcomponent_free(vtz);
-	if (cal)
-		icalcomponent_free(cal);
+	if ((r = cad_ical_set_new(cfg, ctx, plan, states, &set, err)) < 0)
+		return r;
+	r = cad_ical_set_feed(set, forum, party, name, dtstamp, out, err);
+	cad_ical_set_free(set);
 	return r;
 }

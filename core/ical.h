@@ -48,6 +48,70 @@ int cad_ical_feed(const struct cad_config *cfg,
     const char *name, int64_t dtstamp, struct cad_buf *out,
     struct cad_error *err);
 
+/*
+ * Every feed of one plan from text rendered once per series.  A series'
+ * VEVENTs (master and RECURRENCE-ID instances) go through libical once,
+ * on first use, and every feed they appear in (all, forum, party) is
+ * that text plus the feed's own header, the VTIMEZONE (rendered once)
+ * and END:VCALENDAR.  The feed's DTSTAMP is written into the shared text
+ * at the places noted while rendering, so a feed has the very bytes
+ * cad_ical_feed() gives.  A party that leaves a series part-way (a
+ * termination) gets that series rendered for it alone.
+ *
+ * cfg, ctx, plan and states must stay as they are while feeds are made;
+ * cad_ical_set_finish() lets go of them (and of the indexes) and keeps
+ * only the text, which the pieces of cad_ical_doc point into.  Not for
+ * several threads at once.
+ */
+struct cad_ical_set;
+
+/* 0 or -errno with err (-EINVAL: unknown time zone) */
+int cad_ical_set_new(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_series_state *states, struct cad_ical_set **out,
+    struct cad_error *err);
+/* no more feeds: drops the plan's indexes, keeps the text */
+void cad_ical_set_finish(struct cad_ical_set *set);
+void cad_ical_set_free(struct cad_ical_set *set);
+
+/* cad_ical_feed() from the set: appended to out; on error out is as it
+   was */
+int cad_ical_set_feed(struct cad_ical_set *set, int forum, int party,
+    const char *name, int64_t dtstamp, struct cad_buf *out,
+    struct cad_error *err);
+
+/*
+ * The same feed as a list of pieces (for writev or an iovec response):
+ * they point into the set's text and into doc->own, and are good until
+ * cad_ical_set_free() / cad_ical_doc_release().  max: ceiling of the
+ * feed's length (0 = none), -E2BIG beyond.  0 or -errno with err.
+ */
+struct cad_ical_piece {
+	const void *data;
+	size_t len;
+};
+
+struct cad_ical_doc {
+	struct cad_ical_piece *pieces;
+	size_t npieces;
+	size_t len;		/* sum of the pieces */
+	char *own;		/* the header and the DTSTAMP */
+};
+
+int cad_ical_set_doc(struct cad_ical_set *set, int forum, int party,
+    const char *name, int64_t dtstamp, size_t max, struct cad_ical_doc *doc,
+    struct cad_error *err);
+void cad_ical_doc_release(struct cad_ical_doc *doc);
+
+/*
+ * The newest LAST-MODIFIED (states) of the series of a feed: forum >= 0
+ * its series; else party >= 0 the series that the party convenes or is
+ * the for_each member of, or that have an occurrence involving it; else
+ * all.  0 when there is none.  What the daemon and `cadencectl export`
+ * use as the feed's DTSTAMP.
+ */
+int64_t cad_ical_set_newest(struct cad_ical_set *set, int forum, int party);
+
 /* the PRODID of everything we write */
 #define CAD_ICAL_PRODID	"-//cadenced//cadenced 0.1//FI"
 

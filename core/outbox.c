@@ -28,6 +28,7 @@
 #define CONNECT_TIMEOUT	10L
 #define TRANSFER_TIMEOUT 60L
 #define DELIVER_MAX_SECONDS 900		/* cad_outbox_deliver's bound */
+#define RETRY_AFTER_MAX	86400		/* longest Retry-After honoured */
 
 /* ---------------------------------------------------------------- */
 /* small helpers */
@@ -668,6 +669,13 @@ cad_outbox_classify(bool smtp, int curl_code, long status)
 	case CURLE_AGAIN:
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
+	/* a kept-alive connection closed under a request: resent on a
+	   new one when the upload can be rewound, else next time */
+	case CURLE_SEND_FAIL_REWIND:
+	/* the URL's scheme is checked with the config (and no redirect
+	   is followed): at run time this is a reply that was not HTTP,
+	   e.g. "Received HTTP/0.9", a server's fault */
+	case CURLE_UNSUPPORTED_PROTOCOL:
 		return CAD_OUTBOX_RETRY;
 	default:
 		return CAD_OUTBOX_FAIL;
@@ -705,6 +713,14 @@ struct job {
 	size_t body;		/* reply bytes seen */
 	char etag[ETAG_MAX];
 	char errbuf[CURL_ERROR_SIZE];
+	int64_t retry_at;	/* the reply's Retry-After (unix s), or 0 */
+	/* an outcome the store could not record yet (disk full): kept,
+	   and written before anything else, so that a message already
+	   accepted is not sent again */
+	bool unrecorded;
+	enum cad_outbox_result rec_res;
+	char *rec_error;
+	int64_t rec_due, rec_now;
 };
 
 struct sock {
@@ -941,6 +957,7 @@ job_free(struct job *j)
 	}
 	curl_slist_free_all(j->hdrs);
 	curl_slist_free_all(j->rcpt);
+	free(j->rec_error);
 	free(j->e.channel);
 	free(j->e.target);
 	free(j->e.uid);
@@ -1038,6 +1055,20 @@ read_cb(char *buf, size_t size, size_t nitems, void *userp)
 	return k;
 }
 
+/* lets libcurl resend the body, e.g. on a new connection when a kept
+   one was closed by the server in the meantime */
+static int
+seek_cb(void *userp, curl_off_t offset, int origin)
+{
+	struct job *j = userp;
+
+	if (origin != SEEK_SET || offset < 0 ||
+	    (uint64_t)offset > (uint64_t)j->e.payload_len)
+		return CURL_SEEKFUNC_CANTSEEK;
+	j->off = (size_t)offset;
+	return CURL_SEEKFUNC_OK;
+}
+
 static size_t
 write_cb(char *p, size_t size, size_t nmemb, void *userp)
 {
@@ -1057,8 +1088,25 @@ header_cb(char *p, size_t size, size_t nitems, void *userp)
 	struct job *j = userp;
 	size_t n = size * nitems, k;
 
-	if (n >= 5 && strncasecmp(p, "HTTP/", 5) == 0)
+	if (n >= 5 && strncasecmp(p, "HTTP/", 5) == 0) {
 		j->etag[0] = '\0';	/* a new response */
+		j->retry_at = 0;
+	}
+	if (n > 12 && n < 128 && strncasecmp(p, "retry-after:", 12) == 0) {
+		/* delay-seconds or an HTTP-date (RFC 9110 10.2.3) */
+		char v[128];
+		long long secs;
+		time_t t;
+
+		memcpy(v, p + 12, n - 12);
+		v[n - 12] = '\0';
+		v[strcspn(v, "\r\n")] = '\0';
+		const char *b = v + strspn(v, " \t");
+		if (cad_strtonum(b, 0, RETRY_AFTER_MAX, &secs) == 0)
+			j->retry_at = (int64_t)time(NULL) + secs;
+		else if ((t = curl_getdate(b, NULL)) > 0)
+			j->retry_at = (int64_t)t;
+	}
 	if (n > 5 && strncasecmp(p, "etag:", 5) == 0) {
 		const char *v = p + 5;
 		k = n - 5;
@@ -1132,6 +1180,8 @@ job_start(struct cad_outbox_worker *w, struct job *j, struct cad_error *err)
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(h, CURLOPT_READDATA, j);
+	curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, seek_cb);
+	curl_easy_setopt(h, CURLOPT_SEEKDATA, j);
 	if (sv->user != NULL && *sv->user != '\0') {
 		curl_easy_setopt(h, CURLOPT_USERNAME, sv->user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD,
@@ -1208,38 +1258,66 @@ job_start(struct cad_outbox_worker *w, struct job *j, struct cad_error *err)
 	return 0;
 }
 
-/* records the attempt's outcome; the job is finished afterwards */
+/* writes the outcome kept in j; -errno (and j stays unrecorded) when
+   the store refuses */
+static int
+job_flush(struct cad_outbox_worker *w, struct job *j, struct cad_error *err)
+{
+	const char *state;
+	int r;
+
+	switch (j->rec_res) {
+	case CAD_OUTBOX_DONE:
+		state = "sent";
+		break;
+	case CAD_OUTBOX_RETRY:
+		state = "pending";
+		break;
+	case CAD_OUTBOX_FAIL:
+	default:
+		state = "failed";
+		break;
+	}
+	r = cad_store_outbox_finish(w->st, j->e.id, state, j->rec_error,
+	    j->rec_due, j->rec_now, err);
+	if (r == -ENOENT)
+		r = 0;		/* superseded while in flight */
+	if (r < 0)
+		return r;
+	j->unrecorded = false;
+	if (j->rec_res == CAD_OUTBOX_DONE)
+		w->stats.sent++;
+	else if (j->rec_res == CAD_OUTBOX_RETRY)
+		w->stats.retry++;
+	else
+		w->stats.failed++;
+	return 0;
+}
+
+/* records the attempt's outcome; the job is finished afterwards, unless
+   the store refused (j->unrecorded: job_flush again later) */
 static int
 job_record(struct cad_outbox_worker *w, struct job *j,
     enum cad_outbox_result res, const char *error, int64_t now,
     struct cad_error *err)
 {
-	const char *state;
 	int64_t due = now;
-	int r;
 
-	switch (res) {
-	case CAD_OUTBOX_DONE:
-		state = "sent";
-		error = NULL;
-		w->stats.sent++;
-		break;
-	case CAD_OUTBOX_RETRY:
-		state = "pending";
+	if (res == CAD_OUTBOX_RETRY) {
 		due = now + cad_outbox_backoff(j->e.attempts + 1, &w->rng);
-		w->stats.retry++;
-		break;
-	case CAD_OUTBOX_FAIL:
-	default:
-		state = "failed";
-		w->stats.failed++;
-		break;
+		/* a server's Retry-After: not sooner than it asked */
+		if (j->retry_at > due)
+			due = j->retry_at < now + RETRY_AFTER_MAX ?
+			    j->retry_at : now + RETRY_AFTER_MAX;
 	}
-	r = cad_store_outbox_finish(w->st, j->e.id, state, error, due, now,
-	    err);
-	if (r == -ENOENT)
-		r = 0;		/* superseded while in flight */
-	return r;
+	free(j->rec_error);
+	j->rec_error = res != CAD_OUTBOX_DONE && error != NULL ?
+	    cad_strdup(error) : NULL;
+	j->rec_res = res;
+	j->rec_due = due;
+	j->rec_now = now;
+	j->unrecorded = true;
+	return job_flush(w, j, err);
 }
 
 /* a transfer of job j ended with code; returns 1 when j goes on with
@@ -1409,6 +1487,18 @@ cad_outbox_worker_run(struct cad_outbox_worker *w, const struct pollfd *fds,
 	CURLMsg *m;
 	int running, left, r, failed = 0;
 
+	/* outcomes the store refused before come first; while it still
+	   refuses, nothing new is started */
+	for (size_t i = w->njobs; i-- > 0;) {
+		struct job *j = w->jobs[i];
+		if (!j->unrecorded)
+			continue;
+		if ((r = job_flush(w, j, err)) < 0)
+			return r;
+		job_remove(w, j);
+		w->kicked = true;
+	}
+
 	for (size_t i = 0; i < n; i++) {
 		int ev = 0;
 		if (fds[i].revents == 0)
@@ -1434,7 +1524,13 @@ cad_outbox_worker_run(struct cad_outbox_worker *w, const struct pollfd *fds,
 		if (j == NULL)
 			continue;
 		r = job_done(w, j, m->data.result, now, err);
-		if (r <= 0)
+		if (j->unrecorded) {
+			/* its transfer is over; the outcome waits for the
+			   store (in_flight keeps the row from starting) */
+			curl_multi_remove_handle(w->multi, j->h);
+			curl_easy_cleanup(j->h);
+			j->h = NULL;
+		} else if (r <= 0)
 			job_remove(w, j);	/* on error the row stays due */
 		if (r < 0 && failed == 0)
 			failed = r;

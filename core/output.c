@@ -19,14 +19,48 @@ fdiv_(int a, int b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
+/*
+ * Zones by name.  icaltimezone_get_builtin_timezone() compares the name
+ * with every zone libical knows, and the JSON output asks three times per
+ * timestamp, so the last few answers are kept per thread (no lock).  The
+ * pointers stay valid as long as libical's built-in zones do: they are
+ * freed (icaltimezone_free_builtin_timezones) only on the way out.
+ */
+#define ZONE_CACHE	4
+#define ZONE_NAME_MAX	64
+
+struct zone_slot {
+	char name[ZONE_NAME_MAX];
+	icaltimezone *z;
+};
+
+static _Thread_local struct zone_slot zone_cache[ZONE_CACHE];
+static _Thread_local unsigned zone_cache_next;
+
 static icaltimezone *
 zone(const char *tzid)
 {
+	icaltimezone *z;
+	size_t len;
+
 	if (tzid == NULL)
 		return NULL;
+	for (size_t i = 0; i < ZONE_CACHE; i++)
+		if (zone_cache[i].z != NULL &&
+		    strcmp(zone_cache[i].name, tzid) == 0)
+			return zone_cache[i].z;
 	if (strcmp(tzid, "UTC") == 0)
-		return icaltimezone_get_utc_timezone();
-	return icaltimezone_get_builtin_timezone(tzid);
+		z = icaltimezone_get_utc_timezone();
+	else
+		z = icaltimezone_get_builtin_timezone(tzid);
+	len = strlen(tzid);
+	if (z != NULL && len < ZONE_NAME_MAX) {
+		struct zone_slot *sl = &zone_cache[zone_cache_next++ %
+		    ZONE_CACHE];
+		memcpy(sl->name, tzid, len + 1);
+		sl->z = z;
+	}
+	return z;
 }
 
 bool
@@ -37,7 +71,7 @@ cad_tz_valid(const char *tzid)
 
 /* the UTC offset in force at the instant `sec` (seconds since the epoch) */
 static int
-utc_offset_at(icaltimezone *z, long long sec)
+utc_offset_libical(icaltimezone *z, long long sec)
 {
 	struct icaltimetype t = icaltime_null_time();
 	int y, m, d, dst = 0;
@@ -53,6 +87,50 @@ utc_offset_at(icaltimezone *z, long long sec)
 	t.second = s % 60;
 	t.zone = icaltimezone_get_utc_timezone();
 	return icaltimezone_get_utc_offset_of_utc_time(z, &t, &dst);
+}
+
+/*
+ * The offsets at UTC midnights, remembered per thread (direct-mapped by
+ * day).  When the midnights before and after an instant have the same
+ * offset, so has the instant: no zone changes its offset twice within a
+ * day (cad_tz_offset below already counts on at most one change within
+ * two days).  Otherwise libical answers for the instant itself.
+ */
+#define MIDNIGHT_CACHE	512
+
+struct midnight_slot {
+	icaltimezone *z;
+	long long day;
+	int offset;
+};
+
+static _Thread_local struct midnight_slot midnight_cache[MIDNIGHT_CACHE];
+
+static int
+offset_at_midnight(icaltimezone *z, long long day)
+{
+	struct midnight_slot *sl = &midnight_cache[(unsigned long long)day %
+	    MIDNIGHT_CACHE];
+
+	if (sl->z != z || sl->day != day) {
+		sl->offset = utc_offset_libical(z, day * 86400);
+		sl->z = z;
+		sl->day = day;
+	}
+	return sl->offset;
+}
+
+static int
+utc_offset_at(icaltimezone *z, long long sec)
+{
+	long long day = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+	int a = offset_at_midnight(z, day);
+
+	if (sec == day * 86400)
+		return a;
+	if (offset_at_midnight(z, day + 1) == a)
+		return a;
+	return utc_offset_libical(z, sec);
 }
 
 /*

@@ -321,15 +321,31 @@ cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
 	return r;
 }
 
+/* what cad_buf_json_str must escape: '"', '\\' and C0 controls */
+static bool
+json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\';
+}
+
 int
 cad_buf_json_str(struct cad_buf *b, const char *s)
 {
+	const unsigned char *p, *run;
 	int r;
+
 	if (s == NULL)
 		return cad_buf_puts(b, "null");
 	if ((r = cad_buf_add(b, "\"", 1)) < 0)
 		return r;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (p = (const unsigned char *)s; *p; p++) {
+		/* a run of characters that need no escape: one copy */
+		for (run = p; json_plain(*p); p++)
+			;
+		if (p > run && (r = cad_buf_add(b, run, (size_t)(p - run))) < 0)
+			return r;
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"': r = cad_buf_puts(b, "\\\""); break;
 		case '\\': r = cad_buf_puts(b, "\\\\"); break;
@@ -337,10 +353,7 @@ cad_buf_json_str(struct cad_buf *b, const char *s)
 		case '\r': r = cad_buf_puts(b, "\\r"); break;
 		case '\t': r = cad_buf_puts(b, "\\t"); break;
 		default:
-			if (*p < 0x20)
-				r = cad_buf_printf(b, "\\u%04x", *p);
-			else
-				r = cad_buf_add(b, p, 1);
+			r = cad_buf_printf(b, "\\u%04x", *p);
 		}
 		if (r < 0)
 			return r;
@@ -348,13 +361,29 @@ cad_buf_json_str(struct cad_buf *b, const char *s)
 	return cad_buf_add(b, "\"", 1);
 }
 
+/* what cad_buf_xml_str copies as it is */
+static bool
+xml_plain(unsigned char c)
+{
+	return (c >= 0x20 || c == '\n' || c == '\t') && c != '<' &&
+	    c != '>' && c != '&' && c != '"' && c != '\'';
+}
+
 int
 cad_buf_xml_str(struct cad_buf *b, const char *s)
 {
+	const unsigned char *p, *run;
 	int r = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s;
-	    s != NULL && *p && r >= 0; p++) {
+	if (s == NULL)
+		return 0;
+	for (p = (const unsigned char *)s; *p; p++) {
+		for (run = p; xml_plain(*p); p++)
+			;
+		if (p > run && (r = cad_buf_add(b, run, (size_t)(p - run))) < 0)
+			return r;
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '<': r = cad_buf_puts(b, "&lt;"); break;
 		case '>': r = cad_buf_puts(b, "&gt;"); break;
@@ -363,11 +392,10 @@ cad_buf_xml_str(struct cad_buf *b, const char *s)
 		case '\'': r = cad_buf_puts(b, "&#39;"); break;
 		default:
 			/* XML 1.0 has no place for other C0 controls */
-			if (*p < 0x20 && *p != '\n' && *p != '\t')
-				r = cad_buf_add(b, "?", 1);
-			else
-				r = cad_buf_add(b, p, 1);
+			r = cad_buf_add(b, "?", 1);
 		}
+		if (r < 0)
+			return r;
 	}
 	return r;
 }

@@ -31,6 +31,7 @@
 
 #include <microhttpd.h>
 
+#include "health.h"
 #include "log.h"
 #include "metrics.h"
 #include "output.h"
@@ -42,6 +43,7 @@
 #define CT_METRICS	"text/plain; version=0.0.4; charset=utf-8"
 #define CT_SVG		"image/svg+xml"
 
+#define HEALTH_LINE_MAX	640		/* one /healthz reason */
 #define API_BODY_MAX	(16u << 20)	/* one computed answer */
 #define API_YEAR_MIN	1900		/* dates the API plans at all */
 #define API_YEAR_MAX	2199
@@ -74,6 +76,8 @@ struct reply {
 	size_t len;
 	enum body_kind kind;
 	struct snapshot *snap;	/* BODY_SNAPSHOT: the reference handed on */
+	const struct MHD_IoVec *iov;	/* BODY_SNAPSHOT in pieces, or NULL */
+	unsigned niov;
 	char etag[48];		/* "" = none */
 	int64_t last_modified;	/* 0 = none */
 	int flags;		/* RES_FEED, RES_CORS, REPLY_* */
@@ -92,6 +96,85 @@ reply_put_snapshot(void *cls)
 	snapshot_put(cls);
 }
 
+/*
+ * A feed kept in pieces, sent through a content reader that copies them
+ * into libmicrohttpd's buffer (its own iovec responses abort in 0.9.75:
+ * "Failed to destroy mutex").  The reader holds the snapshot reference.
+ */
+#define PIECES_BLOCK	(32u << 10)
+
+struct pieces_reader {
+	struct snapshot *snap;
+	const struct MHD_IoVec *iov;
+	unsigned niov;
+	unsigned i;		/* the piece at pos */
+	size_t at;		/* offset in it */
+	uint64_t pos;
+};
+
+static ssize_t
+pieces_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct pieces_reader *pr = cls;
+	size_t n = 0;
+
+	if (pos != pr->pos) {
+		/* not where the last read ended: find pos from the start */
+		pr->i = 0;
+		pr->at = 0;
+		pr->pos = 0;
+		while (pr->i < pr->niov &&
+		    pr->pos + pr->iov[pr->i].iov_len <= pos)
+			pr->pos += pr->iov[pr->i++].iov_len;
+		pr->at = (size_t)(pos - pr->pos);
+		pr->pos = pos;
+	}
+	while (n < max && pr->i < pr->niov) {
+		size_t k = pr->iov[pr->i].iov_len - pr->at;
+		if (k > max - n)
+			k = max - n;
+		memcpy(buf + n, (const char *)pr->iov[pr->i].iov_base + pr->at,
+		    k);
+		n += k;
+		pr->at += k;
+		if (pr->at == pr->iov[pr->i].iov_len) {
+			pr->i++;
+			pr->at = 0;
+		}
+	}
+	pr->pos += n;
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	return (ssize_t)n;
+}
+
+static void
+pieces_free(void *cls)
+{
+	struct pieces_reader *pr = cls;
+
+	snapshot_put(pr->snap);
+	free(pr);
+}
+
+static struct MHD_Response *
+pieces_response(const struct reply *rp)
+{
+	struct pieces_reader *pr = calloc(1, sizeof *pr);
+	struct MHD_Response *resp;
+
+	if (pr == NULL)
+		return NULL;
+	pr->snap = rp->snap;
+	pr->iov = rp->iov;
+	pr->niov = rp->niov;
+	resp = MHD_create_response_from_callback(rp->len, PIECES_BLOCK,
+	    pieces_read, pr, pieces_free);
+	if (resp == NULL)
+		free(pr);	/* the caller drops the reference */
+	return resp;
+}
+
 /* drops the body of a reply that will not be sent */
 static void
 reply_drop(struct reply *rp)
@@ -104,6 +187,8 @@ reply_drop(struct reply *rp)
 	rp->len = 0;
 	rp->kind = BODY_STATIC;
 	rp->snap = NULL;
+	rp->iov = NULL;
+	rp->niov = 0;
 }
 
 static void
@@ -278,8 +363,13 @@ reply_send(struct MHD_Connection *c, const char *method, const char *url,
 	}
 	switch (rp->kind) {
 	case BODY_SNAPSHOT:
-		resp = MHD_create_response_from_buffer_with_free_callback_cls(
-		    rp->len, (void *)rp->body, reply_put_snapshot, rp->snap);
+		/* a large feed: pieces of the snapshot's shared text */
+		if (rp->iov != NULL)
+			resp = pieces_response(rp);
+		else
+			resp = MHD_create_response_from_buffer_with_free_callback_cls(
+			    rp->len, (void *)rp->body, reply_put_snapshot,
+			    rp->snap);
 		if (resp == NULL)
 			snapshot_put(rp->snap);
 		break;
@@ -474,9 +564,21 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 	struct cad_buf b;
 
 	if (strcmp(url, "/healthz") == 0) {
-		reply_static(rp, 200, CT_TEXT, "ok\n");
-		snapshot_etag(rp->body, rp->len, rp->etag);
-		rp->last_modified = http_started;
+		char why[HEALTH_LINE_MAX];
+		if (health_status(why, sizeof why) == 200) {
+			reply_static(rp, 200, CT_TEXT, "ok\n");
+			snapshot_etag(rp->body, rp->len, rp->etag);
+			rp->last_modified = http_started;
+			return;
+		}
+		/* what is wrong, while the last good feeds are served */
+		cad_buf_init(&b, sizeof why);
+		if (cad_buf_puts(&b, why) != 0) {
+			cad_buf_release(&b);
+			reply_static(rp, 503, CT_TEXT, "unhealthy\n");
+			return;
+		}
+		reply_buf(rp, 503, CT_TEXT, &b, 0, REPLY_NOSTORE);
 		return;
 	}
 	if (strcmp(url, "/metrics") == 0) {
@@ -515,6 +617,8 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		rp->type = res->type;
 		rp->body = res->body;
 		rp->len = res->len;
+		rp->iov = res->iov;
+		rp->niov = res->niov;
 		rp->kind = BODY_SNAPSHOT;
 		snapshot_get_ref(s);
 		rp->snap = s;

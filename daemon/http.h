@@ -21,8 +21,10 @@ void http_stop(struct http *h);
 const char *http_listen(const struct http *h);
 
 /* limits, also documented in cadenced(8) */
-#define HTTP_CONNECTIONS	256	/* at once, in all */
-#define HTTP_PER_IP		64	/* at once, from one address */
+#define HTTP_CONNECTIONS	1024	/* at once, in all */
+/* at once, from one address: a reverse proxy on the loopback address
+   (cadenced(8)) is one address for all its clients, so this is high */
+#define HTTP_PER_IP		256
 #define HTTP_TIMEOUT_S		10	/* idle connection closed after */
 #define HTTP_MEMORY		(64 * 1024) /* per connection: request line
 					       and headers must fit */

@@ -2,7 +2,7 @@
  * cadenced - publishes the planned meetings of cadenced.conf as
  * iCalendar feeds, a page and a JSON API (SPEC §§ 5, 9).
  *
- *	cadenced [-hv] [-c FILE] [--today YYYY-MM-DD]
+ *	cadenced [-hv] [-c FILE] [--today YYYY-MM-DD] [--allow-root]
  *
  * Runs in the foreground under systemd (Type=notify).  The main thread
  * is a small poll() loop over three descriptors:
@@ -16,6 +16,12 @@
  * changed, and publishes it; the HTTP threads (http.c) only ever read
  * snapshots.  The store (and so the outbox) is used by this thread
  * only; deliveries never block it (libcurl multi, non-blocking).
+ *
+ * Health (health.h, GET /healthz): a rebuild that fails, a store error
+ * of the outbox worker and a state directory without room make
+ * /healthz answer 503 with the reason, while the last good snapshot
+ * stays published; each is logged when it starts and when it ends,
+ * not at every retry.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/statvfs.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +43,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "config.h"
+#include "health.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -49,6 +58,7 @@
 #define OWN_FDS		3	/* signals, tick, watchdog */
 #define WORKER_FDS	(2 * CAD_OUTBOX_MAX_FDS)
 #define WORKER_PAUSE_MS	1000	/* after a store error of the worker */
+#define DISK_MIN_FREE	(256 * 1024)	/* bytes the state_dir needs */
 
 struct daemon {
 	const char *config_path;
@@ -69,14 +79,52 @@ struct daemon {
 	bool worker_failing;		/* its last run failed: pause */
 };
 
+/* "2026-11-23 09:59:00 UTC" */
+static void
+utc_time(long long t, char out[static 32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, 32, "%lld", t);
+}
+
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: cadenced [-hv] [-c FILE] [--today YYYY-MM-DD]\n"
+	fprintf(fp, "usage: cadenced [-hv] [-c FILE] [--today YYYY-MM-DD] "
+	    "[--allow-root]\n"
 	    "  -c FILE             configuration (default %s)\n"
 	    "  --today YYYY-MM-DD  stand on another day\n"
+	    "  --allow-root        run even as root (refused otherwise)\n"
 	    "  -v                  verbose: log every request (debug)\n"
 	    "  -h                  this help\n", DEFAULT_CONFIG);
+}
+
+/*
+ * Room for HTTP_CONNECTIONS sockets and the database's and curl's
+ * descriptors: the soft limit is often 1024 (systemd's default).  Up to
+ * the hard limit only; what cannot be had is logged, not fatal.
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+	rlim_t want = HTTP_CONNECTIONS + 128;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+		want = rl.rlim_max;
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("setrlimit RLIMIT_NOFILE %llu",
+		    (unsigned long long)want);
+	if (want < HTTP_CONNECTIONS + 128)
+		log_warnx("only %llu descriptors: fewer than %d connections "
+		    "at once", (unsigned long long)want, HTTP_CONNECTIONS);
 }
 
 /* today's date in the configured time zone */
@@ -147,9 +195,12 @@ load_config(const char *path)
  * store version is taken before the build: what cadencectl commits
  * meanwhile is seen at the next tick.  Our own series_sync writes also
  * move it, which costs one more (unchanged) rebuild after each change.
+ * A failure keeps the last good snapshot published and, with health,
+ * makes /healthz 503 until a rebuild works (without: a new config that
+ * is tried and then dropped, which is not the daemon's health).
  */
 static int
-rebuild(struct daemon *d, const char *why)
+rebuild_health(struct daemon *d, const char *why, bool health)
 {
 	struct cad_error err = { "" };
 	struct snapshot *prev, *s = NULL;
@@ -163,12 +214,29 @@ rebuild(struct daemon *d, const char *why)
 	r = snapshot_build(d->conf, d->store, d->today, (int64_t)time(NULL),
 	    prev, &s, &err);
 	if (r != 0) {
+		const char *msg = err.msg[0] != '\0' ? err.msg : strerror(-r);
+		char since[32];
+		long long t = health_since(HEALTH_SNAPSHOT);
+
 		snapshot_put(prev);
-		log_warnx("cannot rebuild the feeds (%s): %s", why,
-		    err.msg[0] != '\0' ? err.msg : strerror(-r));
+		if (!health)
+			log_warnx("cannot rebuild the feeds (%s): %s", why, msg);
+		else {
+			utc_time(t != 0 ? t : (long long)time(NULL), since);
+			if (health_fail(HEALTH_SNAPSHOT, "snapshot: rebuild "
+			    "failing since %s: %s", since, msg))
+				log_warnx("cannot rebuild the feeds (%s): %s; "
+				    "the last good ones are served meanwhile",
+				    why, msg);
+			else
+				log_debug("cannot rebuild the feeds (%s): %s",
+				    why, msg);
+		}
 		d->dirty = true;
 		return r;
 	}
+	if (health && health_ok(HEALTH_SNAPSHOT))
+		log_info("feeds rebuilt again (%s)", why);
 	if (prev == NULL || prev->inputs_hash != s->inputs_hash)
 		log_info("published %zu meetings, %zu documents (%s, "
 		    "%llu ms)", s->nocc, s->nres, why,
@@ -185,6 +253,36 @@ rebuild(struct daemon *d, const char *why)
 	snapshot_publish(s);
 	d->dirty = false;
 	return 0;
+}
+
+static int
+rebuild(struct daemon *d, const char *why)
+{
+	return rebuild_health(d, why, true);
+}
+
+/*
+ * The state_dir's file system: sqlite cannot commit without room (its
+ * WAL grows page by page), and cadencectl's changes would fail too.
+ */
+static void
+disk_check(struct daemon *d)
+{
+	struct statvfs sv;
+	unsigned long long avail;
+
+	if (statvfs(d->store_dir, &sv) != 0)
+		return;		/* the store's own errors tell more */
+	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	if (avail < DISK_MIN_FREE || (sv.f_files != 0 && sv.f_favail == 0)) {
+		if (health_fail(HEALTH_DISK, "store: disk full: %llu KiB "
+		    "free in '%s'", avail / 1024, d->store_dir))
+			log_warnx("state directory '%s': only %llu KiB free: "
+			    "changes and deliveries cannot be recorded",
+			    d->store_dir, avail / 1024);
+	} else if (health_ok(HEALTH_DISK))
+		log_info("state directory '%s': %llu KiB free again",
+		    d->store_dir, avail / 1024);
 }
 
 /* the outbox's rows by state, for /metrics */
@@ -223,12 +321,14 @@ deliver(struct daemon *d, const struct pollfd *fds, size_t n)
 	r = cad_outbox_worker_run(d->worker, fds, n, (int64_t)time(NULL),
 	    &err);
 	if (r < 0) {
-		if (!d->worker_failing)
-			log_warnx("outbox: %s", err.msg[0] != '\0' ? err.msg :
-			    strerror(-r));
+		const char *msg = err.msg[0] != '\0' ? err.msg : strerror(-r);
+
+		if (health_fail(HEALTH_STORE, "store: %s", msg))
+			log_warnx("outbox: %s", msg);
 		d->worker_failing = true;
 	} else if (d->worker_failing) {
-		log_info("outbox: the database works again");
+		if (health_ok(HEALTH_STORE))
+			log_info("outbox: the database works again");
 		d->worker_failing = false;
 	}
 	cad_outbox_worker_stats(d->worker, &st);
@@ -258,6 +358,7 @@ worker_swap(struct daemon *d, struct cad_outbox_worker *w)
 	d->worker_gen++;
 	memset(&d->seen, 0, sizeof d->seen);
 	d->worker_failing = false;
+	(void)health_ok(HEALTH_STORE);
 }
 
 /* SIGHUP: a new config replaces the old one only when it is valid */
@@ -316,7 +417,7 @@ reload(struct daemon *d)
 		d->store_dir = cad_strdup(cfg->state_dir);
 	}
 	d->today = daemon_today(d, cfg);
-	if (rebuild(d, "reload") != 0) {
+	if (rebuild_health(d, "reload", false) != 0) {
 		/* it loads but cannot be planned: keep the old one */
 		log_warnx("%s: not reloaded, the old configuration stays in "
 		    "force", d->config_path);
@@ -385,6 +486,7 @@ tick(struct daemon *d)
 	const char *why = NULL;
 	bool moved = false;
 
+	disk_check(d);
 	/* taken before the inputs are read: a commit after it is seen
 	   at the next tick */
 	if (cad_store_changed(d->store, &version) == 0 &&
@@ -547,6 +649,7 @@ main(int argc, char *argv[])
 		{ "today", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "allow-root", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon d = {
@@ -557,7 +660,7 @@ main(int argc, char *argv[])
 	struct cad_error err = { "" };
 	struct cad_config *cfg;
 	sigset_t mask;
-	int ch, verbose = 0, status = 1;
+	int ch, verbose = 0, allow_root = 0, status = 1;
 
 	while ((ch = getopt_long(argc, argv, "c:hv", opts, NULL)) != -1) {
 		switch (ch) {
@@ -574,6 +677,9 @@ main(int argc, char *argv[])
 		case 'v':
 			verbose = 1;
 			break;
+		case 'R':
+			allow_root = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -589,6 +695,12 @@ main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	log_init(verbose);
+	/* it needs no privilege: a bug must not come with root's */
+	if (geteuid() == 0 && !allow_root) {
+		log_err("refusing to run as root; run it as an unprivileged "
+		    "user (cadenced.service does), or pass --allow-root");
+		return 1;
+	}
 
 	/* before any thread exists, so that they all inherit the mask */
 	sigemptyset(&mask);
@@ -598,6 +710,7 @@ main(int argc, char *argv[])
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		fatal("sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 	if ((d.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
 		fatal("signalfd");
 

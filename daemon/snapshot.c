@@ -5,12 +5,15 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <microhttpd.h>
 
 #include "deadline.h"
 #include "wheel.h"
@@ -23,6 +26,11 @@
 #include "reminder.h"
 
 #define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
+/* feeds of this size or more are kept as pieces of the shared series
+   text (memory: a party feed repeats what all.ics has); smaller ones,
+   most forum feeds and a regional all.ics, as one copy, which
+   libmicrohttpd sends with the headers in one go */
+#define SNAPSHOT_PIECES_MIN	(40u << 10)
 
 #define CT_ICS	"text/calendar; charset=utf-8"
 #define CT_JSON	"application/json; charset=utf-8"
@@ -63,16 +71,51 @@ fnv_int(uint64_t h, long long v)
 	return fnv_add(h, &v, sizeof v);
 }
 
+/* both ETag hashes over one more piece of a body, in one pass */
+static void
+fnv_add2(uint64_t *a, uint64_t *b, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t x = *a, y = *b;
+
+	for (size_t i = 0; i < n; i++) {
+		x = (x ^ c[i]) * FNV_PRIME;
+		y = (y ^ c[i]) * FNV_PRIME;
+	}
+	*a = x;
+	*b = y;
+}
+
+static void
+etag_format(uint64_t a, uint64_t b, size_t len, char out[static 48])
+{
+	snprintf(out, 48, "\"%016llx%016llx-%zx\"", (unsigned long long)a,
+	    (unsigned long long)b, len);
+}
+
 void
 snapshot_etag(const void *body, size_t len, char out[static 48])
 {
 	/* two independent 64-bit hashes and the length: a collision would
 	   need all three to agree */
-	uint64_t a = fnv_add(FNV_OFFSET, body, len);
-	uint64_t b = fnv_add(0x84222325cbf29ce4ULL, body, len);
+	uint64_t a = FNV_OFFSET, b = 0x84222325cbf29ce4ULL;
 
-	snprintf(out, 48, "\"%016llx%016llx-%zx\"", (unsigned long long)a,
-	    (unsigned long long)b, len);
+	fnv_add2(&a, &b, body, len);
+	etag_format(a, b, len, out);
+}
+
+/* the same ETag over a body in pieces */
+static void
+snapshot_etag_iov(const struct MHD_IoVec *iov, unsigned n, char out[static 48])
+{
+	uint64_t a = FNV_OFFSET, b = 0x84222325cbf29ce4ULL;
+	size_t len = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		fnv_add2(&a, &b, iov[i].iov_base, iov[i].iov_len);
+		len += iov[i].iov_len;
+	}
+	etag_format(a, b, len, out);
 }
 
 struct snapshot_config *
@@ -130,8 +173,10 @@ snapshot_free(struct snapshot *s)
 	for (size_t i = 0; i < s->nres; i++) {
 		free(s->res[i].path);
 		free(s->res[i].body);
+		free(s->res[i].iov);
 	}
 	free(s->res);
+	cad_ical_set_free(s->feeds);
 	cad_overrides_free(s->overrides, s->noverrides);
 	cad_terminations_free(s->terminations, s->nterminations);
 	snapshot_config_unref(s->conf);
@@ -203,6 +248,8 @@ struct build {
 	unsigned renders;
 };
 
+static void build_dates(struct build *, struct snapshot_res *, int64_t);
+
 /*
  * Adds a resource, stealing body.  Its Last-Modified: the previous
  * snapshot's when the body is the same, now when it changed, else
@@ -214,7 +261,6 @@ build_add(struct build *bd, char *path, const char *type, struct cad_buf *body,
 {
 	struct snapshot *s = bd->s;
 	struct snapshot_res *r;
-	const struct snapshot_res *old;
 
 	if (s->nres == bd->cap) {
 		bd->cap = bd->cap ? bd->cap * 2 : 16;
@@ -230,7 +276,16 @@ build_add(struct build *bd, char *path, const char *type, struct cad_buf *body,
 		r->body = cad_strdup("");
 	r->flags = flags;
 	snapshot_etag(r->body, r->len, r->etag);
-	old = snapshot_find(bd->prev, path);
+	build_dates(bd, r, natural);
+}
+
+/* Last-Modified of r, whose etag is known (see build_add) */
+static void
+build_dates(struct build *bd, struct snapshot_res *r, int64_t natural)
+{
+	const struct snapshot_res *old;
+
+	old = snapshot_find(bd->prev, r->path);
 	if (old != NULL && strcmp(old->etag, r->etag) == 0)
 		r->last_modified = old->last_modified;
 	else if (old != NULL || natural <= 0 || natural > bd->now)
@@ -239,39 +294,63 @@ build_add(struct build *bd, char *path, const char *type, struct cad_buf *body,
 		r->last_modified = natural;
 }
 
-/* the newest LAST-MODIFIED of the series marked in `in` (0: none) */
-static int64_t
-newest(const struct cad_plan *plan, const struct cad_series_state *states,
-    const bool *in)
-{
-	int64_t lm = 0;
-
-	for (size_t i = 0; i < plan->nseries; i++)
-		if (in[i] && states[i].last_modified > lm)
-			lm = states[i].last_modified;
-	return lm;
-}
-
+/* a feed from the set, whose series are rendered once for all feeds */
 static int
-build_feed(struct build *bd, const struct cad_plan *plan,
-    const struct cad_series_state *states, char *path, const char *name,
-    int forum, int party, int64_t natural, struct cad_error *err)
+build_feed(struct build *bd, struct cad_ical_set *set, char *path,
+    const char *name, int forum, int party, struct cad_error *err)
 {
-	const struct snapshot *s = bd->s;
+	/* the newest LAST-MODIFIED of the feed's series (0: none) */
+	int64_t natural = cad_ical_set_newest(set, forum, party);
+	struct cad_ical_doc doc;
+	struct snapshot_res *res;
 	struct cad_buf b;
 	int r;
 
-	cad_buf_init(&b, SNAPSHOT_FEED_MAX);
 	/* DTSTAMP = the feed's own Last-Modified, so that an unchanged
 	   feed renders to the same bytes (and ETag) after a restart */
-	r = cad_ical_feed(s->cfg, &s->ctx, plan, states, forum, party, name,
-	    natural > 0 ? natural : bd->now, &b, err);
+	r = cad_ical_set_doc(set, forum, party, name,
+	    natural > 0 ? natural : bd->now, SNAPSHOT_FEED_MAX, &doc, err);
 	if (r != 0) {
-		cad_buf_release(&b);
 		free(path);
 		return r;
 	}
 	bd->renders++;
+	if (doc.len >= SNAPSHOT_PIECES_MIN && doc.npieces <= UINT_MAX) {
+		/* as pieces: they point into the set and into doc.own */
+		if (bd->s->nres == bd->cap) {
+			bd->cap = bd->cap ? bd->cap * 2 : 16;
+			bd->s->res = cad_xreallocarray(bd->s->res, bd->cap,
+			    sizeof *bd->s->res);
+		}
+		res = &bd->s->res[bd->s->nres++];
+		memset(res, 0, sizeof *res);
+		res->path = path;
+		res->type = CT_ICS;
+		res->flags = RES_FEED | RES_CORS;
+		res->len = doc.len;
+		res->body = doc.own;
+		res->niov = (unsigned)doc.npieces;
+		res->iov = cad_xcalloc(doc.npieces + 1, sizeof *res->iov);
+		for (size_t i = 0; i < doc.npieces; i++) {
+			res->iov[i].iov_base = doc.pieces[i].data;
+			res->iov[i].iov_len = doc.pieces[i].len;
+		}
+		free(doc.pieces);
+		snapshot_etag_iov(res->iov, res->niov, res->etag);
+		build_dates(bd, res, natural);
+		return 0;
+	}
+	/* small: one copy */
+	cad_buf_init(&b, SNAPSHOT_FEED_MAX);
+	for (size_t i = 0; r == 0 && i < doc.npieces; i++)
+		r = cad_buf_add(&b, doc.pieces[i].data, doc.pieces[i].len);
+	cad_ical_doc_release(&doc);
+	if (r != 0) {
+		cad_error_set(err, "feed: %s", strerror(-r));
+		cad_buf_release(&b);
+		free(path);
+		return r;
+	}
 	build_add(bd, path, CT_ICS, &b, natural, RES_FEED | RES_CORS);
 	return 0;
 }
@@ -338,7 +417,7 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	struct cad_deadline *dl = NULL;
 	size_t nwarn = 0, ndl = 0;
 	int64_t natural;
-	bool *in = NULL;
+	struct cad_ical_set *set = NULL;
 	struct cad_buf b;
 	const char *title;
 	char *name;
@@ -381,7 +460,6 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	   does; what changed goes into the outbox in the same transaction,
 	   and the deadline reminders due by today after it */
 	states = cad_xcalloc(plan.nseries + 1, sizeof *states);
-	in = cad_xcalloc(plan.nseries + 1, sizeof *in);
 	if ((r = cad_outbox_sync(st, cfg, &s->ctx, &plan, states, now,
 	    &enq, err)) != 0)
 		goto out;
@@ -391,42 +469,35 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 		goto out;
 	s->enqueued += enq;
 
+	/* every series' VEVENTs are rendered once, on first use, and
+	   shared by all the feeds it appears in */
+	if ((r = cad_ical_set_new(cfg, &s->ctx, &plan, states, &set,
+	    err)) != 0)
+		goto out;
+
 	/* /calendars/all.ics */
-	for (size_t i = 0; i < plan.nseries; i++)
-		in[i] = true;
 	title = cfg->agreement.present && cfg->agreement.title != NULL ?
 	    cfg->agreement.title : "Yhteistyöfoorumit";
 	name = cad_asprintf("%s: kaikki kokoukset", title);
-	r = build_feed(&bd, &plan, states, cad_strdup("/calendars/all.ics"),
-	    name, -1, -1, newest(&plan, states, in), err);
+	r = build_feed(&bd, set, cad_strdup("/calendars/all.ics"), name, -1,
+	    -1, err);
 	free(name);
 	if (r != 0)
 		goto out;
 
 	/* /calendars/forum/<id>.ics: every series of the forum */
-	for (size_t f = 0; f < cfg->nforums; f++) {
-		for (size_t i = 0; i < plan.nseries; i++)
-			in[i] = plan.series[i].forum == (int)f;
-		if ((r = build_feed(&bd, &plan, states,
+	for (size_t f = 0; f < cfg->nforums; f++)
+		if ((r = build_feed(&bd, set,
 		    cad_asprintf("/calendars/forum/%s.ics", cfg->forums[f].id),
-		    cfg->forums[f].name, (int)f, -1,
-		    newest(&plan, states, in), err)) != 0)
+		    cfg->forums[f].name, (int)f, -1, err)) != 0)
 			goto out;
-	}
 
 	/* /calendars/party/<id>.ics: what the party convenes or attends */
 	for (size_t p = 0; p < cfg->nparties; p++) {
-		for (size_t i = 0; i < plan.nseries; i++)
-			in[i] = plan.series[i].convenor == (int)p ||
-			    plan.series[i].party == (int)p;
-		for (size_t i = 0; i < plan.nocc; i++)
-			if (cad_plan_involves(cfg, &s->ctx, &plan,
-			    &plan.occ[i], (int)p))
-				in[plan.occ[i].series] = true;
 		name = cad_asprintf("%s: kokoukset", cfg->parties[p].name);
-		r = build_feed(&bd, &plan, states,
+		r = build_feed(&bd, set,
 		    cad_asprintf("/calendars/party/%s.ics", cfg->parties[p].id),
-		    name, -1, (int)p, newest(&plan, states, in), err);
+		    name, -1, (int)p, err);
 		free(name);
 		if (r != 0)
 			goto out;
@@ -438,9 +509,7 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	if ((r = cad_deadlines(cfg, s->terminations, s->nterminations, &dl,
 	    &ndl, err)) != 0)
 		goto out;
-	for (size_t i = 0; i < plan.nseries; i++)
-		in[i] = true;
-	natural = newest(&plan, states, in);
+	natural = cad_ical_set_newest(set, -1, -1);
 	if ((r = cad_deadlines_ical(cfg, dl, ndl, NULL,
 	    natural > 0 ? natural : now, &b, err)) != 0)
 		goto out;
@@ -482,6 +551,10 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	build_add(&bd, cad_strdup("/"), CT_HTML, &b, 0, 0);
 
 	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
+	/* the series text stays with the snapshot: feeds point into it */
+	cad_ical_set_finish(set);
+	s->feeds = set;
+	set = NULL;
 	metrics_feed_renders(bd.renders);
 	metrics_snapshot_built(s->nocc, now, monotonic_usec() - t0);
 	*out = s;
@@ -491,7 +564,7 @@ out:
 	cad_buf_release(&b);
 	free(warn);
 	cad_deadlines_free(dl, ndl);
-	free(in);
+	cad_ical_set_free(set);
 	free(states);
 	cad_plan_release(&plan);
 	snapshot_free(s);

@@ -41,12 +41,21 @@ enum {
 	RES_CORS = 1 << 1,	/* Access-Control-Allow-Origin: * */
 };
 
+struct MHD_IoVec;
+struct cad_ical_set;
+
 /* one pre-rendered response body */
 struct snapshot_res {
 	char *path;		/* "/calendars/all.ics" */
 	const char *type;	/* Content-Type */
 	char *body;
 	size_t len;
+	/* a large feed is kept as niov pieces (iov != NULL) of the text
+	   that its series share with other feeds (s->feeds) and of body
+	   (its own header and DTSTAMP): daemon/http.c sends them with a
+	   content reader */
+	struct MHD_IoVec *iov;
+	unsigned niov;
 	char etag[48];		/* strong, with the quotes */
 	int64_t last_modified;	/* unix seconds */
 	int flags;
@@ -64,6 +73,7 @@ struct snapshot {
 	size_t nterminations;
 	struct cad_plan_ctx ctx;	/* points at the above */
 	struct snapshot_res *res;	/* sorted by path */
+	struct cad_ical_set *feeds;	/* the text of every series */
 	size_t nres;
 	size_t nocc;			/* occurrences in the window */
 	int64_t built;

@@ -11,6 +11,9 @@
 # temporary directory; everything it starts is killed on exit.
 B=${B:-build}
 D=$B/cadenced
+# cadenced refuses root without --allow-root (CI runs as root)
+ROOT_OPT=
+[ "$(id -u)" != 0 ] || ROOT_OPT=--allow-root
 CTL=$B/cadencectl
 PY=/usr/bin/python3
 SRC_CONF=etc/kainuu.conf
@@ -61,7 +64,7 @@ CONF=$T/c.conf
 ctl() { "$CTL" -c "$CONF" --today "$TODAY" "$@"; }
 
 start() {
-	"$D" -c "$CONF" --today "$TODAY" -v >>"$T/log" 2>&1 &
+	"$D" -c "$CONF" --today "$TODAY" -v $ROOT_OPT >>"$T/log" 2>&1 &
 	pid=$!
 	i=0
 	until curl -s -o /dev/null --max-time 1 "$BASE/healthz"; do
@@ -380,7 +383,7 @@ grep -q "^usage: cadenced" "$T/out" || fail "cadenced -h: no usage"
 "$D" -c "$CONF" --today 2026-02-30 >/dev/null 2>&1
 [ $? -eq 2 ] || fail "cadenced --today 2026-02-30: exit status not 2"
 printf 'no_such_key = 1;\n' >>"$CONF"
-"$D" -c "$CONF" --today "$TODAY" >"$T/out" 2>&1 &
+"$D" -c "$CONF" --today "$TODAY" $ROOT_OPT >"$T/out" 2>&1 &
 bpid=$!
 i=0
 while kill -0 "$bpid" 2>/dev/null; do

@@ -263,8 +263,11 @@ class Instance:
         return json.loads(self.ctl("outbox", "--json").stdout)
 
     def spawn(self):
+        # cadenced refuses root without --allow-root (CI runs as root)
+        root_opt = ["--allow-root"] if os.geteuid() == 0 else []
         return subprocess.Popen([DAEMON, "-c", self.conf, "--today",
-                                 TODAY, "-v"], stdout=subprocess.DEVNULL,
+                                 TODAY, "-v"] + root_opt,
+                                stdout=subprocess.DEVNULL,
                                 stderr=open(self.log, "a"))
 
     def start(self):

@@ -25,7 +25,10 @@ sed -e "s|^state_dir = .*|state_dir = \"state\";|" \
     -e "s|listen = \"[^\"]*\"|listen = \"127.0.0.1:$PORT\"|" \
     -e "s|base_url = \"[^\"]*\"|base_url = \"$BASE/\"|" \
     etc/kainuu.conf >"$T/k.conf"
-"$B/cadenced" -c "$T/k.conf" --today 2026-11-23 >"$T/log" 2>&1 &
+# cadenced refuses root without --allow-root (CI runs as root)
+ROOT_OPT=
+[ "$(id -u)" != 0 ] || ROOT_OPT=--allow-root
+"$B/cadenced" -c "$T/k.conf" --today 2026-11-23 $ROOT_OPT >"$T/log" 2>&1 &
 pid=$!
 i=0
 until curl -s -o /dev/null --max-time 1 "$BASE/healthz"; do

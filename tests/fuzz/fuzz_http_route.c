@@ -2,10 +2,12 @@
  * fuzz_http_route.c - the daemon's request handling without sockets.
  *
  * daemon/http.c has no pure routing function: its handler reads the
- * query and the headers through MHD_lookup_connection_value().  So the
- * daemon's sources (all but main.c) are compiled into this file, and
- * that one libmicrohttpd call is replaced by fuzz_mhd_lookup(), which
- * answers from a request parsed out of the input:
+ * query and the headers through MHD_lookup_connection_value().  So
+ * daemon/http.c is compiled into this file, and that one libmicrohttpd
+ * call is replaced by fuzz_mhd_lookup(), which answers from a request
+ * parsed out of the input.  The rest of the daemon (all but main.c) is
+ * linked: run.sh builds the daemon/ sources, tests/test_fuzz_regress.c
+ * includes daemon_rest.c.  The input:
  *
  *	METHOD SP TARGET LF		(no space: GET TARGET)
  *	Name: value LF ...		(headers; CR before LF dropped)
@@ -21,12 +23,13 @@
  * a 500 (nothing a client sends may break the core), 200 carries an
  * ETag, and 400/404 from the API are JSON.
  */
+#include <stdint.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+const char *fuzz_mhd_lookup(struct MHD_Connection *c,
+    enum MHD_ValueKind kind, const char *key);
 #define MHD_lookup_connection_value fuzz_mhd_lookup
 #include "../../daemon/http.c"
-#include "../../daemon/log.c"
-#include "../../daemon/metrics.c"
-#include "../../daemon/page.c"
-#include "../../daemon/snapshot.c"
 #undef MHD_lookup_connection_value
 
 #include <err.h>
