@@ -64,6 +64,15 @@ $(B)/cadenced: $(DAEMON_OBJS) $(LIBCORE)
 $(B)/tests/%: $(B)/tests/%.o $(LIBCORE)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS) -lcmocka
 
+# the fuzz regression replay compiles daemon/http.c in itself (to reach
+# its static routing functions) and links the rest of the daemon
+FUZZ_DAEMON_OBJS = $(filter-out $(B)/daemon/main.o $(B)/daemon/http.o,\
+	$(DAEMON_OBJS))
+$(B)/tests/test_fuzz_regress: $(B)/tests/test_fuzz_regress.o \
+		$(FUZZ_DAEMON_OBJS) $(LIBCORE)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(FUZZ_DAEMON_OBJS) \
+		$(LIBCORE) $(LIBS) -lcmocka
+
 tests: $(TEST_BINS)
 
 # Every test: cmocka unit binaries, then the end-to-end scripts that run

@@ -27,7 +27,6 @@
 #include "fuzz/fuzz_rrule.c"
 #include "fuzz/fuzz_ical.c"
 #include "fuzz/fuzz_util.c"
-#include "fuzz/daemon_rest.c"
 #include "fuzz/fuzz_http_route.c"
 #include "fuzz/fuzz_caldav_reply.c"
 

@@ -6,8 +6,8 @@
  * daemon/http.c is compiled into this file, and that one libmicrohttpd
  * call is replaced by fuzz_mhd_lookup(), which answers from a request
  * parsed out of the input.  The rest of the daemon (all but main.c) is
- * linked: run.sh builds the daemon/ sources, tests/test_fuzz_regress.c
- * includes daemon_rest.c.  The input:
+ * linked: run.sh builds the daemon/ sources, and the Makefile links
+ * tests/test_fuzz_regress with the daemon's objects.  The input:
  *
  *	METHOD SP TARGET LF		(no space: GET TARGET)
  *	Name: value LF ...		(headers; CR before LF dropped)
