@@ -134,4 +134,8 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
-.PHONY: bench fuzz
+# Hostile load (never part of `make check`): see docs/RELIABILITY.md.
+load: all
+	CADENCE_LOAD=1 B=$(B) sh tests/e2e/hostile_load.sh
+
+.PHONY: bench fuzz load

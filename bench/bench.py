@@ -295,7 +295,8 @@ http {
 
 def cadenced_start(conf, log_path):
     log = open(log_path, "a")
-    return start([CADENCED, "-c", conf, "--today", TODAY],
+    return start([CADENCED, "-c", conf, "--today", TODAY]
+                 + (["--allow-root"] if os.geteuid() == 0 else []),
                  stdout=log, stderr=log)
 
 

@@ -710,6 +710,149 @@ feed__name_with_text_specials__escaped_alike_in_both(void **state)
 	cad_buf_release(&b);
 }
 
+/* ---------------------------------------------------------------- */
+/* feeds from one set of shared series text */
+
+static char *
+set_feed(struct cad_ical_set *set, int forum, int party, int64_t stamp)
+{
+	struct cad_buf b;
+	struct cad_error err = { "" };
+
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_ical_set_feed(set, forum, party,
+	    "Kainuun yhteistyö", stamp, &b, &err), 0);
+	return cad_buf_steal(&b);
+}
+
+static void
+set_feed__two_stamps_one_set__each_feed_its_own_dtstamp(void **state)
+{
+	struct cad_ical_set *set;
+	struct cad_error err = { "" };
+	char *a, *f, *old;
+
+	(void)state;
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
+	    &err), 0);
+	/* DTSTAMP = day 20454 = 2026-01-01 00:00Z; the forum feed one hour,
+	   one minute and one second later: 2026-01-01 01:01:01Z */
+	a = set_feed(set, -1, -1, DTSTAMP);
+	f = set_feed(set, 1, -1, DTSTAMP + 3661);
+	/* all.ics: Hytetu master + 2 overrides, two kuntaneuvottelu masters
+	   + 3 overrides (see setup): 8 VEVENTs, each with the feed's stamp */
+	assert_int_equal(count(a, "BEGIN:VEVENT\r\n"), 8);
+	assert_int_equal(count(a, "\r\nDTSTAMP:20260101T000000Z\r\n"), 8);
+	/* the forum feed: 2 masters + 3 overrides, shared text, new stamp */
+	assert_int_equal(count(f, "BEGIN:VEVENT\r\n"), 5);
+	assert_int_equal(count(f, "\r\nDTSTAMP:20260101T010101Z\r\n"), 5);
+	assert_int_equal(count(f, "DTSTAMP:20260101T000000Z"), 0);
+	/* the stored LAST-MODIFIED is not a stamp: Hytetu's stays
+	   DTSTAMP - 1 day = 2025-12-31 */
+	assert_non_null(strstr(a, "\r\nLAST-MODIFIED:20251231T000000Z\r\n"));
+	/* the same bytes as a feed rendered on its own */
+	old = feed(-1, -1);
+	assert_string_equal(a, old);
+	free(old);
+	free(a);
+	/* all.ics again after the forum feed: still its own stamp */
+	a = set_feed(set, -1, -1, DTSTAMP);
+	assert_int_equal(count(a, "DTSTAMP:20260101T010101Z"), 0);
+	free(a);
+	free(f);
+	cad_ical_set_free(set);
+}
+
+static void
+set_doc__pieces__concatenate_to_the_feed(void **state)
+{
+	struct cad_ical_set *set;
+	struct cad_ical_doc doc;
+	struct cad_error err = { "" };
+	struct cad_buf b;
+	char *want;
+
+	(void)state;
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
+	    &err), 0);
+	for (int party = -1; party < 3; party++) {
+		want = set_feed(set, -1, party, DTSTAMP);
+		assert_int_equal(cad_ical_set_doc(set, -1, party,
+		    "Kainuun yhteistyö", DTSTAMP, 0, &doc, &err), 0);
+		cad_buf_init(&b, 0);
+		for (size_t i = 0; i < doc.npieces; i++)
+			assert_int_equal(cad_buf_add(&b, doc.pieces[i].data,
+			    doc.pieces[i].len), 0);
+		assert_int_equal(b.len, doc.len);
+		assert_string_equal(b.data, want);
+		cad_buf_release(&b);
+		cad_ical_doc_release(&doc);
+		free(want);
+	}
+	/* a ceiling below the feed's length: -E2BIG, nothing kept */
+	assert_int_equal(cad_ical_set_doc(set, -1, -1, "n", DTSTAMP, 100,
+	    &doc, &err), -E2BIG);
+	assert_null(doc.pieces);
+	assert_null(doc.own);
+	/* the text outlives the plan's indexes, not new feeds */
+	cad_ical_set_finish(set);
+	cad_buf_init(&b, 0);
+	assert_int_not_equal(cad_ical_set_feed(set, -1, -1, "n", DTSTAMP, &b,
+	    &err), 0);
+	cad_buf_release(&b);
+	cad_ical_set_free(set);
+}
+
+static void
+set_feed__party_left_part_way__own_text_shared_text_intact(void **state)
+{
+	struct cad_termination tm = { .party = "kajaani",
+	    .noticed = 0, .effective = 0 };
+	struct cad_ical_set *set;
+	struct cad_error err = { "" };
+	char *k, *a, *u;
+
+	(void)state;
+	/* Kajaani's membership ends 2027-01-01: of Hytetu (13.10.2026,
+	   12.10.2027, 10.10.2028) only 13.10.2026 concerns it, and of its
+	   own kuntaneuvottelu only the meeting of 2.2.2026 */
+	tm.noticed = D(2026, 1, 1);
+	tm.effective = D(2027, 1, 1);
+	ctx.terminations = &tm;
+	ctx.nterminations = 1;
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
+	    &err), 0);
+	a = set_feed(set, -1, -1, DTSTAMP);
+	k = set_feed(set, -1, 1, DTSTAMP);
+	u = unfold(k);
+	/* one meeting each: plain events, no RRULE/RDATE, no overrides of
+	   the later instances */
+	assert_int_equal(count(u, "UID:hytetu-foorumi@"), 1);
+	assert_int_equal(count(u, "UID:kuntaneuvottelu.kajaani@"), 2);
+	assert_null(strstr(u, "RDATE"));
+	assert_null(strstr(u, "20271014T100000"));
+	assert_null(strstr(u, "RECURRENCE-ID;TZID=Europe/Helsinki:20281010"));
+	free(u);
+	/* the shared text still has every instance */
+	u = unfold(a);
+	assert_non_null(strstr(u, "DTSTART;TZID=Europe/Helsinki:20271014T100000"));
+	assert_non_null(strstr(u,
+	    "RECURRENCE-ID;TZID=Europe/Helsinki:20281010T130000"));
+	free(u);
+	/* the same as the feeds on their own */
+	u = feed(-1, 1);
+	assert_string_equal(k, u);
+	free(u);
+	u = feed(-1, -1);
+	assert_string_equal(a, u);
+	free(u);
+	free(a);
+	free(k);
+	cad_ical_set_free(set);
+	ctx.terminations = NULL;
+	ctx.nterminations = 0;
+}
+
 static int
 teardown_all(void **state)
 {
@@ -755,6 +898,14 @@ main(void)
 		    feed__monthly_with_bymonth__written_as_yearly, setup),
 		cmocka_unit_test_setup(
 		    feed__name_with_text_specials__escaped_alike_in_both, setup),
+		cmocka_unit_test_setup(
+		    set_feed__two_stamps_one_set__each_feed_its_own_dtstamp,
+		    setup),
+		cmocka_unit_test_setup(
+		    set_doc__pieces__concatenate_to_the_feed, setup),
+		cmocka_unit_test_setup(
+		    set_feed__party_left_part_way__own_text_shared_text_intact,
+		    setup),
 	};
 	return cmocka_run_group_tests_name("ical", tests, NULL, teardown_all);
 }

@@ -232,6 +232,51 @@ tz_end__day_minutes_offset__elapsed(void **state)
 	assert_int_equal(off, 0);
 }
 
+/* RFC 8259 7: '"', '\\' and U+0000..U+001F escaped, the rest as is */
+static void
+buf_json_str__runs_between_escapes__copied_whole(void **state)
+{
+	(void)state;
+	struct cad_buf b;
+
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_buf_json_str(&b, "Kajaani \"Hytetu\"\\x\n"
+	    "ä\x01ö\ttab"), 0);
+	assert_string_equal(b.data, "\"Kajaani \\\"Hytetu\\\"\\\\x\\n"
+	    "ä\\u0001ö\\ttab\"");
+	cad_buf_reset(&b);
+	assert_int_equal(cad_buf_json_str(&b, ""), 0);
+	assert_string_equal(b.data, "\"\"");
+	cad_buf_reset(&b);
+	assert_int_equal(cad_buf_json_str(&b, NULL), 0);
+	assert_string_equal(b.data, "null");
+	cad_buf_reset(&b);
+	/* the ceiling: 8 octets hold the quotes and 6 more, not 7 */
+	cad_buf_release(&b);
+	cad_buf_init(&b, 8);
+	assert_int_equal(cad_buf_json_str(&b, "123456"), 0);
+	cad_buf_reset(&b);
+	assert_int_equal(cad_buf_json_str(&b, "1234567"), -E2BIG);
+	cad_buf_release(&b);
+}
+
+/* HTML/XML: & < > " ' as entities, other C0 but \n and \t as '?' */
+static void
+buf_xml_str__runs_between_escapes__copied_whole(void **state)
+{
+	(void)state;
+	struct cad_buf b;
+
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_buf_xml_str(&b, "a<b>&\"c'd\x02" "e\nf\tgäö"), 0);
+	assert_string_equal(b.data,
+	    "a&lt;b&gt;&amp;&quot;c&#39;d?e\nf\tgäö");
+	cad_buf_reset(&b);
+	assert_int_equal(cad_buf_xml_str(&b, NULL), 0);
+	assert_int_equal(b.len, 0);
+	cad_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -252,6 +297,10 @@ main(void)
 		cmocka_unit_test(
 		    format_rfc3339_end__over_dst_changes__elapsed_minutes),
 		cmocka_unit_test(tz_end__day_minutes_offset__elapsed),
+		cmocka_unit_test(
+		    buf_json_str__runs_between_escapes__copied_whole),
+		cmocka_unit_test(
+		    buf_xml_str__runs_between_escapes__copied_whole),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
