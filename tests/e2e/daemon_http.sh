@@ -11,14 +11,12 @@
 # temporary directory; everything it starts is killed on exit.
 B=${B:-build}
 D=$B/cadenced
-# cadenced refuses root without --allow-root (CI runs as root)
-ROOT_OPT=
-[ "$(id -u)" != 0 ] || ROOT_OPT=--allow-root
 CTL=$B/cadencectl
 PY=/usr/bin/python3
 SRC_CONF=etc/kainuu.conf
 TODAY=2026-03-10
 ME=daemon_http.sh
+. tests/e2e/lib/daemon.sh
 
 fail() {
 	echo "$ME: FAIL: $*"
@@ -29,8 +27,7 @@ fail() {
 	exit 1
 }
 
-[ -x "$D" ] || { echo "$ME: FAIL: no program '$D'"; exit 1; }
-[ -x "$CTL" ] || { echo "$ME: FAIL: no program '$CTL'"; exit 1; }
+need_programs "$D" "$CTL"
 command -v curl >/dev/null 2>&1 || { echo "$ME: FAIL: no curl"; exit 1; }
 
 T=$(mktemp -d) || exit 1
@@ -45,35 +42,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-PORT=$($PY -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])') || fail "no free port"
-BASE="http://127.0.0.1:$PORT"
-
 # the config: a copy of the example with our port and state directory
-sed -e "s|^state_dir = .*|state_dir = \"state\";|" \
-    -e "s|listen = \"[^\"]*\"|listen = \"127.0.0.1:$PORT\"|" \
-    -e "s|base_url = \"[^\"]*\"|base_url = \"$BASE/\"|" \
-    "$SRC_CONF" >"$T/good.conf"
-grep -q "^state_dir = \"state\";" "$T/good.conf" &&
-    grep -q "listen = \"127.0.0.1:$PORT\"" "$T/good.conf" ||
-    fail "cannot rewrite state_dir and http.listen of $SRC_CONF"
+daemon_conf "$SRC_CONF" "$T/good.conf" state
 cp "$T/good.conf" "$T/c.conf"
 CONF=$T/c.conf
 ctl() { "$CTL" -c "$CONF" --today "$TODAY" "$@"; }
 
-start() {
-	"$D" -c "$CONF" --today "$TODAY" -v $ROOT_OPT >>"$T/log" 2>&1 &
-	pid=$!
-	i=0
-	until curl -s -o /dev/null --max-time 1 "$BASE/healthz"; do
-		kill -0 "$pid" 2>/dev/null || fail "cadenced exited at start"
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "no /healthz within 10 s"
-		sleep 0.1
-	done
-}
+start() { daemon_start "$CONF" "$TODAY" "$T/log" -v; }
 
 # stop: SIGTERM, exit status 0 within 5 s
 stop() {

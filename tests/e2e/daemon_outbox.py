@@ -24,18 +24,13 @@ independent readers:
      row stays pending, to be delivered by the next start.
 """
 import base64
-import email
-import email.header
-import email.policy
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -49,6 +44,9 @@ except ImportError:
           "icalendar (apt-get install python3-icalendar)")
     sys.exit(1)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402
+
 ME = "daemon_outbox.sh"
 DAEMON = os.path.abspath(sys.argv[1])
 CTL = os.path.abspath(sys.argv[2])
@@ -57,100 +55,18 @@ SRC_CONF = "etc/kainuu.conf"
 # agreement due 2026-06-01, is 137 days ahead, beyond remind_days 90)
 TODAY = "2026-01-15"
 USER, PASSWORD = "hyte", "s3cret pass"
-failures = []
-tmp = tempfile.mkdtemp(prefix="daemon-outbox.")
-procs = {}
+RUN = peers.Run(ME, "daemon-outbox.", poll_step=0.05)
+failures, tmp = RUN.failures, RUN.tmp
+check, need, messages, stop = RUN.check, RUN.need, RUN.messages, RUN.stop
+free_port, poll_until, Fatal = peers.free_port, peers.poll_until, peers.Fatal
 instances = []
 
 
-class Fatal(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("%s: FAIL: %s" % (ME, msg))
-    return cond
-
-
-def need(cond, msg):
-    """a check that the rest cannot do without"""
-    if not check(cond, msg):
-        raise Fatal(msg)
-
-
-def poll_until(what, timeout, step=0.1):
-    """what() until it is true, at most timeout seconds; its last value"""
-    end = time.monotonic() + timeout
-    while True:
-        v = what()
-        if v or time.monotonic() >= end:
-            return v
-        time.sleep(step)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, proc, what):
-    def up():
-        if proc.poll() is not None:
-            raise Fatal("%s exited early" % what)
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return True
-        except OSError:
-            return False
-    need(poll_until(up, 10, 0.05), "%s did not start" % what)
-
-
-def stop(name, sig=signal.SIGTERM):
-    p = procs.pop(name, None)
-    if p is None:
-        return None
-    p.send_signal(sig)
-    try:
-        return p.wait(5)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-        return None
-
-
-# ---- the servers --------------------------------------------------------
-
 def start_radicale(port):
-    users = os.path.join(tmp, "users")
-    with open(users, "w") as f:
-        f.write("%s:%s\n" % (USER, PASSWORD))
-    p = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "radicale",
-         "--server-hosts", "127.0.0.1:%d" % port,
-         "--storage-filesystem-folder", os.path.join(tmp, "collections"),
-         "--auth-type", "htpasswd", "--auth-htpasswd-filename", users,
-         "--auth-htpasswd-encryption", "plain", "--auth-delay", "0",
-         "--rights-type", "owner_only", "--logging-level", "warning"],
-        stdout=subprocess.DEVNULL,
-        stderr=open(os.path.join(tmp, "radicale.log"), "w"))
-    procs["radicale"] = p
-    wait_port(port, p, "radicale")
+    RUN.start_radicale(port, USER, PASSWORD)
 
 
-def start_sink(port):
-    p = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "aiosmtpd", "-n",
-         "-l", "127.0.0.1:%d" % port, "-c", "aiosmtpd.handlers.Mailbox",
-         os.path.join(tmp, "mail")],
-        stdout=subprocess.DEVNULL,
-        stderr=open(os.path.join(tmp, "smtp.log"), "a"))
-    procs["smtp"] = p
-    wait_port(port, p, "aiosmtpd")
+start_sink = RUN.start_sink
 
 
 class FakeDav(BaseHTTPRequestHandler):
@@ -263,27 +179,14 @@ class Instance:
         return json.loads(self.ctl("outbox", "--json").stdout)
 
     def spawn(self):
-        # cadenced refuses root without --allow-root (CI runs as root)
-        root_opt = ["--allow-root"] if os.geteuid() == 0 else []
         return subprocess.Popen([DAEMON, "-c", self.conf, "--today",
-                                 TODAY, "-v"] + root_opt,
+                                 TODAY, "-v"] + peers.ROOT_OPT,
                                 stdout=subprocess.DEVNULL,
                                 stderr=open(self.log, "a"))
 
     def start(self):
         self.proc = self.spawn()
-
-        def up():
-            if self.proc.poll() is not None:
-                raise Fatal("cadenced exited at start (%d)"
-                            % self.proc.returncode)
-            try:
-                with urllib.request.urlopen(self.base + "/healthz",
-                                            timeout=1) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-        need(poll_until(up, 15), "no /healthz within 15 s")
+        RUN.wait_healthz(self.proc, self.base)
 
     def stop(self, sig=signal.SIGTERM):
         """sig; for SIGTERM: exit status 0 within 5 s"""
@@ -352,24 +255,6 @@ def dav(method, url, body=None, headers=None):
 
 
 # ---- the mail -----------------------------------------------------------
-
-seen_files = []
-
-
-def messages():
-    """every message received, in the order this script first saw it"""
-    d = os.path.join(tmp, "mail", "new")      # Mailbox delivers to new/
-    if os.path.isdir(d):
-        fresh = [n for n in os.listdir(d) if n not in seen_files]
-        fresh.sort(key=lambda n: os.stat(os.path.join(d, n)).st_mtime_ns)
-        seen_files.extend(fresh)
-    out = []
-    for name in seen_files:
-        with open(os.path.join(d, name), "rb") as f:
-            out.append(email.message_from_bytes(
-                f.read(), policy=email.policy.compat32))
-    return out
-
 
 def calendar_part(msg):
     for part in msg.walk():
@@ -725,8 +610,7 @@ finally:
         if inst.proc is not None:
             inst.proc.kill()
             inst.proc.wait()
-    for name in list(procs):
-        stop(name)
+    RUN.stop_all()
     if failures:
         for d in sorted(os.listdir(tmp)):
             log = os.path.join(tmp, d, "log")

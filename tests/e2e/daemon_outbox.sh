@@ -9,16 +9,7 @@
 B=${B:-build}
 ME=daemon_outbox.sh
 
-for p in "$B/cadenced" "$B/cadencectl"; do
-	if [ ! -x "$p" ]; then
-		echo "$ME: FAIL: no program '$p'"
-		exit 1
-	fi
-done
-for m in radicale aiosmtpd icalendar; do
-	if ! /usr/bin/python3 -c "import $m" 2>/dev/null; then
-		echo "$ME: FAIL: /usr/bin/python3 cannot import $m"
-		exit 1
-	fi
-done
+. tests/e2e/lib/daemon.sh
+need_programs "$B/cadenced" "$B/cadencectl"
+need_pymods radicale aiosmtpd icalendar
 exec /usr/bin/python3 tests/e2e/daemon_outbox.py "$B/cadenced" "$B/cadencectl"

@@ -15,10 +15,6 @@
 B=${B:-build}
 ME=faults.sh
 
-for p in "$B/cadenced" "$B/cadencectl"; do
-	if [ ! -x "$p" ]; then
-		echo "$ME: FAIL: no program '$p'"
-		exit 1
-	fi
-done
+. tests/e2e/lib/daemon.sh
+need_programs "$B/cadenced" "$B/cadencectl"
 exec /usr/bin/python3 tests/e2e/faults_run.py "$B/cadenced" "$B/cadencectl"

@@ -16,7 +16,6 @@ end of DATA only when released: a delivery in flight).
 import socket
 import socketserver
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -262,13 +261,3 @@ class Smtp:
         self.srv.shutdown()
         self.srv.server_close()
 
-
-def poll_until(pred, seconds, step=0.1):
-    end = time.monotonic() + seconds
-    while True:
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() >= end:
-            return v
-        time.sleep(step)

@@ -29,8 +29,9 @@ if [ "${CADENCE_LOAD:-}" != 1 ]; then
 fi
 
 fail() { echo "$ME: FAIL: $*"; exit 1; }
+. tests/e2e/lib/daemon.sh
 
-[ -x "$B/cadenced" ] || fail "no program '$B/cadenced'"
+need_programs "$B/cadenced"
 if ! command -v wrk >/dev/null 2>&1; then
 	if [ "$(id -u)" = 0 ]; then
 		apt-get install -y wrk >/dev/null 2>&1 ||
@@ -52,24 +53,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-PORT=$($PY -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
-sed -e "s|^state_dir = .*|state_dir = \"$T/state\";|" \
-    -e "s|listen = \"[^\"]*\"|listen = \"127.0.0.1:$PORT\"|" \
-    -e "s|base_url = \"[^\"]*\"|base_url = \"$BASE/\"|" \
-    etc/kainuu.conf >"$T/k.conf"
-ROOT_OPT=
-[ "$(id -u)" != 0 ] || ROOT_OPT=--allow-root
-"$B/cadenced" -c "$T/k.conf" --today 2026-11-23 $ROOT_OPT >"$T/log" 2>&1 &
-pid=$!
-i=0
-until curl -s -o /dev/null --max-time 1 "$BASE/healthz"; do
-	kill -0 "$pid" 2>/dev/null || fail "cadenced exited at start"
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "no /healthz within 10 s"
-	sleep 0.1
-done
+daemon_conf etc/kainuu.conf "$T/k.conf" "$T/state"
+daemon_start "$T/k.conf" 2026-11-23 "$T/log"
 
 # wrk goes round the feeds
 cat >"$T/feeds.lua" <<'EOF'

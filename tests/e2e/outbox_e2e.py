@@ -17,17 +17,11 @@ independent readers:
      last_error, and is delivered exactly once when the sink is back
      (after --retry).
 """
-import email
-import email.header
-import email.policy
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
 import base64
 
@@ -38,37 +32,16 @@ except ImportError:
           "(apt-get install python3-icalendar)")
     sys.exit(1)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402
+
 CTL = os.path.abspath(sys.argv[1])
 TODAY = "2026-01-15"
 USER, PASSWORD = "hyte", "s3cret pass"
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("outbox.sh: FAIL: " + msg)
-    return cond
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, proc, what):
-    for _ in range(200):            # 200 * 0.05 s = 10 s at most
-        if proc.poll() is not None:
-            raise SystemExit("outbox.sh: FAIL: %s exited early" % what)
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("outbox.sh: FAIL: %s did not start" % what)
+RUN = peers.Run("outbox.sh", "outbox-e2e.")
+failures, tmp = RUN.failures, RUN.tmp
+check, messages, stop = RUN.check, RUN.messages, RUN.stop
+free_port, subject, Fatal = peers.free_port, peers.subject, peers.Fatal
 
 
 CONF = """
@@ -112,51 +85,6 @@ UIDS = {"hytetu-foorumi@kainuu.example",
         "kuntaneuvottelu.sotkamo@kainuu.example"}
 CONVENOR = "kirjaamo@hva.example"
 
-tmp = tempfile.mkdtemp(prefix="outbox-e2e.")
-procs = {}
-
-
-def start_radicale(port):
-    store = os.path.join(tmp, "collections")
-    users = os.path.join(tmp, "users")
-    with open(users, "w") as f:
-        f.write("%s:%s\n" % (USER, PASSWORD))
-    p = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "radicale",
-         "--server-hosts", "127.0.0.1:%d" % port,
-         "--storage-filesystem-folder", store,
-         "--auth-type", "htpasswd", "--auth-htpasswd-filename", users,
-         "--auth-htpasswd-encryption", "plain", "--auth-delay", "0",
-         "--rights-type", "owner_only", "--logging-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp,
-                                                            "radicale.log"),
-                                               "w"))
-    procs["radicale"] = p
-    wait_port(port, p, "radicale")
-
-
-def start_sink(port):
-    maildir = os.path.join(tmp, "mail")
-    p = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "aiosmtpd", "-n",
-         "-l", "127.0.0.1:%d" % port, "-c", "aiosmtpd.handlers.Mailbox",
-         maildir],
-        stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp,
-                                                            "smtp.log"),
-                                               "a"))
-    procs["smtp"] = p
-    wait_port(port, p, "aiosmtpd")
-
-
-def stop(name):
-    p = procs.pop(name, None)
-    if p is not None:
-        p.terminate()
-        try:
-            p.wait(5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
 
 
 def dav(method, url, body=None, headers=None):
@@ -184,30 +112,6 @@ def ctl(*args, ok=True):
 
 def outbox():
     return json.loads(ctl("outbox", "--json").stdout)
-
-
-seen_files = []
-
-
-def messages():
-    """every message received, in the order this script first saw it
-    (maildir names do not sort by arrival)"""
-    d = os.path.join(tmp, "mail", "new")      # Mailbox delivers to new/
-    if os.path.isdir(d):
-        fresh = [n for n in os.listdir(d) if n not in seen_files]
-        fresh.sort(key=lambda n: os.stat(os.path.join(d, n)).st_mtime_ns)
-        seen_files.extend(fresh)
-    out = []
-    for name in seen_files:
-        with open(os.path.join(tmp, "mail", "new", name), "rb") as f:
-            out.append(email.message_from_bytes(
-                f.read(), policy=email.policy.compat32))
-    return out
-
-
-def subject(msg):
-    return str(email.header.make_header(
-        email.header.decode_header(msg["Subject"])))
 
 
 def imip(msg):
@@ -262,8 +166,8 @@ def main():
           % (r.returncode, r.stderr))
     os.chmod(pw, 0o600)
 
-    start_radicale(dav_port)
-    start_sink(smtp_port)
+    RUN.start_radicale(dav_port, USER, PASSWORD)
+    RUN.start_sink(smtp_port)
     base = "http://127.0.0.1:%d/hyte/forums/" % dav_port
     st, body, _ = dav("MKCALENDAR", base)
     check(st == 201, "MKCALENDAR: %d %r" % (st, body[:200]))
@@ -394,7 +298,7 @@ def main():
                  e["uid"] == "kuntaneuvottelu.kajaani@kainuu.example"]
     check(dav_moved and dav_moved[-1]["state"] == "sent",
           "CalDAV update not sent while the sink is down")
-    start_sink(smtp_port)
+    RUN.start_sink(smtp_port)
     ctl("outbox", "--deliver")      # backed off: not due yet
     check(len(messages()) == nmsg, "sent before its backoff ran out")
     ctl("outbox", "--retry")
@@ -418,17 +322,19 @@ def main():
     check("lähetetty" in r.stdout, "human listing: %r" % r.stdout[:200])
 
 
-try:
-    main()
-finally:
-    for name in list(procs):
-        stop(name)
-    if failures:
-        print("outbox.sh: kept %s" % tmp)
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
+if __name__ == "__main__":
+    try:
+        main()
+    except Fatal:
+        pass
+    finally:
+        RUN.stop_all()
+        if failures:
+            print("outbox.sh: kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
-if failures:
-    print("outbox.sh: %d failure(s)" % len(failures))
-    sys.exit(1)
-print("outbox.sh: ok")
+    if failures:
+        print("outbox.sh: %d failure(s)" % len(failures))
+        sys.exit(1)
+    print("outbox.sh: ok")

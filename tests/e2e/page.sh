@@ -6,6 +6,7 @@
 B=${B:-build}
 PY=/usr/bin/python3
 ME=page.sh
+. tests/e2e/lib/daemon.sh
 T=$(mktemp -d) || exit 1
 pid=""
 n=0
@@ -18,24 +19,8 @@ trap 'exit 1' INT TERM HUP
 fail() { echo "$ME: FAIL: $*"; tail -n 20 "$T/log" 2>/dev/null; exit 1; }
 ok() { n=$((n + 1)); }
 
-PORT=$($PY -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
-sed -e "s|^state_dir = .*|state_dir = \"state\";|" \
-    -e "s|listen = \"[^\"]*\"|listen = \"127.0.0.1:$PORT\"|" \
-    -e "s|base_url = \"[^\"]*\"|base_url = \"$BASE/\"|" \
-    etc/kainuu.conf >"$T/k.conf"
-# cadenced refuses root without --allow-root (CI runs as root)
-ROOT_OPT=
-[ "$(id -u)" != 0 ] || ROOT_OPT=--allow-root
-"$B/cadenced" -c "$T/k.conf" --today 2026-11-23 $ROOT_OPT >"$T/log" 2>&1 &
-pid=$!
-i=0
-until curl -s -o /dev/null --max-time 1 "$BASE/healthz"; do
-	kill -0 "$pid" 2>/dev/null || fail "cadenced exited at start"
-	i=$((i + 1)); [ $i -lt 100 ] || fail "no /healthz within 10 s"
-	sleep 0.1
-done
+daemon_conf etc/kainuu.conf "$T/k.conf" state
+daemon_start "$T/k.conf" 2026-11-23 "$T/log"
 
 curl -sf "$BASE/" >"$T/page.html" || fail "GET /"
 grep -q 'src="/vuosikello.svg"' "$T/page.html" || fail "no wheel on the page"

@@ -16,25 +16,21 @@ handler on 127.0.0.1 and a port chosen at run time.
 """
 import datetime
 import email
-import email.header
-import email.policy
 import email.utils
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 
 try:
     import icalendar
 except ImportError:
     print("reminders.sh: FAIL: /usr/bin/python3 cannot import icalendar")
     sys.exit(1)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402
 
 ME = "reminders.sh"
 CTL = os.path.abspath(sys.argv[1])
@@ -79,99 +75,15 @@ agreement = {
 smtp = { url = "smtp://127.0.0.1:%(smtp)d"; };
 """
 
-failures = []
-tmp = tempfile.mkdtemp(prefix="reminders-e2e.")
-procs = {}
-
-
-class Fatal(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("%s: FAIL: %s" % (ME, msg))
-    return cond
-
-
-def need(cond, msg):
-    if not check(cond, msg):
-        raise Fatal(msg)
+RUN = peers.Run(ME, "reminders-e2e.", stop_wait=10, poll_step=0.05)
+failures, tmp = RUN.failures, RUN.tmp
+check, need, messages, stop = RUN.check, RUN.need, RUN.messages, RUN.stop
+start_sink, free_port, subject = RUN.start_sink, peers.free_port, peers.subject
+Fatal = peers.Fatal
 
 
 def poll_until(what, timeout, step=0.05):
-    """what() until it is true, at most timeout seconds; its last value"""
-    end = time.monotonic() + timeout
-    while True:
-        v = what()
-        if v or time.monotonic() >= end:
-            return v
-        time.sleep(step)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def start_sink(port):
-    p = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "aiosmtpd", "-n",
-         "-l", "127.0.0.1:%d" % port, "-c", "aiosmtpd.handlers.Mailbox",
-         os.path.join(tmp, "mail")],
-        stdout=subprocess.DEVNULL,
-        stderr=open(os.path.join(tmp, "smtp.log"), "a"))
-    procs["smtp"] = p
-
-    def up():
-        if p.poll() is not None:
-            raise Fatal("aiosmtpd exited early")
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return True
-        except OSError:
-            return False
-    need(poll_until(up, 10), "aiosmtpd did not start")
-
-
-def stop(name, sig=signal.SIGTERM):
-    p = procs.pop(name, None)
-    if p is None:
-        return None
-    p.send_signal(sig)
-    try:
-        return p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-        return None
-
-
-seen_files = []
-
-
-def messages():
-    """every message received, in the order this script first saw it"""
-    d = os.path.join(tmp, "mail", "new")      # Mailbox delivers to new/
-    if os.path.isdir(d):
-        fresh = [n for n in os.listdir(d) if n not in seen_files]
-        fresh.sort(key=lambda n: os.stat(os.path.join(d, n)).st_mtime_ns)
-        seen_files.extend(fresh)
-    out = []
-    for name in seen_files:
-        with open(os.path.join(d, name), "rb") as f:
-            out.append(email.message_from_bytes(
-                f.read(), policy=email.policy.compat32))
-    return out
-
-
-def subject(msg):
-    return str(email.header.make_header(
-        email.header.decode_header(msg["Subject"])))
+    return peers.poll_until(what, timeout, step)
 
 
 def reminders():
@@ -262,22 +174,10 @@ class Instance:
     def start(self, today):
         self.proc = subprocess.Popen(
             [DAEMON, "-c", self.conf, "--today", today.isoformat()]
-            # cadenced refuses root without --allow-root (CI runs as root)
-            + (["--allow-root"] if os.geteuid() == 0 else []),
+            + peers.ROOT_OPT,
             stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
-        procs["cadenced"] = self.proc
-
-        def up():
-            if self.proc.poll() is not None:
-                raise Fatal("cadenced exited at start (%d)"
-                            % self.proc.returncode)
-            try:
-                with urllib.request.urlopen(self.base + "/healthz",
-                                            timeout=1) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-        need(poll_until(up, 15), "cadenced: no /healthz within 15 s")
+        RUN.procs["cadenced"] = self.proc
+        RUN.wait_healthz(self.proc, self.base)
 
     def stop(self):
         rc = stop("cadenced")
@@ -397,8 +297,7 @@ if __name__ == "__main__":
     except Fatal:
         pass
     finally:
-        for name in list(procs):
-            stop(name)
+        RUN.stop_all()
         if failures:
             print("%s: logs kept in %s" % (ME, tmp))
         else:

@@ -1,0 +1,174 @@
+"""peers.py - the helpers the Python end-to-end tests share: free ports,
+bounded polling, the local peers (Radicale for CalDAV, an aiosmtpd sink
+that writes a Maildir), reading the sink's mail, and check/need.
+
+Not a test: tests/run.sh runs tests/e2e/*.sh only.  The scripts import
+it with their own directory first on sys.path.  Every server binds
+127.0.0.1 on a free port; every wait is bounded.
+"""
+
+import email
+import email.header
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+PYTHON = "/usr/bin/python3"
+# cadenced refuses root without --allow-root (CI runs as root)
+ROOT_OPT = ["--allow-root"] if os.geteuid() == 0 else []
+
+
+class Fatal(Exception):
+    """a check failed that the rest of the test cannot do without"""
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def poll_until(what, timeout, step=0.1):
+    """what() until it is true, at most timeout seconds; its last value"""
+    end = time.monotonic() + timeout
+    while True:
+        v = what()
+        if v or time.monotonic() >= end:
+            return v
+        time.sleep(step)
+
+
+def subject(msg):
+    """a message's Subject, its encoded words decoded"""
+    return str(email.header.make_header(
+        email.header.decode_header(msg["Subject"])))
+
+
+class Run:
+    """one test run: its name in messages (me), its failures, its
+    temporary directory (made when tmp_prefix is given), the peers it
+    started (procs, by name) and the mail it has seen so far"""
+
+    def __init__(self, me, tmp_prefix=None, flush=False, stop_wait=5,
+                 poll_step=0.1):
+        self.me = me
+        self.failures = []
+        self.tmp = tempfile.mkdtemp(prefix=tmp_prefix) if tmp_prefix \
+            else None
+        self.procs = {}
+        self.seen_files = []
+        self.flush = flush
+        self.stop_wait = stop_wait      # seconds before SIGKILL in stop()
+        self.poll_step = poll_step      # wait_port's polling step
+
+    def check(self, cond, msg):
+        if not cond:
+            self.failures.append(msg)
+            print("%s: FAIL: %s" % (self.me, msg), flush=self.flush)
+        return cond
+
+    def need(self, cond, msg):
+        """a check that the rest cannot do without"""
+        if not self.check(cond, msg):
+            raise Fatal(msg)
+
+    def wait_port(self, port, proc, what, timeout=10):
+        """until proc listens on port; Fatal when it exits or does not"""
+        def up():
+            if proc.poll() is not None:
+                self.check(False, "%s exited early" % what)
+                raise Fatal("%s exited early" % what)
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                return True
+            except OSError:
+                return False
+        self.need(poll_until(up, timeout, self.poll_step),
+                  "%s did not start" % what)
+
+    def wait_healthz(self, proc, base, timeout=15):
+        """until the cadenced proc answers 200 at base/healthz; Fatal
+        when it exits or does not within timeout seconds"""
+        def up():
+            if proc.poll() is not None:
+                msg = "cadenced exited at start (%d)" % proc.returncode
+                self.check(False, msg)
+                raise Fatal(msg)
+            try:
+                with urllib.request.urlopen(base + "/healthz",
+                                            timeout=1) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+        self.need(poll_until(up, timeout, self.poll_step),
+                  "cadenced: no /healthz within %g s" % timeout)
+
+    def stop(self, name, sig=signal.SIGTERM):
+        """signal a peer and reap it (SIGKILL after stop_wait seconds);
+        its exit status, None when it had to be killed or was not there"""
+        p = self.procs.pop(name, None)
+        if p is None:
+            return None
+        p.send_signal(sig)
+        try:
+            return p.wait(self.stop_wait)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            return None
+
+    def stop_all(self):
+        for name in list(self.procs):
+            self.stop(name)
+
+    def start_radicale(self, port, user, password):
+        """Radicale in tmp/collections, one htpasswd user (plain)"""
+        users = os.path.join(self.tmp, "users")
+        with open(users, "w") as f:
+            f.write("%s:%s\n" % (user, password))
+        with open(os.path.join(self.tmp, "radicale.log"), "w") as log:
+            p = subprocess.Popen(
+                [PYTHON, "-m", "radicale",
+                 "--server-hosts", "127.0.0.1:%d" % port,
+                 "--storage-filesystem-folder",
+                 os.path.join(self.tmp, "collections"),
+                 "--auth-type", "htpasswd", "--auth-htpasswd-filename", users,
+                 "--auth-htpasswd-encryption", "plain", "--auth-delay", "0",
+                 "--rights-type", "owner_only", "--logging-level", "warning"],
+                stdout=subprocess.DEVNULL, stderr=log)
+        self.procs["radicale"] = p
+        self.wait_port(port, p, "radicale")
+
+    def start_sink(self, port):
+        """aiosmtpd's Mailbox handler: each message a file in tmp/mail"""
+        with open(os.path.join(self.tmp, "smtp.log"), "a") as log:
+            p = subprocess.Popen(
+                [PYTHON, "-m", "aiosmtpd", "-n",
+                 "-l", "127.0.0.1:%d" % port,
+                 "-c", "aiosmtpd.handlers.Mailbox",
+                 os.path.join(self.tmp, "mail")],
+                stdout=subprocess.DEVNULL, stderr=log)
+        self.procs["smtp"] = p
+        self.wait_port(port, p, "aiosmtpd")
+
+    def messages(self):
+        """every message received, in the order this run first saw it
+        (maildir names do not sort by arrival)"""
+        d = os.path.join(self.tmp, "mail", "new")   # Mailbox delivers here
+        if os.path.isdir(d):
+            fresh = [n for n in os.listdir(d) if n not in self.seen_files]
+            fresh.sort(key=lambda n: os.stat(os.path.join(d, n)).st_mtime_ns)
+            self.seen_files.extend(fresh)
+        out = []
+        for name in self.seen_files:
+            with open(os.path.join(d, name), "rb") as f:
+                out.append(email.message_from_bytes(
+                    f.read(), policy=email.policy.compat32))
+        return out
