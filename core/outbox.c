@@ -1082,6 +1082,26 @@ write_cb(char *p, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* RFC 7232 2.3: an entity-tag is W/ and a quoted run of etagc
+   (0x21, 0x23-0x7E, 0x80-0xFF); anything else (a bare CR, found by
+   tests/fuzz) is not sent back in If-Match */
+static bool
+etag_ok(const char *v, size_t k)
+{
+	if (k >= 2 && v[0] == 'W' && v[1] == '/') {
+		v += 2;
+		k -= 2;
+	}
+	if (k < 2 || v[0] != '"' || v[k - 1] != '"')
+		return false;
+	for (size_t i = 1; i + 1 < k; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c != 0x21 && (c < 0x23 || c == 0x7f))
+			return false;
+	}
+	return true;
+}
+
 static size_t
 header_cb(char *p, size_t size, size_t nitems, void *userp)
 {
@@ -1117,7 +1137,7 @@ header_cb(char *p, size_t size, size_t nitems, void *userp)
 		while (k > 0 && (v[k - 1] == '\r' || v[k - 1] == '\n' ||
 		    v[k - 1] == ' ' || v[k - 1] == '\t'))
 			k--;
-		if (k > 0 && k < sizeof j->etag) {
+		if (k > 0 && k < sizeof j->etag && etag_ok(v, k)) {
 			memcpy(j->etag, v, k);
 			j->etag[k] = '\0';
 		}
