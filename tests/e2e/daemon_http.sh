@@ -2,8 +2,10 @@
 # daemon_http.sh - the real cadenced over HTTP (SPEC §§ 5, 9): every
 # path of the table, content types, ETag/Last-Modified and 304s, HEAD,
 # 404/405, the occurrences API against `cadencectl occurrences --json`,
-# malformed requests (daemon_http_abuse.py), a cancel reaching the feed
-# within 5 s, SIGHUP with a broken and a fixed config, SIGTERM, and the
+# malformed requests (daemon_http_abuse.py), every feed byte for byte
+# what `cadencectl export` writes (which feeds.sh reads with two
+# iCalendar parsers), a cancel reaching the feed within 5 s and raising
+# the SEQUENCE of that series only, SIGHUP with a broken and a fixed config, SIGTERM, and the
 # same ETags after a restart (SEQUENCE never rises on a restart).
 #
 # Run from the repository root by tests/run.sh; $B is the build directory.
@@ -127,15 +129,19 @@ check_ok /healthz "text/plain"
 check_ok /metrics "text/plain; version=0.0.4"
 grep -q '^cadenced_http_requests_total{code="200"} [1-9]' "$T/body" ||
     fail "/metrics has no request counter"
-# the annual wheel is its own change: 404 until it lands, then an SVG
-get "/vuosikello.svg?year=2026"
-case "$code" in
-404) ;;
-200) case "$(hdr Content-Type)" in image/svg+xml*) ;;
-	*) fail "/vuosikello.svg: Content-Type '$(hdr Content-Type)'" ;;
-	esac ;;
-*) fail "/vuosikello.svg: status $code" ;;
-esac
+check_ok "/vuosikello.svg?year=2026" "image/svg+xml"
+
+# the daemon serves byte for byte what `cadencectl export --dir` writes
+# from the same state, so tests/e2e/feeds.sh's checks with two iCalendar
+# parsers (python-icalendar + recurring-ical-events, ical.js) hold for
+# the served feeds too
+ctl export --dir "$T/exp" || fail "cadencectl export --dir failed"
+for f in all.ics deadlines.ics $(for x in $FORUMS; do echo "forum/$x.ics"; \
+    done) $(for x in $PARTIES; do echo "party/$x.ics"; done); do
+	want=200 expect "/calendars/$f"
+	cmp -s "$T/body" "$T/exp/calendars/$f" ||
+	    fail "/calendars/$f differs from cadencectl export"
+done
 # the page links every feed, webcal:// and http://
 get /
 for f in $FORUMS; do
@@ -260,6 +266,8 @@ for o in json.load(open(sys.argv[1])):
 [ $# -eq 2 ] || fail "no meeting to cancel"
 CF=$1
 CD=$2
+get /calendars/all.ics
+cp "$T/body" "$T/all-before.ics"
 get "/calendars/forum/$CF.ics"
 FETAG=$(hdr ETag)
 grep -q "STATUS:CANCELLED" "$T/body" &&
@@ -278,6 +286,27 @@ while :; do
 	sleep 0.1
 done
 cp "$T/body" "$T/cancelled.ics"
+# only the changed series' SEQUENCE rose, by one
+get /calendars/all.ics
+$PY - "$T/all-before.ics" "$T/body" "$CF" <<'EOF' || fail "SEQUENCE after cancel"
+import re, sys
+def seqs(path):
+    t = open(path, encoding="utf-8").read().replace("\r\n ", "")
+    out = {}
+    for ev in t.split("BEGIN:VEVENT")[1:]:
+        if "RECURRENCE-ID" in ev:
+            continue
+        uid = re.search(r"^UID:(.*?)\r?$", ev, re.M).group(1)
+        out[uid] = int(re.search(r"^SEQUENCE:(\d+)", ev, re.M).group(1))
+    return out
+a, b = seqs(sys.argv[1]), seqs(sys.argv[2])
+assert a.keys() == b.keys(), (a.keys(), b.keys())
+changed = {u for u in a if a[u] != b[u]}
+want = {sys.argv[3] + "@kainuu.example"}
+assert changed == want, "changed %s, want %s" % (changed, want)
+u = want.pop()
+assert b[u] == a[u] + 1, (a[u], b[u])
+EOF
 
 # --- SIGHUP: a broken config is refused, a good one applies ----------
 printf 'no_such_key = 1;\n' >>"$CONF"
@@ -335,6 +364,8 @@ curl -s "$BASE/metrics" |
 # --- SIGTERM; a restart republishes the same bytes --------------------
 get /calendars/all.ics
 ETAG=$(hdr ETag)
+get /calendars/all.ics
+cp "$T/body" "$T/all-before.ics"
 get "/calendars/forum/$CF.ics"
 FETAG=$(hdr ETag)
 stop
