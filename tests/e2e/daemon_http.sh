@@ -5,8 +5,9 @@
 # malformed requests (daemon_http_abuse.py), every feed byte for byte
 # what `cadencectl export` writes (which feeds.sh reads with two
 # iCalendar parsers), a cancel reaching the feed within 5 s and raising
-# the SEQUENCE of that series only, SIGHUP with a broken and a fixed config, SIGTERM, and the
-# same ETags after a restart (SEQUENCE never rises on a restart).
+# the SEQUENCE of that series only, SIGHUP with a broken and a fixed
+# config, SIGTERM, and the same ETags after a restart (SEQUENCE never
+# rises on a restart).
 #
 # Run from the repository root by tests/run.sh; $B is the build directory.
 # The daemon listens on a free 127.0.0.1 port with its state in a
