@@ -112,7 +112,7 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/cadenced/cadenced.conf.example
 
 clean:
-	rm -rf build build-san run
+	rm -rf build build-san build-valgrind build-fuzz run
 
 .PHONY: all tests check check-valgrind run install clean
 .SECONDARY:

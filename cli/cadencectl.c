@@ -54,15 +54,21 @@ static const char usage_text[] =
 "\n"
 "Dates are YYYY-MM-DD, times HH:MM.  Exit status: 0 ok, 1 bad input, 2 usage.\n";
 
+static void
+vwarnx(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", cli_progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 cli_warnx(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", cli_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int
@@ -70,11 +76,9 @@ cli_usage(const char *fmt, ...)
 {
 	if (fmt) {
 		va_list ap;
-		fprintf(stderr, "%s: ", cli_progname);
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		vwarnx(fmt, ap);
 		va_end(ap);
-		fputc('\n', stderr);
 	}
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;
@@ -160,22 +164,35 @@ cli_arg_date(const char *what, const char *s, int *day)
 	return 0;
 }
 
+/* idx, the index of id or -1 with a message */
+static int
+known(int idx, const char *what, const char *id)
+{
+	if (idx < 0)
+		cli_warnx("unknown %s '%s'", what, id);
+	return idx;
+}
+
 int
 cli_arg_forum(struct cli *c, const char *id)
 {
-	int f = cad_config_forum(c->cfg, id);
-	if (f < 0)
-		cli_warnx("unknown forum '%s'", id);
-	return f;
+	return known(cad_config_forum(c->cfg, id), "forum", id);
 }
 
 int
 cli_arg_party(struct cli *c, const char *id)
 {
-	int p = cad_config_party(c->cfg, id);
-	if (p < 0)
-		cli_warnx("unknown party '%s'", id);
-	return p;
+	return known(cad_config_party(c->cfg, id), "party", id);
+}
+
+int
+cli_flush(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warnx("cannot write output: %s", strerror(errno));
+		return EXIT_BAD;
+	}
+	return 0;
 }
 
 int
@@ -189,9 +206,40 @@ cli_print_buf(struct cad_buf *b, int r)
 	if (b->len)
 		fwrite(b->data, 1, b->len, stdout);
 	cad_buf_release(b);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_warnx("cannot write output: %s", strerror(errno));
-		return EXIT_BAD;
+	return cli_flush();
+}
+
+int
+cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
+    int maxpos, int *npos)
+{
+	struct option lo[CLI_MAXOPT + 1];
+	size_t n;
+	int ch;
+
+	for (n = 0; opts[n].name != NULL; n++) {
+		if (n == CLI_MAXOPT)
+			abort();
+		lo[n] = (struct option){ opts[n].name, opts[n].arg ?
+		    required_argument : no_argument, NULL, 256 + (int)n };
+	}
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	opterr = 0;
+	while ((ch = getopt_long(c->argc, c->argv, "", lo, NULL)) != -1) {
+		if (ch < 256)
+			return cli_usage("%s: unknown option '%s'", c->argv[0],
+			    c->argv[optind - 1]);
+		const struct cli_opt *o = &opts[ch - 256];
+		if (o->arg)
+			*o->arg = optarg;
+		else
+			*o->flag = true;
+	}
+	for (*npos = 0; optind < c->argc; optind++) {
+		if (*npos == maxpos)
+			return cli_usage("%s: unexpected argument '%s'",
+			    c->argv[0], c->argv[optind]);
+		pos[(*npos)++] = c->argv[optind];
 	}
 	return 0;
 }

@@ -4,7 +4,6 @@
  * RECURRENCE-ID; the daemon notices the write and republishes.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,54 +12,30 @@
 #include "cli.h"
 #include "output.h"
 
-enum { OPT_PARTY = 256, OPT_REASON, OPT_UNDO };
-
 struct change_args {
 	const char *party;
 	const char *reason;
 	bool undo;
 	int npos;
-	char *pos[4];
+	const char *pos[4];
 };
 
 static int
 parse_change(struct cli *c, bool reason, struct change_args *a)
 {
-	static const struct option opts[] = {
-		{ "party", required_argument, NULL, OPT_PARTY },
-		{ "reason", required_argument, NULL, OPT_REASON },
-		{ "undo", no_argument, NULL, OPT_UNDO },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_opt opts[] = {
+		{ "party", NULL, &a->party },
+		{ "reason", NULL, &a->reason },
+		{ "undo", &a->undo, NULL },
+		{ NULL, NULL, NULL },
 	};
-	int ch;
+	int r;
 
 	memset(a, 0, sizeof *a);
-	opterr = 0;
-	/* GNU getopt permutes: options may stand between the arguments */
-	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_PARTY:
-			a->party = optarg;
-			break;
-		case OPT_REASON:
-			if (!reason)
-				return cli_usage("%s: --reason not allowed "
-				    "here", c->argv[0]);
-			a->reason = optarg;
-			break;
-		case OPT_UNDO:
-			a->undo = true;
-			break;
-		default:
-			return cli_usage("%s: unknown option '%s'", c->argv[0],
-			    c->argv[optind - 1]);
-		}
-	}
-	while (optind < c->argc) {
-		if (a->npos == 4)
-			return cli_usage("%s: too many arguments", c->argv[0]);
-		a->pos[a->npos++] = c->argv[optind++];
-	}
+	if ((r = cli_options(c, opts, a->pos, 4, &a->npos)) != 0)
+		return r;
+	if (a->reason && !reason)
+		return cli_usage("%s: --reason not allowed here", c->argv[0]);
 	return 0;
 }
 
@@ -98,13 +73,18 @@ find_instance(struct cli *c, const struct cad_plan *plan, int forum,
 	return found;
 }
 
-/* resolves FORUM DATE [--party]; plans around the date */
+/*
+ * Opens the store and resolves FORUM DATE [--party]: plans around the
+ * date, finds the instance and starts its override (uid, RECURRENCE-ID).
+ */
 static int
 locate(struct cli *c, const struct change_args *a, struct cad_plan *plan,
-    int *idx)
+    const struct cad_occurrence **op, struct cad_override *ov)
 {
-	int forum, party = -1, day, r;
+	int forum, party = -1, day, idx, r;
 
+	if ((r = cli_open(c, true)) != 0)
+		return r;
 	if ((forum = cli_arg_forum(c, a->pos[0])) < 0)
 		return 1;
 	const struct cad_forum *f = &c->cfg->forums[forum];
@@ -135,11 +115,15 @@ locate(struct cli *c, const struct change_args *a, struct cad_plan *plan,
 	/* a rule or a person may have moved it far: look a year around */
 	if ((r = cli_plan(c, day - 400, day + 400, plan)) != 0)
 		return r;
-	if ((*idx = find_instance(c, plan, forum, party, day, a->pos[1])) <
-	    0) {
+	if ((idx = find_instance(c, plan, forum, party, day, a->pos[1])) < 0) {
 		cad_plan_release(plan);
 		return 1;
 	}
+	*op = &plan->occ[idx];
+	memset(ov, 0, sizeof *ov);
+	ov->uid = plan->series[(*op)->series].uid;
+	ov->rid_day = (*op)->rid_day;
+	ov->rid_time = (*op)->rid_time;
 	return 0;
 }
 
@@ -166,24 +150,18 @@ cmd_cancel(struct cli *c)
 {
 	struct change_args a;
 	struct cad_plan plan;
-	int r, i;
+	const struct cad_occurrence *o;
+	struct cad_override ov;
+	int r;
 
 	if ((r = parse_change(c, true, &a)) != 0)
 		return r;
 	if (a.npos != 2)
 		return cli_usage("cancel: FORUM and DATE expected");
-	if ((r = cli_open(c, true)) != 0)
+	if ((r = locate(c, &a, &plan, &o, &ov)) != 0)
 		return r;
-	if ((r = locate(c, &a, &plan, &i)) != 0)
-		return r;
-	const struct cad_occurrence *o = &plan.occ[i];
-	struct cad_override ov = {
-		.uid = plan.series[o->series].uid,
-		.rid_day = o->rid_day,
-		.rid_time = o->rid_time,
-		.kind = CAD_OVERRIDE_CANCEL,
-		.reason = (char *)a.reason,
-	};
+	ov.kind = CAD_OVERRIDE_CANCEL;
+	ov.reason = (char *)a.reason;
 	char when[32];
 	cad_format_fi(o->day, o->time, when);
 	if (!a.undo && o->status == CAD_CANCELLED) {
@@ -210,7 +188,9 @@ cmd_move(struct cli *c)
 {
 	struct change_args a;
 	struct cad_plan plan;
-	int r, i, new_day, new_time = -1;
+	const struct cad_occurrence *o;
+	struct cad_override ov;
+	int r, new_day, new_time = -1;
 
 	if ((r = parse_change(c, false, &a)) != 0)
 		return r;
@@ -224,19 +204,11 @@ cmd_move(struct cli *c)
 		cli_warnx("new time '%s' is not HH:MM", a.pos[3]);
 		return 1;
 	}
-	if ((r = cli_open(c, true)) != 0)
+	if ((r = locate(c, &a, &plan, &o, &ov)) != 0)
 		return r;
-	if ((r = locate(c, &a, &plan, &i)) != 0)
-		return r;
-	const struct cad_occurrence *o = &plan.occ[i];
-	struct cad_override ov = {
-		.uid = plan.series[o->series].uid,
-		.rid_day = o->rid_day,
-		.rid_time = o->rid_time,
-		.kind = CAD_OVERRIDE_MOVE,
-		.new_day = a.undo ? o->rid_day : new_day,
-		.new_time = new_time >= 0 ? new_time : o->time,
-	};
+	ov.kind = CAD_OVERRIDE_MOVE;
+	ov.new_day = a.undo ? o->rid_day : new_day;
+	ov.new_time = new_time >= 0 ? new_time : o->time;
 	if (a.undo) {
 		r = store_override(c, &ov, true);
 		if (r == 0)

@@ -44,6 +44,26 @@ int cli_arg_forum(struct cli *c, const char *id);	/* -1 + message */
 int cli_arg_party(struct cli *c, const char *id);
 /* writes b to stdout and releases it; r < 0: error; returns exit status */
 int cli_print_buf(struct cad_buf *b, int r);
+/* flushes stdout: 0, or 1 with a message when the output failed */
+int cli_flush(void);
+
+/* an option of a command: a switch sets *flag, one with a value (arg
+   not NULL) stores it in *arg */
+struct cli_opt {
+	const char *name;		/* without the "--" */
+	bool *flag;
+	const char **arg;
+};
+#define CLI_MAXOPT 8
+/*
+ * Parses the command's own arguments against opts (ended by a NULL
+ * name; at most CLI_MAXOPT).  GNU getopt permutes: options may stand
+ * between the arguments.  The arguments go to pos[0..maxpos-1] and
+ * their count to *npos.  0, or the usage exit status after "CMD: unknown
+ * option '...'" or "CMD: unexpected argument '...'".
+ */
+int cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
+    int maxpos, int *npos);
 
 int cmd_check(struct cli *c);
 int cmd_forums(struct cli *c);

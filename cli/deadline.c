@@ -13,7 +13,6 @@
  * effect.  The party leaves on noticed + notice_months.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +20,6 @@
 #include "cli.h"
 #include "deadline.h"
 #include "output.h"
-
-enum { OPT_JSON = 256, OPT_ALL, OPT_NOTICED, OPT_WITHDRAW, OPT_LIST };
 
 /* "(189 päivää)", "(tänään)", "(3 päivää sitten)" */
 static void
@@ -45,34 +42,19 @@ days_to_go(int today, int day, char *out, size_t len)
 int
 cmd_deadlines(struct cli *c)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cad_deadline *v = NULL;
 	struct cad_error err = { "" };
 	bool json = false, all = false;
+	const struct cli_opt opts[] = {
+		{ "json", &json, NULL },
+		{ "all", &all, NULL },
+		{ NULL, NULL, NULL },
+	};
 	size_t n = 0, shown = 0;
-	int ch, r;
+	int r, npos;
 
-	opterr = 0;
-	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_ALL:
-			all = true;
-			break;
-		default:
-			return cli_usage("deadlines: unknown option '%s'",
-			    c->argv[optind - 1]);
-		}
-	}
-	if (optind < c->argc)
-		return cli_usage("deadlines: unexpected argument '%s'",
-		    c->argv[optind]);
+	if ((r = cli_options(c, opts, NULL, 0, &npos)) != 0)
+		return r;
 	c->quiet_warnings = true;
 	if ((r = cli_open(c, true)) != 0)
 		return r;
@@ -101,7 +83,7 @@ cmd_deadlines(struct cli *c)
 		fputs(all ? "ei määräaikoja\n" : "ei tulevia määräaikoja\n",
 		    stdout);
 	cad_deadlines_free(v, n);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return cli_flush();
 }
 
 /* --- terminate ------------------------------------------------------------ */
@@ -136,7 +118,7 @@ list_terminations(struct cli *c, bool json)
 	}
 	if (c->nterm == 0)
 		printf("ei kirjattuja irtisanomisia\n");
-	return fflush(stdout) == 0 ? 0 : 1;
+	return cli_flush();
 }
 
 /* what the party's leaving means for the forums */
@@ -220,7 +202,7 @@ record_notice(struct cli *c, const char *id, const char *date)
 	if (old != NULL)
 		printf("korvaa aiemman ilmoituksen %s\n", was);
 	print_consequences(c, p, t.effective);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return cli_flush();
 }
 
 static int
@@ -246,49 +228,26 @@ withdraw_notice(struct cli *c, const char *id)
 	}
 	printf("irtisanominen peruttu: %s (%s)\n",
 	    p >= 0 ? c->cfg->parties[p].name : id, id);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return cli_flush();
 }
 
 int
 cmd_terminate(struct cli *c)
 {
-	static const struct option opts[] = {
-		{ "noticed", required_argument, NULL, OPT_NOTICED },
-		{ "withdraw", no_argument, NULL, OPT_WITHDRAW },
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *noticed = NULL, *party = NULL;
 	bool withdraw = false, list = false, json = false;
-	int ch, r;
+	const struct cli_opt opts[] = {
+		{ "noticed", NULL, &noticed },
+		{ "withdraw", &withdraw, NULL },
+		{ "list", &list, NULL },
+		{ "json", &json, NULL },
+		{ NULL, NULL, NULL },
+	};
+	int r, npos;
 
-	opterr = 0;
-	/* GNU getopt permutes: PARTY may stand before or after options */
-	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_NOTICED:
-			noticed = optarg;
-			break;
-		case OPT_WITHDRAW:
-			withdraw = true;
-			break;
-		case OPT_LIST:
-			list = true;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		default:
-			return cli_usage("terminate: unknown option '%s'",
-			    c->argv[optind - 1]);
-		}
-	}
-	if (optind < c->argc)
-		party = c->argv[optind++];
-	if (optind < c->argc)
-		return cli_usage("terminate: unexpected argument '%s'",
-		    c->argv[optind]);
+	/* PARTY may stand before or after the options */
+	if ((r = cli_options(c, opts, &party, 1, &npos)) != 0)
+		return r;
 	if ((noticed != NULL) + withdraw + list != 1)
 		return cli_usage("terminate: give one of --noticed DATE, "
 		    "--withdraw or --list");

@@ -9,10 +9,9 @@
  * The content is the daemon's: the window today - 1 year .. today +
  * horizon_days, every series' content hash synced into the store first
  * (so SEQUENCE and LAST-MODIFIED rise only on real change, and the CLI
- * and the daemon agree on them), the same calendar names, and DTSTAMP =
- * the newest LAST-MODIFIED of the feed's series, so that an unchanged
- * feed renders to the same bytes.  Keep this in step with
- * daemon/snapshot.c (snapshot_build).
+ * and the daemon agree on them), and the feeds, calendar names and
+ * DTSTAMP of core/feeds.c, so that an unchanged feed renders to the same
+ * bytes.
  *
  * Files under --dir are replaced atomically: written to a temporary file
  * in the same directory, fsync'd, renamed over the old one, and the
@@ -31,6 +30,7 @@
 
 #include "cli.h"
 #include "deadline.h"
+#include "feeds.h"
 #include "ical.h"
 
 #define EXPORT_FEED_MAX		(32u << 20)	/* ceiling of one feed */
@@ -49,8 +49,9 @@ struct export {
 	struct cad_plan plan;
 	struct cad_series_state *states;
 	struct cad_ical_set *set;	/* every series rendered once */
+	struct cad_feed *feeds;		/* what to publish */
+	size_t nfeeds;
 	int64_t now;
-	const char *title;		/* the agreement's, or a default */
 };
 
 static int
@@ -100,6 +101,9 @@ export_release(struct export *x)
 {
 	cad_ical_set_free(x->set);
 	x->set = NULL;
+	cad_feeds_free(x->feeds, x->nfeeds);
+	x->feeds = NULL;
+	x->nfeeds = 0;
 	cad_plan_release(&x->plan);
 	free(x->states);
 	x->states = NULL;
@@ -117,21 +121,26 @@ export_prepare(struct export *x, struct cli *c)
 	x->c = c;
 	cfg = c->cfg;
 	x->now = (int64_t)time(NULL);
-	x->title = cfg->agreement.present && cfg->agreement.title != NULL ?
-	    cfg->agreement.title : "Yhteistyöfoorumit";
+	x->nfeeds = cad_feeds(cfg, &x->feeds);
 	cad_publish_window(cfg, c->today, &from, &to);
 	if ((r = cli_plan(c, from, to, &x->plan)) != 0)
 		return r;
 	x->states = cad_xcalloc(x->plan.nseries + 1, sizeof *x->states);
-	for (size_t i = 0; i < x->plan.nseries; i++) {
-		char hash[65];
-		cad_ical_series_hash(cfg, &x->plan, i, hash);
-		if (cad_store_series_sync(c->store, x->plan.series[i].uid, hash,
-		    x->now, &x->states[i], &err) < 0) {
-			cli_warnx("cannot record series '%s': %s",
-			    x->plan.series[i].uid, err.msg);
-			return 1;
-		}
+	/* every series' hash in one pass; SEQUENCEs in one transaction */
+	char (*hash)[65] = cad_xcalloc(x->plan.nseries + 1, sizeof *hash);
+	cad_ical_series_hashes(cfg, &x->plan, hash);
+	r = cad_store_begin(c->store, &err);
+	for (size_t i = 0; r == 0 && i < x->plan.nseries; i++)
+		if ((r = cad_store_series_sync(c->store,
+		    x->plan.series[i].uid, hash[i], x->now, &x->states[i],
+		    &err)) < 0)
+			cad_store_rollback(c->store);
+	if (r == 0)
+		r = cad_store_commit(c->store, &err);
+	free(hash);
+	if (r < 0) {
+		cli_warnx("cannot record the series: %s", err.msg);
+		return 1;
 	}
 	if (cad_ical_set_new(cfg, &c->ctx, &x->plan, x->states, &x->set,
 	    &err) < 0) {
@@ -141,41 +150,17 @@ export_prepare(struct export *x, struct cli *c)
 	return 0;
 }
 
-/* DTSTAMP of a feed: the newest LAST-MODIFIED of its series, else now
-   (as the daemon does) */
-static int64_t
-feed_stamp(struct export *x, int forum, int party)
-{
-	int64_t lm = cad_ical_set_newest(x->set, forum, party);
-
-	return lm > 0 ? lm : x->now;
-}
-
-/* the NAME / X-WR-CALNAME of a feed; malloc'd */
-static char *
-feed_name(const struct export *x, int forum, int party)
-{
-	const struct cad_config *cfg = x->c->cfg;
-
-	if (forum >= 0)
-		return cad_strdup(cfg->forums[forum].name);
-	if (party >= 0)
-		return cad_asprintf("%s: kokoukset", cfg->parties[party].name);
-	return cad_asprintf("%s: kaikki kokoukset", x->title);
-}
-
-/* renders one feed into b (initialised here); 0 or an exit status */
+/* renders one series feed into b (initialised here); 0 or an exit
+   status */
 static int
-render(struct export *x, int forum, int party, struct cad_buf *b)
+render(struct export *x, const struct cad_feed *f, struct cad_buf *b)
 {
 	struct cad_error err = { "" };
-	char *name = feed_name(x, forum, party);
 	int r;
 
 	cad_buf_init(b, EXPORT_FEED_MAX);
-	r = cad_ical_set_feed(x->set, forum, party, name,
-	    feed_stamp(x, forum, party), b, &err);
-	free(name);
+	r = cad_ical_set_feed(x->set, f->forum, f->party, f->name,
+	    cad_feed_dtstamp(x->set, f, x->now, NULL), b, &err);
 	if (r < 0) {
 		cli_warnx("cannot render the feed: %s", err.msg);
 		cad_buf_release(b);
@@ -288,31 +273,17 @@ out:
 	return r;
 }
 
-static int
-export_one(struct export *x, const char *dir, const char *file, int forum,
-    int party)
-{
-	struct cad_buf b;
-	int r;
-
-	if ((r = render(x, forum, party, &b)) != 0)
-		return r;
-	r = write_atomic(dir, file, &b);
-	cad_buf_release(&b);
-	return r < 0 ? 1 : 0;
-}
-
 /*
- * DIR/calendars/deadlines.ics: the agreement's deadlines (SPEC §§ 5, 7)
- * as all-day events, named and stamped as daemon/snapshot.c does (NAME
- * from core/deadline.c, DTSTAMP the newest LAST-MODIFIED of all series).
+ * calendars/deadlines.ics into b (initialised here): the agreement's
+ * deadlines (SPEC §§ 5, 7) as all-day events, NAME from core/deadline.c.
+ * 0 or an exit status.
  */
 static int
-export_deadlines(struct export *x, const char *dir)
+render_deadlines(struct export *x, const struct cad_feed *f,
+    struct cad_buf *b)
 {
 	struct cad_deadline *dl = NULL;
 	struct cad_error err = { "" };
-	struct cad_buf b;
 	size_t ndl = 0;
 	int r;
 
@@ -321,50 +292,41 @@ export_deadlines(struct export *x, const char *dir)
 		cli_warnx("cannot compute the deadlines: %s", err.msg);
 		return 1;
 	}
-	cad_buf_init(&b, EXPORT_FEED_MAX);
-	r = cad_deadlines_ical(x->c->cfg, dl, ndl, NULL,
-	    feed_stamp(x, -1, -1), &b, &err);
+	cad_buf_init(b, EXPORT_FEED_MAX);
+	r = cad_deadlines_ical(x->c->cfg, dl, ndl, f->name,
+	    cad_feed_dtstamp(x->set, f, x->now, NULL), b, &err);
 	cad_deadlines_free(dl, ndl);
 	if (r < 0) {
 		cli_warnx("cannot render the deadlines: %s", err.msg);
-		cad_buf_release(&b);
+		cad_buf_release(b);
 		return 1;
 	}
-	r = write_atomic(dir, "deadlines.ics", &b);
-	cad_buf_release(&b);
-	return r < 0 ? 1 : 0;
+	return 0;
 }
 
+/* every feed under root, at the path the daemon serves it at */
 static int
 export_dir(struct export *x, const char *root)
 {
-	const struct cad_config *cfg = x->c->cfg;
-	char *cal = cad_asprintf("%s/calendars", root);
-	char *fdir = cad_asprintf("%s/forum", cal);
-	char *pdir = cad_asprintf("%s/party", cal);
-	int r;
+	int r = 0;
 
-	if ((r = export_one(x, cal, "all.ics", -1, -1)) != 0)
-		goto out;
-	for (size_t f = 0; f < cfg->nforums; f++) {
-		char *file = cad_asprintf("%s.ics", cfg->forums[f].id);
-		r = export_one(x, fdir, file, (int)f, -1);
-		free(file);
+	for (size_t i = 0; r == 0 && i < x->nfeeds; i++) {
+		const struct cad_feed *f = &x->feeds[i];
+		const char *file = strrchr(f->path, '/') + 1;
+		struct cad_buf b;
+		char *dir;
+
+		r = f->deadlines ? render_deadlines(x, f, &b) :
+		    render(x, f, &b);
 		if (r != 0)
-			goto out;
+			break;
+		dir = cad_asprintf("%s/%.*s", root, (int)(file - 1 - f->path),
+		    f->path);
+		if (write_atomic(dir, file, &b) < 0)
+			r = 1;
+		free(dir);
+		cad_buf_release(&b);
 	}
-	for (size_t p = 0; p < cfg->nparties; p++) {
-		char *file = cad_asprintf("%s.ics", cfg->parties[p].id);
-		r = export_one(x, pdir, file, -1, (int)p);
-		free(file);
-		if (r != 0)
-			goto out;
-	}
-	r = export_deadlines(x, cal);
-out:
-	free(cal);
-	free(fdir);
-	free(pdir);
 	return r;
 }
 
@@ -391,7 +353,8 @@ cmd_export(struct cli *c)
 	}
 	if (a.dir)
 		r = export_dir(&x, a.dir);
-	else if ((r = render(&x, forum, party, &b)) == 0)
+	else if ((r = render(&x, cad_feeds_find(x.feeds, x.nfeeds, forum,
+	    party), &b)) == 0)
 		r = cli_print_buf(&b, 0);
 	export_release(&x);
 	return r;

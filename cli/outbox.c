@@ -13,7 +13,6 @@
  * the deadline's UID (as in deadlines.ics) and its offset in days.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +22,6 @@
 #include "ical.h"
 #include "outbox.h"
 #include "reminder.h"
-
-
-enum { OPT_JSON = 256, OPT_RETRY, OPT_DELIVER };
 
 static int
 outbox_json(struct cad_outbox_entry *v, size_t n)
@@ -140,7 +136,7 @@ outbox_list(struct cli *c, bool json)
 		r = outbox_json(v, n);
 	} else {
 		outbox_human(v, n);
-		r = fflush(stdout) != 0 ? 1 : 0;
+		r = cli_flush();
 	}
 	cad_outbox_entries_free(v, n);
 	return r;
@@ -192,36 +188,18 @@ outbox_deliver(struct cli *c)
 int
 cmd_outbox(struct cli *c)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "retry", no_argument, NULL, OPT_RETRY },
-		{ "deliver", no_argument, NULL, OPT_DELIVER },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool json = false, retry = false, deliver = false;
+	const struct cli_opt opts[] = {
+		{ "json", &json, NULL },
+		{ "retry", &retry, NULL },
+		{ "deliver", &deliver, NULL },
+		{ NULL, NULL, NULL },
+	};
 	struct cad_error err = { "" };
-	int ch, r, n = 0;
+	int r, n = 0, npos;
 
-	opterr = 0;
-	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_RETRY:
-			retry = true;
-			break;
-		case OPT_DELIVER:
-			deliver = true;
-			break;
-		default:
-			return cli_usage("outbox: unknown option '%s'",
-			    c->argv[optind - 1]);
-		}
-	}
-	if (optind < c->argc)
-		return cli_usage("outbox: unexpected argument '%s'",
-		    c->argv[optind]);
+	if ((r = cli_options(c, opts, NULL, 0, &npos)) != 0)
+		return r;
 	if ((r = cli_open(c, true)) != 0)
 		return r;
 	if (retry) {

@@ -71,13 +71,6 @@ parse_query(struct cli *c, const char *allowed, struct query_args *a)
 	return 0;
 }
 
-/* the window the daemon publishes */
-static void
-window(const struct cli *c, int *from, int *to)
-{
-	cad_publish_window(c->cfg, c->today, from, to);
-}
-
 static void
 print_occurrence(const struct cad_config *cfg, const struct cad_plan *plan,
     const struct cad_occurrence *o)
@@ -85,10 +78,13 @@ print_occurrence(const struct cad_config *cfg, const struct cad_plan *plan,
 	const struct cad_series *s = &plan->series[o->series];
 	const struct cad_forum *f = &cfg->forums[s->forum];
 	char when[32], orig[32];
-	int end = o->time + o->duration;
+	int eday, end, eoff;
 
+	/* elapsed minutes: a DST change in between moves the clock time */
+	(void)cad_tz_end(cfg->timezone, o->day, o->time, o->duration, &eday,
+	    &end, &eoff);
 	cad_format_fi(o->day, o->time, when);
-	printf("%s–%02d.%02d  %s", when, end / 60 % 24, end % 60, f->name);
+	printf("%s–%02d.%02d  %s", when, end / 60, end % 60, f->name);
 	if (s->party >= 0)
 		printf(": %s", cfg->parties[s->party].name);
 	if (f->location)
@@ -111,7 +107,7 @@ print_compliance(struct cli *c, bool json, bool as_warnings)
 	size_t n = 0;
 	int from, to;
 
-	window(c, &from, &to);
+	cad_publish_window(c->cfg, c->today, &from, &to);
 	if (cad_plan_compliance(c->cfg, &c->ctx, from, to, &w, &n, &err) <
 	    0) {
 		cli_warnx("cannot check the legal minimums: %s", err.msg);
@@ -152,7 +148,7 @@ cmd_check(struct cli *c)
 		return r;
 	if ((r = cli_open(c, true)) != 0)
 		return r;
-	window(c, &from, &to);
+	cad_publish_window(c->cfg, c->today, &from, &to);
 	if ((r = cli_plan(c, from, to, &plan)) != 0)
 		return r;
 	char a1[24], a2[24];

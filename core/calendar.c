@@ -138,7 +138,9 @@ cad_fi_holidays(int y, struct cad_holiday out[CAD_FI_HOLIDAYS_MAX])
 
 /*
  * Direct-mapped cache of cad_fi_holidays() by year: planning loops ask
- * about the same few years over and over.
+ * about the same few years over and over.  Per thread: the daemon plans
+ * on several HTTP threads at once, and a shared slot could be refilled
+ * for another year while a reader walks it.
  */
 #define FI_CACHE_SLOTS 8
 
@@ -149,7 +151,7 @@ struct fi_year {
 	struct cad_holiday h[CAD_FI_HOLIDAYS_MAX];
 };
 
-static struct fi_year fi_cache[FI_CACHE_SLOTS];
+static _Thread_local struct fi_year fi_cache[FI_CACHE_SLOTS];
 
 static const struct fi_year *
 fi_year_get(int y)
@@ -250,15 +252,10 @@ cad_is_working_day(const struct cad_config *cfg, int day)
 	return cad_calendar_holiday_name(cfg, day) == NULL;
 }
 
-bool
-cad_in_blackouts(const struct cad_blackout *b, size_t n, int day)
+/* md (month * 100 + day) falls in one of the blackouts */
+static bool
+in_blackouts_md(const struct cad_blackout *b, size_t n, int md)
 {
-	int m, d;
-
-	if (n == 0)
-		return false;
-	cad_civil_from_days(day, NULL, &m, &d);
-	int md = m * 100 + d;
 	for (size_t i = 0; i < n; i++) {
 		if (b[i].from_md <= b[i].to_md) {
 			if (md >= b[i].from_md && md <= b[i].to_md)
@@ -271,20 +268,37 @@ cad_in_blackouts(const struct cad_blackout *b, size_t n, int day)
 	return false;
 }
 
+static int
+month_day(int day)
+{
+	int m, d;
+
+	cad_civil_from_days(day, NULL, &m, &d);
+	return m * 100 + d;
+}
+
+bool
+cad_in_blackouts(const struct cad_blackout *b, size_t n, int day)
+{
+	return n > 0 && in_blackouts_md(b, n, month_day(day));
+}
+
+/* the planning loops ask this for every day they try: one date
+   conversion for the three lists */
 bool
 cad_is_blacked_out(const struct cad_config *cfg,
     const struct cad_forum *f, int member, int day)
 {
-	if (cad_in_blackouts(cfg->blackouts, cfg->nblackouts, day))
-		return true;
-	if (f != NULL && cad_in_blackouts(f->blackouts, f->nblackouts, day))
-		return true;
-	if (member >= 0 && (size_t)member < cfg->nparties) {
-		const struct cad_party *p = &cfg->parties[member];
-		if (cad_in_blackouts(p->blackouts, p->nblackouts, day))
-			return true;
-	}
-	return false;
+	const struct cad_party *p = member >= 0 &&
+	    (size_t)member < cfg->nparties ? &cfg->parties[member] : NULL;
+
+	if (cfg->nblackouts == 0 && (f == NULL || f->nblackouts == 0) &&
+	    (p == NULL || p->nblackouts == 0))
+		return false;
+	int md = month_day(day);
+	return in_blackouts_md(cfg->blackouts, cfg->nblackouts, md) ||
+	    (f != NULL && in_blackouts_md(f->blackouts, f->nblackouts, md)) ||
+	    (p != NULL && in_blackouts_md(p->blackouts, p->nblackouts, md));
 }
 
 int

@@ -42,8 +42,9 @@ bool cad_is_working_day(const struct cad_config *cfg, int day);
 bool cad_in_blackouts(const struct cad_blackout *b, size_t n, int day);
 
 /*
- * day is blacked out for a series of forum f (and for_each member party
- * member, or -1): the global, the forum's and the member's blackouts.
+ * day is blacked out for a series of forum f whose for_each member is
+ * party index `member` (or -1): the global, the forum's and the
+ * member's blackouts.
  */
 bool cad_is_blacked_out(const struct cad_config *cfg,
     const struct cad_forum *f, int member, int day);

@@ -213,38 +213,37 @@ get_bool(struct ld *ld, const config_setting_t *g, const char *name,
 	*out = config_setting_get_bool(s) != 0;
 }
 
-/* a "YYYY-MM-DD" setting; true and *out when present and valid */
 /* dates far from now only cost planning time (found by tests/fuzz) */
 #define CONFIG_YEAR_MIN	1900
 #define CONFIG_YEAR_MAX	2199
 
+/* "YYYY-MM-DD" v of setting s (ctx name) within the years above, or an
+   error on s */
 static bool
-date_in_range(int day)
+parse_date(struct ld *ld, const config_setting_t *s, const char *ctx,
+    const char *name, const char *v, int *out)
 {
-	int y = cad_year_of(day);
-
-	return y >= CONFIG_YEAR_MIN && y <= CONFIG_YEAR_MAX;
+	if (cad_parse_date(v, out) < 0) {
+		ld_err(ld, s, "%s%s: bad date '%s'", ctx, name, v);
+		return false;
+	}
+	int y = cad_year_of(*out);
+	if (y < CONFIG_YEAR_MIN || y > CONFIG_YEAR_MAX) {
+		ld_err(ld, s, "%s%s: '%s' is not between %d and %d", ctx,
+		    name, v, CONFIG_YEAR_MIN, CONFIG_YEAR_MAX);
+		return false;
+	}
+	return true;
 }
 
+/* a "YYYY-MM-DD" setting; true and *out when present and valid */
 static bool
 get_date(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, bool required, int *out)
 {
 	config_setting_t *s;
 	const char *v = get_str(ld, g, name, ctx, required, &s);
-	if (v == NULL)
-		return false;
-	if (cad_parse_date(v, out) < 0) {
-		ld_err(ld, s, "%s%s: bad date '%s'", ctx,
-		    name, v);
-		return false;
-	}
-	if (!date_in_range(*out)) {
-		ld_err(ld, s, "%s%s: '%s' is not between %d and %d", ctx,
-		    name, v, CONFIG_YEAR_MIN, CONFIG_YEAR_MAX);
-		return false;
-	}
-	return true;
+	return v != NULL && parse_date(ld, s, ctx, name, v, out);
 }
 
 /* a list of "YYYY-MM-DD" strings */
@@ -269,18 +268,9 @@ get_date_list(struct ld *ld, const config_setting_t *g, const char *name,
 			    name);
 			continue;
 		}
-		const char *str = config_setting_get_string(e);
-		if (cad_parse_date(str, &v[k]) < 0) {
-			ld_err(ld, e, "%s%s: bad date '%s'",
-			    ctx, name, str);
-			continue;
-		}
-		if (!date_in_range(v[k])) {
-			ld_err(ld, e, "%s%s: '%s' is not between %d and %d",
-			    ctx, name, str, CONFIG_YEAR_MIN, CONFIG_YEAR_MAX);
-			continue;
-		}
-		k++;
+		if (parse_date(ld, e, ctx, name,
+		    config_setting_get_string(e), &v[k]))
+			k++;
 	}
 	*out = v;
 	*nout = k;

@@ -47,8 +47,8 @@ cad_deadline_kind_fi(enum cad_deadline_kind k)
 	return "?";
 }
 
-static const char *
-party_name(const struct cad_config *cfg, const char *id)
+const char *
+cad_deadline_party_name(const struct cad_config *cfg, const char *id)
 {
 	int p = id ? cad_config_party(cfg, id) : -1;
 
@@ -161,7 +161,7 @@ cad_deadlines(const struct cad_config *cfg,
 		}
 		d = dlist_add(&l, t[i].effective, CAD_DEADLINE_TERMINATION,
 		    cad_asprintf("Irtisanominen astuu voimaan: %s",
-		    party_name(cfg, t[i].party)));
+		    cad_deadline_party_name(cfg, t[i].party)));
 		d->party = cad_strdup(t[i].party);
 		d->noticed = t[i].noticed;
 	}
@@ -184,9 +184,8 @@ cad_deadlines_free(struct cad_deadline *v, size_t n)
 	free(v);
 }
 
-/* "31.5.2029" */
-static void
-short_date(int day, char out[static 24])
+void
+cad_deadline_date(int day, char out[static 24])
 {
 	char tmp[24];
 
@@ -213,7 +212,7 @@ cad_deadline_description(const struct cad_config *cfg,
 	case CAD_DEADLINE_RENEWAL:
 		if (d->term < 0 || (size_t)d->term >= cfg->nterms)
 			break;
-		short_date(cfg->terms[d->term].start, s1);
+		cad_deadline_date(cfg->terms[d->term].start, s1);
 		return cad_asprintf("Valtuustokausi alkoi %s. Sopimus \"%s\" "
 		    "on voimassa, kunnes uusi sopimus korvaa sen: uusi "
 		    "sopimus on valmisteltava ja hyväksyttävä viimeistään "
@@ -222,8 +221,8 @@ cad_deadline_description(const struct cad_config *cfg,
 	case CAD_DEADLINE_NOTICE:
 		if (d->term < 0 || (size_t)d->term >= cfg->nterms)
 			break;
-		short_date(cfg->terms[d->term].start, s1);
-		short_date(cfg->terms[d->term].end, s2);
+		cad_deadline_date(cfg->terms[d->term].start, s1);
+		cad_deadline_date(cfg->terms[d->term].end, s2);
 		return cad_asprintf("Osapuoli, joka haluaa sopimuksen \"%s\" "
 		    "päättyvän valtuustokauden %s–%s lopussa, antaa "
 		    "kirjallisen irtisanomisilmoituksen viimeistään tänä "
@@ -232,12 +231,13 @@ cad_deadline_description(const struct cad_config *cfg,
 		    "päättymisen jälkeen.", title, s1, s2, a->notice_months);
 	case CAD_DEADLINE_TERMINATION:
 		if (d->noticed != CAD_NODAY)
-			short_date(d->noticed, s3);
+			cad_deadline_date(d->noticed, s3);
 		return cad_asprintf("%s on irtisanonut sopimuksen \"%s\"%s%s. "
 		    "Irtisanominen astuu voimaan tänä päivänä: osapuoli jää "
 		    "pois foorumeista, neuvotteluista ja kutsuista. Varmista, "
 		    "että sen koollekutsumille foorumeille on nimetty uusi "
-		    "koollekutsuja.", party_name(cfg, d->party), title,
+		    "koollekutsuja.", cad_deadline_party_name(cfg, d->party),
+		    title,
 		    d->noticed != CAD_NODAY ? " (ilmoitus annettu " : "",
 		    d->noticed != CAD_NODAY ? s3 : "");
 	}

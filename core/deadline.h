@@ -69,6 +69,13 @@ int cad_deadlines(const struct cad_config *cfg,
     size_t *nout, struct cad_error *err);
 void cad_deadlines_free(struct cad_deadline *v, size_t n);
 
+/* "31.5.2029": the date of cad_format_fi_date() without the weekday */
+void cad_deadline_date(int day, char out[static 24]);
+/* the name (else the id) of the party with id, or id itself when no party
+   has it; "?" for NULL */
+const char *cad_deadline_party_name(const struct cad_config *cfg,
+    const char *id);
+
 /* what to do, in Finnish (the feed's DESCRIPTION, the reminder's text) */
 char *cad_deadline_description(const struct cad_config *cfg,
     const struct cad_deadline *d);

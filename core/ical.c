@@ -317,24 +317,40 @@ cmp_rid(const void *a, const void *b)
 	return 0;
 }
 
-/* party < 0: every occurrence; else only those that involve party */
-static size_t
-series_occurrences(const struct cad_config *cfg,
-    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
-    int party, const struct cad_occurrence **v)
+/*
+ * The plan's occurrences by series: series s has rid[off[s] ..
+ * off[s + 1]), in RECURRENCE-ID order; ord (when not NULL) gets them in
+ * the plan's order.  A counting sort, then a qsort per series.
+ */
+static void
+occ_index(const struct cad_plan *plan, size_t **offp,
+    const struct cad_occurrence ***ordp, const struct cad_occurrence ***ridp)
 {
-	size_t n = 0;
+	const struct cad_occurrence **rid;
+	size_t *off, *fill;
 
+	off = cad_xcalloc(plan->nseries + 1, sizeof *off);
+	fill = cad_xcalloc(plan->nseries + 1, sizeof *fill);
+	for (size_t i = 0; i < plan->nocc; i++)
+		if (plan->occ[i].series < plan->nseries)
+			off[plan->occ[i].series + 1]++;
+	for (size_t s = 0; s < plan->nseries; s++)
+		off[s + 1] += off[s];
+	rid = cad_xcalloc(plan->nocc + 1, sizeof *rid);
 	for (size_t i = 0; i < plan->nocc; i++) {
-		const struct cad_occurrence *o = &plan->occ[i];
-		if (o->series != s)
-			continue;
-		if (party >= 0 && !cad_plan_involves(cfg, ctx, plan, o, party))
-			continue;
-		v[n++] = o;
+		size_t s = plan->occ[i].series;
+		if (s < plan->nseries)
+			rid[off[s] + fill[s]++] = &plan->occ[i];
 	}
-	qsort(v, n, sizeof *v, cmp_rid);
-	return n;
+	free(fill);
+	if (ordp != NULL) {
+		*ordp = cad_xcalloc(plan->nocc + 1, sizeof **ordp);
+		memcpy(*ordp, rid, plan->nocc * sizeof *rid);
+	}
+	for (size_t s = 0; s < plan->nseries; s++)
+		qsort(rid + off[s], off[s + 1] - off[s], sizeof *rid, cmp_rid);
+	*offp = off;
+	*ridp = rid;
 }
 
 void
@@ -346,16 +362,17 @@ cad_publish_window(const struct cad_config *cfg, int today, int *from,
 	    31);
 }
 
-void
-cad_ical_series_hash(const struct cad_config *cfg,
-    const struct cad_plan *plan, size_t s, char out[static 65])
+/* the hash of series s whose occurrences are v[0..n), RECURRENCE-ID order */
+static void
+series_hash(const struct cad_config *cfg, const struct cad_plan *plan,
+    size_t s, const struct cad_occurrence *const *v, size_t n,
+    char out[static 65])
 {
 	static const char hex[] = "0123456789abcdef";
-	const struct cad_occurrence **v;
 	struct series_text t;
 	struct sha256 c;
 	unsigned char md[32];
-	size_t i, n;
+	size_t i;
 
 	sha256_init(&c);
 	sha256_str(&c, "cadenced-series-1");
@@ -375,8 +392,6 @@ cad_ical_series_hash(const struct cad_config *cfg,
 			sha256_str(&c, cfg->parties[t.people[i]].email);
 	series_text_release(&t);
 
-	v = cad_xcalloc(plan->nocc ? plan->nocc : 1, sizeof *v);
-	n = series_occurrences(cfg, NULL, plan, s, -1, v);
 	for (i = 0; i < n; i++) {
 		sha256_int(&c, v[i]->rid_day);
 		sha256_int(&c, v[i]->rid_time);
@@ -387,7 +402,6 @@ cad_ical_series_hash(const struct cad_config *cfg,
 		sha256_int(&c, v[i]->moved);
 		sha256_str(&c, v[i]->reason);
 	}
-	free(v);
 
 	sha256_final(&c, md);
 	for (i = 0; i < 32; i++) {
@@ -395,6 +409,37 @@ cad_ical_series_hash(const struct cad_config *cfg,
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void
+cad_ical_series_hash(const struct cad_config *cfg,
+    const struct cad_plan *plan, size_t s, char out[static 65])
+{
+	const struct cad_occurrence **v;
+	size_t n = 0;
+
+	v = cad_xcalloc(plan->nocc + 1, sizeof *v);
+	for (size_t i = 0; i < plan->nocc; i++)
+		if (plan->occ[i].series == s)
+			v[n++] = &plan->occ[i];
+	qsort(v, n, sizeof *v, cmp_rid);
+	series_hash(cfg, plan, s, v, n, out);
+	free(v);
+}
+
+void
+cad_ical_series_hashes(const struct cad_config *cfg,
+    const struct cad_plan *plan, char (*out)[65])
+{
+	const struct cad_occurrence **rid;
+	size_t *off;
+
+	occ_index(plan, &off, NULL, &rid);
+	for (size_t s = 0; s < plan->nseries; s++)
+		series_hash(cfg, plan, s, rid + off[s], off[s + 1] - off[s],
+		    out[s]);
+	free(off);
+	free(rid);
 }
 
 /* ---------------------------------------------------------------- */
@@ -449,9 +494,8 @@ cad_ical_add_x(icalcomponent *c, const char *name, const char *value)
 	icalcomponent_add_property(c, p);
 }
 
-/* a CN parameter value: libical quotes it but can't escape '"' */
-static char *
-cn_value(const char *s)
+char *
+cad_ical_cn_value(const char *s)
 {
 	char *r = cad_strdup(s ? s : "");
 
@@ -698,7 +742,7 @@ add_people(icalcomponent *ev, const struct event_common *ec)
 		uri = cad_asprintf("mailto:%s", cfg->organizer_email);
 		p = icalproperty_new_organizer(uri);
 		if (cfg->organizer_name && *cfg->organizer_name) {
-			cn = cn_value(cfg->organizer_name);
+			cn = cad_ical_cn_value(cfg->organizer_name);
 			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 			free(cn);
 		}
@@ -713,7 +757,8 @@ add_people(icalcomponent *ev, const struct event_common *ec)
 			continue;
 		uri = cad_asprintf("mailto:%s", pa->email);
 		p = icalproperty_new_attendee(uri);
-		cn = cn_value(party_name(cfg, ec->t->people[i]));
+		cn = cad_ical_cn_value(party_name(cfg,
+		    ec->t->people[i]));
 		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 		icalproperty_add_parameter(p, icalparameter_new_role(
 		    ec->t->people[i] == ec->se->convenor ? ICAL_ROLE_CHAIR :
@@ -1256,7 +1301,6 @@ cad_ical_set_new(const struct cad_config *cfg,
 	struct cad_ical_set *set;
 	icalcomponent *vtz = NULL;
 	struct cad_buf b;
-	size_t *fill;
 	int r;
 
 	*out = NULL;
@@ -1282,27 +1326,7 @@ cad_ical_set_new(const struct cad_config *cfg,
 	for (size_t s = 0; states != NULL && s < plan->nseries; s++)
 		set->last_modified[s] = states[s].last_modified;
 
-	/* a counting sort by series keeps the plan's order within one,
-	   then each series by RECURRENCE-ID as series_occurrences() does */
-	set->off = cad_xcalloc(plan->nseries + 1, sizeof *set->off);
-	fill = cad_xcalloc(plan->nseries + 1, sizeof *fill);
-	for (size_t i = 0; i < plan->nocc; i++)
-		if (plan->occ[i].series < plan->nseries)
-			set->off[plan->occ[i].series + 1]++;
-	for (size_t s = 0; s < plan->nseries; s++)
-		set->off[s + 1] += set->off[s];
-	set->ord = cad_xcalloc(plan->nocc + 1, sizeof *set->ord);
-	set->rid = cad_xcalloc(plan->nocc + 1, sizeof *set->rid);
-	for (size_t i = 0; i < plan->nocc; i++) {
-		size_t s = plan->occ[i].series;
-		if (s < plan->nseries)
-			set->ord[set->off[s] + fill[s]++] = &plan->occ[i];
-	}
-	free(fill);
-	memcpy(set->rid, set->ord, plan->nocc * sizeof *set->rid);
-	for (size_t s = 0; s < plan->nseries; s++)
-		qsort(set->rid + set->off[s], set->off[s + 1] - set->off[s],
-		    sizeof *set->rid, cmp_rid);
+	occ_index(plan, &set->off, &set->ord, &set->rid);
 	set->frags = cad_xcalloc(plan->nseries + 1, sizeof *set->frags);
 	*out = set;
 	return 0;

@@ -33,6 +33,9 @@ void cad_publish_window(const struct cad_config *cfg, int today, int *from,
  */
 void cad_ical_series_hash(const struct cad_config *cfg,
     const struct cad_plan *plan, size_t s, char out[static 65]);
+/* cad_ical_series_hash() of every series of plan: out[nseries] */
+void cad_ical_series_hashes(const struct cad_config *cfg,
+    const struct cad_plan *plan, char (*out)[65]);
 
 /*
  * The VCALENDAR (METHOD:PUBLISH) of every series of plan that belongs to
@@ -125,6 +128,10 @@ icalcomponent *cad_ical_publish_calendar(const struct cad_config *cfg,
 
 /* a floating local date-time; minutes may run past midnight */
 struct icaltimetype cad_ical_local_time(int day, int minutes);
+
+/* a CN parameter value (s may be NULL): libical quotes it but can't
+   escape '"', so '"', CR and LF become '\''; free() it */
+char *cad_ical_cn_value(const char *s);
 
 /* an X- property; the value is not escaped, so no free text here */
 void cad_ical_add_x(icalcomponent *c, const char *name, const char *value);

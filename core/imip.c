@@ -30,6 +30,16 @@
 /* ---------------------------------------------------------------- */
 /* calendar */
 
+static const char *
+party_name(const struct cad_config *cfg, int p)
+{
+	if (p < 0 || (size_t)p >= cfg->nparties)
+		return "?";
+	return cfg->parties[p].name != NULL ? cfg->parties[p].name :
+	    cfg->parties[p].id;
+}
+
+/* the feed's SUMMARY of the series (ical.c's series_text_init) */
 static char *
 series_summary(const struct cad_config *cfg, const struct cad_series *se)
 {
@@ -37,20 +47,8 @@ series_summary(const struct cad_config *cfg, const struct cad_series *se)
 
 	if (se->party >= 0)
 		return cad_asprintf("%s: %s", f->name,
-		    cfg->parties[se->party].name);
+		    party_name(cfg, se->party));
 	return cad_strdup(f->name);
-}
-
-/* CN values: libical quotes them but cannot escape '"' */
-static char *
-cn_value(const char *s)
-{
-	char *r = cad_strdup(s != NULL ? s : "");
-
-	for (char *p = r; *p; p++)
-		if (*p == '"' || *p == '\r' || *p == '\n')
-			*p = '\'';
-	return r;
 }
 
 static void
@@ -85,7 +83,7 @@ add_attendees(icalcomponent *ev, const struct cad_imip_attendee *att,
 		char *uri = cad_asprintf("mailto:%s", att[i].email);
 		icalproperty *p = icalproperty_new_attendee(uri);
 		if (att[i].name != NULL && *att[i].name != '\0') {
-			char *cn = cn_value(att[i].name);
+			char *cn = cad_ical_cn_value(att[i].name);
 			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 			free(cn);
 		}
@@ -116,7 +114,7 @@ add_organizer(icalcomponent *ev, const struct cad_config *cfg)
 	uri = cad_asprintf("mailto:%s", cfg->organizer_email);
 	p = icalproperty_new_organizer(uri);
 	if (cfg->organizer_name != NULL && *cfg->organizer_name != '\0') {
-		cn = cn_value(cfg->organizer_name);
+		cn = cad_ical_cn_value(cfg->organizer_name);
 		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 		free(cn);
 	}
@@ -578,41 +576,34 @@ cad_imip_subject(enum cad_imip_kind kind, const char *summary, int rid_day,
 	}
 }
 
-/* UTC offset of the zone at unix time t (seconds east) */
-int
-cad_imip_utc_offset(const char *tzid, int64_t t)
+void
+cad_imip_mail_init(struct cad_imip_mail *m, const struct cad_config *cfg,
+    const char *to_name, const char *to_email, const char *subject,
+    int64_t now)
 {
-	int off = 0, day, min;
-
-	/* the offset at the UTC wall time, then at the local one */
-	day = (int)(t / 86400 - (t % 86400 < 0));
-	min = (int)((t - (int64_t)day * 86400) / 60);
-	(void)cad_tz_offset(tzid, day, min, &off);
-	int64_t lt = t + off;
-	day = (int)(lt / 86400 - (lt % 86400 < 0));
-	min = (int)((lt - (int64_t)day * 86400) / 60);
-	(void)cad_tz_offset(tzid, day, min, &off);
-	return off;
+	memset(m, 0, sizeof *m);
+	m->from_name = cfg->organizer_name;
+	m->from_email = cfg->organizer_email;
+	m->to_name = to_name;
+	m->to_email = to_email;
+	m->subject = subject;
+	m->date = now;
+	(void)cad_tz_offset_utc(cfg->timezone, now, &m->utc_offset);
+	m->domain = cfg->domain;
 }
 
-static const char *
-party_name(const struct cad_config *cfg, int p)
-{
-	if (p < 0 || (size_t)p >= cfg->nparties)
-		return "?";
-	return cfg->parties[p].name != NULL ? cfg->parties[p].name :
-	    cfg->parties[p].id;
-}
-
+/* the start in Finnish, and its end when that is on the same day */
 static void
-text_when(struct cad_buf *b, const struct cad_occurrence *o)
+text_when(struct cad_buf *b, const char *tzid, const struct cad_occurrence *o)
 {
 	char when[32];
-	int end = o->time + o->duration;
+	int eday, emin, eoff;
 
 	cad_format_fi(o->day, o->time, when);
-	if (end < 1440)
-		cad_buf_printf(b, "%s–%02d.%02d", when, end / 60, end % 60);
+	(void)cad_tz_end(tzid, o->day, o->time, o->duration, &eday, &emin,
+	    &eoff);
+	if (eday == o->day)
+		cad_buf_printf(b, "%s–%02d.%02d", when, emin / 60, emin % 60);
 	else
 		cad_buf_puts(b, when);
 }
@@ -664,7 +655,7 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	if (kind != CAD_IMIP_CANCEL_ONE) {
 		cad_buf_puts(&b, "Seuraava kokous: ");
 		if (next != NULL)
-			text_when(&b, next);
+			text_when(&b, cfg->timezone, next);
 		else
 			cad_buf_puts(&b, "ei tulevia kokouksia");
 		cad_buf_puts(&b, "\n");
@@ -688,7 +679,7 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			if (o->series != s || o->day < ctx->today)
 				continue;
 			cad_buf_puts(&b, "  ");
-			text_when(&b, o);
+			text_when(&b, cfg->timezone, o);
 			if (o->status == CAD_CANCELLED)
 				cad_buf_puts(&b, " (peruttu)");
 			cad_buf_puts(&b, "\n");
@@ -738,18 +729,10 @@ cad_imip_series_mail(const struct cad_config *cfg,
 	summary = series_summary(cfg, &plan->series[s]);
 	subject = cad_imip_subject(kind, summary, rid_day, rid_time);
 	text = series_text(cfg, ctx, plan, s, kind, rid_day, rid_time);
-	memset(&m, 0, sizeof m);
-	m.from_name = cfg->organizer_name;
-	m.from_email = cfg->organizer_email;
-	m.to_name = to->name;
-	m.to_email = to->email;
-	m.subject = subject;
+	cad_imip_mail_init(&m, cfg, to->name, to->email, subject, now);
 	m.text = text;
 	m.calendar = cal.data;
 	m.method = cancel ? "CANCEL" : "REQUEST";
-	m.date = now;
-	m.utc_offset = cad_imip_utc_offset(cfg->timezone, now);
-	m.domain = cfg->domain;
 	r = cad_imip_message(&m, out, err);
 out:
 	free(summary);
@@ -784,18 +767,10 @@ cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
 	    name, cfg->organizer_name != NULL ? cfg->organizer_name : "",
 	    cfg->organizer_name != NULL ? " " : "",
 	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
-	memset(&m, 0, sizeof m);
-	m.from_name = cfg->organizer_name;
-	m.from_email = cfg->organizer_email;
-	m.to_name = to->name;
-	m.to_email = to->email;
-	m.subject = subject;
+	cad_imip_mail_init(&m, cfg, to->name, to->email, subject, now);
 	m.text = text;
 	m.calendar = cal.data;
 	m.method = "CANCEL";
-	m.date = now;
-	m.utc_offset = cad_imip_utc_offset(cfg->timezone, now);
-	m.domain = cfg->domain;
 	r = cad_imip_message(&m, out, err);
 	free(subject);
 	free(text);

@@ -130,8 +130,13 @@ int cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n);
 uint64_t cad_imip_random(uint64_t given);
 /* s with CRLF line ends (lone CRs dropped); free() it */
 char *cad_imip_crlf_text(const char *s);
-/* the zone's UTC offset (seconds east) at unix time t, for Date: */
-int cad_imip_utc_offset(const char *tzid, int64_t t);
+/*
+ * m zeroed, then from the organizer of cfg to (to_name, to_email) with
+ * subject, dated now with the zone's UTC offset at that instant
+ */
+void cad_imip_mail_init(struct cad_imip_mail *m,
+    const struct cad_config *cfg, const char *to_name, const char *to_email,
+    const char *subject, int64_t now);
 
 /* "Kutsu: <summary>", ... (UTF-8, not yet encoded); free() it */
 char *cad_imip_subject(enum cad_imip_kind kind, const char *summary,

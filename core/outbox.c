@@ -254,20 +254,28 @@ series_facts(const struct cad_plan *plan, size_t s, struct cad_buf *cancelled,
 /*
  * The series hash as it would be without the cancellations in newly
  * (instances cancelled since the peer's last message): equal to the
- * peer's hash when those cancellations are the only change.
+ * peer's hash when those cancellations are the only change.  The hash
+ * reads only series s's occurrences, so only those are copied.
  */
 static void
 hash_without(const struct cad_config *cfg, const struct cad_plan *plan,
     size_t s, const char *newly, char out[static 65])
 {
-	struct cad_plan copy = *plan;
+	struct cad_plan one = *plan;
 	char rid[RID_SIZE];
+	size_t n = 0;
 
-	copy.occ = cad_xcalloc(plan->nocc + 1, sizeof *copy.occ);
-	memcpy(copy.occ, plan->occ, plan->nocc * sizeof *copy.occ);
-	for (size_t i = 0; i < copy.nocc; i++) {
-		struct cad_occurrence *o = &copy.occ[i];
-		if (o->series != s || o->status != CAD_CANCELLED)
+	for (size_t i = 0; i < plan->nocc; i++)
+		n += plan->occ[i].series == s;
+	one.occ = cad_xcalloc(n + 1, sizeof *one.occ);
+	one.nocc = 0;
+	for (size_t i = 0; i < plan->nocc; i++) {
+		struct cad_occurrence *o = &one.occ[one.nocc];
+		if (plan->occ[i].series != s)
+			continue;
+		*o = plan->occ[i];
+		one.nocc++;
+		if (o->status != CAD_CANCELLED)
 			continue;
 		format_rid(o->rid_day, o->rid_time, rid);
 		if (rid_in(newly, rid)) {
@@ -275,8 +283,8 @@ hash_without(const struct cad_config *cfg, const struct cad_plan *plan,
 			o->reason = NULL;
 		}
 	}
-	cad_ical_series_hash(cfg, &copy, s, out);
-	free(copy.occ);
+	cad_ical_series_hash(cfg, &one, s, out);
+	free(one.occ);
 }
 
 static int
@@ -373,8 +381,12 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 				restored = true;
 			}
 		}
-		hash_without(cfg, sy->plan, s, newly.data, h2);
-		request = restored || strcmp(h2, p->hash) != 0;
+		/* nothing newly cancelled: the hash is hash, which differs */
+		request = restored || newly.len == 0;
+		if (!request) {
+			hash_without(cfg, sy->plan, s, newly.data, h2);
+			request = strcmp(h2, p->hash) != 0;
+		}
 	}
 	if (request) {
 		if ((r = cad_store_outbox_supersede(sy->st, se->uid, "smtp",
@@ -561,6 +573,7 @@ cad_outbox_sync(struct cad_store *st, const struct cad_config *cfg,
 {
 	struct sync sy;
 	struct cad_series_state *states = states_out;
+	char (*hashes)[65] = NULL;
 	int r;
 
 	if (enqueued != NULL)
@@ -577,17 +590,18 @@ cad_outbox_sync(struct cad_store *st, const struct cad_config *cfg,
 	if (states == NULL)
 		states = cad_xcalloc(plan->nseries + 1, sizeof *states);
 
+	/* every series' hash in one pass over the plan */
+	hashes = cad_xcalloc(plan->nseries + 1, sizeof *hashes);
+	cad_ical_series_hashes(cfg, plan, hashes);
 	if ((r = cad_store_begin(st, err)) < 0)
 		goto out;
 	for (size_t s = 0; s < plan->nseries; s++) {
-		char hash[65];
-		cad_ical_series_hash(cfg, plan, s, hash);
-		if ((r = cad_store_series_sync(st, plan->series[s].uid, hash,
-		    now, &states[s], err)) < 0)
+		if ((r = cad_store_series_sync(st, plan->series[s].uid,
+		    hashes[s], now, &states[s], err)) < 0)
 			goto fail;
 		if (!cfg->caldav.present && !cfg->smtp.present)
 			continue;
-		if ((r = sync_series(&sy, s, &states[s], hash)) < 0)
+		if ((r = sync_series(&sy, s, &states[s], hashes[s])) < 0)
 			goto fail;
 	}
 	if ((cfg->caldav.present || cfg->smtp.present) &&
@@ -603,6 +617,7 @@ fail:
 out:
 	if (states != states_out)
 		free(states);
+	free(hashes);
 	free(sy.att);
 	free(sy.rec);
 	free(sy.wanted);

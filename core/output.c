@@ -13,10 +13,11 @@
 
 #include "calendar.h"
 
-static int
-fdiv_(int a, int b)
+/* a / b rounded down (b > 0): the day of an instant, also before 1970 */
+static long long
+floordiv(long long a, long long b)
 {
-	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+	return a / b - (a % b < 0);
 }
 
 /*
@@ -75,7 +76,7 @@ utc_offset_libical(icaltimezone *z, long long sec)
 {
 	struct icaltimetype t = icaltime_null_time();
 	int y, m, d, dst = 0;
-	long long day = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+	long long day = floordiv(sec, 86400);
 	int s = (int)(sec - day * 86400);
 
 	cad_civil_from_days((int)day, &y, &m, &d);
@@ -123,7 +124,7 @@ offset_at_midnight(icaltimezone *z, long long day)
 static int
 utc_offset_at(icaltimezone *z, long long sec)
 {
-	long long day = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+	long long day = floordiv(sec, 86400);
 	int a = offset_at_midnight(z, day);
 
 	if (sec == day * 86400)
@@ -144,20 +145,25 @@ utc_offset_at(icaltimezone *z, long long sec)
  * i.e. still has the offset ob.  (libical's icaltimezone_get_utc_offset
  * answers with the offset after the change in both cases.)
  */
+static int
+local_offset(icaltimezone *z, int day, int minutes)
+{
+	long long local = (long long)day * 86400 + (long long)minutes * 60;
+	int ob = utc_offset_at(z, local - 86400);
+	int oa = utc_offset_at(z, local + 86400);
+
+	if (ob == oa)
+		return ob;
+	return utc_offset_at(z, local - (ob > oa ? ob : oa)) == ob ? ob : oa;
+}
+
 int
 cad_tz_offset(const char *tzid, int day, int minutes, int *offset)
 {
 	icaltimezone *z = zone(tzid);
 	if (z == NULL)
 		return -EINVAL;
-	long long local = (long long)day * 86400 + (long long)minutes * 60;
-	int ob = utc_offset_at(z, local - 86400);
-	int oa = utc_offset_at(z, local + 86400);
-	if (ob == oa)
-		*offset = ob;
-	else
-		*offset = utc_offset_at(z, local - (ob > oa ? ob : oa)) == ob ?
-		    ob : oa;
+	*offset = local_offset(z, day, minutes);
 	return 0;
 }
 
@@ -176,20 +182,19 @@ cad_tz_end(const char *tzid, int day, int minutes, int duration, int *eday,
     int *eminutes, int *eoffset)
 {
 	icaltimezone *z = zone(tzid);
-	int off = 0;
-	long long start, end;
+	long long end;
 
-	*eday = day + fdiv_(minutes + duration, 1440);
+	*eday = day + (int)floordiv(minutes + duration, 1440);
 	*eminutes = minutes + duration - (*eday - day) * 1440;
 	*eoffset = 0;
 	if (z == NULL)
 		return -EINVAL;
-	(void)cad_tz_offset(tzid, day, minutes, &off);
-	start = (long long)day * 86400 + (long long)minutes * 60 - off;
-	end = start + (long long)duration * 60;
+	/* the start instant, + duration */
+	end = (long long)day * 86400 + ((long long)minutes + duration) * 60 -
+	    local_offset(z, day, minutes);
 	*eoffset = utc_offset_at(z, end);
 	end += *eoffset;
-	*eday = (int)(end >= 0 ? end / 86400 : -((-end + 86399) / 86400));
+	*eday = (int)floordiv(end, 86400);
 	/* seconds of an odd historical offset are cut, as in the output */
 	*eminutes = (int)(end - (long long)*eday * 86400) / 60;
 	return 0;

@@ -58,7 +58,7 @@ struct cad_series {
 	char *uid;		/* "<forum>@<domain>", "<forum>.<party>@<domain>",
 				   "<forum>.first@<domain>" */
 	int forum;		/* index into cfg->forums */
-	int party;		/* for_each member index, or -1 */
+	int party;		/* party index of the for_each member, or -1 */
 	bool first;		/* the first_convenor meeting */
 	int convenor;		/* party index */
 };
@@ -101,7 +101,7 @@ bool cad_plan_involves(const struct cad_config *cfg,
 /* a legal-minimum warning: a year or term with no CONFIRMED occurrence */
 struct cad_compliance {
 	int forum;		/* index */
-	int party;		/* for_each member or -1 */
+	int party;		/* party index of the for_each member, or -1 */
 	enum cad_minimum kind;
 	int from;		/* the year's or term's first and last day */
 	int to;

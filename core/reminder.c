@@ -20,18 +20,6 @@
 #define TEXT_WIDTH	72	/* characters per line of the text */
 #define ICS_NAME	"maaraaika.ics"
 
-/* "31.5.2028" */
-static void
-short_date(int day, char out[static 24])
-{
-	char tmp[24];
-	const char *sp;
-
-	cad_format_fi_date(day, tmp);	/* "ke 31.5.2028" */
-	sp = strchr(tmp, ' ');
-	snprintf(out, 24, "%s", sp != NULL ? sp + 1 : tmp);
-}
-
 /* "22 päivää", "1 päivä", "tänään" */
 static void
 days_text(int n, char out[static 32])
@@ -49,7 +37,7 @@ cad_reminder_subject(const struct cad_deadline *d, int days_left)
 {
 	char date[24], left[32];
 
-	short_date(d->day, date);
+	cad_deadline_date(d->day, date);
 	days_text(days_left, left);
 	return cad_asprintf("Muistutus: %s %s (%s)",
 	    d->title != NULL ? d->title : "määräaika", date, left);
@@ -123,17 +111,6 @@ add_wrapped(struct cad_buf *b, const char *s, const char *prefix)
 		cad_buf_puts(b, "\n");
 }
 
-static const char *
-party_name(const struct cad_config *cfg, const char *id)
-{
-	int p = id != NULL ? cad_config_party(cfg, id) : -1;
-
-	if (p < 0)
-		return id != NULL ? id : "?";
-	return cfg->parties[p].name != NULL ? cfg->parties[p].name :
-	    cfg->parties[p].id;
-}
-
 /* the Finnish text/plain body, '\n' line ends; free() it */
 static char *
 reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
@@ -144,7 +121,7 @@ reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
 	struct cad_buf b;
 
 	cad_format_fi_date(d->day, when);
-	short_date(d->day, date);
+	cad_deadline_date(d->day, date);
 	days_text(days_left, left);
 	desc = cad_deadline_description(cfg, d);
 	what = on_the_date(desc != NULL ? desc : "", date);
@@ -161,7 +138,8 @@ reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
 	else
 		cad_buf_printf(&b, "Aikaa jäljellä: %s\n", left);
 	if (d->party != NULL)
-		cad_buf_printf(&b, "Osapuoli: %s\n", party_name(cfg, d->party));
+		cad_buf_printf(&b, "Osapuoli: %s\n",
+		    cad_deadline_party_name(cfg, d->party));
 	cad_buf_puts(&b, "\nMitä tehdä:\n");
 	add_wrapped(&b, what, "");
 	free(what);
@@ -213,15 +191,7 @@ cad_reminder_mail(const struct cad_config *cfg, const struct cad_deadline *d,
 	snprintf(bnd, sizeof bnd, "=_cadenced_%016llx_r",
 	    (unsigned long long)rnd);
 
-	memset(&m, 0, sizeof m);
-	m.from_name = cfg->organizer_name;
-	m.from_email = cfg->organizer_email;
-	m.to_name = to_name;
-	m.to_email = to_email;
-	m.subject = subject;
-	m.date = now;
-	m.utc_offset = cad_imip_utc_offset(cfg->timezone, now);
-	m.domain = cfg->domain;
+	cad_imip_mail_init(&m, cfg, to_name, to_email, subject, now);
 	if ((r = cad_imip_headers(&m, rnd, out)) < 0 ||
 	    (r = cad_buf_printf(out, "Content-Type: multipart/mixed; "
 	    "boundary=\"%s\"\r\n\r\n", bnd)) < 0 ||

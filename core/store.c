@@ -107,6 +107,17 @@ struct cad_store {
 	int64_t others;		/* times data_version was seen to move */
 };
 
+/* v with room for element nv; *cap is its size in elements */
+static void *
+grow(void *v, size_t nv, size_t *cap, size_t size)
+{
+	if (nv == *cap) {
+		*cap = *cap != 0 ? *cap * 2 : 16;
+		v = cad_xreallocarray(v, *cap, size);
+	}
+	return v;
+}
+
 /* sets err from the connection and maps the sqlite rc to -errno */
 static int
 store_fail(sqlite3 *db, int rc, const char *what, struct cad_error *err)
@@ -566,10 +577,7 @@ cad_store_overrides(struct cad_store *st, struct cad_override **out,
 	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
 		goto out;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (nv == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			v = cad_xreallocarray(v, cap, sizeof *v);
-		}
+		v = grow(v, nv, &cap, sizeof *v);
 		if ((r = read_override(stmt, &v[nv], err)) != 0)
 			goto out;
 		nv++;
@@ -697,10 +705,7 @@ cad_store_terminations(struct cad_store *st, struct cad_termination **out,
 			r = -EIO;
 			goto out;
 		}
-		if (nv == cap) {
-			cap = cap != 0 ? cap * 2 : 8;
-			v = cad_xreallocarray(v, cap, sizeof *v);
-		}
+		v = grow(v, nv, &cap, sizeof *v);
 		t.party = cad_strdup(party);
 		v[nv++] = t;
 	}
@@ -855,11 +860,8 @@ cad_store_begin(struct cad_store *st, struct cad_error *err)
 int
 cad_store_commit(struct cad_store *st, struct cad_error *err)
 {
-	int r = store_exec(st->db, "COMMIT", "commit", err);
-
-	if (r == 0)
-		st->own_writes++;
-	return r;
+	/* the writes in the transaction have counted themselves */
+	return store_exec(st->db, "COMMIT", "commit", err);
 }
 
 void
@@ -926,8 +928,8 @@ store_done(struct cad_store *st, sqlite3_stmt *stmt, const char *what,
 
 	if (rc != SQLITE_DONE)
 		r = store_fail(st->db, rc, what, err);
-	else
-		st->own_writes++;
+	else if (sqlite3_changes(st->db) > 0)
+		st->own_writes++;	/* only what was really written */
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -1088,10 +1090,7 @@ read_entries(struct cad_store *st, sqlite3_stmt *stmt, bool payload,
 	int rc;
 
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (nv == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			v = cad_xreallocarray(v, cap, sizeof *v);
-		}
+		v = grow(v, nv, &cap, sizeof *v);
 		read_entry(stmt, &v[nv++], payload);
 	}
 	sqlite3_finalize(stmt);
@@ -1163,6 +1162,34 @@ cad_store_outbox_next_due(struct cad_store *st, int64_t *due,
 	} else {
 		r = store_fail(st->db, rc, "read outbox", err);
 	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_outbox_counts(struct cad_store *st, struct cad_outbox_counts *out,
+    struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT state, count(*) FROM outbox GROUP BY state";
+	sqlite3_stmt *stmt = NULL;
+	int r, rc;
+
+	memset(out, 0, sizeof *out);
+	if ((r = store_stmt(st->db, &stmt, sql, err, "")) != 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(stmt, 0);
+		size_t k = (size_t)sqlite3_column_int64(stmt, 1);
+		if (state != NULL && strcmp(state, "pending") == 0)
+			out->pending += k;
+		else if (state != NULL && strcmp(state, "sent") == 0)
+			out->sent += k;
+		else
+			out->failed += k;
+	}
+	if (rc != SQLITE_DONE)
+		r = store_fail(st->db, rc, "count outbox", err);
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -1245,10 +1272,7 @@ cad_store_peers(struct cad_store *st, const char *uid,
 	if ((r = store_stmt(st->db, &stmt, sql, err, "t", uid)) != 0)
 		return r;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (nv == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			v = cad_xreallocarray(v, cap, sizeof *v);
-		}
+		v = grow(v, nv, &cap, sizeof *v);
 		struct cad_outbox_peer *p = &v[nv++];
 		p->uid = col_strdup(stmt, 0);
 		p->channel = col_strdup(stmt, 1);
@@ -1418,10 +1442,7 @@ cad_store_reminders(struct cad_store *st, struct cad_reminder_record **out,
 
 		if (date == NULL || cad_parse_date(date, &day) != 0)
 			continue;	/* not ours: ignore it */
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = cad_xreallocarray(v, cap, sizeof *v);
-		}
+		v = grow(v, cnt, &cap, sizeof *v);
 		e = &v[cnt++];
 		memset(e, 0, sizeof *e);
 		e->kind = col_strdup(stmt, 0);

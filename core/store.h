@@ -116,6 +116,14 @@ int cad_store_outbox_list(struct cad_store *st, bool with_payload,
    uid + channel + target, oldest first, at most limit, with payloads */
 int cad_store_outbox_due(struct cad_store *st, int64_t now, size_t limit,
     struct cad_outbox_entry **out, size_t *n, struct cad_error *err);
+/* the number of entries in each state (for /metrics) */
+struct cad_outbox_counts {
+	size_t pending;
+	size_t sent;
+	size_t failed;
+};
+int cad_store_outbox_counts(struct cad_store *st,
+    struct cad_outbox_counts *out, struct cad_error *err);
 /* the earliest due time of a pending entry; INT64_MAX when none */
 int cad_store_outbox_next_due(struct cad_store *st, int64_t *due,
     struct cad_error *err);

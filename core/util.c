@@ -321,83 +321,85 @@ cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
 	return r;
 }
 
-/* what cad_buf_json_str must escape: '"', '\\' and C0 controls */
-static bool
-json_plain(unsigned char c)
+/*
+ * Appends s with each byte that esc() has a replacement for replaced;
+ * the runs in between are copied whole.  esc() answers NULL for a byte
+ * that stays as it is (it may write its answer into tmp).
+ */
+static int
+buf_escaped(struct cad_buf *b, const char *s,
+    const char *(*esc)(unsigned char, char tmp[static 8]))
 {
-	return c >= 0x20 && c != '"' && c != '\\';
+	const unsigned char *p = (const unsigned char *)s, *run;
+	const char *rep = NULL;
+	char tmp[8];
+	int r;
+
+	for (;;) {
+		for (run = p; *p != '\0' && (rep = esc(*p, tmp)) == NULL; p++)
+			;
+		if (p > run && (r = cad_buf_add(b, run, (size_t)(p - run))) < 0)
+			return r;
+		if (*p == '\0')
+			return 0;
+		if ((r = cad_buf_puts(b, rep)) < 0)
+			return r;
+		p++;
+	}
+}
+
+/* JSON: '"', '\\' and C0 controls */
+static const char *
+json_esc(unsigned char c, char tmp[static 8])
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	}
+	if (c >= 0x20)
+		return NULL;
+	snprintf(tmp, 8, "\\u%04x", c);
+	return tmp;
 }
 
 int
 cad_buf_json_str(struct cad_buf *b, const char *s)
 {
-	const unsigned char *p, *run;
 	int r;
 
 	if (s == NULL)
 		return cad_buf_puts(b, "null");
-	if ((r = cad_buf_add(b, "\"", 1)) < 0)
+	if ((r = cad_buf_add(b, "\"", 1)) < 0 ||
+	    (r = buf_escaped(b, s, json_esc)) < 0)
 		return r;
-	for (p = (const unsigned char *)s; *p; p++) {
-		/* a run of characters that need no escape: one copy */
-		for (run = p; json_plain(*p); p++)
-			;
-		if (p > run && (r = cad_buf_add(b, run, (size_t)(p - run))) < 0)
-			return r;
-		if (*p == '\0')
-			break;
-		switch (*p) {
-		case '"': r = cad_buf_puts(b, "\\\""); break;
-		case '\\': r = cad_buf_puts(b, "\\\\"); break;
-		case '\n': r = cad_buf_puts(b, "\\n"); break;
-		case '\r': r = cad_buf_puts(b, "\\r"); break;
-		case '\t': r = cad_buf_puts(b, "\\t"); break;
-		default:
-			r = cad_buf_printf(b, "\\u%04x", *p);
-		}
-		if (r < 0)
-			return r;
-	}
 	return cad_buf_add(b, "\"", 1);
 }
 
-/* what cad_buf_xml_str copies as it is */
-static bool
-xml_plain(unsigned char c)
+/* XML and HTML: markup characters, and C0 controls but '\n' and '\t' */
+static const char *
+xml_esc(unsigned char c, char tmp[static 8])
 {
-	return (c >= 0x20 || c == '\n' || c == '\t') && c != '<' &&
-	    c != '>' && c != '&' && c != '"' && c != '\'';
+	(void)tmp;
+	switch (c) {
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '&': return "&amp;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	case '\n':
+	case '\t': return NULL;
+	}
+	/* XML 1.0 has no place for other C0 controls */
+	return c < 0x20 ? "?" : NULL;
 }
 
 int
 cad_buf_xml_str(struct cad_buf *b, const char *s)
 {
-	const unsigned char *p, *run;
-	int r = 0;
-
-	if (s == NULL)
-		return 0;
-	for (p = (const unsigned char *)s; *p; p++) {
-		for (run = p; xml_plain(*p); p++)
-			;
-		if (p > run && (r = cad_buf_add(b, run, (size_t)(p - run))) < 0)
-			return r;
-		if (*p == '\0')
-			break;
-		switch (*p) {
-		case '<': r = cad_buf_puts(b, "&lt;"); break;
-		case '>': r = cad_buf_puts(b, "&gt;"); break;
-		case '&': r = cad_buf_puts(b, "&amp;"); break;
-		case '"': r = cad_buf_puts(b, "&quot;"); break;
-		case '\'': r = cad_buf_puts(b, "&#39;"); break;
-		default:
-			/* XML 1.0 has no place for other C0 controls */
-			r = cad_buf_add(b, "?", 1);
-		}
-		if (r < 0)
-			return r;
-	}
-	return r;
+	return s == NULL ? 0 : buf_escaped(b, s, xml_esc);
 }
 
 char *

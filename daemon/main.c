@@ -289,24 +289,14 @@ disk_check(struct daemon *d)
 static void
 outbox_depth(struct daemon *d)
 {
-	struct cad_outbox_entry *v = NULL;
+	struct cad_outbox_counts k;
 	struct cad_error err = { "" };
-	size_t n = 0, pending = 0, sent = 0, failed = 0;
 
-	if (cad_store_outbox_list(d->store, false, &v, &n, &err) != 0) {
+	if (cad_store_outbox_counts(d->store, &k, &err) != 0) {
 		log_debug("outbox: cannot count the entries: %s", err.msg);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(v[i].state, "pending") == 0)
-			pending++;
-		else if (strcmp(v[i].state, "sent") == 0)
-			sent++;
-		else
-			failed++;
-	}
-	cad_outbox_entries_free(v, n);
-	metrics_outbox_depth(pending, sent, failed);
+	metrics_outbox_depth(k.pending, k.sent, k.failed);
 }
 
 /* runs the outbox worker after a poll: fds are its descriptors */

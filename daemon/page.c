@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feeds.h"
 #include "metrics.h"
 #include "output.h"
 
@@ -193,9 +194,7 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_compliance *warn, size_t nwarn,
     const struct cad_deadline *dl, size_t ndl)
 {
-	const char *title = cfg->agreement.present &&
-	    cfg->agreement.title != NULL ? cfg->agreement.title :
-	    "Yhteistyöfoorumit";
+	const char *title = cad_feeds_title(cfg);
 	char date[24];
 	int r = 0;
 

@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "deadline.h"
+#include "feeds.h"
 #include "wheel.h"
 #include "ical.h"
 #include "log.h"
@@ -250,14 +251,9 @@ struct build {
 
 static void build_dates(struct build *, struct snapshot_res *, int64_t);
 
-/*
- * Adds a resource, stealing body.  Its Last-Modified: the previous
- * snapshot's when the body is the same, now when it changed, else
- * natural (the newest LAST-MODIFIED of its series; now when unknown).
- */
-static void
-build_add(struct build *bd, char *path, const char *type, struct cad_buf *body,
-    int64_t natural, int flags)
+/* a new, zeroed resource at the end of the snapshot's list */
+static struct snapshot_res *
+build_slot(struct build *bd)
 {
 	struct snapshot *s = bd->s;
 	struct snapshot_res *r;
@@ -268,6 +264,20 @@ build_add(struct build *bd, char *path, const char *type, struct cad_buf *body,
 	}
 	r = &s->res[s->nres++];
 	memset(r, 0, sizeof *r);
+	return r;
+}
+
+/*
+ * Adds a resource, stealing body.  Its Last-Modified: the previous
+ * snapshot's when the body is the same, now when it changed, else
+ * natural (the newest LAST-MODIFIED of its series; now when unknown).
+ */
+static void
+build_add(struct build *bd, char *path, const char *type, struct cad_buf *body,
+    int64_t natural, int flags)
+{
+	struct snapshot_res *r = build_slot(bd);
+
 	r->path = path;
 	r->type = type;
 	r->len = body->len;
@@ -297,19 +307,17 @@ build_dates(struct build *bd, struct snapshot_res *r, int64_t natural)
 /* a feed from the set, whose series are rendered once for all feeds */
 static int
 build_feed(struct build *bd, struct cad_ical_set *set, char *path,
-    const char *name, int forum, int party, struct cad_error *err)
+    const struct cad_feed *f, struct cad_error *err)
 {
-	/* the newest LAST-MODIFIED of the feed's series (0: none) */
-	int64_t natural = cad_ical_set_newest(set, forum, party);
+	int64_t natural;	/* the newest LAST-MODIFIED of its series */
+	int64_t stamp = cad_feed_dtstamp(set, f, bd->now, &natural);
 	struct cad_ical_doc doc;
 	struct snapshot_res *res;
 	struct cad_buf b;
 	int r;
 
-	/* DTSTAMP = the feed's own Last-Modified, so that an unchanged
-	   feed renders to the same bytes (and ETag) after a restart */
-	r = cad_ical_set_doc(set, forum, party, name,
-	    natural > 0 ? natural : bd->now, SNAPSHOT_FEED_MAX, &doc, err);
+	r = cad_ical_set_doc(set, f->forum, f->party, f->name, stamp,
+	    SNAPSHOT_FEED_MAX, &doc, err);
 	if (r != 0) {
 		free(path);
 		return r;
@@ -317,13 +325,7 @@ build_feed(struct build *bd, struct cad_ical_set *set, char *path,
 	bd->renders++;
 	if (doc.len >= SNAPSHOT_PIECES_MIN && doc.npieces <= UINT_MAX) {
 		/* as pieces: they point into the set and into doc.own */
-		if (bd->s->nres == bd->cap) {
-			bd->cap = bd->cap ? bd->cap * 2 : 16;
-			bd->s->res = cad_xreallocarray(bd->s->res, bd->cap,
-			    sizeof *bd->s->res);
-		}
-		res = &bd->s->res[bd->s->nres++];
-		memset(res, 0, sizeof *res);
+		res = build_slot(bd);
 		res->path = path;
 		res->type = CT_ICS;
 		res->flags = RES_FEED | RES_CORS;
@@ -415,12 +417,11 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	struct cad_series_state *states = NULL;
 	struct cad_compliance *warn = NULL;
 	struct cad_deadline *dl = NULL;
-	size_t nwarn = 0, ndl = 0;
-	int64_t natural;
+	struct cad_feed *feeds = NULL;
+	size_t nwarn = 0, ndl = 0, nfeeds = 0;
+	int64_t natural, stamp;
 	struct cad_ical_set *set = NULL;
 	struct cad_buf b;
-	const char *title;
-	char *name;
 	uint64_t t0 = monotonic_usec();
 	int enq = 0, r;
 
@@ -475,51 +476,36 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	    err)) != 0)
 		goto out;
 
-	/* /calendars/all.ics */
-	title = cfg->agreement.present && cfg->agreement.title != NULL ?
-	    cfg->agreement.title : "Yhteistyöfoorumit";
-	name = cad_asprintf("%s: kaikki kokoukset", title);
-	r = build_feed(&bd, set, cad_strdup("/calendars/all.ics"), name, -1,
-	    -1, err);
-	free(name);
-	if (r != 0)
-		goto out;
-
-	/* /calendars/forum/<id>.ics: every series of the forum */
-	for (size_t f = 0; f < cfg->nforums; f++)
-		if ((r = build_feed(&bd, set,
-		    cad_asprintf("/calendars/forum/%s.ics", cfg->forums[f].id),
-		    cfg->forums[f].name, (int)f, -1, err)) != 0)
-			goto out;
-
-	/* /calendars/party/<id>.ics: what the party convenes or attends */
-	for (size_t p = 0; p < cfg->nparties; p++) {
-		name = cad_asprintf("%s: kokoukset", cfg->parties[p].name);
-		r = build_feed(&bd, set,
-		    cad_asprintf("/calendars/party/%s.ics", cfg->parties[p].id),
-		    name, -1, (int)p, err);
-		free(name);
-		if (r != 0)
-			goto out;
-	}
-
-	/* /calendars/deadlines.ics: the agreement's deadlines (SPEC § 7) as
-	   all-day events; stamped like all.ics so that the bytes stay the
-	   same across restarts */
+	/* /calendars/...: all.ics, forum/<id>.ics, party/<id>.ics and
+	   deadlines.ics (the agreement's deadlines, SPEC § 7, as all-day
+	   events) */
 	if ((r = cad_deadlines(cfg, s->terminations, s->nterminations, &dl,
 	    &ndl, err)) != 0)
 		goto out;
-	natural = cad_ical_set_newest(set, -1, -1);
-	if ((r = cad_deadlines_ical(cfg, dl, ndl, NULL,
-	    natural > 0 ? natural : now, &b, err)) != 0)
-		goto out;
-	bd.renders++;
-	build_add(&bd, cad_strdup("/calendars/deadlines.ics"), CT_ICS, &b,
-	    natural, RES_FEED | RES_CORS);
+	nfeeds = cad_feeds(cfg, &feeds);
+	for (size_t i = 0; i < nfeeds; i++) {
+		char *path = cad_asprintf("/%s", feeds[i].path);
 
-	/* /vuosikello.svg: this year's wheel; other years per request */
-	if ((r = cad_wheel_year(cfg, &s->ctx, NULL, cad_year_of(today), &b,
-	    err)) != 0)
+		if (!feeds[i].deadlines) {
+			if ((r = build_feed(&bd, set, path, &feeds[i],
+			    err)) != 0)
+				goto out;
+			continue;
+		}
+		stamp = cad_feed_dtstamp(set, &feeds[i], now, &natural);
+		if ((r = cad_deadlines_ical(cfg, dl, ndl, feeds[i].name, stamp,
+		    &b, err)) != 0) {
+			free(path);
+			goto out;
+		}
+		bd.renders++;
+		build_add(&bd, path, CT_ICS, &b, natural, RES_FEED | RES_CORS);
+	}
+
+	/* /vuosikello.svg: this year's wheel, from the window's plan (it
+	   holds the whole year) and deadlines; other years per request */
+	if ((r = cad_wheel_svg(cfg, &plan, dl, ndl, NULL, cad_year_of(today),
+	    today, &b, err)) != 0)
 		goto out;
 	build_add(&bd, cad_strdup("/vuosikello.svg"), CT_SVG, &b, 0, 0);
 
@@ -564,6 +550,7 @@ out:
 	cad_buf_release(&b);
 	free(warn);
 	cad_deadlines_free(dl, ndl);
+	cad_feeds_free(feeds, nfeeds);
 	cad_ical_set_free(set);
 	free(states);
 	cad_plan_release(&plan);

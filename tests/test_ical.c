@@ -548,6 +548,22 @@ series_hash__occurrence_moved__changes_only_then(void **state)
 	assert_string_not_equal(h1, h2);
 }
 
+static void
+series_hashes__every_series__same_as_one_at_a_time(void **state)
+{
+	(void)state;
+	char all[sizeof series / sizeof series[0]][65], one[65];
+
+	/* the series interleave in plan.occ; the fourth has no occurrence */
+	cad_ical_series_hashes(&cfg, &plan, all);
+	for (size_t s = 0; s < plan.nseries; s++) {
+		cad_ical_series_hash(&cfg, &plan, s, one);
+		assert_string_equal(all[s], one);
+	}
+	/* each series has its own content */
+	assert_string_not_equal(all[0], all[1]);
+}
+
 /* the RRULE line of the master VEVENT ev (unfolded), malloc'd */
 static char *
 rrule_line(const char *ev)
@@ -887,6 +903,8 @@ main(void)
 		    feed__forum_filter__all_members_of_that_forum, setup),
 		cmocka_unit_test_setup(
 		    series_hash__occurrence_moved__changes_only_then, setup),
+		cmocka_unit_test_setup(
+		    series_hashes__every_series__same_as_one_at_a_time, setup),
 		cmocka_unit_test_setup(
 		    feed__forum_with_rrule__rrule_with_count_no_rdate, setup),
 		cmocka_unit_test_setup(

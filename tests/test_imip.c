@@ -19,6 +19,8 @@
 
 #include "imip.h"
 
+#include "b64.h"
+
 /* 2026-02-10T11:00:00Z: 2026-02-10 is day 20494 (see test_ical.c) */
 #define NOW		(20494LL * 86400 + 11 * 3600)
 #define TZ		"Europe/Helsinki"
@@ -100,45 +102,14 @@ setup(void **st)
 
 /* ---- independent decoders ---- */
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* decodes base64 from s (stopping at end or at a line "--"), skipping
-   CR/LF; returns a NUL-terminated malloc'd string */
+/* base64 s[0..end) decoded (b64.h); malloc'd, NUL-terminated */
 static char *
 b64dec(const char *s, const char *end)
 {
 	char *out = calloc(1, (size_t)(end - s) + 1);
-	unsigned acc = 0;
-	int bits = 0;
-	size_t n = 0;
 
 	assert_non_null(out);
-	for (; s < end && *s != '='; s++) {
-		int v = b64val((unsigned char)*s);
-		if (v < 0)
-			continue;
-		acc = acc << 6 | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[n++] = (char)(acc >> bits & 0xff);
-		}
-	}
-	out[n] = '\0';
+	b64_decode(s, (size_t)(end - s), out);
 	return out;
 }
 
@@ -291,6 +262,40 @@ imip_series_mail__invite__multipart_mixed_with_alternative_and_attachment(
 	free(date);
 	free(ct);
 	free(m);
+}
+
+/*
+ * 1.3.2026 is a Sunday (1.1.2026 a Thursday, 59 days before), so 29.3.2026
+ * is the last Sunday of March: at 01:00Z Helsinki goes from 03:00 EET to
+ * 04:00 EEST.
+ */
+static void
+imip_series_mail__spring_forward__elapsed_end_and_summer_date(void **st)
+{
+	struct cad_buf b;
+	struct cad_error err = { "" };
+	/* 2026-03-29T01:30:00Z, half an hour after the change */
+	int64_t now = (int64_t)D(2026, 3, 29) * 86400 + 3600 + 1800;
+	char *date, *text;
+
+	(void)st;
+	/* 02:00 EET is 00:00Z; 120 elapsed minutes end at 02:00Z, which is
+	   05:00 EEST (a wall clock would say 04.00) */
+	occ[0].rid_day = occ[0].day = D(2026, 3, 29);
+	occ[0].rid_time = occ[0].time = 2 * 60;
+	occ[0].duration = 120;
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_imip_series_mail(&cfg, &ctx, &plan, 0, &state,
+	    CAD_IMIP_INVITE, 0, 0, att, 2, &att[0], now, &b, &err), 0);
+	/* 01:30Z is 04:30 EEST: the offset in force after the change */
+	date = header(b.data, "Date");
+	assert_string_equal(date, "Sun, 29 Mar 2026 04:30:00 +0300");
+	text = part_body(b.data, "Content-Type: text/plain");
+	/* the start as cad_format_fi() writes it, the end as "%02d.%02d" */
+	assert_non_null(strstr(text, "su 29.3.2026 klo 2.00–05.00\r\n"));
+	free(text);
+	free(date);
+	cad_buf_release(&b);
 }
 
 static void
@@ -586,6 +591,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(
 		    imip_series_mail__invite__multipart_mixed_with_alternative_and_attachment,
+		    setup),
+		cmocka_unit_test_setup(
+		    imip_series_mail__spring_forward__elapsed_end_and_summer_date,
 		    setup),
 		cmocka_unit_test_setup(
 		    imip_message__finnish_subject__rfc2047_words_decode_to_it,

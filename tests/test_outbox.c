@@ -338,6 +338,35 @@ outbox_sync__instance_cancelled__cancel_kept_caldav_superseded(
 }
 
 static void
+outbox_sync__cancel_and_move_together__cancel_then_update(void **state)
+{
+	struct fixture *f = *state;
+	struct list l;
+
+	assert_int_equal(sync(f, NULL, NOW), 4);
+	mark_all_sent(f);
+	/* in one pass 12.10.2027 is cancelled and 13.10.2026 moves to
+	   Wednesday 14.10.2026: the move is a change beyond the
+	   cancellation, so the convenor gets the CANCEL and a REQUEST;
+	   CalDAV one new object: 3 rows */
+	f->occ[1].status = CAD_CANCELLED;
+	f->occ[1].reason = "Testi";
+	f->occ[0].day = D(2026, 10, 14);
+	f->occ[0].moved = CAD_MOVED_PERSON;
+	assert_int_equal(sync(f, NULL, NOW + 60), 3);
+	l = list(f);
+	const struct cad_outbox_entry *c = find(&l, H, "smtp", "cancel");
+	const struct cad_outbox_entry *u = find(&l, H, "smtp", "update");
+	assert_non_null(c);
+	assert_non_null(u);
+	assert_string_equal(c->rid, "2027-10-12T13:00");
+	assert_true(c->id < u->id);
+	assert_string_equal(find(&l, H, "caldav", "put")->state, "pending");
+	cad_outbox_entries_free(l.v, l.n);
+	assert_int_equal(sync(f, NULL, NOW + 120), 0);
+}
+
+static void
 outbox_sync__moved_twice_before_sending__one_request_kept_as_invite(
     void **state)
 {
@@ -605,6 +634,7 @@ main(void)
 		T_(outbox_sync__invite_participants__every_party_once),
 		T_(outbox_sync__terminated_party__no_invitation_then_cancel),
 		T_(outbox_sync__instance_cancelled__cancel_kept_caldav_superseded),
+		T_(outbox_sync__cancel_and_move_together__cancel_then_update),
 		T_(outbox_sync__moved_twice_before_sending__one_request_kept_as_invite),
 		T_(outbox_sync__series_gone__delete_and_cancel_with_higher_sequence),
 		T_(outbox_sync__no_channels__only_series_state),

@@ -13,6 +13,7 @@
  * so that an assertion reads like the calendar it checks.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -29,16 +30,17 @@
 #define D(y, m, d) cad_days_from_civil((y), (m), (d))
 #define HM(h, m) ((h) * 60 + (m))
 
+/* the config at path, its diagnostics shown; path removed when `drop` */
 static struct cad_config *
-load(const char *name)
+load_path(const char *path, bool drop)
 {
 	struct cad_config *cfg = NULL;
 	struct cad_diag diag;
-	char path[256];
 
-	snprintf(path, sizeof path, DIR "%s", name);
 	cad_diag_init(&diag);
 	int r = cad_config_load(path, &cfg, &diag);
+	if (drop)
+		(void)unlink(path);
 	for (size_t i = 0; i < diag.n; i++)
 		print_message("  diag: %s\n", diag.msgs[i]);
 	cad_diag_release(&diag);
@@ -47,12 +49,19 @@ load(const char *name)
 	return cfg;
 }
 
+static struct cad_config *
+load(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, DIR "%s", name);
+	return load_path(path, false);
+}
+
 /* a config from text, through a temporary file (removed at once) */
 static struct cad_config *
 load_text(const char *text)
 {
-	struct cad_config *cfg = NULL;
-	struct cad_diag diag;
 	const char *tmp = getenv("TMPDIR");
 	char path[256];
 
@@ -64,15 +73,7 @@ load_text(const char *text)
 	assert_non_null(fp);
 	assert_true(fputs(text, fp) >= 0);
 	assert_int_equal(fclose(fp), 0);
-	cad_diag_init(&diag);
-	int r = cad_config_load(path, &cfg, &diag);
-	(void)unlink(path);
-	for (size_t i = 0; i < diag.n; i++)
-		print_message("  diag: %s\n", diag.msgs[i]);
-	cad_diag_release(&diag);
-	assert_int_equal(r, 0);
-	assert_non_null(cfg);
-	return cfg;
+	return load_path(path, true);
 }
 
 static void
@@ -1144,6 +1145,22 @@ find_warning(const struct cad_compliance *w, size_t n, int forum, int party,
 	return NULL;
 }
 
+/* the warnings of cad_plan_compliance over [from, to] (to free), which
+   must succeed */
+static struct cad_compliance *
+compliance(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    int from, int to, size_t *n)
+{
+	struct cad_compliance *w = NULL;
+	struct cad_error err = { "" };
+	int r = cad_plan_compliance(cfg, ctx, from, to, &w, n, &err);
+
+	if (r != 0)
+		print_message("  compliance: %s\n", err.msg);
+	assert_int_equal(r, 0);
+	return w;
+}
+
 static void
 compliance__blacked_out_member__year_warning(void **state)
 {
@@ -1151,15 +1168,13 @@ compliance__blacked_out_member__year_warning(void **state)
 	struct cad_config *cfg = load("spread.conf");
 	struct cad_compliance *w = NULL;
 	size_t n = 0;
-	struct cad_error err = { "" };
 
 	/*
 	 * kajaani's only candidate of 2026 (16.2.) lies in its ski holiday,
 	 * so 2026 has no CONFIRMED meeting for it: one warning, for the
 	 * whole calendar year.  The others all meet in February/March.
 	 */
-	assert_int_equal(cad_plan_compliance(cfg, &ctx2026, D(2026, 1, 1),
-	    D(2026, 12, 31), &w, &n, &err), 0);
+	w = compliance(cfg, &ctx2026, D(2026, 1, 1), D(2026, 12, 31), &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(w[0].forum, cad_config_forum(cfg, "kuntaneuvottelu"));
 	assert_int_equal(w[0].party, cad_config_party(cfg, "kajaani"));
@@ -1169,15 +1184,13 @@ compliance__blacked_out_member__year_warning(void **state)
 	free(w);
 
 	/* a window inside the year still judges the whole year */
-	assert_int_equal(cad_plan_compliance(cfg, &ctx2026, D(2026, 6, 1),
-	    D(2026, 6, 30), &w, &n, &err), 0);
+	w = compliance(cfg, &ctx2026, D(2026, 6, 1), D(2026, 6, 30), &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(w[0].from, D(2026, 1, 1));
 	free(w);
 
 	/* 2025 is before the series start 1.1.2026: nothing to warn */
-	assert_int_equal(cad_plan_compliance(cfg, &ctx2026, D(2025, 1, 1),
-	    D(2025, 12, 31), &w, &n, &err), 0);
+	w = compliance(cfg, &ctx2026, D(2025, 1, 1), D(2025, 12, 31), &n);
 	assert_int_equal(n, 0);
 	free(w);
 	cad_config_free(cfg);
@@ -1199,10 +1212,8 @@ compliance__cancelled_and_terminated__only_missing_years(void **state)
 		.noverrides = 1, .terminations = &t, .nterminations = 1 };
 	struct cad_compliance *w = NULL;
 	size_t n = 0;
-	struct cad_error err = { "" };
 
-	assert_int_equal(cad_plan_compliance(cfg, &ctx, D(2026, 1, 1),
-	    D(2027, 12, 31), &w, &n, &err), 0);
+	w = compliance(cfg, &ctx, D(2026, 1, 1), D(2027, 12, 31), &n);
 	/*
 	 * hytetu-foorumi: 2026 has the first-convenor meeting 13.10.2026
 	 * (it counts for the forum); 2027's only meeting is cancelled ->
@@ -1235,10 +1246,8 @@ compliance__shortened_term__term_warnings(void **state)
 		.noverrides = 1 };
 	struct cad_compliance *w = NULL;
 	size_t n = 0;
-	struct cad_error err = { "" };
 
-	assert_int_equal(cad_plan_compliance(cfg, &ctx, D(2021, 8, 1),
-	    D(2029, 5, 31), &w, &n, &err), 0);
+	w = compliance(cfg, &ctx, D(2021, 8, 1), D(2029, 5, 31), &n);
 	/*
 	 * strateginen: term 1 has 12.10.2021, term 2's meeting is
 	 * cancelled -> warning 1.6.2025-31.5.2029.  neljas-vuosi: the

@@ -31,6 +31,8 @@
 
 #include "reminder.h"
 
+#include "b64.h"
+
 static int
 D(int y, int m, int d)
 {
@@ -464,45 +466,6 @@ reminders_sync__no_smtp__nothing(void **state)
 
 /* ---------------------------------------------------------------- */
 /* the message */
-
-static int
-b64_val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* base64 s[0..n) decoded into out (skipping CR/LF); returns the length */
-static size_t
-b64_decode(const char *s, size_t n, char *out)
-{
-	unsigned v = 0;
-	int bits = 0;
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int x = b64_val((unsigned char)s[i]);
-		if (x < 0)
-			continue;
-		v = v << 6 | (unsigned)x;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)(v >> bits & 0xff);
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
 
 /* the Subject: header's encoded-words decoded */
 static char *

@@ -414,6 +414,75 @@ store_changed__write_through_other_handle__version_differs(void **state)
 }
 
 static void
+store_commit__transaction_without_writes__version_unchanged(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = open_ok(f);
+	int64_t v0, v1, v2;
+	bool invite = true;
+	const char *const kinds[] = { "invite", "update", NULL };
+
+	assert_int_equal(cad_store_changed(st, &v0), 0);
+	/* a planning pass that finds nothing to do: BEGIN, a supersede
+	   that removes nothing, COMMIT */
+	assert_int_equal(cad_store_begin(st, &err), 0);
+	assert_int_equal(cad_store_outbox_supersede(st, "x@d", "smtp",
+	    "a@example.org", kinds, &invite, &err), 0);
+	assert_false(invite);
+	assert_int_equal(cad_store_commit(st, &err), 0);
+	assert_int_equal(cad_store_changed(st, &v1), 0);
+	assert_true(v1 == v0);
+
+	/* a transaction that writes does count */
+	struct cad_outbox_entry e = {
+		.channel = "smtp", .target = "a@example.org", .uid = "x@d",
+		.kind = "invite", .created = 1, .due = 1,
+	};
+	assert_int_equal(cad_store_begin(st, &err), 0);
+	assert_int_equal(cad_store_outbox_add(st, &e, NULL, &err), 0);
+	assert_int_equal(cad_store_commit(st, &err), 0);
+	assert_int_equal(cad_store_changed(st, &v2), 0);
+	assert_true(v2 != v1);
+	cad_store_close(st);
+}
+
+static void
+store_outbox_counts__one_of_each_state__counted_by_state(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = open_ok(f);
+	struct cad_outbox_counts c;
+	int64_t id[4];
+
+	assert_int_equal(cad_store_outbox_counts(st, &c, &err), 0);
+	assert_true(c.pending == 0 && c.sent == 0 && c.failed == 0);
+	for (int i = 0; i < 4; i++) {
+		struct cad_outbox_entry e = {
+			.channel = "smtp", .target = "a@example.org",
+			.uid = "x@d", .kind = "cancel", .created = i,
+			.due = i,
+		};
+		assert_int_equal(cad_store_outbox_add(st, &e, &id[i], &err),
+		    0);
+	}
+	/* four rows: one sent, one failed, one retried (still pending),
+	   one untouched: 2 pending, 1 sent, 1 failed */
+	assert_int_equal(cad_store_outbox_finish(st, id[0], "sent", NULL, 0,
+	    10, &err), 0);
+	assert_int_equal(cad_store_outbox_finish(st, id[1], "failed", "550",
+	    0, 10, &err), 0);
+	assert_int_equal(cad_store_outbox_finish(st, id[2], "pending", "421",
+	    40, 10, &err), 0);
+	assert_int_equal(cad_store_outbox_counts(st, &c, &err), 0);
+	assert_int_equal(c.pending, 2);
+	assert_int_equal(c.sent, 1);
+	assert_int_equal(c.failed, 1);
+	cad_store_close(st);
+}
+
+static void
 store_open__newer_schema__refused_with_message(void **state)
 {
 	struct fixture *f = *state;
@@ -481,6 +550,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_changed__write_through_other_handle__version_differs,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_commit__transaction_without_writes__version_unchanged,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_outbox_counts__one_of_each_state__counted_by_state,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_open__newer_schema__refused_with_message,

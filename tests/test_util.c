@@ -92,6 +92,27 @@ buf__ceiling__refuses_more(void **state)
 	cad_buf_release(&b);
 }
 
+/* cad_format_rfc3339 of tz, day, minutes is want */
+static void
+assert_rfc3339(const char *tz, int day, int minutes, const char *want)
+{
+	char s[32];
+
+	cad_format_rfc3339(tz, day, minutes, s);
+	assert_string_equal(s, want);
+}
+
+/* cad_format_rfc3339_end of tz, day, minutes, duration is want */
+static void
+assert_rfc3339_end(const char *tz, int day, int minutes, int duration,
+    const char *want)
+{
+	char s[32];
+
+	cad_format_rfc3339_end(tz, day, minutes, duration, s);
+	assert_string_equal(s, want);
+}
+
 /*
  * Summer time in the EU starts on the last Sunday of March and ends on
  * the last Sunday of October, at 01:00 UTC both times.  2026: 31.3. is a
@@ -107,49 +128,45 @@ static void
 format_rfc3339__skipped_local_time__offset_before_gap(void **state)
 {
 	(void)state;
-	char s[32];
-
-	cad_format_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(3, 30), s);
-	assert_string_equal(s, "2026-03-29T03:30:00+02:00");
-	cad_format_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(3, 0), s);
-	assert_string_equal(s, "2026-03-29T03:00:00+02:00");
+	assert_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(3, 30),
+	    "2026-03-29T03:30:00+02:00");
+	assert_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(3, 0),
+	    "2026-03-29T03:00:00+02:00");
 	/* the edges: 02:59 still winter, 04:00 the first summer minute */
-	cad_format_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(2, 59), s);
-	assert_string_equal(s, "2026-03-29T02:59:00+02:00");
-	cad_format_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(4, 0), s);
-	assert_string_equal(s, "2026-03-29T04:00:00+03:00");
+	assert_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(2, 59),
+	    "2026-03-29T02:59:00+02:00");
+	assert_rfc3339("Europe/Helsinki", D(2026, 3, 29), HM(4, 0),
+	    "2026-03-29T04:00:00+03:00");
 	/*
 	 * New York: summer time from the second Sunday of March at 02:00
 	 * local (1.3.2026 is a Sunday -> 8.3.), EST -05:00 -> EDT -04:00;
 	 * 02:30 is in the gap -> the offset before it.
 	 */
-	cad_format_rfc3339("America/New_York", D(2026, 3, 8), HM(2, 30), s);
-	assert_string_equal(s, "2026-03-08T02:30:00-05:00");
+	assert_rfc3339("America/New_York", D(2026, 3, 8), HM(2, 30),
+	    "2026-03-08T02:30:00-05:00");
 }
 
 static void
 format_rfc3339__repeated_local_time__first_offset(void **state)
 {
 	(void)state;
-	char s[32];
-
-	cad_format_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(3, 30), s);
-	assert_string_equal(s, "2026-10-25T03:30:00+03:00");
-	cad_format_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(3, 0), s);
-	assert_string_equal(s, "2026-10-25T03:00:00+03:00");
-	cad_format_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(2, 59), s);
-	assert_string_equal(s, "2026-10-25T02:59:00+03:00");
+	assert_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(3, 30),
+	    "2026-10-25T03:30:00+03:00");
+	assert_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(3, 0),
+	    "2026-10-25T03:00:00+03:00");
+	assert_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(2, 59),
+	    "2026-10-25T02:59:00+03:00");
 	/* 04:00 happens once, in winter time */
-	cad_format_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(4, 0), s);
-	assert_string_equal(s, "2026-10-25T04:00:00+02:00");
+	assert_rfc3339("Europe/Helsinki", D(2026, 10, 25), HM(4, 0),
+	    "2026-10-25T04:00:00+02:00");
 	/* New York: back from EDT on the first Sunday of November at 02:00
 	   (1.11.2026 is a Sunday); 01:30 twice -> the first, -04:00 */
-	cad_format_rfc3339("America/New_York", D(2026, 11, 1), HM(1, 30), s);
-	assert_string_equal(s, "2026-11-01T01:30:00-04:00");
+	assert_rfc3339("America/New_York", D(2026, 11, 1), HM(1, 30),
+	    "2026-11-01T01:30:00-04:00");
 	/* Sydney: back from AEDT (+11:00) on the first Sunday of April at
 	   03:00 local (5.4.2026 is a Sunday); 02:30 twice -> +11:00 */
-	cad_format_rfc3339("Australia/Sydney", D(2026, 4, 5), HM(2, 30), s);
-	assert_string_equal(s, "2026-04-05T02:30:00+11:00");
+	assert_rfc3339("Australia/Sydney", D(2026, 4, 5), HM(2, 30),
+	    "2026-04-05T02:30:00+11:00");
 }
 
 static void
@@ -185,31 +202,24 @@ static void
 format_rfc3339_end__over_dst_changes__elapsed_minutes(void **state)
 {
 	(void)state;
-	char s[32];
-
 	/* 29.3.2026 01:00+02:00 = 28.3. 23:00Z; + 240 min = 29.3. 03:00Z,
 	   which is 06:00+03:00 (only 05:00 by the wall clock) */
-	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 3, 29), HM(1, 0),
-	    240, s);
-	assert_string_equal(s, "2026-03-29T06:00:00+03:00");
+	assert_rfc3339_end("Europe/Helsinki", D(2026, 3, 29), HM(1, 0), 240,
+	    "2026-03-29T06:00:00+03:00");
 	/* 03:30 in the gap = 01:30Z; + 60 min = 02:30Z = 05:30+03:00 */
-	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 3, 29), HM(3, 30),
-	    60, s);
-	assert_string_equal(s, "2026-03-29T05:30:00+03:00");
+	assert_rfc3339_end("Europe/Helsinki", D(2026, 3, 29), HM(3, 30), 60,
+	    "2026-03-29T05:30:00+03:00");
 	/* 25.10.2026 01:00+03:00 = 24.10. 22:00Z; + 240 min = 25.10.
 	   02:00Z, after the change at 01:00Z: 04:00+02:00 */
-	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 10, 25), HM(1, 0),
-	    240, s);
-	assert_string_equal(s, "2026-10-25T04:00:00+02:00");
+	assert_rfc3339_end("Europe/Helsinki", D(2026, 10, 25), HM(1, 0), 240,
+	    "2026-10-25T04:00:00+02:00");
 	/* 03:00+03:00 (the first 03:00) = 00:00Z; + 90 min = 01:30Z,
 	   the second 03:30: 03:30+02:00 */
-	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 10, 25), HM(3, 0),
-	    90, s);
-	assert_string_equal(s, "2026-10-25T03:30:00+02:00");
+	assert_rfc3339_end("Europe/Helsinki", D(2026, 10, 25), HM(3, 0), 90,
+	    "2026-10-25T03:30:00+02:00");
 	/* an ordinary day, over midnight: ti 10.2.2026 23:00 + 2 h */
-	cad_format_rfc3339_end("Europe/Helsinki", D(2026, 2, 10), HM(23, 0),
-	    120, s);
-	assert_string_equal(s, "2026-02-11T01:00:00+02:00");
+	assert_rfc3339_end("Europe/Helsinki", D(2026, 2, 10), HM(23, 0), 120,
+	    "2026-02-11T01:00:00+02:00");
 }
 
 static void

@@ -488,22 +488,18 @@ def main():
         fault(d, dav, smtp, "caldav-hang-timeout", "caldav", "hang",
               dates[13], "pending", "timed out", wait=90)
         dav.rec.release.set()
-    fault(d, dav, smtp, "caldav-503", "caldav", "503", dates[1],
-          "pending", "HTTP 503")
-    fault(d, dav, smtp, "caldav-412", "caldav", "412", dates[2],
-          "pending", "HTTP 412")
-    fault(d, dav, smtp, "caldav-507", "caldav", "507", dates[3],
-          "pending", "HTTP 507")
-    fault(d, dav, smtp, "caldav-garbage", "caldav", "garbage", dates[4],
-          "pending", "")
-    fault(d, dav, smtp, "smtp-421-greeting", "smtp", "421", dates[5],
-          "pending", "421")
-    fault(d, dav, smtp, "smtp-451-after-data", "smtp", "451", dates[6],
-          "pending", "451")
-    fault(d, dav, smtp, "smtp-550-rcpt", "smtp", "550", dates[7],
-          "failed", "550")
-    fault(d, dav, smtp, "smtp-drop-mid-data", "smtp", "drop", dates[8],
-          "pending", "")
+    # name, channel, server mode, the state and last_error it must leave
+    for i, (name, channel, mode, state_want, error) in enumerate((
+            ("caldav-503", "caldav", "503", "pending", "HTTP 503"),
+            ("caldav-412", "caldav", "412", "pending", "HTTP 412"),
+            ("caldav-507", "caldav", "507", "pending", "HTTP 507"),
+            ("caldav-garbage", "caldav", "garbage", "pending", ""),
+            ("smtp-421-greeting", "smtp", "421", "pending", "421"),
+            ("smtp-451-after-data", "smtp", "451", "pending", "451"),
+            ("smtp-550-rcpt", "smtp", "550", "failed", "550"),
+            ("smtp-drop-mid-data", "smtp", "drop", "pending", ""))):
+        fault(d, dav, smtp, name, channel, mode, dates[1 + i], state_want,
+              error)
     disk_full(d, dav, smtp, dates[9], state, mounted)
     disk_full_rebuild(d, dav, smtp, dates[12], state, mounted)
     busy(d, dav, smtp, dates[10:12])

@@ -1,0 +1,82 @@
+/*
+ * feeds.c - the published feeds and their names (see feeds.h).
+ */
+#include "feeds.h"
+
+#include <stdlib.h>
+
+#include "ical.h"
+#include "util.h"
+
+static void
+feed_set(struct cad_feed *f, char *path, char *name, int forum, int party)
+{
+	f->path = path;
+	f->name = name;
+	f->forum = forum;
+	f->party = party;
+	f->deadlines = false;
+}
+
+const char *
+cad_feeds_title(const struct cad_config *cfg)
+{
+	return cfg->agreement.present && cfg->agreement.title != NULL ?
+	    cfg->agreement.title : "Yhteistyöfoorumit";
+}
+
+size_t
+cad_feeds(const struct cad_config *cfg, struct cad_feed **out)
+{
+	size_t n = 0;
+	struct cad_feed *v;
+
+	v = cad_xcalloc(cfg->nforums + cfg->nparties + 2, sizeof *v);
+	feed_set(&v[n++], cad_strdup("calendars/all.ics"),
+	    cad_asprintf("%s: kaikki kokoukset", cad_feeds_title(cfg)), -1,
+	    -1);
+	for (size_t f = 0; f < cfg->nforums; f++)
+		feed_set(&v[n++],
+		    cad_asprintf("calendars/forum/%s.ics", cfg->forums[f].id),
+		    cad_strdup(cfg->forums[f].name), (int)f, -1);
+	for (size_t p = 0; p < cfg->nparties; p++)
+		feed_set(&v[n++],
+		    cad_asprintf("calendars/party/%s.ics", cfg->parties[p].id),
+		    cad_asprintf("%s: kokoukset", cfg->parties[p].name), -1,
+		    (int)p);
+	feed_set(&v[n], cad_strdup("calendars/deadlines.ics"), NULL, -1, -1);
+	v[n++].deadlines = true;
+	*out = v;
+	return n;
+}
+
+void
+cad_feeds_free(struct cad_feed *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].path);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+const struct cad_feed *
+cad_feeds_find(const struct cad_feed *v, size_t n, int forum, int party)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].deadlines && v[i].forum == forum &&
+		    v[i].party == party)
+			return &v[i];
+	return NULL;
+}
+
+int64_t
+cad_feed_dtstamp(struct cad_ical_set *set, const struct cad_feed *f,
+    int64_t now, int64_t *newest)
+{
+	int64_t lm = cad_ical_set_newest(set, f->forum, f->party);
+
+	if (newest != NULL)
+		*newest = lm;
+	return lm > 0 ? lm : now;
+}
