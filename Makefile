@@ -32,7 +32,7 @@ else
 B	= build
 endif
 
-CORE_SRCS := $(wildcard core/*.c)
+CORE_SRCS := $(wildcard core/*/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
 CLI_SRCS  := $(wildcard cli/*.c)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)

@@ -14,12 +14,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "calendar.h"
-#include "config.h"
-#include "output.h"
-#include "plan.h"
-#include "store.h"
-#include "util.h"
+#include "model/calendar.h"
+#include "model/config.h"
+#include "render/output.h"
+#include "model/plan.h"
+#include "store/store.h"
+#include "base/util.h"
 #include "cli.h"
 
 #define DEFAULT_CONFIG "/etc/cadenced/cadenced.conf"

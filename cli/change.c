@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "model/calendar.h"
 #include "cli.h"
-#include "output.h"
+#include "render/output.h"
 
 struct change_args {
 	const char *party;

@@ -6,10 +6,10 @@
 
 #include <stdbool.h>
 
-#include "config.h"
-#include "plan.h"
-#include "store.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/plan.h"
+#include "store/store.h"
+#include "base/util.h"
 
 struct cli {
 	const char *config_path;

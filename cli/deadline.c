@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "deadline.h"
-#include "output.h"
+#include "model/deadline.h"
+#include "render/output.h"
 
 /* "(189 päivää)", "(tänään)", "(3 päivää sitten)" */
 static void

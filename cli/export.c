@@ -10,13 +10,13 @@
  * horizon_days, every series' content hash synced into the store first
  * (so SEQUENCE and LAST-MODIFIED rise only on real change, and the CLI
  * and the daemon agree on them), and the feeds, calendar names and
- * DTSTAMP of core/feeds.c, so that an unchanged feed renders to the same
+ * DTSTAMP of core/render/feeds.c, so that an unchanged feed renders to the same
  * bytes.
  *
  * Files under --dir are replaced atomically: written to a temporary file
  * in the same directory, fsync'd, renamed over the old one, and the
  * directory fsync'd, so a web server serving DIR never sees half a feed.
- * DIR/calendars/deadlines.ics comes from core/deadline.c.
+ * DIR/calendars/deadlines.ics comes from core/model/deadline.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,9 +29,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "deadline.h"
-#include "feeds.h"
-#include "ical.h"
+#include "model/deadline.h"
+#include "render/feeds.h"
+#include "render/ical.h"
 
 #define EXPORT_FEED_MAX		(32u << 20)	/* ceiling of one feed */
 
@@ -275,7 +275,7 @@ out:
 
 /*
  * calendars/deadlines.ics into b (initialised here): the agreement's
- * deadlines (SPEC §§ 5, 7) as all-day events, NAME from core/deadline.c.
+ * deadlines (SPEC §§ 5, 7) as all-day events, NAME from core/model/deadline.c.
  * 0 or an exit status.
  */
 static int

@@ -19,9 +19,9 @@
 #include <time.h>
 
 #include "cli.h"
-#include "ical.h"
-#include "outbox.h"
-#include "reminder.h"
+#include "render/ical.h"
+#include "store/outbox.h"
+#include "store/reminder.h"
 
 static int
 outbox_json(struct cad_outbox_entry *v, size_t n)

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "model/calendar.h"
 #include "cli.h"
-#include "ical.h"
-#include "output.h"
+#include "render/ical.h"
+#include "render/output.h"
 
 enum { OPT_JSON = 256, OPT_FROM, OPT_TO, OPT_FORUM, OPT_PARTY, OPT_YEAR };
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "wheel.h"
+#include "render/wheel.h"
 
 enum { OPT_YEAR = 256, OPT_FORUM };
 

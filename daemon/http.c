@@ -34,9 +34,9 @@
 #include "health.h"
 #include "log.h"
 #include "metrics.h"
-#include "output.h"
+#include "render/output.h"
 #include "snapshot.h"
-#include "wheel.h"
+#include "render/wheel.h"
 
 #define CT_TEXT		"text/plain; charset=utf-8"
 #define CT_JSON		"application/json; charset=utf-8"

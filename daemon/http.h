@@ -6,7 +6,7 @@
 #ifndef DAEMON_HTTP_H
 #define DAEMON_HTTP_H
 
-#include "util.h"
+#include "base/util.h"
 
 struct http;
 

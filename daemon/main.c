@@ -42,15 +42,15 @@
 #include <libical/ical.h>
 #include <systemd/sd-daemon.h>
 
-#include "config.h"
+#include "model/config.h"
 #include "health.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
-#include "outbox.h"
-#include "output.h"
+#include "store/outbox.h"
+#include "render/output.h"
 #include "snapshot.h"
-#include "store.h"
+#include "store/store.h"
 
 #define DEFAULT_CONFIG	"/etc/cadenced/cadenced.conf"
 #define TICK_MS		1000	/* store and date polling */

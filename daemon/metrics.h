@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "base/util.h"
 
 #ifndef CADENCED_VERSION
 #define CADENCED_VERSION "0.1.0"

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "feeds.h"
+#include "render/feeds.h"
 #include "metrics.h"
-#include "output.h"
+#include "render/output.h"
 
 #define PAGE_NEXT	3	/* meetings listed per forum */
 #define PAGE_DEADLINES	8	/* coming deadlines listed */

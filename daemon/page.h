@@ -9,10 +9,10 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "deadline.h"
-#include "plan.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/deadline.h"
+#include "model/plan.h"
+#include "base/util.h"
 
 /* plan covers at least today .. the horizon; dl are the agreement's
    deadlines (sorted); 0 or -E2BIG/-ENOMEM */

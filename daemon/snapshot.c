@@ -15,16 +15,16 @@
 
 #include <microhttpd.h>
 
-#include "deadline.h"
-#include "feeds.h"
-#include "wheel.h"
-#include "ical.h"
+#include "model/deadline.h"
+#include "render/feeds.h"
+#include "render/wheel.h"
+#include "render/ical.h"
 #include "log.h"
 #include "metrics.h"
-#include "outbox.h"
-#include "output.h"
+#include "store/outbox.h"
+#include "render/output.h"
 #include "page.h"
-#include "reminder.h"
+#include "store/reminder.h"
 
 #define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
 /* feeds of this size or more are kept as pieces of the shared series

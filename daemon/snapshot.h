@@ -19,10 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "plan.h"
-#include "store.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/plan.h"
+#include "store/store.h"
+#include "base/util.h"
 
 /* a loaded config, shared by every snapshot built from it */
 struct snapshot_config {

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "model/calendar.h"
 
 #define D(y, m, d) cad_days_from_civil((y), (m), (d))
 

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "deadline.h"
-#include "plan.h"
+#include "model/config.h"
+#include "model/deadline.h"
+#include "model/plan.h"
 
 #define CONF "tests/data/deadline/agreement.conf"
 

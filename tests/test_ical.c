@@ -14,7 +14,7 @@
 
 #include <libical/ical.h>
 
-#include "ical.h"
+#include "render/ical.h"
 
 /* 2026-01-01T00:00:00Z: 20454 days (2026-02-10 = 20494, minus 40) */
 #define DTSTAMP		(20454LL * 86400)

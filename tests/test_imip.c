@@ -3,7 +3,7 @@
  * MIME structure, RFC 2047 subject, METHOD in calendar and MIME part,
  * ORGANIZER/ATTENDEE parameters, CANCEL of one instance and of a whole
  * series.  Calendars are read back with libical; base64 and RFC 2047 are
- * decoded here by hand (independently of core/imip.c).
+ * decoded here by hand (independently of core/render/imip.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
 
 #include <libical/ical.h>
 
-#include "imip.h"
+#include "render/imip.h"
 
 #include "b64.h"
 

@@ -19,7 +19,7 @@
 
 #include <curl/curl.h>
 
-#include "outbox.h"
+#include "store/outbox.h"
 
 #define NOW		(20494LL * 86400 + 11 * 3600)	/* 2026-02-10 11Z */
 

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "plan.h"
+#include "render/output.h"
+#include "model/plan.h"
 
 #define DIR	"tests/data/plan/"
 #define D(y, m, d) cad_days_from_civil((y), (m), (d))

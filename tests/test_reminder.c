@@ -7,7 +7,7 @@
  * The agreement: effective 2023-06-01, notice 12 months, one council
  * term 2025-06-01 .. 2029-05-31, remind_days [90, 30, 7].  Its deadlines
  * (SPEC § 7): the notice deadline 2029-05-31 - 12 months = 2028-05-31
- * (the example of core/deadline.h) and the renewal 2025-06-01 + 12
+ * (the example of core/model/deadline.h) and the renewal 2025-06-01 + 12
  * months = 2026-06-01, long past in every test below.
  *
  * Calendar, by hand: 2028 is a leap year; 1.1.2028 is a Saturday (1.1.2027
@@ -29,7 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "reminder.h"
+#include "store/reminder.h"
 
 #include "b64.h"
 
@@ -214,7 +214,7 @@ reminders_sync__22_days_before__only_the_30_day_reminder(void **state)
 	assert_string_equal(l.v[0].kind, "reminder");
 	assert_string_equal(l.v[0].target, "kirjaamo@hva.example");
 	assert_string_equal(l.v[0].sender, "hyte@kainuu.example");
-	/* the deadline's UID in deadlines.ics (core/deadline.h) */
+	/* the deadline's UID in deadlines.ics (core/model/deadline.h) */
 	assert_string_equal(l.v[0].uid, "notice-2028-05-31@kainuu.example");
 	assert_int_equal(l.v[0].sequence, 30);
 	assert_string_equal(l.v[0].state, "pending");
@@ -555,7 +555,7 @@ reminder_mail__notice_22_days_before__finnish_subject_and_text(
 	}
 
 	subject = subject_of(m);
-	/* the title of the notice deadline (core/deadline.c), the date and
+	/* the title of the notice deadline (core/model/deadline.c), the date and
 	   the days left: 31.5. - 9.5. = 22 */
 	assert_string_equal(subject, "Muistutus: Viimeinen "
 	    "irtisanomispäivä valtuustokauden lopussa päättyvälle "

@@ -14,7 +14,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 
 /* each test gets its own fresh directory; state_dir lies below it */
 struct fixture {
@@ -108,7 +108,7 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	sqlite3_stmt *stmt;
 
 	/* three migrations exist today: 1 overrides, terminations, series;
-	   2 the outbox (core/outbox.h); 3 reminders (core/reminder.h) */
+	   2 the outbox (core/store/outbox.h); 3 reminders (core/store/reminder.h) */
 	assert_int_equal(cad_store_version(st), 3);
 
 	/* an independent connection sees the same: the settings are on disk */

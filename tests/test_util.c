@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "output.h"
-#include "util.h"
+#include "render/output.h"
+#include "base/util.h"
 
 #define D(y, m, d) cad_days_from_civil((y), (m), (d))
 #define HM(h, m) ((h) * 60 + (m))

@@ -1,12 +1,12 @@
 /*
- * fuzz_caldav_reply.c - what core/outbox.c reads from CalDAV and SMTP
+ * fuzz_caldav_reply.c - what core/store/outbox.c reads from CalDAV and SMTP
  * servers.
  *
  * libcurl parses the protocols; outbox.c sees only the header lines of
  * an HTTP reply (header_cb: the ETag, reset by each new status line),
  * the body's size (write_cb: counted against BODY_MAX, then dropped) and
  * the reply code (cad_outbox_classify).  Both callbacks are static, so
- * core/outbox.c is compiled into this file.  The input is a raw reply:
+ * core/store/outbox.c is compiled into this file.  The input is a raw reply:
  * header lines up to the first empty line are handed to header_cb one
  * by one with their line ends (as libcurl does), the rest to write_cb
  * in chunks.  The first two bytes also pick a reply code and a CURLcode
@@ -20,12 +20,12 @@
  * resource URL starts with caldav.url, ends in ".ics" and holds only
  * unreserved characters and %XX escapes after it.
  */
-#include "../../core/outbox.c"
+#include "../../core/store/outbox.c"
 
 #include <ctype.h>
 #include <err.h>
 
-#include "config.h"
+#include "model/config.h"
 #include "fuzz.h"
 
 #define FUZZ_REPLY_MAX	8192

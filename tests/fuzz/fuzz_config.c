@@ -14,9 +14,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "plan.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/plan.h"
+#include "base/util.h"
 
 #include "fuzz.h"
 

@@ -1,8 +1,8 @@
 /*
  * fuzz_ical.c - reading iCalendar as a server or a client would send it.
  *
- * No core function reads iCalendar from outside yet (core/imip.c parses
- * only the feed it has just rendered; core/outbox.c does not exist), so
+ * No core function reads iCalendar from outside yet (core/render/imip.c parses
+ * only the feed it has just rendered; core/store/outbox.c does not exist), so
  * this target fuzzes the libical calls that such code will make: parse,
  * serialise again (the _r variant, as STYLE.md asks), walk the VEVENTs,
  * resolve their VTIMEZONEs, expand each RRULE a bounded number of steps
@@ -14,7 +14,7 @@
 
 #include <libical/ical.h>
 
-#include "util.h"
+#include "base/util.h"
 
 #include "fuzz.h"
 

@@ -16,10 +16,10 @@
 
 #include <libical/ical.h>
 
-#include "config.h"
-#include "ical.h"
-#include "plan.h"
-#include "util.h"
+#include "model/config.h"
+#include "render/ical.h"
+#include "model/plan.h"
+#include "base/util.h"
 
 #include "fuzz.h"
 

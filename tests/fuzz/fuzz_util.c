@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "util.h"
+#include "model/calendar.h"
+#include "base/util.h"
 
 #include "fuzz.h"
 

@@ -57,15 +57,15 @@ LIBS_F="$(pkg-config --libs $PKGS) -lm"
 stale() {
 	[ ! -f "$2" ] && return 0
 	[ "$1" -nt "$2" ] && return 0
-	for h in core/*.h daemon/*.h; do
+	for h in core/*/*.h daemon/*.h; do
 		[ "$h" -nt "$2" ] && return 0
 	done
 	return 1
 }
 
-mkdir -p "$FB/core"
+mkdir -p "$FB/core/base" "$FB/core/model" "$FB/core/render" "$FB/core/store"
 objs=""
-for c in core/*.c; do
+for c in core/*/*.c; do
 	o="$FB/${c%.c}.o"
 	if stale "$c" "$o"; then
 		echo "fuzz: cc $c"

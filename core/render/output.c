@@ -2,7 +2,7 @@
  * output.c - formats shared by cadencectl and the daemon: RFC 3339 with
  * the zone's offset, Finnish dates, and the JSON shapes of the SPEC.
  */
-#include "output.h"
+#include "render/output.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 
 #include <libical/ical.h>
 
-#include "calendar.h"
+#include "model/calendar.h"
 
 /* a / b rounded down (b > 0): the day of an instant, also before 1970 */
 static long long

@@ -1,7 +1,7 @@
 /*
  * util.c - civil dates, strings, bounded buffers, diagnostics.
  */
-#include "util.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <limits.h>

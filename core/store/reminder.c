@@ -2,10 +2,10 @@
  * reminder.c - deadline reminders by e-mail (SPEC § 6, § 7); see
  * reminder.h for the rules.
  *
- * The headers, base64 and Date/Message-ID are core/imip.c's, so the
+ * The headers, base64 and Date/Message-ID are core/render/imip.c's, so the
  * reminders look like the invitations to a mail server and to a reader.
  */
-#include "reminder.h"
+#include "store/reminder.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "imip.h"
-#include "output.h"
+#include "render/imip.h"
+#include "render/output.h"
 
 #define TEXT_WIDTH	72	/* characters per line of the text */
 #define ICS_NAME	"maaraaika.ics"

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "output.h"
-#include "wheel.h"
+#include "model/calendar.h"
+#include "render/output.h"
+#include "render/wheel.h"
 
 #define W		1000.0
 #define CX		500.0

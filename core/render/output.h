@@ -8,9 +8,9 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "plan.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/plan.h"
+#include "base/util.h"
 
 /*
  * UTC offset in seconds of local day+minutes in zone tzid (IANA name);

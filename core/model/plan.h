@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
+#include "model/config.h"
 
 enum cad_status {
 	CAD_CONFIRMED = 0,

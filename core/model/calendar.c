@@ -7,7 +7,7 @@
  * by year: those depend on the year alone, never on a config, so two
  * configs can share it safely (it is not thread-safe, nor need it be).
  */
-#include "calendar.h"
+#include "model/calendar.h"
 
 #include <stddef.h>
 

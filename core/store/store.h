@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "plan.h"
-#include "util.h"
+#include "model/plan.h"
+#include "base/util.h"
 
 struct cad_store;
 
@@ -74,9 +74,9 @@ int cad_store_series_gone(struct cad_store *st, const char *uid,
     int64_t now, struct cad_series_state *out, struct cad_error *err);
 
 /*
- * The outbox (core/outbox.h has the design).  channel "caldav" | "smtp";
+ * The outbox (core/store/outbox.h has the design).  channel "caldav" | "smtp";
  * kind "put" | "delete" (CalDAV), "invite" | "update" | "cancel" (iMIP),
- * "reminder" (a deadline e-mail, SPEC § 6, core/reminder.h: uid is the
+ * "reminder" (a deadline e-mail, SPEC § 6, core/store/reminder.h: uid is the
  * deadline's, sequence its remind_days offset);
  * state "pending" | "sent" | "failed".
  */
@@ -170,7 +170,7 @@ int cad_store_set_etag(struct cad_store *st, const char *url,
     const char *etag, struct cad_error *err);
 
 /*
- * Deadline reminders handled (core/reminder.h): one record per deadline
+ * Deadline reminders handled (core/store/reminder.h): one record per deadline
  * (kind + date + party) and remind_days offset, "sent" (enqueued to
  * recipients) or "skipped" (a later one was caught up instead).
  */

@@ -34,9 +34,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "plan.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/plan.h"
+#include "base/util.h"
 
 enum cad_deadline_kind {
 	CAD_DEADLINE_REVIEW = 0,

@@ -7,7 +7,7 @@
  *	calendars/all.ics		"<title>: kaikki kokoukset"
  *	calendars/forum/<id>.ics	"<forum name>"
  *	calendars/party/<id>.ics	"<party name>: kokoukset"
- *	calendars/deadlines.ics		named by core/deadline.c
+ *	calendars/deadlines.ics		named by core/model/deadline.c
  *
  * <title> is the agreement's title, else "Yhteistyöfoorumit".
  */
@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "model/config.h"
 
 struct cad_ical_set;
 

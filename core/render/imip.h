@@ -1,9 +1,9 @@
 /*
  * imip.h - invitations as iCalendar objects (iTIP, RFC 5546) and as
  * e-mail messages (iMIP, RFC 6047), SPEC § 6.  Pure rendering: no I/O,
- * no clock (now is given); core/outbox.c decides what to send when.
+ * no clock (now is given); core/store/outbox.c decides what to send when.
  *
- * The calendar of a series is the feed's (core/ical.h) rendering of that
+ * The calendar of a series is the feed's (core/render/ical.h) rendering of that
  * one series, so an invitation says exactly what the feeds say: the
  * VTIMEZONE, the master VEVENT with its RDATEs and a RECURRENCE-ID VEVENT
  * per moved or cancelled instance.  On top of it:
@@ -31,10 +31,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "plan.h"
-#include "store.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/plan.h"
+#include "store/store.h"
+#include "base/util.h"
 
 enum cad_imip_method {
 	CAD_IMIP_RESOURCE = 0,	/* CalDAV object: no METHOD */
@@ -117,7 +117,7 @@ int cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
     struct cad_error *err);
 
 /*
- * MIME helpers, shared with core/reminder.c.  cad_imip_headers writes
+ * MIME helpers, shared with core/store/reminder.c.  cad_imip_headers writes
  * m's From, To, Subject (RFC 2047 when not plain ASCII), Date and
  * Message-ID (from rnd, m->date and m->domain) and MIME-Version, each
  * line ending in CRLF; the caller adds Content-Type and the body.

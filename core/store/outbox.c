@@ -2,7 +2,7 @@
  * outbox.c - enqueueing invitations and delivering them (SPEC § 6); the
  * design is in outbox.h.
  */
-#include "outbox.h"
+#include "store/outbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +17,8 @@
 
 #include <curl/curl.h>
 
-#include "ical.h"
-#include "imip.h"
+#include "render/ical.h"
+#include "render/imip.h"
 
 #define RID_LEN		16		/* "YYYY-MM-DDTHH:MM" */
 #define RID_SIZE	40		/* roomier: no truncation warnings */

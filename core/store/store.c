@@ -24,7 +24,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 
 #define STORE_DB_NAME	"cadenced.db"
 #define STORE_BUSY_MS	5000
@@ -52,7 +52,7 @@ static const char *const migrations[] = {
 	"  sequence INTEGER NOT NULL,"
 	"  created INTEGER NOT NULL,"
 	"  last_modified INTEGER NOT NULL);",
-	/* 2: the outbox of invitations (SPEC § 6, core/outbox.h) */
+	/* 2: the outbox of invitations (SPEC § 6, core/store/outbox.h) */
 	"CREATE TABLE outbox ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  channel TEXT NOT NULL CHECK (channel IN ('caldav', 'smtp')),"
@@ -86,7 +86,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE caldav_etags ("
 	"  url TEXT PRIMARY KEY,"
 	"  etag TEXT NOT NULL);",
-	/* 3: the deadline reminders handled (SPEC § 6, core/reminder.h) */
+	/* 3: the deadline reminders handled (SPEC § 6, core/store/reminder.h) */
 	"CREATE TABLE reminders ("
 	"  kind TEXT NOT NULL,"		/* review | renewal | notice | ... */
 	"  date TEXT NOT NULL,"		/* YYYY-MM-DD, the deadline */

@@ -1,6 +1,6 @@
 /*
  * reminder.h - deadline reminders by e-mail (SPEC § 6 "Deadline
- * reminders", § 7), enqueued in the durable outbox (core/outbox.h).
+ * reminders", § 7), enqueued in the durable outbox (core/store/outbox.h).
  *
  * For every deadline of cad_deadlines() (the agreement's and one per
  * stored termination) and every remind_days offset n, the reminder
@@ -36,11 +36,11 @@
 
 #include <stdint.h>
 
-#include "config.h"
-#include "deadline.h"
-#include "plan.h"
-#include "store.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/deadline.h"
+#include "model/plan.h"
+#include "store/store.h"
+#include "base/util.h"
 
 /*
  * Enqueues the reminders due on day today (a day number) for every

@@ -93,10 +93,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "plan.h"
-#include "store.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/plan.h"
+#include "store/store.h"
+#include "base/util.h"
 
 #define CAD_OUTBOX_PARALLEL	4	/* transfers at once */
 #define CAD_OUTBOX_MAX_FDS	(2 * CAD_OUTBOX_PARALLEL)

@@ -22,7 +22,7 @@
  * counts only when the rule produces it, and COUNT and UNTIL count and
  * stop the way dateutil does.  Frequencies below DAILY are refused.
  */
-#include "plan.h"
+#include "model/plan.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -32,7 +32,7 @@
 
 #include <libical/ical.h>
 
-#include "calendar.h"
+#include "model/calendar.h"
 
 /*
  * How far a holiday or spread move may go before the meeting is dropped.

@@ -9,10 +9,10 @@
 
 #include <libical/ical.h>
 
-#include "config.h"
-#include "plan.h"
-#include "store.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/plan.h"
+#include "store/store.h"
+#include "base/util.h"
 
 /*
  * The window that the daemon publishes, invites from and syncs SEQUENCE

@@ -19,8 +19,8 @@
  * sequence, so the serialised text is unfolded and folded again here at
  * 75 octets on character boundaries, with CRLF line ends.
  */
-#include "ical.h"
-#include "output.h"
+#include "render/ical.h"
+#include "render/output.h"
 
 #include <errno.h>
 #include <stdint.h>

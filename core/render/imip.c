@@ -6,9 +6,9 @@
  * its METHOD, ORGANIZER and ATTENDEEs.  So the VTIMEZONE, RDATEs and
  * RECURRENCE-ID overrides are the feed's own, not a second copy of them.
  * libical's serialiser folds lines without regard to UTF-8, so the text
- * is unfolded and folded again at 75 octets (as core/ical.c does).
+ * is unfolded and folded again at 75 octets (as core/render/ical.c does).
  */
-#include "imip.h"
+#include "render/imip.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,8 +20,8 @@
 
 #include <libical/ical.h>
 
-#include "ical.h"
-#include "output.h"
+#include "render/ical.h"
+#include "render/output.h"
 
 #define B64_LINE	76	/* RFC 2045 body lines */
 #define EW_BYTES	45	/* input bytes per RFC 2047 encoded-word */

@@ -2,14 +2,14 @@
  * deadline.c - the agreement's deadlines (SPEC § 7): the list, its JSON
  * and the all-day iCalendar feed.  See deadline.h for the rules.
  *
- * The feed has the header properties of core/ical.c's feeds but no
+ * The feed has the header properties of core/render/ical.c's feeds but no
  * VTIMEZONE: every value in it is a DATE, which refers to no zone
  * (X-WR-TIMEZONE still tells clients where the days are).  ical.c's
  * re-folding (with the X-WR-CALNAME copy of NAME) and X-property helpers
  * are static there, so this file has its own copies; they should move
  * into one exported helper.
  */
-#include "deadline.h"
+#include "model/deadline.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,8 +19,8 @@
 
 #include <libical/ical.h>
 
-#include "ical.h"
-#include "output.h"
+#include "render/ical.h"
+#include "render/output.h"
 
 
 const char *

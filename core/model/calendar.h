@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "config.h"
+#include "model/config.h"
 
 struct cad_holiday {
 	int day;		/* day number */

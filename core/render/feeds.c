@@ -1,12 +1,12 @@
 /*
  * feeds.c - the published feeds and their names (see feeds.h).
  */
-#include "feeds.h"
+#include "render/feeds.h"
 
 #include <stdlib.h>
 
-#include "ical.h"
-#include "util.h"
+#include "render/ical.h"
+#include "base/util.h"
 
 static void
 feed_set(struct cad_feed *f, char *path, char *name, int forum, int party)

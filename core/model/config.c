@@ -9,7 +9,7 @@
  * first problem: whoever fixes the file wants to see them all at once.
  * The messages are collected and handed to the cad_diag in file order.
  */
-#include "config.h"
+#include "model/config.h"
 
 #include <errno.h>
 #include <libconfig.h>

@@ -18,10 +18,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
-#include "deadline.h"
-#include "plan.h"
-#include "util.h"
+#include "model/config.h"
+#include "model/deadline.h"
+#include "model/plan.h"
+#include "base/util.h"
 
 /*
  * Draws year `year`.  plan holds (at least) the occurrences of that
