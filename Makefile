@@ -5,6 +5,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 SYSCONFDIR ?= /etc
 UNITDIR	?= /lib/systemd/system
 DESTDIR	?=
@@ -17,7 +18,7 @@ PKGS	= libical libconfig sqlite3 libcurl libmicrohttpd libsystemd
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
 	-Wimplicit-fallthrough -Wundef
-CPPFLAGS_ALL = -D_GNU_SOURCE -Icore $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
+CPPFLAGS_ALL = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' -Icore $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 CFLAGS_ALL = -std=c11 $(WARNINGS) $(CFLAGS)
 LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
@@ -45,7 +46,29 @@ MANS	:= $(wildcard man/*.[0-9])
 LIBCORE	= $(B)/libcadence.a
 PROGS	= $(B)/cadencectl $(if $(wildcard daemon/main.c),$(B)/cadenced)
 
-all: $(PROGS)
+# Message catalogues (GNU gettext): po/LANG.po -> $(B)/locale/LANG/
+# LC_MESSAGES/cadenced.mo.  The programs find them there through
+# CADENCE_LOCALEDIR (tests, make run) or at $(LOCALEDIR) once installed.
+LINGUAS	:= $(shell cat po/LINGUAS)
+MOS	:= $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/cadenced.mo)
+POT_SRCS = $(sort $(wildcard core/*/*.c daemon/*.c cli/*.c))
+
+all: $(PROGS) $(MOS)
+
+$(B)/locale/%/LC_MESSAGES/cadenced.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# `make update-po`: extract the messages and merge them into every po/*.po
+# (a translator then edits only the .po file)
+update-po:
+	xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
+		--keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+		--package-name=cadenced --msgid-bugs-address=hyte@localhost \
+		--no-location --sort-output -o po/cadenced.pot $(POT_SRCS)
+	for l in $(LINGUAS); do \
+		msgmerge --quiet --update --backup=none --no-location \
+			--sort-output po/$$l.po po/cadenced.pot; done
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -80,18 +103,19 @@ tests: $(TEST_BINS)
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all tests
-	@B=$(B) sh tests/run.sh $(TEST_BINS)
+	@B=$(B) CADENCE_LOCALEDIR=$(CURDIR)/$(B)/locale sh tests/run.sh $(TEST_BINS)
 
 # The CLI end-to-end tests with cadencectl under valgrind (slow: minutes).
 check-valgrind:
 	@$(MAKE) --no-print-directory all
-	@B=$(B) sh tests/valgrind.sh
+	@B=$(B) CADENCE_LOCALEDIR=$(CURDIR)/$(B)/locale sh tests/valgrind.sh
 
 run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p run
-	$(B)/cadenced -c etc/kainuu.conf $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	CADENCE_LOCALEDIR=$(CURDIR)/$(B)/locale \
+		$(B)/cadenced -c etc/kainuu.conf $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
@@ -106,6 +130,10 @@ install: all
 	sed 's|/usr/local/sbin/|$(SBINDIR)/|' systemd/cadenced.service \
 		> $(B)/cadenced.service
 	install -m 644 $(B)/cadenced.service $(DESTDIR)$(UNITDIR)/
+	for l in $(LINGUAS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+		install -m 644 $(B)/locale/$$l/LC_MESSAGES/cadenced.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; done
 	sed 's|^state_dir *=.*|state_dir = "/var/lib/cadenced";|' \
 		etc/kainuu.conf > $(B)/cadenced.conf.example
 	install -m 644 $(B)/cadenced.conf.example \
@@ -114,7 +142,7 @@ install: all
 clean:
 	rm -rf build build-san build-valgrind build-fuzz run
 
-.PHONY: all tests check check-valgrind run install clean
+.PHONY: all tests check check-valgrind run install clean update-po
 .SECONDARY:
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d) \
 	$(TEST_BINS:=.d)

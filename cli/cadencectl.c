@@ -29,7 +29,7 @@
 const char *cli_progname = "cadencectl";
 
 static const char usage_text[] =
-"usage: cadencectl [-c FILE] [--today YYYY-MM-DD] COMMAND [ARGS...]\n"
+"usage: cadencectl [-c FILE] [--today YYYY-MM-DD] [--lang LANG] COMMAND [ARGS...]\n"
 "\n"
 "commands:\n"
 "  check                                   validate the config, print warnings\n"
@@ -50,6 +50,9 @@ static const char usage_text[] =
 "options:\n"
 "  -c FILE             config file (default " DEFAULT_CONFIG ")\n"
 "  --today YYYY-MM-DD  stand on another day\n"
+"  --lang LANG         output language: fi, sv or en (default: LANG /\n"
+"                      LC_MESSAGES when the config lists it, else the\n"
+"                      config's first language)\n"
 "  -h, --help          this help\n"
 "\n"
 "Dates are YYYY-MM-DD, times HH:MM.  Exit status: 0 ok, 1 bad input, 2 usage.\n";
@@ -95,6 +98,33 @@ today_local(const char *tz)
 	return (int)((now + off) / 86400);
 }
 
+/*
+ * The output language: --lang, else LANG / LC_MESSAGES when the config
+ * lists that language, else the config's default.
+ */
+static int
+use_language(struct cli *c)
+{
+	enum cad_lang dflt = c->cfg->langs[0], l = dflt;
+
+	if (c->lang >= 0)
+		l = (enum cad_lang)c->lang;
+	else if (cad_config_has_lang(c->cfg, cad_lang_from_env(dflt)))
+		l = cad_lang_from_env(dflt);
+	if (cad_lang_use(l) == 0)
+		return 0;
+	if (c->lang >= 0) {
+		cli_warnx("language '%s': no locale or message catalogue for "
+		    "it (Debian: generate %s with the locales package; the "
+		    "catalogues are installed by make install)",
+		    cad_lang_code(l), l == CAD_LANG_SV ? "sv_FI.UTF-8" :
+		    "en_GB.UTF-8");
+		return -1;
+	}
+	(void)cad_lang_use(dflt);
+	return 0;
+}
+
 /* loads the config, the store and what the planner needs from it */
 int
 cli_open(struct cli *c, bool need_store)
@@ -110,6 +140,8 @@ cli_open(struct cli *c, bool need_store)
 			fprintf(stderr, "%s\n", diag.msgs[i]);
 	cad_diag_release(&diag);
 	if (r < 0)
+		return EXIT_BAD;
+	if (use_language(c) < 0)
 		return EXIT_BAD;
 	if (c->today == CAD_NODAY)
 		c->today = today_local(c->cfg->timezone);
@@ -267,6 +299,7 @@ main(int argc, char **argv)
 		{ "today", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "lang", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c;
@@ -275,6 +308,8 @@ main(int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	c.config_path = DEFAULT_CONFIG;
 	c.today = CAD_NODAY;
+	c.lang = -1;
+	cad_lang_init(NULL);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -285,6 +320,14 @@ main(int argc, char **argv)
 			if (cli_arg_date("--today", optarg, &c.today) < 0)
 				return EXIT_BAD;
 			break;
+		case 'l': {
+			enum cad_lang l;
+			if (cad_lang_parse(optarg, &l) < 0)
+				return cli_usage("unknown language '%s' (fi, sv "
+				    "or en)", optarg);
+			c.lang = (int)l;
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;

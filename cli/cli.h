@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "base/lang.h"
 #include "model/config.h"
 #include "model/plan.h"
 #include "store/store.h"
@@ -15,6 +16,7 @@ struct cli {
 	const char *config_path;
 	int today;			/* CAD_NODAY until known */
 	bool quiet_warnings;		/* config warnings not printed */
+	int lang;			/* --lang, or -1 */
 	int argc;			/* the command's own arguments, */
 	char **argv;			/* argv[0] is the command name */
 	struct cad_config *cfg;

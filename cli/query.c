@@ -77,24 +77,27 @@ print_occurrence(const struct cad_config *cfg, const struct cad_plan *plan,
 {
 	const struct cad_series *s = &plan->series[o->series];
 	const struct cad_forum *f = &cfg->forums[s->forum];
-	char when[32], orig[32];
+	char when[32], orig[32], endt[8];
 	int eday, end, eoff;
 
 	/* elapsed minutes: a DST change in between moves the clock time */
 	(void)cad_tz_end(cfg->timezone, o->day, o->time, o->duration, &eday,
 	    &end, &eoff);
 	cad_format_fi(o->day, o->time, when);
-	printf("%s–%02d.%02d  %s", when, end / 60, end % 60, f->name);
+	cad_format_time(end, endt);
+	printf("%s–%s  %s", when, endt, cad_tr(cfg, f->name));
 	if (s->party >= 0)
-		printf(": %s", cfg->parties[s->party].name);
+		printf(": %s", cad_tr(cfg, cfg->parties[s->party].name));
 	if (f->location)
-		printf(" (%s)", f->location);
+		printf(" (%s)", cad_tr(cfg, f->location));
 	if (o->status == CAD_CANCELLED)
-		printf("  PERUTTU%s%s", o->reason ? ": " : "",
+		printf("  %s%s%s", _("PERUTTU"), o->reason ? ": " : "",
 		    o->reason ? o->reason : "");
 	if (o->moved != CAD_MOVED_NONE) {
 		cad_format_fi(o->rid_day, o->rid_time, orig);
-		printf("  [siirretty, alun perin %s]", orig);
+		printf("  [");
+		printf(_("siirretty, alun perin %s"), orig);
+		printf("]");
 	}
 	putchar('\n');
 }
@@ -337,7 +340,7 @@ cmd_holidays(struct cli *c)
 	for (int i = 0; i < n; i++) {
 		char date[24];
 		cad_format_fi_date(h[i].day, date);
-		printf("%-14s %s\n", date, h[i].name);
+		printf("%-14s %s\n", date, _(h[i].name));
 	}
 	return 0;
 }

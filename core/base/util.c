@@ -149,14 +149,6 @@ cad_format_date(int days, char out[static 11])
 	out[10] = '\0';
 }
 
-const char *
-cad_weekday_fi(int wday)
-{
-	static const char *names[] = { "ma", "ti", "ke", "to", "pe", "la",
-		"su" };
-	return wday >= 0 && wday < 7 ? names[wday] : "?";
-}
-
 size_t
 cad_strlcpy(char *dst, const char *src, size_t dsize)
 {

@@ -31,7 +31,6 @@ int cad_parse_monthday(const char *s, int *md);
 /* writes "YYYY-MM-DD" (11 bytes with NUL) */
 void cad_format_date(int days, char out[static 11]);
 /* Finnish short weekday names: "ma", "ti", ... */
-const char *cad_weekday_fi(int wday);
 
 /* strings */
 size_t cad_strlcpy(char *dst, const char *src, size_t dsize);

@@ -9,9 +9,11 @@
  */
 #include "model/calendar.h"
 
+#include "base/lang.h"
+
 #include <stddef.h>
 
-#define EXTRA_NAME "Lisävapaapäivä"
+#define EXTRA_NAME N_("Lisävapaapäivä")
 
 /*
  * The built-in holidays in SPEC order; the sort below is stable, so when
@@ -38,21 +40,21 @@ enum {
 };
 
 static const char *const fi_names[FI_COUNT] = {
-	[FI_UUDENVUODENPAIVA] = "Uudenvuodenpäivä",
-	[FI_LOPPIAINEN] = "Loppiainen",
-	[FI_PITKAPERJANTAI] = "Pitkäperjantai",
-	[FI_PAASIAISPAIVA] = "Pääsiäispäivä",
-	[FI_2_PAASIAISPAIVA] = "2. pääsiäispäivä",
-	[FI_VAPPU] = "Vappu",
-	[FI_HELATORSTAI] = "Helatorstai",
-	[FI_HELLUNTAIPAIVA] = "Helluntaipäivä",
-	[FI_JUHANNUSAATTO] = "Juhannusaatto",
-	[FI_JUHANNUSPAIVA] = "Juhannuspäivä",
-	[FI_PYHAINPAIVA] = "Pyhäinpäivä",
-	[FI_ITSENAISYYSPAIVA] = "Itsenäisyyspäivä",
-	[FI_JOULUAATTO] = "Jouluaatto",
-	[FI_JOULUPAIVA] = "Joulupäivä",
-	[FI_TAPANINPAIVA] = "Tapaninpäivä",
+	[FI_UUDENVUODENPAIVA] = N_("Uudenvuodenpäivä"),
+	[FI_LOPPIAINEN] = N_("Loppiainen"),
+	[FI_PITKAPERJANTAI] = N_("Pitkäperjantai"),
+	[FI_PAASIAISPAIVA] = N_("Pääsiäispäivä"),
+	[FI_2_PAASIAISPAIVA] = N_("2. pääsiäispäivä"),
+	[FI_VAPPU] = N_("Vappu"),
+	[FI_HELATORSTAI] = N_("Helatorstai"),
+	[FI_HELLUNTAIPAIVA] = N_("Helluntaipäivä"),
+	[FI_JUHANNUSAATTO] = N_("Juhannusaatto"),
+	[FI_JUHANNUSPAIVA] = N_("Juhannuspäivä"),
+	[FI_PYHAINPAIVA] = N_("Pyhäinpäivä"),
+	[FI_ITSENAISYYSPAIVA] = N_("Itsenäisyyspäivä"),
+	[FI_JOULUAATTO] = N_("Jouluaatto"),
+	[FI_JOULUPAIVA] = N_("Joulupäivä"),
+	[FI_TAPANINPAIVA] = N_("Tapaninpäivä"),
 };
 
 /*

@@ -11,7 +11,7 @@
 
 struct cad_holiday {
 	int day;		/* day number */
-	const char *name;	/* static Finnish name, e.g. "Juhannusaatto" */
+	const char *name;	/* message id (Finnish): show it as _(name) */
 };
 
 /* Gregorian Easter Sunday of year y, as a day number */

@@ -124,7 +124,8 @@ check_keys(struct ld *ld, const config_setting_t *g, const char *ctx,
 	for (int i = 0; i < n; i++) {
 		config_setting_t *c = config_setting_get_elem(g, (unsigned)i);
 		const char *name = config_setting_name(c);
-		if (name != NULL && !in_list(name, keys))
+		if (name != NULL && !in_list(name, keys) &&
+		    !cad_config_text_twin_key(name, keys))
 			ld_err(ld, c, "%sunknown key '%s'", ctx, name);
 	}
 }
@@ -1119,7 +1120,7 @@ load_root(struct ld *ld, const config_setting_t *root)
 		"state_dir", "horizon_days", "http", "holidays",
 		"extra_holidays", "blackouts", "council_terms", "organizer",
 		"parties", "forums", "agreement", "invite",
-		"publish_attendees", "caldav", "smtp", NULL };
+		"publish_attendees", "caldav", "smtp", "languages", NULL };
 	static const char *const caldav_schemes[] = { "http://", "https://",
 		NULL };
 	static const char *const smtp_schemes[] = { "smtp://", "smtps://",
@@ -1251,7 +1252,8 @@ cad_config_load(const char *path, struct cad_config **out,
 	load_root(&ld, config_root_setting(&lc));
 	bool failed = ld.nmsgs > 0;
 	ld_flush(&ld, diag);
-	if (failed) {
+	if (failed || cad_config_load_languages(cfg, config_root_setting(&lc),
+	    path, diag) < 0) {
 		r = -EINVAL;
 		goto out;
 	}
@@ -1268,6 +1270,7 @@ cad_config_free(struct cad_config *cfg)
 {
 	if (cfg == NULL)
 		return;
+	cad_config_twins_free(cfg);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg->timezone);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/lang.h"
 #include "base/util.h"
 
 struct cad_blackout {
@@ -109,6 +110,12 @@ struct cad_server {
 	int line;
 };
 
+/* a text of the default language and its other languages' (SPEC § 10.4) */
+struct cad_text_twin {
+	const char *base;		/* the model's string (not owned) */
+	char *tr[CAD_LANG_N];		/* owned; NULL: none */
+};
+
 struct cad_config {
 	char *path;		/* as given */
 	char *dir;		/* directory of the config file */
@@ -136,6 +143,10 @@ struct cad_config {
 	bool publish_attendees;
 	struct cad_server caldav;
 	struct cad_server smtp;
+	enum cad_lang langs[CAD_LANG_N];	/* `languages`; [0] default */
+	size_t nlangs;
+	struct cad_text_twin *twins;	/* sorted by base pointer */
+	size_t ntwins;
 };
 
 /*
@@ -149,6 +160,21 @@ void cad_config_free(struct cad_config *cfg);
 
 int cad_config_party(const struct cad_config *cfg, const char *id); /* -1 */
 int cad_config_forum(const struct cad_config *cfg, const char *id); /* -1 */
+
+/*
+ * Text S of the model (a name, description, location, title or reason)
+ * in the calling thread's language (base/lang.h): its twin, else S.
+ */
+const char *cad_tr(const struct cad_config *cfg, const char *s);
+bool cad_config_has_lang(const struct cad_config *cfg, enum cad_lang l);
+
+/* for config.c: twin keys, `languages` and the twins (config_lang.c) */
+struct config_setting_t;
+bool cad_config_text_twin_key(const char *key, const char *const *keys);
+int cad_config_load_languages(struct cad_config *cfg,
+    const struct config_setting_t *root, const char *path,
+    struct cad_diag *diag);
+void cad_config_twins_free(struct cad_config *cfg);
 
 /* Human-readable cadence in Finnish, e.g. "vuosittain, lokakuun 2. ti" */
 char *cad_config_cadence(const struct cad_config *cfg,

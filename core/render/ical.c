@@ -258,27 +258,13 @@ series_text_release(struct series_text *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* "ti 10.2.2026 klo 13.00" */
-static void
-format_fi(int day, int minutes, char out[static 40])
-{
-	int y, m, d;
-
-	day += minutes / 1440;
-	minutes %= 1440;
-	cad_civil_from_days(day, &y, &m, &d);
-	snprintf(out, 40, "%s %d.%d.%d klo %d.%02d",
-	    cad_weekday_fi(cad_weekday(day)), d, m, y, minutes / 60,
-	    minutes % 60);
-}
-
 /* the override's DESCRIPTION: the master's plus what happened */
 static char *
 override_description(const struct series_text *t,
     const struct cad_occurrence *o)
 {
 	struct cad_buf d;
-	char when[40];
+	char when[32];
 	char *s;
 
 	cad_buf_init(&d, 0);
@@ -290,7 +276,7 @@ override_description(const struct series_text *t,
 	}
 	if (o->moved != CAD_MOVED_NONE || o->day != o->rid_day ||
 	    o->time != o->rid_time) {
-		format_fi(o->rid_day, o->rid_time, when);
+		cad_format_fi(o->rid_day, o->rid_time, when);
 		cad_buf_printf(&d, "%sSiirretty: %s",
 		    o->status == CAD_CANCELLED ? "\n" : "\n\n", when);
 		if (o->moved == CAD_MOVED_HOLIDAY)

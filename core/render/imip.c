@@ -596,15 +596,16 @@ cad_imip_mail_init(struct cad_imip_mail *m, const struct cad_config *cfg,
 static void
 text_when(struct cad_buf *b, const char *tzid, const struct cad_occurrence *o)
 {
-	char when[32];
+	char when[32], end[8];
 	int eday, emin, eoff;
 
 	cad_format_fi(o->day, o->time, when);
 	(void)cad_tz_end(tzid, o->day, o->time, o->duration, &eday, &emin,
 	    &eoff);
-	if (eday == o->day)
-		cad_buf_printf(b, "%s–%02d.%02d", when, emin / 60, emin % 60);
-	else
+	if (eday == o->day) {
+		cad_format_time(emin, end);
+		cad_buf_printf(b, "%s–%s", when, end);
+	} else
 		cad_buf_puts(b, when);
 }
 

@@ -11,6 +11,7 @@
 
 #include <libical/ical.h>
 
+#include "base/lang.h"
 #include "model/calendar.h"
 
 /* a / b rounded down (b > 0): the day of an instant, also before 1970 */
@@ -230,22 +231,40 @@ cad_format_rfc3339_end(const char *tzid, int day, int minutes, int duration,
 	format_rfc3339(eday, emin, off, out);
 }
 
+/*
+ * Human dates and times in the thread's language (base/lang.h): Finnish
+ * "ti 10.2.2026 klo 9.00", Swedish "ti 10.2.2026 kl. 9.00", English
+ * "Tue 10 Feb 2026 9:00".  The orders and words come from the catalogue.
+ */
 void
 cad_format_fi_date(int day, char out[static 24])
 {
 	int y, m, d;
 	cad_civil_from_days(day, &y, &m, &d);
-	snprintf(out, 24, "%s %d.%d.%d", cad_weekday_fi(cad_weekday(day)),
-	    d % 100, m % 100, y % 100000);
+	/* TRANSLATORS: weekday abbreviation, day, month (the translation of
+	   "month in a date"), year: "ti 10.2.2026" */
+	snprintf(out, 24, C_("date", "%1$s %2$d.%3$s.%4$d"),
+	    cad_weekday_name(cad_weekday(day)), d % 100, cad_month_in_date(m),
+	    y % 100000);
+}
+
+void
+cad_format_time(int minutes, char out[static 8])
+{
+	unsigned h = (unsigned)minutes / 60 % 24, mi = (unsigned)minutes % 60;
+	/* TRANSLATORS: a time of day, hours without a leading zero: "9.00" */
+	snprintf(out, 8, C_("time of day", "%1$u.%2$02u"), h, mi);
 }
 
 void
 cad_format_fi(int day, int minutes, char out[static 32])
 {
-	char date[24];
+	char date[24], time[8];
 	cad_format_fi_date(day, date);
-	unsigned h = (unsigned)minutes / 60 % 24, mi = (unsigned)minutes % 60;
-	snprintf(out, 32, "%.16s klo %u.%02u", date, h, mi);	/* "klo 9.00" */
+	cad_format_time(minutes, time);
+	/* TRANSLATORS: a date and a time (as above): "ti 10.2.2026 klo
+	   9.00" */
+	snprintf(out, 32, C_("date and time", "%1$s klo %2$s"), date, time);
 }
 
 bool
@@ -385,7 +404,7 @@ cad_json_holidays(struct cad_buf *b, const struct cad_config *cfg, int year)
 		cad_format_date(h[i].day, date);
 		r |= cad_buf_printf(b, "%s{\"date\": \"%s\", \"name\": ",
 		    i ? ",\n  " : "\n  ", date);
-		r |= cad_buf_json_str(b, h[i].name);
+		r |= cad_buf_json_str(b, _(h[i].name));
 		r |= cad_buf_puts(b, "}");
 	}
 	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");

@@ -41,6 +41,7 @@ void cad_format_rfc3339_end(const char *tzid, int day, int minutes,
     int duration, char out[static 32]);
 /* "ti 10.2.2026 klo 13.00"; out of at least 32 bytes */
 void cad_format_fi(int day, int minutes, char out[static 32]);
+void cad_format_time(int minutes, char out[static 8]);	/* "9.00" */
 /* "ti 10.2.2026" */
 void cad_format_fi_date(int day, char out[static 24]);
 

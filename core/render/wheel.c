@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/lang.h"
 #include "model/calendar.h"
 #include "render/output.h"
 #include "render/wheel.h"
@@ -28,12 +29,6 @@
 #define R_CORE		122.0	/* ... down to here */
 #define RING_MAX	62.0
 #define A4_HEIGHT	1414.0
-
-static const char *const months_fi[12] = {
-	"tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu",
-	"kesäkuu", "heinäkuu", "elokuu", "syyskuu", "lokakuu", "marraskuu",
-	"joulukuu",
-};
 
 /* Okabe & Ito, "Color Universal Design"; yellow last, it is pale */
 static const char *const colours[] = {
@@ -281,7 +276,7 @@ frame(struct wheel *w)
 		    "stroke=\"#555\" stroke-width=\"1.2\"");
 		arc_text(w, (R_MONTH_OUT + R_MONTH_IN) / 2,
 		    angle(w, d0, dn / 2.0), "class=\"month\" font-size=\"19\" "
-		    "font-weight=\"bold\" fill=\"#222\"", months_fi[m - 1]);
+		    "font-weight=\"bold\" fill=\"#222\"", cad_month_name(m));
 	}
 	/* ISO weeks: a tick at each Monday, the number mid-week */
 	int mon = w->jan1 - cad_weekday(w->jan1);	/* week of Jan 1 */
@@ -316,7 +311,7 @@ shading(struct wheel *w)
 	out(w, "<g class=\"shading\">\n");
 	for (int i = 0; i < n; i++) {
 		cad_format_fi_date(hol[i].day, date);
-		snprintf(title, sizeof(title), "%s %s", hol[i].name, date);
+		snprintf(title, sizeof(title), "%s %s", _(hol[i].name), date);
 		sector(w, R_CORE, R_RINGS, hol[i].day, hol[i].day,
 		    "class=\"holiday\" fill=\"#dcdcdc\"", title);
 	}
