@@ -139,6 +139,21 @@ print_compliance(struct cli *c, bool json, bool as_warnings)
 	return 0;
 }
 
+/* a listed language this system cannot show (no locale or catalogue) */
+static void
+warn_languages(const struct cad_config *cfg, struct cad_diag *diag)
+{
+	enum cad_lang now = cad_lang_current();
+
+	for (size_t i = 0; i < cfg->nlangs; i++)
+		if (cad_lang_use(cfg->langs[i]) < 0)
+			cad_diag_warning(diag, cfg->path, 0, "language '%s' is "
+			    "listed but this system has no locale or message "
+			    "catalogue for it: its texts fall back to Finnish",
+			    cad_lang_code(cfg->langs[i]));
+	(void)cad_lang_use(now);
+}
+
 int
 cmd_check(struct cli *c)
 {
@@ -166,6 +181,7 @@ cmd_check(struct cli *c)
 	cad_plan_release(&plan);
 	cad_diag_init(&diag);
 	cad_plan_lost_convenors(c->cfg, &c->ctx, &diag);
+	warn_languages(c->cfg, &diag);
 	for (size_t i = 0; i < diag.n; i++)
 		printf("%s\n", diag.msgs[i]);
 	cad_diag_release(&diag);

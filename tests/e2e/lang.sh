@@ -1,0 +1,124 @@
+#!/bin/sh
+# lang.sh - output languages (SPEC § 10.4) through the CLI, and the
+# message catalogues.
+#
+# tests/data/lang/bilingual.conf lists fi and sv; "foorumi" has Swedish
+# twins of its name and location, "tyoryhma" has none (a check warning).
+# Expected texts by hand: 10.2.2026 is a Tuesday (1.1.2026 is a Thursday,
+# 40 days earlier); Finnish "ti 10.2.2026 klo 13.00", Finland-Swedish
+# "ti 10.2.2026 kl. 13.00", English "Tue 10 Feb 2026 13:00".  Easter 2026
+# is 5.4, so the Swedish holiday names fall on the dates listed below.
+B=${B:-build}
+CTL=${CADENCECTL:-$B/cadencectl}
+export CADENCE_LOCALEDIR=${CADENCE_LOCALEDIR:-$PWD/$B/locale}
+ME=lang.sh
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lang.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT INT TERM
+cp tests/data/lang/bilingual.conf "$TMP/c.conf" || exit 1
+C=$TMP/c.conf
+fails=0
+n=0
+fail() { echo "$ME: FAIL: $*"; fails=$((fails + 1)); }
+ok() { n=$((n + 1)); }
+# ctl ARGS...: output in $TMP/out and $TMP/err, status in $rc
+ctl() { "$CTL" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+has() {	# has FILE TEXT WHAT
+	if grep -qF -- "$2" "$TMP/$1"; then ok; else
+		fail "$3: no '$2' in:"; sed 's/^/  /' "$TMP/$1"; fi
+}
+hasnt() {
+	if grep -qF -- "$2" "$TMP/$1"; then fail "$3: '$2' in output"
+	else ok; fi
+}
+status() { if [ "$rc" = "$1" ]; then ok; else
+	fail "$2: exit $rc, not $1"; sed 's/^/  /' "$TMP/err"; fi; }
+
+# --- dates, times and twins in each language ------------------------------
+ctl -c "$C" --today 2026-01-15 --lang fi next -n 2
+status 0 "next --lang fi"
+has out "ti 10.2.2026 klo 13.00–15.00  Yhteistyöfoorumi (Kokkola)" "fi"
+has out "ti 10.3.2026 klo 9.30–10.30  Työryhmä" "fi: hours without a zero"
+ctl -c "$C" --today 2026-01-15 --lang sv next -n 2
+status 0 "next --lang sv"
+has out "ti 10.2.2026 kl. 13.00–15.00  Samarbetsforum (Karleby)" "sv"
+# no twin: the default language's name
+has out "ti 10.3.2026 kl. 9.30–10.30  Työryhmä" "sv: fallback to fi"
+ctl -c "$C" --today 2026-01-15 --lang en next -n 1
+status 0 "next --lang en"
+# en is not listed: English dates, the default language's texts
+has out "Tue 10 Feb 2026 13:00–15:00  Yhteistyöfoorumi (Kokkola)" "en"
+
+# --- the language from the environment -------------------------------------
+LANG=sv_FI.UTF-8 LC_ALL= LC_MESSAGES= ctl -c "$C" --today 2026-01-15 next -n 1
+has out "ti 10.2.2026 kl. 13.00" "LANG=sv_FI.UTF-8"
+LC_ALL= LC_MESSAGES=sv_SE.UTF-8 LANG=fi_FI.UTF-8 ctl -c "$C" --today 2026-01-15 next -n 1
+has out "Samarbetsforum" "LC_MESSAGES before LANG"
+# en is not among the config's languages: the default
+LANG=en_GB.UTF-8 LC_ALL= LC_MESSAGES= ctl -c "$C" --today 2026-01-15 next -n 1
+has out "ti 10.2.2026 klo 13.00" "LANG=en_GB.UTF-8, en not listed"
+# --lang wins over the environment
+LANG=sv_FI.UTF-8 ctl -c "$C" --today 2026-01-15 --lang fi next -n 1
+has out "Yhteistyöfoorumi" "--lang over LANG"
+
+# --- holiday names ---------------------------------------------------------
+ctl -c "$C" --lang sv holidays --year 2026
+status 0 "holidays --lang sv"
+for x in "to 1.1.2026 Nyårsdagen" "ti 6.1.2026 Trettondagen" \
+    "fr 3.4.2026 Långfredagen" "sö 5.4.2026 Påskdagen" \
+    "må 6.4.2026 Annandag påsk" "fr 1.5.2026 Första maj" \
+    "to 14.5.2026 Kristi himmelsfärdsdag" "sö 24.5.2026 Pingstdagen" \
+    "fr 19.6.2026 Midsommarafton" "lö 20.6.2026 Midsommardagen" \
+    "lö 31.10.2026 Alla helgons dag" "sö 6.12.2026 Självständighetsdagen" \
+    "to 24.12.2026 Julafton" "fr 25.12.2026 Juldagen" \
+    "lö 26.12.2026 Annandag jul"; do
+	tr -s ' ' <"$TMP/out" >"$TMP/squeezed"
+	has squeezed "$x" "Swedish holiday"
+done
+ctl -c "$C" --lang sv holidays --year 2026 --json
+has out '{"date": "2026-06-19", "name": "Midsommarafton"}' "holidays --json sv"
+
+# --- bad input ---------------------------------------------------------------
+ctl -c "$C" --lang de next
+status 2 "--lang de"
+has err "unknown language 'de'" "--lang de"
+ctl -c "$C" --today 2026-01-15 check
+status 0 "check with a missing twin"
+line=$(grep -n 'name = "Työryhmä"' "$C" | cut -d: -f1)
+has err "$C:$line: warning: forum 'tyoryhma': no 'name_sv'" "missing twin"
+sed 's/languages = \[ "fi", "sv" \];/languages = [ "fi" ];/' "$C" >"$TMP/bad1.conf"
+ctl -c "$TMP/bad1.conf" check
+status 1 "a twin of an unlisted language"
+line=$(grep -n 'name_sv = "Samarbetsforum"' "$TMP/bad1.conf" | cut -d: -f1)
+has err "$TMP/bad1.conf:$line: error: forum 'foorumi': 'name_sv' but language 'sv' is not in 'languages'" "unlisted twin"
+sed 's/languages = \[ "fi", "sv" \];/languages = [ "fi", "de" ];/' "$C" >"$TMP/bad2.conf"
+ctl -c "$TMP/bad2.conf" check
+status 1 "unknown language"
+has err "error: unknown language 'de'" "unknown language"
+sed 's/name_sv = "Karleby stad";/name_sv = "";/' "$C" >"$TMP/bad3.conf"
+ctl -c "$TMP/bad3.conf" check
+status 1 "an empty twin"
+has err "'name_sv' must be a non-empty string" "empty twin"
+sed 's/name_sv = "Karleby stad";/nimi_sv = "Karleby stad";/' "$C" >"$TMP/bad4.conf"
+ctl -c "$TMP/bad4.conf" check
+status 1 "a twin of no text key"
+has err "unknown key 'nimi_sv'" "twin of no key"
+
+# --- the catalogues: valid, and every message translated ----------------------
+xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+    --keyword=C_:1c,2 --keyword=NC_:1c,2 -o "$TMP/now.pot" \
+    core/*/*.c daemon/*.c cli/*.c 2>"$TMP/err" || fail "xgettext"
+for l in $(cat po/LINGUAS); do
+	if msgfmt --check -o /dev/null "po/$l.po" 2>"$TMP/err"; then ok; else
+		fail "msgfmt --check po/$l.po"; cat "$TMP/err"; fi
+	# every message of the source, translated (msgcmp counts an empty
+	# or fuzzy msgstr as missing)
+	if msgcmp "po/$l.po" "$TMP/now.pot" 2>"$TMP/err"; then ok; else
+		fail "po/$l.po lacks translations (make update-po, then" \
+		    "translate):"; head -20 "$TMP/err"; fi
+done
+
+if [ "$fails" -gt 0 ]; then
+	echo "$ME: $fails failed, $n passed"
+	exit 1
+fi
+echo "$ME: ok: $n assertions"
