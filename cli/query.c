@@ -133,8 +133,8 @@ print_compliance(struct cli *c, bool json, bool as_warnings)
 		free(msg);
 	}
 	if (n == 0 && !as_warnings)
-		printf("ei varoituksia: jokainen lakisääteinen vähimmäiskokous "
-		    "on suunniteltu\n");
+		printf("%s\n", _("ei varoituksia: jokainen lakisääteinen "
+		    "vähimmäiskokous on suunniteltu"));
 	free(w);
 	return 0;
 }
@@ -207,19 +207,21 @@ cmd_forums(struct cli *c)
 	for (size_t i = 0; i < c->cfg->nforums; i++) {
 		const struct cad_forum *f = &c->cfg->forums[i];
 		char *cadence = cad_config_cadence(c->cfg, f);
-		printf("%s\n  %s\n  koollekutsuja: %s\n  rytmi: %s\n", f->id,
-		    f->name, c->cfg->parties[f->convenor].name, cadence);
+		printf("%s\n  %s\n  %s: %s\n  %s: %s\n", f->id,
+		    cad_tr(c->cfg, f->name), _("koollekutsuja"),
+		    cad_tr(c->cfg, c->cfg->parties[f->convenor].name),
+		    _("rytmi"), cadence);
 		if (f->legal_basis)
-			printf("  peruste: %s\n", f->legal_basis);
+			printf("  %s: %s\n", _("peruste"), f->legal_basis);
 		if (f->nfor_each) {
-			printf("  neuvottelu erikseen:");
+			printf("  %s:", _("neuvottelu erikseen"));
 			for (size_t j = 0; j < f->nfor_each; j++)
 				printf("%s %s", j ? "," : "",
 				    c->cfg->parties[f->for_each[j]].id);
 			putchar('\n');
 		}
 		if (f->nparticipants) {
-			printf("  osallistujat:");
+			printf("  %s:", _("osallistujat"));
 			for (size_t j = 0; j < f->nparticipants; j++)
 				printf("%s %s", j ? "," : "",
 				    c->cfg->parties[f->participants[j]].id);
@@ -322,7 +324,7 @@ cmd_next(struct cli *c)
 		return cli_print_buf(&b, r);
 	cad_buf_release(&b);
 	if (shown == 0)
-		printf("ei tulevia kokouksia\n");
+		printf("%s\n", _("ei tulevia kokouksia"));
 	return 0;
 }
 

@@ -303,12 +303,12 @@ cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
 	    NULL);
 	r |= cad_buf_puts(b, ", \"summary\": ");
 	if (s->party >= 0) {
-		char *sum = cad_asprintf("%s: %s", f->name,
-		    cfg->parties[s->party].name);
+		char *sum = cad_asprintf("%s: %s", cad_tr(cfg, f->name),
+		    cad_tr(cfg, cfg->parties[s->party].name));
 		r |= cad_buf_json_str(b, sum);
 		free(sum);
 	} else
-		r |= cad_buf_json_str(b, f->name);
+		r |= cad_buf_json_str(b, cad_tr(cfg, f->name));
 	r |= cad_buf_puts(b, ", \"start\": ");
 	r |= cad_buf_json_str(b, start);
 	r |= cad_buf_puts(b, ", \"end\": ");
@@ -419,17 +419,29 @@ cad_compliance_message(const struct cad_config *cfg,
 	char from[24], to[24];
 	cad_format_fi_date(w->from, from);
 	cad_format_fi_date(w->to, to);
-	const char *who = w->party >= 0 ? cfg->parties[w->party].name : NULL;
+	/* the dates without their weekdays */
+	const char *from_d = strchr(from, ' ') ? strchr(from, ' ') + 1 : from;
+	const char *to_d = strchr(to, ' ') ? strchr(to, ' ') + 1 : to;
+	char *who = w->party >= 0 ? cad_asprintf(": %s", cad_tr(cfg,
+	    cfg->parties[w->party].name)) : cad_strdup("");
+	char *basis = f->legal_basis ? cad_asprintf(", %s", cad_tr(cfg,
+	    f->legal_basis)) : cad_strdup("");
+	char *m;
 	if (w->kind == CAD_MINIMUM_YEAR)
-		return cad_asprintf("%s%s%s: ei vahvistettua kokousta "
-		    "vuonna %d (vähintään kerran vuodessa%s%s)", f->name,
-		    who ? ": " : "", who ? who : "", cad_year_of(w->from),
-		    f->legal_basis ? ", " : "",
-		    f->legal_basis ? f->legal_basis : "");
-	return cad_asprintf("%s%s%s: ei vahvistettua kokousta "
-	    "valtuustokaudella %s – %s (vähintään kerran kaudessa%s%s)",
-	    f->name, who ? ": " : "", who ? who : "", from + 3, to + 3,
-	    f->legal_basis ? ", " : "", f->legal_basis ? f->legal_basis : "");
+		/* TRANSLATORS: forum, ": party" or "", year, ", law" or "" */
+		m = cad_asprintf(_("%1$s%2$s: ei vahvistettua kokousta vuonna "
+		    "%3$d (vähintään kerran vuodessa%4$s)"), cad_tr(cfg,
+		    f->name), who, cad_year_of(w->from), basis);
+	else
+		/* TRANSLATORS: forum, ": party" or "", first and last day
+		   of the council term, ", law" or "" */
+		m = cad_asprintf(_("%1$s%2$s: ei vahvistettua kokousta "
+		    "valtuustokaudella %3$s – %4$s (vähintään kerran "
+		    "kaudessa%5$s)"), cad_tr(cfg, f->name), who, from_d, to_d,
+		    basis);
+	free(who);
+	free(basis);
+	return m;
 }
 
 int
