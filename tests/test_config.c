@@ -280,6 +280,42 @@ lookup__ids__index_or_minus_one(void **state)
 	cad_diag_release(&diag);
 }
 
+/* the same rules in Swedish and English (skipped without the locales) */
+static void
+cadence__swedish_and_english__their_word_order(void **state)
+{
+	(void)state;
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+	char *s;
+
+	cad_lang_init(NULL);
+	if (cad_lang_use(CAD_LANG_SV) < 0 || cad_lang_use(CAD_LANG_EN) < 0)
+		skip();
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load(DIR "good.conf", &cfg, &diag), 0);
+	(void)cad_lang_use(CAD_LANG_SV);
+	s = cad_config_cadence(cfg, &cfg->forums[0]);
+	assert_string_equal(s, "årligen, 2:a tisdagen i oktober");
+	free(s);
+	s = cad_config_cadence(cfg, &cfg->forums[2]);
+	assert_string_equal(s, "månatligen, 2:a onsdagen i månaden");
+	free(s);
+	(void)cad_lang_use(CAD_LANG_EN);
+	s = cad_config_cadence(cfg, &cfg->forums[0]);
+	assert_string_equal(s, "yearly, 2nd Tuesday of October");
+	free(s);
+	s = cad_config_cadence(cfg, &cfg->forums[1]);
+	assert_string_equal(s, "yearly, day 1 of February");
+	free(s);
+	(void)cad_lang_use(CAD_LANG_FI);
+	s = cad_config_cadence(cfg, &cfg->forums[0]);
+	assert_string_equal(s, "vuosittain, lokakuun 2. tiistai");
+	free(s);
+	cad_config_free(cfg);
+	cad_diag_release(&diag);
+}
+
 static void
 cadence__rules_and_terms__finnish_words(void **state)
 {
@@ -526,6 +562,7 @@ main(void)
 		cmocka_unit_test(load__minimal_config__defaults_filled_in),
 		cmocka_unit_test(lookup__ids__index_or_minus_one),
 		cmocka_unit_test(cadence__rules_and_terms__finnish_words),
+		cmocka_unit_test(cadence__swedish_and_english__their_word_order),
 		cmocka_unit_test(load__missing_file__enoent_and_reason),
 		cmocka_unit_test(load__syntax_error__libconfig_line_and_text),
 		cmocka_unit_test(load__unknown_party__reported_at_the_reference),
