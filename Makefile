@@ -20,7 +20,7 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wimplicit-fallthrough -Wundef
 CPPFLAGS_ALL = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' -Icore $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 CFLAGS_ALL = -std=c11 $(WARNINGS) $(CFLAGS)
-LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lunistring -lm
 
 # `make check SANITIZE=1`: the same tests built with ASan + UBSan, in their
 # own build directory so objects never mix.

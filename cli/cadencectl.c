@@ -20,6 +20,7 @@
 #include "model/plan.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/text.h"
 #include "cli.h"
 
 #define DEFAULT_CONFIG "/etc/cadenced/cadenced.conf"
@@ -292,6 +293,28 @@ static const struct cli_command commands[] = {
 	{ "wheel", cmd_wheel },
 };
 
+/*
+ * 0 when every argument of the command is valid UTF-8 without control
+ * characters; else 1 after "cancel: --reason: invalid UTF-8 at byte 7"
+ * (the text itself is not echoed: it would reach the terminal raw).
+ */
+static int
+args_text(int argc, char **argv)
+{
+	char why[64];
+
+	for (int i = 1; i < argc; i++) {
+		if (cad_text_check(argv[i], CAD_TEXT_LINE, why) == 0)
+			continue;
+		if (argv[i - 1][0] == '-' && argv[i][0] != '-')
+			cli_warnx("%s: %s: %s", argv[0], argv[i - 1], why);
+		else
+			cli_warnx("%s: argument %d: %s", argv[0], i, why);
+		return EXIT_BAD;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -339,6 +362,8 @@ main(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage("no command given");
 	const char *name = argv[optind];
+	if (args_text(argc - optind, argv + optind) != 0)
+		return EXIT_BAD;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(commands[i].name, name) != 0)
 			continue;

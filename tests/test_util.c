@@ -9,6 +9,7 @@
 
 #include "base/lang.h"
 #include "render/output.h"
+#include "base/text.h"
 #include "base/util.h"
 
 #define D(y, m, d) cad_days_from_civil((y), (m), (d))
@@ -288,6 +289,49 @@ buf_xml_str__runs_between_escapes__copied_whole(void **state)
 	cad_buf_release(&b);
 }
 
+static void
+text_check__bad_bytes_and_controls__reason_with_byte(void **state)
+{
+	char why[64];
+	(void)state;
+	assert_int_equal(cad_text_check("P\xc3\xa4iv\xc3\xa4", CAD_TEXT_LINE,
+	    why), 0);
+	/* "ab" then a lone continuation byte: the third byte */
+	assert_int_equal(cad_text_check("ab\x80", CAD_TEXT_LINE, why), -EILSEQ);
+	assert_string_equal(why, "invalid UTF-8 at byte 3");
+	assert_int_equal(cad_text_check("a\tb", CAD_TEXT_LINE, why), -EILSEQ);
+	assert_string_equal(why, "control character U+0009 at byte 2");
+	assert_int_equal(cad_text_check("a\tb\nc", CAD_TEXT_LINES, why), 0);
+	assert_int_equal(cad_text_check("a\rb", CAD_TEXT_LINES, why), -EILSEQ);
+	assert_int_equal(cad_text_check("\x7f", CAD_TEXT_LINES, why), -EILSEQ);
+	assert_string_equal(why, "control character U+007F at byte 1");
+}
+
+static void
+text_cut__inside_characters__cut_before_them(void **state)
+{
+	(void)state;
+	/* "ä" is 2 bytes: 5 bytes of "äää" keep two of them */
+	assert_int_equal(cad_text_cut("\xc3\xa4\xc3\xa4\xc3\xa4", 5), 4);
+	/* "a" + U+0308 COMBINING DIAERESIS (3 bytes) is one character */
+	assert_int_equal(cad_text_cut("xa\xcc\x88y", 3), 1);
+	assert_int_equal(cad_text_cut("xa\xcc\x88y", 4), 4);
+	assert_int_equal(cad_text_cut("short", 99), 5);
+}
+
+static void
+text_snprintf__overflow__ellipsis_on_a_boundary(void **state)
+{
+	char buf[8];
+	(void)state;
+	/* 4 x "ö" = 8 bytes do not fit in 7: two "ö" (4) + "…" (3) */
+	assert_int_equal(cad_text_snprintf(buf, sizeof buf, "%s",
+	    "\xc3\xb6\xc3\xb6\xc3\xb6\xc3\xb6"), 8);
+	assert_string_equal(buf, "\xc3\xb6\xc3\xb6\xe2\x80\xa6");
+	assert_int_equal(cad_text_snprintf(buf, sizeof buf, "%s", "abc"), 3);
+	assert_string_equal(buf, "abc");
+}
+
 int
 main(void)
 {
@@ -312,6 +356,11 @@ main(void)
 		    buf_json_str__runs_between_escapes__copied_whole),
 		cmocka_unit_test(
 		    buf_xml_str__runs_between_escapes__copied_whole),
+		cmocka_unit_test(
+		    text_check__bad_bytes_and_controls__reason_with_byte),
+		cmocka_unit_test(text_cut__inside_characters__cut_before_them),
+		cmocka_unit_test(
+		    text_snprintf__overflow__ellipsis_on_a_boundary),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/text.h"
+
 #define ID_MAX		64
 #define CTX_MAX		160
 
@@ -195,7 +197,15 @@ get_str(struct ld *ld, const config_setting_t *g, const char *name,
 		ld_err(ld, s, "%s'%s' must be a string", ctx, name);
 		return NULL;
 	}
-	return config_setting_get_string(s);
+	/* only a description may have more lines than one */
+	const char *v = config_setting_get_string(s);
+	char why[64];
+	if (cad_text_check(v, strcmp(name, "description") == 0 ?
+	    CAD_TEXT_LINES : CAD_TEXT_LINE, why) < 0) {
+		ld_err(ld, s, "%s'%s': %s", ctx, name, why);
+		return NULL;
+	}
+	return v;
 }
 
 static bool

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/lang.h"
+#include "base/text.h"
 #include "model/calendar.h"
 #include "render/output.h"
 #include "render/wheel.h"
@@ -228,7 +229,7 @@ blackouts(struct wheel *w, const struct cad_blackout *bo, size_t n,
 		for (int k = 0; k < ns; k++) {
 			short_date(spans[k][0], a);
 			short_date(spans[k][1], b);
-			snprintf(title, sizeof(title), "%s%s%s %s–%s",
+			cad_text_snprintf(title, sizeof(title), "%s%s%s %s–%s",
 			    who ? who : "", who ? ": " : "",
 			    bo[i].reason ? bo[i].reason : "Katko", a, b);
 			sector(w, r0, r1, spans[k][0], spans[k][1],
@@ -311,7 +312,8 @@ shading(struct wheel *w)
 	out(w, "<g class=\"shading\">\n");
 	for (int i = 0; i < n; i++) {
 		cad_format_fi_date(hol[i].day, date);
-		snprintf(title, sizeof(title), "%s %s", _(hol[i].name), date);
+		cad_text_snprintf(title, sizeof(title), "%s %s",
+		    _(hol[i].name), date);
 		sector(w, R_CORE, R_RINGS, hol[i].day, hol[i].day,
 		    "class=\"holiday\" fill=\"#dcdcdc\"", title);
 	}
@@ -387,18 +389,18 @@ meeting(struct wheel *w, const struct cad_plan *plan,
 	int n;
 
 	cad_format_fi(o->day, o->time, when);
-	n = snprintf(title, sizeof(title), "%s – %s", when, f->name);
+	n = cad_text_snprintf(title, sizeof(title), "%s – %s", when, f->name);
 	if (s->party >= 0 && n > 0 && (size_t)n < sizeof(title))
-		n += snprintf(title + n, sizeof(title) - n, " – %s",
+		n += cad_text_snprintf(title + n, sizeof(title) - n, " – %s",
 		    w->cfg->parties[s->party].name);
 	if (o->moved != CAD_MOVED_NONE && n > 0 && (size_t)n < sizeof(title)) {
 		char from[8];
 		short_date(o->rid_day, from);
-		n += snprintf(title + n, sizeof(title) - n,
+		n += cad_text_snprintf(title + n, sizeof(title) - n,
 		    " (siirretty, alun perin %s)", from);
 	}
 	if (cancelled && n > 0 && (size_t)n < sizeof(title))
-		snprintf(title + n, sizeof(title) - n, " – PERUTTU");
+		cad_text_snprintf(title + n, sizeof(title) - n, " – PERUTTU");
 
 	out(w, "<g class=\"meeting %s\"><title>",
 	    cancelled ? "cancelled" : "confirmed");
@@ -485,8 +487,8 @@ lines(struct wheel *w, int today)
 		cad_civil_from_days(t->start, &y0, &m, &d);
 		cad_civil_from_days(t->end, &y1, &m, &d);
 		cad_format_fi_date(t->start, when);
-		snprintf(title, sizeof(title), "Valtuustokausi %d–%d alkaa %s",
-		    y0, y1, when);
+		cad_text_snprintf(title, sizeof(title),
+		    "Valtuustokausi %d–%d alkaa %s", y0, y1, when);
 		out(w, "<g class=\"term-change\"><title>");
 		text(w, title);
 		out(w, "</title>");

@@ -51,7 +51,7 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all \
 CFLAGS_F="-std=c11 -g -O1 -D_GNU_SOURCE -Icore \
 $(pkg-config --cflags $PKGS) $SAN -fsanitize=fuzzer-no-link \
 -Wall -Wextra -Wno-unused-parameter"
-LIBS_F="$(pkg-config --libs $PKGS) -lm"
+LIBS_F="$(pkg-config --libs $PKGS) -lunistring -lm"
 
 # newer than the object: its source or any header of core/ and daemon/
 stale() {
