@@ -13,7 +13,7 @@ DESTDIR	?=
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS	?= -O2 -g
-PKGS	= libical libconfig sqlite3 libcurl libmicrohttpd libsystemd
+PKGS	= libical libconfig sqlite3 libcurl libmicrohttpd libsystemd libidn2
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \

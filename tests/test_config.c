@@ -546,7 +546,7 @@ load__several_errors__all_reported_in_line_order(void **state)
 	assert_string_equal(diag.msgs[0], DIR "many_errors.conf:4: error: "
 	    "http: unknown key 'port'");
 	assert_string_equal(diag.msgs[1], DIR "many_errors.conf:5: error: "
-	    "party 'hva': bad e-mail address 'kirjaamo.example'");
+	    "party 'hva': bad e-mail address 'kirjaamo.example': no '@'");
 	assert_string_equal(diag.msgs[2], DIR "many_errors.conf:7: error: "
 	    "forum 'foorumi': unknown party 'hvaa'");
 	assert_non_null(strstr(diag.msgs[3], "many_errors.conf:10: error: "

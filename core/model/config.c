@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/addr.h"
 #include "base/text.h"
 
 #define ID_MAX		64
@@ -343,12 +344,26 @@ valid_id(const char *s)
 	return true;
 }
 
-static bool
-valid_email(const char *s)
+/*
+ * the address NAME of G as an RFC 5321 addr-spec with an ASCII domain
+ * (malloc'd), or NULL when absent or bad (reported)
+ */
+static char *
+get_email(struct ld *ld, const config_setting_t *g, const char *ctx,
+    bool required)
 {
-	const char *at = strchr(s, '@');
-	return at != NULL && at != s && at[1] != '\0' &&
-	    strchr(at + 1, '@') == NULL && strpbrk(s, " \t\r\n<>,;\"") == NULL;
+	config_setting_t *es;
+	const char *v = get_str(ld, g, "email", ctx, required, &es);
+	char why[96], *out;
+	bool utf8;
+
+	if (v == NULL)
+		return NULL;
+	if (cad_addr_check(v, &out, &utf8, why) < 0) {
+		ld_err(ld, es, "%sbad e-mail address '%s': %s", ctx, v, why);
+		return NULL;
+	}
+	return out;
 }
 
 /* hostname-ish: letters, digits, '-' and '.', labels not empty */
@@ -659,7 +674,6 @@ load_organizer(struct ld *ld, const config_setting_t *root)
 	static const char *const keys[] = { "name", "email", NULL };
 	const char *ctx = "organizer: ";
 	config_setting_t *s = member(ld, root, "organizer", "", false);
-	config_setting_t *es;
 	if (s == NULL)
 		return;
 	if (!config_setting_is_group(s)) {
@@ -669,14 +683,12 @@ load_organizer(struct ld *ld, const config_setting_t *root)
 	}
 	check_keys(ld, s, ctx, keys);
 	const char *name = get_str(ld, s, "name", ctx, true, NULL);
-	const char *email = get_str(ld, s, "email", ctx, true, &es);
-	if (email != NULL && !valid_email(email)) {
-		ld_err(ld, es, "organizer: bad e-mail address '%s'", email);
-		email = NULL;
-	}
+	char *email = get_email(ld, s, ctx, true);
 	if (name != NULL && email != NULL) {
 		ld->cfg->organizer_name = cad_strdup(name);
-		ld->cfg->organizer_email = cad_strdup(email);
+		ld->cfg->organizer_email = email;
+	} else {
+		free(email);
 	}
 }
 
@@ -710,7 +722,7 @@ load_parties(struct ld *ld, const config_setting_t *root)
 	cfg->parties = cad_xcalloc((size_t)n, sizeof *cfg->parties);
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		config_setting_t *is, *es;
+		config_setting_t *is;
 		char ctx[CTX_MAX];
 		if (!config_setting_is_group(e)) {
 			ld_err(ld, e, "'parties' must be a list of "
@@ -734,14 +746,9 @@ load_parties(struct ld *ld, const config_setting_t *root)
 		}
 		struct cad_party *p = &cfg->parties[cfg->nparties];
 		const char *name = get_str(ld, e, "name", ctx, true, NULL);
-		const char *email = get_str(ld, e, "email", ctx, false, &es);
-		if (email != NULL && !valid_email(email)) {
-			ld_err(ld, es, "%sbad e-mail address '%s'", ctx, email);
-			email = NULL;
-		}
 		p->id = cad_strdup(id);
 		p->name = cad_strdup(name != NULL ? name : "");
-		p->email = cad_strdup(email);
+		p->email = get_email(ld, e, ctx, false);
 		p->line = config_setting_source_line(e);
 		get_blackouts(ld, e, ctx, &p->blackouts, &p->nblackouts);
 		if (ok)

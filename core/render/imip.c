@@ -26,6 +26,7 @@
 #define B64_LINE	76	/* RFC 2045 body lines */
 #define EW_BYTES	45	/* input bytes per RFC 2047 encoded-word */
 #define TEXT_UPCOMING	12	/* meetings listed in the text */
+#define QUOTED_MAX	60	/* longer display names: encoded-words */
 
 /* ---------------------------------------------------------------- */
 /* calendar */
@@ -391,7 +392,11 @@ header_address(struct cad_buf *b, const char *hdr, const char *name,
 	if ((r = cad_buf_printf(b, "%s: ", hdr)) < 0)
 		return r;
 	if (name != NULL && *name != '\0') {
-		if (is_plain_ascii(name)) {
+		/* a quoted-string cannot be folded without changing it:
+		   only a short one stays quoted (RFC 5322 § 2.1.1: 78) */
+		bool quoted = is_plain_ascii(name) &&
+		    strlen(name) <= QUOTED_MAX;
+		if (quoted) {
 			if ((r = cad_buf_puts(b, "\"")) < 0)
 				return r;
 			for (const char *p = name; *p; p++) {
@@ -405,7 +410,9 @@ header_address(struct cad_buf *b, const char *hdr, const char *name,
 		} else {
 			r = encoded_words(b, name);
 		}
-		if (r < 0 || (r = cad_buf_puts(b, " ")) < 0)
+		/* after encoded-words the address goes on a line of its
+		   own (at most 256 octets) */
+		if (r < 0 || (r = cad_buf_puts(b, quoted ? " " : "\r\n ")) < 0)
 			return r;
 	}
 	return cad_buf_printf(b, "<%s>\r\n", email);
