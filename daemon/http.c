@@ -698,6 +698,34 @@ has_body(struct MHD_Connection *c)
 	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
 }
 
+static int too_long;		/* the request context of a refused URI */
+
+/*
+ * Called with the request line's URI before libmicrohttpd splits off its
+ * query.  0.9.75 copies every query parameter into the connection's
+ * memory pool; when a few hundred parameters use it up, it neither
+ * answers nor closes, and the client hangs until the idle timeout.  So a
+ * URI over HTTP_URI_MAX bytes or HTTP_PARAMS_MAX parameters has its
+ * query ended right here (uri points into libmicrohttpd's own writable
+ * read buffer) and is answered 414 by the handler.
+ */
+static void *
+http_uri_log(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	char *q = strchr(uri, '?');
+	size_t params = 0;
+
+	(void)cls;
+	(void)c;
+	for (const char *p = q; p != NULL; p = strchr(p + 1, '&'))
+		params++;
+	if (strlen(uri) <= HTTP_URI_MAX && params <= HTTP_PARAMS_MAX)
+		return NULL;
+	if (q != NULL)
+		q[1] = '\0';
+	return &too_long;
+}
+
 static enum MHD_Result
 http_handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -715,6 +743,12 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		/* a body after the answer: discard it */
 		*upload_data_size = 0;
 		return MHD_YES;
+	}
+	if (*req_cls == &too_long) {
+		*req_cls = &answered;
+		reply_static(&rp, MHD_HTTP_URI_TOO_LONG, CT_TEXT,
+		    "URI too long\n");
+		return reply_send(c, method, url, &rp);
 	}
 	if (*req_cls == NULL) {
 		/* the headers are in; answering now would cost the
@@ -842,6 +876,7 @@ http_start(const char *listen, struct http **out, struct cad_error *err)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, NULL,
 	    MHD_OPTION_END);
 	http_starting = 0;
 	(void)sslen;

@@ -28,6 +28,8 @@ const char *http_listen(const struct http *h);
 #define HTTP_TIMEOUT_S		10	/* idle connection closed after */
 #define HTTP_MEMORY		(64 * 1024) /* per connection: request line
 					       and headers must fit */
+#define HTTP_URI_MAX		4096	/* longer URIs: 414 */
+#define HTTP_PARAMS_MAX		64	/* more query parameters: 414 */
 #define HTTP_THREADS		4
 #define HTTP_API_MAX_DAYS	(20 * 366) /* longest /api/v1/occurrences */
 
