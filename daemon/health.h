@@ -11,6 +11,7 @@
 
 /* in the order /healthz names them when several fail */
 enum health_part {
+	HEALTH_DB,		/* the database was deleted, replaced, damaged */
 	HEALTH_DISK,		/* too little room left for the database */
 	HEALTH_STORE,		/* the outbox could not write the database */
 	HEALTH_SNAPSHOT,	/* the feeds cannot be rebuilt */

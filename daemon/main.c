@@ -59,10 +59,13 @@
 #define WORKER_FDS	(2 * CAD_OUTBOX_MAX_FDS)
 #define WORKER_PAUSE_MS	1000	/* after a store error of the worker */
 #define DISK_MIN_FREE	(256 * 1024)	/* bytes the state_dir needs */
+#define DEEP_CHECK_TICKS 10		/* PRAGMA quick_check every 10 s */
 
 struct daemon {
 	const char *config_path;
 	int fixed_today;		/* --today, or CAD_NODAY */
+	unsigned store_flags;		/* CAD_STORE_RESET: --reset-state */
+	unsigned ticks;
 	int today;
 	struct snapshot_config *conf;
 	struct cad_store *store;
@@ -95,10 +98,12 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: cadenced [-hv] [-c FILE] [--today YYYY-MM-DD] "
-	    "[--allow-root]\n"
+	    "[--allow-root] [--reset-state]\n"
 	    "  -c FILE             configuration (default %s)\n"
 	    "  --today YYYY-MM-DD  stand on another day\n"
 	    "  --allow-root        run even as root (refused otherwise)\n"
+	    "  --reset-state       start afresh where the database is "
+	    "missing or empty\n"
 	    "  -v                  verbose: log every request (debug)\n"
 	    "  -h                  this help\n", DEFAULT_CONFIG);
 }
@@ -285,6 +290,28 @@ disk_check(struct daemon *d)
 		    d->store_dir, avail / 1024);
 }
 
+/*
+ * The database file is still the one opened and (every tenth second)
+ * sound; else /healthz names the reason and the store writes nothing
+ * more (cad_store_verify).  A SIGHUP opens the file anew.
+ */
+static bool
+db_check(struct daemon *d)
+{
+	struct cad_error err = { "" };
+
+	if (cad_store_verify(d->store, d->ticks++ % DEEP_CHECK_TICKS == 0,
+	    &err) != 0) {
+		if (health_fail(HEALTH_DB, "database: %s", err.msg))
+			log_err("database: %s", err.msg);
+		return false;
+	}
+	if (health_ok(HEALTH_DB))
+		log_info("database: '%s/cadenced.db' is sound again",
+		    d->store_dir);
+	return true;
+}
+
 /* the outbox's rows by state, for /metrics */
 static void
 outbox_depth(struct daemon *d)
@@ -371,7 +398,9 @@ reload(struct daemon *d)
 		metrics_reload(false);
 		goto done;
 	}
-	if (strcmp(cfg->state_dir, d->store_dir) != 0) {
+	/* a new state_dir, or the database file was replaced */
+	if (strcmp(cfg->state_dir, d->store_dir) != 0 ||
+	    cad_store_verify(d->store, false, &err) != 0) {
 		if (cad_store_open(cfg->state_dir, &st, &err) != 0) {
 			log_warnx("%s: not reloaded: cannot open the database "
 			    "in '%s': %s", d->config_path, cfg->state_dir,
@@ -477,6 +506,8 @@ tick(struct daemon *d)
 	bool moved = false;
 
 	disk_check(d);
+	if (!db_check(d))
+		return;		/* nothing to read or write: SIGHUP/restart */
 	/* taken before the inputs are read: a commit after it is seen
 	   at the next tick */
 	if (cad_store_changed(d->store, &version) == 0 &&
@@ -640,6 +671,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "allow-root", no_argument, NULL, 'R' },
+		{ "reset-state", no_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon d = {
@@ -669,6 +701,9 @@ main(int argc, char *argv[])
 			break;
 		case 'R':
 			allow_root = 1;
+			break;
+		case 'Z':
+			d.store_flags = CAD_STORE_RESET;
 			break;
 		case 'h':
 			usage(stdout);
@@ -711,7 +746,8 @@ main(int argc, char *argv[])
 	}
 	d.conf = snapshot_config_new(cfg);
 	d.today = daemon_today(&d, cfg);
-	if (cad_store_open(cfg->state_dir, &d.store, &err) != 0) {
+	if (cad_store_open_flags(cfg->state_dir, d.store_flags, &d.store,
+	    &err) != 0) {
 		log_err("cannot open the database in '%s': %s",
 		    cfg->state_dir, err.msg);
 		goto out;

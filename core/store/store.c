@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_guard.h"
 
 #define STORE_DB_NAME	"cadenced.db"
 #define STORE_BUSY_MS	5000
@@ -105,6 +106,7 @@ struct cad_store {
 	int64_t own_writes;	/* commits made through this handle */
 	int64_t data_version;	/* last PRAGMA data_version seen */
 	int64_t others;		/* times data_version was seen to move */
+	struct store_file file;	/* path, inode, marker: store_guard.c */
 };
 
 /* v with room for element nv; *cap is its size in elements */
@@ -391,33 +393,48 @@ int
 cad_store_open(const char *state_dir, struct cad_store **out,
     struct cad_error *err)
 {
+	return cad_store_open_flags(state_dir, 0, out, err);
+}
+
+int
+cad_store_open_flags(const char *state_dir, unsigned flags,
+    struct cad_store **out, struct cad_error *err)
+{
 	struct cad_store *st = NULL;
-	char *path = NULL;
+	bool reset = flags & CAD_STORE_RESET;
 	int r, rc;
 
 	*out = NULL;
 	if ((r = make_dirs(state_dir, 0750, err)) != 0)
-		goto out;
-	path = cad_asprintf("%s/%s", state_dir, STORE_DB_NAME);
+		return r;
 	st = cad_xcalloc(1, sizeof *st);
-	rc = sqlite3_open_v2(path, &st->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	store_file_init(&st->file, state_dir, STORE_DB_NAME);
+	rc = sqlite3_open_v2(st->file.path, &st->db,
+	    store_guard_flags(&st->file, reset), NULL);
 	if (rc != SQLITE_OK) {
-		cad_error_set(err, "cannot open '%s': %s", path,
+		cad_error_set(err, "cannot open '%s': %s", st->file.path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) :
 		    sqlite3_errstr(rc));
+		store_guard_missing(&st->file, err);
 		r = (rc & 0xff) == SQLITE_BUSY ? -EBUSY : -EIO;
 		goto out;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	if ((r = store_setup(st, err)) != 0)
+	if ((r = store_guard_empty(st->db, &st->file, reset, err)) != 0 ||
+	    (r = store_setup(st, err)) != 0 ||
+	    (r = store_guard_opened(&st->file, err)) != 0)
 		goto out;
 	*out = st;
 	st = NULL;
 out:
 	cad_store_close(st);
-	free(path);
 	return r;
+}
+
+int
+cad_store_verify(struct cad_store *st, bool deep, struct cad_error *err)
+{
+	return store_guard_verify(st->db, &st->file, deep, err);
 }
 
 void
@@ -427,6 +444,7 @@ cad_store_close(struct cad_store *st)
 		return;
 	/* all statements are finalized by their users; close cannot be busy */
 	sqlite3_close(st->db);
+	store_file_release(&st->file);
 	free(st);
 }
 

@@ -16,9 +16,24 @@
 
 struct cad_store;
 
-/* creates state_dir (0750) and the database when missing */
+/*
+ * Creates state_dir (0750) and the database when missing -- unless the
+ * directory held a database before (its marker file cadenced.db.created
+ * is there): then a missing or empty database is an error that says so,
+ * and only CAD_STORE_RESET (cadenced --reset-state) starts afresh.
+ */
 int cad_store_open(const char *state_dir, struct cad_store **out,
     struct cad_error *err);
+enum { CAD_STORE_RESET = 1 };
+int cad_store_open_flags(const char *state_dir, unsigned flags,
+    struct cad_store **out, struct cad_error *err);
+/*
+ * 0 while the database path still names the file opened (not deleted,
+ * not replaced) and, when deep, PRAGMA quick_check finds it sound.
+ * Otherwise an error with the reason, and from then on this handle
+ * writes nothing (PRAGMA query_only) and keeps returning that error.
+ */
+int cad_store_verify(struct cad_store *st, bool deep, struct cad_error *err);
 void cad_store_close(struct cad_store *st);
 
 /* the current schema version after migrations */
