@@ -32,6 +32,7 @@
 #include <microhttpd.h>
 
 #include "health.h"
+#include "http_guard.h"
 #include "log.h"
 #include "metrics.h"
 #include "render/output.h"
@@ -739,6 +740,8 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 	(void)cls;
 	(void)version;
 	(void)upload_data;
+	if (*req_cls == NULL || *req_cls == &too_long)
+		http_guard_request(c);	/* the headers are in */
 	if (*req_cls == &answered) {
 		/* a body after the answer: discard it */
 		*upload_data_size = 0;
@@ -858,6 +861,11 @@ http_start(const char *listen, struct http **out, struct cad_error *err)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 
+	if ((r = http_guard_start()) != 0) {
+		cad_error_set(err, "cannot start the connection guard: %s",
+		    strerror(-r));
+		return r;
+	}
 	h = cad_xcalloc(1, sizeof *h);
 	h->listen = cad_strdup(listen);
 	http_starting = 1;
@@ -877,6 +885,8 @@ http_start(const char *listen, struct http **out, struct cad_error *err)
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_guard_notify, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_guard_completed, NULL,
 	    MHD_OPTION_END);
 	http_starting = 0;
 	(void)sslen;
@@ -897,6 +907,7 @@ http_stop(struct http *h)
 		return;
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
+	http_guard_stop();
 	free(h->listen);
 	free(h);
 }

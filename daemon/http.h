@@ -21,13 +21,17 @@ void http_stop(struct http *h);
 const char *http_listen(const struct http *h);
 
 /* limits, also documented in cadenced(8) */
-#define HTTP_CONNECTIONS	1024	/* at once, in all */
+#define HTTP_CONNECTIONS	2048	/* at once, in all: 8 x HTTP_PER_IP */
 /* at once, from one address: a reverse proxy on the loopback address
    (cadenced(8)) is one address for all its clients, so this is high */
 #define HTTP_PER_IP		256
 #define HTTP_TIMEOUT_S		10	/* idle connection closed after */
 #define HTTP_MEMORY		(64 * 1024) /* per connection: request line
 					       and headers must fit */
+#define HTTP_HEADER_DEADLINE_S	5	/* a request's headers in by then */
+#define HTTP_FRESH_GRACE_S	1	/* no request yet after 1 s: slow */
+#define HTTP_FRESH_PER_IP	32	/* slow connections from one address */
+#define HTTP_FRESH_MAX		256	/* ... and in all */
 #define HTTP_URI_MAX		4096	/* longer URIs: 414 */
 #define HTTP_PARAMS_MAX		64	/* more query parameters: 414 */
 #define HTTP_THREADS		4

@@ -5,6 +5,7 @@ Run by tests/e2e/http_limits.sh: http_limits.py CADENCED.  One daemon on
 """
 
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -70,6 +71,95 @@ def many_params():
           "API query with 2 parameters: %r" % status)
 
 
+ATTACKERS = ["127.0.0.%d" % i for i in (2, 3, 4, 5)]
+PER_ATTACKER = 256          # 4 x 256 = every slot of HTTP_CONNECTIONS
+ATTACK_S = 12
+
+
+def slowloris():
+    """four addresses open 256 connections each and send a header byte
+    every 2 s, never finishing; /healthz from a fifth must answer within
+    1 s all along, and the daemon must close the partial requests after
+    its 5 s header deadline (it kept them for ever before)"""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    socks, refused = [], 0
+    for src in ATTACKERS:
+        for _ in range(PER_ATTACKER):
+            s = socket.socket()
+            s.settimeout(2)
+            try:
+                s.bind((src, 0))
+                s.connect(("127.0.0.1", PORT))
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                s.setblocking(False)
+                socks.append((s, time.monotonic()))
+            except OSError:
+                refused += 1
+                s.close()
+    t0 = time.monotonic()
+    worst, answered, asked, closed_at = 0.0, 0, 0, {}
+    while time.monotonic() - t0 < ATTACK_S:
+        for s, t_open in socks:
+            if s in closed_at:
+                continue
+            try:
+                if s.recv(4096) == b"":
+                    closed_at[s] = time.monotonic() - t_open
+                    continue
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed_at[s] = time.monotonic() - t_open
+                continue
+            try:
+                s.send(b"X")
+            except OSError:
+                closed_at[s] = time.monotonic() - t_open
+        status, t = request("GET /healthz HTTP/1.1", timeout=3)
+        asked += 1
+        worst = max(worst, t)
+        if status is not None and " 200 " in status:
+            answered += 1
+        time.sleep(0.5)
+    for s, _ in socks:
+        s.close()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    held = len(socks) - len(closed_at)
+    late = max(closed_at.values()) if closed_at else 0.0
+    print("http_limits: slowloris: %d connections from 4 addresses (%d "
+          "refused at connect); /healthz %d/%d answered, slowest %.2f s; "
+          "%d partial requests still open after %d s, the last closed "
+          "after %.1f s" % (len(socks), refused, answered, asked, worst,
+                            held, ATTACK_S, late))
+    check(answered == asked, "/healthz answered %d of %d times under "
+          "slowloris" % (answered, asked))
+    check(worst < 1.0, "/healthz took %.2f s under slowloris" % worst)
+    check(held == 0, "%d slowloris connections still open after %d s"
+          % (held, ATTACK_S))
+
+
+def burst():
+    """a proxy's or a load test's burst: 256 connections from one
+    address at once, each with a whole request, are all answered (the
+    slow-client limits count only connections without a request)"""
+    socks = []
+    for _ in range(256):
+        s = socket.create_connection(("127.0.0.1", PORT), timeout=5)
+        socks.append(s)
+    for s in socks:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    ok = 0
+    for s in socks:
+        try:
+            if s.recv(64).startswith(b"HTTP/1.1 200 "):
+                ok += 1
+        except OSError:
+            pass
+        s.close()
+    check(ok == 256, "burst of 256 from one address: %d answered 200" % ok)
+
+
 def main():
     with open(os.path.join(RUN.tmp, "c.conf"), "w") as f:
         f.write(CONF % PORT)
@@ -79,6 +169,8 @@ def main():
     RUN.procs["cadenced"] = p
     RUN.wait_healthz(p, BASE)
     many_params()
+    burst()
+    slowloris()
 
 
 try:
