@@ -1,6 +1,7 @@
 /*
- * wheel.c - `cadencectl wheel [--year Y] [--forum ID ...]`: the
- * vuosikello of one year as SVG on stdout.
+ * wheel.c - `cadencectl wheel [--year Y] [--forum ID ...] [--print]`:
+ * the vuosikello of one year as SVG on stdout; --print leaves "today"
+ * out (the agreement's appendix).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #include "cli.h"
 #include "render/wheel.h"
 
-enum { OPT_YEAR = 256, OPT_FORUM };
+enum { OPT_YEAR = 256, OPT_FORUM, OPT_PRINT };
 
 int
 cmd_wheel(struct cli *c)
@@ -18,12 +19,14 @@ cmd_wheel(struct cli *c)
 	static const struct option opts[] = {
 		{ "year", required_argument, NULL, OPT_YEAR },
 		{ "forum", required_argument, NULL, OPT_FORUM },
+		{ "print", no_argument, NULL, OPT_PRINT },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **forum_ids;
 	size_t nforum_ids = 0;
 	const char *year_arg = NULL;
 	long long year;
+	bool print = false;
 	int ch, r;
 
 	forum_ids = cad_xcalloc(c->argc, sizeof(*forum_ids));
@@ -35,6 +38,9 @@ cmd_wheel(struct cli *c)
 			break;
 		case OPT_FORUM:
 			forum_ids[nforum_ids++] = optarg;
+			break;
+		case OPT_PRINT:
+			print = true;
 			break;
 		default:
 			free(forum_ids);
@@ -79,7 +85,8 @@ cmd_wheel(struct cli *c)
 	struct cad_buf b;
 	struct cad_error err = { "" };
 	cad_buf_init(&b, 0);
-	r = cad_wheel_year(c->cfg, &c->ctx, selected, (int)year, &b, &err);
+	r = cad_wheel_year(c->cfg, &c->ctx, selected, (int)year, print, &b,
+	    &err);
 	free(selected);
 	if (r < 0) {
 		cli_warnx("wheel: %s", err.msg);

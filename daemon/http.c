@@ -536,9 +536,10 @@ api_holidays(struct MHD_Connection *c, const struct snapshot *s,
 	reply_buf(rp, 200, CT_JSON, &b, s->data_modified, RES_CORS);
 }
 
-/* GET /vuosikello.svg?year=YYYY for a year other than the current */
+/* GET /vuosikello.svg?year=YYYY for a year other than the current, or
+   ?print=1: without "today" */
 static void
-wheel(const struct snapshot *s, int year, struct reply *rp)
+wheel(const struct snapshot *s, int year, bool print, struct reply *rp)
 {
 	struct cad_error err = { "" };
 	struct cad_buf b;
@@ -546,7 +547,7 @@ wheel(const struct snapshot *s, int year, struct reply *rp)
 
 	cad_buf_init(&b, API_BODY_MAX);
 	snapshot_core_lock();
-	r = cad_wheel_year(s->cfg, &s->ctx, NULL, year, &b, &err);
+	r = cad_wheel_year(s->cfg, &s->ctx, NULL, year, print, &b, &err);
 	snapshot_core_unlock();
 	if (r != 0) {
 		log_warnx("http: vuosikello %d: %s", year, err.msg);
@@ -598,17 +599,25 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		reply_static(rp, 503, CT_TEXT, "starting\n");
 		return;
 	}
-	/* another year's wheel is drawn per request; this year's is in the
-	   snapshot */
-	if (strcmp(url, "/vuosikello.svg") == 0 && arg(c, "year") != NULL) {
-		long long year;
-		if (cad_strtonum(arg(c, "year"), 1991, 2100, &year) != 0) {
+	/* another year's wheel, or the print one, is drawn per request;
+	   this year's is in the snapshot */
+	if (strcmp(url, "/vuosikello.svg") == 0 && (arg(c, "year") != NULL ||
+	    arg(c, "print") != NULL)) {
+		const char *y = arg(c, "year"), *p = arg(c, "print");
+		long long year = cad_year_of(s->today);
+		if (y != NULL && cad_strtonum(y, 1991, 2100, &year) != 0) {
 			reply_static(rp, 400, CT_TEXT,
 			    "year must be a year 1991-2100\n");
 			return;
 		}
-		if ((int)year != cad_year_of(s->today)) {
-			wheel(s, (int)year, rp);
+		if (p != NULL && strcmp(p, "0") != 0 && strcmp(p, "1") != 0) {
+			reply_static(rp, 400, CT_TEXT, "print must be 0 or 1\n");
+			return;
+		}
+		if ((int)year != cad_year_of(s->today) ||
+		    (p != NULL && strcmp(p, "1") == 0)) {
+			wheel(s, (int)year, p != NULL && strcmp(p, "1") == 0,
+			    rp);
 			return;
 		}
 	}
@@ -626,7 +635,7 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		memcpy(rp->etag, res->etag, sizeof rp->etag);
 		rp->last_modified = res->last_modified;
 		rp->flags = res->flags;
-		if (strcmp(url, "/") == 0)
+		if (strncmp(res->type, "text/html", 9) == 0)
 			rp->flags |= REPLY_HTML;
 		return;
 	}

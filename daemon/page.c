@@ -15,21 +15,49 @@
 #define PAGE_NEXT	3	/* meetings listed per forum */
 #define PAGE_DEADLINES	8	/* coming deadlines listed */
 
+/*
+ * One style sheet for every page.  Reflows down to 320 CSS px (WCAG
+ * 1.4.10): long addresses break anywhere, the forum facts stack.  Focus
+ * is always visible (2.4.7) and the skip link appears when focused
+ * (2.4.1).  Printed, the page is the agreement's appendix: forums,
+ * cadences, the wheel without "today" and the year's table; the subscribe
+ * links and instructions, the coming meetings and the status stay out.
+ */
 static const char page_css[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;"
     "max-width:62em;margin:0 auto;padding:1em 1.2em;line-height:1.45;"
-    "color:#1d1d1d;background:#fff}"
+    "color:#1d1d1d;background:#fff;overflow-wrap:break-word}"
     "h1{font-size:1.6em;margin-bottom:.2em}"
     "h2{border-bottom:2px solid #2b6cb0;padding-bottom:.2em;margin-top:1.8em}"
     "article{border:1px solid #d5dbe3;border-radius:6px;padding:.4em 1em;"
     "margin:1em 0}"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}"
-    "dt{font-weight:600}dd{margin:0}"
-    "a{color:#1f5597}.sub a{margin-right:1em}"
+    "dt{font-weight:600}dd{margin:0;min-width:0}"
+    "a{color:#1f5597}.sub a{margin-right:1em;overflow-wrap:anywhere;"
+    "word-break:break-word}"
+    "a:focus-visible,[tabindex]:focus-visible{outline:3px solid #1f5597;"
+    "outline-offset:2px}"
+    ".skip{position:absolute;left:-100vw;top:.5em}"
+    ".skip:focus{left:.5em;background:#fff;padding:.4em .8em;z-index:1}"
     ".warn{color:#8a1c1c}.muted{color:#5a5a5a}"
     "table{border-collapse:collapse}td,th{padding:.25em .8em .25em 0;"
     "text-align:left;vertical-align:top}"
-    "img.wheel{max-width:100%;height:auto}";
+    "table.month{width:100%;margin:.3em 0 1em}"
+    "table.month caption{text-align:left;font-weight:700;font-size:1.1em}"
+    "table.month th[scope=row]{white-space:nowrap;font-weight:600}"
+    "table.month tr{border-top:1px solid #d5dbe3}"
+    "img.wheel{max-width:100%;height:auto}.print-only{display:none}"
+    "@media (max-width:36em){dl{display:block}dd{margin-bottom:.3em}"
+    "body{padding:.5em .7em}table.month th[scope=row]{white-space:normal}}"
+    "@media print{@page{size:A4;margin:12mm 14mm}"
+    "body{max-width:none;padding:0;font-size:9.5pt;line-height:1.3}"
+    ".noprint,.skip,.sub,.next{display:none}.print-only{display:block}"
+    "h2{margin-top:1em}article{border:0;padding:0;margin:.5em 0;"
+    "break-inside:avoid}a{color:#1d1d1d;text-decoration:none}"
+    "img.wheel.print-only{width:100%;max-height:265mm;object-fit:contain;"
+    "break-before:page;break-after:page}"
+    "#vuosi .months{columns:2;column-gap:8mm}"
+    "table.month{break-inside:avoid}}";
 
 /* "webcal://host/" for an "http(s)://host/" base URL */
 static const char *
@@ -79,7 +107,8 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 {
 	int shown = 0, r = 0;
 
-	r |= cad_buf_puts(b, "<h4>Seuraavat kokoukset</h4>\n<ul>\n");
+	r |= cad_buf_puts(b, "<div class=\"next\">\n"
+	    "<h4>Seuraavat kokoukset</h4>\n<ul>\n");
 	for (size_t i = 0; i < plan->nocc && shown < PAGE_NEXT; i++) {
 		const struct cad_occurrence *o = &plan->occ[i];
 		const struct cad_series *s = &plan->series[o->series];
@@ -105,7 +134,7 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 	if (shown == 0)
 		r |= cad_buf_puts(b, "<li class=\"muted\">Ei suunniteltuja "
 		    "kokouksia.</li>\n");
-	r |= cad_buf_puts(b, "</ul>\n");
+	r |= cad_buf_puts(b, "</ul>\n</div>\n");
 	return r;
 }
 
@@ -154,7 +183,7 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 	}
 	r |= cad_buf_puts(b, "</dl>\n");
 	r |= page_next(b, cfg, plan, today, (int)fi);
-	r |= cad_buf_puts(b, "<p>");
+	r |= cad_buf_puts(b, "<p class=\"noprint\">");
 	r |= page_links(b, cfg, rel);
 	r |= cad_buf_puts(b, "</p>\n</article>\n");
 	free(rel);
@@ -176,7 +205,7 @@ page_deadlines(struct cad_buf *b, const struct cad_deadline *dl, size_t ndl,
 		if (dl[i].day < today)
 			continue;
 		cad_format_fi_date(dl[i].day, date);
-		r |= cad_buf_printf(b, "<tr><th>%s</th><td>", date);
+		r |= cad_buf_printf(b, "<tr><th scope=\"row\">%s</th><td>", date);
 		r |= cad_buf_xml_str(b, dl[i].title);
 		r |= cad_buf_puts(b, "</td></tr>\n");
 		shown++;
@@ -189,51 +218,81 @@ page_deadlines(struct cad_buf *b, const struct cad_deadline *dl, size_t ndl,
 }
 
 int
-page_render(struct cad_buf *b, const struct cad_config *cfg,
-    const struct cad_plan *plan, int today,
-    const struct cad_compliance *warn, size_t nwarn,
-    const struct cad_deadline *dl, size_t ndl)
+page_head(struct cad_buf *b, const struct cad_config *cfg, const char *what)
 {
 	const char *title = cad_feeds_title(cfg);
-	char date[24];
 	int r = 0;
 
-	cad_format_fi_date(today, date);
 	r |= cad_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"fi\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	r |= cad_buf_xml_str(b, title);
-	r |= cad_buf_printf(b, " – kokoukset ja kalenterit</title>\n"
-	    "<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", page_css);
+	r |= cad_buf_printf(b, " – %s</title>\n<style>%s</style>\n</head>\n"
+	    "<body>\n<a class=\"skip\" href=\"#sisalto\">Siirry sisältöön</a>\n"
+	    "<header>\n<h1>", what, page_css);
 	r |= cad_buf_xml_str(b, title);
-	r |= cad_buf_printf(b, "</h1>\n<p class=\"muted\">Yhteistyöfoorumien "
-	    "kokoukset kalenteritilauksina. Tilanne %s.</p>\n", date);
-	r |= cad_buf_puts(b, "<p>Kaikki kokoukset: ");
-	r |= page_links(b, cfg, "calendars/all.ics");
-	r |= cad_buf_puts(b, "</p>\n</header>\n<main>\n");
+	r |= cad_buf_puts(b, "</h1>\n");
+	return r;
+}
+
+int
+page_foot(struct cad_buf *b)
+{
+	return cad_buf_printf(b, "<footer class=\"muted noprint\"><p>"
+	    "cadenced %s · <a href=\"/\">Etusivu</a> · "
+	    "<a href=\"/saavutettavuus\">Saavutettavuusseloste</a> · "
+	    "<a href=\"/api/v1/compliance\">JSON-rajapinta</a></p>"
+	    "</footer>\n</body>\n</html>\n", CADENCED_VERSION);
+}
+
+static int
+page_forums(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, int today)
+{
+	int r = 0;
 
 	r |= cad_buf_puts(b, "<section id=\"foorumit\">\n<h2>Foorumit</h2>\n");
 	for (size_t i = 0; i < cfg->nforums; i++)
 		r |= page_forum(b, cfg, plan, today, i);
 	r |= cad_buf_puts(b, "</section>\n");
+	return r;
+}
 
-	int year = cad_year_of(today);
-	r |= cad_buf_printf(b, "<section id=\"vuosikello\">\n"
-	    "<h2>Vuosikello %d</h2>\n<p><a href=\"/vuosikello.svg?year=%d\">"
-	    "← %d</a> · <a href=\"/vuosikello.svg\">tulosta (A4)</a> · "
-	    "<a href=\"/vuosikello.svg?year=%d\">%d →</a></p>\n"
-	    "<img class=\"wheel\" src=\"/vuosikello.svg\" width=\"700\" "
-	    "alt=\"Vuosikello %d: kokoukset ja määräajat kuukausittain\">\n"
-	    "</section>\n", year, year - 1, year - 1, year + 1, year + 1,
-	    year);
+/* the wheel: today's on screen, the one without "today" in print; the
+   year's table (#vuosi) is its text equivalent */
+static int
+page_wheel(struct cad_buf *b, int year)
+{
+	return cad_buf_printf(b, "<section id=\"vuosikello\">\n"
+	    "<h2>Vuosikello %d</h2>\n<p class=\"noprint\">"
+	    "<a href=\"#vuosi\">Vuosikello tekstinä: kuukausittaiset "
+	    "taulukot</a> · <a href=\"/vuosikello.svg?print=1\">Tulostettava "
+	    "vuosikello (A4, SVG)</a> · <a href=\"/vuosikello.svg?year=%d\">"
+	    "Vuosikello %d</a> · <a href=\"/vuosikello.svg?year=%d\">"
+	    "Vuosikello %d</a></p>\n"
+	    "<img class=\"wheel noprint\" src=\"/vuosikello.svg\" width=\"700\" "
+	    "height=\"990\" alt=\"Vuosikello %d: vuoden kokoukset ja määräajat "
+	    "ympyränä. Sama sisältö on tekstinä alla, kohdassa Vuosi %d "
+	    "kuukausittain.\">\n"
+	    "<img class=\"wheel print-only\" src=\"/vuosikello.svg?print=1\" "
+	    "width=\"700\" height=\"990\" alt=\"Vuosikello %d\">\n"
+	    "</section>\n", year, year - 1, year - 1, year + 1, year + 1, year,
+	    year, year);
+}
 
-	r |= cad_buf_puts(b, "<section id=\"osapuolet\">\n<h2>Osapuolet</h2>\n"
-	    "<p>Kunkin osapuolen kalenterissa ovat kokoukset, jotka se "
-	    "kutsuu koolle tai joihin se osallistuu.</p>\n<table>\n");
+static int
+page_parties(struct cad_buf *b, const struct cad_config *cfg)
+{
+	int r = 0;
+
+	r |= cad_buf_puts(b, "<section id=\"osapuolet\" class=\"noprint\">\n"
+	    "<h2>Osapuolet</h2>\n<p>Kunkin osapuolen kalenterissa ovat "
+	    "kokoukset, jotka se kutsuu koolle tai joihin se osallistuu.</p>\n"
+	    "<table>\n");
 	for (size_t i = 0; i < cfg->nparties; i++) {
 		char *rel = cad_asprintf("calendars/party/%s.ics",
 		    cfg->parties[i].id);
-		r |= cad_buf_puts(b, "<tr><th>");
+		r |= cad_buf_puts(b, "<tr><th scope=\"row\">");
 		r |= cad_buf_xml_str(b, cfg->parties[i].name);
 		r |= cad_buf_puts(b, "</th><td>");
 		r |= page_links(b, cfg, rel);
@@ -241,9 +300,17 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 		free(rel);
 	}
 	r |= cad_buf_puts(b, "</table>\n</section>\n");
+	return r;
+}
 
-	r |= cad_buf_puts(b, "<section id=\"vahimmaiskokoukset\">\n"
-	    "<h2>Lakisääteiset vähimmäiskokoukset</h2>\n");
+static int
+page_compliance(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_compliance *warn, size_t nwarn)
+{
+	int r = 0;
+
+	r |= cad_buf_puts(b, "<section id=\"vahimmaiskokoukset\" "
+	    "class=\"noprint\">\n<h2>Lakisääteiset vähimmäiskokoukset</h2>\n");
 	if (nwarn == 0)
 		r |= cad_buf_puts(b, "<p>Jokaiselle vuodelle ja "
 		    "valtuustokaudelle on vahvistettu kokous.</p>\n");
@@ -259,15 +326,29 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 		r |= cad_buf_puts(b, "</ul>\n");
 	}
 	r |= cad_buf_puts(b, "</section>\n");
+	return r;
+}
 
-	r |= cad_buf_puts(b, "<section id=\"maaraajat\">\n<h2>Määräajat</h2>\n");
+static int
+page_deadline_section(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_deadline *dl, size_t ndl, int today)
+{
+	int r = 0;
+
+	r |= cad_buf_puts(b, "<section id=\"maaraajat\" class=\"noprint\">\n"
+	    "<h2>Tulevat määräajat</h2>\n");
 	r |= page_deadlines(b, dl, ndl, today);
 	r |= cad_buf_puts(b, "<p>Sopimuksen tarkistus-, uusimis- ja "
 	    "irtisanomismääräajat koko päivän tapahtumina: ");
 	r |= page_links(b, cfg, "calendars/deadlines.ics");
 	r |= cad_buf_puts(b, "</p>\n</section>\n");
+	return r;
+}
 
-	r |= cad_buf_puts(b, "<section id=\"ohjeet\">\n"
+static int
+page_howto(struct cad_buf *b)
+{
+	return cad_buf_puts(b, "<section id=\"ohjeet\" class=\"noprint\">\n"
 	    "<h2>Näin tilaat kalenterin</h2>\n<p>Kopioi kalenterin "
 	    "http(s)-osoite ja lisää se kalenteriohjelmaasi tilauksena. "
 	    "Tilattu kalenteri päivittyy itsestään.</p>\n<ul>\n"
@@ -277,9 +358,37 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 	    "URL-osoitteesta, liitä osoite ja valitse Lisää kalenteri.</li>\n"
 	    "<li><strong>Applen Kalenteri</strong>: Tiedosto → Uusi "
 	    "kalenteritilaus, liitä osoite ja valitse Tilaa (tai avaa "
-	    "webcal-linkki).</li>\n</ul>\n</section>\n</main>\n");
-	r |= cad_buf_printf(b, "<footer class=\"muted\"><p>cadenced %s · "
-	    "<a href=\"/api/v1/compliance\">JSON-rajapinta</a></p>"
-	    "</footer>\n</body>\n</html>\n", CADENCED_VERSION);
+	    "webcal-linkki).</li>\n</ul>\n</section>\n");
+}
+
+int
+page_render(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, int today,
+    const struct cad_compliance *warn, size_t nwarn,
+    const struct cad_deadline *dl, size_t ndl)
+{
+	int year = cad_year_of(today);
+	char date[24];
+	int r = 0;
+
+	cad_format_fi_date(today, date);
+	r |= page_head(b, cfg, "kokoukset ja kalenterit");
+	r |= cad_buf_printf(b, "<p class=\"muted noprint\">Yhteistyöfoorumien "
+	    "kokoukset kalenteritilauksina. Tilanne %s.</p>\n"
+	    "<p class=\"print-only\">Yhteistyöfoorumit, niiden kokousrytmi ja "
+	    "vuoden %d kokoukset ja määräajat.</p>\n", date, year);
+	r |= cad_buf_puts(b, "<p class=\"noprint\">Kaikki kokoukset: ");
+	r |= page_links(b, cfg, "calendars/all.ics");
+	r |= cad_buf_puts(b, "</p>\n</header>\n<main id=\"sisalto\" "
+	    "tabindex=\"-1\">\n");
+	r |= page_forums(b, cfg, plan, today);
+	r |= page_wheel(b, year);
+	r |= page_year(b, cfg, plan, dl, ndl, year);
+	r |= page_parties(b, cfg);
+	r |= page_compliance(b, cfg, warn, nwarn);
+	r |= page_deadline_section(b, cfg, dl, ndl, today);
+	r |= page_howto(b);
+	r |= cad_buf_puts(b, "</main>\n");
+	r |= page_foot(b);
 	return r ? -E2BIG : 0;
 }

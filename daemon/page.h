@@ -1,6 +1,7 @@
 /*
- * page.h - the HTML page at GET /: forums, their next meetings,
- * subscribe links, parties, compliance warnings and how to subscribe.
+ * page.h - the HTML pages: GET / (forums, their next meetings, the
+ * wheel and the year as tables, subscribe links, parties, compliance
+ * warnings, how to subscribe) and GET /saavutettavuus.
  * Plain HTML with a little inline CSS; everything from the config is
  * escaped.
  */
@@ -20,5 +21,22 @@ int page_render(struct cad_buf *out, const struct cad_config *cfg,
     const struct cad_plan *plan, int today,
     const struct cad_compliance *warn, size_t nwarn,
     const struct cad_deadline *dl, size_t ndl);
+
+/* the <!DOCTYPE> to the <h1> (the agreement's title) of a page whose
+   <title> ends in " – what", with the style sheet and the skip link to
+   #sisalto; and the footer to </html>.  0 or non-zero on overflow. */
+int page_head(struct cad_buf *out, const struct cad_config *cfg,
+    const char *what);
+int page_foot(struct cad_buf *out);
+
+/* section#vuosi: year's meetings, deadlines, holidays and blackouts as
+   a table per month (the wheel's text equivalent); plan holds the year */
+int page_year(struct cad_buf *out, const struct cad_config *cfg,
+    const struct cad_plan *plan, const struct cad_deadline *dl, size_t ndl,
+    int year);
+
+/* GET /saavutettavuus: the accessibility statement (laki digitaalisten
+   palvelujen tarjoamisesta 306/2019, 16 §) */
+int page_statement(struct cad_buf *out, const struct cad_config *cfg);
 
 #endif

@@ -535,6 +535,11 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 		goto out;
 	}
 	build_add(&bd, cad_strdup("/"), CT_HTML, &b, 0, 0);
+	if ((r = page_statement(&b, cfg)) != 0) {
+		cad_error_set(err, "page: %s", strerror(-r));
+		goto out;
+	}
+	build_add(&bd, cad_strdup("/saavutettavuus"), CT_HTML, &b, 0, 0);
 
 	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
 	/* the series text stays with the snapshot: feeds point into it */

@@ -1,0 +1,167 @@
+/*
+ * page_year.c - the year of the vuosikello as text (WCAG 1.1.1): a table
+ * per month with every meeting (cancelled and moved ones said so), every
+ * deadline and every holiday and blackout, in date order.
+ */
+#include <stdlib.h>
+
+#include "page.h"
+#include "model/calendar.h"
+#include "render/output.h"
+
+static const char *const month_fi[12] = {
+	"Tammikuu", "Helmikuu", "Maaliskuu", "Huhtikuu", "Toukokuu",
+	"Kesäkuu", "Heinäkuu", "Elokuu", "Syyskuu", "Lokakuu", "Marraskuu",
+	"Joulukuu",
+};
+
+#define YEAR_HOLIDAYS	64
+
+struct year {
+	struct cad_buf *b;
+	const struct cad_config *cfg;
+	const struct cad_plan *plan;
+	const struct cad_deadline *dl;
+	size_t ndl;
+	struct cad_holiday hol[YEAR_HOLIDAYS];
+	int nhol;
+	size_t next;		/* the first occurrence not yet written */
+	size_t rows;		/* of the month being written */
+	int r;
+};
+
+/* one row: when (a date, or a date and time), what, and what kind */
+static void
+row(struct year *y, const char *when, const char *what, const char *note,
+    const char *kind)
+{
+	struct cad_buf *b = y->b;
+
+	if (y->rows++ == 0)
+		y->r |= cad_buf_puts(b, "<thead><tr><th scope=\"col\">Aika</th>"
+		    "<th scope=\"col\">Mitä</th><th scope=\"col\">Laji</th>"
+		    "</tr></thead>\n<tbody>\n");
+	y->r |= cad_buf_puts(b, "<tr><th scope=\"row\">");
+	y->r |= cad_buf_xml_str(b, when);
+	y->r |= cad_buf_puts(b, "</th><td>");
+	y->r |= cad_buf_xml_str(b, what);
+	if (note != NULL) {
+		y->r |= cad_buf_puts(b, " <span class=\"muted\">(");
+		y->r |= cad_buf_xml_str(b, note);
+		y->r |= cad_buf_puts(b, ")</span>");
+	}
+	y->r |= cad_buf_printf(b, "</td><td>%s</td></tr>\n", kind);
+}
+
+/* "peruttu", "siirretty, alun perin ti 3.2.2026 klo 9.00" or NULL */
+static char *
+meeting_note(const struct cad_occurrence *o)
+{
+	char from[32];
+
+	if (o->status == CAD_CANCELLED)
+		return cad_strdup("peruttu");
+	if (o->moved == CAD_MOVED_NONE)
+		return NULL;
+	cad_format_fi(o->rid_day, o->rid_time, from);
+	return cad_asprintf("%s, alun perin %s", o->moved == CAD_MOVED_HOLIDAY ?
+	    "siirretty pyhäpäivän vuoksi" : o->moved == CAD_MOVED_SPREAD ?
+	    "siirretty porrastuksen vuoksi" : "siirretty", from);
+}
+
+/* the meetings on day: the plan is sorted by day, y->next walks it */
+static void
+day_meetings(struct year *y, int day)
+{
+	while (y->next < y->plan->nocc && y->plan->occ[y->next].day < day)
+		y->next++;
+	for (; y->next < y->plan->nocc; y->next++) {
+		const struct cad_occurrence *o = &y->plan->occ[y->next];
+		const struct cad_series *s = &y->plan->series[o->series];
+		char when[32], *what, *note;
+
+		if (o->day != day)
+			break;
+		cad_format_fi(o->day, o->time, when);
+		what = s->party >= 0 ? cad_asprintf("%s: %s",
+		    y->cfg->forums[s->forum].name,
+		    y->cfg->parties[s->party].name) :
+		    cad_strdup(y->cfg->forums[s->forum].name);
+		note = meeting_note(o);
+		row(y, when, what, note, "kokous");
+		free(note);
+		free(what);
+	}
+}
+
+/* the blackouts (config-wide) that start on day */
+static void
+day_blackouts(struct year *y, int day, int year)
+{
+	for (size_t i = 0; i < y->cfg->nblackouts; i++) {
+		const struct cad_blackout *bo = &y->cfg->blackouts[i];
+		int from = cad_days_from_civil(year, bo->from_md / 100,
+		    bo->from_md % 100);
+		int to = cad_days_from_civil(year + (bo->to_md < bo->from_md),
+		    bo->to_md / 100, bo->to_md % 100);
+		char a[24], z[24], *what;
+
+		if (from != day)
+			continue;
+		cad_format_fi_date(from, a);
+		cad_format_fi_date(to, z);
+		what = cad_asprintf("%s %s–%s", bo->reason ? bo->reason :
+		    "Katko", a, z);
+		row(y, a, what, NULL, "loma- tai katkoaika");
+		free(what);
+	}
+}
+
+static void
+day_rows(struct year *y, int day, int year)
+{
+	char date[24];
+
+	cad_format_fi_date(day, date);
+	for (int i = 0; i < y->nhol; i++)
+		if (y->hol[i].day == day)
+			row(y, date, y->hol[i].name, NULL, "pyhäpäivä");
+	day_blackouts(y, day, year);
+	for (size_t i = 0; i < y->ndl; i++)
+		if (y->dl[i].day == day)
+			row(y, date, y->dl[i].title, NULL, "määräaika");
+	day_meetings(y, day);
+}
+
+int
+page_year(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, const struct cad_deadline *dl, size_t ndl,
+    int year)
+{
+	struct year y = { .b = b, .cfg = cfg, .plan = plan, .dl = dl,
+	    .ndl = ndl };
+
+	y.nhol = cad_calendar_holidays(cfg, year, y.hol, YEAR_HOLIDAYS);
+	if (y.nhol < 0)
+		y.nhol = 0;
+	y.r |= cad_buf_printf(b, "<section id=\"vuosi\">\n<h2>Vuosi %d "
+	    "kuukausittain</h2>\n<p>Vuosikellon sisältö tekstinä: kokoukset, "
+	    "määräajat, pyhäpäivät ja loma-ajat.</p>\n<div class=\"months\">\n",
+	    year);
+	for (int m = 1; m <= 12; m++) {
+		int d0 = cad_days_from_civil(year, m, 1);
+
+		y.rows = 0;
+		y.r |= cad_buf_printf(b, "<table class=\"month\" id=\"vuosi-%d-"
+		    "%02d\">\n<caption>%s %d</caption>\n", year, m,
+		    month_fi[m - 1], year);
+		for (int d = d0; d < d0 + cad_days_in_month(year, m); d++)
+			day_rows(&y, d, year);
+		if (y.rows == 0)
+			y.r |= cad_buf_puts(b, "<tbody><tr><td>Ei kokouksia, "
+			    "määräaikoja eikä pyhäpäiviä.</td></tr>\n");
+		y.r |= cad_buf_puts(b, "</tbody>\n</table>\n");
+	}
+	y.r |= cad_buf_puts(b, "</div>\n</section>\n");
+	return y.r;
+}
