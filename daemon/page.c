@@ -19,9 +19,11 @@
  * One style sheet for every page.  Reflows down to 320 CSS px (WCAG
  * 1.4.10): long addresses break anywhere, the forum facts stack.  Focus
  * is always visible (2.4.7) and the skip link appears when focused
- * (2.4.1).  Printed, the page is the agreement's appendix: forums,
- * cadences, the wheel without "today" and the year's table; the subscribe
- * links and instructions, the coming meetings and the status stay out.
+ * (2.4.1).  Printed, the page is the agreement's appendix: forums and
+ * cadences in two columns, the wheel without "today" on a page of its
+ * own and the year's table; the subscribe links and instructions, the
+ * participants (the agreement lists them), the coming meetings and the
+ * status stay out.
  */
 static const char page_css[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;"
@@ -46,18 +48,26 @@ static const char page_css[] =
     "table.month caption{text-align:left;font-weight:700;font-size:1.1em}"
     "table.month th[scope=row]{white-space:nowrap;font-weight:600}"
     "table.month tr{border-top:1px solid #d5dbe3}"
+    "ul.parties{padding-left:1.2em}ul.parties li{margin:.3em 0}"
     "img.wheel{max-width:100%;height:auto}.print-only{display:none}"
     "@media (max-width:36em){dl{display:block}dd{margin-bottom:.3em}"
-    "body{padding:.5em .7em}table.month th[scope=row]{white-space:normal}}"
+    "body{padding:.5em .7em}table.month th[scope=row]{white-space:normal}"
+    "table.month td,table.month th{overflow-wrap:anywhere;"
+    "padding-right:.4em}}"
     "@media print{@page{size:A4;margin:12mm 14mm}"
     "body{max-width:none;padding:0;font-size:9.5pt;line-height:1.3}"
     ".noprint,.skip,.sub,.next{display:none}.print-only{display:block}"
     "h2{margin-top:1em}article{border:0;padding:0;margin:.5em 0;"
     "break-inside:avoid}a{color:#1d1d1d;text-decoration:none}"
-    "img.wheel.print-only{width:100%;max-height:265mm;object-fit:contain;"
-    "break-before:page;break-after:page}"
-    "#vuosi .months{columns:2;column-gap:8mm}"
-    "table.month{break-inside:avoid}}";
+    ".participants{display:none}.forums{columns:2;column-gap:8mm}"
+    "article h3{margin:.2em 0;font-size:1.05em}"
+    "dl{gap:0 .6em}dt{overflow-wrap:normal}"
+    "#vuosikello{break-before:page;break-after:page}"
+    "img.wheel.print-only{width:100%;max-height:250mm;object-fit:contain}"
+    "table.month{margin:0 0 .6em}table.month caption{break-after:avoid}"
+    "table.month td,table.month th{padding:.1em .6em .1em 0}"
+    "table.month th[scope=row]{width:11em}table.month th[scope=col]+"
+    "th+th{width:8em}}";
 
 /* "webcal://host/" for an "http(s)://host/" base URL */
 static const char *
@@ -171,7 +181,8 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	if (f->nparticipants > 0) {
-		r |= cad_buf_puts(b, "<dt>Osallistujat</dt><dd>");
+		r |= cad_buf_puts(b, "<dt class=\"participants\">Osallistujat"
+		    "</dt><dd class=\"participants\">");
 		r |= page_party_list(b, cfg, f->participants,
 		    f->nparticipants);
 		r |= cad_buf_puts(b, "</dd>\n");
@@ -251,10 +262,11 @@ page_forums(struct cad_buf *b, const struct cad_config *cfg,
 {
 	int r = 0;
 
-	r |= cad_buf_puts(b, "<section id=\"foorumit\">\n<h2>Foorumit</h2>\n");
+	r |= cad_buf_puts(b, "<section id=\"foorumit\">\n<h2>Foorumit</h2>\n"
+	    "<div class=\"forums\">\n");
 	for (size_t i = 0; i < cfg->nforums; i++)
 		r |= page_forum(b, cfg, plan, today, i);
-	r |= cad_buf_puts(b, "</section>\n");
+	r |= cad_buf_puts(b, "</div>\n</section>\n");
 	return r;
 }
 
@@ -288,18 +300,18 @@ page_parties(struct cad_buf *b, const struct cad_config *cfg)
 	r |= cad_buf_puts(b, "<section id=\"osapuolet\" class=\"noprint\">\n"
 	    "<h2>Osapuolet</h2>\n<p>Kunkin osapuolen kalenterissa ovat "
 	    "kokoukset, jotka se kutsuu koolle tai joihin se osallistuu.</p>\n"
-	    "<table>\n");
+	    "<ul class=\"parties\">\n");
 	for (size_t i = 0; i < cfg->nparties; i++) {
 		char *rel = cad_asprintf("calendars/party/%s.ics",
 		    cfg->parties[i].id);
-		r |= cad_buf_puts(b, "<tr><th scope=\"row\">");
+		r |= cad_buf_puts(b, "<li><strong>");
 		r |= cad_buf_xml_str(b, cfg->parties[i].name);
-		r |= cad_buf_puts(b, "</th><td>");
+		r |= cad_buf_puts(b, "</strong>: ");
 		r |= page_links(b, cfg, rel);
-		r |= cad_buf_puts(b, "</td></tr>\n");
+		r |= cad_buf_puts(b, "</li>\n");
 		free(rel);
 	}
-	r |= cad_buf_puts(b, "</table>\n</section>\n");
+	r |= cad_buf_puts(b, "</ul>\n</section>\n");
 	return r;
 }
 
