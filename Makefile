@@ -13,13 +13,30 @@ DESTDIR	?=
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS	?= -O2 -g
-PKGS	= libical libconfig sqlite3 libcurl libmicrohttpd libsystemd libidn2
+
+# The layers (README: "How the code is laid out"), each its own archive
+# and its own libraries: a layer uses only the ones before it.
+#	core/base	dates, text, buffers, diagnostics	libidn2 libunistring
+#	core/model	config, calendar, plan		libical libconfig
+#	core/render	iCalendar, iMIP, JSON, SVG	libical
+#	core/store	sqlite, the outbox engine	sqlite3
+#	net		CalDAV, SMTP, password files	libcurl
+#	daemon, cli	the programs			libmicrohttpd libsystemd
+PKGS_BASE = libidn2
+PKGS_MODEL = $(PKGS_BASE) libical libconfig
+PKGS_STORE = $(PKGS_MODEL) sqlite3
+PKGS_NET = $(PKGS_STORE) libcurl
+PKGS	= $(PKGS_NET) libmicrohttpd libsystemd
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
 	-Wimplicit-fallthrough -Wundef
-CPPFLAGS_ALL = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' -Icore $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
+CPPFLAGS_ALL = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' -Icore -I. \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 CFLAGS_ALL = -std=c11 $(WARNINGS) $(CFLAGS)
+LIBS_MODEL = $(shell $(PKG_CONFIG) --libs $(PKGS_MODEL)) -lunistring -lm
+LIBS_STORE = $(shell $(PKG_CONFIG) --libs $(PKGS_STORE)) -lunistring -lm
+LIBS_NET = $(shell $(PKG_CONFIG) --libs $(PKGS_NET)) -lunistring -lm
 LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lunistring -lm
 
 # `make check SANITIZE=1`: the same tests built with ASan + UBSan, in their
@@ -33,17 +50,26 @@ else
 B	= build
 endif
 
-CORE_SRCS := $(wildcard core/*/*.c)
-CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
+LAYERS	= base model render store
+$(foreach l,$(LAYERS),$(eval $(l)_OBJS := \
+	$(patsubst %.c,$(B)/%.o,$(wildcard core/$(l)/*.c))))
+net_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard net/*.c))
 CLI_SRCS  := $(wildcard cli/*.c)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(B)/%.o)
 DAEMON_SRCS := $(wildcard daemon/*.c)
 DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+FUZZ_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard tests/fuzz/fuzz_*.c)) \
+	$(B)/tests/fuzz/common.o
 MANS	:= $(wildcard man/*.[0-9])
 
-LIBCORE	= $(B)/libcadence.a
+# the archives, highest layer first (the order the linker wants)
+LIB_BASE   = $(B)/libcad-base.a
+LIB_MODEL  = $(B)/libcad-model.a $(LIB_BASE)
+LIB_RENDER = $(B)/libcad-render.a $(LIB_MODEL)
+LIB_STORE  = $(B)/libcad-store.a $(LIB_RENDER)
+LIB_NET    = $(B)/libcad-net.a $(LIB_STORE)
 PROGS	= $(B)/cadencectl $(if $(wildcard daemon/main.c),$(B)/cadenced)
 
 # Message catalogues (GNU gettext): po/LANG.po -> $(B)/locale/LANG/
@@ -74,27 +100,53 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-$(LIBCORE): $(CORE_OBJS)
+# A layer includes only its own headers and those of the layers below
+# it (scripts/layers.sh); every archive waits for that check.
+$(B)/layers.ok: scripts/layers.sh $(wildcard core/*/*.[ch] net/*.[ch])
+	@mkdir -p $(@D)
+	@sh scripts/layers.sh && touch $@
+
+$(B)/libcad-%.a: $(B)/layers.ok
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(AR) rcs $@ $(filter %.o,$^)
+$(B)/libcad-base.a: $(base_OBJS)
+$(B)/libcad-model.a: $(model_OBJS)
+$(B)/libcad-render.a: $(render_OBJS)
+$(B)/libcad-store.a: $(store_OBJS)
+$(B)/libcad-net.a: $(net_OBJS)
 
-$(B)/cadencectl: $(CLI_OBJS) $(LIBCORE)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBCORE) $(LIBS)
+$(B)/cadencectl: $(CLI_OBJS) $(LIB_NET)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB_NET) $(LIBS)
 
-$(B)/cadenced: $(DAEMON_OBJS) $(LIBCORE)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(LIBCORE) $(LIBS)
+$(B)/cadenced: $(DAEMON_OBJS) $(LIB_NET)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(LIB_NET) $(LIBS)
 
-$(B)/tests/%: $(B)/tests/%.o $(LIBCORE)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIBCORE) $(LIBS) -lcmocka
+# Unit tests link only their layer and the ones below it: a model or
+# render test that needed sqlite or libcurl would not link.
+MODEL_TESTS = test_calendar test_config
+RENDER_TESTS = test_util test_plan test_ical test_imip test_deadline
+STORE_TESTS = test_store test_reminder
+$(MODEL_TESTS:%=$(B)/tests/%): $(B)/tests/%: $(B)/tests/%.o $(LIB_MODEL)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_MODEL) $(LIBS_MODEL) \
+		-lcmocka
+$(RENDER_TESTS:%=$(B)/tests/%): $(B)/tests/%: $(B)/tests/%.o $(LIB_RENDER)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_RENDER) $(LIBS_MODEL) \
+		-lcmocka
+$(STORE_TESTS:%=$(B)/tests/%): $(B)/tests/%: $(B)/tests/%.o $(LIB_STORE)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_STORE) $(LIBS_STORE) \
+		-lcmocka
+$(B)/tests/test_outbox: $(B)/tests/test_outbox.o $(LIB_NET)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_NET) $(LIBS_NET) -lcmocka
 
-# the fuzz regression replay compiles daemon/http.c in itself (to reach
-# its static routing functions) and links the rest of the daemon
+# the fuzz regression replay: every fuzz target's entry function (built
+# without libFuzzer) and the daemon but its main() and http.c (which
+# fuzz_http_route.c still compiles in itself)
 FUZZ_DAEMON_OBJS = $(filter-out $(B)/daemon/main.o $(B)/daemon/http.o,\
 	$(DAEMON_OBJS))
-$(B)/tests/test_fuzz_regress: $(B)/tests/test_fuzz_regress.o \
-		$(FUZZ_DAEMON_OBJS) $(LIBCORE)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(FUZZ_DAEMON_OBJS) \
-		$(LIBCORE) $(LIBS) -lcmocka
+$(B)/tests/test_fuzz_regress: $(B)/tests/test_fuzz_regress.o $(FUZZ_OBJS) \
+		$(FUZZ_DAEMON_OBJS) $(LIB_NET)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(FUZZ_OBJS) \
+		$(FUZZ_DAEMON_OBJS) $(LIB_NET) $(LIBS) -lcmocka
 
 tests: $(TEST_BINS)
 
@@ -144,8 +196,8 @@ clean:
 
 .PHONY: all tests check check-valgrind run install clean update-po
 .SECONDARY:
--include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d) \
-	$(TEST_BINS:=.d)
+-include $(foreach l,$(LAYERS) net,$($(l)_OBJS:.o=.d)) $(CLI_OBJS:.o=.d) \
+	$(DAEMON_OBJS:.o=.d) $(TEST_BINS:=.d) $(FUZZ_OBJS:.o=.d)
 
 # Installs missing Debian packages when run as root; silent otherwise.
 deps:

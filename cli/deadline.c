@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "model/deadline.h"
+#include "render/deadlines.h"
 #include "render/output.h"
 
 /* "(189 päivää)", "(tänään)", "(3 päivää sitten)" */

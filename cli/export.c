@@ -16,7 +16,7 @@
  * Files under --dir are replaced atomically: written to a temporary file
  * in the same directory, fsync'd, renamed over the old one, and the
  * directory fsync'd, so a web server serving DIR never sees half a feed.
- * DIR/calendars/deadlines.ics comes from core/model/deadline.c.
+ * DIR/calendars/deadlines.ics comes from core/render/deadlines.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +30,7 @@
 
 #include "cli.h"
 #include "model/deadline.h"
+#include "render/deadlines.h"
 #include "render/feeds.h"
 #include "render/ical.h"
 
@@ -275,7 +276,8 @@ out:
 
 /*
  * calendars/deadlines.ics into b (initialised here): the agreement's
- * deadlines (SPEC §§ 5, 7) as all-day events, NAME from core/model/deadline.c.
+ * deadlines (SPEC §§ 5, 7) as all-day events, NAME from
+ * core/render/deadlines.c.
  * 0 or an exit status.
  */
 static int

@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "render/ical.h"
+#include "net/deliver.h"
 #include "store/outbox.h"
 #include "store/reminder.h"
 

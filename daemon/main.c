@@ -10,7 +10,7 @@
  *   - a 1 s timerfd: notices cadencectl's commits to the store and the
  *     change of date at midnight, and retries a failed rebuild;
  *   - a timerfd at half the systemd watchdog interval: WATCHDOG=1;
- * plus the sockets of the outbox worker (outbox.h), whose next due time
+ * plus the sockets of the outbox worker (net/deliver.h), whose next due time
  * is poll's timeout.  Whenever something changed it builds a new
  * snapshot (snapshot.h), which also enqueues the invitations of what
  * changed, and publishes it; the HTTP threads (http.c) only ever read
@@ -47,6 +47,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "net/deliver.h"
 #include "store/outbox.h"
 #include "render/output.h"
 #include "snapshot.h"

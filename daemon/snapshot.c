@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "model/deadline.h"
+#include "render/deadlines.h"
 #include "render/feeds.h"
 #include "render/wheel.h"
 #include "render/ical.h"

@@ -20,6 +20,7 @@
 
 #include "model/config.h"
 #include "model/deadline.h"
+#include "render/deadlines.h"
 #include "model/plan.h"
 
 #define CONF "tests/data/deadline/agreement.conf"

@@ -2,9 +2,9 @@
  * test_fuzz_regress.c - the crash inputs that libFuzzer found stay fixed.
  *
  * Every file in tests/fuzz/regress/<target>/ (see tests/fuzz/README) is
- * replayed through the target's entry function, compiled here without
- * the fuzzer: a fixed bug that comes back crashes or trips a sanitizer
- * in `make check` (SANITIZE=1) instead of only under `make fuzz`.  The
+ * replayed through the target's entry function, linked here without the
+ * fuzzer (the Makefile builds tests/fuzz/ as plain objects): a fixed bug
+ * that comes back crashes or trips a sanitizer in `make check` (SANITIZE=1) instead of only under `make fuzz`.  The
  * targets' own promises (abort() on a broken invariant) hold here too.
  * An empty or missing directory passes.  The tests run from the
  * repository root, as make check does.
@@ -21,14 +21,6 @@
 #include <string.h>
 
 #include "fuzz/fuzz.h"
-
-#include "fuzz/common.c"
-#include "fuzz/fuzz_config.c"
-#include "fuzz/fuzz_rrule.c"
-#include "fuzz/fuzz_ical.c"
-#include "fuzz/fuzz_util.c"
-#include "fuzz/fuzz_http_route.c"
-#include "fuzz/fuzz_caldav_reply.c"
 
 #define REGRESS_DIR "tests/fuzz/regress/"
 #define REGRESS_MAX (1 << 20)

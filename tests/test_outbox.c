@@ -16,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "net/deliver.h"
 #include "store/outbox.h"
 
 #define NOW		(20494LL * 86400 + 11 * 3600)	/* 2026-02-10 11Z */
@@ -139,7 +141,7 @@ teardown(void **state)
 }
 
 static int
-sync(struct fixture *f, struct cad_series_state *states, int64_t now)
+plan_sync(struct fixture *f, struct cad_series_state *states, int64_t now)
 {
 	struct cad_error err = { "" };
 	int n = -1, r;
@@ -218,7 +220,7 @@ outbox_sync__new_series__one_row_per_channel_and_recipient(void **state)
 	struct list l;
 
 	/* 2 series x (1 CalDAV object + 1 mail to the convenor hva) */
-	assert_int_equal(sync(f, st, NOW), 4);
+	assert_int_equal(plan_sync(f, st, NOW), 4);
 	l = list(f);
 	assert_int_equal(l.n, 4);
 	assert_int_equal(count(&l, H, "caldav", "put"), 1);
@@ -250,11 +252,11 @@ outbox_sync__unchanged_replan__nothing_enqueued(void **state)
 	struct fixture *f = *state;
 	struct cad_series_state st[2];
 
-	assert_int_equal(sync(f, st, NOW), 4);
+	assert_int_equal(plan_sync(f, st, NOW), 4);
 	/* a restart an hour later with the same plan */
-	assert_int_equal(sync(f, st, NOW + 3600), 0);
+	assert_int_equal(plan_sync(f, st, NOW + 3600), 0);
 	mark_all_sent(f);
-	assert_int_equal(sync(f, st, NOW + 7200), 0);
+	assert_int_equal(plan_sync(f, st, NOW + 7200), 0);
 	assert_int_equal(st[0].sequence, 0);
 }
 
@@ -267,7 +269,7 @@ outbox_sync__invite_participants__every_party_once(void **state)
 	f->cfg.invite = CAD_INVITE_PARTICIPANTS;
 	/* Hytetu: hva (convenor, also a participant: once), kajaani,
 	   sotkamo; työryhmä has no participants: hva only */
-	assert_int_equal(sync(f, NULL, NOW), 2 + 3 + 1);
+	assert_int_equal(plan_sync(f, NULL, NOW), 2 + 3 + 1);
 	l = list(f);
 	assert_int_equal(count(&l, H, "smtp", "invite"), 3);
 	const struct cad_outbox_entry *e = find(&l, H, "caldav", "put");
@@ -285,12 +287,12 @@ outbox_sync__terminated_party__no_invitation_then_cancel(void **state)
 	struct list l;
 
 	f->cfg.invite = CAD_INVITE_PARTICIPANTS;
-	assert_int_equal(sync(f, NULL, NOW), 6);
+	assert_int_equal(plan_sync(f, NULL, NOW), 6);
 	mark_all_sent(f);
 	/* sotkamo's notice took effect on 1.2.2026, before today 10.2. */
 	f->ctx.terminations = &term;
 	f->ctx.nterminations = 1;
-	sync(f, NULL, NOW + 60);
+	plan_sync(f, NULL, NOW + 60);
 	l = list(f);
 	const struct cad_outbox_entry *e = find(&l, H, "smtp", "cancel");
 	assert_non_null(e);
@@ -300,7 +302,7 @@ outbox_sync__terminated_party__no_invitation_then_cancel(void **state)
 	/* nobody else hears of it; nothing more next time */
 	assert_int_equal(count(&l, H, "smtp", NULL), 3 + 1);
 	cad_outbox_entries_free(l.v, l.n);
-	assert_int_equal(sync(f, NULL, NOW + 120), 0);
+	assert_int_equal(plan_sync(f, NULL, NOW + 120), 0);
 }
 
 static void
@@ -311,11 +313,11 @@ outbox_sync__instance_cancelled__cancel_kept_caldav_superseded(
 	struct cad_series_state st[2];
 	struct list l;
 
-	assert_int_equal(sync(f, st, NOW), 4);
+	assert_int_equal(plan_sync(f, st, NOW), 4);
 	/* nothing sent yet; then 12.10.2027 is cancelled */
 	f->occ[1].status = CAD_CANCELLED;
 	f->occ[1].reason = "Testi";
-	sync(f, st, NOW + 60);
+	plan_sync(f, st, NOW + 60);
 	assert_int_equal(st[0].sequence, 1);
 	l = list(f);
 	/* the newer CalDAV object replaced the unsent one */
@@ -334,7 +336,7 @@ outbox_sync__instance_cancelled__cancel_kept_caldav_superseded(
 	assert_int_equal(count(&l, T, "caldav", NULL), 1);
 	assert_int_equal(count(&l, T, "smtp", NULL), 1);
 	cad_outbox_entries_free(l.v, l.n);
-	assert_int_equal(sync(f, st, NOW + 120), 0);
+	assert_int_equal(plan_sync(f, st, NOW + 120), 0);
 }
 
 static void
@@ -343,7 +345,7 @@ outbox_sync__cancel_and_move_together__cancel_then_update(void **state)
 	struct fixture *f = *state;
 	struct list l;
 
-	assert_int_equal(sync(f, NULL, NOW), 4);
+	assert_int_equal(plan_sync(f, NULL, NOW), 4);
 	mark_all_sent(f);
 	/* in one pass 12.10.2027 is cancelled and 13.10.2026 moves to
 	   Wednesday 14.10.2026: the move is a change beyond the
@@ -353,7 +355,7 @@ outbox_sync__cancel_and_move_together__cancel_then_update(void **state)
 	f->occ[1].reason = "Testi";
 	f->occ[0].day = D(2026, 10, 14);
 	f->occ[0].moved = CAD_MOVED_PERSON;
-	assert_int_equal(sync(f, NULL, NOW + 60), 3);
+	assert_int_equal(plan_sync(f, NULL, NOW + 60), 3);
 	l = list(f);
 	const struct cad_outbox_entry *c = find(&l, H, "smtp", "cancel");
 	const struct cad_outbox_entry *u = find(&l, H, "smtp", "update");
@@ -363,7 +365,7 @@ outbox_sync__cancel_and_move_together__cancel_then_update(void **state)
 	assert_true(c->id < u->id);
 	assert_string_equal(find(&l, H, "caldav", "put")->state, "pending");
 	cad_outbox_entries_free(l.v, l.n);
-	assert_int_equal(sync(f, NULL, NOW + 120), 0);
+	assert_int_equal(plan_sync(f, NULL, NOW + 120), 0);
 }
 
 static void
@@ -373,12 +375,12 @@ outbox_sync__moved_twice_before_sending__one_request_kept_as_invite(
 	struct fixture *f = *state;
 	struct list l;
 
-	assert_int_equal(sync(f, NULL, NOW), 4);
+	assert_int_equal(plan_sync(f, NULL, NOW), 4);
 	f->occ[2].day = D(2026, 3, 4);
 	f->occ[2].moved = CAD_MOVED_PERSON;
-	assert_int_equal(sync(f, NULL, NOW + 60), 2);
+	assert_int_equal(plan_sync(f, NULL, NOW + 60), 2);
 	f->occ[2].day = D(2026, 3, 5);
-	assert_int_equal(sync(f, NULL, NOW + 120), 2);
+	assert_int_equal(plan_sync(f, NULL, NOW + 120), 2);
 	l = list(f);
 	/* one object and one REQUEST left, still "Kutsu" (never sent) */
 	assert_int_equal(count(&l, T, "caldav", NULL), 1);
@@ -389,7 +391,7 @@ outbox_sync__moved_twice_before_sending__one_request_kept_as_invite(
 	/* once sent, the next move is an update */
 	mark_all_sent(f);
 	f->occ[2].day = D(2026, 3, 6);
-	assert_int_equal(sync(f, NULL, NOW + 180), 2);
+	assert_int_equal(plan_sync(f, NULL, NOW + 180), 2);
 	l = list(f);
 	assert_int_equal(count(&l, T, "smtp", "update"), 1);
 	assert_string_equal(find(&l, T, "smtp", "update")->state, "pending");
@@ -404,12 +406,12 @@ outbox_sync__series_gone__delete_and_cancel_with_higher_sequence(
 	struct cad_series_state st[2];
 	struct list l;
 
-	assert_int_equal(sync(f, st, NOW), 4);
+	assert_int_equal(plan_sync(f, st, NOW), 4);
 	mark_all_sent(f);
 	/* the työryhmä leaves the config */
 	f->plan.nseries = 1;
 	f->plan.nocc = 2;
-	assert_int_equal(sync(f, st, NOW + 60), 2);
+	assert_int_equal(plan_sync(f, st, NOW + 60), 2);
 	l = list(f);
 	const struct cad_outbox_entry *d = find(&l, T, "caldav", "delete");
 	const struct cad_outbox_entry *c = find(&l, T, "smtp", "cancel");
@@ -419,7 +421,7 @@ outbox_sync__series_gone__delete_and_cancel_with_higher_sequence(
 	assert_int_equal(c->sequence, 1);	/* 0 when it was sent */
 	assert_non_null(strstr(c->payload, "method=CANCEL"));
 	cad_outbox_entries_free(l.v, l.n);
-	assert_int_equal(sync(f, st, NOW + 120), 0);
+	assert_int_equal(plan_sync(f, st, NOW + 120), 0);
 }
 
 static void
@@ -430,7 +432,7 @@ outbox_sync__no_channels__only_series_state(void **state)
 
 	f->cfg.caldav.present = false;
 	f->cfg.smtp.present = false;
-	assert_int_equal(sync(f, st, NOW), 0);
+	assert_int_equal(plan_sync(f, st, NOW), 0);
 	assert_int_equal(st[1].sequence, 0);
 	assert_int_equal(st[1].created, NOW);
 }
@@ -518,7 +520,7 @@ store_outbox__attempts__pending_backoff_retry_sent_failed(void **state)
 	int64_t next;
 	int k;
 
-	assert_int_equal(sync(f, NULL, NOW), 4);
+	assert_int_equal(plan_sync(f, NULL, NOW), 4);
 	/* the oldest row of each uid + channel + target is due */
 	assert_int_equal(cad_store_outbox_due(f->st, NOW, 10, &v, &n, &err),
 	    0);
@@ -575,15 +577,15 @@ store_outbox_due__second_row_same_recipient__waits_for_first(void **state)
 	struct cad_outbox_entry *v;
 	size_t n;
 
-	assert_int_equal(sync(f, NULL, NOW), 4);
+	assert_int_equal(plan_sync(f, NULL, NOW), 4);
 	mark_all_sent(f);
 	/* a cancelled instance (only a CANCEL), then a move (a REQUEST
 	   after it), both for the same recipient */
 	f->occ[3].status = CAD_CANCELLED;
-	sync(f, NULL, NOW + 10);
+	plan_sync(f, NULL, NOW + 10);
 	f->occ[2].day = D(2026, 3, 5);
 	f->occ[2].moved = CAD_MOVED_PERSON;
-	sync(f, NULL, NOW + 20);
+	plan_sync(f, NULL, NOW + 20);
 	assert_int_equal(cad_store_outbox_due(f->st, NOW + 30, 10, &v, &n,
 	    &err), 0);
 	/* due: the CalDAV put and the CANCEL; the REQUEST waits for it */
@@ -624,6 +626,44 @@ outbox_worker_new__group_readable_password__refused(void **state)
 	cad_outbox_worker_free(w);
 }
 
+/* a FIFO as the password file: refused at once, not waited on (a read
+   of a FIFO without a writer would block the daemon forever) */
+static void
+outbox_worker_new__fifo_or_symlink_password__refused(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_outbox_worker *w = NULL;
+	struct cad_error err = { "" };
+	char fifo[128], real[128], link[128];
+	FILE *fp;
+
+	snprintf(fifo, sizeof fifo, "%s/fifo", f->tmp);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	f->cfg.caldav.user = "hyte";
+	f->cfg.caldav.password_file = fifo;
+	assert_int_equal(cad_outbox_worker_new(f->st, &f->cfg, &w, &err),
+	    -EINVAL);
+	assert_null(w);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+
+	/* a symbolic link to a good file is not followed */
+	snprintf(real, sizeof real, "%s/real", f->tmp);
+	snprintf(link, sizeof link, "%s/link", f->tmp);
+	assert_non_null(fp = fopen(real, "w"));
+	fputs("secret\n", fp);
+	fclose(fp);
+	assert_int_equal(chmod(real, 0600), 0);
+	assert_int_equal(symlink(real, link), 0);
+	f->cfg.caldav.password_file = link;
+	assert_int_equal(cad_outbox_worker_new(f->st, &f->cfg, &w, &err),
+	    -ELOOP);
+	assert_null(w);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	f->cfg.caldav.password_file = real;
+	assert_int_equal(cad_outbox_worker_new(f->st, &f->cfg, &w, &err), 0);
+	cad_outbox_worker_free(w);
+}
+
 int
 main(void)
 {
@@ -643,6 +683,7 @@ main(void)
 		T_(store_outbox__attempts__pending_backoff_retry_sent_failed),
 		T_(store_outbox_due__second_row_same_recipient__waits_for_first),
 		T_(outbox_worker_new__group_readable_password__refused),
+		T_(outbox_worker_new__fifo_or_symlink_password__refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

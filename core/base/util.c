@@ -149,6 +149,46 @@ cad_format_date(int days, char out[static 11])
 	out[10] = '\0';
 }
 
+void
+cad_rid_format(int days, int minutes, char out[static CAD_RID_SIZE])
+{
+	char d[11];
+
+	cad_format_date(days, d);
+	snprintf(out, CAD_RID_SIZE, "%sT%02d:%02d", d, minutes / 60 % 24,
+	    minutes % 60);
+}
+
+int
+cad_rid_parse(const char *s, int *days, int *minutes)
+{
+	char d[11];
+
+	if (s == NULL || strlen(s) != 16 || s[10] != 'T')
+		return -EINVAL;
+	memcpy(d, s, 10);
+	d[10] = '\0';
+	if (cad_parse_date(d, days) != 0)
+		return -EINVAL;
+	return cad_parse_time(s + 11, minutes);
+}
+
+bool
+cad_rid_in(const char *list, const char *rid)
+{
+	size_t n = strlen(rid);
+
+	for (const char *p = list; p != NULL && *p; ) {
+		while (*p == ' ')
+			p++;
+		size_t k = strcspn(p, " ");
+		if (k == n && strncmp(p, rid, n) == 0)
+			return true;
+		p += k;
+	}
+	return false;
+}
+
 size_t
 cad_strlcpy(char *dst, const char *src, size_t dsize)
 {

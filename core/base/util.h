@@ -30,6 +30,16 @@ int cad_parse_time(const char *s, int *minutes);
 int cad_parse_monthday(const char *s, int *md);
 /* writes "YYYY-MM-DD" (11 bytes with NUL) */
 void cad_format_date(int days, char out[static 11]);
+/*
+ * An instance's RECURRENCE-ID as the store keeps it: local
+ * "YYYY-MM-DDTHH:MM" (SPEC § 4).  cad_rid_format: minutes in 0..1439;
+ * cad_rid_parse: 0 or -EINVAL; cad_rid_in: rid is one of the
+ * space-separated RIDs of list (NULL: none).
+ */
+#define CAD_RID_SIZE	32	/* roomier than the text: no truncation */
+void cad_rid_format(int days, int minutes, char out[static CAD_RID_SIZE]);
+int cad_rid_parse(const char *s, int *days, int *minutes);
+bool cad_rid_in(const char *list, const char *rid);
 /* Finnish short weekday names: "ma", "ti", ... */
 
 /* strings */

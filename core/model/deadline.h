@@ -69,39 +69,9 @@ int cad_deadlines(const struct cad_config *cfg,
     size_t *nout, struct cad_error *err);
 void cad_deadlines_free(struct cad_deadline *v, size_t n);
 
-/* "31.5.2029": the date of cad_format_fi_date() without the weekday */
-void cad_deadline_date(int day, char out[static 24]);
 /* the name (else the id) of the party with id, or id itself when no party
    has it; "?" for NULL */
 const char *cad_deadline_party_name(const struct cad_config *cfg,
     const char *id);
-
-/* what to do, in Finnish (the feed's DESCRIPTION, the reminder's text) */
-char *cad_deadline_description(const struct cad_config *cfg,
-    const struct cad_deadline *d);
-
-/* SPEC § 7: [{"date", "kind", "title", "party"}], one per line */
-int cad_deadlines_json(struct cad_buf *b, const struct cad_deadline *v,
-    size_t n);
-
-/* [{"party", "noticed", "effective"}]: the recorded notices */
-int cad_terminations_json(struct cad_buf *b,
-    const struct cad_termination *t, size_t n);
-
-/*
- * The deadlines feed (SPEC § 5): VCALENDAR METHOD:PUBLISH with the same
- * header properties as cad_ical_feed(); each deadline one all-day VEVENT
- * (DTSTART;VALUE=DATE, DTEND the next day), UID
- * "<kind>-<YYYY-MM-DD>[-<party>]@<domain>", SEQUENCE 0, and one VALARM
- * (ACTION:DISPLAY, TRIGGER:-P<n>D) per remind_days.  name is the
- * calendar's NAME (NULL: "<agreement title>: määräajat").  dtstamp
- * (unix seconds) is every event's DTSTAMP, CREATED and LAST-MODIFIED:
- * pass a stable time (when the config or the terminations last changed)
- * so that the feed's bytes, and so its ETag, change only with content.
- * No VTIMEZONE: every value is a DATE.  CRLF, folded at 75 octets.
- */
-int cad_deadlines_ical(const struct cad_config *cfg,
-    const struct cad_deadline *v, size_t n, const char *name,
-    int64_t dtstamp, struct cad_buf *out, struct cad_error *err);
 
 #endif

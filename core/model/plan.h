@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/config.h"
 
@@ -120,5 +121,15 @@ int cad_plan_compliance(const struct cad_config *cfg,
    termination; one message per forum, for `cadencectl check` */
 int cad_plan_lost_convenors(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, struct cad_diag *diag);
+
+/*
+ * What the store remembers of one series (core/store/store.h): its
+ * SEQUENCE and times, given to the renderers with the plan.
+ */
+struct cad_series_state {
+	int sequence;
+	int64_t last_modified;	/* unix seconds */
+	int64_t created;
+};
 
 #endif

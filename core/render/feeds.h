@@ -7,7 +7,7 @@
  *	calendars/all.ics		"<title>: kaikki kokoukset"
  *	calendars/forum/<id>.ics	"<forum name>"
  *	calendars/party/<id>.ics	"<party name>: kokoukset"
- *	calendars/deadlines.ics		named by core/model/deadline.c
+ *	calendars/deadlines.ics		named by render/deadlines.c
  *
  * <title> is the agreement's title, else "Yhteistyöfoorumit".
  */

@@ -1,7 +1,8 @@
 /*
  * imip.h - invitations as iCalendar objects (iTIP, RFC 5546) and as
  * e-mail messages (iMIP, RFC 6047), SPEC § 6.  Pure rendering: no I/O,
- * no clock (now is given); core/store/outbox.c decides what to send when.
+ * no clock (now is given); core/store/outbox.c decides what to send when,
+ * net/deliver.c sends it.
  *
  * The calendar of a series is the feed's (core/render/ical.h) rendering of that
  * one series, so an invitation says exactly what the feeds say: the
@@ -33,7 +34,6 @@
 
 #include "model/config.h"
 #include "model/plan.h"
-#include "store/store.h"
 #include "base/util.h"
 
 enum cad_imip_method {

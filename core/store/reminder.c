@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "render/deadlines.h"
 #include "render/imip.h"
 #include "render/output.h"
 

@@ -207,7 +207,6 @@ store_pragma_int(sqlite3 *db, const char *sql, int64_t *out,
 }
 
 /* buffers are roomier than the text so the compiler sees no truncation */
-#define RID_SIZE	32
 #define TIME_SIZE	16
 
 static bool
@@ -216,36 +215,11 @@ valid_time(int time_of_day)
 	return time_of_day >= 0 && time_of_day < 24 * 60;
 }
 
-/* "YYYY-MM-DDTHH:MM"; time_of_day must be valid_time() */
-static void
-format_rid(int day, int time_of_day, char out[static RID_SIZE])
-{
-	char d[11];
-
-	cad_format_date(day, d);
-	snprintf(out, RID_SIZE, "%sT%02d:%02d", d, time_of_day / 60,
-	    time_of_day % 60);
-}
-
 static void
 format_time(int time_of_day, char out[static TIME_SIZE])
 {
 	snprintf(out, TIME_SIZE, "%02d:%02d", time_of_day / 60,
 	    time_of_day % 60);
-}
-
-static int
-parse_rid(const char *s, int *day, int *time_of_day)
-{
-	char d[11];
-
-	if (s == NULL || strlen(s) != 16 || s[10] != 'T')
-		return -EINVAL;
-	memcpy(d, s, 10);
-	d[10] = '\0';
-	if (cad_parse_date(d, day) != 0)
-		return -EINVAL;
-	return cad_parse_time(s + 11, time_of_day);
 }
 
 /* mkdir -p with mode for every directory created */
@@ -463,7 +437,7 @@ cad_store_put_override(struct cad_store *st, const struct cad_override *ov,
 	    "(uid, rid, kind, new_day, new_time, reason, created) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	sqlite3_stmt *stmt = NULL;
-	char rid[RID_SIZE], nd[11], nt[TIME_SIZE];
+	char rid[CAD_RID_SIZE], nd[11], nt[TIME_SIZE];
 	bool move = ov->kind == CAD_OVERRIDE_MOVE;
 	int r, rc;
 
@@ -476,7 +450,7 @@ cad_store_put_override(struct cad_store *st, const struct cad_override *ov,
 		    "range", ov->uid);
 		return -EINVAL;
 	}
-	format_rid(ov->rid_day, ov->rid_time, rid);
+	cad_rid_format(ov->rid_day, ov->rid_time, rid);
 	if (move) {
 		cad_format_date(ov->new_day, nd);
 		format_time(ov->new_time, nt);
@@ -511,14 +485,14 @@ cad_store_delete_override(struct cad_store *st, const char *uid,
 	static const char sql[] =
 	    "DELETE FROM overrides WHERE uid = ?1 AND rid = ?2";
 	sqlite3_stmt *stmt = NULL;
-	char rid[RID_SIZE];
+	char rid[CAD_RID_SIZE];
 	int r, rc;
 
 	if (!valid_time(rid_time)) {
 		cad_error_set(err, "time of day out of range");
 		return -EINVAL;
 	}
-	format_rid(rid_day, rid_time, rid);
+	cad_rid_format(rid_day, rid_time, rid);
 	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
 		goto out;
 	if ((r = bind_text(st->db, stmt, 1, uid, err)) != 0 ||
@@ -554,7 +528,7 @@ read_override(sqlite3_stmt *stmt, struct cad_override *ov,
 	const char *reason = (const char *)sqlite3_column_text(stmt, 5);
 
 	memset(ov, 0, sizeof *ov);
-	if (uid == NULL || parse_rid(rid, &ov->rid_day, &ov->rid_time) != 0)
+	if (uid == NULL || cad_rid_parse(rid, &ov->rid_day, &ov->rid_time) != 0)
 		goto bad;
 	if (kind != NULL && strcmp(kind, "cancel") == 0) {
 		ov->kind = CAD_OVERRIDE_CANCEL;

@@ -61,13 +61,9 @@ void cad_terminations_free(struct cad_termination *v, size_t n);
 /*
  * Per-series version: when hash differs from the stored one (or none is
  * stored), SEQUENCE is raised (starting at 0) and LAST-MODIFIED set to
- * now; the result is written back.  Same hash: nothing changes.
+ * now; the result (struct cad_series_state, model/plan.h) is written
+ * back.  Same hash: nothing changes.
  */
-struct cad_series_state {
-	int sequence;
-	int64_t last_modified;	/* unix seconds */
-	int64_t created;
-};
 int cad_store_series_sync(struct cad_store *st, const char *uid,
     const char *hash, int64_t now, struct cad_series_state *out,
     struct cad_error *err);

@@ -1,6 +1,6 @@
 /*
- * common.c - helpers of the fuzz targets (see fuzz.h).  Included
- * once into each fuzz binary and into tests/test_fuzz_regress.c.
+ * common.c - helpers of the fuzz targets (see fuzz.h).  Linked into
+ * each fuzz binary and into tests/test_fuzz_regress.
  */
 #include "fuzz.h"
 

@@ -1,31 +1,35 @@
 /*
- * fuzz_caldav_reply.c - what core/store/outbox.c reads from CalDAV and SMTP
- * servers.
+ * fuzz_caldav_reply.c - what net/ reads from CalDAV and SMTP servers.
  *
- * libcurl parses the protocols; outbox.c sees only the header lines of
- * an HTTP reply (header_cb: the ETag, reset by each new status line),
- * the body's size (write_cb: counted against BODY_MAX, then dropped) and
- * the reply code (cad_outbox_classify).  Both callbacks are static, so
- * core/store/outbox.c is compiled into this file.  The input is a raw reply:
- * header lines up to the first empty line are handed to header_cb one
- * by one with their line ends (as libcurl does), the rest to write_cb
- * in chunks.  The first two bytes also pick a reply code and a CURLcode
- * for the classifier, and the last header line's value is used as a
- * UID for cad_outbox_caldav_url() and a RID for parse_rid()/rid_in().
+ * libcurl parses the protocols; net/caldav.c sees only the header lines
+ * of an HTTP reply (cad_caldav_reply_header: the ETag, reset by each new
+ * status line), the body's size (cad_caldav_reply_body: counted against
+ * CAD_CALDAV_BODY_MAX, then dropped) and net/deliver.c the reply code
+ * (cad_outbox_classify).  The input is a raw reply: header lines up to
+ * the first empty line are handed over one by one with their line ends
+ * (as libcurl does), the rest in chunks.  The first two bytes also pick
+ * a reply code and a CURLcode for the classifier, and the last header
+ * line's value is used as a UID for cad_outbox_caldav_url() and a RID
+ * for cad_rid_parse()/cad_rid_in().
  *
  * Promises checked: the stored ETag is NUL-terminated, shorter than
- * ETAG_MAX, has no LF and no surrounding blanks, and is empty after a
- * new "HTTP/" line without ETag; the body ceiling holds; the classifier
+ * CAD_CALDAV_ETAG_MAX, has no LF and no surrounding blanks, and is empty
+ * after a new "HTTP/" line without ETag; the body ceiling holds; the classifier
  * answers one of its three values, DONE for every 2xx HTTP reply; the
  * resource URL starts with caldav.url, ends in ".ics" and holds only
  * unreserved characters and %XX escapes after it.
  */
-#include "../../core/store/outbox.c"
-
 #include <ctype.h>
 #include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "model/config.h"
+#include "net/caldav.h"
+#include "net/deliver.h"
+#include "store/outbox.h"
 #include "fuzz.h"
 
 #define FUZZ_REPLY_MAX	8192
@@ -61,7 +65,7 @@ fuzz_reply_init(void)
 }
 
 static void
-check_etag(const struct job *j)
+check_etag(const struct cad_caldav_reply *j)
 {
 	size_t n = strnlen(j->etag, sizeof j->etag);
 
@@ -106,7 +110,7 @@ fuzz_caldav_reply_one(const uint8_t *data, size_t size)
 {
 	static const int codes[] = { 100, 200, 201, 204, 250, 301, 404, 408,
 		410, 412, 421, 425, 429, 450, 451, 500, 503, 550, 554, 599 };
-	struct job j;
+	struct cad_caldav_reply j;
 	char *buf, *p, *end, *last = NULL;
 	bool in_body = false;
 	long status;
@@ -147,7 +151,7 @@ fuzz_caldav_reply_one(const uint8_t *data, size_t size)
 			bool status_line = n >= 5 &&
 			    strncasecmp(p, "HTTP/", 5) == 0;
 
-			if (header_cb(p, 1, n, &j) != n)
+			if (cad_caldav_reply_header(&j, p, n, 0) != n)
 				abort();
 			check_etag(&j);
 			if (status_line && !etag_line && j.etag[0] != '\0')
@@ -157,11 +161,11 @@ fuzz_caldav_reply_one(const uint8_t *data, size_t size)
 			else
 				last = p;
 		} else {
-			size_t before = j.body, got = write_cb(p, 1, n, &j);
+			size_t before = j.body;
+			bool got = cad_caldav_reply_body(&j, n);
 
-			if (got != 0 && got != n)
-				abort();
-			if (j.body > BODY_MAX || (got == 0 && j.body != before))
+			if (j.body > CAD_CALDAV_BODY_MAX ||
+			    j.body != (got ? before + n : before))
 				abort();
 		}
 		p += n;
@@ -172,18 +176,16 @@ fuzz_caldav_reply_one(const uint8_t *data, size_t size)
 		v = v != NULL ? v + 1 : last;
 		v[strcspn(v, "\r\n")] = '\0';
 		check_url(v);
-		if (parse_rid(v, &day, &min) == 0 && (min < 0 || min >= 1440))
+		if (cad_rid_parse(v, &day, &min) == 0 && (min < 0 || min >= 1440))
 			abort();
-		(void)rid_in(v, "2026-03-01T13:00");
-		(void)rid_in("2026-03-01T13:00 2026-04-01T13:00", v);
+		(void)cad_rid_in(v, "2026-03-01T13:00");
+		(void)cad_rid_in("2026-03-01T13:00 2026-04-01T13:00", v);
 	}
 	free(buf);
 	return 0;
 }
 
 #ifdef CAD_FUZZ_MAIN
-#include "common.c"
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int

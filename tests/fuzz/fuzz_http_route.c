@@ -270,8 +270,6 @@ out:
 }
 
 #ifdef CAD_FUZZ_MAIN
-#include "common.c"
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int

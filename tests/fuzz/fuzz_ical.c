@@ -126,8 +126,6 @@ fuzz_ical_one(const uint8_t *data, size_t size)
 }
 
 #ifdef CAD_FUZZ_MAIN
-#include "common.c"
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int

@@ -102,8 +102,6 @@ fuzz_util_one(const uint8_t *data, size_t size)
 }
 
 #ifdef CAD_FUZZ_MAIN
-#include "common.c"
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int

@@ -1,7 +1,7 @@
 #!/bin/sh
 # libFuzzer targets with ASan + UBSan (`make fuzz`, FUZZ_SECONDS each).
 #
-# Builds the core (and, for fuzz_http_route, the daemon minus main.c)
+# Builds the core and net/ (and, for fuzz_http_route, the daemon minus main.c)
 # with clang -fsanitize=fuzzer-no-link,address,undefined into $FB
 # (default build-fuzz/, never the Makefile's build dirs), links every
 # tests/fuzz/fuzz_*.c target, replays tests/fuzz/regress/<target>/ and
@@ -48,7 +48,7 @@ fi
 # --- build -------------------------------------------------------------
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all \
 -fno-omit-frame-pointer"
-CFLAGS_F="-std=c11 -g -O1 -D_GNU_SOURCE -Icore \
+CFLAGS_F="-std=c11 -g -O1 -D_GNU_SOURCE -Icore -I. \
 $(pkg-config --cflags $PKGS) $SAN -fsanitize=fuzzer-no-link \
 -Wall -Wextra -Wno-unused-parameter"
 LIBS_F="$(pkg-config --libs $PKGS) -lunistring -lm"
@@ -57,15 +57,16 @@ LIBS_F="$(pkg-config --libs $PKGS) -lunistring -lm"
 stale() {
 	[ ! -f "$2" ] && return 0
 	[ "$1" -nt "$2" ] && return 0
-	for h in core/*/*.h daemon/*.h; do
+	for h in core/*/*.h net/*.h daemon/*.h; do
 		[ "$h" -nt "$2" ] && return 0
 	done
 	return 1
 }
 
-mkdir -p "$FB/core/base" "$FB/core/model" "$FB/core/render" "$FB/core/store"
+mkdir -p "$FB/core/base" "$FB/core/model" "$FB/core/render" \
+    "$FB/core/store" "$FB/net" "$FB/tests/fuzz"
 objs=""
-for c in core/*/*.c; do
+for c in core/*/*.c net/*.c; do
 	o="$FB/${c%.c}.o"
 	if stale "$c" "$o"; then
 		echo "fuzz: cc $c"
@@ -110,7 +111,8 @@ for n in $targets; do
 	echo "fuzz: link $n"
 	# shellcheck disable=SC2086
 	"$CLANG" $CFLAGS_F -fsanitize=fuzzer -DCAD_FUZZ_MAIN $skip \
-	    -o "$FB/$n" "tests/fuzz/$n.c" "$FB/libdaemon-fuzz.a" \
+	    -o "$FB/$n" "tests/fuzz/$n.c" tests/fuzz/common.c \
+	    "$FB/libdaemon-fuzz.a" \
 	    "$FB/libcadence-fuzz.a" \
 	    $LIBS_F || exit 2
 done

@@ -1,0 +1,227 @@
+/*
+ * deadlines.c - the agreement's deadlines in words (SPEC § 7): their
+ * Finnish description, the JSON of cadencectl and the API, and the
+ * all-day iCalendar feed (SPEC § 5).  See deadlines.h.
+ *
+ * The feed has the header properties of ical.c's feeds but no VTIMEZONE:
+ * every value in it is a DATE, which refers to no zone (X-WR-TIMEZONE
+ * still tells clients where the days are).
+ */
+#include "render/deadlines.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "render/ical.h"
+#include "render/output.h"
+
+void
+cad_deadline_date(int day, char out[static 24])
+{
+	char tmp[24];
+
+	cad_format_fi_date(day, tmp);	/* "ti 31.5.2029" */
+	snprintf(out, 24, "%s", strchr(tmp, ' ') ? strchr(tmp, ' ') + 1 :
+	    tmp);
+}
+
+char *
+cad_deadline_description(const struct cad_config *cfg,
+    const struct cad_deadline *d)
+{
+	const struct cad_agreement *a = &cfg->agreement;
+	const char *title = a->title && *a->title ? a->title :
+	    "yhteistyösopimus";
+	char s1[24], s2[24], s3[24];
+
+	switch (d->kind) {
+	case CAD_DEADLINE_REVIEW:
+		return cad_asprintf("Sopimuksen \"%s\" sisältö on "
+		    "tarkistettava viimeistään tänä päivänä: kutsu osapuolet "
+		    "arvioimaan sopimusta ja sopikaa tarvittavista "
+		    "muutoksista.", title);
+	case CAD_DEADLINE_RENEWAL:
+		if (d->term < 0 || (size_t)d->term >= cfg->nterms)
+			break;
+		cad_deadline_date(cfg->terms[d->term].start, s1);
+		return cad_asprintf("Valtuustokausi alkoi %s. Sopimus \"%s\" "
+		    "on voimassa, kunnes uusi sopimus korvaa sen: uusi "
+		    "sopimus on valmisteltava ja hyväksyttävä viimeistään "
+		    "tänä päivänä (%d kuukauden kuluessa kauden alusta).",
+		    s1, title, a->renew_within_months);
+	case CAD_DEADLINE_NOTICE:
+		if (d->term < 0 || (size_t)d->term >= cfg->nterms)
+			break;
+		cad_deadline_date(cfg->terms[d->term].start, s1);
+		cad_deadline_date(cfg->terms[d->term].end, s2);
+		return cad_asprintf("Osapuoli, joka haluaa sopimuksen \"%s\" "
+		    "päättyvän valtuustokauden %s–%s lopussa, antaa "
+		    "kirjallisen irtisanomisilmoituksen viimeistään tänä "
+		    "päivänä (irtisanomisaika %d kuukautta). Myöhemmin "
+		    "annettu ilmoitus päättää sopimuksen vasta kauden "
+		    "päättymisen jälkeen.", title, s1, s2, a->notice_months);
+	case CAD_DEADLINE_TERMINATION:
+		if (d->noticed != CAD_NODAY)
+			cad_deadline_date(d->noticed, s3);
+		return cad_asprintf("%s on irtisanonut sopimuksen \"%s\"%s%s. "
+		    "Irtisanominen astuu voimaan tänä päivänä: osapuoli jää "
+		    "pois foorumeista, neuvotteluista ja kutsuista. Varmista, "
+		    "että sen koollekutsumille foorumeille on nimetty uusi "
+		    "koollekutsuja.", cad_deadline_party_name(cfg, d->party),
+		    title,
+		    d->noticed != CAD_NODAY ? " (ilmoitus annettu " : "",
+		    d->noticed != CAD_NODAY ? s3 : "");
+	}
+	return cad_strdup(d->title ? d->title : "");
+}
+
+/* ---------------------------------------------------------------- */
+/* JSON */
+
+int
+cad_deadlines_json(struct cad_buf *b, const struct cad_deadline *v,
+    size_t n)
+{
+	int r = cad_buf_puts(b, "[");
+	for (size_t i = 0; i < n; i++) {
+		char date[11];
+		cad_format_date(v[i].day, date);
+		r |= cad_buf_printf(b, "%s{\"date\": \"%s\", \"kind\": \"%s\", "
+		    "\"title\": ", i ? ",\n  " : "\n  ", date,
+		    cad_deadline_kind_name(v[i].kind));
+		r |= cad_buf_json_str(b, v[i].title);
+		r |= cad_buf_puts(b, ", \"party\": ");
+		r |= cad_buf_json_str(b, v[i].party);
+		r |= cad_buf_puts(b, "}");
+	}
+	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return r ? -E2BIG : 0;
+}
+
+int
+cad_terminations_json(struct cad_buf *b, const struct cad_termination *t,
+    size_t n)
+{
+	int r = cad_buf_puts(b, "[");
+	for (size_t i = 0; i < n; i++) {
+		char noticed[11], effective[11];
+		cad_format_date(t[i].noticed, noticed);
+		cad_format_date(t[i].effective, effective);
+		r |= cad_buf_puts(b, i ? ",\n  {\"party\": " :
+		    "\n  {\"party\": ");
+		r |= cad_buf_json_str(b, t[i].party);
+		r |= cad_buf_printf(b, ", \"noticed\": \"%s\", "
+		    "\"effective\": \"%s\"}", noticed, effective);
+	}
+	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return r ? -E2BIG : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* iCalendar */
+
+static struct icaltimetype
+date_value(int day)
+{
+	struct icaltimetype t = icaltime_null_date();
+	int y, m, d;
+
+	cad_civil_from_days(day, &y, &m, &d);
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	t.is_date = 1;
+	return t;
+}
+
+static icalcomponent *
+deadline_event(const struct cad_config *cfg, const struct cad_deadline *d,
+    struct icaltimetype dtstamp)
+{
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	char date[11], *uid, *desc;
+
+	cad_format_date(d->day, date);
+	if (d->party)
+		uid = cad_asprintf("%s-%s-%s@%s",
+		    cad_deadline_kind_name(d->kind), date, d->party,
+		    cfg->domain);
+	else
+		uid = cad_asprintf("%s-%s@%s",
+		    cad_deadline_kind_name(d->kind), date, cfg->domain);
+	desc = cad_deadline_description(cfg, d);
+
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(dtstamp));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(0));
+	icalcomponent_add_property(ev, icalproperty_new_created(dtstamp));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_lastmodified(dtstamp));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_dtstart(date_value(d->day)));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_dtend(date_value(d->day + 1)));
+	icalcomponent_add_property(ev, icalproperty_new_summary(d->title));
+	icalcomponent_add_property(ev, icalproperty_new_description(desc));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ev,
+	    icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	cad_ical_add_x(ev, "X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
+
+	for (size_t i = 0; i < cfg->agreement.nremind_days; i++) {
+		icalcomponent *al = icalcomponent_new(ICAL_VALARM_COMPONENT);
+		struct icaltriggertype trig;
+		int days = cfg->agreement.remind_days[i];
+
+		memset(&trig, 0, sizeof trig);
+		trig.time = icaltime_null_time();
+		trig.duration = icaldurationtype_null_duration();
+		/* days, never weeks: -P7D, not -P1W */
+		trig.duration.days = (unsigned)days;
+		trig.duration.is_neg = days > 0;
+		icalcomponent_add_property(al,
+		    icalproperty_new_action(ICAL_ACTION_DISPLAY));
+		icalcomponent_add_property(al,
+		    icalproperty_new_trigger(trig));
+		icalcomponent_add_property(al,
+		    icalproperty_new_description(d->title));
+		icalcomponent_add_component(ev, al);
+	}
+	free(uid);
+	free(desc);
+	return ev;
+}
+
+int
+cad_deadlines_ical(const struct cad_config *cfg,
+    const struct cad_deadline *v, size_t n, const char *name,
+    int64_t dtstamp, struct cad_buf *out, struct cad_error *err)
+{
+	icalcomponent *cal;
+	struct icaltimetype stamp;
+	char *defname = NULL;
+	int r;
+
+	if (name == NULL) {
+		const char *t = cfg->agreement.title;
+		defname = t && *t ? cad_asprintf("%s: määräajat", t) :
+		    cad_strdup("Sopimuksen määräajat");
+		name = defname;
+	}
+	stamp = icaltime_from_timet_with_zone((time_t)dtstamp, 0,
+	    icaltimezone_get_utc_timezone());
+
+	cal = cad_ical_publish_calendar(cfg, name);
+	for (size_t i = 0; i < n; i++)
+		icalcomponent_add_component(cal,
+		    deadline_event(cfg, &v[i], stamp));
+	r = cad_ical_write(out, cal, err);
+	free(defname);
+	icalcomponent_free(cal);
+	return r;
+}
