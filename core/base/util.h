@@ -40,7 +40,6 @@ void cad_format_date(int days, char out[static 11]);
 void cad_rid_format(int days, int minutes, char out[static CAD_RID_SIZE]);
 int cad_rid_parse(const char *s, int *days, int *minutes);
 bool cad_rid_in(const char *list, const char *rid);
-/* Finnish short weekday names: "ma", "ti", ... */
 
 /* strings */
 size_t cad_strlcpy(char *dst, const char *src, size_t dsize);
