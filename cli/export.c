@@ -308,7 +308,7 @@ render_deadlines(struct export *x, const struct cad_feed *f,
 
 /* every feed under root, at the path the daemon serves it at */
 static int
-export_dir(struct export *x, const char *root)
+export_tree(struct export *x, const char *root)
 {
 	int r = 0;
 
@@ -328,6 +328,51 @@ export_dir(struct export *x, const char *root)
 			r = 1;
 		free(dir);
 		cad_buf_release(&b);
+	}
+	return r;
+}
+
+/* the feeds' names and series text again, in the thread's language */
+static int
+export_relang(struct export *x)
+{
+	struct cad_error err = { "" };
+
+	cad_feeds_free(x->feeds, x->nfeeds);
+	x->nfeeds = cad_feeds(x->c->cfg, &x->feeds);
+	cad_ical_set_free(x->set);
+	x->set = NULL;
+	if (cad_ical_set_new(x->c->cfg, &x->c->ctx, &x->plan, x->states,
+	    &x->set, &err) < 0) {
+		cli_warnx("cannot render the feed: %s", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The trees the daemon serves (SPEC § 10.4): the default language at
+ * root and at root/<lang>, every other listed language at root/<lang>.
+ */
+static int
+export_dir(struct export *x, const char *root)
+{
+	const struct cad_config *cfg = x->c->cfg;
+	int r = 0;
+
+	for (size_t li = 0; r == 0 && li < cfg->nlangs; li++) {
+		const char *code = cad_lang_code(cfg->langs[li]);
+		if (cad_lang_use(cfg->langs[li]) < 0 && li > 0) {
+			cli_warnx("language '%s' skipped: no locale or message "
+			    "catalogue for it", code);
+			continue;
+		}
+		char *sub = cad_asprintf("%s/%s", root, code);
+		if ((r = export_relang(x)) == 0 && li == 0)
+			r = export_tree(x, root);
+		if (r == 0)
+			r = export_tree(x, sub);
+		free(sub);
 	}
 	return r;
 }

@@ -558,12 +558,51 @@ wheel(const struct snapshot *s, int year, bool print, struct reply *rp)
 	reply_buf(rp, 200, CT_SVG, &b, s->data_modified, 0);
 }
 
+/*
+ * The language of a request and the paths it names (SPEC § 10.4): the
+ * prefix of a listed language ("/sv/calendars/all.ics"; the default
+ * language's prefix names what the root does), else ?lang=, else the
+ * default.  *rest gets the path without the prefix, key the snapshot's
+ * path: rest for the default language, "/sv" + rest for another.
+ * false when ?lang= names no listed language.
+ */
+static bool
+lang_route(struct MHD_Connection *c, const struct cad_config *cfg,
+    const char *url, enum cad_lang *lang, const char **rest, char *key,
+    size_t keylen)
+{
+	*lang = cfg->langs[0];
+	*rest = url;
+	for (size_t i = 0; i < cfg->nlangs; i++) {
+		const char *code = cad_lang_code(cfg->langs[i]);
+		if (url[0] == '/' && strncmp(url + 1, code, 2) == 0 &&
+		    (url[3] == '/' || url[3] == '\0')) {
+			*lang = cfg->langs[i];
+			*rest = url[3] != '\0' ? url + 3 : "/";
+		}
+	}
+	const char *q = arg(c, "lang");
+	if (*rest == url && q != NULL) {
+		enum cad_lang l;
+		if (cad_lang_parse(q, &l) < 0 || !cad_config_has_lang(cfg, l))
+			return false;
+		*lang = l;
+	}
+	if (*lang == cfg->langs[0])
+		snprintf(key, keylen, "%s", *rest);
+	else
+		snprintf(key, keylen, "/%s%s", cad_lang_code(*lang), *rest);
+	return true;
+}
+
 static void
 route(struct MHD_Connection *c, const char *url, struct snapshot *s,
     struct reply *rp)
 {
 	const struct snapshot_res *res;
 	struct cad_buf b;
+	char key[HTTP_URI_MAX + 8];
+	enum cad_lang lang;
 
 	if (strcmp(url, "/healthz") == 0) {
 		char why[HEALTH_LINE_MAX];
@@ -599,6 +638,14 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		reply_static(rp, 503, CT_TEXT, "starting\n");
 		return;
 	}
+	/* a thread renders in the language of its current request */
+	(void)cad_lang_use(s->cfg->langs[0]);
+	if (!lang_route(c, s->cfg, url, &lang, &url, key, sizeof key)) {
+		reply_api_error(rp, 400, "lang must be one of the config's "
+		    "languages");
+		return;
+	}
+	(void)cad_lang_use(lang);
 	/* another year's wheel, or the print one, is drawn per request;
 	   this year's is in the snapshot */
 	if (strcmp(url, "/vuosikello.svg") == 0 && (arg(c, "year") != NULL ||
@@ -621,7 +668,7 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 			return;
 		}
 	}
-	if ((res = snapshot_find(s, url)) != NULL) {
+	if ((res = snapshot_find(s, key)) != NULL) {
 		reply_drop(rp);
 		rp->code = 200;
 		rp->type = res->type;

@@ -736,6 +736,7 @@ main(int argc, char *argv[])
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		fatal("sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
+	cad_lang_init(NULL);	/* message catalogues (SPEC § 10.4) */
 	raise_nofile();
 	if ((d.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
 		fatal("signalfd");

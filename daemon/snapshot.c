@@ -178,7 +178,8 @@ snapshot_free(struct snapshot *s)
 		free(s->res[i].iov);
 	}
 	free(s->res);
-	cad_ical_set_free(s->feeds);
+	for (size_t li = 0; li < CAD_LANG_N; li++)
+		cad_ical_set_free(s->feeds[li]);
 	cad_overrides_free(s->overrides, s->noverrides);
 	cad_terminations_free(s->terminations, s->nterminations);
 	snapshot_config_unref(s->conf);
@@ -406,6 +407,107 @@ snapshot_inputs_hash(const struct snapshot_config *conf, struct cad_store *st,
 	return 0;
 }
 
+/* "/<lang><path>", or "<path>" for the default language (lang "") */
+static char *
+lang_path(const char *lang, const char *path)
+{
+	return cad_asprintf("%s%s%s", *lang ? "/" : "", lang, path);
+}
+
+/*
+ * Everything people read, rendered in the calling thread's language
+ * under /LANG (LANG "": the default language, at the root): the feeds
+ * (all.ics, forum/<id>.ics, party/<id>.ics and deadlines.ics, SPEC § 5,
+ * § 7), this year's wheel, the compliance and deadline JSON, the page
+ * and the accessibility statement.  *setp gets the series text that
+ * the feeds point into.
+ */
+static int
+build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
+    const struct cad_series_state *states, struct cad_ical_set **setp,
+    struct cad_buf *b, struct cad_error *err)
+{
+	struct snapshot *s = bd->s;
+	const struct cad_config *cfg = s->cfg;
+	struct cad_compliance *warn = NULL;
+	struct cad_deadline *dl = NULL;
+	struct cad_feed *feeds = NULL;
+	size_t nwarn = 0, ndl = 0, nfeeds = 0;
+	int64_t natural, stamp;
+	int r;
+
+	/* every series' VEVENTs are rendered once, on first use, and
+	   shared by all the feeds it appears in */
+	if ((r = cad_ical_set_new(cfg, &s->ctx, plan, states, setp,
+	    err)) != 0)
+		goto out;
+	if ((r = cad_deadlines(cfg, s->terminations, s->nterminations, &dl,
+	    &ndl, err)) != 0)
+		goto out;
+	nfeeds = cad_feeds(cfg, &feeds);
+	for (size_t i = 0; i < nfeeds; i++) {
+		char *path = lang_path(lang, "/");
+		char *full = cad_asprintf("%s%s", path, feeds[i].path);
+		free(path);
+		if (!feeds[i].deadlines) {
+			if ((r = build_feed(bd, *setp, full, &feeds[i],
+			    err)) != 0)
+				goto out;
+			continue;
+		}
+		stamp = cad_feed_dtstamp(*setp, &feeds[i], bd->now, &natural);
+		if ((r = cad_deadlines_ical(cfg, dl, ndl, feeds[i].name, stamp,
+		    b, err)) != 0) {
+			free(full);
+			goto out;
+		}
+		bd->renders++;
+		build_add(bd, full, CT_ICS, b, natural, RES_FEED | RES_CORS);
+	}
+
+	/* /vuosikello.svg: this year's wheel, from the window's plan (it
+	   holds the whole year) and deadlines; other years per request */
+	if ((r = cad_wheel_svg(cfg, plan, dl, ndl, NULL, cad_year_of(s->today),
+	    s->today, b, err)) != 0)
+		goto out;
+	build_add(bd, lang_path(lang, "/vuosikello.svg"), CT_SVG, b, 0, 0);
+
+	/* /api/v1/compliance for the window */
+	if ((r = cad_plan_compliance(cfg, &s->ctx, s->from, s->to, &warn,
+	    &nwarn, err)) != 0)
+		goto out;
+	if ((r = cad_json_compliance(b, cfg, warn, nwarn)) != 0) {
+		cad_error_set(err, "compliance: %s", strerror(-r));
+		goto out;
+	}
+	build_add(bd, lang_path(lang, "/api/v1/compliance"), CT_JSON, b, 0,
+	    RES_CORS);
+	if ((r = cad_deadlines_json(b, dl, ndl)) != 0) {
+		cad_error_set(err, "deadlines: %s", strerror(-r));
+		goto out;
+	}
+	build_add(bd, lang_path(lang, "/api/v1/deadlines"), CT_JSON, b, 0,
+	    RES_CORS);
+
+	/* the page and the accessibility statement */
+	if ((r = page_render(b, cfg, plan, s->today, warn, nwarn, dl,
+	    ndl)) != 0) {
+		cad_error_set(err, "page: %s", strerror(-r));
+		goto out;
+	}
+	build_add(bd, lang_path(lang, "/"), CT_HTML, b, 0, 0);
+	if ((r = page_statement(b, cfg)) != 0) {
+		cad_error_set(err, "page: %s", strerror(-r));
+		goto out;
+	}
+	build_add(bd, lang_path(lang, "/saavutettavuus"), CT_HTML, b, 0, 0);
+out:
+	free(warn);
+	cad_deadlines_free(dl, ndl);
+	cad_feeds_free(feeds, nfeeds);
+	return r;
+}
+
 int
 snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
     int64_t now, const struct snapshot *prev, struct snapshot **out,
@@ -416,17 +518,14 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	struct build bd = { .s = s, .prev = prev, .now = now };
 	struct cad_plan plan;
 	struct cad_series_state *states = NULL;
-	struct cad_compliance *warn = NULL;
-	struct cad_deadline *dl = NULL;
-	struct cad_feed *feeds = NULL;
-	size_t nwarn = 0, ndl = 0, nfeeds = 0;
-	int64_t natural, stamp;
-	struct cad_ical_set *set = NULL;
+	struct cad_ical_set *sets[CAD_LANG_N] = { NULL };
 	struct cad_buf b;
 	uint64_t t0 = monotonic_usec();
 	int enq = 0, r;
 
 	snapshot_core_lock();
+	/* hashes, SEQUENCEs and mail start from the default language */
+	(void)cad_lang_use(cfg->langs[0]);
 	memset(&plan, 0, sizeof plan);
 	cad_buf_init(&b, SNAPSHOT_FEED_MAX);
 	atomic_init(&s->refs, 1);
@@ -471,82 +570,25 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 		goto out;
 	s->enqueued += enq;
 
-	/* every series' VEVENTs are rendered once, on first use, and
-	   shared by all the feeds it appears in */
-	if ((r = cad_ical_set_new(cfg, &s->ctx, &plan, states, &set,
-	    err)) != 0)
-		goto out;
-
-	/* /calendars/...: all.ics, forum/<id>.ics, party/<id>.ics and
-	   deadlines.ics (the agreement's deadlines, SPEC § 7, as all-day
-	   events) */
-	if ((r = cad_deadlines(cfg, s->terminations, s->nterminations, &dl,
-	    &ndl, err)) != 0)
-		goto out;
-	nfeeds = cad_feeds(cfg, &feeds);
-	for (size_t i = 0; i < nfeeds; i++) {
-		char *path = cad_asprintf("/%s", feeds[i].path);
-
-		if (!feeds[i].deadlines) {
-			if ((r = build_feed(&bd, set, path, &feeds[i],
-			    err)) != 0)
-				goto out;
-			continue;
-		}
-		stamp = cad_feed_dtstamp(set, &feeds[i], now, &natural);
-		if ((r = cad_deadlines_ical(cfg, dl, ndl, feeds[i].name, stamp,
-		    &b, err)) != 0) {
-			free(path);
+	/* everything people read, in each listed language: the default
+	   at /..., the others under /<lang>/... (SPEC § 10.4) */
+	for (size_t li = 0; li < cfg->nlangs; li++) {
+		if (cad_lang_use(cfg->langs[li]) < 0 && li > 0)
+			continue;	/* no locale: `check` says so */
+		if ((r = build_readable(&bd, li == 0 ? "" :
+		    cad_lang_code(cfg->langs[li]), &plan, states, &sets[li],
+		    &b, err)) != 0)
 			goto out;
-		}
-		bd.renders++;
-		build_add(&bd, path, CT_ICS, &b, natural, RES_FEED | RES_CORS);
 	}
-
-	/* /vuosikello.svg: this year's wheel, from the window's plan (it
-	   holds the whole year) and deadlines; other years per request */
-	if ((r = cad_wheel_svg(cfg, &plan, dl, ndl, NULL, cad_year_of(today),
-	    today, &b, err)) != 0)
-		goto out;
-	build_add(&bd, cad_strdup("/vuosikello.svg"), CT_SVG, &b, 0, 0);
-
-	/* /api/v1/compliance for the window */
-	if ((r = cad_plan_compliance(cfg, &s->ctx, s->from, s->to, &warn,
-	    &nwarn, err)) != 0)
-		goto out;
-	if ((r = cad_json_compliance(&b, cfg, warn, nwarn)) != 0) {
-		cad_error_set(err, "compliance: %s", strerror(-r));
-		goto out;
-	}
-	build_add(&bd, cad_strdup("/api/v1/compliance"), CT_JSON, &b, 0,
-	    RES_CORS);
-
-	/* /api/v1/deadlines */
-	if ((r = cad_deadlines_json(&b, dl, ndl)) != 0) {
-		cad_error_set(err, "deadlines: %s", strerror(-r));
-		goto out;
-	}
-	build_add(&bd, cad_strdup("/api/v1/deadlines"), CT_JSON, &b, 0,
-	    RES_CORS);
-
-	/* the page */
-	if ((r = page_render(&b, cfg, &plan, today, warn, nwarn, dl,
-	    ndl)) != 0) {
-		cad_error_set(err, "page: %s", strerror(-r));
-		goto out;
-	}
-	build_add(&bd, cad_strdup("/"), CT_HTML, &b, 0, 0);
-	if ((r = page_statement(&b, cfg)) != 0) {
-		cad_error_set(err, "page: %s", strerror(-r));
-		goto out;
-	}
-	build_add(&bd, cad_strdup("/saavutettavuus"), CT_HTML, &b, 0, 0);
+	(void)cad_lang_use(cfg->langs[0]);
 
 	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
 	/* the series text stays with the snapshot: feeds point into it */
-	cad_ical_set_finish(set);
-	s->feeds = set;
-	set = NULL;
+	for (size_t li = 0; li < CAD_LANG_N; li++)
+		if (sets[li] != NULL)
+			cad_ical_set_finish(sets[li]);
+	memcpy(s->feeds, sets, sizeof sets);
+	memset(sets, 0, sizeof sets);
 	metrics_feed_renders(bd.renders);
 	metrics_snapshot_built(s->nocc, now, monotonic_usec() - t0);
 	*out = s;
@@ -554,10 +596,8 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	r = 0;
 out:
 	cad_buf_release(&b);
-	free(warn);
-	cad_deadlines_free(dl, ndl);
-	cad_feeds_free(feeds, nfeeds);
-	cad_ical_set_free(set);
+	for (size_t li = 0; li < CAD_LANG_N; li++)
+		cad_ical_set_free(sets[li]);
 	free(states);
 	cad_plan_release(&plan);
 	snapshot_free(s);

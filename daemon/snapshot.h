@@ -73,7 +73,8 @@ struct snapshot {
 	size_t nterminations;
 	struct cad_plan_ctx ctx;	/* points at the above */
 	struct snapshot_res *res;	/* sorted by path */
-	struct cad_ical_set *feeds;	/* the text of every series */
+	/* the text of every series, per language ([0] the default) */
+	struct cad_ical_set *feeds[CAD_LANG_N];
 	size_t nres;
 	size_t nocc;			/* occurrences in the window */
 	int64_t built;

@@ -167,6 +167,8 @@ int cad_config_forum(const struct cad_config *cfg, const char *id); /* -1 */
  */
 const char *cad_tr(const struct cad_config *cfg, const char *s);
 bool cad_config_has_lang(const struct cad_config *cfg, enum cad_lang l);
+/* "" in the default language, else the language's path prefix "sv/" */
+const char *cad_config_lang_prefix(const struct cad_config *cfg);
 
 /* for config.c: twin keys, `languages` and the twins (config_lang.c) */
 struct config_setting_t;

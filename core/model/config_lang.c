@@ -281,3 +281,12 @@ cad_config_twins_free(struct cad_config *cfg)
 	cfg->twins = NULL;
 	cfg->ntwins = 0;
 }
+
+const char *
+cad_config_lang_prefix(const struct cad_config *cfg)
+{
+	static const char *const prefixes[CAD_LANG_N] = { "fi/", "sv/", "en/" };
+	enum cad_lang l = cad_lang_current();
+
+	return cfg->nlangs == 0 || l == cfg->langs[0] ? "" : prefixes[l];
+}

@@ -5,6 +5,8 @@
  */
 #include "model/deadline.h"
 
+#include "base/lang.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,7 +117,7 @@ cad_deadlines(const struct cad_config *cfg,
 	if (a->present) {
 		for (i = 0; i < a->nreview_by; i++)
 			dlist_add(&l, a->review_by[i], CAD_DEADLINE_REVIEW,
-			    cad_strdup("Sopimuksen tarkistus"));
+			    cad_strdup(_("Sopimuksen tarkistus")));
 		for (i = 0; i < cfg->nterms; i++) {
 			const struct cad_term *term = &cfg->terms[i];
 			/* a term that began before the agreement took
@@ -124,8 +126,8 @@ cad_deadlines(const struct cad_config *cfg,
 				continue;
 			d = dlist_add(&l, cad_add_months(term->start,
 			    a->renew_within_months), CAD_DEADLINE_RENEWAL,
-			    cad_strdup("Uusi sopimus valtuustokauden "
-			    "alettua"));
+			    cad_strdup(_("Uusi sopimus valtuustokauden "
+			    "alettua")));
 			d->term = (int)i;
 		}
 		for (i = 0; i < cfg->nterms; i++) {
@@ -136,9 +138,9 @@ cad_deadlines(const struct cad_config *cfg,
 				continue;
 			d = dlist_add(&l, last_notice_day(term->end,
 			    a->notice_months), CAD_DEADLINE_NOTICE,
-			    cad_strdup("Viimeinen irtisanomispäivä "
+			    cad_strdup(_("Viimeinen irtisanomispäivä "
 			    "valtuustokauden lopussa päättyvälle "
-			    "sopimukselle"));
+			    "sopimukselle")));
 			d->term = (int)i;
 		}
 	}
@@ -149,8 +151,8 @@ cad_deadlines(const struct cad_config *cfg,
 			return -EINVAL;
 		}
 		d = dlist_add(&l, t[i].effective, CAD_DEADLINE_TERMINATION,
-		    cad_asprintf("Irtisanominen astuu voimaan: %s",
-		    cad_deadline_party_name(cfg, t[i].party)));
+		    cad_asprintf(_("Irtisanominen astuu voimaan: %s"),
+		    cad_tr(cfg, cad_deadline_party_name(cfg, t[i].party))));
 		d->party = cad_strdup(t[i].party);
 		d->noticed = t[i].noticed;
 	}

@@ -9,6 +9,8 @@
  */
 #include "render/deadlines.h"
 
+#include "base/lang.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,47 +36,51 @@ cad_deadline_description(const struct cad_config *cfg,
     const struct cad_deadline *d)
 {
 	const struct cad_agreement *a = &cfg->agreement;
-	const char *title = a->title && *a->title ? a->title :
-	    "yhteistyösopimus";
+	const char *title = a->title && *a->title ? cad_tr(cfg, a->title) :
+	    _("yhteistyösopimus");
 	char s1[24], s2[24], s3[24];
 
 	switch (d->kind) {
 	case CAD_DEADLINE_REVIEW:
-		return cad_asprintf("Sopimuksen \"%s\" sisältö on "
+		return cad_asprintf(_("Sopimuksen \"%s\" sisältö on "
 		    "tarkistettava viimeistään tänä päivänä: kutsu osapuolet "
 		    "arvioimaan sopimusta ja sopikaa tarvittavista "
-		    "muutoksista.", title);
+		    "muutoksista."), title);
 	case CAD_DEADLINE_RENEWAL:
 		if (d->term < 0 || (size_t)d->term >= cfg->nterms)
 			break;
 		cad_deadline_date(cfg->terms[d->term].start, s1);
-		return cad_asprintf("Valtuustokausi alkoi %s. Sopimus \"%s\" "
-		    "on voimassa, kunnes uusi sopimus korvaa sen: uusi "
-		    "sopimus on valmisteltava ja hyväksyttävä viimeistään "
-		    "tänä päivänä (%d kuukauden kuluessa kauden alusta).",
-		    s1, title, a->renew_within_months);
+		return cad_asprintf(_("Valtuustokausi alkoi %1$s. Sopimus "
+		    "\"%2$s\" on voimassa, kunnes uusi sopimus korvaa sen: "
+		    "uusi sopimus on valmisteltava ja hyväksyttävä "
+		    "viimeistään tänä päivänä (%3$d kuukauden kuluessa kauden "
+		    "alusta)."), s1, title, a->renew_within_months);
 	case CAD_DEADLINE_NOTICE:
 		if (d->term < 0 || (size_t)d->term >= cfg->nterms)
 			break;
 		cad_deadline_date(cfg->terms[d->term].start, s1);
 		cad_deadline_date(cfg->terms[d->term].end, s2);
-		return cad_asprintf("Osapuoli, joka haluaa sopimuksen \"%s\" "
-		    "päättyvän valtuustokauden %s–%s lopussa, antaa "
-		    "kirjallisen irtisanomisilmoituksen viimeistään tänä "
-		    "päivänä (irtisanomisaika %d kuukautta). Myöhemmin "
-		    "annettu ilmoitus päättää sopimuksen vasta kauden "
-		    "päättymisen jälkeen.", title, s1, s2, a->notice_months);
+		return cad_asprintf(_("Osapuoli, joka haluaa sopimuksen "
+		    "\"%1$s\" päättyvän valtuustokauden %2$s–%3$s lopussa, "
+		    "antaa kirjallisen irtisanomisilmoituksen viimeistään "
+		    "tänä päivänä (irtisanomisaika %4$d kuukautta). "
+		    "Myöhemmin annettu ilmoitus päättää sopimuksen vasta "
+		    "kauden päättymisen jälkeen."), title, s1, s2,
+		    a->notice_months);
 	case CAD_DEADLINE_TERMINATION:
 		if (d->noticed != CAD_NODAY)
 			cad_deadline_date(d->noticed, s3);
-		return cad_asprintf("%s on irtisanonut sopimuksen \"%s\"%s%s. "
-		    "Irtisanominen astuu voimaan tänä päivänä: osapuoli jää "
-		    "pois foorumeista, neuvotteluista ja kutsuista. Varmista, "
-		    "että sen koollekutsumille foorumeille on nimetty uusi "
-		    "koollekutsuja.", cad_deadline_party_name(cfg, d->party),
-		    title,
-		    d->noticed != CAD_NODAY ? " (ilmoitus annettu " : "",
-		    d->noticed != CAD_NODAY ? s3 : "");
+		if (d->noticed == CAD_NODAY)
+			s3[0] = '\0';
+		/* TRANSLATORS: the party, the agreement and the date of
+		   the notice ("" when unknown) */
+		return cad_asprintf(_("%1$s on irtisanonut sopimuksen "
+		    "\"%2$s\"%3$s%4$s%5$s. Irtisanominen astuu voimaan tänä "
+		    "päivänä: osapuoli jää pois foorumeista, neuvotteluista "
+		    "ja kutsuista. Varmista, että sen koollekutsumille "
+		    "foorumeille on nimetty uusi koollekutsuja."),
+		    cad_tr(cfg, cad_deadline_party_name(cfg, d->party)), title,
+		    *s3 ? _(" (ilmoitus annettu ") : "", s3, *s3 ? ")" : "");
 	}
 	return cad_strdup(d->title ? d->title : "");
 }
@@ -209,8 +215,8 @@ cad_deadlines_ical(const struct cad_config *cfg,
 
 	if (name == NULL) {
 		const char *t = cfg->agreement.title;
-		defname = t && *t ? cad_asprintf("%s: määräajat", t) :
-		    cad_strdup("Sopimuksen määräajat");
+		defname = t && *t ? cad_asprintf(_("%s: määräajat"),
+		    cad_tr(cfg, t)) : cad_strdup(_("Sopimuksen määräajat"));
 		name = defname;
 	}
 	stamp = icaltime_from_timet_with_zone((time_t)dtstamp, 0,

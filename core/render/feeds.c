@@ -22,7 +22,7 @@ const char *
 cad_feeds_title(const struct cad_config *cfg)
 {
 	return cfg->agreement.present && cfg->agreement.title != NULL ?
-	    cfg->agreement.title : "Yhteistyöfoorumit";
+	    cad_tr(cfg, cfg->agreement.title) : _("Yhteistyöfoorumit");
 }
 
 size_t
@@ -33,16 +33,17 @@ cad_feeds(const struct cad_config *cfg, struct cad_feed **out)
 
 	v = cad_xcalloc(cfg->nforums + cfg->nparties + 2, sizeof *v);
 	feed_set(&v[n++], cad_strdup("calendars/all.ics"),
-	    cad_asprintf("%s: kaikki kokoukset", cad_feeds_title(cfg)), -1,
+	    cad_asprintf(_("%s: kaikki kokoukset"), cad_feeds_title(cfg)), -1,
 	    -1);
 	for (size_t f = 0; f < cfg->nforums; f++)
 		feed_set(&v[n++],
 		    cad_asprintf("calendars/forum/%s.ics", cfg->forums[f].id),
-		    cad_strdup(cfg->forums[f].name), (int)f, -1);
+		    cad_strdup(cad_tr(cfg, cfg->forums[f].name)), (int)f, -1);
 	for (size_t p = 0; p < cfg->nparties; p++)
 		feed_set(&v[n++],
 		    cad_asprintf("calendars/party/%s.ics", cfg->parties[p].id),
-		    cad_asprintf("%s: kokoukset", cfg->parties[p].name), -1,
+		    cad_asprintf(_("%s: kokoukset"), cad_tr(cfg,
+		    cfg->parties[p].name)), -1,
 		    (int)p);
 	feed_set(&v[n], cad_strdup("calendars/deadlines.ics"), NULL, -1, -1);
 	v[n++].deadlines = true;

@@ -191,7 +191,7 @@ party_name(const struct cad_config *cfg, int p)
 {
 	if (p < 0 || (size_t)p >= cfg->nparties)
 		return "?";
-	return cfg->parties[p].name ? cfg->parties[p].name :
+	return cfg->parties[p].name ? cad_tr(cfg, cfg->parties[p].name) :
 	    cfg->parties[p].id;
 }
 
@@ -206,11 +206,12 @@ series_text_init(const struct cad_config *cfg, const struct cad_plan *plan,
 
 	memset(t, 0, sizeof *t);
 	if (se->party >= 0)
-		t->summary = cad_asprintf("%s: %s", f->name,
+		t->summary = cad_asprintf("%s: %s", cad_tr(cfg, f->name),
 		    party_name(cfg, se->party));
 	else
-		t->summary = cad_strdup(f->name);
-	t->location = f->location && *f->location ? f->location : NULL;
+		t->summary = cad_strdup(cad_tr(cfg, f->name));
+	t->location = f->location && *f->location ? cad_tr(cfg, f->location) :
+	    NULL;
 
 	t->people = cad_xcalloc(f->nparticipants + 2, sizeof *t->people);
 	t->people[t->npeople++] = se->convenor;
@@ -224,22 +225,25 @@ series_text_init(const struct cad_config *cfg, const struct cad_plan *plan,
 	   small ceiling, so the adds below cannot fail in practice */
 	cad_buf_init(&d, 0);
 	if (f->description && *f->description)
-		cad_buf_printf(&d, "%s\n\n", f->description);
+		cad_buf_printf(&d, "%s\n\n", cad_tr(cfg, f->description));
 	if (t->location)
-		cad_buf_printf(&d, "Paikka: %s\n", t->location);
+		cad_buf_printf(&d, "%s: %s\n", _("Paikka"), t->location);
 	if (f->legal_basis && *f->legal_basis)
-		cad_buf_printf(&d, "Lakiperuste: %s\n", f->legal_basis);
-	cad_buf_printf(&d, "Koollekutsuja: %s\n",
+		cad_buf_printf(&d, "%s: %s\n", _("Lakiperuste"),
+		    f->legal_basis);
+	cad_buf_printf(&d, "%s: %s\n", _("Koollekutsuja"),
 	    party_name(cfg, se->convenor));
-	cad_buf_puts(&d, "Osallistujat: ");
+	cad_buf_printf(&d, "%s: ", _("Osallistujat"));
 	for (i = 0; i < t->npeople; i++)
 		cad_buf_printf(&d, "%s%s", i ? ", " : "",
 		    party_name(cfg, t->people[i]));
 	cad_buf_puts(&d, "\n");
 	if (cfg->base_url && *cfg->base_url) {
-		cad_buf_printf(&d, "Kalenteri: %scalendars/forum/%s.ics\n",
-		    cfg->base_url, f->id);
-		cad_buf_printf(&d, "Lisätietoja: %s\n", cfg->base_url);
+		const char *lp = cad_config_lang_prefix(cfg);
+		cad_buf_printf(&d, "%s: %s%scalendars/forum/%s.ics\n",
+		    _("Kalenteri"), cfg->base_url, lp, f->id);
+		cad_buf_printf(&d, "%s: %s%s\n", _("Lisätietoja"),
+		    cfg->base_url, lp);
 	}
 	if (d.len > 0 && d.data[d.len - 1] == '\n')
 		d.data[--d.len] = '\0';
@@ -270,19 +274,20 @@ override_description(const struct series_text *t,
 	cad_buf_init(&d, 0);
 	cad_buf_puts(&d, t->description);
 	if (o->status == CAD_CANCELLED) {
-		cad_buf_puts(&d, "\n\nPeruttu.");
+		cad_buf_printf(&d, "\n\n%s", _("Peruttu."));
 		if (o->reason && *o->reason)
-			cad_buf_printf(&d, " Syy: %s", o->reason);
+			cad_buf_printf(&d, " %s: %s", _("Syy"), o->reason);
 	}
 	if (o->moved != CAD_MOVED_NONE || o->day != o->rid_day ||
 	    o->time != o->rid_time) {
 		cad_format_fi(o->rid_day, o->rid_time, when);
-		cad_buf_printf(&d, "%sSiirretty: %s",
-		    o->status == CAD_CANCELLED ? "\n" : "\n\n", when);
+		cad_buf_printf(&d, "%s%s: %s",
+		    o->status == CAD_CANCELLED ? "\n" : "\n\n",
+		    _("Siirretty"), when);
 		if (o->moved == CAD_MOVED_HOLIDAY)
-			cad_buf_puts(&d, " (ei työpäivä)");
+			cad_buf_printf(&d, " (%s)", _("ei työpäivä"));
 		else if (o->moved == CAD_MOVED_SPREAD)
-			cad_buf_puts(&d, " (päivä jo varattu)");
+			cad_buf_printf(&d, " (%s)", _("päivä jo varattu"));
 	}
 	s = cad_buf_steal(&d);
 	cad_buf_release(&d);

@@ -1,0 +1,109 @@
+#!/bin/sh
+# lang_daemon.sh - every language's tree from the daemon and from
+# `cadencectl export --dir` (SPEC § 10.4), on etc/pohjanmaa.conf: Swedish
+# is the default (at / and /sv/), Finnish is listed (at /fi/).
+#
+# What a reader would notice: each language's feed expands (python
+# icalendar + recurring_ical_events, not our code) to the same meetings
+# with the same UIDs as the default one; the Finnish feed says the
+# Finnish twins ("Hyte-neuvottelu", "Vaasan kaupunki") and none of the
+# Swedish names that have one; the API answers ?lang=; export --dir
+# writes the same bytes the daemon serves under every prefix.
+B=${B:-build}
+PY=/usr/bin/python3
+ME=lang_daemon.sh
+export CADENCE_LOCALEDIR=${CADENCE_LOCALEDIR:-$PWD/$B/locale}
+. tests/e2e/lib/daemon.sh
+need_programs "$B/cadenced" "$B/cadencectl"
+need_pymods icalendar recurring_ical_events
+T=$(mktemp -d) || exit 1
+pid=""
+n=0
+cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+fail() { echo "$ME: FAIL: $*"; tail -n 20 "$T/log" 2>/dev/null; exit 1; }
+ok() { n=$((n + 1)); }
+TODAY=2026-12-03
+
+daemon_conf etc/pohjanmaa.conf "$T/p.conf" state
+daemon_start "$T/p.conf" $TODAY "$T/log"
+
+get() {	# get PATH FILE: 200 or FAIL
+	c=$(curl -s -o "$2" -w '%{http_code}' "$BASE$1")
+	[ "$c" = 200 ] || fail "GET $1: $c, not 200"
+}
+for f in all.ics forum/vhf-forhandling.ics party/vasa.ics deadlines.ics; do
+	get "/calendars/$f" "$T/root.ics"
+	get "/sv/calendars/$f" "$T/sv.ics"
+	get "/fi/calendars/$f" "$T/fi.ics"
+	cmp -s "$T/root.ics" "$T/sv.ics" ||
+	    fail "/calendars/$f and /sv/calendars/$f differ (sv is the default)"
+	ok
+	# the same meetings, UIDs and times, in both languages
+	$PY - "$T/sv.ics" "$T/fi.ics" <<'PYEOF' || fail "$f: languages disagree"
+import sys, datetime, icalendar, recurring_ical_events
+def occ(path):
+    cal = icalendar.Calendar.from_ical(open(path, 'rb').read())
+    evs = recurring_ical_events.of(cal).between(
+        datetime.date(2025, 1, 1), datetime.date(2029, 1, 1))
+    return sorted((str(e['UID']), e['DTSTART'].dt.isoformat(),
+                   str(e.get('STATUS', ''))) for e in evs)
+a, b = occ(sys.argv[1]), occ(sys.argv[2])
+if a != b or not a and 'deadlines' not in sys.argv[1]:
+    print("sv %d occurrences, fi %d; first differences: %s" % (
+        len(a), len(b), sorted(set(a) ^ set(b))[:3]))
+    sys.exit(1)
+PYEOF
+	ok
+done
+
+get /fi/calendars/all.ics "$T/fi.ics"
+get /calendars/all.ics "$T/sv.ics"
+unfold() { $PY -c 'import sys; print(sys.stdin.read().replace("\r\n ", ""))'; }
+unfold <"$T/fi.ics" >"$T/fi.txt"
+unfold <"$T/sv.ics" >"$T/sv.txt"
+for w in "SUMMARY:Hyte-neuvottelu: Vaasan kaupunki" \
+    "X-WR-CALNAME:Pohjanmaan hyvinvointialueen ja kuntien strateginen yhteistyösopimus: kaikki kokoukset" \
+    "Koollekutsuja: Pohjanmaan hyvinvointialue" \
+    "Kalenteri: $BASE/fi/calendars/forum/vhf-forhandling.ics"; do
+	grep -qF -- "$w" "$T/fi.txt" || fail "Finnish feed lacks '$w'"; ok
+done
+for w in "Förhandling om främjande" "Vasa stad" "Österbottens välfärdsområde" \
+    "Sammankallare"; do
+	grep -qF -- "$w" "$T/fi.txt" && fail "Finnish feed has '$w'"; ok
+done
+for w in "SUMMARY:Förhandling om främjande av välfärd och hälsa: Vasa stad" \
+    "Sammankallare: Österbottens välfärdsområde" \
+    "X-WR-CALNAME:Strategiskt samarbetsavtal mellan Österbottens välfärdsområde och kommunerna: alla möten"; do
+	grep -qF -- "$w" "$T/sv.txt" || fail "Swedish feed lacks '$w'"; ok
+done
+
+# the API in a language, and a language the config does not list
+get "/api/v1/deadlines?lang=fi" "$T/dl.json"
+grep -q '"title": "Viimeinen irtisanomispäivä' "$T/dl.json" ||
+    fail "deadlines ?lang=fi not in Finnish"; ok
+get "/api/v1/deadlines" "$T/dl.json"
+grep -q '"title": "Sista dag för uppsägning' "$T/dl.json" ||
+    fail "deadlines not in Swedish by default"; ok
+get "/api/v1/occurrences?from=2027-04-01&to=2027-04-30&lang=fi" "$T/o.json"
+grep -q '"summary": "Hyte-neuvottelu: Mustasaaren kunta"' "$T/o.json" ||
+    fail "occurrences ?lang=fi not in Finnish"; ok
+c=$(curl -s -o "$T/e" -w '%{http_code}' "$BASE/api/v1/deadlines?lang=en")
+[ "$c" = 400 ] || fail "?lang=en (not listed): $c, not 400"; ok
+c=$(curl -s -o "$T/e" -w '%{http_code}' "$BASE/en/calendars/all.ics")
+[ "$c" = 404 ] || fail "/en/ (not listed): $c, not 404"; ok
+
+# export --dir: the same bytes under every prefix
+"$B/cadencectl" -c "$T/p.conf" --today $TODAY export --dir "$T/x" ||
+    fail "export --dir"
+for p in calendars/all.ics sv/calendars/all.ics fi/calendars/all.ics \
+    fi/calendars/party/vasa.ics fi/calendars/deadlines.ics; do
+	get "/$p" "$T/served"
+	cmp -s "$T/served" "$T/x/$p" || fail "export $p differs from GET /$p"
+	ok
+done
+echo "$ME: ok: $n assertions"
