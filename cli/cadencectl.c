@@ -46,7 +46,7 @@ static const char usage_text[] =
 "  export [--forum ID | --party ID] [--dir DIR]\n"
 "  outbox [--json] [--retry] [--deliver]   invitations: list, retry now,\n"
 "                                          or send what is due (no daemon)\n"
-"  wheel [--year Y] [--forum ID...]        the vuosikello as SVG\n"
+"  wheel [--year Y] [--forum ID...] [--print]  the vuosikello as SVG\n"
 "\n"
 "options:\n"
 "  -c FILE             config file (default " DEFAULT_CONFIG ")\n"

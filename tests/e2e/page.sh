@@ -36,7 +36,17 @@ cmp -s "$T/this.svg" "$T/cli.svg" || fail "daemon and CLI wheels differ"; ok
 curl -sf "$BASE/vuosikello.svg?year=2027" >"$T/next.svg" || fail "2027 wheel"
 xmllint --noout "$T/next.svg" || fail "2027 wheel not XML"
 grep -q '>2027<' "$T/next.svg" || fail "2027 wheel is not of 2027"; ok
-for q in year=1990 year=abc year=20277; do
+# the print wheel: the CLI's --print, without today; the page links it
+curl -sf "$BASE/vuosikello.svg?print=1" >"$T/print.svg" || fail "print wheel"
+"$B/cadencectl" -c "$T/k.conf" --today 2026-11-23 wheel --print >"$T/cp.svg"
+cmp -s "$T/print.svg" "$T/cp.svg" || fail "daemon and CLI print wheels differ"
+grep -q 'tänään' "$T/this.svg" || fail "no today on the screen wheel"
+grep -q 'tänään\|class="today"' "$T/print.svg" && fail "today in print"
+grep -q 'href="/vuosikello.svg?print=1"' "$T/page.html" ||
+    fail "no print link on the page"; ok
+c=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/saavutettavuus")
+[ "$c" = 200 ] || fail "/saavutettavuus gave $c"; ok
+for q in year=1990 year=abc year=20277 print=2 print=yes; do
 	c=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/vuosikello.svg?$q")
 	[ "$c" = 400 ] || fail "vuosikello.svg?$q gave $c, not 400"
 done; ok
