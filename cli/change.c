@@ -77,6 +77,19 @@ find_instance(struct cli *c, const struct cad_plan *plan, int forum,
  * Opens the store and resolves FORUM DATE [--party]: plans around the
  * date, finds the instance and starts its override (uid, RECURRENCE-ID).
  */
+/* what people call series i: "Kuntakohtainen neuvottelu: Sotkamon
+   kunta", or the forum's name */
+static char *
+series_name(const struct cli *c, const struct cad_plan *plan, size_t i)
+{
+	const struct cad_series *se = &plan->series[i];
+	const char *forum = c->cfg->forums[se->forum].name;
+
+	if (se->party < 0)
+		return cad_strdup(forum);
+	return cad_asprintf("%s: %s", forum, c->cfg->parties[se->party].name);
+}
+
 static int
 locate(struct cli *c, const struct change_args *a, struct cad_plan *plan,
     const struct cad_occurrence **op, struct cad_override *ov)
@@ -164,21 +177,24 @@ cmd_cancel(struct cli *c)
 	ov.reason = (char *)a.reason;
 	char when[32];
 	cad_format_fi(o->day, o->time, when);
+	char *name = series_name(c, &plan, o->series);
 	if (!a.undo && o->status == CAD_CANCELLED) {
-		printf("%s %s on jo peruttu\n", plan.series[o->series].uid,
-		    when);
+		printf("%s %s on jo peruttu\n", name, when);
+		free(name);
 		cad_plan_release(&plan);
 		return 0;
 	}
 	if (a.undo && o->status != CAD_CANCELLED) {
 		cli_warnx("the meeting of %s is not cancelled", when);
+		free(name);
 		cad_plan_release(&plan);
 		return 1;
 	}
 	r = store_override(c, &ov, a.undo);
 	if (r == 0)
-		printf("%s %s %s\n", a.undo ? "palautettu:" : "peruttu:",
-		    plan.series[o->series].uid, when);
+		printf("%s %s %s\n", a.undo ? "palautettu:" : "peruttu:", name,
+		    when);
+	free(name);
 	cad_plan_release(&plan);
 	return r;
 }
@@ -209,10 +225,12 @@ cmd_move(struct cli *c)
 	ov.kind = CAD_OVERRIDE_MOVE;
 	ov.new_day = a.undo ? o->rid_day : new_day;
 	ov.new_time = new_time >= 0 ? new_time : o->time;
+	char *name = series_name(c, &plan, o->series);
 	if (a.undo) {
 		r = store_override(c, &ov, true);
 		if (r == 0)
-			printf("siirto peruttu: %s\n", ov.uid);
+			printf("siirto peruttu: %s\n", name);
+		free(name);
 		cad_plan_release(&plan);
 		return r;
 	}
@@ -224,7 +242,8 @@ cmd_move(struct cli *c)
 	cad_format_fi(ov.new_day, ov.new_time, to);
 	r = store_override(c, &ov, false);
 	if (r == 0)
-		printf("siirretty: %s %s -> %s\n", ov.uid, from, to);
+		printf("siirretty: %s %s -> %s\n", name, from, to);
+	free(name);
 	cad_plan_release(&plan);
 	return r;
 }

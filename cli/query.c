@@ -134,7 +134,7 @@ print_compliance(struct cli *c, bool json, bool as_warnings)
 	}
 	if (n == 0 && !as_warnings)
 		printf("%s\n", _("ei varoituksia: jokainen lakisääteinen "
-		    "vähimmäiskokous on suunniteltu"));
+		    "vähimmäiskokous on vahvistettu"));
 	free(w);
 	return 0;
 }
@@ -212,19 +212,20 @@ cmd_forums(struct cli *c)
 		    cad_tr(c->cfg, c->cfg->parties[f->convenor].name),
 		    _("rytmi"), cadence);
 		if (f->legal_basis)
-			printf("  %s: %s\n", _("peruste"), f->legal_basis);
+			printf("  %s: %s\n", _("säädösperusta"),
+			    f->legal_basis);
 		if (f->nfor_each) {
 			printf("  %s:", _("neuvottelu erikseen"));
 			for (size_t j = 0; j < f->nfor_each; j++)
 				printf("%s %s", j ? "," : "",
-				    c->cfg->parties[f->for_each[j]].id);
+				    c->cfg->parties[f->for_each[j]].name);
 			putchar('\n');
 		}
 		if (f->nparticipants) {
 			printf("  %s:", _("osallistujat"));
 			for (size_t j = 0; j < f->nparticipants; j++)
 				printf("%s %s", j ? "," : "",
-				    c->cfg->parties[f->participants[j]].id);
+				    c->cfg->parties[f->participants[j]].name);
 			putchar('\n');
 		}
 		free(cadence);

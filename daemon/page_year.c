@@ -1,7 +1,8 @@
 /*
  * page_year.c - the year of the vuosikello as text (WCAG 1.1.1): a table
  * per month with every meeting (cancelled and moved ones said so), every
- * deadline and every holiday and blackout, in date order.
+ * deadline and every holiday and blackout (everyone's, a forum's or a
+ * party's, on the day it starts), in date order.
  */
 #include <stdlib.h>
 
@@ -94,27 +95,52 @@ day_meetings(struct year *y, int day)
 	}
 }
 
-/* the blackouts (config-wide) that start on day */
+/* the blackouts of bo[0..n) (whose: a forum's or a party's, or NULL for
+   everyone's) that start on day */
 static void
-day_blackouts(struct year *y, int day, int year)
+day_blackouts(struct year *y, int day, int year,
+    const struct cad_blackout *bo, size_t n, const char *whose)
 {
-	for (size_t i = 0; i < y->cfg->nblackouts; i++) {
-		const struct cad_blackout *bo = &y->cfg->blackouts[i];
-		int from = cad_days_from_civil(year, bo->from_md / 100,
-		    bo->from_md % 100);
-		int to = cad_days_from_civil(year + (bo->to_md < bo->from_md),
-		    bo->to_md / 100, bo->to_md % 100);
+	for (size_t i = 0; i < n; i++) {
+		int wraps = bo[i].to_md < bo[i].from_md;
+		int from = cad_days_from_civil(year, bo[i].from_md / 100,
+		    bo[i].from_md % 100);
+		int to = cad_days_from_civil(year + wraps, bo[i].to_md / 100,
+		    bo[i].to_md % 100);
 		char a[24], z[24], *what;
 
-		if (from != day)
+		if (wraps && day == cad_days_from_civil(year, 1, 1)) {
+			/* last year's, into this one: on New Year's Day */
+			from = cad_days_from_civil(year - 1,
+			    bo[i].from_md / 100, bo[i].from_md % 100);
+			to = cad_days_from_civil(year, bo[i].to_md / 100,
+			    bo[i].to_md % 100);
+		} else if (from != day)
 			continue;
 		cad_format_fi_date(from, a);
 		cad_format_fi_date(to, z);
-		what = cad_asprintf("%s %s–%s", bo->reason ? bo->reason :
-		    "Katko", a, z);
+		what = cad_asprintf("%s%s%s %s–%s", whose ? whose : "",
+		    whose ? ": " : "", bo[i].reason ? bo[i].reason : "Katko",
+		    a, z);
+		cad_format_fi_date(day, a);
 		row(y, a, what, NULL, "loma- tai katkoaika");
 		free(what);
 	}
+}
+
+/* everyone's, then each forum's and each party's blackouts */
+static void
+day_all_blackouts(struct year *y, int day, int year)
+{
+	const struct cad_config *cfg = y->cfg;
+
+	day_blackouts(y, day, year, cfg->blackouts, cfg->nblackouts, NULL);
+	for (size_t i = 0; i < cfg->nforums; i++)
+		day_blackouts(y, day, year, cfg->forums[i].blackouts,
+		    cfg->forums[i].nblackouts, cfg->forums[i].name);
+	for (size_t i = 0; i < cfg->nparties; i++)
+		day_blackouts(y, day, year, cfg->parties[i].blackouts,
+		    cfg->parties[i].nblackouts, cfg->parties[i].name);
 }
 
 static void
@@ -126,7 +152,7 @@ day_rows(struct year *y, int day, int year)
 	for (int i = 0; i < y->nhol; i++)
 		if (y->hol[i].day == day)
 			row(y, date, y->hol[i].name, NULL, "pyhäpäivä");
-	day_blackouts(y, day, year);
+	day_all_blackouts(y, day, year);
 	for (size_t i = 0; i < y->ndl; i++)
 		if (y->dl[i].day == day)
 			row(y, date, y->dl[i].title, NULL, "määräaika");

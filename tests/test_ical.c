@@ -379,7 +379,7 @@ feed__all__masters_rdates_and_overrides(void **state)
 	assert_non_null(strstr(ev, "CREATED:20251222T000000Z\r\n"));
 	assert_non_null(strstr(ev, "LOCATION:Kajaanin kaupungintalo\r\n"));
 	assert_non_null(strstr(ev, "Paikka: Kajaanin kaupungintalo"));
-	assert_non_null(strstr(ev, "Lakiperuste: 612/2021 6–7 §"));
+	assert_non_null(strstr(ev, "Säädösperusta: 612/2021 6–7 §"));
 	assert_non_null(strstr(ev,
 	    "http://127.0.0.1:8080/calendars/forum/hytetu-foorumi.ics"));
 	free(ev);

@@ -229,7 +229,7 @@ series_text_init(const struct cad_config *cfg, const struct cad_plan *plan,
 	if (t->location)
 		cad_buf_printf(&d, "%s: %s\n", _("Paikka"), t->location);
 	if (f->legal_basis && *f->legal_basis)
-		cad_buf_printf(&d, "%s: %s\n", _("Lakiperuste"),
+		cad_buf_printf(&d, "%s: %s\n", _("Säädösperusta"),
 		    f->legal_basis);
 	cad_buf_printf(&d, "%s: %s\n", _("Koollekutsuja"),
 	    party_name(cfg, se->convenor));

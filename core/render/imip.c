@@ -675,7 +675,7 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 		cad_buf_printf(&b, "Toistuvuus: %s\n", cadence);
 	free(cadence);
 	if (f->legal_basis != NULL && *f->legal_basis)
-		cad_buf_printf(&b, "Lakiperuste: %s\n", f->legal_basis);
+		cad_buf_printf(&b, "Säädösperusta: %s\n", f->legal_basis);
 	cad_buf_printf(&b, "Koollekutsuja: %s\n",
 	    party_name(cfg, se->convenor));
 

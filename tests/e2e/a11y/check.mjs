@@ -112,6 +112,42 @@ async function keyboard(page, url) {
   return stops;
 }
 
+// the year's tables hold every meeting, holiday and deadline of the year
+// that the JSON API lists (the wheel's text equivalent is complete)
+async function year_table(page) {
+  const rows = await page.evaluate(() =>
+    [...document.querySelectorAll("#vuosi tbody tr")].filter((tr) =>
+      tr.querySelector("th")).map((tr) => ({
+      when: tr.querySelector("th").textContent,
+      what: tr.querySelector("td").textContent,
+      kind: tr.querySelector("td:last-child").textContent })));
+  const y = /Vuosi (\d{4})/.exec(await page.$eval("#vuosi h2",
+    (h) => h.textContent))[1];
+  const api = async (q) => (await fetch(BASE + q)).json();
+  const fi = (iso) => { const [yy, mm, dd] = iso.slice(0, 10).split("-");
+    return `${+dd}.${+mm}.${yy}`; };
+  const want = {
+    kokous: (await api(`/api/v1/occurrences?from=${y}-01-01&to=${y}-12-31`))
+      .map((o) => [fi(o.start), o.summary]),
+    "pyhäpäivä": (await api(`/api/v1/holidays?year=${y}`))
+      .map((h) => [fi(h.date), h.name]),
+    "määräaika": (await api("/api/v1/deadlines"))
+      .filter((d) => d.date.startsWith(y)).map((d) => [fi(d.date), d.title]),
+  };
+  for (const [kind, list] of Object.entries(want)) {
+    const got = rows.filter((r) => r.kind === kind);
+    if (got.length !== list.length)
+      fail(`year table: ${got.length} rows of ${kind}, the API has ` +
+        `${list.length}`);
+    const lost = list.filter(([d, t]) => !got.some((r) =>
+      r.when.includes(d) && r.what.startsWith(t)));
+    if (lost.length)
+      fail(`year table: no row for ${kind} ${lost[0].join(" ")}` +
+        (lost.length > 1 ? ` and ${lost.length - 1} more` : ""));
+    else ok();
+  }
+}
+
 async function page_checks(browser) {
   const page = await browser.newPage();
   // the page's Content-Security-Policy forbids scripts; axe is one
@@ -142,6 +178,7 @@ async function page_checks(browser) {
   else ok();
   if (!year.statement) fail("no link to /saavutettavuus"); else ok();
   stats.rows = year.rows;
+  await year_table(page);
 
   // 360 px screenshot and the printed page
   await page.setViewport({ width: 360, height: 780, deviceScaleFactor: 1 });
