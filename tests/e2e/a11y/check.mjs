@@ -139,8 +139,9 @@ async function year_table(page) {
     if (got.length !== list.length)
       fail(`year table: ${got.length} rows of ${kind}, the API has ` +
         `${list.length}`);
-    const lost = list.filter(([d, t]) => !got.some((r) =>
-      r.when.includes(d) && r.what.startsWith(t)));
+    // by date: the text is in the config's first language, the API's in
+    // Finnish (a Swedish-first config shows the difference)
+    const lost = list.filter(([d]) => !got.some((r) => r.when.includes(d)));
     if (lost.length)
       fail(`year table: no row for ${kind} ${lost[0].join(" ")}` +
         (lost.length > 1 ? ` and ${lost.length - 1} more` : ""));
