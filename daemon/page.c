@@ -1,6 +1,7 @@
 /*
- * page.c - the HTML page at GET /.  Server-rendered, no scripts, one
- * small inline style sheet; Finnish, like its readers.
+ * page.c - the HTML page at GET / (and /<lang>/).  Server-rendered, no
+ * scripts, one small inline style sheet; in the thread's language
+ * (base/lang.h), with links to the same page in every listed language.
  */
 #include "page.h"
 
@@ -50,6 +51,7 @@ static const char page_css[] =
     "table.month tr{border-top:1px solid #d5dbe3}"
     "ul.parties{padding-left:1.2em}ul.parties li{margin:.3em 0}"
     "img.wheel{max-width:100%;height:auto}.print-only{display:none}"
+    "nav.lang ul{list-style:none;margin:0;padding:0;text-align:right}"
     "@media (max-width:36em){dl{display:block}dd{margin-bottom:.3em}"
     "body{padding:.5em .7em}table.month th[scope=row]{white-space:normal}"
     "table.month td,table.month th{overflow-wrap:anywhere;"
@@ -84,14 +86,20 @@ page_links(struct cad_buf *b, const struct cad_config *cfg, const char *rel)
 {
 	int r = 0;
 
+	const char *lp = cad_config_lang_prefix(cfg);
+
 	r |= cad_buf_puts(b, "<span class=\"sub\"><a href=\"webcal://");
 	r |= cad_buf_xml_str(b, page_after_scheme(cfg->base_url));
+	r |= cad_buf_xml_str(b, lp);
 	r |= cad_buf_xml_str(b, rel);
-	r |= cad_buf_puts(b, "\">Tilaa kalenteriin (webcal)</a><a href=\"");
+	r |= cad_buf_printf(b, "\">%s</a><a href=\"",
+	    _("Tilaa kalenteriin (webcal)"));
 	r |= cad_buf_xml_str(b, cfg->base_url);
+	r |= cad_buf_xml_str(b, lp);
 	r |= cad_buf_xml_str(b, rel);
 	r |= cad_buf_puts(b, "\">");
 	r |= cad_buf_xml_str(b, cfg->base_url);
+	r |= cad_buf_xml_str(b, lp);
 	r |= cad_buf_xml_str(b, rel);
 	r |= cad_buf_puts(b, "</a></span>");
 	return r;
@@ -106,7 +114,7 @@ page_party_list(struct cad_buf *b, const struct cad_config *cfg,
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			r |= cad_buf_puts(b, ", ");
-		r |= cad_buf_xml_str(b, cfg->parties[v[i]].name);
+		r |= cad_buf_xml_str(b, cad_tr(cfg, cfg->parties[v[i]].name));
 	}
 	return r;
 }
@@ -117,8 +125,8 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 {
 	int shown = 0, r = 0;
 
-	r |= cad_buf_puts(b, "<div class=\"next\">\n"
-	    "<h4>Seuraavat kokoukset</h4>\n<ul>\n");
+	r |= cad_buf_printf(b, "<div class=\"next\">\n<h4>%s</h4>\n<ul>\n",
+	    _("Seuraavat kokoukset"));
 	for (size_t i = 0; i < plan->nocc && shown < PAGE_NEXT; i++) {
 		const struct cad_occurrence *o = &plan->occ[i];
 		const struct cad_series *s = &plan->series[o->series];
@@ -131,19 +139,22 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 		r |= cad_buf_printf(b, "<li>%s", when);
 		if (s->party >= 0) {
 			r |= cad_buf_puts(b, " – ");
-			r |= cad_buf_xml_str(b, cfg->parties[s->party].name);
+			r |= cad_buf_xml_str(b, cad_tr(cfg,
+			    cfg->parties[s->party].name));
 		}
 		if (o->moved != CAD_MOVED_NONE) {
 			cad_format_fi(o->rid_day, o->rid_time, from);
-			r |= cad_buf_printf(b, " <span class=\"muted\">"
-			    "(siirretty, alun perin %s)</span>", from);
+			r |= cad_buf_puts(b, " <span class=\"muted\">(");
+			r |= cad_buf_printf(b, _("siirretty, alun perin %s"),
+			    from);
+			r |= cad_buf_puts(b, ")</span>");
 		}
 		r |= cad_buf_puts(b, "</li>\n");
 		shown++;
 	}
 	if (shown == 0)
-		r |= cad_buf_puts(b, "<li class=\"muted\">Ei suunniteltuja "
-		    "kokouksia.</li>\n");
+		r |= cad_buf_printf(b, "<li class=\"muted\">%s</li>\n",
+		    _("Ei suunniteltuja kokouksia."));
 	r |= cad_buf_puts(b, "</ul>\n</div>\n");
 	return r;
 }
@@ -160,36 +171,40 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 	r |= cad_buf_puts(b, "<article id=\"forum-");
 	r |= cad_buf_xml_str(b, f->id);
 	r |= cad_buf_puts(b, "\">\n<h3>");
-	r |= cad_buf_xml_str(b, f->name);
-	r |= cad_buf_puts(b, "</h3>\n<dl>\n<dt>Koollekutsuja</dt><dd>");
+	r |= cad_buf_xml_str(b, cad_tr(cfg, f->name));
+	r |= cad_buf_printf(b, "</h3>\n<dl>\n<dt>%s</dt><dd>",
+	    _("Koollekutsuja"));
 	if (f->first_convenor >= 0 && f->first_convenor != f->convenor) {
-		r |= cad_buf_xml_str(b, cfg->parties[f->first_convenor].name);
-		r |= cad_buf_puts(b, " (ensimmäinen kokous), sen jälkeen ");
+		r |= cad_buf_xml_str(b, cad_tr(cfg,
+		    cfg->parties[f->first_convenor].name));
+		r |= cad_buf_printf(b, " %s ",
+		    _("(ensimmäinen kokous), sen jälkeen"));
 	}
-	r |= cad_buf_xml_str(b, cfg->parties[f->convenor].name);
-	r |= cad_buf_puts(b, "</dd>\n<dt>Rytmi</dt><dd>");
+	r |= cad_buf_xml_str(b, cad_tr(cfg, cfg->parties[f->convenor].name));
+	r |= cad_buf_printf(b, "</dd>\n<dt>%s</dt><dd>", _("Rytmi"));
 	r |= cad_buf_xml_str(b, cadence);
 	r |= cad_buf_puts(b, "</dd>\n");
 	if (f->legal_basis != NULL) {
-		r |= cad_buf_puts(b, "<dt>Säädösperusta</dt><dd>");
+		r |= cad_buf_printf(b, "<dt>%s</dt><dd>", _("Säädösperusta"));
 		r |= cad_buf_xml_str(b, f->legal_basis);
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	if (f->nfor_each > 0) {
-		r |= cad_buf_puts(b, "<dt>Neuvottelut erikseen</dt><dd>");
+		r |= cad_buf_printf(b, "<dt>%s</dt><dd>",
+		    _("Neuvottelut erikseen"));
 		r |= page_party_list(b, cfg, f->for_each, f->nfor_each);
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	if (f->nparticipants > 0) {
-		r |= cad_buf_puts(b, "<dt class=\"participants\">Osallistujat"
-		    "</dt><dd class=\"participants\">");
+		r |= cad_buf_printf(b, "<dt class=\"participants\">%s"
+		    "</dt><dd class=\"participants\">", _("Osallistujat"));
 		r |= page_party_list(b, cfg, f->participants,
 		    f->nparticipants);
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	if (f->location != NULL) {
-		r |= cad_buf_puts(b, "<dt>Paikka</dt><dd>");
-		r |= cad_buf_xml_str(b, f->location);
+		r |= cad_buf_printf(b, "<dt>%s</dt><dd>", _("Paikka"));
+		r |= cad_buf_xml_str(b, cad_tr(cfg, f->location));
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	r |= cad_buf_puts(b, "</dl>\n");
@@ -217,43 +232,78 @@ page_deadlines(struct cad_buf *b, const struct cad_deadline *dl, size_t ndl,
 			continue;
 		cad_format_fi_date(dl[i].day, date);
 		r |= cad_buf_printf(b, "<tr><th scope=\"row\">%s</th><td>", date);
-		r |= cad_buf_xml_str(b, dl[i].title);
+		r |= cad_buf_xml_str(b, dl[i].title);	/* in the language */
 		r |= cad_buf_puts(b, "</td></tr>\n");
 		shown++;
 	}
 	if (shown == 0)
-		r |= cad_buf_puts(b, "<tr><td class=\"muted\">Ei tulevia "
-		    "määräaikoja.</td></tr>\n");
+		r |= cad_buf_printf(b, "<tr><td class=\"muted\">%s</td></tr>\n",
+		    _("Ei tulevia määräaikoja."));
 	r |= cad_buf_puts(b, "</table>\n");
 	return r;
 }
 
+/* the links to this page in the other listed languages (hreflang) */
+static int
+page_languages(struct cad_buf *b, const struct cad_config *cfg,
+    const char *page)
+{
+	/* each language's name in itself, as a reader looks for it */
+	static const char *const names[CAD_LANG_N] = { "Suomeksi",
+		"På svenska", "In English" };
+	enum cad_lang now = cad_lang_current();
+	int r = 0;
+
+	if (cfg->nlangs < 2)
+		return 0;
+	r |= cad_buf_printf(b, "<nav class=\"lang noprint\" aria-label=\"%s\">"
+	    "<ul>", _("Kieli"));
+	for (size_t i = 0; i < cfg->nlangs; i++) {
+		const char *code = cad_lang_code(cfg->langs[i]);
+		if (cfg->langs[i] == now)
+			continue;
+		r |= cad_buf_printf(b, "<li><a href=\"/%s/%s\" hreflang=\"%s\" "
+		    "lang=\"%s\">%s</a></li>", code, page, code, code,
+		    names[cfg->langs[i]]);
+	}
+	r |= cad_buf_puts(b, "</ul></nav>\n");
+	return r;
+}
+
 int
-page_head(struct cad_buf *b, const struct cad_config *cfg, const char *what)
+page_head(struct cad_buf *b, const struct cad_config *cfg, const char *what,
+    const char *page)
 {
 	const char *title = cad_feeds_title(cfg);
 	int r = 0;
 
-	r |= cad_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"fi\">\n<head>\n"
+	r |= cad_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>");
+	    "content=\"width=device-width, initial-scale=1\">\n<title>",
+	    cad_lang_code(cad_lang_current()));
 	r |= cad_buf_xml_str(b, title);
 	r |= cad_buf_printf(b, " – %s</title>\n<style>%s</style>\n</head>\n"
-	    "<body>\n<a class=\"skip\" href=\"#sisalto\">Siirry sisältöön</a>\n"
-	    "<header>\n<h1>", what, page_css);
+	    "<body>\n<a class=\"skip\" href=\"#sisalto\">%s</a>\n"
+	    "<header>\n", what, page_css, _("Siirry sisältöön"));
+	r |= page_languages(b, cfg, page);
+	r |= cad_buf_puts(b, "<h1>");
 	r |= cad_buf_xml_str(b, title);
 	r |= cad_buf_puts(b, "</h1>\n");
 	return r;
 }
 
 int
-page_foot(struct cad_buf *b)
+page_foot(struct cad_buf *b, const struct cad_config *cfg)
 {
+	const char *lp = cad_config_lang_prefix(cfg);
+
 	return cad_buf_printf(b, "<footer class=\"muted noprint\"><p>"
-	    "cadenced %s · <a href=\"/\">Etusivu</a> · "
-	    "<a href=\"/saavutettavuus\">Saavutettavuusseloste</a> · "
-	    "<a href=\"/api/v1/compliance\">JSON-rajapinta</a></p>"
-	    "</footer>\n</body>\n</html>\n", CADENCED_VERSION);
+	    "cadenced %s · <a href=\"/%s\">%s</a> · "
+	    "<a href=\"/%ssaavutettavuus\">%s</a> · "
+	    "<a href=\"/api/v1/compliance%s%s\">%s</a></p>"
+	    "</footer>\n</body>\n</html>\n", CADENCED_VERSION, lp,
+	    _("Etusivu"), lp, _("Saavutettavuusseloste"), *lp ? "?lang=" : "",
+	    *lp ? cad_lang_code(cad_lang_current()) : "", _("JSON-rajapinta"));
 }
 
 static int
@@ -262,8 +312,8 @@ page_forums(struct cad_buf *b, const struct cad_config *cfg,
 {
 	int r = 0;
 
-	r |= cad_buf_puts(b, "<section id=\"foorumit\">\n<h2>Foorumit</h2>\n"
-	    "<div class=\"forums\">\n");
+	r |= cad_buf_printf(b, "<section id=\"foorumit\">\n<h2>%s</h2>\n"
+	    "<div class=\"forums\">\n", _("Foorumit"));
 	for (size_t i = 0; i < cfg->nforums; i++)
 		r |= page_forum(b, cfg, plan, today, i);
 	r |= cad_buf_puts(b, "</div>\n</section>\n");
@@ -273,23 +323,29 @@ page_forums(struct cad_buf *b, const struct cad_config *cfg,
 /* the wheel: today's on screen, the one without "today" in print; the
    year's table (#vuosi) is its text equivalent */
 static int
-page_wheel(struct cad_buf *b, int year)
+page_wheel(struct cad_buf *b, const struct cad_config *cfg, int year)
 {
-	return cad_buf_printf(b, "<section id=\"vuosikello\">\n"
-	    "<h2>Vuosikello %d</h2>\n<p class=\"noprint\">"
-	    "<a href=\"#vuosi\">Vuosikello tekstinä: kuukausittaiset "
-	    "taulukot</a> · <a href=\"/vuosikello.svg?print=1\">Tulostettava "
-	    "vuosikello (A4, SVG)</a> · <a href=\"/vuosikello.svg?year=%d\">"
-	    "Vuosikello %d</a> · <a href=\"/vuosikello.svg?year=%d\">"
-	    "Vuosikello %d</a></p>\n"
-	    "<img class=\"wheel noprint\" src=\"/vuosikello.svg\" width=\"700\" "
-	    "height=\"990\" alt=\"Vuosikello %d: vuoden kokoukset ja määräajat "
-	    "ympyränä. Sama sisältö on tekstinä alla, kohdassa Vuosi %d "
-	    "kuukausittain.\">\n"
-	    "<img class=\"wheel print-only\" src=\"/vuosikello.svg?print=1\" "
-	    "width=\"700\" height=\"990\" alt=\"Vuosikello %d\">\n"
-	    "</section>\n", year, year - 1, year - 1, year + 1, year + 1, year,
-	    year, year);
+	const char *lp = cad_config_lang_prefix(cfg);
+	int r = 0;
+
+	r |= cad_buf_printf(b, "<section id=\"vuosikello\">\n<h2>%s %d</h2>\n"
+	    "<p class=\"noprint\"><a href=\"#vuosi\">%s</a> · "
+	    "<a href=\"/%svuosikello.svg?print=1\">%s</a>", _("Vuosikello"),
+	    year, _("Vuosikello tekstinä: kuukausittaiset taulukot"), lp,
+	    _("Tulostettava vuosikello (A4, SVG)"));
+	for (int y = year - 1; y <= year + 1; y += 2)
+		r |= cad_buf_printf(b, " · <a href=\"/%svuosikello.svg?year=%d\">"
+		    "%s %d</a>", lp, y, _("Vuosikello"), y);
+	r |= cad_buf_printf(b, "</p>\n<img class=\"wheel noprint\" "
+	    "src=\"/%svuosikello.svg\" width=\"700\" height=\"990\" alt=\"",
+	    lp);
+	r |= cad_buf_printf(b, _("Vuosikello %1$d: vuoden kokoukset ja "
+	    "määräajat ympyränä. Sama sisältö on tekstinä alla, kohdassa "
+	    "Vuosi %2$d kuukausittain."), year, year);
+	r |= cad_buf_printf(b, "\">\n<img class=\"wheel print-only\" "
+	    "src=\"/%svuosikello.svg?print=1\" width=\"700\" height=\"990\" "
+	    "alt=\"%s %d\">\n</section>\n", lp, _("Vuosikello"), year);
+	return r;
 }
 
 static int
@@ -297,15 +353,15 @@ page_parties(struct cad_buf *b, const struct cad_config *cfg)
 {
 	int r = 0;
 
-	r |= cad_buf_puts(b, "<section id=\"osapuolet\" class=\"noprint\">\n"
-	    "<h2>Osapuolet</h2>\n<p>Kunkin osapuolen kalenterissa ovat "
-	    "kokoukset, jotka se kutsuu koolle tai joihin se osallistuu.</p>\n"
-	    "<ul class=\"parties\">\n");
+	r |= cad_buf_printf(b, "<section id=\"osapuolet\" class=\"noprint\">\n"
+	    "<h2>%s</h2>\n<p>%s</p>\n<ul class=\"parties\">\n",
+	    _("Osapuolet"), _("Kunkin osapuolen kalenterissa ovat kokoukset, "
+	    "jotka se kutsuu koolle tai joihin se osallistuu."));
 	for (size_t i = 0; i < cfg->nparties; i++) {
 		char *rel = cad_asprintf("calendars/party/%s.ics",
 		    cfg->parties[i].id);
 		r |= cad_buf_puts(b, "<li><strong>");
-		r |= cad_buf_xml_str(b, cfg->parties[i].name);
+		r |= cad_buf_xml_str(b, cad_tr(cfg, cfg->parties[i].name));
 		r |= cad_buf_puts(b, "</strong>: ");
 		r |= page_links(b, cfg, rel);
 		r |= cad_buf_puts(b, "</li>\n");
@@ -321,11 +377,12 @@ page_compliance(struct cad_buf *b, const struct cad_config *cfg,
 {
 	int r = 0;
 
-	r |= cad_buf_puts(b, "<section id=\"vahimmaiskokoukset\" "
-	    "class=\"noprint\">\n<h2>Lakisääteiset vähimmäiskokoukset</h2>\n");
+	r |= cad_buf_printf(b, "<section id=\"vahimmaiskokoukset\" "
+	    "class=\"noprint\">\n<h2>%s</h2>\n",
+	    _("Lakisääteiset vähimmäiskokoukset"));
 	if (nwarn == 0)
-		r |= cad_buf_puts(b, "<p>Jokaiselle vuodelle ja "
-		    "valtuustokaudelle on vahvistettu kokous.</p>\n");
+		r |= cad_buf_printf(b, "<p>%s</p>\n", _("Jokaiselle vuodelle "
+		    "ja valtuustokaudelle on vahvistettu kokous."));
 	else {
 		r |= cad_buf_puts(b, "<ul class=\"warn\">\n");
 		for (size_t i = 0; i < nwarn; i++) {
@@ -347,11 +404,11 @@ page_deadline_section(struct cad_buf *b, const struct cad_config *cfg,
 {
 	int r = 0;
 
-	r |= cad_buf_puts(b, "<section id=\"maaraajat\" class=\"noprint\">\n"
-	    "<h2>Tulevat määräajat</h2>\n");
+	r |= cad_buf_printf(b, "<section id=\"maaraajat\" class=\"noprint\">\n"
+	    "<h2>%s</h2>\n", _("Tulevat määräajat"));
 	r |= page_deadlines(b, dl, ndl, today);
-	r |= cad_buf_puts(b, "<p>Sopimuksen tarkistus-, uusimis- ja "
-	    "irtisanomismääräajat koko päivän tapahtumina: ");
+	r |= cad_buf_printf(b, "<p>%s ", _("Sopimuksen tarkistus-, uusimis- "
+	    "ja irtisanomismääräajat koko päivän tapahtumina:"));
 	r |= page_links(b, cfg, "calendars/deadlines.ics");
 	r |= cad_buf_puts(b, "</p>\n</section>\n");
 	return r;
@@ -360,17 +417,19 @@ page_deadline_section(struct cad_buf *b, const struct cad_config *cfg,
 static int
 page_howto(struct cad_buf *b)
 {
-	return cad_buf_puts(b, "<section id=\"ohjeet\" class=\"noprint\">\n"
-	    "<h2>Näin tilaat kalenterin</h2>\n<p>Kopioi kalenterin "
-	    "http(s)-osoite ja lisää se kalenteriohjelmaasi tilauksena. "
-	    "Tilattu kalenteri päivittyy itsestään.</p>\n<ul>\n"
-	    "<li><strong>Outlook</strong>: Lisää kalenteri → Tilaa verkosta, "
-	    "liitä osoite ja valitse Tuo.</li>\n"
-	    "<li><strong>Google-kalenteri</strong>: Muut kalenterit → + → "
-	    "URL-osoitteesta, liitä osoite ja valitse Lisää kalenteri.</li>\n"
-	    "<li><strong>Applen Kalenteri</strong>: Tiedosto → Uusi "
+	return cad_buf_printf(b, "<section id=\"ohjeet\" class=\"noprint\">\n"
+	    "<h2>%s</h2>\n<p>%s</p>\n<ul>\n<li>%s</li>\n<li>%s</li>\n"
+	    "<li>%s</li>\n</ul>\n</section>\n", _("Näin tilaat kalenterin"),
+	    _("Kopioi kalenterin http(s)-osoite ja lisää se "
+	    "kalenteriohjelmaasi tilauksena. Tilattu kalenteri päivittyy "
+	    "itsestään."),
+	    _("<strong>Outlook</strong>: Lisää kalenteri → Tilaa verkosta, "
+	    "liitä osoite ja valitse Tuo."),
+	    _("<strong>Google-kalenteri</strong>: Muut kalenterit → + → "
+	    "URL-osoitteesta, liitä osoite ja valitse Lisää kalenteri."),
+	    _("<strong>Applen Kalenteri</strong>: Tiedosto → Uusi "
 	    "kalenteritilaus, liitä osoite ja valitse Tilaa (tai avaa "
-	    "webcal-linkki).</li>\n</ul>\n</section>\n");
+	    "webcal-linkki)."));
 }
 
 int
@@ -384,23 +443,26 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 	int r = 0;
 
 	cad_format_fi_date(today, date);
-	r |= page_head(b, cfg, "kokoukset ja kalenterit");
-	r |= cad_buf_printf(b, "<p class=\"muted noprint\">Yhteistyöfoorumien "
-	    "kokoukset kalenteritilauksina. Tilanne %s.</p>\n"
-	    "<p class=\"print-only\">Yhteistyöfoorumit, niiden kokousrytmi ja "
-	    "vuoden %d kokoukset ja määräajat.</p>\n", date, year);
-	r |= cad_buf_puts(b, "<p class=\"noprint\">Kaikki kokoukset: ");
+	r |= page_head(b, cfg, _("kokoukset ja kalenterit"), "");
+	r |= cad_buf_puts(b, "<p class=\"muted noprint\">");
+	r |= cad_buf_printf(b, _("Yhteistyöfoorumien kokoukset "
+	    "kalenteritilauksina. Tilanne %s."), date);
+	r |= cad_buf_puts(b, "</p>\n<p class=\"print-only\">");
+	r |= cad_buf_printf(b, _("Yhteistyöfoorumit, niiden kokousrytmi ja "
+	    "vuoden %d kokoukset ja määräajat."), year);
+	r |= cad_buf_printf(b, "</p>\n<p class=\"noprint\">%s ",
+	    _("Kaikki kokoukset:"));
 	r |= page_links(b, cfg, "calendars/all.ics");
 	r |= cad_buf_puts(b, "</p>\n</header>\n<main id=\"sisalto\" "
 	    "tabindex=\"-1\">\n");
 	r |= page_forums(b, cfg, plan, today);
-	r |= page_wheel(b, year);
+	r |= page_wheel(b, cfg, year);
 	r |= page_year(b, cfg, plan, dl, ndl, year);
 	r |= page_parties(b, cfg);
 	r |= page_compliance(b, cfg, warn, nwarn);
 	r |= page_deadline_section(b, cfg, dl, ndl, today);
 	r |= page_howto(b);
 	r |= cad_buf_puts(b, "</main>\n");
-	r |= page_foot(b);
+	r |= page_foot(b, cfg);
 	return r ? -E2BIG : 0;
 }

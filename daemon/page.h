@@ -23,11 +23,13 @@ int page_render(struct cad_buf *out, const struct cad_config *cfg,
     const struct cad_deadline *dl, size_t ndl);
 
 /* the <!DOCTYPE> to the <h1> (the agreement's title) of a page whose
-   <title> ends in " – what", with the style sheet and the skip link to
-   #sisalto; and the footer to </html>.  0 or non-zero on overflow. */
+   <title> ends in " – what", with the style sheet, the skip link to
+   #sisalto and links to the same page ("" the front page,
+   "saavutettavuus") in the other listed languages; and the footer to
+   </html>.  In the thread's language.  0 or non-zero on overflow. */
 int page_head(struct cad_buf *out, const struct cad_config *cfg,
-    const char *what);
-int page_foot(struct cad_buf *out);
+    const char *what, const char *page);
+int page_foot(struct cad_buf *out, const struct cad_config *cfg);
 
 /* section#vuosi: year's meetings, deadlines, holidays and blackouts as
    a table per month (the wheel's text equivalent); plan holds the year */

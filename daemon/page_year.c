@@ -10,10 +10,19 @@
 #include "model/calendar.h"
 #include "render/output.h"
 
-static const char *const month_fi[12] = {
-	"Tammikuu", "Helmikuu", "Maaliskuu", "Huhtikuu", "Toukokuu",
-	"Kesäkuu", "Heinäkuu", "Elokuu", "Syyskuu", "Lokakuu", "Marraskuu",
-	"Joulukuu",
+static const char *const month_caption[12] = {
+	NC_("month, a caption", "Tammikuu"),
+	NC_("month, a caption", "Helmikuu"),
+	NC_("month, a caption", "Maaliskuu"),
+	NC_("month, a caption", "Huhtikuu"),
+	NC_("month, a caption", "Toukokuu"),
+	NC_("month, a caption", "Kesäkuu"),
+	NC_("month, a caption", "Heinäkuu"),
+	NC_("month, a caption", "Elokuu"),
+	NC_("month, a caption", "Syyskuu"),
+	NC_("month, a caption", "Lokakuu"),
+	NC_("month, a caption", "Marraskuu"),
+	NC_("month, a caption", "Joulukuu"),
 };
 
 #define YEAR_HOLIDAYS	64
@@ -39,9 +48,10 @@ row(struct year *y, const char *when, const char *what, const char *note,
 	struct cad_buf *b = y->b;
 
 	if (y->rows++ == 0)
-		y->r |= cad_buf_puts(b, "<thead><tr><th scope=\"col\">Aika</th>"
-		    "<th scope=\"col\">Mitä</th><th scope=\"col\">Laji</th>"
-		    "</tr></thead>\n<tbody>\n");
+		y->r |= cad_buf_printf(b, "<thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "</tr></thead>\n<tbody>\n", _("Aika"), _("Mitä"),
+		    _("Laji"));
 	y->r |= cad_buf_puts(b, "<tr><th scope=\"row\">");
 	y->r |= cad_buf_xml_str(b, when);
 	y->r |= cad_buf_puts(b, "</th><td>");
@@ -61,13 +71,15 @@ meeting_note(const struct cad_occurrence *o)
 	char from[32];
 
 	if (o->status == CAD_CANCELLED)
-		return cad_strdup("peruttu");
+		return cad_strdup(_("peruttu"));
 	if (o->moved == CAD_MOVED_NONE)
 		return NULL;
 	cad_format_fi(o->rid_day, o->rid_time, from);
-	return cad_asprintf("%s, alun perin %s", o->moved == CAD_MOVED_HOLIDAY ?
-	    "siirretty pyhäpäivän vuoksi" : o->moved == CAD_MOVED_SPREAD ?
-	    "siirretty porrastuksen vuoksi" : "siirretty", from);
+	/* TRANSLATORS: why it moved, and from when */
+	return cad_asprintf(_("%1$s, alun perin %2$s"),
+	    o->moved == CAD_MOVED_HOLIDAY ? _("siirretty pyhäpäivän vuoksi") :
+	    o->moved == CAD_MOVED_SPREAD ? _("siirretty porrastuksen vuoksi") :
+	    _("siirretty"), from);
 }
 
 /* the meetings on day: the plan is sorted by day, y->next walks it */
@@ -85,11 +97,11 @@ day_meetings(struct year *y, int day)
 			break;
 		cad_format_fi(o->day, o->time, when);
 		what = s->party >= 0 ? cad_asprintf("%s: %s",
-		    y->cfg->forums[s->forum].name,
-		    y->cfg->parties[s->party].name) :
-		    cad_strdup(y->cfg->forums[s->forum].name);
+		    cad_tr(y->cfg, y->cfg->forums[s->forum].name),
+		    cad_tr(y->cfg, y->cfg->parties[s->party].name)) :
+		    cad_strdup(cad_tr(y->cfg, y->cfg->forums[s->forum].name));
 		note = meeting_note(o);
-		row(y, when, what, note, "kokous");
+		row(y, when, what, note, _("kokous"));
 		free(note);
 		free(what);
 	}
@@ -120,10 +132,10 @@ day_blackouts(struct year *y, int day, int year,
 		cad_format_fi_date(from, a);
 		cad_format_fi_date(to, z);
 		what = cad_asprintf("%s%s%s %s–%s", whose ? whose : "",
-		    whose ? ": " : "", bo[i].reason ? bo[i].reason : "Katko",
-		    a, z);
+		    whose ? ": " : "", bo[i].reason ?
+		    cad_tr(y->cfg, bo[i].reason) : _("Katko"), a, z);
 		cad_format_fi_date(day, a);
-		row(y, a, what, NULL, "loma- tai katkoaika");
+		row(y, a, what, NULL, _("loma- tai katkoaika"));
 		free(what);
 	}
 }
@@ -137,10 +149,11 @@ day_all_blackouts(struct year *y, int day, int year)
 	day_blackouts(y, day, year, cfg->blackouts, cfg->nblackouts, NULL);
 	for (size_t i = 0; i < cfg->nforums; i++)
 		day_blackouts(y, day, year, cfg->forums[i].blackouts,
-		    cfg->forums[i].nblackouts, cfg->forums[i].name);
+		    cfg->forums[i].nblackouts, cad_tr(cfg, cfg->forums[i].name));
 	for (size_t i = 0; i < cfg->nparties; i++)
 		day_blackouts(y, day, year, cfg->parties[i].blackouts,
-		    cfg->parties[i].nblackouts, cfg->parties[i].name);
+		    cfg->parties[i].nblackouts,
+		    cad_tr(cfg, cfg->parties[i].name));
 }
 
 static void
@@ -151,11 +164,11 @@ day_rows(struct year *y, int day, int year)
 	cad_format_fi_date(day, date);
 	for (int i = 0; i < y->nhol; i++)
 		if (y->hol[i].day == day)
-			row(y, date, y->hol[i].name, NULL, "pyhäpäivä");
+			row(y, date, _(y->hol[i].name), NULL, _("pyhäpäivä"));
 	day_all_blackouts(y, day, year);
 	for (size_t i = 0; i < y->ndl; i++)
 		if (y->dl[i].day == day)
-			row(y, date, y->dl[i].title, NULL, "määräaika");
+			row(y, date, y->dl[i].title, NULL, _("määräaika"));
 	day_meetings(y, day);
 }
 
@@ -170,22 +183,23 @@ page_year(struct cad_buf *b, const struct cad_config *cfg,
 	y.nhol = cad_calendar_holidays(cfg, year, y.hol, YEAR_HOLIDAYS);
 	if (y.nhol < 0)
 		y.nhol = 0;
-	y.r |= cad_buf_printf(b, "<section id=\"vuosi\">\n<h2>Vuosi %d "
-	    "kuukausittain</h2>\n<p>Vuosikellon sisältö tekstinä: kokoukset, "
-	    "määräajat, pyhäpäivät ja loma-ajat.</p>\n<div class=\"months\">\n",
-	    year);
+	y.r |= cad_buf_puts(b, "<section id=\"vuosi\">\n<h2>");
+	y.r |= cad_buf_printf(b, _("Vuosi %d kuukausittain"), year);
+	y.r |= cad_buf_printf(b, "</h2>\n<p>%s</p>\n<div class=\"months\">\n",
+	    _("Vuosikellon sisältö tekstinä: kokoukset, määräajat, "
+	    "pyhäpäivät ja loma-ajat."));
 	for (int m = 1; m <= 12; m++) {
 		int d0 = cad_days_from_civil(year, m, 1);
 
 		y.rows = 0;
 		y.r |= cad_buf_printf(b, "<table class=\"month\" id=\"vuosi-%d-"
 		    "%02d\">\n<caption>%s %d</caption>\n", year, m,
-		    month_fi[m - 1], year);
+		    cad_nc(month_caption[m - 1]), year);
 		for (int d = d0; d < d0 + cad_days_in_month(year, m); d++)
 			day_rows(&y, d, year);
 		if (y.rows == 0)
-			y.r |= cad_buf_puts(b, "<tbody><tr><td>Ei kokouksia, "
-			    "määräaikoja eikä pyhäpäiviä.</td></tr>\n");
+			y.r |= cad_buf_printf(b, "<tbody><tr><td>%s</td></tr>\n",
+			    _("Ei kokouksia, määräaikoja eikä pyhäpäiviä."));
 		y.r |= cad_buf_puts(b, "</tbody>\n</table>\n");
 	}
 	y.r |= cad_buf_puts(b, "</div>\n</section>\n");

@@ -226,7 +226,8 @@ blackouts(struct wheel *w, const struct cad_blackout *bo, size_t n,
 			wheel_short_date(spans[k][1], b);
 			cad_text_snprintf(title, sizeof(title), "%s%s%s %s–%s",
 			    who ? who : "", who ? ": " : "",
-			    bo[i].reason ? bo[i].reason : "Katko", a, b);
+			    bo[i].reason ? cad_tr(w->cfg, bo[i].reason) :
+			    _("Katko"), a, b);
 			sector(w, r0, r1, spans[k][0], spans[k][1],
 			    "class=\"blackout\" fill=\"url(#hatch)\"", title);
 		}
@@ -249,20 +250,22 @@ header(struct wheel *w, double height, size_t nrings, size_t nmeet,
 		vw = WHEEL_W;
 	wheel_out(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
-	    "xml:lang=\"fi\" lang=\"fi\" role=\"img\" "
+	    "xml:lang=\"%s\" lang=\"%s\" role=\"img\" "
 	    "aria-labelledby=\"wheel-title wheel-desc\" "
 	    "width=\"210mm\" height=\"297mm\" viewBox=\"%.1f 0 %.1f %.1f\" "
 	    "font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\">\n",
+	    cad_lang_code(cad_lang_current()), cad_lang_code(cad_lang_current()),
 	    (WHEEL_W - vw) / 2, vw, vw * WHEEL_A4_H / WHEEL_W);
-	wheel_out(w, "<title id=\"wheel-title\">Vuosikello %d</title>\n",
-	    w->year);
-	wheel_out(w, "<desc id=\"wheel-desc\">Vuoden %d kokoukset ja "
-	    "määräajat ympyränä, tammikuu ylhäällä ja vuosi myötäpäivään: "
-	    "%zu foorumia kehinä ulkoa sisään, %zu kokousta, %zu määräaikaa; "
-	    "pyhäpäivät ja lomakaudet varjostettuina.  Sama tekstinä: "
-	    "kuukausittaiset taulukot osoitteessa ", w->year, nrings, nmeet,
-	    ndl);
+	wheel_out(w, "<title id=\"wheel-title\">%s %d</title>\n",
+	    _("Vuosikello"), w->year);
+	wheel_out(w, "<desc id=\"wheel-desc\">");
+	wheel_out(w, _("Vuoden %1$d kokoukset ja määräajat ympyränä, "
+	    "tammikuu ylhäällä ja vuosi myötäpäivään: %2$zu foorumia kehinä "
+	    "ulkoa sisään, %3$zu kokousta, %4$zu määräaikaa; pyhäpäivät ja "
+	    "lomakaudet varjostettuina.  Sama tekstinä: kuukausittaiset "
+	    "taulukot osoitteessa "), w->year, nrings, nmeet, ndl);
 	wheel_text(w, w->cfg->base_url);
+	wheel_text(w, cad_config_lang_prefix(w->cfg));
 	wheel_out(w, "#vuosi</desc>\n");
 	wheel_out(w, "<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" "
 	    "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
@@ -358,14 +361,15 @@ ring_background(struct wheel *w, const struct wheel_ring *rg, int k)
 	wheel_text(w, f->id);
 	wheel_out(w, "\">\n<circle cx=\"%.0f\" cy=\"%.0f\" r=\"%.1f\" fill=\"none\" "
 	    "stroke=\"" WHEEL_LINE "\" stroke-width=\"0.8\"/>\n", CX, CY, rg->r0);
-	blackouts(w, f->blackouts, f->nblackouts, rg->r0, rg->r1, f->name);
+	blackouts(w, f->blackouts, f->nblackouts, rg->r0, rg->r1,
+	    cad_tr(w->cfg, f->name));
 	for (size_t m = 0; m < f->nfor_each; m++) {
 		const struct cad_party *p = &w->cfg->parties[f->for_each[m]];
 		double r = lane_radius(rg, (int)m);
 		double hw = (rg->r1 - rg->r0) / (rg->lanes + 1) / 2.5;
 
 		blackouts(w, p->blackouts, p->nblackouts, r - hw, r + hw,
-		    p->name);
+		    cad_tr(w->cfg, p->name));
 	}
 	/* the ring's number at 12 o'clock, as large as the ring allows */
 	double r = (rg->r0 + rg->r1) / 2, h = fmin(20.0, rg->r1 - rg->r0);
@@ -407,18 +411,23 @@ meeting(struct wheel *w, const struct cad_plan *plan,
 	int n;
 
 	cad_format_fi(o->day, o->time, when);
-	n = cad_text_snprintf(title, sizeof(title), "%s – %s", when, f->name);
+	n = cad_text_snprintf(title, sizeof(title), "%s – %s", when,
+	    cad_tr(w->cfg, f->name));
 	if (s->party >= 0 && n > 0 && (size_t)n < sizeof(title))
 		n += cad_text_snprintf(title + n, sizeof(title) - n, " – %s",
-		    w->cfg->parties[s->party].name);
+		    cad_tr(w->cfg, w->cfg->parties[s->party].name));
 	if (o->moved != CAD_MOVED_NONE && n > 0 && (size_t)n < sizeof(title)) {
 		char from[8];
 		wheel_short_date(o->rid_day, from);
-		n += cad_text_snprintf(title + n, sizeof(title) - n,
-		    " (siirretty, alun perin %s)", from);
+		char moved[96];
+		cad_text_snprintf(moved, sizeof(moved),
+		    _("siirretty, alun perin %s"), from);
+		n += cad_text_snprintf(title + n, sizeof(title) - n, " (%s)",
+		    moved);
 	}
 	if (cancelled && n > 0 && (size_t)n < sizeof(title))
-		cad_text_snprintf(title + n, sizeof(title) - n, " – PERUTTU");
+		cad_text_snprintf(title + n, sizeof(title) - n, " – %s",
+		    _("PERUTTU"));
 
 	wheel_out(w, "<g class=\"meeting %s\"><title>",
 	    cancelled ? "cancelled" : "confirmed");
@@ -467,13 +476,13 @@ centre(struct wheel *w, int today)
 	wheel_out(w, "<g class=\"centre\" text-anchor=\"middle\">\n"
 	    "<text x=\"%.0f\" y=\"%.0f\" font-size=\"52\" font-weight=\"bold\" "
 	    "fill=\"#222\">%d</text>\n<text x=\"%.0f\" y=\"%.0f\" "
-	    "font-size=\"18\" fill=\"#444\">Vuosikello</text>\n",
-	    CX, CY - 8, w->year, CX, CY + 18);
+	    "font-size=\"18\" fill=\"#444\">%s</text>\n",
+	    CX, CY - 8, w->year, CX, CY + 18, _("Vuosikello"));
 	if (today >= w->jan1 && today < w->jan1 + w->ndays) {
 		cad_format_fi_date(today, buf);
 		wheel_out(w, "<text class=\"today\" x=\"%.0f\" y=\"%.0f\" "
-		    "font-size=\"12\" fill=\"#C00000\">tänään %s</text>\n",
-		    CX, y, buf);
+		    "font-size=\"12\" fill=\"#C00000\">%s %s</text>\n",
+		    CX, y, _("tänään"), buf);
 		y += 16;
 	}
 	for (size_t i = 0; i < w->cfg->nterms; i++) {
@@ -485,8 +494,8 @@ centre(struct wheel *w, int today)
 		cad_civil_from_days(t->start, &y0, &m, &d);
 		cad_civil_from_days(t->end, &y1, &m, &d);
 		wheel_out(w, "<text class=\"term\" x=\"%.0f\" y=\"%.0f\" "
-		    "font-size=\"11\" fill=\"#222\">valtuustokausi %d–%d</text>"
-		    "\n", CX, y, y0, y1);
+		    "font-size=\"11\" fill=\"#222\">%s %d–%d</text>\n", CX,
+		    y, _("valtuustokausi"), y0, y1);
 		y += 14;
 	}
 	wheel_out(w, "</g>\n");
@@ -506,7 +515,7 @@ lines(struct wheel *w, int today)
 		cad_civil_from_days(t->end, &y1, &m, &d);
 		cad_format_fi_date(t->start, when);
 		cad_text_snprintf(title, sizeof(title),
-		    "Valtuustokausi %d–%d alkaa %s", y0, y1, when);
+		    _("Valtuustokausi %1$d–%2$d alkaa %3$s"), y0, y1, when);
 		wheel_out(w, "<g class=\"term-change\"><title>");
 		wheel_text(w, title);
 		wheel_out(w, "</title>");

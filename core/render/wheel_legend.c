@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/lang.h"
 #include "render/output.h"
 #include "render/wheel_int.h"
 
@@ -168,7 +169,7 @@ forum_dates(const struct wheel *w, int fi)
 	int r = 0;
 
 	cad_buf_init(&b, 0);
-	r |= cad_buf_printf(&b, "Kokoukset %d: ", w->year);
+	r |= cad_buf_printf(&b, _("Kokoukset %d: "), w->year);
 	for (size_t i = 0; i < w->plan->nocc; i++) {
 		const struct cad_occurrence *o = &w->plan->occ[i];
 		const struct cad_series *s = &w->plan->series[o->series];
@@ -180,13 +181,13 @@ forum_dates(const struct wheel *w, int fi)
 		wheel_short_date(o->day, d);
 		r |= cad_buf_printf(&b, "%s%s", n++ ? ", " : "", d);
 		if (s->party >= 0)
-			r |= cad_buf_printf(&b, " %s",
-			    w->cfg->parties[s->party].name);
+			r |= cad_buf_printf(&b, " %s", cad_tr(w->cfg,
+			    w->cfg->parties[s->party].name));
 		if (o->status == CAD_CANCELLED)
-			r |= cad_buf_puts(&b, " (peruttu)");
+			r |= cad_buf_printf(&b, " (%s)", _("peruttu"));
 	}
 	if (n == 0)
-		r |= cad_buf_puts(&b, "ei kokouksia");
+		r |= cad_buf_puts(&b, _("ei kokouksia"));
 	if (r != 0) {
 		cad_buf_release(&b);
 		return cad_strdup("");
@@ -199,12 +200,13 @@ forum_about(const struct wheel *w, const struct cad_forum *f)
 {
 	char *cadence = cad_config_cadence(w->cfg, f), *s;
 
-	s = cad_asprintf("koollekutsuja: %s%s%s", w->cfg->parties[f->convenor]
-	    .name, cadence ? " · " : "", cadence ? cadence : "");
+	s = cad_asprintf("%s: %s%s%s", _("koollekutsuja"), cad_tr(w->cfg,
+	    w->cfg->parties[f->convenor].name), cadence ? " · " : "",
+	    cadence ? cadence : "");
 	free(cadence);
 	if (f->nfor_each > 0) {
-		char *t = cad_asprintf("%s · %zu erillistä neuvottelua", s,
-		    f->nfor_each);
+		char *t = cad_asprintf(_("%1$s · %2$zu erillistä neuvottelua"),
+		    s, f->nfor_each);
 		free(s);
 		s = t;
 	}
@@ -224,7 +226,8 @@ wheel_legend_new(struct wheel *w, const struct wheel_ring *rings,
 		const struct cad_forum *f = &w->cfg->forums[rings[k].forum];
 		struct entry *e = flow_add(&l->forums, (int)k);
 
-		entry_para(e, cad_asprintf("%zu. %s", k + 1, f->name), true, 1);
+		entry_para(e, cad_asprintf("%zu. %s", k + 1, cad_tr(w->cfg,
+		    f->name)), true, 1);
 		entry_para(e, forum_about(w, f), false, 0.92);
 		entry_para(e, forum_dates(w, rings[k].forum), false, 0.92);
 	}
@@ -360,8 +363,8 @@ enum key { KEY_CANCELLED, KEY_DEADLINE, KEY_HOLIDAY, KEY_BLACKOUT, KEY_TERM,
 	KEY_TODAY, NKEYS };
 
 static const char *const key_label[NKEYS] = {
-	"peruttu kokous", "määräaika", "pyhäpäivä", "loma- tai katkoaika",
-	"valtuustokausi vaihtuu", "tänään",
+	N_("peruttu kokous"), N_("määräaika"), N_("pyhäpäivä"),
+	N_("loma- tai katkoaika"), N_("valtuustokausi vaihtuu"), N_("tänään"),
 };
 
 /* the symbol of key k, centred on (x, y), about fs across */
@@ -409,7 +412,7 @@ key_place(struct wheel *w, const struct wheel_legend *l, double fs,
 	if (w != NULL)
 		wheel_out(w, "<g class=\"legend-key\">\n");
 	for (int k = 0; k < NKEYS; k++) {
-		double tw = width(key_label[k], strlen(key_label[k]), fs,
+		double tw = width(_(key_label[k]), strlen(_(key_label[k])), fs,
 		    false);
 		double iw = 2.8 * fs + tw;
 
@@ -422,7 +425,7 @@ key_place(struct wheel *w, const struct wheel_legend *l, double fs,
 		if (w != NULL) {
 			key_symbol(w, (enum key)k, x + fs, y + lh / 2, fs);
 			line(w, x + 2.2 * fs, y + lh / 2 + 0.36 * fs, fs,
-			    false, key_label[k], strlen(key_label[k]));
+			    false, _(key_label[k]), strlen(_(key_label[k])));
 		}
 		x += iw + 1.4 * fs;
 	}
@@ -442,7 +445,8 @@ legend_place(struct wheel *w, const struct wheel_legend *l, double fs,
 
 	head.p[0].bold = true;
 	head.p[0].rel = 1.3;
-	snprintf(title, sizeof(title), "Foorumit (kehät ulkoa sisään)");
+	snprintf(title, sizeof(title), "%s", _("Foorumit (kehät ulkoa "
+	    "sisään)"));
 	head.p[0].text = title;
 	y += entry_place(w, &head, fs, MARGIN_X, y, WHEEL_W - 2 * MARGIN_X);
 	if (w != NULL)
@@ -452,7 +456,7 @@ legend_place(struct wheel *w, const struct wheel_legend *l, double fs,
 		wheel_out(w, "</g>\n");
 	y += key_place(w, l, fs, y);
 	if (l->deadlines.n > 0) {
-		snprintf(title, sizeof(title), "Määräajat %d", l->year);
+		snprintf(title, sizeof(title), _("Määräajat %d"), l->year);
 		head.p[0].text = title;
 		head.p[0].rel = 1.15;
 		y += entry_place(w, &head, fs, MARGIN_X, y,

@@ -106,4 +106,53 @@ for p in calendars/all.ics sv/calendars/all.ics fi/calendars/all.ics \
 	cmp -s "$T/served" "$T/x/$p" || fail "export $p differs from GET /$p"
 	ok
 done
+# the Swedish page and wheel as Chromium shows them: no Finnish text that
+# has a Swedish twin (the config's *_fi values, and every message of the
+# catalogue whose Swedish differs), and the language switch to Finnish
+dump() {	# dump URL FILE: the document Chromium built
+	(cd "$T" && HOME="$T" timeout 90 chromium --headless --no-sandbox \
+	    --disable-gpu --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$T/chrome" --dump-dom "$1" >"$2" 2>/dev/null) ||
+	    fail "chromium --dump-dom $1"
+}
+if command -v chromium >/dev/null 2>&1; then
+	dump "$BASE/" "$T/sv.html"
+	dump "$BASE/vuosikello.svg" "$T/sv.svg"
+	dump "$BASE/saavutettavuus" "$T/sv-stmt.html"
+	grep -q '<html lang="sv"' "$T/sv.html" || fail "page is not lang=sv"; ok
+	grep -q 'href="/fi/" hreflang="fi" lang="fi"' "$T/sv.html" ||
+	    fail "no link to the Finnish page"; ok
+	grep -q 'xml:lang="sv"' "$T/sv.svg" || fail "wheel is not xml:lang=sv"
+	ok
+	$PY - "$T/p.conf" "$B/locale/sv/LC_MESSAGES/cadenced.mo" \
+	    "$T/sv.html" "$T/sv.svg" "$T/sv-stmt.html" <<'PYEOF' ||
+import gettext, html, re, sys
+conf, mo, docs = sys.argv[1], sys.argv[2], sys.argv[3:]
+def text(path):
+    s = open(path, encoding="utf-8").read()
+    s = re.sub(r"<style.*?</style>", " ", s, flags=re.S)
+    attrs = " ".join(re.findall(r'(?:alt|title|aria-label)="([^"]*)"', s))
+    return html.unescape(re.sub(r"<[^>]+>", " ", s) + " " + attrs)
+shown = {p: re.sub(r"\s+", " ", text(p)) for p in docs}
+finnish = set(re.findall(r'\w+_fi = "([^"]+)"', open(conf, encoding="utf-8").read()))
+cat = gettext.GNUTranslations(open(mo, "rb"))._catalog
+for msgid, msgstr in cat.items():
+    if not msgid or msgid == msgstr:
+        continue
+    msgid = msgid.split("\x04")[-1]
+    for chunk in re.split(r"%[0-9$]*[a-z]+|<[^>]+>", msgid):
+        chunk = chunk.strip(" .,:;()–·")
+        if len(chunk) >= 8 and chunk not in msgstr:
+            finnish.add(chunk)
+bad = [(w, p) for w in sorted(finnish) for p in docs if w in shown[p]]
+for w, p in bad[:10]:
+    print("Finnish on the Swedish %s: %r" % (p.rsplit("/", 1)[-1], w))
+sys.exit(1 if bad else 0)
+PYEOF
+	    fail "Finnish text on the Swedish page or wheel"
+	ok
+else
+	echo "$ME: chromium missing, the rendered page not checked"
+fi
 echo "$ME: ok: $n assertions"
