@@ -529,7 +529,8 @@ lines(struct wheel *w, int today)
 		char when[24];
 
 		cad_format_fi_date(today, when);
-		wheel_out(w, "<g class=\"today\"><title>tänään %s</title>", when);
+		wheel_out(w, "<g class=\"today\"><title>%s %s</title>",
+		    _("tänään"), when);
 		radial(w, R_CORE, R_MONTH_IN, a,
 		    "stroke=\"#C00000\" stroke-width=\"2\"");
 		wheel_shape(w, 4, px(R_MONTH_IN + 6, a), py(R_MONTH_IN + 6, a), 6,

@@ -253,7 +253,8 @@ async function wheel_checks(browser, url, print) {
   const label = print ? "print wheel" : "wheel";
   if (svg.width !== "210mm" || svg.height !== "297mm")
     fail(`${label}: ${svg.width} x ${svg.height}, not A4`); else ok();
-  if (svg.role !== "img" || svg.lang !== "fi" || !svg.title || !svg.desc ||
+  if (svg.role !== "img" || !/^(fi|sv|en)$/.test(svg.lang) || !svg.title ||
+    !svg.desc ||
       svg.idref !== 2)
     fail(`${label}: role ${svg.role}, xml:lang ${svg.lang}, title ` +
       `${svg.title}, desc ${!!svg.desc}, labelledby ${svg.idref}`);
@@ -287,11 +288,13 @@ async function wheel_checks(browser, url, print) {
   let missing = 0;
   for (const t of svg.meetings) {
     const [when, title] = t.split(" – ");
-    const forum = title.replace(/ \((siirretty|alun perin)[^)]*\)$/, "");
+    const forum = title.replace(
+      / \((siirretty|alun perin|flyttat|moved)[^)]*\)$/, "");
     const m = /(\d+)\.(\d+)\.\d{4}/.exec(when);
     const e = svg.legend.find((l) => l.text.replace(/^\d+\. /, "")
       .startsWith(forum + " "));
-    const dates = e ? e.text.slice(e.text.indexOf("Kokoukset")) : "";
+    const at = e ? e.text.search(/(Kokoukset|Möten|Meetings) \d{4}:/) : -1;
+    const dates = at >= 0 ? e.text.slice(at) : "";
     if (!m || !dates.includes(` ${m[1]}.${m[2]}.`)) {
       if (missing++ < 3) fail(`${label}: "${t}" has no date in the legend`);
     }
