@@ -136,8 +136,8 @@ export_prepare(struct export *x, struct cli *c)
 		    x->plan.series[i].uid, hash[i], x->now, &x->states[i],
 		    &err)) < 0)
 			cad_store_rollback(c->store);
-	if (r == 0)
-		r = cad_store_commit(c->store, &err);
+	if (r == 0 && (r = cad_store_commit(c->store, &err)) < 0)
+		cad_store_rollback(c->store);
 	free(hash);
 	if (r < 0) {
 		cli_warnx("cannot record the series: %s", err.msg);

@@ -35,13 +35,13 @@ outbox_json(struct cad_outbox_entry *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		r |= cad_buf_printf(&b, "%s\n  {\"id\": %lld, \"channel\": ",
 		    i ? "," : "", (long long)v[i].id);
-		r |= cad_buf_json_str(&b, v[i].channel);
+		r |= cad_buf_json_str(&b, cad_channel_name(v[i].channel));
 		r |= cad_buf_puts(&b, ", \"target\": ");
 		r |= cad_buf_json_str(&b, v[i].target);
 		r |= cad_buf_puts(&b, ", \"uid\": ");
 		r |= cad_buf_json_str(&b, v[i].uid);
 		r |= cad_buf_puts(&b, ", \"kind\": ");
-		r |= cad_buf_json_str(&b, v[i].kind);
+		r |= cad_buf_json_str(&b, cad_outbox_kind_name(v[i].kind));
 		r |= cad_buf_puts(&b, ", \"recurrence_id\": ");
 		if (v[i].rid != NULL)
 			r |= cad_buf_json_str(&b, v[i].rid);
@@ -49,7 +49,7 @@ outbox_json(struct cad_outbox_entry *v, size_t n)
 			r |= cad_buf_puts(&b, "null");
 		r |= cad_buf_printf(&b, ", \"sequence\": %d, \"state\": ",
 		    v[i].sequence);
-		r |= cad_buf_json_str(&b, v[i].state);
+		r |= cad_buf_json_str(&b, cad_outbox_state_name(v[i].state));
 		r |= cad_buf_printf(&b, ", \"attempts\": %d, \"last_error\": ",
 		    v[i].attempts);
 		if (v[i].last_error != NULL)
@@ -63,15 +63,17 @@ outbox_json(struct cad_outbox_entry *v, size_t n)
 }
 
 static const char *
-state_fi(const char *state)
+state_fi(enum cad_outbox_state state)
 {
-	if (strcmp(state, "pending") == 0)
+	switch (state) {
+	case CAD_STATE_PENDING:
 		return "odottaa";
-	if (strcmp(state, "sent") == 0)
+	case CAD_STATE_SENT:
 		return "lähetetty";
-	if (strcmp(state, "failed") == 0)
+	case CAD_STATE_FAILED:
 		return "epäonnistui";
-	return state;
+	}
+	return "?";
 }
 
 static void
@@ -89,7 +91,7 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 		const struct cad_outbox_entry *e = &v[i];
 		char when[24] = "";
 
-		if (strcmp(e->state, "pending") == 0) {
+		if (e->state == CAD_STATE_PENDING) {
 			pending++;
 			if (e->attempts > 0) {
 				time_t t = (time_t)e->due;
@@ -98,15 +100,16 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 					strftime(when, sizeof when,
 					    " (seur. %H.%M)", &tm);
 			}
-		} else if (strcmp(e->state, "sent") == 0) {
+		} else if (e->state == CAD_STATE_SENT) {
 			sent++;
 		} else {
 			failed++;
 		}
 		printf("%5lld  %-6s  %-11s  %-8s  %4d  %s\n", (long long)e->id,
-		    e->channel, state_fi(e->state), e->kind, e->attempts,
+		    cad_channel_name(e->channel), state_fi(e->state),
+		    cad_outbox_kind_name(e->kind), e->attempts,
 		    e->target);
-		if (strcmp(e->kind, "reminder") == 0)
+		if (e->kind == CAD_KIND_REMINDER)
 			printf("%5s  %-6s  %-11s  %-8s  %4s  %s (%d pv "
 			    "ennen)\n", "", "", "", "", "", e->uid,
 			    e->sequence);

@@ -165,24 +165,60 @@ server_load(struct server *s, const char *what, const struct cad_server *c,
 	return 0;
 }
 
+/* a config's servers and credentials, read but not in use yet */
+struct cad_outbox_servers {
+	struct server caldav, smtp;
+};
+
+int
+cad_outbox_servers_load(const struct cad_config *cfg,
+    struct cad_outbox_servers **out, struct cad_error *err)
+{
+	struct cad_outbox_servers *sv = cad_xcalloc(1, sizeof *sv);
+	int r;
+
+	*out = NULL;
+	if ((r = server_load(&sv->caldav, "caldav", &cfg->caldav, err)) < 0 ||
+	    (r = server_load(&sv->smtp, "smtp", &cfg->smtp, err)) < 0) {
+		cad_outbox_servers_free(sv);
+		return r;
+	}
+	*out = sv;
+	return 0;
+}
+
+void
+cad_outbox_servers_free(struct cad_outbox_servers *sv)
+{
+	if (sv == NULL)
+		return;
+	server_release(&sv->caldav);
+	server_release(&sv->smtp);
+	free(sv);
+}
+
+void
+cad_outbox_worker_use(struct cad_outbox_worker *w,
+    struct cad_outbox_servers *sv)
+{
+	server_release(&w->caldav);
+	server_release(&w->smtp);
+	w->caldav = sv->caldav;
+	w->smtp = sv->smtp;
+	free(sv);
+	w->kicked = true;
+}
+
 int
 cad_outbox_worker_reconfigure(struct cad_outbox_worker *w,
     const struct cad_config *cfg, struct cad_error *err)
 {
-	struct server cd, sm;
+	struct cad_outbox_servers *sv;
 	int r;
 
-	if ((r = server_load(&cd, "caldav", &cfg->caldav, err)) < 0)
+	if ((r = cad_outbox_servers_load(cfg, &sv, err)) < 0)
 		return r;
-	if ((r = server_load(&sm, "smtp", &cfg->smtp, err)) < 0) {
-		server_release(&cd);
-		return r;
-	}
-	server_release(&w->caldav);
-	server_release(&w->smtp);
-	w->caldav = cd;
-	w->smtp = sm;
-	w->kicked = true;
+	cad_outbox_worker_use(w, sv);
 	return 0;
 }
 
@@ -278,15 +314,7 @@ job_free(struct job *j)
 	curl_slist_free_all(j->hdrs);
 	curl_slist_free_all(j->rcpt);
 	free(j->rec_error);
-	free(j->e.channel);
-	free(j->e.target);
-	free(j->e.uid);
-	free(j->e.kind);
-	free(j->e.rid);
-	free(j->e.sender);
-	free(j->e.payload);
-	free(j->e.state);
-	free(j->e.last_error);
+	cad_outbox_entry_release(&j->e);
 	free(j);
 }
 
@@ -494,19 +522,19 @@ job_start(struct cad_outbox_worker *w, struct job *j, struct cad_error *err)
 static int
 job_flush(struct cad_outbox_worker *w, struct job *j, struct cad_error *err)
 {
-	const char *state;
+	enum cad_outbox_state state;
 	int r;
 
 	switch (j->rec_res) {
 	case CAD_OUTBOX_DONE:
-		state = "sent";
+		state = CAD_STATE_SENT;
 		break;
 	case CAD_OUTBOX_RETRY:
-		state = "pending";
+		state = CAD_STATE_PENDING;
 		break;
 	case CAD_OUTBOX_FAIL:
 	default:
-		state = "failed";
+		state = CAD_STATE_FAILED;
 		break;
 	}
 	r = cad_store_outbox_finish(w->st, j->e.id, state, j->rec_error,
@@ -679,7 +707,7 @@ start_due(struct cad_outbox_worker *w, int64_t now, struct cad_error *err)
 		return r;
 	for (size_t i = 0; i < n && w->njobs < CAD_OUTBOX_PARALLEL; i++) {
 		struct job *j;
-		bool smtp = strcmp(v[i].channel, "smtp") == 0;
+		bool smtp = v[i].channel == CAD_CHANNEL_SMTP;
 
 		if (in_flight(w, v[i].id))
 			continue;
@@ -692,7 +720,7 @@ start_due(struct cad_outbox_worker *w, int64_t now, struct cad_error *err)
 			job_free(j);
 			continue;
 		}
-		j->phase = smtp ? PH_SMTP : strcmp(j->e.kind, "delete") == 0 ?
+		j->phase = smtp ? PH_SMTP : j->e.kind == CAD_KIND_DELETE ?
 		    PH_DELETE : PH_PUT;
 		w->jobs[w->njobs++] = j;
 		struct cad_error e2 = { "" };

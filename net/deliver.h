@@ -81,6 +81,17 @@ void cad_outbox_worker_free(struct cad_outbox_worker *w);
    the old ones stay */
 int cad_outbox_worker_reconfigure(struct cad_outbox_worker *w,
     const struct cad_config *cfg, struct cad_error *err);
+/*
+ * The same in two steps, for a reload that may still fail: load reads
+ * the password files (nothing changes in any worker), use puts them in
+ * force and takes sv (it cannot fail); free drops an unused sv.
+ */
+struct cad_outbox_servers;
+int cad_outbox_servers_load(const struct cad_config *cfg,
+    struct cad_outbox_servers **out, struct cad_error *err);
+void cad_outbox_worker_use(struct cad_outbox_worker *w,
+    struct cad_outbox_servers *sv);
+void cad_outbox_servers_free(struct cad_outbox_servers *sv);
 /* rows were enqueued or retried: look at the store on the next run */
 void cad_outbox_worker_kick(struct cad_outbox_worker *w);
 /* fills at most max pollfds for the sockets in use; returns how many */

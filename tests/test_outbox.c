@@ -178,8 +178,9 @@ count(const struct list *l, const char *uid, const char *channel,
 
 	for (size_t i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].uid, uid) == 0 &&
-		    strcmp(l->v[i].channel, channel) == 0 &&
-		    (kind == NULL || strcmp(l->v[i].kind, kind) == 0))
+		    strcmp(cad_channel_name(l->v[i].channel), channel) == 0 &&
+		    (kind == NULL ||
+		    strcmp(cad_outbox_kind_name(l->v[i].kind), kind) == 0))
 			n++;
 	return n;
 }
@@ -190,8 +191,8 @@ find(const struct list *l, const char *uid, const char *channel,
 {
 	for (size_t i = l->n; i-- > 0; )
 		if (strcmp(l->v[i].uid, uid) == 0 &&
-		    strcmp(l->v[i].channel, channel) == 0 &&
-		    strcmp(l->v[i].kind, kind) == 0)
+		    strcmp(cad_channel_name(l->v[i].channel), channel) == 0 &&
+		    strcmp(cad_outbox_kind_name(l->v[i].kind), kind) == 0)
 			return &l->v[i];
 	return NULL;
 }
@@ -203,9 +204,9 @@ mark_all_sent(struct fixture *f)
 	struct cad_error err = { "" };
 
 	for (size_t i = 0; i < l.n; i++)
-		if (strcmp(l.v[i].state, "pending") == 0)
+		if (l.v[i].state == CAD_STATE_PENDING)
 			assert_int_equal(cad_store_outbox_finish(f->st,
-			    l.v[i].id, "sent", NULL, NOW, NOW, &err), 0);
+			    l.v[i].id, CAD_STATE_SENT, NULL, NOW, NOW, &err), 0);
 	cad_outbox_entries_free(l.v, l.n);
 }
 
@@ -230,7 +231,7 @@ outbox_sync__new_series__one_row_per_channel_and_recipient(void **state)
 	const struct cad_outbox_entry *e = find(&l, H, "caldav", "put");
 	assert_string_equal(e->target,
 	    "http://127.0.0.1:9/cal/hytetu-foorumi@kainuu.example.ics");
-	assert_string_equal(e->state, "pending");
+	assert_int_equal(e->state, CAD_STATE_PENDING);
 	assert_int_equal(e->attempts, 0);
 	assert_null(e->last_error);
 	assert_int_equal(e->sequence, 0);
@@ -363,7 +364,8 @@ outbox_sync__cancel_and_move_together__cancel_then_update(void **state)
 	assert_non_null(u);
 	assert_string_equal(c->rid, "2027-10-12T13:00");
 	assert_true(c->id < u->id);
-	assert_string_equal(find(&l, H, "caldav", "put")->state, "pending");
+	assert_int_equal(find(&l, H, "caldav", "put")->state,
+	    CAD_STATE_PENDING);
 	cad_outbox_entries_free(l.v, l.n);
 	assert_int_equal(plan_sync(f, NULL, NOW + 120), 0);
 }
@@ -394,7 +396,8 @@ outbox_sync__moved_twice_before_sending__one_request_kept_as_invite(
 	assert_int_equal(plan_sync(f, NULL, NOW + 180), 2);
 	l = list(f);
 	assert_int_equal(count(&l, T, "smtp", "update"), 1);
-	assert_string_equal(find(&l, T, "smtp", "update")->state, "pending");
+	assert_int_equal(find(&l, T, "smtp", "update")->state,
+	    CAD_STATE_PENDING);
 	cad_outbox_entries_free(l.v, l.n);
 }
 
@@ -529,7 +532,7 @@ store_outbox__attempts__pending_backoff_retry_sent_failed(void **state)
 	cad_outbox_entries_free(v, n);
 
 	/* a failed attempt: pending, one attempt, backed off */
-	assert_int_equal(cad_store_outbox_finish(f->st, id, "pending",
+	assert_int_equal(cad_store_outbox_finish(f->st, id, CAD_STATE_PENDING,
 	    "HTTP 503 from x", NOW + 60, NOW, &err), 0);
 	assert_int_equal(cad_store_outbox_due(f->st, NOW, 10, &v, &n, &err),
 	    0);
@@ -538,7 +541,7 @@ store_outbox__attempts__pending_backoff_retry_sent_failed(void **state)
 	struct list l = list(f);
 	assert_int_equal(l.v[0].attempts, 1);
 	assert_string_equal(l.v[0].last_error, "HTTP 503 from x");
-	assert_string_equal(l.v[0].state, "pending");
+	assert_int_equal(l.v[0].state, CAD_STATE_PENDING);
 	cad_outbox_entries_free(l.v, l.n);
 	assert_int_equal(cad_store_outbox_next_due(f->st, &next, &err), 0);
 	assert_int_equal(next, NOW);	/* the three others */
@@ -552,20 +555,20 @@ store_outbox__attempts__pending_backoff_retry_sent_failed(void **state)
 	cad_outbox_entries_free(v, n);
 
 	/* permanent failure, then retried and sent */
-	assert_int_equal(cad_store_outbox_finish(f->st, id, "failed",
+	assert_int_equal(cad_store_outbox_finish(f->st, id, CAD_STATE_FAILED,
 	    "HTTP 403 from x", NOW, NOW, &err), 0);
 	assert_int_equal(cad_store_outbox_retry(f->st, NOW, &k, &err), 0);
 	assert_int_equal(k, 1);
-	assert_int_equal(cad_store_outbox_finish(f->st, id, "sent", NULL, NOW,
+	assert_int_equal(cad_store_outbox_finish(f->st, id, CAD_STATE_SENT, NULL, NOW,
 	    NOW + 5, &err), 0);
 	l = list(f);
-	assert_string_equal(l.v[0].state, "sent");
+	assert_int_equal(l.v[0].state, CAD_STATE_SENT);
 	assert_int_equal(l.v[0].attempts, 3);
 	assert_null(l.v[0].last_error);
 	assert_int_equal(l.v[0].done, NOW + 5);
 	cad_outbox_entries_free(l.v, l.n);
 	/* an entry superseded meanwhile */
-	assert_int_equal(cad_store_outbox_finish(f->st, 9999, "sent", NULL,
+	assert_int_equal(cad_store_outbox_finish(f->st, 9999, CAD_STATE_SENT, NULL,
 	    NOW, NOW, &err), -ENOENT);
 }
 
@@ -591,9 +594,9 @@ store_outbox_due__second_row_same_recipient__waits_for_first(void **state)
 	/* due: the CalDAV put and the CANCEL; the REQUEST waits for it */
 	size_t smtp = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].channel, "smtp") == 0) {
+		if (v[i].channel == CAD_CHANNEL_SMTP) {
 			smtp++;
-			assert_string_equal(v[i].kind, "cancel");
+			assert_int_equal(v[i].kind, CAD_KIND_CANCEL);
 		}
 	assert_int_equal(smtp, 1);
 	cad_outbox_entries_free(v, n);

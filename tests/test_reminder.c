@@ -184,14 +184,17 @@ recs(struct fixture *f)
 	return l;
 }
 
-/* the state recorded for (kind, day, offset), or NULL */
+/* the state recorded for (kind, day, offset): "sent", "skipped", or
+   NULL when none */
 static const char *
-rec_state(struct recs l, const char *kind, int day, int offset)
+rec_state(struct recs l, enum cad_deadline_kind kind, int day, int offset)
 {
 	for (size_t i = 0; i < l.n; i++)
-		if (strcmp(l.v[i].kind, kind) == 0 && l.v[i].day == day &&
+		if (l.v[i].kind == kind && l.v[i].day == day &&
 		    l.v[i].days_before == offset)
-			return l.v[i].state;
+			return l.v[i].state == CAD_REMINDER_SENT ? "sent" :
+			    l.v[i].state == CAD_REMINDER_SKIPPED ? "skipped" :
+			    "?";
 	return NULL;
 }
 
@@ -210,22 +213,22 @@ reminders_sync__22_days_before__only_the_30_day_reminder(void **state)
 	assert_int_equal(sync_on(f, D(2028, 5, 9)), 1);
 	l = rows(f);
 	assert_int_equal(l.n, 1);
-	assert_string_equal(l.v[0].channel, "smtp");
-	assert_string_equal(l.v[0].kind, "reminder");
+	assert_int_equal(l.v[0].channel, CAD_CHANNEL_SMTP);
+	assert_int_equal(l.v[0].kind, CAD_KIND_REMINDER);
 	assert_string_equal(l.v[0].target, "kirjaamo@hva.example");
 	assert_string_equal(l.v[0].sender, "hyte@kainuu.example");
 	/* the deadline's UID in deadlines.ics (core/model/deadline.h) */
 	assert_string_equal(l.v[0].uid, "notice-2028-05-31@kainuu.example");
 	assert_int_equal(l.v[0].sequence, 30);
-	assert_string_equal(l.v[0].state, "pending");
+	assert_int_equal(l.v[0].state, CAD_STATE_PENDING);
 	assert_int_equal(l.v[0].due, noon(D(2028, 5, 9)));
 	rows_free(l);
 
 	r = recs(f);
 	assert_int_equal(r.n, 2);
-	assert_string_equal(rec_state(r, "notice", dl, 30), "sent");
-	assert_string_equal(rec_state(r, "notice", dl, 90), "skipped");
-	assert_null(rec_state(r, "notice", dl, 7));
+	assert_string_equal(rec_state(r, CAD_DEADLINE_NOTICE, dl, 30), "sent");
+	assert_string_equal(rec_state(r, CAD_DEADLINE_NOTICE, dl, 90), "skipped");
+	assert_null(rec_state(r, CAD_DEADLINE_NOTICE, dl, 7));
 	cad_reminder_records_free(r.v, r.n);
 }
 
@@ -263,7 +266,7 @@ reminders_sync__6_days_before_after_30__the_7_day_reminder(void **state)
 	rows_free(l);
 	r = recs(f);
 	assert_int_equal(r.n, 3);
-	assert_string_equal(rec_state(r, "notice", dl, 7), "sent");
+	assert_string_equal(rec_state(r, CAD_DEADLINE_NOTICE, dl, 7), "sent");
 	cad_reminder_records_free(r.v, r.n);
 }
 
@@ -284,9 +287,9 @@ reminders_sync__fresh_store_6_days_before__latest_caught_up_rest_skipped(
 	rows_free(l);
 	r = recs(f);
 	assert_int_equal(r.n, 3);
-	assert_string_equal(rec_state(r, "notice", dl, 7), "sent");
-	assert_string_equal(rec_state(r, "notice", dl, 30), "skipped");
-	assert_string_equal(rec_state(r, "notice", dl, 90), "skipped");
+	assert_string_equal(rec_state(r, CAD_DEADLINE_NOTICE, dl, 7), "sent");
+	assert_string_equal(rec_state(r, CAD_DEADLINE_NOTICE, dl, 30), "skipped");
+	assert_string_equal(rec_state(r, CAD_DEADLINE_NOTICE, dl, 90), "skipped");
 	cad_reminder_records_free(r.v, r.n);
 	assert_int_equal(sync_on(f, D(2028, 5, 30)), 0);
 }
@@ -393,7 +396,7 @@ reminders_sync__two_notify_parties__two_rows(void **state)
 	r = recs(f);
 	assert_int_equal(r.n, 2);
 	for (size_t i = 0; i < r.n; i++)
-		if (strcmp(r.v[i].state, "sent") == 0)
+		if (r.v[i].state == CAD_REMINDER_SENT)
 			assert_int_equal(r.v[i].recipients, 2);
 	cad_reminder_records_free(r.v, r.n);
 	assert_int_equal(sync_on(f, D(2028, 5, 9)), 0);
@@ -445,7 +448,7 @@ reminders_sync__termination_deadline__reminded_with_party(void **state)
 	r = recs(f);
 	assert_int_equal(r.n, 3);
 	for (size_t i = 0; i < r.n; i++) {
-		assert_string_equal(r.v[i].kind, "termination");
+		assert_int_equal(r.v[i].kind, CAD_DEADLINE_TERMINATION);
 		assert_string_equal(r.v[i].party, "kajaani");
 	}
 	cad_reminder_records_free(r.v, r.n);

@@ -421,23 +421,24 @@ store_commit__transaction_without_writes__version_unchanged(void **state)
 	struct cad_store *st = open_ok(f);
 	int64_t v0, v1, v2;
 	bool invite = true;
-	const char *const kinds[] = { "invite", "update", NULL };
+	const unsigned kinds = CAD_KIND_BIT(CAD_KIND_INVITE) |
+	    CAD_KIND_BIT(CAD_KIND_UPDATE);
 
 	assert_int_equal(cad_store_changed(st, &v0), 0);
 	/* a planning pass that finds nothing to do: BEGIN, a supersede
 	   that removes nothing, COMMIT */
 	assert_int_equal(cad_store_begin(st, &err), 0);
-	assert_int_equal(cad_store_outbox_supersede(st, "x@d", "smtp",
-	    "a@example.org", kinds, &invite, &err), 0);
+	assert_int_equal(cad_store_outbox_supersede(st, "x@d",
+	    CAD_CHANNEL_SMTP, "a@example.org", kinds, &invite, &err), 0);
 	assert_false(invite);
 	assert_int_equal(cad_store_commit(st, &err), 0);
 	assert_int_equal(cad_store_changed(st, &v1), 0);
 	assert_true(v1 == v0);
 
 	/* a transaction that writes does count */
-	struct cad_outbox_entry e = {
-		.channel = "smtp", .target = "a@example.org", .uid = "x@d",
-		.kind = "invite", .created = 1, .due = 1,
+	struct cad_outbox_row e = {
+		.channel = CAD_CHANNEL_SMTP, .target = "a@example.org",
+		.uid = "x@d", .kind = CAD_KIND_INVITE, .created = 1, .due = 1,
 	};
 	assert_int_equal(cad_store_begin(st, &err), 0);
 	assert_int_equal(cad_store_outbox_add(st, &e, NULL, &err), 0);
@@ -459,9 +460,9 @@ store_outbox_counts__one_of_each_state__counted_by_state(void **state)
 	assert_int_equal(cad_store_outbox_counts(st, &c, &err), 0);
 	assert_true(c.pending == 0 && c.sent == 0 && c.failed == 0);
 	for (int i = 0; i < 4; i++) {
-		struct cad_outbox_entry e = {
-			.channel = "smtp", .target = "a@example.org",
-			.uid = "x@d", .kind = "cancel", .created = i,
+		struct cad_outbox_row e = {
+			.channel = CAD_CHANNEL_SMTP, .target = "a@example.org",
+			.uid = "x@d", .kind = CAD_KIND_CANCEL, .created = i,
 			.due = i,
 		};
 		assert_int_equal(cad_store_outbox_add(st, &e, &id[i], &err),
@@ -469,16 +470,67 @@ store_outbox_counts__one_of_each_state__counted_by_state(void **state)
 	}
 	/* four rows: one sent, one failed, one retried (still pending),
 	   one untouched: 2 pending, 1 sent, 1 failed */
-	assert_int_equal(cad_store_outbox_finish(st, id[0], "sent", NULL, 0,
-	    10, &err), 0);
-	assert_int_equal(cad_store_outbox_finish(st, id[1], "failed", "550",
-	    0, 10, &err), 0);
-	assert_int_equal(cad_store_outbox_finish(st, id[2], "pending", "421",
-	    40, 10, &err), 0);
+	assert_int_equal(cad_store_outbox_finish(st, id[0], CAD_STATE_SENT,
+	    NULL, 0, 10, &err), 0);
+	assert_int_equal(cad_store_outbox_finish(st, id[1], CAD_STATE_FAILED,
+	    "550", 0, 10, &err), 0);
+	assert_int_equal(cad_store_outbox_finish(st, id[2], CAD_STATE_PENDING,
+	    "421", 40, 10, &err), 0);
 	assert_int_equal(cad_store_outbox_counts(st, &c, &err), 0);
 	assert_int_equal(c.pending, 2);
 	assert_int_equal(c.sent, 1);
 	assert_int_equal(c.failed, 1);
+	cad_store_close(st);
+}
+
+/* the typed state is text in the database (what an operator reads with
+   sqlite3), and the database refuses text the program does not know */
+static void
+store_outbox__typed_state__text_in_db_unknown_text_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_store *st = open_ok(f);
+	struct cad_outbox_entry *v = NULL;
+	size_t n = 0;
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int64_t id;
+	struct cad_outbox_row e = {
+		.channel = CAD_CHANNEL_CALDAV, .target = "http://x/y.ics",
+		.uid = "x@d", .kind = CAD_KIND_DELETE, .created = 1, .due = 1,
+	};
+
+	assert_int_equal(cad_store_outbox_add(st, &e, &id, &err), 0);
+	assert_int_equal(cad_store_outbox_finish(st, id, CAD_STATE_FAILED,
+	    "404", 0, 2, &err), 0);
+	cad_store_close(st);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT channel || ' ' || "
+	    "kind || ' ' || state FROM outbox", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0),
+	    "caldav delete failed");
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO outbox (channel, "
+	    "target, uid, kind, sequence, payload, state, attempts, created, "
+	    "due) VALUES ('smtp', 't', 'u', 'put', 0, '', 'pending', 0, 1, 1)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO outbox (channel, "
+	    "target, uid, kind, sequence, payload, state, attempts, created, "
+	    "due) VALUES ('pigeon', 't', 'u', 'put', 0, '', 'pending', 0, 1, "
+	    "1)", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+	st = open_ok(f);
+	assert_int_equal(cad_store_outbox_list(st, false, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].channel, CAD_CHANNEL_CALDAV);
+	assert_int_equal(v[0].kind, CAD_KIND_DELETE);
+	assert_int_equal(v[0].state, CAD_STATE_FAILED);
+	assert_int_equal(v[1].channel, CAD_CHANNEL_SMTP);
+	assert_int_equal(v[1].kind, CAD_KIND_PUT);
+	assert_int_equal(v[1].state, CAD_STATE_PENDING);
+	cad_outbox_entries_free(v, n);
 	cad_store_close(st);
 }
 
@@ -556,6 +608,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_outbox_counts__one_of_each_state__counted_by_state,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    store_outbox__typed_state__text_in_db_unknown_text_refused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_open__newer_schema__refused_with_message,

@@ -130,21 +130,21 @@ struct sync {
 };
 
 static int
-enqueue(struct sync *sy, const char *channel, const char *target,
-    const char *uid, const char *kind, const char *rid, int sequence,
-    const struct cad_buf *payload)
+enqueue(struct sync *sy, enum cad_channel channel, const char *target,
+    const char *uid, enum cad_outbox_kind kind, const char *rid,
+    int sequence, const struct cad_buf *payload)
 {
-	struct cad_outbox_entry e;
+	struct cad_outbox_row e;
 	int r;
 
 	memset(&e, 0, sizeof e);
-	e.channel = (char *)channel;
-	e.target = (char *)target;
-	e.uid = (char *)uid;
-	e.kind = (char *)kind;
-	e.rid = (char *)rid;
+	e.channel = channel;
+	e.target = target;
+	e.uid = uid;
+	e.kind = kind;
+	e.rid = rid;
 	e.sequence = sequence;
-	e.sender = strcmp(channel, "smtp") == 0 ?
+	e.sender = channel == CAD_CHANNEL_SMTP ?
 	    sy->cfg->organizer_email : NULL;
 	e.payload = payload != NULL ? payload->data : NULL;
 	e.payload_len = payload != NULL ? payload->len : 0;
@@ -155,8 +155,10 @@ enqueue(struct sync *sy, const char *channel, const char *target,
 	return r;
 }
 
-static const char *const caldav_kinds[] = { "put", "delete", NULL };
-static const char *const request_kinds[] = { "invite", "update", NULL };
+static const unsigned caldav_kinds = CAD_KIND_BIT(CAD_KIND_PUT) |
+    CAD_KIND_BIT(CAD_KIND_DELETE);
+static const unsigned request_kinds = CAD_KIND_BIT(CAD_KIND_INVITE) |
+    CAD_KIND_BIT(CAD_KIND_UPDATE);
 
 /* the series' occurrences: how many, the cancelled RIDs, the first RID */
 static size_t
@@ -232,14 +234,15 @@ sync_caldav(struct sync *sy, size_t s, const struct cad_series_state *state,
 {
 	const struct cad_config *cfg = sy->cfg;
 	const char *uid = sy->plan->series[s].uid;
-	struct cad_outbox_peer *p = NULL, np;
+	struct cad_outbox_peer *p = NULL;
+	struct cad_peer_row np;
 	struct cad_buf obj;
 	char fp[33];
 	char *url = cad_outbox_caldav_url(cfg, uid);
 	int r;
 
 	for (size_t i = 0; i < npeers; i++)
-		if (strcmp(peers[i].channel, "caldav") == 0 &&
+		if (peers[i].channel == CAD_CHANNEL_CALDAV &&
 		    strcmp(peers[i].target, url) == 0) {
 			p = &peers[i];
 			sy->wanted[i] = true;
@@ -253,14 +256,15 @@ sync_caldav(struct sync *sy, size_t s, const struct cad_series_state *state,
 	fingerprint(obj.data, obj.len, fp);
 	if (p != NULL && strcmp(p->hash, fp) == 0)
 		goto out;
-	if ((r = cad_store_outbox_supersede(sy->st, uid, "caldav", url,
+	if ((r = cad_store_outbox_supersede(sy->st, uid, CAD_CHANNEL_CALDAV,
+	    url,
 	    caldav_kinds, NULL, sy->err)) < 0 ||
-	    (r = enqueue(sy, "caldav", url, uid, "put", NULL, state->sequence,
-	    &obj)) < 0)
+	    (r = enqueue(sy, CAD_CHANNEL_CALDAV, url, uid, CAD_KIND_PUT,
+	    NULL, state->sequence, &obj)) < 0)
 		goto out;
 	memset(&np, 0, sizeof np);
-	np.uid = (char *)uid;
-	np.channel = "caldav";
+	np.uid = uid;
+	np.channel = CAD_CHANNEL_CALDAV;
 	np.target = url;
 	np.hash = fp;
 	np.cancelled = "";
@@ -279,7 +283,7 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 	const struct cad_config *cfg = sy->cfg;
 	const struct cad_series *se = &sy->plan->series[s];
 	struct cad_imip_attendee to = { rc->email, rc->name, rc->chair };
-	struct cad_outbox_peer np;
+	struct cad_peer_row np;
 	struct cad_buf msg, newly;
 	char rid[CAD_RID_SIZE], start[CAD_RID_SIZE], h2[65];
 	char *summary = NULL;
@@ -311,8 +315,9 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 				    sy->plan, s, state, CAD_IMIP_CANCEL_ONE,
 				    o->rid_day, o->rid_time, sy->att, natt,
 				    &to, sy->now, &msg, sy->err)) < 0 ||
-				    (r = enqueue(sy, "smtp", rc->email,
-				    se->uid, "cancel", rid, state->sequence,
+				    (r = enqueue(sy, CAD_CHANNEL_SMTP,
+				    rc->email, se->uid, CAD_KIND_CANCEL, rid,
+				    state->sequence,
 				    &msg)) < 0)
 					goto out;
 			} else if (o->status == CAD_CONFIRMED &&
@@ -328,7 +333,8 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 		}
 	}
 	if (request) {
-		if ((r = cad_store_outbox_supersede(sy->st, se->uid, "smtp",
+		if ((r = cad_store_outbox_supersede(sy->st, se->uid,
+		    CAD_CHANNEL_SMTP,
 		    rc->email, request_kinds, &had_invite, sy->err)) < 0)
 			goto out;
 		bool first = p == NULL || had_invite;
@@ -336,8 +342,9 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 		if ((r = cad_imip_series_mail(cfg, sy->ctx, sy->plan, s, state,
 		    first ? CAD_IMIP_INVITE : CAD_IMIP_UPDATE, 0, 0, sy->att,
 		    natt, &to, sy->now, &msg, sy->err)) < 0 ||
-		    (r = enqueue(sy, "smtp", rc->email, se->uid,
-		    first ? "invite" : "update", NULL, state->sequence,
+		    (r = enqueue(sy, CAD_CHANNEL_SMTP, rc->email, se->uid,
+		    first ? CAD_KIND_INVITE : CAD_KIND_UPDATE, NULL,
+		    state->sequence,
 		    &msg)) < 0)
 			goto out;
 	}
@@ -347,11 +354,11 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 	cad_rid_format(first_day, first_time, start);
 	memset(&np, 0, sizeof np);
 	np.uid = se->uid;
-	np.channel = "smtp";
-	np.target = (char *)rc->email;
-	np.hash = (char *)hash;
-	np.cancelled = (char *)(cancelled != NULL ? cancelled : "");
-	np.name = (char *)rc->name;
+	np.channel = CAD_CHANNEL_SMTP;
+	np.target = rc->email;
+	np.hash = hash;
+	np.cancelled = cancelled;
+	np.name = rc->name;
 	np.summary = summary;
 	np.dtstart = start;
 	r = cad_store_peer_put(sy->st, &np, sy->err);
@@ -370,13 +377,14 @@ sync_unwanted(struct sync *sy, const struct cad_outbox_peer *p, int sequence)
 	struct cad_buf msg;
 	int r, day = CAD_NODAY, minutes = 0;
 
-	if (strcmp(p->channel, "caldav") == 0) {
+	if (p->channel == CAD_CHANNEL_CALDAV) {
 		if (!sy->cfg->caldav.present)
 			return 0;
-		if ((r = cad_store_outbox_supersede(sy->st, p->uid, "caldav",
+		if ((r = cad_store_outbox_supersede(sy->st, p->uid,
+		    CAD_CHANNEL_CALDAV,
 		    p->target, caldav_kinds, NULL, sy->err)) < 0 ||
-		    (r = enqueue(sy, "caldav", p->target, p->uid, "delete",
-		    NULL, sequence, NULL)) < 0)
+		    (r = enqueue(sy, CAD_CHANNEL_CALDAV, p->target, p->uid,
+		    CAD_KIND_DELETE, NULL, sequence, NULL)) < 0)
 			return r;
 	} else {
 		struct cad_imip_attendee to = { p->target, p->name, false };
@@ -389,8 +397,8 @@ sync_unwanted(struct sync *sy, const struct cad_outbox_peer *p, int sequence)
 		r = cad_imip_gone_mail(sy->cfg, p->uid, p->summary, day,
 		    minutes, sequence, &to, sy->now, &msg, sy->err);
 		if (r == 0)
-			r = enqueue(sy, "smtp", p->target, p->uid, "cancel",
-			    NULL, sequence, &msg);
+			r = enqueue(sy, CAD_CHANNEL_SMTP, p->target, p->uid,
+			    CAD_KIND_CANCEL, NULL, sequence, &msg);
 		cad_buf_release(&msg);
 		if (r < 0)
 			return r;
@@ -439,7 +447,7 @@ sync_series(struct sync *sy, size_t s, const struct cad_series_state *state,
 		for (size_t i = 0; i < nrec; i++) {
 			struct cad_outbox_peer *p = NULL;
 			for (size_t k = 0; k < npeers; k++)
-				if (strcmp(peers[k].channel, "smtp") == 0 &&
+				if (peers[k].channel == CAD_CHANNEL_SMTP &&
 				    strcasecmp(peers[k].target,
 				    sy->rec[i].email) == 0) {
 					p = &peers[k];
@@ -481,7 +489,7 @@ sync_gone(struct sync *sy)
 			in_plan = strcmp(sy->plan->series[s].uid, p->uid) == 0;
 		if (in_plan)
 			continue;
-		if (strcmp(p->channel, "caldav") == 0 ?
+		if (p->channel == CAD_CHANNEL_CALDAV ?
 		    !sy->cfg->caldav.present : !sy->cfg->smtp.present)
 			continue;	/* until the channel returns */
 		if (last == NULL || strcmp(last, p->uid) != 0) {

@@ -294,11 +294,9 @@ static bool
 recorded(const struct cad_reminder_record *v, size_t n,
     const struct cad_deadline *d, int offset)
 {
-	const char *kind = cad_deadline_kind_name(d->kind);
-
 	for (size_t i = 0; i < n; i++)
 		if (v[i].day == d->day && v[i].days_before == offset &&
-		    strcmp(v[i].kind, kind) == 0 &&
+		    v[i].kind == d->kind &&
 		    strcmp(v[i].party != NULL ? v[i].party : "",
 		    d->party != NULL ? d->party : "") == 0)
 			return true;
@@ -307,16 +305,17 @@ recorded(const struct cad_reminder_record *v, size_t n,
 
 static int
 record(struct cad_store *st, const struct cad_deadline *d, int offset,
-    const char *state, int nrecipients, int64_t now, struct cad_error *err)
+    enum cad_reminder_state state, int nrecipients, int64_t now,
+    struct cad_error *err)
 {
 	struct cad_reminder_record rec;
 
 	memset(&rec, 0, sizeof rec);
-	rec.kind = (char *)cad_deadline_kind_name(d->kind);
+	rec.kind = d->kind;
 	rec.day = d->day;
 	rec.party = d->party;
 	rec.days_before = offset;
-	rec.state = (char *)state;
+	rec.state = state;
 	rec.recipients = nrecipients;
 	rec.created = now;
 	return cad_store_reminder_put(st, &rec, err);
@@ -344,7 +343,7 @@ enqueue(struct cad_store *st, const struct cad_config *cfg,
     const struct recipient *rec, size_t nrec, int64_t now, int *enqueued,
     struct cad_error *err)
 {
-	struct cad_outbox_entry e;
+	struct cad_outbox_row e;
 	struct cad_buf msg;
 	char *uid = deadline_uid(cfg, d);
 	int r = 0;
@@ -356,10 +355,10 @@ enqueue(struct cad_store *st, const struct cad_config *cfg,
 		    rec[i].name, rec[i].email, now, 0, &msg, err)) < 0)
 			break;
 		memset(&e, 0, sizeof e);
-		e.channel = (char *)"smtp";
-		e.target = (char *)rec[i].email;
+		e.channel = CAD_CHANNEL_SMTP;
+		e.target = rec[i].email;
 		e.uid = uid;
-		e.kind = (char *)"reminder";
+		e.kind = CAD_KIND_REMINDER;
 		e.sequence = offset;
 		e.sender = cfg->organizer_email;
 		e.payload = msg.data;
@@ -425,8 +424,8 @@ cad_reminders_sync(struct cad_store *st, const struct cad_config *cfg,
 			int before = enq;
 			if ((r = enqueue(st, cfg, d, best, today, to, nto, now,
 			    &enq, err)) < 0 ||
-			    (r = record(st, d, best, "sent", enq - before, now,
-			    err)) < 0)
+			    (r = record(st, d, best, CAD_REMINDER_SENT,
+			    enq - before, now, err)) < 0)
 				goto out;
 		}
 		/* the earlier ones that were missed are not sent any more */
@@ -435,7 +434,7 @@ cad_reminders_sync(struct cad_store *st, const struct cad_config *cfg,
 			if (o <= best || d->day - o > today ||
 			    recorded(recs, nrecs, d, o))
 				continue;
-			if ((r = record(st, d, o, "skipped", 0, now,
+			if ((r = record(st, d, o, CAD_REMINDER_SKIPPED, 0, now,
 			    err)) < 0)
 				goto out;
 		}

@@ -106,6 +106,7 @@ struct cad_store {
 	int64_t own_writes;	/* commits made through this handle */
 	int64_t data_version;	/* last PRAGMA data_version seen */
 	int64_t others;		/* times data_version was seen to move */
+	int depth;		/* cad_store_begin()s not yet ended */
 	struct store_file file;	/* path, inode, marker: store_guard.c */
 };
 
@@ -846,19 +847,43 @@ cad_store_changed(struct cad_store *st, int64_t *version)
 int
 cad_store_begin(struct cad_store *st, struct cad_error *err)
 {
-	return store_exec(st->db, "BEGIN IMMEDIATE", "begin", err);
+	int r;
+
+	/* inside an open one: a savepoint, ended with it */
+	r = store_exec(st->db, st->depth == 0 ? "BEGIN IMMEDIATE" :
+	    "SAVEPOINT nested", "begin", err);
+	if (r == 0)
+		st->depth++;
+	return r;
 }
 
 int
 cad_store_commit(struct cad_store *st, struct cad_error *err)
 {
+	int r;
+
+	if (st->depth == 0) {
+		cad_error_set(err, "commit without a transaction");
+		return -EINVAL;
+	}
 	/* the writes in the transaction have counted themselves */
-	return store_exec(st->db, "COMMIT", "commit", err);
+	r = store_exec(st->db, st->depth == 1 ? "COMMIT" :
+	    "RELEASE SAVEPOINT nested", "commit", err);
+	if (r == 0)
+		st->depth--;
+	return r;
 }
 
 void
 cad_store_rollback(struct cad_store *st)
 {
+	if (st->depth > 1) {
+		sqlite3_exec(st->db, "ROLLBACK TO SAVEPOINT nested; "
+		    "RELEASE SAVEPOINT nested", NULL, NULL, NULL);
+		st->depth--;
+		return;
+	}
+	st->depth = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -970,8 +995,79 @@ cad_store_series_gone(struct cad_store *st, const char *uid, int64_t now,
 	return r;
 }
 
+/* ---- the text of the typed state (only here and in the database) ---- */
+
+static const char *const channel_names[] = {
+	[CAD_CHANNEL_CALDAV] = "caldav",
+	[CAD_CHANNEL_SMTP] = "smtp",
+};
+static const char *const kind_names[] = {
+	[CAD_KIND_PUT] = "put",
+	[CAD_KIND_DELETE] = "delete",
+	[CAD_KIND_INVITE] = "invite",
+	[CAD_KIND_UPDATE] = "update",
+	[CAD_KIND_CANCEL] = "cancel",
+	[CAD_KIND_REMINDER] = "reminder",
+};
+static const char *const state_names[] = {
+	[CAD_STATE_PENDING] = "pending",
+	[CAD_STATE_SENT] = "sent",
+	[CAD_STATE_FAILED] = "failed",
+};
+static const char *const reminder_state_names[] = {
+	[CAD_REMINDER_SENT] = "sent",
+	[CAD_REMINDER_SKIPPED] = "skipped",
+};
+#define NAME_OF(tab, v) \
+	((size_t)(v) < sizeof tab / sizeof tab[0] ? tab[v] : "?")
+
+const char *
+cad_channel_name(enum cad_channel c)
+{
+	return NAME_OF(channel_names, c);
+}
+
+const char *
+cad_outbox_kind_name(enum cad_outbox_kind k)
+{
+	return NAME_OF(kind_names, k);
+}
+
+const char *
+cad_outbox_state_name(enum cad_outbox_state st)
+{
+	return NAME_OF(state_names, st);
+}
+
+/* the index of column i's text in tab[0..n), or -1 (not ours) */
+static int
+col_enum(sqlite3_stmt *stmt, int i, const char *const *tab, size_t n)
+{
+	const char *t = (const char *)sqlite3_column_text(stmt, i);
+
+	for (size_t k = 0; t != NULL && k < n; k++)
+		if (strcmp(t, tab[k]) == 0)
+			return (int)k;
+	return -1;
+}
+#define COL_ENUM(stmt, i, tab) \
+	col_enum(stmt, i, tab, sizeof tab / sizeof tab[0])
+
+/* a deadline kind by its model name (cad_deadline_kind_name), or -1 */
+static int
+col_deadline_kind(sqlite3_stmt *stmt, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(stmt, i);
+
+	for (int k = CAD_DEADLINE_REVIEW; t != NULL &&
+	    k <= CAD_DEADLINE_TERMINATION; k++)
+		if (strcmp(t, cad_deadline_kind_name(k)) == 0)
+			return k;
+	return -1;
+}
+
 int
-cad_store_outbox_add(struct cad_store *st, const struct cad_outbox_entry *e,
+cad_store_outbox_add(struct cad_store *st, const struct cad_outbox_row *e,
     int64_t *id, struct cad_error *err)
 {
 	static const char sql[] =
@@ -981,14 +1077,14 @@ cad_store_outbox_add(struct cad_store *st, const struct cad_outbox_entry *e,
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
-	if (e->channel == NULL || e->target == NULL || e->uid == NULL ||
-	    e->kind == NULL) {
+	if (e->target == NULL || e->uid == NULL) {
 		cad_error_set(err, "outbox entry without channel, target, "
 		    "uid or kind");
 		return -EINVAL;
 	}
 	if ((r = store_stmt(st->db, &stmt, sql, err, "tttttitbii",
-	    e->channel, e->target, e->uid, e->kind, e->rid,
+	    cad_channel_name(e->channel), e->target, e->uid,
+	    cad_outbox_kind_name(e->kind), e->rid,
 	    (int64_t)e->sequence, e->sender, e->payload, e->payload_len,
 	    e->created, e->due)) != 0)
 		return r;
@@ -1001,7 +1097,7 @@ cad_store_outbox_add(struct cad_store *st, const struct cad_outbox_entry *e,
 
 int
 cad_store_outbox_supersede(struct cad_store *st, const char *uid,
-    const char *channel, const char *target, const char *const *kinds,
+    enum cad_channel ch, const char *target, unsigned kinds,
     bool *invite, struct cad_error *err)
 {
 	static const char sel[] =
@@ -1010,13 +1106,11 @@ cad_store_outbox_supersede(struct cad_store *st, const char *uid,
 	static const char del[] =
 	    "DELETE FROM outbox WHERE uid = ?1 AND channel = ?2 "
 	    "AND target = ?3 AND kind = ?4 AND state <> 'sent'";
+	const char *channel = cad_channel_name(ch);
 	sqlite3_stmt *stmt = NULL;
-	bool has_invite = false;
+	bool has_invite = (kinds & CAD_KIND_BIT(CAD_KIND_INVITE)) != 0;
 	int r, rc;
 
-	for (const char *const *k = kinds; *k != NULL; k++)
-		if (strcmp(*k, "invite") == 0)
-			has_invite = true;
 	if (invite != NULL)
 		*invite = false;
 	if (has_invite && invite != NULL) {
@@ -1032,9 +1126,12 @@ cad_store_outbox_supersede(struct cad_store *st, const char *uid,
 		*invite = sqlite3_column_int(stmt, 0) > 0;
 		sqlite3_finalize(stmt);
 	}
-	for (const char *const *k = kinds; *k != NULL; k++) {
+	for (size_t k = 0; k < sizeof kind_names / sizeof kind_names[0];
+	    k++) {
+		if ((kinds & CAD_KIND_BIT(k)) == 0)
+			continue;
 		if ((r = store_stmt(st->db, &stmt, del, err, "tttt", uid,
-		    channel, target, *k)) != 0 ||
+		    channel, target, kind_names[k])) != 0 ||
 		    (r = store_done(st, stmt, "supersede", err)) != 0)
 			return r;
 	}
@@ -1045,19 +1142,27 @@ cad_store_outbox_supersede(struct cad_store *st, const char *uid,
 	"id, channel, target, uid, kind, rid, sequence, sender, state, " \
 	"attempts, last_error, created, due, done"
 
-static void
+/* false (e untouched) for a row whose channel, kind or state is not
+   one of ours */
+static bool
 read_entry(sqlite3_stmt *stmt, struct cad_outbox_entry *e, bool payload)
 {
+	int ch = COL_ENUM(stmt, 1, channel_names);
+	int kind = COL_ENUM(stmt, 4, kind_names);
+	int state = COL_ENUM(stmt, 8, state_names);
+
+	if (ch < 0 || kind < 0 || state < 0)
+		return false;
 	memset(e, 0, sizeof *e);
 	e->id = sqlite3_column_int64(stmt, 0);
-	e->channel = col_strdup(stmt, 1);
+	e->channel = (enum cad_channel)ch;
 	e->target = col_strdup(stmt, 2);
 	e->uid = col_strdup(stmt, 3);
-	e->kind = col_strdup(stmt, 4);
+	e->kind = (enum cad_outbox_kind)kind;
 	e->rid = col_strdup(stmt, 5);
 	e->sequence = sqlite3_column_int(stmt, 6);
 	e->sender = col_strdup(stmt, 7);
-	e->state = col_strdup(stmt, 8);
+	e->state = (enum cad_outbox_state)state;
 	e->attempts = sqlite3_column_int(stmt, 9);
 	e->last_error = col_strdup(stmt, 10);
 	e->created = sqlite3_column_int64(stmt, 11);
@@ -1071,6 +1176,7 @@ read_entry(sqlite3_stmt *stmt, struct cad_outbox_entry *e, bool payload)
 			memcpy(e->payload, p, len);
 		e->payload_len = len;
 	}
+	return true;
 }
 
 static int
@@ -1083,7 +1189,9 @@ read_entries(struct cad_store *st, sqlite3_stmt *stmt, bool payload,
 
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		v = grow(v, nv, &cap, sizeof *v);
-		read_entry(stmt, &v[nv++], payload);
+		memset(&v[nv], 0, sizeof v[nv]);
+		if (read_entry(stmt, &v[nv], payload))
+			nv++;
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
@@ -1171,11 +1279,11 @@ cad_store_outbox_counts(struct cad_store *st, struct cad_outbox_counts *out,
 	if ((r = store_stmt(st->db, &stmt, sql, err, "")) != 0)
 		return r;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(stmt, 0);
+		int state = COL_ENUM(stmt, 0, state_names);
 		size_t k = (size_t)sqlite3_column_int64(stmt, 1);
-		if (state != NULL && strcmp(state, "pending") == 0)
+		if (state == CAD_STATE_PENDING)
 			out->pending += k;
-		else if (state != NULL && strcmp(state, "sent") == 0)
+		else if (state == CAD_STATE_SENT)
 			out->sent += k;
 		else
 			out->failed += k;
@@ -1187,8 +1295,9 @@ cad_store_outbox_counts(struct cad_store *st, struct cad_outbox_counts *out,
 }
 
 int
-cad_store_outbox_finish(struct cad_store *st, int64_t id, const char *state,
-    const char *error, int64_t due, int64_t now, struct cad_error *err)
+cad_store_outbox_finish(struct cad_store *st, int64_t id,
+    enum cad_outbox_state state, const char *error, int64_t due, int64_t now,
+    struct cad_error *err)
 {
 	static const char sql[] =
 	    "UPDATE outbox SET state = ?2, last_error = ?3, "
@@ -1198,8 +1307,8 @@ cad_store_outbox_finish(struct cad_store *st, int64_t id, const char *state,
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
-	if ((r = store_stmt(st->db, &stmt, sql, err, "ittii", id, state,
-	    error, due, now)) != 0 ||
+	if ((r = store_stmt(st->db, &stmt, sql, err, "ittii", id,
+	    cad_outbox_state_name(state), error, due, now)) != 0 ||
 	    (r = store_done(st, stmt, "record delivery", err)) != 0)
 		return r;
 	if (sqlite3_changes(st->db) == 0) {
@@ -1228,21 +1337,24 @@ cad_store_outbox_retry(struct cad_store *st, int64_t now, int *n,
 }
 
 void
+cad_outbox_entry_release(struct cad_outbox_entry *e)
+{
+	free(e->target);
+	free(e->uid);
+	free(e->rid);
+	free(e->sender);
+	free(e->payload);
+	free(e->last_error);
+	memset(e, 0, sizeof *e);
+}
+
+void
 cad_outbox_entries_free(struct cad_outbox_entry *v, size_t n)
 {
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].channel);
-		free(v[i].target);
-		free(v[i].uid);
-		free(v[i].kind);
-		free(v[i].rid);
-		free(v[i].sender);
-		free(v[i].payload);
-		free(v[i].state);
-		free(v[i].last_error);
-	}
+	for (size_t i = 0; i < n; i++)
+		cad_outbox_entry_release(&v[i]);
 	free(v);
 }
 
@@ -1265,9 +1377,12 @@ cad_store_peers(struct cad_store *st, const char *uid,
 		return r;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		v = grow(v, nv, &cap, sizeof *v);
+		int ch = COL_ENUM(stmt, 1, channel_names);
+		if (ch < 0)
+			continue;	/* not ours */
 		struct cad_outbox_peer *p = &v[nv++];
 		p->uid = col_strdup(stmt, 0);
-		p->channel = col_strdup(stmt, 1);
+		p->channel = (enum cad_channel)ch;
 		p->target = col_strdup(stmt, 2);
 		p->hash = col_strdup(stmt, 3);
 		p->cancelled = col_strdup(stmt, 4);
@@ -1290,7 +1405,7 @@ cad_store_peers(struct cad_store *st, const char *uid,
 }
 
 int
-cad_store_peer_put(struct cad_store *st, const struct cad_outbox_peer *p,
+cad_store_peer_put(struct cad_store *st, const struct cad_peer_row *p,
     struct cad_error *err)
 {
 	static const char sql[] =
@@ -1301,7 +1416,7 @@ cad_store_peer_put(struct cad_store *st, const struct cad_outbox_peer *p,
 	int r;
 
 	if ((r = store_stmt(st->db, &stmt, sql, err, "tttttttt", p->uid,
-	    p->channel, p->target, p->hash != NULL ? p->hash : "",
+	    cad_channel_name(p->channel), p->target, p->hash != NULL ? p->hash : "",
 	    p->cancelled != NULL ? p->cancelled : "", p->name, p->summary,
 	    p->dtstart)) != 0)
 		return r;
@@ -1310,7 +1425,7 @@ cad_store_peer_put(struct cad_store *st, const struct cad_outbox_peer *p,
 
 int
 cad_store_peer_delete(struct cad_store *st, const char *uid,
-    const char *channel, const char *target, struct cad_error *err)
+    enum cad_channel channel, const char *target, struct cad_error *err)
 {
 	static const char sql[] =
 	    "DELETE FROM outbox_peers WHERE uid = ?1 AND channel = ?2 "
@@ -1318,8 +1433,8 @@ cad_store_peer_delete(struct cad_store *st, const char *uid,
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
-	if ((r = store_stmt(st->db, &stmt, sql, err, "ttt", uid, channel,
-	    target)) != 0)
+	if ((r = store_stmt(st->db, &stmt, sql, err, "ttt", uid,
+	    cad_channel_name(channel), target)) != 0)
 		return r;
 	return store_done(st, stmt, "delete outbox peer", err);
 }
@@ -1331,7 +1446,6 @@ cad_outbox_peers_free(struct cad_outbox_peer *v, size_t n)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].uid);
-		free(v[i].channel);
 		free(v[i].target);
 		free(v[i].hash);
 		free(v[i].cancelled);
@@ -1395,16 +1509,16 @@ cad_store_reminder_put(struct cad_store *st,
 	char date[11];
 	int r;
 
-	if (rec->kind == NULL || rec->state == NULL ||
-	    rec->day == CAD_NODAY || rec->days_before < 0) {
-		cad_error_set(err, "reminder without kind, date, offset or "
-		    "state");
+	if (rec->day == CAD_NODAY || rec->days_before < 0) {
+		cad_error_set(err, "reminder without date or offset");
 		return -EINVAL;
 	}
 	cad_format_date(rec->day, date);
-	if ((r = store_stmt(st->db, &stmt, sql, err, "tttitii", rec->kind,
+	if ((r = store_stmt(st->db, &stmt, sql, err, "tttitii",
+	    cad_deadline_kind_name(rec->kind),
 	    date, rec->party != NULL ? rec->party : "",
-	    (int64_t)rec->days_before, rec->state, (int64_t)rec->recipients,
+	    (int64_t)rec->days_before,
+	    NAME_OF(reminder_state_names, rec->state), (int64_t)rec->recipients,
 	    rec->created)) != 0)
 		return r;
 	return store_done(st, stmt, "record reminder", err);
@@ -1430,26 +1544,23 @@ cad_store_reminders(struct cad_store *st, struct cad_reminder_record **out,
 		struct cad_reminder_record *e;
 		const char *date = (const char *)sqlite3_column_text(stmt, 1);
 		const char *party = (const char *)sqlite3_column_text(stmt, 2);
+		int state = COL_ENUM(stmt, 4, reminder_state_names);
+		int kind = col_deadline_kind(stmt, 0);
 		int day;
 
-		if (date == NULL || cad_parse_date(date, &day) != 0)
+		if (date == NULL || cad_parse_date(date, &day) != 0 ||
+		    state < 0 || kind < 0)
 			continue;	/* not ours: ignore it */
 		v = grow(v, cnt, &cap, sizeof *v);
 		e = &v[cnt++];
 		memset(e, 0, sizeof *e);
-		e->kind = col_strdup(stmt, 0);
+		e->kind = (enum cad_deadline_kind)kind;
 		e->day = day;
 		e->party = party != NULL && *party ? cad_strdup(party) : NULL;
 		e->days_before = sqlite3_column_int(stmt, 3);
-		e->state = col_strdup(stmt, 4);
+		e->state = (enum cad_reminder_state)state;
 		e->recipients = sqlite3_column_int(stmt, 5);
 		e->created = sqlite3_column_int64(stmt, 6);
-		if (e->kind == NULL || e->state == NULL) {
-			free(e->kind);
-			free(e->party);
-			free(e->state);
-			cnt--;
-		}
 	}
 	if (rc != SQLITE_DONE) {
 		r = store_fail(st->db, rc, "read reminders", err);
@@ -1469,9 +1580,7 @@ cad_reminder_records_free(struct cad_reminder_record *v, size_t n)
 	if (v == NULL)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		free(v[i].kind);
 		free(v[i].party);
-		free(v[i].state);
 	}
 	free(v);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/deadline.h"
 #include "model/plan.h"
 #include "base/util.h"
 
@@ -71,7 +72,11 @@ int cad_store_series_sync(struct cad_store *st, const char *uid,
 /*
  * Transactions spanning several calls (BEGIN IMMEDIATE ... COMMIT); used
  * by cad_outbox_sync so that SEQUENCE and the outbox rows of a change
- * are written together.  cad_store_series_sync joins an open one.
+ * are written together.  cad_store_series_sync joins an open one.  They
+ * nest: inside an open transaction begin/commit/rollback make and end a
+ * savepoint, and only the outermost commit writes (the daemon's snapshot
+ * build keeps everything of one build in one transaction).  A rollback
+ * undoes the innermost level; after a failed commit, roll back.
  */
 int cad_store_begin(struct cad_store *st, struct cad_error *err);
 int cad_store_commit(struct cad_store *st, struct cad_error *err);
@@ -85,40 +90,78 @@ int cad_store_series_gone(struct cad_store *st, const char *uid,
     int64_t now, struct cad_series_state *out, struct cad_error *err);
 
 /*
- * The outbox (core/store/outbox.h has the design).  channel "caldav" | "smtp";
- * kind "put" | "delete" (CalDAV), "invite" | "update" | "cancel" (iMIP),
- * "reminder" (a deadline e-mail, SPEC § 6, core/store/reminder.h: uid is the
- * deadline's, sequence its remind_days offset);
- * state "pending" | "sent" | "failed".
+ * The outbox (core/store/outbox.h has the design).  Channel, kind and
+ * state are enums in C and text only in the database and in what
+ * cad_outbox_*_name() return for people (cadencectl outbox): channel
+ * "caldav" | "smtp"; kind "put" | "delete" (CalDAV), "invite" | "update" |
+ * "cancel" (iMIP), "reminder" (a deadline e-mail, SPEC § 6,
+ * core/store/reminder.h: uid is the deadline's, sequence its remind_days
+ * offset); state "pending" | "sent" | "failed".
  */
+enum cad_channel {
+	CAD_CHANNEL_CALDAV,
+	CAD_CHANNEL_SMTP,
+};
+enum cad_outbox_kind {
+	CAD_KIND_PUT,
+	CAD_KIND_DELETE,
+	CAD_KIND_INVITE,
+	CAD_KIND_UPDATE,
+	CAD_KIND_CANCEL,
+	CAD_KIND_REMINDER,
+};
+#define CAD_KIND_BIT(k)	(1u << (k))	/* sets of kinds */
+enum cad_outbox_state {
+	CAD_STATE_PENDING,
+	CAD_STATE_SENT,
+	CAD_STATE_FAILED,
+};
+const char *cad_channel_name(enum cad_channel c);
+const char *cad_outbox_kind_name(enum cad_outbox_kind k);
+const char *cad_outbox_state_name(enum cad_outbox_state s);
+
 struct cad_outbox_entry {
 	int64_t id;
-	char *channel;
+	enum cad_channel channel;
 	char *target;		/* resource URL or recipient address */
 	char *uid;
-	char *kind;
+	enum cad_outbox_kind kind;
 	char *rid;		/* "YYYY-MM-DDTHH:MM" for one instance, or NULL */
 	int sequence;
 	char *sender;		/* SMTP envelope sender, or NULL */
 	char *payload;		/* NUL-terminated; NULL when not read */
 	size_t payload_len;
-	char *state;
+	enum cad_outbox_state state;
 	int attempts;
 	char *last_error;	/* NULL when none */
 	int64_t created;
 	int64_t due;
 	int64_t done;		/* 0 while pending */
 };
+/* a row to add: the fields of cad_outbox_entry that a new one has */
+struct cad_outbox_row {
+	enum cad_channel channel;
+	const char *target;
+	const char *uid;
+	enum cad_outbox_kind kind;
+	const char *rid;	/* NULL: the whole series */
+	int sequence;
+	const char *sender;
+	const char *payload;
+	size_t payload_len;
+	int64_t created;
+	int64_t due;
+};
 /* a new pending entry, due at e->due; its id in *id (may be NULL) */
 int cad_store_outbox_add(struct cad_store *st,
-    const struct cad_outbox_entry *e, int64_t *id, struct cad_error *err);
+    const struct cad_outbox_row *e, int64_t *id, struct cad_error *err);
 /*
  * Removes the not yet sent entries (pending or failed) of uid + channel +
- * target whose kind is in kinds (NULL-terminated).  *invite (may be
- * NULL) tells whether one of them was an "invite".
+ * target whose kind is in kinds (CAD_KIND_BIT()s).  *invite (may be
+ * NULL) tells whether one of them was an invite.
  */
 int cad_store_outbox_supersede(struct cad_store *st, const char *uid,
-    const char *channel, const char *target, const char *const *kinds,
+    enum cad_channel channel, const char *target, unsigned kinds,
     bool *invite, struct cad_error *err);
 /* every entry, oldest first; payloads only when with_payload */
 int cad_store_outbox_list(struct cad_store *st, bool with_payload,
@@ -144,18 +187,20 @@ int cad_store_outbox_next_due(struct cad_store *st, int64_t *due,
  * entry is gone (superseded meanwhile).
  */
 int cad_store_outbox_finish(struct cad_store *st, int64_t id,
-    const char *state, const char *error, int64_t due, int64_t now,
+    enum cad_outbox_state state, const char *error, int64_t due, int64_t now,
     struct cad_error *err);
 /* failed and waiting pending entries become pending and due at now;
    their number in *n (may be NULL) */
 int cad_store_outbox_retry(struct cad_store *st, int64_t now, int *n,
     struct cad_error *err);
+/* frees what e owns (e itself stays) */
+void cad_outbox_entry_release(struct cad_outbox_entry *e);
 void cad_outbox_entries_free(struct cad_outbox_entry *v, size_t n);
 
 /* what one recipient of one series was last given */
 struct cad_outbox_peer {
 	char *uid;
-	char *channel;
+	enum cad_channel channel;
 	char *target;
 	char *hash;		/* the content hash it was sent */
 	char *cancelled;	/* instances cancelled to it: space-separated
@@ -164,13 +209,24 @@ struct cad_outbox_peer {
 	char *summary;		/* for a later CANCEL, or NULL */
 	char *dtstart;		/* local "YYYY-MM-DDTHH:MM", or NULL */
 };
+/* a peer to store: cad_outbox_peer's fields, borrowed */
+struct cad_peer_row {
+	const char *uid;
+	enum cad_channel channel;
+	const char *target;
+	const char *hash;
+	const char *cancelled;	/* NULL: "" */
+	const char *name;
+	const char *summary;
+	const char *dtstart;
+};
 /* uid NULL: every peer; ordered by uid, channel, target */
 int cad_store_peers(struct cad_store *st, const char *uid,
     struct cad_outbox_peer **out, size_t *n, struct cad_error *err);
-int cad_store_peer_put(struct cad_store *st, const struct cad_outbox_peer *p,
+int cad_store_peer_put(struct cad_store *st, const struct cad_peer_row *p,
     struct cad_error *err);
 int cad_store_peer_delete(struct cad_store *st, const char *uid,
-    const char *channel, const char *target, struct cad_error *err);
+    enum cad_channel channel, const char *target, struct cad_error *err);
 void cad_outbox_peers_free(struct cad_outbox_peer *v, size_t n);
 
 /* the ETag of a CalDAV resource as last seen: *etag NULL when unknown */
@@ -185,13 +241,16 @@ int cad_store_set_etag(struct cad_store *st, const char *url,
  * (kind + date + party) and remind_days offset, "sent" (enqueued to
  * recipients) or "skipped" (a later one was caught up instead).
  */
+enum cad_reminder_state {
+	CAD_REMINDER_SENT,
+	CAD_REMINDER_SKIPPED,
+};
 struct cad_reminder_record {
-	char *kind;		/* "review" | "renewal" | "notice" |
-				   "termination" */
+	enum cad_deadline_kind kind;
 	int day;		/* the deadline's day number */
 	char *party;		/* termination's party, or NULL */
 	int days_before;	/* the remind_days offset */
-	char *state;		/* "sent" | "skipped" */
+	enum cad_reminder_state state;
 	int recipients;		/* outbox rows enqueued */
 	int64_t created;	/* unix seconds */
 };
