@@ -218,4 +218,10 @@ fuzz:
 load: all
 	CADENCE_LOAD=1 B=$(B) sh tests/e2e/hostile_load.sh
 
-.PHONY: bench fuzz load
+# kill -9 while delivering, SMTP sink answering after 0, 50, 300 ms
+# (docs/RELIABILITY.md); FAULTS_KILLS rounds per delay, default 30
+faults: all
+	/usr/bin/python3 tests/e2e/faults_kill.py $(B)/cadenced \
+		$(B)/cadencectl $(or $(FAULTS_KILLS),30)
+
+.PHONY: bench fuzz load faults

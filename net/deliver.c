@@ -692,6 +692,21 @@ in_flight(const struct cad_outbox_worker *w, int64_t id)
 	return false;
 }
 
+/*
+ * Is a message being sent?  One at a time: a message the server has
+ * taken but whose 250 the worker has not recorded is sent again after a
+ * crash, so with one in flight a crash repeats at most one message.
+ * (CalDAV runs in parallel: its preconditions make a repeat harmless.)
+ */
+static bool
+smtp_busy(const struct cad_outbox_worker *w)
+{
+	for (size_t i = 0; i < w->njobs; i++)
+		if (w->jobs[i]->phase == PH_SMTP)
+			return true;
+	return false;
+}
+
 /* starts due rows while there is room */
 static int
 start_due(struct cad_outbox_worker *w, int64_t now, struct cad_error *err)
@@ -709,7 +724,7 @@ start_due(struct cad_outbox_worker *w, int64_t now, struct cad_error *err)
 		struct job *j;
 		bool smtp = v[i].channel == CAD_CHANNEL_SMTP;
 
-		if (in_flight(w, v[i].id))
+		if (in_flight(w, v[i].id) || (smtp && smtp_busy(w)))
 			continue;
 		j = cad_xcalloc(1, sizeof *j);
 		j->w = w;

@@ -5,6 +5,8 @@
  * libcurl multi with socket callbacks, never blocking the caller:
  *  - due rows are started oldest first, at most CAD_OUTBOX_PARALLEL at a
  *    time and one at a time per uid + channel + target (order matters);
+ *    e-mail one message at a time (a crash before its 250 is recorded
+ *    sends it again: then only that one, with the same Message-ID);
  *  - CalDAV: PUT caldav.url + <uid>.ics with If-None-Match: * when no
  *    ETag is known, else If-Match: <etag>; the returned ETag is stored
  *    (a GET fetches it when the server sends none); 412: GET for the

@@ -349,7 +349,10 @@ store_setup(struct cad_store *st, struct cad_error *err)
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 
-	if ((r = store_exec(st->db, "PRAGMA synchronous = NORMAL",
+	/* FULL: every commit is synced (one fsync of the WAL), so a
+	   delivery recorded as sent stays recorded even after a power
+	   loss; NORMAL could lose the last commits and resend them */
+	if ((r = store_exec(st->db, "PRAGMA synchronous = FULL",
 	    "synchronous", err)) != 0)
 		goto out;
 	if ((r = store_exec(st->db, "PRAGMA foreign_keys = ON",

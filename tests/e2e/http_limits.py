@@ -6,7 +6,6 @@ Run by tests/e2e/http_limits.sh: http_limits.py CADENCED.  One daemon on
 
 import os
 import resource
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,14 +20,7 @@ check = RUN.check
 PORT = peers.free_port()
 BASE = "http://127.0.0.1:%d" % PORT
 
-CONF = """timezone = "Europe/Helsinki";
-domain = "example.org";
-state_dir = "state";
-http = { listen = "127.0.0.1:%d"; };
-parties = ( { id = "hva"; name = "Hyvinvointialue"; } );
-forums = ( { id = "foorumi"; name = "Foorumi"; convenor = "hva";
-    rrule = "FREQ=MONTHLY;BYDAY=2TU"; time = "13:00"; duration = 60; } );
-"""
+CONF = peers.MINIMAL_CONF
 
 
 def request(line, timeout=5.0, src="127.0.0.1", headers=""):
@@ -173,14 +165,4 @@ def main():
     slowloris()
 
 
-try:
-    main()
-except peers.Fatal:
-    pass
-finally:
-    RUN.stop_all()
-    shutil.rmtree(RUN.tmp, ignore_errors=True)
-if RUN.failures:
-    print("http_limits: %d failed" % len(RUN.failures))
-    sys.exit(1)
-print("http_limits: ok")
+RUN.finish(main)

@@ -11,9 +11,11 @@ import email
 import email.header
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -21,6 +23,17 @@ import urllib.request
 PYTHON = "/usr/bin/python3"
 # cadenced refuses root without --allow-root (CI runs as root)
 ROOT_OPT = ["--allow-root"] if os.geteuid() == 0 else []
+
+
+# one party, one monthly forum, the state in ./state, HTTP on port %d
+MINIMAL_CONF = """timezone = "Europe/Helsinki";
+domain = "example.org";
+state_dir = "state";
+http = { listen = "127.0.0.1:%d"; };
+parties = ( { id = "hva"; name = "Hyvinvointialue"; } );
+forums = ( { id = "foorumi"; name = "Foorumi"; convenor = "hva";
+    rrule = "FREQ=MONTHLY;BYDAY=2TU"; time = "13:00"; duration = 60; } );
+"""
 
 
 class Fatal(Exception):
@@ -67,6 +80,22 @@ class Run:
         self.flush = flush
         self.stop_wait = stop_wait      # seconds before SIGKILL in stop()
         self.poll_step = poll_step      # wait_port's polling step
+
+    def finish(self, fn):
+        """runs fn(); then stops the peers and removes tmp, and prints
+        "ME: ok" or exits 1 after "ME: N failed" """
+        try:
+            fn()
+        except Fatal:
+            pass
+        finally:
+            self.stop_all()
+            if self.tmp:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.failures:
+            print("%s: %d failed" % (self.me, len(self.failures)))
+            sys.exit(1)
+        print("%s: ok" % self.me)
 
     def check(self, cond, msg):
         if not cond:

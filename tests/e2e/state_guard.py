@@ -6,7 +6,6 @@ directory; every wait is a bounded poll; everything is stopped at the end.
 """
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -28,14 +27,7 @@ TODAY = "2026-11-23"
 STATE = os.path.join(RUN.tmp, "state")
 DB = os.path.join(STATE, "cadenced.db")
 
-CONF = """timezone = "Europe/Helsinki";
-domain = "example.org";
-state_dir = "state";
-http = { listen = "127.0.0.1:%d"; };
-parties = ( { id = "hva"; name = "Hyvinvointialue"; } );
-forums = ( { id = "foorumi"; name = "Foorumi"; convenor = "hva";
-    rrule = "FREQ=MONTHLY;BYDAY=2TU"; time = "13:00"; duration = 60; } );
-"""
+CONF = peers.MINIMAL_CONF
 
 
 def healthz():
@@ -184,14 +176,4 @@ def main():
     empty()
 
 
-try:
-    main()
-except peers.Fatal:
-    pass
-finally:
-    RUN.stop_all()
-    shutil.rmtree(RUN.tmp, ignore_errors=True)
-if RUN.failures:
-    print("state_guard: %d failed" % len(RUN.failures))
-    sys.exit(1)
-print("state_guard: ok")
+RUN.finish(main)
