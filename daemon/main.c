@@ -32,10 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/statvfs.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +50,7 @@
 #include "render/output.h"
 #include "snapshot.h"
 #include "store/store.h"
+#include "sys.h"
 
 #define DEFAULT_CONFIG	"/etc/cadenced/cadenced.conf"
 #define TICK_MS		1000	/* store and date polling */
@@ -59,7 +58,6 @@
 #define OWN_FDS		3	/* signals, tick, watchdog */
 #define WORKER_FDS	(2 * CAD_OUTBOX_MAX_FDS)
 #define WORKER_PAUSE_MS	1000	/* after a store error of the worker */
-#define DISK_MIN_FREE	(256 * 1024)	/* bytes the state_dir needs */
 #define DEEP_CHECK_TICKS 10		/* PRAGMA quick_check every 10 s */
 
 struct daemon {
@@ -83,18 +81,6 @@ struct daemon {
 	bool worker_failing;		/* its last run failed: pause */
 };
 
-/* "2026-11-23 09:59:00 UTC" */
-static void
-utc_time(long long t, char out[static 32])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(out, 32, "%lld", t);
-}
-
 static void
 usage(FILE *fp)
 {
@@ -107,30 +93,6 @@ usage(FILE *fp)
 	    "missing or empty\n"
 	    "  -v                  verbose: log every request (debug)\n"
 	    "  -h                  this help\n", DEFAULT_CONFIG);
-}
-
-/*
- * Room for HTTP_CONNECTIONS sockets and the database's and curl's
- * descriptors: the soft limit is often 1024 (systemd's default).  Up to
- * the hard limit only; what cannot be had is logged, not fatal.
- */
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-	rlim_t want = HTTP_CONNECTIONS + 128;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
-		return;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
-		want = rl.rlim_max;
-	rl.rlim_cur = want;
-	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-		log_warn("setrlimit RLIMIT_NOFILE %llu",
-		    (unsigned long long)want);
-	if (want < HTTP_CONNECTIONS + 128)
-		log_warnx("only %llu descriptors: fewer than %d connections "
-		    "at once", (unsigned long long)want, HTTP_CONNECTIONS);
 }
 
 /* today's date in the configured time zone */
@@ -156,15 +118,6 @@ daemon_today(const struct daemon *d, const struct cad_config *cfg)
 {
 	return d->fixed_today != CAD_NODAY ? d->fixed_today :
 	    today_local(cfg->timezone);
-}
-
-static uint64_t
-monotonic_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 /* loads and validates path, logging every diagnostic; NULL on error */
@@ -313,6 +266,53 @@ db_check(struct daemon *d)
 	return true;
 }
 
+static void worker_swap(struct daemon *d, struct cad_outbox_worker *w);
+
+/*
+ * At start.  On a full disk sqlite cannot make its -wal and -shm files:
+ * then the database is opened read-only (immutable) and the daemon
+ * serves the last state with /healthz 503, without the outbox, until
+ * writable_again() finds room.
+ */
+static int
+open_store(struct daemon *d, struct cad_error *err)
+{
+	if (cad_store_open_flags(d->store_dir, d->store_flags, &d->store,
+	    err) == 0 || !disk_full(d->store_dir))
+		return d->store != NULL ? 0 : -EIO;
+	log_warnx("cannot open the database in '%s' (%s): the disk is full; "
+	    "serving the last state read-only, without deliveries, until "
+	    "there is room", d->store_dir, err->msg);
+	return cad_store_open_flags(d->store_dir, CAD_STORE_READONLY,
+	    &d->store, err);
+}
+
+/* read-only after a full disk at start: 0 once writable again */
+static int
+writable_again(struct daemon *d)
+{
+	struct cad_error err = { "" };
+	struct cad_store *st = NULL;
+	struct cad_outbox_worker *w = NULL;
+
+	if (health_since(HEALTH_DISK) != 0)
+		return -ENOSPC;
+	if (cad_store_open(d->store_dir, &st, &err) != 0 ||
+	    cad_outbox_worker_new(st, d->conf->cfg, &w, &err) != 0) {
+		cad_store_close(st);
+		log_debug("still read-only: %s", err.msg);
+		return -EIO;
+	}
+	cad_store_close(d->store);
+	d->store = st;
+	d->store_version = -1;
+	worker_swap(d, w);
+	log_info("state directory '%s' is writable again: deliveries resume",
+	    d->store_dir);
+	(void)rebuild(d, "writable again");
+	return 0;
+}
+
 /* the outbox's rows by state, for /metrics */
 static void
 outbox_depth(struct daemon *d)
@@ -336,6 +336,8 @@ deliver(struct daemon *d, const struct pollfd *fds, size_t n)
 	unsigned sent, retry, failed;
 	int r;
 
+	if (d->worker == NULL)
+		return;		/* read-only: a full disk at start */
 	r = cad_outbox_worker_run(d->worker, fds, n, (int64_t)time(NULL),
 	    &err);
 	if (r < 0) {
@@ -393,9 +395,11 @@ reload(struct daemon *d)
 
 	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the configuration");
 	log_info("reloading %s", d->config_path);
-	if ((cfg = load_config(d->config_path)) == NULL) {
+	if (d->worker == NULL || (cfg = load_config(d->config_path)) ==
+	    NULL) {
 		log_warnx("%s: not reloaded, the old configuration stays in "
-		    "force", d->config_path);
+		    "force%s", d->config_path, d->worker == NULL ?
+		    " (read-only while the disk is full)" : "");
 		metrics_reload(false);
 		goto done;
 	}
@@ -507,6 +511,8 @@ tick(struct daemon *d)
 	bool moved = false;
 
 	disk_check(d);
+	if (d->worker == NULL && writable_again(d) != 0)
+		return;		/* still read-only */
 	if (!db_check(d))
 		return;		/* nothing to read or write: SIGHUP/restart */
 	/* taken before the inputs are read: a commit after it is seen
@@ -516,7 +522,8 @@ tick(struct daemon *d)
 		d->store_version = version;
 		moved = true;
 		/* e.g. cadencectl outbox --retry: look at the outbox now */
-		cad_outbox_worker_kick(d->worker);
+		if (d->worker != NULL)
+			cad_outbox_worker_kick(d->worker);
 	}
 	if (today != d->today) {
 		d->today = today;
@@ -532,35 +539,6 @@ tick(struct daemon *d)
 		d->depth_version = version;
 		outbox_depth(d);
 	}
-}
-
-static int
-timer_new(uint64_t usec)
-{
-	struct itimerspec its;
-	int fd;
-
-	if ((fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC |
-	    TFD_NONBLOCK)) < 0)
-		return -1;
-	memset(&its, 0, sizeof its);
-	its.it_value.tv_sec = (time_t)(usec / 1000000);
-	its.it_value.tv_nsec = (long)(usec % 1000000) * 1000;
-	its.it_interval = its.it_value;
-	if (timerfd_settime(fd, 0, &its, NULL) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void
-timer_drain(int fd)
-{
-	uint64_t n;
-
-	while (read(fd, &n, sizeof n) == (ssize_t)sizeof n)
-		;
 }
 
 /* handles the pending signals; false when it is time to stop */
@@ -607,11 +585,11 @@ loop(struct daemon *d)
 	for (nfds_t i = 0; i < own; i++)
 		pfd[i].events = POLLIN;
 	for (;;) {
-		nw = cad_outbox_worker_pollfds(d->worker, pfd + own,
-		    WORKER_FDS);
+		nw = d->worker == NULL ? 0 : cad_outbox_worker_pollfds(
+		    d->worker, pfd + own, WORKER_FDS);
 		gen = d->worker_gen;
-		timeout = cad_outbox_worker_timeout(d->worker,
-		    (int64_t)time(NULL));
+		timeout = d->worker == NULL ? -1 : cad_outbox_worker_timeout(
+		    d->worker, (int64_t)time(NULL));
 		if (d->worker_failing && timeout >= 0 &&
 		    timeout < WORKER_PAUSE_MS)
 			timeout = WORKER_PAUSE_MS;
@@ -748,16 +726,16 @@ main(int argc, char *argv[])
 	}
 	d.conf = snapshot_config_new(cfg);
 	d.today = daemon_today(&d, cfg);
-	if (cad_store_open_flags(cfg->state_dir, d.store_flags, &d.store,
-	    &err) != 0) {
+	d.store_dir = cad_strdup(cfg->state_dir);
+	if (open_store(&d, &err) != 0) {
 		log_err("cannot open the database in '%s': %s",
 		    cfg->state_dir, err.msg);
 		goto out;
 	}
-	d.store_dir = cad_strdup(cfg->state_dir);
 	/* the password files are part of the config: refused ones stop
 	   the start as a config error does */
-	if (cad_outbox_worker_new(d.store, cfg, &d.worker, &err) != 0) {
+	if (!cad_store_readonly(d.store) &&
+	    cad_outbox_worker_new(d.store, cfg, &d.worker, &err) != 0) {
 		log_err("%s: error: %s", d.config_path, err.msg);
 		log_err("%s: configuration not valid, not starting",
 		    d.config_path);

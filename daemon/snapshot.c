@@ -26,6 +26,7 @@
 #include "render/output.h"
 #include "page.h"
 #include "store/reminder.h"
+#include "sys.h"
 
 #define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
 /* feeds of this size or more are kept as pieces of the shared series
@@ -141,15 +142,6 @@ void
 snapshot_core_unlock(void)
 {
 	pthread_mutex_unlock(&snapshot_core_mtx);
-}
-
-static uint64_t
-monotonic_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 void
@@ -561,14 +553,23 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	   does; what changed goes into the outbox in the same transaction,
 	   and the deadline reminders due by today after it */
 	states = cad_xcalloc(plan.nseries + 1, sizeof *states);
-	if ((r = cad_outbox_sync(st, cfg, &s->ctx, &plan, states, now,
-	    &enq, err)) != 0)
-		goto out;
-	s->enqueued = enq;
-	if ((r = cad_reminders_sync(st, cfg, &s->ctx, today, now, &enq,
-	    err)) != 0)
-		goto out;
-	s->enqueued += enq;
+	if (cad_store_readonly(st)) {
+		/* a full disk at start: the recorded SEQUENCEs, nothing
+		   enqueued until the store can be written again */
+		for (size_t i = 0; i < plan.nseries; i++)
+			if ((r = cad_store_series_state(st,
+			    plan.series[i].uid, now, &states[i], err)) != 0)
+				goto out;
+	} else {
+		if ((r = cad_outbox_sync(st, cfg, &s->ctx, &plan, states,
+		    now, &enq, err)) != 0)
+			goto out;
+		s->enqueued = enq;
+		if ((r = cad_reminders_sync(st, cfg, &s->ctx, today, now,
+		    &enq, err)) != 0)
+			goto out;
+		s->enqueued += enq;
+	}
 
 	/* everything people read, in each listed language: the default
 	   at /..., the others under /<lang>/... (SPEC § 10.4) */

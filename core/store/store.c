@@ -108,6 +108,7 @@ struct cad_store {
 	int64_t others;		/* times data_version was seen to move */
 	int depth;		/* cad_store_begin()s not yet ended */
 	struct store_file file;	/* path, inode, marker: store_guard.c */
+	bool readonly;		/* CAD_STORE_READONLY */
 };
 
 /* v with room for element nv; *cap is its size in elements */
@@ -367,6 +368,49 @@ out:
 	return r;
 }
 
+/* CAD_STORE_READONLY: no journal switch, no migration, no write */
+static int
+store_setup_readonly(struct cad_store *st, struct cad_error *err)
+{
+	int64_t v;
+	int r;
+
+	if ((r = store_pragma_int(st->db, "PRAGMA user_version", &v,
+	    err)) != 0)
+		return r;
+	if (v != NMIGRATIONS) {
+		cad_error_set(err, "database schema %lld, this program needs "
+		    "%d: cannot migrate it read-only", (long long)v,
+		    NMIGRATIONS);
+		return -EIO;
+	}
+	st->version = (int)v;
+	return store_pragma_int(st->db, "PRAGMA data_version",
+	    &st->data_version, err);
+}
+
+/* "file:PATH?immutable=1" with '%', '?' and '#' of PATH escaped */
+static char *
+immutable_uri(const char *path)
+{
+	struct cad_buf b;
+
+	cad_buf_init(&b, 0);
+	(void)cad_buf_puts(&b, "file:");
+	for (const char *p = path; *p; p++)
+		(void)(strchr("%?#", *p) != NULL ?
+		    cad_buf_printf(&b, "%%%02X", (unsigned char)*p) :
+		    cad_buf_add(&b, p, 1));
+	(void)cad_buf_puts(&b, "?immutable=1");
+	return cad_buf_steal(&b);
+}
+
+bool
+cad_store_readonly(const struct cad_store *st)
+{
+	return st->readonly;
+}
+
 int
 cad_store_open(const char *state_dir, struct cad_store **out,
     struct cad_error *err)
@@ -387,8 +431,15 @@ cad_store_open_flags(const char *state_dir, unsigned flags,
 		return r;
 	st = cad_xcalloc(1, sizeof *st);
 	store_file_init(&st->file, state_dir, STORE_DB_NAME);
-	rc = sqlite3_open_v2(st->file.path, &st->db,
-	    store_guard_flags(&st->file, reset), NULL);
+	st->readonly = flags & CAD_STORE_READONLY;
+	if (st->readonly) {
+		char *uri = immutable_uri(st->file.path);
+		rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_URI, NULL);
+		free(uri);
+	} else
+		rc = sqlite3_open_v2(st->file.path, &st->db,
+		    store_guard_flags(&st->file, reset), NULL);
 	if (rc != SQLITE_OK) {
 		cad_error_set(err, "cannot open '%s': %s", st->file.path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) :
@@ -399,7 +450,8 @@ cad_store_open_flags(const char *state_dir, unsigned flags,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	if ((r = store_guard_empty(st->db, &st->file, reset, err)) != 0 ||
-	    (r = store_setup(st, err)) != 0 ||
+	    (r = st->readonly ? store_setup_readonly(st, err) :
+	    store_setup(st, err)) != 0 ||
 	    (r = store_guard_opened(&st->file, err)) != 0)
 		goto out;
 	*out = st;
@@ -728,6 +780,32 @@ cad_terminations_free(struct cad_termination *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i].party);
 	free(v);
+}
+
+int
+cad_store_series_state(struct cad_store *st, const char *uid, int64_t now,
+    struct cad_series_state *out, struct cad_error *err)
+{
+	static const char sel[] = "SELECT sequence, created, last_modified "
+	    "FROM series WHERE uid = ?1";
+	sqlite3_stmt *stmt = NULL;
+	int r, rc;
+
+	out->sequence = 0;
+	out->created = out->last_modified = now;
+	if ((r = store_prepare(st->db, sel, &stmt, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 1, uid, err)) != 0)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->sequence = sqlite3_column_int(stmt, 0);
+		out->created = sqlite3_column_int64(stmt, 1);
+		out->last_modified = sqlite3_column_int64(stmt, 2);
+	} else if (rc != SQLITE_DONE)
+		r = store_fail(st->db, rc, "series state", err);
+out:
+	sqlite3_finalize(stmt);
+	return r;
 }
 
 int

@@ -25,7 +25,12 @@ struct cad_store;
  */
 int cad_store_open(const char *state_dir, struct cad_store **out,
     struct cad_error *err);
-enum { CAD_STORE_RESET = 1 };
+enum {
+	CAD_STORE_RESET = 1,
+	/* read only, for a full disk: sqlite's immutable=1, no -wal or
+	   -shm file made, no migration; nobody may write meanwhile */
+	CAD_STORE_READONLY = 2,
+};
 int cad_store_open_flags(const char *state_dir, unsigned flags,
     struct cad_store **out, struct cad_error *err);
 /*
@@ -35,6 +40,7 @@ int cad_store_open_flags(const char *state_dir, unsigned flags,
  * writes nothing (PRAGMA query_only) and keeps returning that error.
  */
 int cad_store_verify(struct cad_store *st, bool deep, struct cad_error *err);
+bool cad_store_readonly(const struct cad_store *st);
 void cad_store_close(struct cad_store *st);
 
 /* the current schema version after migrations */
@@ -65,6 +71,10 @@ void cad_terminations_free(struct cad_termination *v, size_t n);
  * now; the result (struct cad_series_state, model/plan.h) is written
  * back.  Same hash: nothing changes.
  */
+/* what cad_store_series_sync last recorded, without writing; a series
+   not in the database: sequence 0, created and modified now */
+int cad_store_series_state(struct cad_store *st, const char *uid,
+    int64_t now, struct cad_series_state *out, struct cad_error *err);
 int cad_store_series_sync(struct cad_store *st, const char *uid,
     const char *hash, int64_t now, struct cad_series_state *out,
     struct cad_error *err);

@@ -167,6 +167,67 @@ def empty():
     RUN.stop("cadenced")
 
 
+def fill(path):
+    """writes zeros to path until the file system is full"""
+    with open(path, "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
+
+
+def full_disk_start():
+    """the state directory's disk full before the start: cadenced exited
+    1 (sqlite cannot make its -wal and -shm files); now it serves the
+    last state read-only with /healthz 503 and writes again once there is
+    room.  Needs a tmpfs (root); skipped with a message otherwise."""
+    if os.geteuid() != 0 or os.environ.get("FAULTS_NO_TMPFS"):
+        print("state_guard: full disk at start: skipped (no tmpfs)")
+        return
+    disk = os.path.join(RUN.tmp, "disk")
+    os.mkdir(disk)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700",
+                       "cadenced-state-guard", disk],
+                      capture_output=True).returncode != 0:
+        print("state_guard: full disk at start: skipped (mount refused)")
+        return
+    try:
+        with open(os.path.join(RUN.tmp, "c.conf"), "w") as f:
+            f.write((CONF % PORT).replace('"state"', '"disk"'))
+        p = start()
+        RUN.wait_healthz(p, BASE)
+        rc, err = ctl("cancel", "foorumi", "2026-12-08")
+        check(rc == 0, "cancel: %d %r" % (rc, err))
+        peers.poll_until(lambda: "STATUS:CANCELLED" in feed(), 5)
+        RUN.stop("cadenced")
+        filler = os.path.join(disk, "filler")
+        fill(filler)
+        p = start()
+        t, body = red_within("disk full", 10)
+        check(p.poll() is None, "cadenced exited on a full disk: %r"
+              % p.poll())
+        check(feed().count("STATUS:CANCELLED") == 1,
+              "the last state (one cancel) not served read-only")
+        print("state_guard: full disk at start: serving, /healthz 503 "
+              "after %.1f s: %s" % (t, body.strip()[:60]))
+        os.unlink(filler)
+        check(peers.poll_until(lambda: healthz()[0] == 200, 5),
+              "no /healthz 200 within 5 s of freeing space: %r"
+              % (healthz(),))
+        rc, err = ctl("cancel", "foorumi", "2027-01-12")
+        check(rc == 0 and peers.poll_until(
+            lambda: feed().count("STATUS:CANCELLED") == 2, 5),
+            "a cancel after the space returned not published: %d %r"
+            % (rc, err))
+        RUN.stop("cadenced")
+    finally:
+        subprocess.run(["umount", "-l", disk])
+        with open(os.path.join(RUN.tmp, "c.conf"), "w") as f:
+            f.write(CONF % PORT)
+
+
 def main():
     with open(os.path.join(RUN.tmp, "c.conf"), "w") as f:
         f.write(CONF % PORT)
@@ -174,6 +235,7 @@ def main():
     overwritten()
     deleted()
     empty()
+    full_disk_start()
 
 
 RUN.finish(main)

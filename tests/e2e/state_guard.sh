@@ -3,8 +3,9 @@
 # replaced, deleted or overwritten under a running cadenced turns
 # /healthz red with the reason and nothing is written elsewhere; a state
 # directory whose database became empty or went missing is refused by
-# cadenced and cadencectl unless cadenced is given --reset-state.  The
-# checks are in tests/e2e/state_guard.py.
+# cadenced and cadencectl unless cadenced is given --reset-state; a full
+# disk at start (a tmpfs, as root) serves the last state read-only and
+# recovers when space returns.  The checks are in tests/e2e/state_guard.py.
 #
 # Run from the repository root by tests/run.sh; $B is the build directory.
 B=${B:-build}
