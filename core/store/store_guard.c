@@ -171,7 +171,8 @@ store_guard_verify(sqlite3 *db, struct store_file *f, bool deep,
 	} else if (sb.st_dev != f->dev || sb.st_ino != f->ino) {
 		cad_error_set(err, "'%s' was replaced by another file while "
 		    "open (inode %llu, opened %llu): nothing more is written "
-		    "to the old one; restart cadenced to use the new one",
+		    "to the old one; SIGHUP or restart cadenced to use the "
+		    "new one",
 		    f->path, (unsigned long long)sb.st_ino,
 		    (unsigned long long)f->ino);
 		r = -ESTALE;
