@@ -29,7 +29,7 @@ const char *http_listen(const struct http *h);
 #define HTTP_MEMORY		(64 * 1024) /* per connection: request line
 					       and headers must fit */
 #define HTTP_HEADER_DEADLINE_S	5	/* a request's headers in by then */
-#define HTTP_FRESH_GRACE_S	1	/* no request yet after 1 s: slow */
+#define HTTP_FRESH_GRACE_S	2	/* no request yet after 2 s: slow */
 #define HTTP_FRESH_PER_IP	32	/* slow connections from one address */
 #define HTTP_FRESH_MAX		256	/* ... and in all */
 #define HTTP_URI_MAX		4096	/* longer URIs: 414 */

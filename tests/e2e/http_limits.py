@@ -138,9 +138,8 @@ def burst():
     socks = []
     for _ in range(256):
         s = socket.create_connection(("127.0.0.1", PORT), timeout=5)
-        socks.append(s)
-    for s in socks:
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        socks.append(s)
     ok = 0
     for s in socks:
         try:
