@@ -5,13 +5,18 @@
  * same day, times lie in 00:00-23:59, month-days are real (02-29
  * allowed), cad_strtonum stays in its bounds, and JSON/XML escaping
  * never fails on short text and leaves no raw control character, quote
- * or '<' behind.
+ * or '<' behind.  Text that cad_text_check accepts stays valid when cut
+ * by cad_text_cut or cad_text_snprintf at any length; an address that
+ * cad_addr_check accepts comes back with an ASCII domain and accepted
+ * again as it is.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/calendar.h"
+#include "base/addr.h"
+#include "base/text.h"
 #include "base/util.h"
 
 #include "fuzz.h"
@@ -73,6 +78,39 @@ check_escape(const char *s)
 	cad_buf_release(&b);
 }
 
+static void
+check_text(const char *s)
+{
+	char why[64], buf[40], why2[96], *out = NULL, *again = NULL;
+	size_t n = strlen(s);
+	bool utf8, utf8b;
+
+	if (cad_text_check(s, CAD_TEXT_LINES, why) == 0)
+		for (size_t max = 0; max <= n; max += 1 + max / 8) {
+			size_t k = cad_text_cut(s, max);
+			char *p = cad_xcalloc(k + 1, 1);
+			memcpy(p, s, k);
+			if (k > max || cad_text_check(p, CAD_TEXT_LINES,
+			    why) != 0)
+				abort();
+			free(p);
+			if (cad_text_snprintf(buf, sizeof buf, "%s", s) < 0 ||
+			    cad_text_check(buf, CAD_TEXT_LINES, why) != 0)
+				abort();
+		}
+	if (cad_text_check(s, CAD_TEXT_LINE, why) != 0 ||
+	    cad_addr_check(s, &out, &utf8, why2) != 0)
+		return;
+	for (const char *d = strrchr(out, '@'); *d; d++)
+		if ((unsigned char)*d >= 0x80)
+			abort();
+	if (cad_addr_check(out, &again, &utf8b, why2) != 0 ||
+	    strcmp(again, out) != 0 || utf8b != utf8)
+		abort();
+	free(out);
+	free(again);
+}
+
 int
 fuzz_util_one(const uint8_t *data, size_t size)
 {
@@ -97,6 +135,7 @@ fuzz_util_one(const uint8_t *data, size_t size)
 	if (cad_strtonum(s, -5, 5, &v) == 0 && (v < -5 || v > 5))
 		abort();
 	check_escape(s);
+	check_text(s);
 	free(s);
 	return 0;
 }
