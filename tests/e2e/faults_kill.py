@@ -120,6 +120,7 @@ def one_delay(delay_ms, rng):
         run.wait_healthz(p, base)
         return p
 
+    p = None
     try:
         p = start()
         for _ in range(KILLS):
@@ -138,6 +139,9 @@ def one_delay(delay_ms, rng):
         p.wait(10)
         want, states = expected_ids(db)
     finally:
+        if p is not None and p.poll() is None:
+            p.kill()        # an exception: no daemon left behind
+            p.wait()
         ctl.stop()
         log.close()
     got = sink.ids
