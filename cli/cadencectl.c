@@ -38,10 +38,14 @@ static const char usage_text[] =
 "  occurrences --from D --to D [--forum ID] [--party ID] [--json]\n"
 "  next [-n N] [--forum ID] [--party ID] [--json]\n"
 "  holidays --year Y [--json]              the year's holidays\n"
-"  deadlines [--json] [--all]              agreement deadlines\n"
-"  compliance [--json]                     legal-minimum warnings\n"
+"  deadlines [--json] [--all]              agreement and task deadlines\n"
+"  compliance [--json]                     legal minimums, overdue tasks,\n"
+"                                          passed agreement deadlines\n"
 "  cancel FORUM DATE [--party ID] [--reason TEXT] [--undo]\n"
 "  move FORUM DATE NEW-DATE [NEW-TIME] [--party ID] [--undo]\n"
+"  add FORUM DATE TIME [--party ID] [--reason TEXT] [--undo]\n"
+"                                          a one-off extra meeting\n"
+"  done TASK DATE [--party ID] [--undo]    the task due on DATE is done\n"
 "  terminate PARTY --noticed DATE | PARTY --withdraw | --list [--json]\n"
 "  export [--forum ID | --party ID] [--dir DIR]\n"
 "  outbox [--json] [--retry] [--deliver]   invitations: list, retry now,\n"
@@ -155,23 +159,18 @@ cli_open(struct cli *c, bool need_store)
 		    c->cfg->state_dir, err.msg);
 		return EXIT_BAD;
 	}
-	if (cad_store_overrides(c->store, &c->ov, &c->nov, &err) < 0 ||
-	    cad_store_terminations(c->store, &c->term, &c->nterm, &err) < 0) {
+	if (cad_store_inputs(c->store, &c->in, &err) < 0) {
 		cli_warnx("cannot read the database: %s", err.msg);
 		return EXIT_BAD;
 	}
-	c->ctx.overrides = c->ov;
-	c->ctx.noverrides = c->nov;
-	c->ctx.terminations = c->term;
-	c->ctx.nterminations = c->nterm;
+	cad_store_inputs_ctx(&c->in, c->today, &c->ctx);
 	return 0;
 }
 
 void
 cli_close(struct cli *c)
 {
-	cad_overrides_free(c->ov, c->nov);
-	cad_terminations_free(c->term, c->nterm);
+	cad_store_inputs_release(&c->in);
 	cad_store_close(c->store);
 	cad_config_free(c->cfg);
 }
@@ -287,6 +286,8 @@ static const struct cli_command commands[] = {
 	{ "compliance", cmd_compliance },
 	{ "cancel", cmd_cancel },
 	{ "move", cmd_move },
+	{ "add", cmd_add },
+	{ "done", cmd_done },
 	{ "terminate", cmd_terminate },
 	{ "export", cmd_export },
 	{ "outbox", cmd_outbox },

@@ -21,10 +21,7 @@ struct cli {
 	char **argv;			/* argv[0] is the command name */
 	struct cad_config *cfg;
 	struct cad_store *store;
-	struct cad_override *ov;
-	size_t nov;
-	struct cad_termination *term;
-	size_t nterm;
+	struct cad_store_inputs in;	/* what the planner reads */
 	struct cad_plan_ctx ctx;
 };
 
@@ -80,5 +77,7 @@ int cmd_terminate(struct cli *c);
 int cmd_export(struct cli *c);
 int cmd_outbox(struct cli *c);
 int cmd_wheel(struct cli *c);
+int cmd_done(struct cli *c);
+int cmd_add(struct cli *c);
 
 #endif

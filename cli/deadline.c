@@ -59,14 +59,14 @@ cmd_deadlines(struct cli *c)
 	c->quiet_warnings = true;
 	if ((r = cli_open(c, true)) != 0)
 		return r;
-	if (cad_deadlines(c->cfg, c->term, c->nterm, &v, &n, &err) < 0) {
+	if (cad_deadlines(c->cfg, &c->ctx, &v, &n, &err) < 0) {
 		cli_warnx("cannot compute the deadlines: %s", err.msg);
 		return 1;
 	}
 	if (json) {
 		struct cad_buf b;
 		cad_buf_init(&b, 0);
-		r = cad_deadlines_json(&b, v, n);
+		r = cad_deadlines_json(&b, c->cfg, v, n);
 		cad_deadlines_free(v, n);
 		return cli_print_buf(&b, r);
 	}
@@ -92,9 +92,9 @@ cmd_deadlines(struct cli *c)
 static const struct cad_termination *
 find_termination(const struct cli *c, const char *party)
 {
-	for (size_t i = 0; i < c->nterm; i++)
-		if (c->term[i].party && strcmp(c->term[i].party, party) == 0)
-			return &c->term[i];
+	for (size_t i = 0; i < c->in.nterm; i++)
+		if (c->in.term[i].party && strcmp(c->in.term[i].party, party) == 0)
+			return &c->in.term[i];
 	return NULL;
 }
 
@@ -104,11 +104,11 @@ list_terminations(struct cli *c, bool json)
 	if (json) {
 		struct cad_buf b;
 		cad_buf_init(&b, 0);
-		return cli_print_buf(&b, cad_terminations_json(&b, c->term,
-		    c->nterm));
+		return cli_print_buf(&b, cad_terminations_json(&b, c->in.term,
+		    c->in.nterm));
 	}
-	for (size_t i = 0; i < c->nterm; i++) {
-		const struct cad_termination *t = &c->term[i];
+	for (size_t i = 0; i < c->in.nterm; i++) {
+		const struct cad_termination *t = &c->in.term[i];
 		int p = cad_config_party(c->cfg, t->party);
 		char noticed[24], eff[24];
 		cad_format_fi_date(t->noticed, noticed);
@@ -117,7 +117,7 @@ list_terminations(struct cli *c, bool json)
 		    p >= 0 ? c->cfg->parties[p].name : "(ei asetuksissa)",
 		    noticed, eff);
 	}
-	if (c->nterm == 0)
+	if (c->in.nterm == 0)
 		printf("ei kirjattuja irtisanomisia\n");
 	return cli_flush();
 }

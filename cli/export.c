@@ -289,8 +289,7 @@ render_deadlines(struct export *x, const struct cad_feed *f,
 	size_t ndl = 0;
 	int r;
 
-	if (cad_deadlines(x->c->cfg, x->c->term, x->c->nterm, &dl, &ndl,
-	    &err) < 0) {
+	if (cad_deadlines(x->c->cfg, &x->c->ctx, &dl, &ndl, &err) < 0) {
 		cli_warnx("cannot compute the deadlines: %s", err.msg);
 		return 1;
 	}

@@ -127,14 +127,17 @@ print_compliance(struct cli *c, bool json, bool as_warnings)
 		char *msg = cad_compliance_message(c->cfg, &w[i]);
 		if (as_warnings)
 			printf("%s:%d: warning: %s\n", c->cfg->path,
-			    c->cfg->forums[w[i].forum].line, msg);
+			    w[i].forum >= 0 ? c->cfg->forums[w[i].forum].line :
+			    w[i].task >= 0 ? c->cfg->tasks[w[i].task].line :
+			    c->cfg->agreement.line, msg);
 		else
 			printf("%s\n", msg);
 		free(msg);
 	}
 	if (n == 0 && !as_warnings)
 		printf("%s\n", _("ei varoituksia: jokainen lakisääteinen "
-		    "vähimmäiskokous on vahvistettu"));
+		    "vähimmäiskokous on vahvistettu, eikä yksikään tehtävä tai "
+		    "määräaika ole myöhässä"));
 	free(w);
 	return 0;
 }

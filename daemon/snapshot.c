@@ -172,8 +172,7 @@ snapshot_free(struct snapshot *s)
 	free(s->res);
 	for (size_t li = 0; li < CAD_LANG_N; li++)
 		cad_ical_set_free(s->feeds[li]);
-	cad_overrides_free(s->overrides, s->noverrides);
-	cad_terminations_free(s->terminations, s->nterminations);
+	cad_store_inputs_release(&s->in);
 	snapshot_config_unref(s->conf);
 	free(s);
 }
@@ -352,15 +351,14 @@ build_feed(struct build *bd, struct cad_ical_set *set, char *path,
 }
 
 static uint64_t
-inputs_hash(unsigned gen, int today, const struct cad_override *ov,
-    size_t nov, const struct cad_termination *tm, size_t ntm)
+inputs_hash(unsigned gen, int today, const struct cad_store_inputs *in)
 {
 	uint64_t h = FNV_OFFSET;
 
 	h = fnv_int(h, gen);
 	h = fnv_int(h, today);
-	for (size_t i = 0; i < nov; i++) {
-		const struct cad_override *o = &ov[i];
+	for (size_t i = 0; i < in->nov; i++) {
+		const struct cad_override *o = &in->ov[i];
 		h = fnv_str(h, o->uid);
 		h = fnv_int(h, o->rid_day);
 		h = fnv_int(h, o->rid_time);
@@ -369,11 +367,22 @@ inputs_hash(unsigned gen, int today, const struct cad_override *ov,
 		h = fnv_int(h, o->new_time);
 		h = fnv_str(h, o->reason);
 	}
-	for (size_t i = 0; i < ntm; i++) {
-		const struct cad_termination *t = &tm[i];
+	for (size_t i = 0; i < in->nterm; i++) {
+		const struct cad_termination *t = &in->term[i];
 		h = fnv_str(h, t->party);
 		h = fnv_int(h, t->noticed);
 		h = fnv_int(h, t->effective);
+	}
+	for (size_t i = 0; i < in->ndone; i++) {
+		h = fnv_str(h, in->done[i].task);
+		h = fnv_str(h, in->done[i].party);
+		h = fnv_int(h, in->done[i].due);
+	}
+	for (size_t i = 0; i < in->nadditions; i++) {
+		h = fnv_str(h, in->additions[i].uid);
+		h = fnv_int(h, in->additions[i].day);
+		h = fnv_int(h, in->additions[i].time);
+		h = fnv_str(h, in->additions[i].reason);
 	}
 	return h;
 }
@@ -382,20 +391,13 @@ int
 snapshot_inputs_hash(const struct snapshot_config *conf, struct cad_store *st,
     int today, uint64_t *out, struct cad_error *err)
 {
-	struct cad_override *ov = NULL;
-	struct cad_termination *tm = NULL;
-	size_t nov = 0, ntm = 0;
+	struct cad_store_inputs in;
 	int r;
 
-	if ((r = cad_store_overrides(st, &ov, &nov, err)) != 0)
+	if ((r = cad_store_inputs(st, &in, err)) != 0)
 		return r;
-	if ((r = cad_store_terminations(st, &tm, &ntm, err)) != 0) {
-		cad_overrides_free(ov, nov);
-		return r;
-	}
-	*out = inputs_hash(conf->gen, today, ov, nov, tm, ntm);
-	cad_overrides_free(ov, nov);
-	cad_terminations_free(tm, ntm);
+	*out = inputs_hash(conf->gen, today, &in);
+	cad_store_inputs_release(&in);
 	return 0;
 }
 
@@ -433,8 +435,8 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	if ((r = cad_ical_set_new(cfg, &s->ctx, plan, states, setp,
 	    err)) != 0)
 		goto out;
-	if ((r = cad_deadlines(cfg, s->terminations, s->nterminations, &dl,
-	    &ndl, err)) != 0)
+	if ((r = cad_deadlines(cfg, &s->ctx, &dl, &ndl, err)) != 0 ||
+	    (r = cad_feeds_tasks(*setp, dl, ndl, bd->now, err)) != 0)
 		goto out;
 	nfeeds = cad_feeds(cfg, &feeds);
 	for (size_t i = 0; i < nfeeds; i++) {
@@ -474,7 +476,7 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	}
 	build_add(bd, lang_path(lang, "/api/v1/compliance"), CT_JSON, b, 0,
 	    RES_CORS);
-	if ((r = cad_deadlines_json(b, dl, ndl)) != 0) {
+	if ((r = cad_deadlines_json(b, cfg, dl, ndl)) != 0) {
 		cad_error_set(err, "deadlines: %s", strerror(-r));
 		goto out;
 	}
@@ -528,19 +530,11 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	cad_publish_window(cfg, today, &s->from, &s->to);
 	s->built = now;
 
-	if ((r = cad_store_overrides(st, &s->overrides, &s->noverrides,
-	    err)) != 0)
-		goto out;
-	if ((r = cad_store_terminations(st, &s->terminations,
-	    &s->nterminations, err)) != 0)
+	if ((r = cad_store_inputs(st, &s->in, err)) != 0)
 		goto out;
 	s->ctx.today = today;
-	s->ctx.overrides = s->overrides;
-	s->ctx.noverrides = s->noverrides;
-	s->ctx.terminations = s->terminations;
-	s->ctx.nterminations = s->nterminations;
-	s->inputs_hash = inputs_hash(conf->gen, today, s->overrides,
-	    s->noverrides, s->terminations, s->nterminations);
+	cad_store_inputs_ctx(&s->in, today, &s->ctx);
+	s->inputs_hash = inputs_hash(conf->gen, today, &s->in);
 	s->data_modified = prev != NULL &&
 	    prev->inputs_hash == s->inputs_hash ? prev->data_modified : now;
 

@@ -67,10 +67,7 @@ struct snapshot {
 	const struct cad_config *cfg;	/* conf->cfg */
 	int today;
 	int from, to;			/* the published window */
-	struct cad_override *overrides;
-	size_t noverrides;
-	struct cad_termination *terminations;
-	size_t nterminations;
+	struct cad_store_inputs in;	/* overrides, terminations, ... */
 	struct cad_plan_ctx ctx;	/* points at the above */
 	struct snapshot_res *res;	/* sorted by path */
 	/* the text of every series, per language ([0] the default) */

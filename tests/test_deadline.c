@@ -47,6 +47,18 @@ load(void)
 	return cfg;
 }
 
+/* a plan context holding one termination */
+static const struct cad_plan_ctx *
+ctx_of(const struct cad_termination *t)
+{
+	static struct cad_plan_ctx ctx;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.terminations = t;
+	ctx.nterminations = 1;
+	return &ctx;
+}
+
 struct want {
 	int day;
 	enum cad_deadline_kind kind;
@@ -113,7 +125,7 @@ deadlines__effective_mid_term__hand_computed_list(void **state)
 		{ day(2032, 5, 31), CAD_DEADLINE_NOTICE, 2, NULL },
 	};
 
-	assert_int_equal(cad_deadlines(cfg, NULL, 0, &v, &n, &err), 0);
+	assert_int_equal(cad_deadlines(cfg, NULL, &v, &n, &err), 0);
 	expect_list(v, n, w, sizeof w / sizeof w[0]);
 	assert_string_equal(v[1].title, "Sopimuksen tarkistus");
 	assert_string_equal(v[2].title, "Uusi sopimus valtuustokauden alettua");
@@ -140,7 +152,7 @@ deadlines__termination__effective_day_with_party(void **state)
 
 	t.noticed = day(2026, 3, 15);
 	t.effective = day(2027, 3, 15);
-	assert_int_equal(cad_deadlines(cfg, &t, 1, &v, &n, &err), 0);
+	assert_int_equal(cad_deadlines(cfg, ctx_of(&t), &v, &n, &err), 0);
 	assert_int_equal(n, 8);
 	assert_int_equal(v[2].day, day(2026, 6, 1));
 	assert_int_equal(v[3].day, day(2027, 3, 15));
@@ -198,7 +210,7 @@ deadlines__month_end_notice_12__leap_day_is_last(void **state)
 	};
 
 	hand_config(&cfg, terms, 1, day(2020, 1, 1), 12, 1);
-	assert_int_equal(cad_deadlines(&cfg, NULL, 0, &v, &n, &err), 0);
+	assert_int_equal(cad_deadlines(&cfg, NULL, &v, &n, &err), 0);
 	expect_list(v, n, w, 2);
 	cad_deadlines_free(v, n);
 }
@@ -227,7 +239,7 @@ deadlines__month_end_notice_1__last_of_earlier_month(void **state)
 	};
 
 	hand_config(&cfg, terms, 1, day(2020, 1, 1), 1, 12);
-	assert_int_equal(cad_deadlines(&cfg, NULL, 0, &v, &n, &err), 0);
+	assert_int_equal(cad_deadlines(&cfg, NULL, &v, &n, &err), 0);
 	expect_list(v, n, w, 2);
 	cad_deadlines_free(v, n);
 }
@@ -262,7 +274,7 @@ deadlines__term_starting_on_effective__no_renewal(void **state)
 	};
 
 	hand_config(&cfg, terms, 3, day(2025, 6, 1), 6, 6);
-	assert_int_equal(cad_deadlines(&cfg, NULL, 0, &v, &n, &err), 0);
+	assert_int_equal(cad_deadlines(&cfg, NULL, &v, &n, &err), 0);
 	expect_list(v, n, w, 3);
 	cad_deadlines_free(v, n);
 }
@@ -287,7 +299,7 @@ deadlines__no_agreement__only_terminations(void **state)
 	cfg.agreement.present = false;
 	t.noticed = day(2026, 1, 2);
 	t.effective = day(2027, 1, 2);
-	assert_int_equal(cad_deadlines(&cfg, &t, 1, &v, &n, &err), 0);
+	assert_int_equal(cad_deadlines(&cfg, ctx_of(&t), &v, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].kind, CAD_DEADLINE_TERMINATION);
 	assert_int_equal(v[0].day, day(2027, 1, 2));
@@ -302,15 +314,17 @@ deadlines_json__two_deadlines__spec_shape(void **state)
 	(void)state;
 	struct cad_deadline v[2] = {
 		{ day(2026, 6, 1), CAD_DEADLINE_RENEWAL, "Uusi \"sopimus\"",
-		    NULL, 1, CAD_NODAY },
+		    NULL, 1, CAD_NODAY, -1, false },
 		{ day(2027, 3, 15), CAD_DEADLINE_TERMINATION,
 		    "Irtisanominen astuu voimaan: Kajaanin kaupunki",
-		    "kajaani", -1, 0 },
+		    "kajaani", -1, 0, -1, false },
 	};
+	struct cad_config cfg;
 	struct cad_buf b;
 
+	memset(&cfg, 0, sizeof cfg);
 	cad_buf_init(&b, 0);
-	assert_int_equal(cad_deadlines_json(&b, v, 2), 0);
+	assert_int_equal(cad_deadlines_json(&b, &cfg, v, 2), 0);
 	assert_string_equal(b.data, "[\n"
 	    "  {\"date\": \"2026-06-01\", \"kind\": \"renewal\", "
 	    "\"title\": \"Uusi \\\"sopimus\\\"\", \"party\": null},\n"
@@ -319,7 +333,7 @@ deadlines_json__two_deadlines__spec_shape(void **state)
 	    "\"party\": \"kajaani\"}\n"
 	    "]\n");
 	cad_buf_reset(&b);
-	assert_int_equal(cad_deadlines_json(&b, NULL, 0), 0);
+	assert_int_equal(cad_deadlines_json(&b, &cfg, NULL, 0), 0);
 	assert_string_equal(b.data, "[]\n");
 	cad_buf_release(&b);
 }
@@ -371,7 +385,7 @@ deadlines_ical__agreement__all_day_events_with_alarms(void **state)
 	t.noticed = day(2026, 3, 15);
 	t.effective = day(2027, 3, 15);
 	assert_int_equal(day(2026, 1, 10), 20463);
-	assert_int_equal(cad_deadlines(cfg, &t, 1, &v, &n, &err), 0);
+	assert_int_equal(cad_deadlines(cfg, ctx_of(&t), &v, &n, &err), 0);
 	cad_buf_init(&b, 0);
 	assert_int_equal(cad_deadlines_ical(cfg, v, n, NULL, 1768046400, &b,
 	    &err), 0);

@@ -1178,7 +1178,7 @@ compliance__blacked_out_member__year_warning(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(w[0].forum, cad_config_forum(cfg, "kuntaneuvottelu"));
 	assert_int_equal(w[0].party, cad_config_party(cfg, "kajaani"));
-	assert_int_equal(w[0].kind, CAD_MINIMUM_YEAR);
+	assert_int_equal(w[0].kind, CAD_COMPLIANCE_YEAR);
 	assert_int_equal(w[0].from, D(2026, 1, 1));
 	assert_int_equal(w[0].to, D(2026, 12, 31));
 	free(w);
@@ -1228,7 +1228,7 @@ compliance__cancelled_and_terminated__only_missing_years(void **state)
 	assert_int_equal(n, 1);
 	assert_non_null(find_warning(w, n, fo, -1, D(2027, 1, 1)));
 	assert_int_equal(w[0].to, D(2027, 12, 31));
-	assert_int_equal(w[0].kind, CAD_MINIMUM_YEAR);
+	assert_int_equal(w[0].kind, CAD_COMPLIANCE_YEAR);
 	free(w);
 	cad_config_free(cfg);
 }
@@ -1258,12 +1258,12 @@ compliance__shortened_term__term_warnings(void **state)
 	const struct cad_compliance *x = find_warning(w, n,
 	    cad_config_forum(cfg, "strateginen"), -1, D(2025, 6, 1));
 	assert_non_null(x);
-	assert_int_equal(x->kind, CAD_MINIMUM_TERM);
+	assert_int_equal(x->kind, CAD_COMPLIANCE_TERM);
 	assert_int_equal(x->to, D(2029, 5, 31));
 	x = find_warning(w, n, cad_config_forum(cfg, "neljas-vuosi"), -1,
 	    D(2021, 8, 1));
 	assert_non_null(x);
-	assert_int_equal(x->kind, CAD_MINIMUM_TERM);
+	assert_int_equal(x->kind, CAD_COMPLIANCE_TERM);
 	assert_int_equal(x->to, D(2025, 5, 31));
 	free(w);
 	cad_config_free(cfg);

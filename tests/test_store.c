@@ -107,9 +107,10 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
 
-	/* three migrations exist today: 1 overrides, terminations, series;
-	   2 the outbox (core/store/outbox.h); 3 reminders (core/store/reminder.h) */
-	assert_int_equal(cad_store_version(st), 3);
+	/* four migrations exist today: 1 overrides, terminations, series;
+	   2 the outbox (core/store/outbox.h); 3 reminders (core/store/reminder.h);
+	   4 tasks done, extra meetings, reminders keyed by task */
+	assert_int_equal(cad_store_version(st), 4);
 
 	/* an independent connection sees the same: the settings are on disk */
 	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
@@ -117,7 +118,7 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
 	    &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(stmt, 0), 3);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 4);
 	sqlite3_finalize(stmt);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
 	    &stmt, NULL), SQLITE_OK);
@@ -133,12 +134,19 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(stmt, 0), 3);
 	sqlite3_finalize(stmt);
+	/* and the two of migration 4 */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "sqlite_master WHERE type = 'table' AND name IN "
+	    "('tasks_done', 'extras')", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 2);
+	sqlite3_finalize(stmt);
 	sqlite3_close(db);
 	cad_store_close(st);
 
 	/* reopening an up-to-date database keeps the version */
 	st = open_ok(f);
-	assert_int_equal(cad_store_version(st), 3);
+	assert_int_equal(cad_store_version(st), 4);
 	cad_store_close(st);
 }
 

@@ -1069,6 +1069,35 @@ load_forums(struct ld *ld, const config_setting_t *root)
 
 /* --- agreement and servers ---------------------------------------------- */
 
+/* a list of whole days (remind_days); true when present */
+static bool
+get_offsets(struct ld *ld, const config_setting_t *g, const char *name,
+    const char *ctx, int **out, size_t *nout)
+{
+	config_setting_t *x = member(ld, g, name, ctx, false);
+
+	if (x == NULL)
+		return false;
+	if (!is_seq(x)) {
+		ld_err(ld, x, "%s'%s' must be a list of numbers of days", ctx,
+		    name);
+		return false;
+	}
+	int n = config_setting_length(x);
+	*out = cad_xcalloc((size_t)n + 1, sizeof(int));
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(x, (unsigned)i);
+		long long d = is_int(e) ? config_setting_get_int64(e) : -1;
+		if (d < 0 || d > 3650) {
+			ld_err(ld, e, "%s'%s' values must be whole days "
+			    "between 0 and 3650", ctx, name);
+			continue;
+		}
+		(*out)[(*nout)++] = (int)d;
+	}
+	return true;
+}
+
 static void
 load_agreement(struct ld *ld, const config_setting_t *root)
 {
@@ -1101,31 +1130,177 @@ load_agreement(struct ld *ld, const config_setting_t *root)
 	get_date_list(ld, s, "review_by", ctx, &a->review_by, &a->nreview_by);
 	get_party_list(ld, s, "notify", ctx, &a->notify, &a->nnotify, &x);
 
-	x = member(ld, s, "remind_days", ctx, false);
-	if (x != NULL && !is_seq(x)) {
-		ld_err(ld, x, "%s'remind_days' must be a list of numbers of "
-		    "days", ctx);
-	} else if (x != NULL) {
-		int n = config_setting_length(x);
-		a->remind_days = cad_xcalloc((size_t)n, sizeof(int));
-		for (int i = 0; i < n; i++) {
-			config_setting_t *e = config_setting_get_elem(x,
-			    (unsigned)i);
-			long long d = is_int(e) ?
-			    config_setting_get_int64(e) : -1;
-			if (d < 0 || d > 3650) {
-				ld_err(ld, e, "%s'remind_days' values must be "
-				    "whole days between 0 and 3650", ctx);
-				continue;
-			}
-			a->remind_days[a->nremind_days++] = (int)d;
-		}
+	if (get_offsets(ld, s, "remind_days", ctx, &a->remind_days,
+	    &a->nremind_days))
 		return;
-	}
 defaults:
 	a->nremind_days = sizeof default_remind / sizeof default_remind[0];
 	a->remind_days = cad_xcalloc(a->nremind_days, sizeof(int));
 	memcpy(a->remind_days, default_remind, sizeof default_remind);
+}
+
+/* --- tasks (SPEC § 10.3) ------------------------------------------------ */
+
+static void
+task_release(struct cad_task *t)
+{
+	free(t->id);
+	free(t->name);
+	free(t->legal_basis);
+	free(t->owners);
+	free(t->remind_days);
+	for (size_t i = 0; i < t->nremind_roles; i++)
+		free(t->remind_roles[i]);
+	free(t->remind_roles);
+}
+
+/* per_term = { year = 1; month = 12; day = 31; } */
+static void
+load_task_term(struct ld *ld, config_setting_t *s, const char *tctx,
+    struct cad_task *t)
+{
+	static const char *const keys[] = { "year", "month", "day", NULL };
+	char ctx[CTX_MAX + 16];
+
+	snprintf(ctx, sizeof ctx, "%sper_term: ", tctx);
+	if (!config_setting_is_group(s)) {
+		ld_err(ld, s, "%s'per_term' must be a group { year = ...; "
+		    "month = ...; day = ...; }", tctx);
+		return;
+	}
+	check_keys(ld, s, ctx, keys);
+	t->has_per_term = true;
+	t->per_term = (struct cad_task_term){ 1, 1, 1 };
+	member(ld, s, "year", ctx, true);
+	member(ld, s, "month", ctx, true);
+	member(ld, s, "day", ctx, true);
+	get_int_range(ld, s, "year", ctx, 1, 10, &t->per_term.year);
+	get_int_range(ld, s, "month", ctx, 1, 12, &t->per_term.month);
+	get_int_range(ld, s, "day", ctx, 1, 31, &t->per_term.day);
+}
+
+/* a list of role names (remind_roles) */
+static void
+get_roles(struct ld *ld, const config_setting_t *g, const char *name,
+    const char *ctx, char ***out, size_t *nout)
+{
+	config_setting_t *s = member(ld, g, name, ctx, false);
+
+	if (s == NULL)
+		return;
+	if (!is_seq(s)) {
+		ld_err(ld, s, "%s'%s' must be a list of role names", ctx, name);
+		return;
+	}
+	int n = config_setting_length(s);
+	*out = cad_xcalloc((size_t)n + 1, sizeof **out);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *v = config_setting_type(e) == CONFIG_TYPE_STRING ?
+		    config_setting_get_string(e) : NULL;
+		if (v == NULL || !valid_id(v)) {
+			ld_err(ld, e, "%s'%s' must be a list of role names "
+			    "(a-z, 0-9, '-', '_')", ctx, name);
+			continue;
+		}
+		(*out)[(*nout)++] = cad_strdup(v);
+	}
+}
+
+static bool
+load_task(struct ld *ld, config_setting_t *e, struct cad_task *t)
+{
+	static const char *const keys[] = { "id", "name", "legal_basis",
+		"owners", "due", "per_term", "start", "remind_days",
+		"remind_roles", NULL };
+	static const int default_remind[] = { 30, 7 };
+	char ctx[CTX_MAX];
+	config_setting_t *is, *x;
+
+	const char *id = get_str(ld, e, "id", "task: ", true, &is);
+	if (id != NULL)
+		snprintf(ctx, sizeof ctx, "task '%s': ", id);
+	else
+		snprintf(ctx, sizeof ctx, "task: ");
+	check_keys(ld, e, ctx, keys);
+	bool ok = id != NULL;
+	if (id != NULL && !valid_id(id)) {
+		ld_err(ld, is, "bad task id '%s': use a-z, 0-9, '-' and '_', "
+		    "at most %d characters", id, ID_MAX);
+		ok = false;
+	} else if (id != NULL && cad_config_task(ld->cfg, id) >= 0) {
+		ld_err(ld, is, "duplicate task id '%s'", id);
+		ok = false;
+	}
+	t->id = cad_strdup(id);
+	t->line = config_setting_source_line(e);
+	const char *name = get_str(ld, e, "name", ctx, true, NULL);
+	t->name = cad_strdup(name != NULL ? name : "");
+	t->legal_basis = cad_strdup(get_str(ld, e, "legal_basis", ctx, false,
+	    NULL));
+	get_party_list(ld, e, "owners", ctx, &t->owners, &t->nowners, &x);
+	if (x == NULL)
+		ld_err(ld, e, "%s'owners' is missing", ctx);
+	else if (is_seq(x) && config_setting_length(x) == 0)
+		ld_err(ld, x, "%s'owners' is empty", ctx);
+
+	config_setting_t *ds, *ps = member(ld, e, "per_term", ctx, false);
+	const char *due = get_str(ld, e, "due", ctx, false, &ds);
+	if (ds != NULL && ps != NULL)
+		ld_err(ld, ps, "%sgive either 'due' or 'per_term', not both",
+		    ctx);
+	else if (ds == NULL && ps == NULL)
+		ld_err(ld, e, "%s'due' (MM-DD, every year) or 'per_term' is "
+		    "missing", ctx);
+	if (due != NULL && cad_parse_monthday(due, &t->due_md) < 0)
+		ld_err(ld, ds, "%sbad due day '%s' (want MM-DD)", ctx, due);
+	if (ps != NULL && ds == NULL)
+		load_task_term(ld, ps, ctx, t);
+
+	t->start = CAD_NODAY;
+	get_date(ld, e, "start", ctx, false, &t->start);
+	if (!get_offsets(ld, e, "remind_days", ctx, &t->remind_days,
+	    &t->nremind_days)) {
+		t->nremind_days = sizeof default_remind /
+		    sizeof default_remind[0];
+		t->remind_days = cad_xcalloc(t->nremind_days, sizeof(int));
+		memcpy(t->remind_days, default_remind, sizeof default_remind);
+	}
+	get_roles(ld, e, "remind_roles", ctx, &t->remind_roles,
+	    &t->nremind_roles);
+	return ok;
+}
+
+static void
+load_tasks(struct ld *ld, const config_setting_t *root)
+{
+	struct cad_config *cfg = ld->cfg;
+	config_setting_t *s = member(ld, root, "tasks", "", false);
+
+	if (s == NULL)
+		return;
+	if (!is_seq(s)) {
+		ld_err(ld, s, "'tasks' must be a list of "
+		    "{ id = ...; name = ...; owners = [...]; } groups");
+		return;
+	}
+	int n = config_setting_length(s);
+	cfg->tasks = cad_xcalloc((size_t)n + 1, sizeof *cfg->tasks);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		struct cad_task *t = &cfg->tasks[cfg->ntasks];
+		if (!config_setting_is_group(e)) {
+			ld_err(ld, e, "'tasks' must be a list of "
+			    "{ id = ...; name = ...; owners = [...]; } groups");
+			continue;
+		}
+		if (load_task(ld, e, t))
+			cfg->ntasks++;
+		else {
+			task_release(t);
+			memset(t, 0, sizeof *t);
+		}
+	}
 }
 
 static void
@@ -1176,7 +1351,7 @@ load_root(struct ld *ld, const config_setting_t *root)
 	static const char *const keys[] = { "timezone", "domain",
 		"state_dir", "horizon_days", "http", "holidays",
 		"extra_holidays", "blackouts", "council_terms", "organizer",
-		"parties", "forums", "agreement", "invite",
+		"parties", "forums", "agreement", "tasks", "invite",
 		"publish_attendees", "caldav", "smtp", "languages", NULL };
 	static const char *const caldav_schemes[] = { "http://", "https://",
 		NULL };
@@ -1239,6 +1414,7 @@ load_root(struct ld *ld, const config_setting_t *root)
 	load_parties(ld, root);
 	load_forums(ld, root);
 	load_agreement(ld, root);
+	load_tasks(ld, root);
 
 	const char *inv = get_str(ld, root, "invite", "", false, &x);
 	if (inv != NULL && strcmp(inv, "participants") == 0)
@@ -1350,6 +1526,9 @@ cad_config_free(struct cad_config *cfg)
 	free(cfg->agreement.review_by);
 	free(cfg->agreement.remind_days);
 	free(cfg->agreement.notify);
+	for (size_t i = 0; i < cfg->ntasks; i++)
+		task_release(&cfg->tasks[i]);
+	free(cfg->tasks);
 	free(cfg->caldav.url);
 	free(cfg->caldav.user);
 	free(cfg->caldav.password_file);
@@ -1366,6 +1545,15 @@ cad_config_party(const struct cad_config *cfg, const char *id)
 		return -1;
 	for (size_t i = 0; i < cfg->nparties; i++)
 		if (strcmp(cfg->parties[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+cad_config_task(const struct cad_config *cfg, const char *id)
+{
+	for (size_t i = 0; id != NULL && i < cfg->ntasks; i++)
+		if (strcmp(cfg->tasks[i].id, id) == 0)
 			return (int)i;
 	return -1;
 }

@@ -97,6 +97,36 @@ struct cad_agreement {
 	int line;
 };
 
+/*
+ * An obligation with a due date (SPEC § 10.3): one per owner and due day.
+ * Yearly on due_md, or once per council term (per_term: day `day` of
+ * `month` in the term's year-th year; a date after a shortened term's
+ * end is due on the term's last day).
+ */
+struct cad_task_term {
+	int year;		/* 1 = the 12 months from the term's start */
+	int month;		/* 1..12 */
+	int day;		/* 1..31, clamped to the month's length */
+};
+
+struct cad_task {
+	char *id;
+	char *name;
+	char *legal_basis;	/* may be NULL */
+	int *owners;		/* party indexes, one task each */
+	size_t nowners;
+	bool has_per_term;
+	int due_md;		/* yearly: month * 100 + day */
+	struct cad_task_term per_term;
+	int start;		/* first possible due day; CAD_NODAY = Jan 1
+				   of today's year */
+	int *remind_days;
+	size_t nremind_days;
+	char **remind_roles;	/* owner's contacts reminded */
+	size_t nremind_roles;
+	int line;
+};
+
 enum cad_invite {
 	CAD_INVITE_CONVENORS = 0,
 	CAD_INVITE_PARTICIPANTS,
@@ -139,6 +169,8 @@ struct cad_config {
 	struct cad_forum *forums;
 	size_t nforums;
 	struct cad_agreement agreement;
+	struct cad_task *tasks;
+	size_t ntasks;
 	enum cad_invite invite;
 	bool publish_attendees;
 	struct cad_server caldav;
@@ -160,6 +192,7 @@ void cad_config_free(struct cad_config *cfg);
 
 int cad_config_party(const struct cad_config *cfg, const char *id); /* -1 */
 int cad_config_forum(const struct cad_config *cfg, const char *id); /* -1 */
+int cad_config_task(const struct cad_config *cfg, const char *id); /* -1 */
 
 /*
  * Text S of the model (a name, description, location, title or reason)

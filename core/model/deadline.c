@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/calendar.h"
+#include "model/task.h"
 
 
 const char *
@@ -22,6 +24,7 @@ cad_deadline_kind_name(enum cad_deadline_kind k)
 	case CAD_DEADLINE_RENEWAL: return "renewal";
 	case CAD_DEADLINE_NOTICE: return "notice";
 	case CAD_DEADLINE_TERMINATION: return "termination";
+	case CAD_DEADLINE_TASK: return "task";
 	}
 	return "?";
 }
@@ -34,6 +37,7 @@ cad_deadline_kind_fi(enum cad_deadline_kind k)
 	case CAD_DEADLINE_RENEWAL: return "uusiminen";
 	case CAD_DEADLINE_NOTICE: return "irtisanominen";
 	case CAD_DEADLINE_TERMINATION: return "eroaminen";
+	case CAD_DEADLINE_TASK: return "tehtävä";
 	}
 	return "?";
 }
@@ -74,6 +78,8 @@ cmp_deadline(const void *a, const void *b)
 		return x->day < y->day ? -1 : 1;
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
+	if (x->task != y->task)
+		return x->task < y->task ? -1 : 1;
 	return strcmp(x->party ? x->party : "", y->party ? y->party : "");
 }
 
@@ -98,16 +104,52 @@ dlist_add(struct dlist *l, int day, enum cad_deadline_kind kind,
 	d->kind = kind;
 	d->title = title;
 	d->term = -1;
+	d->task = -1;
 	d->noticed = CAD_NODAY;
 	return d;
 }
 
+/* one deadline per task, owner and due day (task.h) */
+static void
+task_deadlines(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    struct dlist *l)
+{
+	int end = cad_task_end(cfg, ctx->today);
+
+	for (size_t ti = 0; ti < cfg->ntasks; ti++) {
+		const struct cad_task *t = &cfg->tasks[ti];
+		int *due = NULL;
+		size_t nd = cad_task_dues(cfg, t, cad_task_start(cfg, t,
+		    ctx->today), end, &due);
+
+		for (size_t k = 0; k < nd; k++)
+			for (size_t o = 0; o < t->nowners; o++) {
+				const struct cad_party *p =
+				    &cfg->parties[t->owners[o]];
+				struct cad_deadline *d;
+				if (cad_task_owner_gone(cfg, ctx, t->owners[o],
+				    due[k]))
+					continue;
+				d = dlist_add(l, due[k], CAD_DEADLINE_TASK,
+				    cad_asprintf("%s: %s", cad_tr(cfg, t->name),
+				    p->name && *p->name ? cad_tr(cfg, p->name) :
+				    p->id));
+				d->party = cad_strdup(p->id);
+				d->task = (int)ti;
+				d->done = cad_task_done_find(ctx, t->id, p->id,
+				    due[k]) != NULL;
+			}
+		free(due);
+	}
+}
+
 int
-cad_deadlines(const struct cad_config *cfg,
-    const struct cad_termination *t, size_t n, struct cad_deadline **out,
-    size_t *nout, struct cad_error *err)
+cad_deadlines(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    struct cad_deadline **out, size_t *nout, struct cad_error *err)
 {
 	const struct cad_agreement *a = &cfg->agreement;
+	const struct cad_termination *t = ctx ? ctx->terminations : NULL;
+	size_t n = ctx ? ctx->nterminations : 0;
 	struct dlist l = { 0 };
 	struct cad_deadline *d;
 	size_t i;
@@ -156,6 +198,8 @@ cad_deadlines(const struct cad_config *cfg,
 		d->party = cad_strdup(t[i].party);
 		d->noticed = t[i].noticed;
 	}
+	if (ctx != NULL)
+		task_deadlines(cfg, ctx, &l);
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof *l.v, cmp_deadline);
 	*out = l.v;
@@ -173,4 +217,45 @@ cad_deadlines_free(struct cad_deadline *v, size_t n)
 		free(v[i].party);
 	}
 	free(v);
+}
+
+const struct cad_task *
+cad_deadline_task(const struct cad_config *cfg, const struct cad_deadline *d)
+{
+	if (d->kind != CAD_DEADLINE_TASK || d->task < 0 ||
+	    (size_t)d->task >= cfg->ntasks)
+		return NULL;
+	return &cfg->tasks[d->task];
+}
+
+char *
+cad_deadline_uid(const struct cad_config *cfg, const struct cad_deadline *d)
+{
+	const struct cad_task *t = cad_deadline_task(cfg, d);
+	char date[11];
+
+	cad_format_date(d->day, date);
+	if (t != NULL)
+		return cad_asprintf("task-%s-%s-%s@%s", t->id, date,
+		    d->party ? d->party : "", cfg->domain);
+	if (d->party)
+		return cad_asprintf("%s-%s-%s@%s",
+		    cad_deadline_kind_name(d->kind), date, d->party,
+		    cfg->domain);
+	return cad_asprintf("%s-%s@%s", cad_deadline_kind_name(d->kind), date,
+	    cfg->domain);
+}
+
+const int *
+cad_deadline_offsets(const struct cad_config *cfg,
+    const struct cad_deadline *d, size_t *n)
+{
+	const struct cad_task *t = cad_deadline_task(cfg, d);
+
+	if (t != NULL) {
+		*n = t->nremind_days;
+		return t->remind_days;
+	}
+	*n = cfg->agreement.nremind_days;
+	return cfg->agreement.remind_days;
 }

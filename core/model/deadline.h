@@ -13,6 +13,9 @@
  *   termination  for each stored termination: its effective day (noticed
  *                + notice_months, computed when the notice was recorded
  *                and the day the planner drops the party from)
+ *   task         for each task (SPEC § 10.3, core/model/task.h), owner and
+ *                due day from the task's start to cad_task_end(); an owner
+ *                that has left by the due day has none
  *
  * Month arithmetic is cad_add_months(): the day of the month is kept and
  * clamped to the month's end (2026-01-31 + 1 month = 2026-02-28).  The
@@ -31,6 +34,7 @@
 #ifndef CAD_DEADLINE_H
 #define CAD_DEADLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,30 +47,50 @@ enum cad_deadline_kind {
 	CAD_DEADLINE_RENEWAL,
 	CAD_DEADLINE_NOTICE,
 	CAD_DEADLINE_TERMINATION,
+	CAD_DEADLINE_TASK,
 };
 
 struct cad_deadline {
 	int day;		/* day number */
 	enum cad_deadline_kind kind;
 	char *title;		/* Finnish, owned */
-	char *party;		/* party id (termination), owned; or NULL */
+	char *party;		/* party id (termination, task owner), owned;
+				   or NULL */
 	int term;		/* council term (renewal, notice) or -1 */
 	int noticed;		/* termination: day of the notice, or
 				   CAD_NODAY */
+	int task;		/* CAD_DEADLINE_TASK: index into cfg->tasks */
+	bool done;		/* task: recorded done (cadencectl done) */
 };
 
-/* "review", "renewal", "notice", "termination" (the JSON kind) */
+/* d's task, or NULL when d is not a task's */
+const struct cad_task *cad_deadline_task(const struct cad_config *cfg,
+    const struct cad_deadline *d);
+
+/* "review", "renewal", "notice", "termination", "task" (the JSON kind) */
 const char *cad_deadline_kind_name(enum cad_deadline_kind k);
-/* "tarkistus", "uusiminen", "irtisanominen", "eroaminen" (ASCII) */
+/* "tarkistus", "uusiminen", "irtisanominen", "eroaminen", "tehtävä" */
 const char *cad_deadline_kind_fi(enum cad_deadline_kind k);
 
 /*
- * Every deadline of cfg's agreement plus one per termination in t[0..n),
- * sorted.  *out is NULL when there are none.  0 or -errno (with err).
+ * Every deadline of cfg's agreement, one per termination in ctx and the
+ * tasks' (for ctx->today, with their done flags), sorted.  ctx NULL: the
+ * agreement's only.  *out is NULL when there are none.  0 or -errno
+ * (with err).
  */
 int cad_deadlines(const struct cad_config *cfg,
-    const struct cad_termination *t, size_t n, struct cad_deadline **out,
+    const struct cad_plan_ctx *ctx, struct cad_deadline **out,
     size_t *nout, struct cad_error *err);
+
+/* the deadline's UID in deadlines.ics and reminders:
+   "<kind>-<YYYY-MM-DD>[-<party>]@<domain>", for a task
+   "task-<task id>-<YYYY-MM-DD>-<party>@<domain>"; free() it */
+char *cad_deadline_uid(const struct cad_config *cfg,
+    const struct cad_deadline *d);
+
+/* the remind_days offsets of d: the task's, else the agreement's */
+const int *cad_deadline_offsets(const struct cad_config *cfg,
+    const struct cad_deadline *d, size_t *n);
 void cad_deadlines_free(struct cad_deadline *v, size_t n);
 
 /* the name (else the id) of the party with id, or id itself when no party

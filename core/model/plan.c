@@ -33,6 +33,7 @@
 #include <libical/ical.h>
 
 #include "model/calendar.h"
+#include "model/task.h"
 
 /*
  * How far a holiday or spread move may go before the meeting is dropped.
@@ -92,6 +93,7 @@ struct cand {
 	int day;
 	int time;
 	enum cad_moved moved;
+	bool added;		/* an extra meeting (cadencectl add) */
 };
 
 struct cvec {
@@ -107,7 +109,48 @@ cvec_push(struct cvec *c, int day, int time)
 		c->cap = c->cap ? c->cap * 2 : 64;
 		c->v = cad_xreallocarray(c->v, c->cap, sizeof *c->v);
 	}
-	c->v[c->n++] = (struct cand){ day, time, day, time, CAD_MOVED_NONE };
+	c->v[c->n++] = (struct cand){ day, time, day, time, CAD_MOVED_NONE,
+		false };
+}
+
+static int
+cmp_cand_rid(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->rid_day != y->rid_day)
+		return x->rid_day < y->rid_day ? -1 : 1;
+	return (x->rid_time > y->rid_time) - (x->rid_time < y->rid_time);
+}
+
+/*
+ * The extra meetings of series uid (SPEC § 10.3) into c, kept as given;
+ * one at a RECURRENCE-ID the series has already is left out.  Those
+ * before `before` (a terminated member's effective day) too.  c stays
+ * in RECURRENCE-ID order.
+ */
+static void
+add_extras(const struct cad_plan_ctx *ctx, const char *uid, int before,
+    struct cvec *c)
+{
+	size_t n0 = c->n;
+
+	for (size_t i = 0; i < ctx->nextras; i++) {
+		const struct cad_extra *x = &ctx->extras[i];
+		bool dup = false;
+		if (x->uid == NULL || strcmp(x->uid, uid) != 0 ||
+		    x->day >= before)
+			continue;
+		for (size_t k = 0; k < c->n && !dup; k++)
+			dup = c->v[k].rid_day == x->day &&
+			    c->v[k].rid_time == x->time;
+		if (dup)
+			continue;
+		cvec_push(c, x->day, x->time);
+		c->v[c->n - 1].added = true;
+	}
+	if (c->n > n0)
+		qsort(c->v, c->n, sizeof *c->v, cmp_cand_rid);
 }
 
 struct ivec {
@@ -909,6 +952,7 @@ add_occ(struct pbuild *pb, size_t series, const struct cand *x,
 		.series = series, .rid_day = x->rid_day, .rid_time = x->rid_time,
 		.day = x->day, .time = x->time, .duration = duration,
 		.status = CAD_CONFIRMED, .moved = x->moved, .reason = NULL,
+		.added = x->added,
 	};
 }
 
@@ -1021,13 +1065,20 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			memcpy(c.v, base.v, base.n * sizeof *c.v);
 		c.n = c.cap = base.n;
 		apply_holidays(cfg, f, -1, &c);
-		for (size_t i = 0; i < c.n; i++) {
-			/* the first meeting ever goes to the .first series */
-			size_t s = first_series;
-			if (i == 0 && f->first_convenor >= 0)
-				s = first_series + 1;
-			add_occ(pb, s, &c.v[i], f->duration);
-		}
+		add_extras(ctx, p->series[first_series].uid, NOEFFECT, &c);
+		/* the first meeting ever (not an added one) goes to the
+		   .first series; each series' occurrences stay together */
+		size_t fm = c.n;
+		for (size_t i = 0; f->first_convenor >= 0 && i < c.n &&
+		    fm == c.n; i++)
+			if (!c.v[i].added)
+				fm = i;
+		if (fm < c.n)
+			add_occ(pb, first_series + 1, &c.v[fm], f->duration);
+		for (size_t i = 0; i < c.n; i++)
+			if (i != fm)
+				add_occ(pb, first_series, &c.v[i],
+				    f->duration);
 	} else {
 		for (size_t m = 0; m < nser; m++) {
 			int party = f->for_each[m];
@@ -1047,6 +1098,8 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			c.n = k;
 			if (f->spread && m + 1 < nser)
 				merge_used(&used, &c);
+			add_extras(ctx, p->series[first_series + m].uid, eff,
+			    &c);
 			for (size_t i = 0; i < c.n; i++)
 				add_occ(pb, first_series + m, &c.v[i],
 				    f->duration);
@@ -1310,15 +1363,32 @@ cad_plan_compliance(const struct cad_config *cfg,
 				cap = cap ? cap * 2 : 16;
 				v = cad_xreallocarray(v, cap, sizeof *v);
 			}
-			v[nv++] = (struct cad_compliance){ (int)se->forum,
-				se->party, f->minimum, pf, pt };
+			v[nv++] = (struct cad_compliance){
+				.forum = (int)se->forum, .party = se->party,
+				.kind = f->minimum == CAD_MINIMUM_YEAR ?
+				CAD_COMPLIANCE_YEAR : CAD_COMPLIANCE_TERM,
+				.from = pf, .to = pt, .task = -1,
+				.deadline = -1 };
 		}
 	}
-	*out = v;
-	*n = nv;
 	free(yhit);
 	free(thit);
 	cad_plan_release(&plan);
+	/* then the tasks and the agreement's deadlines */
+	struct cad_compliance *tw = NULL;
+	size_t ntw = 0;
+	if ((r = cad_task_compliance(cfg, ctx, &tw, &ntw, err)) < 0) {
+		free(v);
+		return r;
+	}
+	if (ntw > 0) {
+		v = cad_xreallocarray(v, nv + ntw, sizeof *v);
+		memcpy(v + nv, tw, ntw * sizeof *tw);
+		nv += ntw;
+	}
+	free(tw);
+	*out = v;
+	*n = nv;
 	return 0;
 }
 

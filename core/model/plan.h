@@ -46,12 +46,33 @@ struct cad_termination {
 	int effective;		/* noticed + notice_months */
 };
 
+/* a task recorded done (cadencectl done, SPEC § 10.3), stored in sqlite */
+struct cad_task_done {
+	char *task;		/* task id */
+	char *party;		/* owner party id */
+	int due;		/* the due day it fulfils */
+	int64_t created;	/* unix seconds when recorded */
+};
+
+/* a one-off extra meeting of a series (cadencectl add, SPEC § 10.3),
+   stored in sqlite; kept as given (no holiday, blackout or spread rule) */
+struct cad_extra {
+	char *uid;		/* series UID */
+	int day;		/* local start */
+	int time;
+	char *reason;		/* may be NULL */
+};
+
 struct cad_plan_ctx {
 	int today;		/* day number; default start = Jan 1 of its year */
 	const struct cad_override *overrides;
 	size_t noverrides;
 	const struct cad_termination *terminations;
 	size_t nterminations;
+	const struct cad_task_done *done;
+	size_t ndone;
+	const struct cad_extra *extras;
+	size_t nextras;
 };
 
 /* one series = one iCalendar object (one UID) */
@@ -74,6 +95,7 @@ struct cad_occurrence {
 	enum cad_status status;
 	enum cad_moved moved;
 	const char *reason;	/* cancel reason, borrowed from ctx; or NULL */
+	bool added;		/* an extra meeting (ctx->extras) */
 };
 
 struct cad_plan {
@@ -99,19 +121,31 @@ bool cad_plan_involves(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
     const struct cad_occurrence *o, int p);
 
-/* a legal-minimum warning: a year or term with no CONFIRMED occurrence */
+enum cad_compliance_kind {
+	CAD_COMPLIANCE_YEAR = 0,	/* minimum = "year": none that year */
+	CAD_COMPLIANCE_TERM,		/* minimum = "term": none that term */
+	CAD_COMPLIANCE_OVERDUE,		/* a task past its due day, not done */
+	CAD_COMPLIANCE_PASSED,		/* an agreement deadline passed unmet */
+};
+
+/* a compliance warning */
 struct cad_compliance {
-	int forum;		/* index */
-	int party;		/* party index of the for_each member, or -1 */
-	enum cad_minimum kind;
-	int from;		/* the year's or term's first and last day */
-	int to;
+	int forum;		/* index, or -1 (task, deadline) */
+	int party;		/* party index of the for_each member or the
+				   task's owner, or -1 */
+	enum cad_compliance_kind kind;
+	int from;		/* the year's or term's first and last day; */
+	int to;			/* the due day (from = to) */
+	int task;		/* OVERDUE: task index, else -1 */
+	int deadline;		/* PASSED: enum cad_deadline_kind, else -1 */
 };
 
 /*
  * Every year/term overlapping [from, to] that ends on or after the
  * series' start and has no CONFIRMED occurrence (the whole period is
- * planned, not only its part inside the window).
+ * planned, not only its part inside the window); then every task due
+ * before ctx->today and not done, and every agreement deadline that has
+ * passed unmet (core/model/task.c, cad_task_compliance).
  */
 int cad_plan_compliance(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, int from, int to,

@@ -18,6 +18,7 @@
 
 #include <libical/ical.h>
 
+#include "model/calendar.h"
 #include "render/ical.h"
 #include "render/output.h"
 
@@ -29,6 +30,34 @@ cad_deadline_date(int day, char out[static 24])
 	cad_format_fi_date(day, tmp);	/* "ti 31.5.2029" */
 	snprintf(out, 24, "%s", strchr(tmp, ' ') ? strchr(tmp, ' ') + 1 :
 	    tmp);
+}
+
+static char *
+task_description(const struct cad_config *cfg, const struct cad_deadline *d)
+{
+	const struct cad_task *t = cad_deadline_task(cfg, d);
+	char s1[24], s2[24];
+
+	if (t == NULL)
+		return cad_strdup(d->title ? d->title : "");
+	if (!t->has_per_term)
+		return cad_asprintf("%s: %s%s%s valmis viimeistään tänä päivänä "
+		    "(joka vuosi). Kun se on tehty, kirjaa se: cadencectl done "
+		    "%s <päivä> --party %s.",
+		    cad_deadline_party_name(cfg, d->party), t->name,
+		    t->legal_basis ? " – " : "",
+		    t->legal_basis ? t->legal_basis : "", t->id, d->party);
+	int term = cad_term_of(cfg, d->day);
+	if (term < 0)
+		return cad_strdup(t->name);
+	cad_deadline_date(cfg->terms[term].start, s1);
+	cad_deadline_date(cfg->terms[term].end, s2);
+	return cad_asprintf("%s: %s%s%s valmis viimeistään tänä päivänä "
+	    "(kerran valtuustokaudessa, kausi %s–%s). Kun se on tehty, kirjaa "
+	    "se: cadencectl done %s <päivä> --party %s.",
+	    cad_deadline_party_name(cfg, d->party), t->name,
+	    t->legal_basis ? " – " : "", t->legal_basis ? t->legal_basis : "",
+	    s1, s2, t->id, d->party);
 }
 
 char *
@@ -81,6 +110,8 @@ cad_deadline_description(const struct cad_config *cfg,
 		    "foorumeille on nimetty uusi koollekutsuja."),
 		    cad_tr(cfg, cad_deadline_party_name(cfg, d->party)), title,
 		    *s3 ? _(" (ilmoitus annettu ") : "", s3, *s3 ? ")" : "");
+	case CAD_DEADLINE_TASK:
+		return task_description(cfg, d);
 	}
 	return cad_strdup(d->title ? d->title : "");
 }
@@ -89,8 +120,8 @@ cad_deadline_description(const struct cad_config *cfg,
 /* JSON */
 
 int
-cad_deadlines_json(struct cad_buf *b, const struct cad_deadline *v,
-    size_t n)
+cad_deadlines_json(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_deadline *v, size_t n)
 {
 	int r = cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
@@ -102,6 +133,13 @@ cad_deadlines_json(struct cad_buf *b, const struct cad_deadline *v,
 		r |= cad_buf_json_str(b, v[i].title);
 		r |= cad_buf_puts(b, ", \"party\": ");
 		r |= cad_buf_json_str(b, v[i].party);
+		const struct cad_task *t = cad_deadline_task(cfg, &v[i]);
+		if (t != NULL) {
+			r |= cad_buf_puts(b, ", \"task\": ");
+			r |= cad_buf_json_str(b, t->id);
+			r |= cad_buf_printf(b, ", \"done\": %s",
+			    v[i].done ? "true" : "false");
+		}
 		r |= cad_buf_puts(b, "}");
 	}
 	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
@@ -149,17 +187,10 @@ deadline_event(const struct cad_config *cfg, const struct cad_deadline *d,
     struct icaltimetype dtstamp)
 {
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-	char date[11], *uid, *desc;
-
-	cad_format_date(d->day, date);
-	if (d->party)
-		uid = cad_asprintf("%s-%s-%s@%s",
-		    cad_deadline_kind_name(d->kind), date, d->party,
-		    cfg->domain);
-	else
-		uid = cad_asprintf("%s-%s@%s",
-		    cad_deadline_kind_name(d->kind), date, cfg->domain);
-	desc = cad_deadline_description(cfg, d);
+	size_t noff;
+	const int *off = cad_deadline_offsets(cfg, d, &noff);
+	char *uid = cad_deadline_uid(cfg, d);
+	char *desc = cad_deadline_description(cfg, d);
 
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(dtstamp));
@@ -179,10 +210,10 @@ deadline_event(const struct cad_config *cfg, const struct cad_deadline *d,
 	    icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 	cad_ical_add_x(ev, "X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
 
-	for (size_t i = 0; i < cfg->agreement.nremind_days; i++) {
+	for (size_t i = 0; i < noff; i++) {
 		icalcomponent *al = icalcomponent_new(ICAL_VALARM_COMPONENT);
 		struct icaltriggertype trig;
-		int days = cfg->agreement.remind_days[i];
+		int days = off[i];
 
 		memset(&trig, 0, sizeof trig);
 		trig.time = icaltime_null_time();

@@ -19,9 +19,10 @@ void cad_deadline_date(int day, char out[static 24]);
 char *cad_deadline_description(const struct cad_config *cfg,
     const struct cad_deadline *d);
 
-/* SPEC § 7: [{"date", "kind", "title", "party"}], one per line */
-int cad_deadlines_json(struct cad_buf *b, const struct cad_deadline *v,
-    size_t n);
+/* SPEC § 7: [{"date", "kind", "title", "party"}], one per line; a task
+   also has "task" (its id) and "done" (true | false) */
+int cad_deadlines_json(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_deadline *v, size_t n);
 
 /* [{"party", "noticed", "effective"}]: the recorded notices */
 int cad_terminations_json(struct cad_buf *b,
@@ -30,9 +31,9 @@ int cad_terminations_json(struct cad_buf *b,
 /*
  * The deadlines feed (SPEC § 5): VCALENDAR METHOD:PUBLISH with the same
  * header properties as cad_ical_feed(); each deadline one all-day VEVENT
- * (DTSTART;VALUE=DATE, DTEND the next day), UID
- * "<kind>-<YYYY-MM-DD>[-<party>]@<domain>", SEQUENCE 0, and one VALARM
- * (ACTION:DISPLAY, TRIGGER:-P<n>D) per remind_days.  name is the
+ * (DTSTART;VALUE=DATE, DTEND the next day), UID cad_deadline_uid(),
+ * SEQUENCE 0, and one VALARM (ACTION:DISPLAY, TRIGGER:-P<n>D) per
+ * cad_deadline_offsets().  name is the
  * calendar's NAME (NULL: "<agreement title>: määräajat").  dtstamp
  * (unix seconds) is every event's DTSTAMP, CREATED and LAST-MODIFIED:
  * pass a stable time (when the config or the terminations last changed)

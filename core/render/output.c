@@ -13,6 +13,7 @@
 
 #include "base/lang.h"
 #include "model/calendar.h"
+#include "model/deadline.h"
 
 /* a / b rounded down (b > 0): the day of an instant, also before 1970 */
 static long long
@@ -411,10 +412,42 @@ cad_json_holidays(struct cad_buf *b, const struct cad_config *cfg, int year)
 	return r ? -E2BIG : 0;
 }
 
+/* an overdue task or a passed agreement deadline */
+static char *
+obligation_message(const struct cad_config *cfg,
+    const struct cad_compliance *w)
+{
+	const struct cad_agreement *a = &cfg->agreement;
+	char due[24], eff[11];
+
+	cad_format_fi_date(w->from, due);
+	if (w->kind == CAD_COMPLIANCE_OVERDUE) {
+		const struct cad_task *t = &cfg->tasks[w->task];
+		const struct cad_party *p = &cfg->parties[w->party];
+		return cad_asprintf("%s: %s: myöhässä, määräpäivä oli %s eikä "
+		    "tehtävää ole kirjattu tehdyksi%s%s%s", t->name,
+		    p->name && *p->name ? p->name : p->id, due,
+		    t->legal_basis ? " (" : "",
+		    t->legal_basis ? t->legal_basis : "",
+		    t->legal_basis ? ")" : "");
+	}
+	cad_format_date(a->effective, eff);
+	if (w->deadline == CAD_DEADLINE_RENEWAL)
+		return cad_asprintf("Uusi sopimus valtuustokauden alettua: "
+		    "määräaika %s on ohitettu, eikä uutta sopimusta ole "
+		    "kirjattu (agreement.effective on yhä %s)", due, eff);
+	return cad_asprintf("Sopimuksen tarkistus: määräaika %s on ohitettu, "
+	    "eikä tarkistettua sopimusta ole kirjattu (agreement.effective on "
+	    "yhä %s, eikä myöhempää review_by-päivää ole)", due, eff);
+}
+
 char *
 cad_compliance_message(const struct cad_config *cfg,
     const struct cad_compliance *w)
 {
+	if (w->kind == CAD_COMPLIANCE_OVERDUE ||
+	    w->kind == CAD_COMPLIANCE_PASSED)
+		return obligation_message(cfg, w);
 	const struct cad_forum *f = &cfg->forums[w->forum];
 	char from[24], to[24];
 	cad_format_fi_date(w->from, from);
@@ -427,7 +460,7 @@ cad_compliance_message(const struct cad_config *cfg,
 	char *basis = f->legal_basis ? cad_asprintf(", %s", cad_tr(cfg,
 	    f->legal_basis)) : cad_strdup("");
 	char *m;
-	if (w->kind == CAD_MINIMUM_YEAR)
+	if (w->kind == CAD_COMPLIANCE_YEAR)
 		/* TRANSLATORS: forum, ": party" or "", year, ", law" or "" */
 		m = cad_asprintf(_("%1$s%2$s: ei vahvistettua kokousta vuonna "
 		    "%3$d (vähintään kerran vuodessa%4$s)"), cad_tr(cfg,
@@ -444,6 +477,18 @@ cad_compliance_message(const struct cad_config *cfg,
 	return m;
 }
 
+const char *
+cad_compliance_kind_name(enum cad_compliance_kind k)
+{
+	switch (k) {
+	case CAD_COMPLIANCE_YEAR: return "year";
+	case CAD_COMPLIANCE_TERM: return "term";
+	case CAD_COMPLIANCE_OVERDUE: return "overdue";
+	case CAD_COMPLIANCE_PASSED: return "passed";
+	}
+	return "?";
+}
+
 int
 cad_json_compliance(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_compliance *w, size_t n)
@@ -456,13 +501,23 @@ cad_json_compliance(struct cad_buf *b, const struct cad_config *cfg,
 		cad_format_date(w[i].to, to);
 		r |= cad_buf_puts(b, i ? ",\n  {\"forum\": " :
 		    "\n  {\"forum\": ");
-		r |= cad_buf_json_str(b, cfg->forums[w[i].forum].id);
+		r |= cad_buf_json_str(b, w[i].forum >= 0 ?
+		    cfg->forums[w[i].forum].id : NULL);
 		r |= cad_buf_puts(b, ", \"party\": ");
 		r |= cad_buf_json_str(b, w[i].party >= 0 ?
 		    cfg->parties[w[i].party].id : NULL);
 		r |= cad_buf_printf(b, ", \"kind\": \"%s\", \"from\": \"%s\", "
-		    "\"to\": \"%s\", \"message\": ",
-		    w[i].kind == CAD_MINIMUM_YEAR ? "year" : "term", from, to);
+		    "\"to\": \"%s\", ", cad_compliance_kind_name(w[i].kind),
+		    from, to);
+		if (w[i].kind == CAD_COMPLIANCE_OVERDUE) {
+			r |= cad_buf_puts(b, "\"task\": ");
+			r |= cad_buf_json_str(b, cfg->tasks[w[i].task].id);
+			r |= cad_buf_puts(b, ", ");
+		} else if (w[i].kind == CAD_COMPLIANCE_PASSED) {
+			r |= cad_buf_printf(b, "\"deadline\": \"%s\", ",
+			    cad_deadline_kind_name(w[i].deadline));
+		}
+		r |= cad_buf_puts(b, "\"message\": ");
 		r |= cad_buf_json_str(b, msg);
 		r |= cad_buf_puts(b, "}");
 		free(msg);

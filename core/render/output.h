@@ -58,9 +58,13 @@ int cad_json_forums(struct cad_buf *b, const struct cad_config *cfg);
 /* SPEC § 5 holidays: [{"date","name"}] */
 int cad_json_holidays(struct cad_buf *b, const struct cad_config *cfg,
     int year);
-/* [{"forum","party","kind":"year"|"term","from","to","message"}] */
+/* [{"forum","party","kind":"year"|"term"|"overdue"|"passed","from","to",
+   "message"}]; overdue adds "task" (its id), passed "deadline" (its
+   kind); forum is null for both */
 int cad_json_compliance(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_compliance *w, size_t n);
+/* "year", "term", "overdue", "passed" (the JSON kind) */
+const char *cad_compliance_kind_name(enum cad_compliance_kind k);
 /* the Finnish one-line text of a compliance warning */
 char *cad_compliance_message(const struct cad_config *cfg,
     const struct cad_compliance *w);

@@ -664,8 +664,7 @@ cad_wheel_year(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	if ((r = cad_plan_range(cfg, ctx, cad_days_from_civil(year, 1, 1),
 	    cad_days_from_civil(year, 12, 31), &plan, err)) < 0)
 		return r;
-	if ((r = cad_deadlines(cfg, ctx->terminations, ctx->nterminations,
-	    &dl, &ndl, err)) == 0)
+	if ((r = cad_deadlines(cfg, ctx, &dl, &ndl, err)) == 0)
 		r = cad_wheel_svg(cfg, &plan, dl, ndl, forums, year,
 		    print ? CAD_NODAY : ctx->today, out, err);
 	cad_deadlines_free(dl, ndl);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/task.h"
 #include "render/deadlines.h"
 #include "render/imip.h"
 #include "render/output.h"
@@ -120,6 +121,9 @@ reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
 	const struct cad_agreement *a = &cfg->agreement;
 	char when[24], date[24], left[32], *desc, *what, *r;
 	struct cad_buf b;
+	size_t noff;
+	const int *off = cad_deadline_offsets(cfg, d, &noff);
+	const struct cad_task *t = cad_deadline_task(cfg, d);
 
 	cad_format_fi_date(d->day, when);
 	cad_deadline_date(d->day, date);
@@ -131,7 +135,12 @@ reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
 	cad_buf_init(&b, 0);
 	cad_buf_printf(&b, "Muistutus määräajasta: %s\n\n",
 	    d->title != NULL ? d->title : "määräaika");
-	if (a->title != NULL && *a->title)
+	if (t != NULL)
+		cad_buf_printf(&b, "Tehtävä: %s%s%s%s\n", t->name,
+		    t->legal_basis ? " (" : "",
+		    t->legal_basis ? t->legal_basis : "",
+		    t->legal_basis ? ")" : "");
+	else if (a->title != NULL && *a->title)
 		cad_buf_printf(&b, "Sopimus: %s\n", a->title);
 	cad_buf_printf(&b, "Määräaika: %s\n", when);
 	if (days_left == 0)
@@ -150,12 +159,11 @@ reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
 	if (cfg->base_url != NULL && *cfg->base_url)
 		cad_buf_printf(&b, "Kaikki määräajat: %scalendars/"
 		    "deadlines.ics\n", cfg->base_url);
-	if (a->nremind_days > 0) {
+	if (noff > 0) {
 		cad_buf_puts(&b, "Muistutukset lähetetään ");
-		for (size_t i = 0; i < a->nremind_days; i++)
+		for (size_t i = 0; i < noff; i++)
 			cad_buf_printf(&b, "%s%d", i == 0 ? "" :
-			    i + 1 == a->nremind_days ? " ja " : ", ",
-			    a->remind_days[i]);
+			    i + 1 == noff ? " ja " : ", ", off[i]);
 		cad_buf_puts(&b, " päivää ennen määräaikaa.\n");
 	}
 	cad_buf_printf(&b, "\n-- \n%s%s<%s>\n",
@@ -233,55 +241,65 @@ struct recipient {
 	const char *email;
 };
 
-/* the notify parties that get reminders today */
-static size_t
+struct recipients {
+	struct recipient *v;
+	size_t n;
+};
+
+/* adds p's address unless p has left by today or the address is there */
+static void
+add_party(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    int today, int p, struct recipients *to)
+{
+	const struct cad_party *party;
+
+	if (p < 0 || (size_t)p >= cfg->nparties)
+		return;
+	party = &cfg->parties[p];
+	if (party->email == NULL || *party->email == '\0' ||
+	    cad_task_owner_gone(cfg, ctx, p, today))
+		return;
+	for (size_t k = 0; k < to->n; k++)
+		if (strcasecmp(to->v[k].email, party->email) == 0)
+			return;
+	to->v = cad_xreallocarray(to->v, to->n + 1, sizeof *to->v);
+	to->v[to->n++] = (struct recipient){ party->name, party->email };
+}
+
+/* who gets d's reminders today: the task's owner, else the agreement's
+   notify parties */
+static void
 recipients(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
-    int today, struct recipient *out)
+    const struct cad_deadline *d, int today, struct recipients *to)
 {
 	const struct cad_agreement *a = &cfg->agreement;
-	size_t n = 0;
 
-	for (size_t i = 0; i < a->nnotify; i++) {
-		const struct cad_party *p;
-		bool gone = false, dup = false;
-
-		if (a->notify[i] < 0 || (size_t)a->notify[i] >= cfg->nparties)
-			continue;
-		p = &cfg->parties[a->notify[i]];
-		if (p->email == NULL || *p->email == '\0')
-			continue;
-		for (size_t t = 0; t < ctx->nterminations; t++)
-			if (ctx->terminations[t].party != NULL &&
-			    strcmp(ctx->terminations[t].party, p->id) == 0 &&
-			    ctx->terminations[t].effective <= today)
-				gone = true;
-		for (size_t k = 0; k < n; k++)
-			if (strcasecmp(out[k].email, p->email) == 0)
-				dup = true;
-		if (gone || dup)
-			continue;
-		out[n].name = p->name;
-		out[n].email = p->email;
-		n++;
+	to->n = 0;
+	if (d->kind == CAD_DEADLINE_TASK) {
+		add_party(cfg, ctx, today, cad_config_party(cfg, d->party), to);
+		return;
 	}
-	return n;
+	for (size_t i = 0; i < a->nnotify; i++)
+		add_party(cfg, ctx, today, a->notify[i], to);
 }
 
 /*
  * The offset to send for d today: the smallest one whose day has come,
  * if the deadline is still ahead (or it is the day itself and the offset
- * 0); -1 when none.
+ * 0); -1 when none (also for a task already done).
  */
 static int
-due_offset(const struct cad_agreement *a, const struct cad_deadline *d,
+due_offset(const struct cad_config *cfg, const struct cad_deadline *d,
     int today)
 {
+	size_t n;
+	const int *off = cad_deadline_offsets(cfg, d, &n);
 	int best = -1;
 
-	if (today > d->day)
+	if (today > d->day || d->done)
 		return -1;
-	for (size_t i = 0; i < a->nremind_days; i++) {
-		int o = a->remind_days[i];
+	for (size_t i = 0; i < n; i++) {
+		int o = off[i];
 		if (o >= 0 && d->day - o <= today && (best < 0 || o < best))
 			best = o;
 	}
@@ -290,13 +308,25 @@ due_offset(const struct cad_agreement *a, const struct cad_deadline *d,
 	return best;
 }
 
-static bool
-recorded(const struct cad_reminder_record *v, size_t n,
-    const struct cad_deadline *d, int offset)
+static const char *
+task_id(const struct cad_config *cfg, const struct cad_deadline *d)
 {
+	const struct cad_task *t = cad_deadline_task(cfg, d);
+
+	return t != NULL ? t->id : NULL;
+}
+
+static bool
+recorded(const struct cad_config *cfg, const struct cad_reminder_record *v,
+    size_t n, const struct cad_deadline *d, int offset)
+{
+	const char *task = task_id(cfg, d);
+
 	for (size_t i = 0; i < n; i++)
 		if (v[i].day == d->day && v[i].days_before == offset &&
 		    v[i].kind == d->kind &&
+		    strcmp(v[i].task != NULL ? v[i].task : "",
+		    task != NULL ? task : "") == 0 &&
 		    strcmp(v[i].party != NULL ? v[i].party : "",
 		    d->party != NULL ? d->party : "") == 0)
 			return true;
@@ -304,14 +334,15 @@ recorded(const struct cad_reminder_record *v, size_t n,
 }
 
 static int
-record(struct cad_store *st, const struct cad_deadline *d, int offset,
-    enum cad_reminder_state state, int nrecipients, int64_t now,
-    struct cad_error *err)
+record(struct cad_store *st, const struct cad_config *cfg,
+    const struct cad_deadline *d, int offset, enum cad_reminder_state state,
+    int nrecipients, int64_t now, struct cad_error *err)
 {
 	struct cad_reminder_record rec;
 
 	memset(&rec, 0, sizeof rec);
 	rec.kind = d->kind;
+	rec.task = (char *)task_id(cfg, d);
 	rec.day = d->day;
 	rec.party = d->party;
 	rec.days_before = offset;
@@ -321,42 +352,27 @@ record(struct cad_store *st, const struct cad_deadline *d, int offset,
 	return cad_store_reminder_put(st, &rec, err);
 }
 
-/* the deadline's UID in deadlines.ics */
-static char *
-deadline_uid(const struct cad_config *cfg, const struct cad_deadline *d)
-{
-	char date[11];
-
-	cad_format_date(d->day, date);
-	if (d->party != NULL)
-		return cad_asprintf("%s-%s-%s@%s",
-		    cad_deadline_kind_name(d->kind), date, d->party,
-		    cfg->domain);
-	return cad_asprintf("%s-%s@%s", cad_deadline_kind_name(d->kind), date,
-	    cfg->domain);
-}
-
 /* one outbox row per recipient */
 static int
 enqueue(struct cad_store *st, const struct cad_config *cfg,
     const struct cad_deadline *d, int offset, int today,
-    const struct recipient *rec, size_t nrec, int64_t now, int *enqueued,
+    const struct recipients *to, int64_t now, int *enqueued,
     struct cad_error *err)
 {
 	struct cad_outbox_row e;
 	struct cad_buf msg;
-	char *uid = deadline_uid(cfg, d);
+	char *uid = cad_deadline_uid(cfg, d);
 	int r = 0;
 
 	cad_buf_init(&msg, 0);
-	for (size_t i = 0; i < nrec; i++) {
+	for (size_t i = 0; i < to->n; i++) {
 		cad_buf_reset(&msg);
 		if ((r = cad_reminder_mail(cfg, d, d->day - today,
-		    rec[i].name, rec[i].email, now, 0, &msg, err)) < 0)
+		    to->v[i].name, to->v[i].email, now, 0, &msg, err)) < 0)
 			break;
 		memset(&e, 0, sizeof e);
 		e.channel = CAD_CHANNEL_SMTP;
-		e.target = rec[i].email;
+		e.target = to->v[i].email;
 		e.uid = uid;
 		e.kind = CAD_KIND_REMINDER;
 		e.sequence = offset;
@@ -374,35 +390,69 @@ enqueue(struct cad_store *st, const struct cad_config *cfg,
 	return r;
 }
 
+/*
+ * d's reminder for today, if not handled yet, and the earlier offsets
+ * missed meanwhile recorded "skipped".  Nothing is recorded while d has
+ * no recipient, so that the latest reminder is caught up once it has.
+ */
+static int
+sync_one(struct cad_store *st, const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_deadline *d, int today,
+    const struct cad_reminder_record *recs, size_t nrecs, int64_t now,
+    int *enq, struct cad_error *err)
+{
+	struct recipients to = { 0 };
+	int best = due_offset(cfg, d, today), r = 0;
+	size_t n;
+	const int *off = cad_deadline_offsets(cfg, d, &n);
+
+	if (best < 0)
+		return 0;
+	recipients(cfg, ctx, d, today, &to);
+	if (to.n == 0)
+		goto out;
+	if (!recorded(cfg, recs, nrecs, d, best)) {
+		int before = *enq;
+		if ((r = enqueue(st, cfg, d, best, today, &to, now, enq,
+		    err)) < 0 ||
+		    (r = record(st, cfg, d, best, CAD_REMINDER_SENT, *enq - before, now,
+		    err)) < 0)
+			goto out;
+	}
+	/* the earlier ones that were missed are not sent any more */
+	for (size_t k = 0; k < n; k++) {
+		int o = off[k];
+		if (o <= best || d->day - o > today ||
+		    recorded(cfg, recs, nrecs, d, o))
+			continue;
+		if ((r = record(st, cfg, d, o, CAD_REMINDER_SKIPPED, 0, now, err)) < 0)
+			goto out;
+	}
+out:
+	free(to.v);
+	return r;
+}
+
 int
 cad_reminders_sync(struct cad_store *st, const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, int today, int64_t now, int *enqueued,
     struct cad_error *err)
 {
-	const struct cad_agreement *a = &cfg->agreement;
 	struct cad_deadline *dl = NULL;
 	struct cad_reminder_record *recs = NULL;
-	struct recipient *to = NULL;
-	size_t ndl = 0, nrecs = 0, nto;
+	size_t ndl = 0, nrecs = 0;
 	bool any = false, begun = false;
 	int enq = 0, r;
 
 	if (enqueued != NULL)
 		*enqueued = 0;
-	if (!cfg->smtp.present || a->nremind_days == 0 || a->nnotify == 0 ||
-	    cfg->organizer_email == NULL)
+	if (!cfg->smtp.present || cfg->organizer_email == NULL)
 		return 0;
-	to = cad_xcalloc(a->nnotify, sizeof *to);
-	if ((nto = recipients(cfg, ctx, today, to)) == 0) {
-		r = 0;
-		goto out;
-	}
-	if ((r = cad_deadlines(cfg, ctx->terminations, ctx->nterminations,
-	    &dl, &ndl, err)) < 0)
+	if ((r = cad_deadlines(cfg, ctx, &dl, &ndl, err)) < 0)
 		goto out;
 	/* most passes have nothing due: no write lock then */
 	for (size_t i = 0; i < ndl && !any; i++)
-		any = due_offset(a, &dl[i], today) >= 0;
+		any = due_offset(cfg, &dl[i], today) >= 0;
 	if (!any) {
 		r = 0;
 		goto out;
@@ -414,31 +464,10 @@ cad_reminders_sync(struct cad_store *st, const struct cad_config *cfg,
 	/* read inside the transaction: another process may have sent */
 	if ((r = cad_store_reminders(st, &recs, &nrecs, err)) < 0)
 		goto out;
-	for (size_t i = 0; i < ndl; i++) {
-		const struct cad_deadline *d = &dl[i];
-		int best = due_offset(a, d, today);
-
-		if (best < 0)
-			continue;
-		if (!recorded(recs, nrecs, d, best)) {
-			int before = enq;
-			if ((r = enqueue(st, cfg, d, best, today, to, nto, now,
-			    &enq, err)) < 0 ||
-			    (r = record(st, d, best, CAD_REMINDER_SENT,
-			    enq - before, now, err)) < 0)
-				goto out;
-		}
-		/* the earlier ones that were missed are not sent any more */
-		for (size_t k = 0; k < a->nremind_days; k++) {
-			int o = a->remind_days[k];
-			if (o <= best || d->day - o > today ||
-			    recorded(recs, nrecs, d, o))
-				continue;
-			if ((r = record(st, d, o, CAD_REMINDER_SKIPPED, 0, now,
-			    err)) < 0)
-				goto out;
-		}
-	}
+	for (size_t i = 0; i < ndl; i++)
+		if ((r = sync_one(st, cfg, ctx, &dl[i], today, recs, nrecs,
+		    now, &enq, err)) < 0)
+			goto out;
 	if ((r = cad_store_commit(st, err)) < 0)
 		goto out;
 	begun = false;
@@ -450,6 +479,5 @@ out:
 		cad_store_rollback(st);
 	cad_reminder_records_free(recs, nrecs);
 	cad_deadlines_free(dl, ndl);
-	free(to);
 	return r;
 }

@@ -2,9 +2,10 @@
  * reminder.h - deadline reminders by e-mail (SPEC § 6 "Deadline
  * reminders", § 7), enqueued in the durable outbox (core/store/outbox.h).
  *
- * For every deadline of cad_deadlines() (the agreement's and one per
- * stored termination) and every remind_days offset n, the reminder
- * (deadline, n) is due on the deadline's day - n.  On each call:
+ * For every deadline of cad_deadlines() (the agreement's, one per
+ * stored termination and the tasks') and every remind_days offset n (the
+ * task's own for a task), the reminder (deadline, n) is due on the
+ * deadline's day - n.  On each call:
  *  - a deadline already past (today > its day) gets nothing, and on its
  *    day only an offset 0 reminder is still sent;
  *  - of the offsets due by today (day - n <= today) only the latest one,
@@ -12,18 +13,19 @@
  *    the deadline is still ahead.  Earlier (larger) offsets not handled
  *    yet are recorded as "skipped": a daemon that was down over several
  *    reminder days sends only the latest of them;
- *  - "sent" and "skipped" are recorded per deadline (kind + date +
+ *  - a task recorded done gets no more reminders;
+ *  - "sent" and "skipped" are recorded per deadline (kind + task + date +
  *    party) and offset in the store's reminders table, in the same
  *    transaction as the outbox rows, so a reminder is never enqueued
  *    twice, also across restarts and by cadencectl and the daemon both;
- *  - recipients: the agreement's notify parties that have an e-mail
- *    address and whose termination has not taken effect (effective <=
- *    today); the same address only once.  When there is no recipient or
+ *  - recipients: for a task its owner, else the agreement's notify
+ *    parties, each that has an e-mail address and whose termination has
+ *    not taken effect (effective <= today); the same address only once.  When there is no recipient or
  *    no smtp in the config nothing is enqueued and nothing recorded, so
  *    that the latest reminder is caught up once there is one.
  *
  * One outbox row per recipient: channel "smtp", kind "reminder", uid the
- * deadline's UID in deadlines.ics ("<kind>-<YYYY-MM-DD>[-<party>]@<domain>"),
+ * deadline's UID in deadlines.ics (cad_deadline_uid()),
  * sequence the offset, sender the organizer.  The message (rendered now)
  * is a Finnish text/plain part (base64) saying what is due, when
  * ("ke 31.5.2028"), how many days are left and what to do

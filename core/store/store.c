@@ -97,6 +97,35 @@ static const char *const migrations[] = {
 	"  recipients INTEGER NOT NULL DEFAULT 0,"
 	"  created INTEGER NOT NULL,"
 	"  PRIMARY KEY (kind, date, party, days_before));",
+	/* 4: tasks done, extra meetings (SPEC § 10.3); reminders keyed by
+	   task too (two tasks of one owner may share a due day) */
+	"CREATE TABLE tasks_done ("
+	"  task TEXT NOT NULL,"
+	"  party TEXT NOT NULL,"
+	"  due TEXT NOT NULL,"		/* YYYY-MM-DD: the due day it fulfils */
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (task, party, due));"
+	"CREATE TABLE extras ("
+	"  uid TEXT NOT NULL,"		/* the series */
+	"  start TEXT NOT NULL,"	/* YYYY-MM-DDTHH:MM, local */
+	"  reason TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (uid, start));"
+	"CREATE TABLE reminders4 ("
+	"  kind TEXT NOT NULL,"
+	"  task TEXT NOT NULL DEFAULT '',"	/* '' when not a task */
+	"  date TEXT NOT NULL,"
+	"  party TEXT NOT NULL DEFAULT '',"
+	"  days_before INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('sent', 'skipped')),"
+	"  recipients INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, task, date, party, days_before));"
+	"INSERT INTO reminders4 (kind, date, party, days_before, state, "
+	"  recipients, created) SELECT kind, date, party, days_before, state, "
+	"  recipients, created FROM reminders;"
+	"DROP TABLE reminders;"
+	"ALTER TABLE reminders4 RENAME TO reminders;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1141,7 +1170,7 @@ col_deadline_kind(sqlite3_stmt *stmt, int i)
 	const char *t = (const char *)sqlite3_column_text(stmt, i);
 
 	for (int k = CAD_DEADLINE_REVIEW; t != NULL &&
-	    k <= CAD_DEADLINE_TERMINATION; k++)
+	    k <= CAD_DEADLINE_TASK; k++)
 		if (strcmp(t, cad_deadline_kind_name(k)) == 0)
 			return k;
 	return -1;
@@ -1585,7 +1614,8 @@ cad_store_reminder_put(struct cad_store *st,
 {
 	static const char sql[] =
 	    "INSERT OR IGNORE INTO reminders (kind, date, party, days_before, "
-	    "state, recipients, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	    "state, recipients, created, task) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 	sqlite3_stmt *stmt = NULL;
 	char date[11];
 	int r;
@@ -1595,12 +1625,12 @@ cad_store_reminder_put(struct cad_store *st,
 		return -EINVAL;
 	}
 	cad_format_date(rec->day, date);
-	if ((r = store_stmt(st->db, &stmt, sql, err, "tttitii",
+	if ((r = store_stmt(st->db, &stmt, sql, err, "tttitiit",
 	    cad_deadline_kind_name(rec->kind),
 	    date, rec->party != NULL ? rec->party : "",
 	    (int64_t)rec->days_before,
 	    NAME_OF(reminder_state_names, rec->state), (int64_t)rec->recipients,
-	    rec->created)) != 0)
+	    rec->created, rec->task != NULL ? rec->task : "")) != 0)
 		return r;
 	return store_done(st, stmt, "record reminder", err);
 }
@@ -1610,8 +1640,9 @@ cad_store_reminders(struct cad_store *st, struct cad_reminder_record **out,
     size_t *n, struct cad_error *err)
 {
 	static const char sql[] =
-	    "SELECT kind, date, party, days_before, state, recipients, created "
-	    "FROM reminders ORDER BY date, kind, party, days_before DESC";
+	    "SELECT kind, date, party, days_before, state, recipients, created, "
+	    "task FROM reminders "
+	    "ORDER BY date, kind, task, party, days_before DESC";
 	struct cad_reminder_record *v = NULL;
 	sqlite3_stmt *stmt = NULL;
 	size_t cnt = 0, cap = 0;
@@ -1642,6 +1673,8 @@ cad_store_reminders(struct cad_store *st, struct cad_reminder_record **out,
 		e->state = (enum cad_reminder_state)state;
 		e->recipients = sqlite3_column_int(stmt, 5);
 		e->created = sqlite3_column_int64(stmt, 6);
+		const char *task = (const char *)sqlite3_column_text(stmt, 7);
+		e->task = task != NULL && *task ? cad_strdup(task) : NULL;
 	}
 	if (rc != SQLITE_DONE) {
 		r = store_fail(st->db, rc, "read reminders", err);
@@ -1661,7 +1694,253 @@ cad_reminder_records_free(struct cad_reminder_record *v, size_t n)
 	if (v == NULL)
 		return;
 	for (size_t i = 0; i < n; i++) {
+		free(v[i].task);
 		free(v[i].party);
 	}
 	free(v);
+}
+
+/* ---------------------------------------------------------------- */
+/* tasks done and extra meetings (SPEC § 10.3) */
+
+int
+cad_store_put_done(struct cad_store *st, const char *task, const char *party,
+    int due_day, int64_t now, struct cad_error *err)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO tasks_done (task, party, due, created) "
+	    "VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *stmt = NULL;
+	char due[11];
+	int r;
+
+	if (task == NULL || party == NULL || due_day == CAD_NODAY) {
+		cad_error_set(err, "done record without task, party or day");
+		return -EINVAL;
+	}
+	cad_format_date(due_day, due);
+	if ((r = store_stmt(st->db, &stmt, sql, err, "ttti", task, party, due,
+	    now)) != 0)
+		return r;
+	return store_done(st, stmt, "record task done", err);
+}
+
+/* runs a DELETE; -ENOENT (with err) when it removed nothing */
+static int
+store_delete(struct cad_store *st, sqlite3_stmt *stmt, const char *what,
+    struct cad_error *err)
+{
+	int r = store_done(st, stmt, what, err);
+
+	if (r == 0 && sqlite3_changes(st->db) == 0) {
+		cad_error_set(err, "nothing to undo");
+		return -ENOENT;
+	}
+	return r;
+}
+
+int
+cad_store_delete_done(struct cad_store *st, const char *task,
+    const char *party, int due, struct cad_error *err)
+{
+	static const char sql[] =
+	    "DELETE FROM tasks_done WHERE task = ?1 AND party = ?2 AND "
+	    "due = ?3";
+	sqlite3_stmt *stmt = NULL;
+	char date[11];
+	int r;
+
+	cad_format_date(due, date);
+	if ((r = store_stmt(st->db, &stmt, sql, err, "ttt", task, party,
+	    date)) != 0)
+		return r;
+	return store_delete(st, stmt, "undo task done", err);
+}
+
+int
+cad_store_done(struct cad_store *st, struct cad_task_done **out, size_t *n,
+    struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT task, party, due, created FROM tasks_done "
+	    "ORDER BY due, task, party";
+	struct cad_task_done *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t cnt = 0, cap = 0;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *due = (const char *)sqlite3_column_text(stmt, 2);
+		struct cad_task_done d = { 0 };
+
+		if (due == NULL || cad_parse_date(due, &d.due) != 0 ||
+		    sqlite3_column_text(stmt, 0) == NULL ||
+		    sqlite3_column_text(stmt, 1) == NULL)
+			continue;	/* not ours: ignore it */
+		d.task = col_strdup(stmt, 0);
+		d.party = col_strdup(stmt, 1);
+		d.created = sqlite3_column_int64(stmt, 3);
+		v = grow(v, cnt, &cap, sizeof *v);
+		v[cnt++] = d;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		cad_task_done_free(v, cnt);
+		return store_fail(st->db, rc, "read tasks done", err);
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void
+cad_task_done_free(struct cad_task_done *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].task);
+		free(v[i].party);
+	}
+	free(v);
+}
+
+int
+cad_store_put_extra(struct cad_store *st, const struct cad_extra *x,
+    int64_t now, struct cad_error *err)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO extras (uid, start, reason, created) "
+	    "VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *stmt = NULL;
+	char start[RID_SIZE];
+	int r;
+
+	if (x->uid == NULL || x->day == CAD_NODAY || !valid_time(x->time)) {
+		cad_error_set(err, "extra meeting without series, day or time");
+		return -EINVAL;
+	}
+	format_rid(x->day, x->time, start);
+	if ((r = store_stmt(st->db, &stmt, sql, err, "ttti", x->uid, start,
+	    x->reason, now)) != 0)
+		return r;
+	return store_done(st, stmt, "store extra meeting", err);
+}
+
+int
+cad_store_delete_extra(struct cad_store *st, const char *uid, int day,
+    int time_of_day, struct cad_error *err)
+{
+	static const char sql[] =
+	    "DELETE FROM extras WHERE uid = ?1 AND start = ?2";
+	sqlite3_stmt *stmt = NULL;
+	char start[RID_SIZE];
+	int r;
+
+	if (!valid_time(time_of_day)) {
+		cad_error_set(err, "bad time of day");
+		return -EINVAL;
+	}
+	format_rid(day, time_of_day, start);
+	if ((r = store_stmt(st->db, &stmt, sql, err, "tt", uid, start)) != 0)
+		return r;
+	return store_delete(st, stmt, "remove extra meeting", err);
+}
+
+int
+cad_store_extras(struct cad_store *st, struct cad_extra **out, size_t *n,
+    struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT uid, start, reason FROM extras ORDER BY uid, start";
+	struct cad_extra *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t cnt = 0, cap = 0;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_prepare(st->db, sql, &stmt, err)) != 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *start = (const char *)sqlite3_column_text(stmt, 1);
+		struct cad_extra x = { 0 };
+
+		if (start == NULL || sqlite3_column_text(stmt, 0) == NULL ||
+		    parse_rid(start, &x.day, &x.time) != 0)
+			continue;	/* not ours: ignore it */
+		x.uid = col_strdup(stmt, 0);
+		x.reason = col_strdup(stmt, 2);
+		v = grow(v, cnt, &cap, sizeof *v);
+		v[cnt++] = x;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		cad_extras_free(v, cnt);
+		return store_fail(st->db, rc, "read extra meetings", err);
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void
+cad_extras_free(struct cad_extra *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].uid);
+		free(v[i].reason);
+	}
+	free(v);
+}
+
+/* ---------------------------------------------------------------- */
+/* the planner's inputs */
+
+int
+cad_store_inputs(struct cad_store *st, struct cad_store_inputs *in,
+    struct cad_error *err)
+{
+	int r;
+
+	memset(in, 0, sizeof *in);
+	if ((r = cad_store_overrides(st, &in->ov, &in->nov, err)) != 0 ||
+	    (r = cad_store_terminations(st, &in->term, &in->nterm,
+	    err)) != 0 ||
+	    (r = cad_store_done(st, &in->done, &in->ndone, err)) != 0 ||
+	    (r = cad_store_extras(st, &in->extras, &in->nextras, err)) != 0)
+		cad_store_inputs_release(in);
+	return r;
+}
+
+void
+cad_store_inputs_release(struct cad_store_inputs *in)
+{
+	cad_overrides_free(in->ov, in->nov);
+	cad_terminations_free(in->term, in->nterm);
+	cad_task_done_free(in->done, in->ndone);
+	cad_extras_free(in->extras, in->nextras);
+	memset(in, 0, sizeof *in);
+}
+
+void
+cad_store_inputs_ctx(const struct cad_store_inputs *in, int today,
+    struct cad_plan_ctx *ctx)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->today = today;
+	ctx->overrides = in->ov;
+	ctx->noverrides = in->nov;
+	ctx->terminations = in->term;
+	ctx->nterminations = in->nterm;
+	ctx->done = in->done;
+	ctx->ndone = in->ndone;
+	ctx->extras = in->extras;
+	ctx->nextras = in->nextras;
 }

@@ -248,7 +248,7 @@ int cad_store_set_etag(struct cad_store *st, const char *url,
 
 /*
  * Deadline reminders handled (core/store/reminder.h): one record per deadline
- * (kind + date + party) and remind_days offset, "sent" (enqueued to
+ * (kind + task + date + party) and remind_days offset, "sent" (enqueued to
  * recipients) or "skipped" (a later one was caught up instead).
  */
 enum cad_reminder_state {
@@ -257,6 +257,7 @@ enum cad_reminder_state {
 };
 struct cad_reminder_record {
 	enum cad_deadline_kind kind;
+	char *task;		/* the task's id, or NULL */
 	int day;		/* the deadline's day number */
 	char *party;		/* termination's party, or NULL */
 	int days_before;	/* the remind_days offset */
@@ -271,6 +272,49 @@ int cad_store_reminder_put(struct cad_store *st,
 int cad_store_reminders(struct cad_store *st,
     struct cad_reminder_record **out, size_t *n, struct cad_error *err);
 void cad_reminder_records_free(struct cad_reminder_record *v, size_t n);
+
+/*
+ * Tasks recorded done (cadencectl done): one per (task, party, due); a
+ * new one replaces the old.  delete: -ENOENT when there is none.
+ */
+int cad_store_put_done(struct cad_store *st, const char *task,
+    const char *party, int due, int64_t now, struct cad_error *err);
+int cad_store_delete_done(struct cad_store *st, const char *task,
+    const char *party, int due, struct cad_error *err);
+int cad_store_done(struct cad_store *st, struct cad_task_done **out,
+    size_t *n, struct cad_error *err);
+void cad_task_done_free(struct cad_task_done *v, size_t n);
+
+/*
+ * One-off extra meetings (cadencectl add): one per (uid, local start).
+ * delete: -ENOENT when there is none.
+ */
+int cad_store_put_extra(struct cad_store *st, const struct cad_extra *x,
+    int64_t now, struct cad_error *err);
+int cad_store_delete_extra(struct cad_store *st, const char *uid, int day,
+    int time_of_day, struct cad_error *err);
+int cad_store_extras(struct cad_store *st, struct cad_extra **out,
+    size_t *n, struct cad_error *err);
+void cad_extras_free(struct cad_extra *v, size_t n);
+
+/* everything the planner reads from the store */
+struct cad_store_inputs {
+	struct cad_override *ov;
+	size_t nov;
+	struct cad_termination *term;
+	size_t nterm;
+	struct cad_task_done *done;
+	size_t ndone;
+	struct cad_extra *extras;
+	size_t nextras;
+};
+/* reads them all; on error *in is empty */
+int cad_store_inputs(struct cad_store *st, struct cad_store_inputs *in,
+    struct cad_error *err);
+void cad_store_inputs_release(struct cad_store_inputs *in);
+/* a plan context for today that points into in */
+void cad_store_inputs_ctx(const struct cad_store_inputs *in, int today,
+    struct cad_plan_ctx *ctx);
 
 /* a counter that changes whenever a writer committed (PRAGMA data_version
    combined with our own writes); lets the daemon notice cadencectl */

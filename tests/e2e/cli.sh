@@ -150,11 +150,24 @@ for f in etc/*.conf; do
 	pass
 	cp "$f" "$T/etc/$name.conf"
 	# 2026-06-01: one year back and 550 days ahead are both inside the
-	# council terms; every legal minimum is met in the examples
+	# council terms; every legal minimum is met in the examples, and
+	# their tasks start on 2026-06-01 (nothing overdue yet)
 	run -c "$T/etc/$name.conf" --today 2026-06-01 check
 	expect_rc 0 "check $f"
 	expect_empty err "check $f"
 	expect_out "$T/etc/$name.conf: ok:" "check $f"
+	if [ "$name" = kanta-hame ]; then
+		# seed 002: content review "by spring 2025 at the latest"
+		# (review_by 2025-05-31), agreement effective 2023: passed
+		# unmet, until recorded done
+		expect_out "warning: Sopimuksen tarkistus: määräaika la 31.5.2025 on ohitettu" \
+		    "check $f warns of the passed review"
+		[ "$(grep -c 'warning:' "$T/out")" -eq 1 ] ||
+		    fail "check $f: expected exactly one warning"
+		run -c "$T/etc/$name.conf" done review 2025-05-31
+		expect_rc 0 "done review 2025-05-31 ($f)"
+		run -c "$T/etc/$name.conf" --today 2026-06-01 check
+	fi
 	expect_no_out "warning:" "check $f has no compliance warnings"
 	[ -d "$T/run/$name" ] ||
 	    fail "check $f: no state directory $T/run/$name"
@@ -245,17 +258,24 @@ done
 # The term 2021-2025 ended before the window (1.6.2025 .. 6.7.2027,
 # horizon 400 days) and 2029-2033 starts after it.  hytetu-foorumi
 # (minimum = "year", from 1.1.2026) meets in October 2026 and 2027.
+# Its agreement (effective 2023-06-01, renew_within_months = 9) was due
+# for renewal on 1.6.2025 + 9 months = 1.3.2026 (SPEC § 10.3): passed
+# unmet, a second warning at the agreement's line.  Its review_by
+# 2025-05-31 has passed too, but the later 2027-03-31 replaces it.
 mkdir -p "$T/good"
 G=$T/good/good.conf
 cp "$DATA/config/good.conf" "$G"
 last=""
 gline=$(line_of "$G" 'id = "strateginen-foorumi"') || fail "$gline"
+aline=$(line_of "$G" 'agreement = {') || fail "$aline"
 run -c "$G" --today 2026-06-01 check
 expect_rc 0 "check good.conf (a warning does not fail it)"
 expect_out "$G: ok:" "check good.conf"
 expect_out "$G:$gline: warning:" "check good.conf warns at the forum"
-[ "$(grep -c 'warning:' "$T/out")" -eq 1 ] ||
-    fail "check good.conf: expected exactly one warning"
+expect_out "$G:$aline: warning: Uusi sopimus valtuustokauden alettua: määräaika su 1.3.2026 on ohitettu" \
+    "check good.conf warns of the passed renewal"
+[ "$(grep -c 'warning:' "$T/out")" -eq 2 ] ||
+    fail "check good.conf: expected exactly two warnings"
 pass
 
 f=$T/no-such-file.conf
@@ -578,5 +598,109 @@ run -c "$Q" --today 2026-06-01 compliance --json
 expect_rc 0 "compliance --json"
 json_ok "compliance --json"
 json_is 'len(d)' '1' "compliance --json: one warning"
+
+# --- tasks: done and add (SPEC § 10.3) -------------------------------------
+#
+# tests/data/task/tasks.conf derives its due days by hand: "raportti" is
+# due on 30.6. every year from 2024 for kajaani and sotkamo.  The forum
+# meets on the 2nd Tuesday of October: 13.10.2026.  Ti 21.4.2026 is a
+# working day (Easter 2026 is 5.4.) with no meeting; Helsinki is on
+# summer time then (+03:00).
+mkdir -p "$T/task"
+TK=$T/task/tasks.conf
+cp "$DATA/task/tasks.conf" "$TK"
+last=""
+run -c "$TK" --today 2026-06-01 deadlines --json
+expect_rc 0 "tasks: deadlines --json"
+json_ok "tasks: deadlines --json"
+json_is '[x for x in d if x.get("task") == "raportti" and x["date"] == "2026-06-30"]' \
+    '[{"date": "2026-06-30", "kind": "task", "title": "Vuosiraportti valtuustolle: Kajaanin kaupunki", "party": "kajaani", "task": "raportti", "done": false}, {"date": "2026-06-30", "kind": "task", "title": "Vuosiraportti valtuustolle: Sotkamon kunta", "party": "sotkamo", "task": "raportti", "done": false}]' \
+    "tasks: one deadline per owner"
+run -c "$TK" --today 2026-06-01 deadlines
+expect_line out '^ti 30\.6\.2026 +tehtävä +Vuosiraportti valtuustolle: Sotkamon kunta +\(29 päivää\)$' \
+    "tasks: deadlines in Finnish"
+
+run -c "$TK" done raportti 2026-06-30
+one_line_reason "task 'raportti' has 2 owners: give --party" "done without --party"
+run -c "$TK" done raportti 2026-06-29 --party sotkamo
+one_line_reason "task 'raportti' is not due on 2026-06-29 (the nearest due day is 2026-06-30)" \
+    "done on a day that is not a due day"
+run -c "$TK" done raportti 2026-06-30 --party hva
+one_line_reason "party 'hva' is not an owner of task 'raportti'" "done by a non-owner"
+run -c "$TK" done nosuch 2026-06-30
+one_line_reason "unknown task 'nosuch'" "done of an unknown task"
+run -c "$TK" done raportti 2026-13-01 --party sotkamo
+one_line_reason "date '2026-13-01' is not a date (YYYY-MM-DD)" "done with a bad date"
+run -c "$TK" done raportti
+usage_error "done without DATE"
+run -c "$TK" done raportti 2026-06-30 --party sotkamo --reason x
+usage_error "done --reason"
+
+# overdue from 1.7.2026: both owners' 30.6.2026 reports, until done
+run -c "$TK" --today 2026-07-01 compliance --json
+expect_rc 0 "tasks: compliance --json"
+json_is '[(x["kind"], x["task"], x["party"], x["to"]) for x in d if x["from"] == "2026-06-30"]' \
+    '[["overdue", "raportti", "kajaani", "2026-06-30"], ["overdue", "raportti", "sotkamo", "2026-06-30"]]' \
+    "tasks: overdue before done"
+run -c "$TK" --today 2026-07-01 compliance
+expect_out "Vuosiraportti valtuustolle: Sotkamon kunta: myöhässä, määräpäivä oli ti 30.6.2026" \
+    "tasks: compliance in Finnish"
+run -c "$TK" done raportti 2026-06-30 --party sotkamo
+expect_rc 0 "done raportti 2026-06-30 --party sotkamo"
+expect_out "tehty: raportti (sotkamo), määräpäivä ti 30.6.2026" "done output"
+run -c "$TK" done raportti 2026-06-30 --party sotkamo
+expect_rc 0 "done twice"
+expect_out "on jo kirjattu tehdyksi" "done twice says so"
+run -c "$TK" --today 2026-07-01 compliance --json
+json_is '[(x["task"], x["party"]) for x in d if x["from"] == "2026-06-30"]' \
+    '[["raportti", "kajaani"]]' "tasks: only kajaani overdue after done"
+run -c "$TK" --today 2026-07-01 check
+expect_rc 0 "check with overdue tasks exits 0"
+tline=$(line_of "$TK" 'id = "raportti"') || fail "$tline"
+expect_out "$TK:$tline: warning: Vuosiraportti valtuustolle: Kajaanin kaupunki: myöhässä" \
+    "check warns at the task's line"
+run -c "$TK" --today 2026-06-01 deadlines --json
+json_is '[x["party"] for x in d if x.get("task") == "raportti" and x["date"] == "2026-06-30" and x["done"]]' \
+    '["sotkamo"]' "deadlines --json: done is true"
+run -c "$TK" done raportti 2026-06-30 --party sotkamo --undo
+expect_rc 0 "done --undo"
+run -c "$TK" done raportti 2026-06-30 --party sotkamo --undo
+one_line_reason "task 'raportti' of 'sotkamo' due on 2026-06-30 is not recorded done" \
+    "done --undo twice"
+
+# add: a one-off meeting, kept as given, in the feed as an RDATE
+run -c "$TK" add foorumi 2026-04-21 09:00 --reason "Ylimääräinen kokous"
+expect_rc 0 "add foorumi 2026-04-21 09:00"
+expect_out "lisätty: foorumi@tehtavat.example ti 21.4.2026 klo 9.00" "add output"
+run -c "$TK" occurrences --from 2026-04-01 --to 2026-10-31 --json
+json_is '[o["start"] for o in d]' \
+    '["2026-04-21T09:00:00+03:00", "2026-10-13T13:00:00+03:00"]' \
+    "add: the extra meeting is planned"
+run -c "$TK" --today 2026-06-01 export --forum foorumi
+expect_out "RDATE;TZID=Europe/Helsinki:20260421T090000" "add: published as an RDATE"
+run -c "$TK" add foorumi 2026-04-21 09:00
+one_line_reason "'foorumi@tehtavat.example' already meets on 2026-04-21 at 09:00" \
+    "add twice"
+run -c "$TK" add foorumi 2026-10-13 13:00
+one_line_reason "'foorumi@tehtavat.example' already meets on 2026-10-13 at 13:00" \
+    "add on a rule's meeting"
+run -c "$TK" add foorumi 2026-04-22 25:00
+one_line_reason "time '25:00' is not HH:MM" "add with a bad time"
+run -c "$TK" add nosuch 2026-04-22 09:00
+one_line_reason "unknown forum 'nosuch'" "add to an unknown forum"
+run -c "$TK" add foorumi 2026-04-22 09:00 --party kajaani
+one_line_reason "forum 'foorumi' has no separate meetings per party: leave out --party" \
+    "add --party to a forum without for_each"
+run -c "$TK" add foorumi 2026-04-22
+usage_error "add without TIME"
+run -c "$TK" add foorumi 2026-04-21 09:00 --undo
+expect_rc 0 "add --undo"
+expect_out "lisäys peruttu: foorumi@tehtavat.example" "add --undo output"
+run -c "$TK" occurrences --from 2026-04-01 --to 2026-10-31 --json
+json_is '[o["start"] for o in d]' '["2026-10-13T13:00:00+03:00"]' \
+    "add --undo: gone"
+run -c "$TK" add foorumi 2026-04-21 09:00 --undo
+one_line_reason "'foorumi@tehtavat.example' has no added meeting on 2026-04-21 at 09:00" \
+    "add --undo twice"
 
 echo "cli.sh: ok: $n assertions"
