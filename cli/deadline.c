@@ -76,8 +76,14 @@ cmd_deadlines(struct cli *c)
 			continue;
 		cad_format_fi_date(v[i].day, date);
 		days_to_go(c->today, v[i].day, togo, sizeof togo);
-		printf("%-13s  %-13s  %s  (%s)\n", date,
-		    cad_deadline_kind_fi(v[i].kind), v[i].title, togo);
+		/* padded by characters, not bytes ("tehtävä") */
+		const char *kind = cad_deadline_kind_fi(v[i].kind);
+		int pad = 13;
+		for (const char *p = kind; *p != '\0'; p++)
+			pad += ((unsigned char)*p & 0xC0) == 0x80;
+		printf("%-13s  %-*s  %s  (%s)%s\n", date, pad, kind,
+		    v[i].title, togo, v[i].kind == CAD_DEADLINE_TASK &&
+		    v[i].done ? "  tehty" : "");
 		shown++;
 	}
 	if (shown == 0)

@@ -148,6 +148,16 @@ export_prepare(struct export *x, struct cli *c)
 		cli_warnx("cannot render the feed: %s", err.msg);
 		return 1;
 	}
+	/* the owners' tasks end their party feeds (SPEC § 10.3) */
+	struct cad_deadline *dl = NULL;
+	size_t ndl = 0;
+	if ((r = cad_deadlines(cfg, &c->ctx, &dl, &ndl, &err)) == 0)
+		r = cad_feeds_tasks(x->set, dl, ndl, x->now, &err);
+	cad_deadlines_free(dl, ndl);
+	if (r < 0) {
+		cli_warnx("cannot render the tasks: %s", err.msg);
+		return 1;
+	}
 	return 0;
 }
 

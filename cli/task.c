@@ -234,7 +234,7 @@ cmd_add(struct cli *c)
 	struct task_args a;
 	struct cad_error err = { "" };
 	struct cad_plan plan;
-	struct cad_extra x;
+	struct cad_addition x;
 	int r, forum, party = -1, day, tod, s;
 
 	if ((r = parse_task_args(c, true, &a)) != 0)
@@ -260,9 +260,9 @@ cmd_add(struct cli *c)
 	}
 	char when[32];
 	cad_format_fi(day, tod, when);
-	x = (struct cad_extra){ plan.series[s].uid, day, tod, NULL };
+	x = (struct cad_addition){ plan.series[s].uid, day, tod, NULL };
 	if (a.undo) {
-		r = cad_store_delete_extra(c->store, x.uid, day, tod, &err);
+		r = cad_store_delete_addition(c->store, x.uid, day, tod, &err);
 		if (r == -ENOENT)
 			cli_warnx("'%s' has no added meeting on %s at %s",
 			    x.uid, a.pos[1], a.pos[2]);
@@ -272,7 +272,7 @@ cmd_add(struct cli *c)
 		r = -EEXIST;
 	} else {
 		x.reason = a.reason != NULL ? cad_strdup(a.reason) : NULL;
-		r = cad_store_put_extra(c->store, &x, (int64_t)time(NULL),
+		r = cad_store_put_addition(c->store, &x, (int64_t)time(NULL),
 		    &err);
 		free(x.reason);
 	}

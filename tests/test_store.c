@@ -137,7 +137,7 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	/* and the two of migration 4 */
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
 	    "sqlite_master WHERE type = 'table' AND name IN "
-	    "('tasks_done', 'extras')", -1, &stmt, NULL), SQLITE_OK);
+	    "('tasks_done', 'additions')", -1, &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(stmt, 0), 2);
 	sqlite3_finalize(stmt);

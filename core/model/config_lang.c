@@ -184,6 +184,23 @@ forum_twins(struct tw *t, const config_setting_t *root)
 	}
 }
 
+/* the tasks' names (SPEC § 10.3) */
+static void
+task_twins(struct tw *t, const config_setting_t *root)
+{
+	const config_setting_t *list = config_setting_get_member(root,
+	    "tasks");
+	char what[96];
+
+	for (size_t i = 0; list != NULL && i < t->cfg->ntasks; i++) {
+		const struct cad_task *k = &t->cfg->tasks[i];
+		const config_setting_t *g = by_id(list, k->id);
+		snprintf(what, sizeof what, "task '%s'", k->id);
+		if (g != NULL)
+			add_twins(t, g, "name", k->name, what);
+	}
+}
+
 /* `languages`: distinct known codes, at least one */
 static void
 load_languages(struct tw *t, const config_setting_t *root)
@@ -243,6 +260,7 @@ cad_config_load_languages(struct cad_config *cfg,
 	    cfg->blackouts, cfg->nblackouts, "blackouts");
 	party_twins(&t, root);
 	forum_twins(&t, root);
+	task_twins(&t, root);
 	if (cfg->ntwins > 1)
 		qsort(cfg->twins, cfg->ntwins, sizeof *cfg->twins, twin_cmp);
 	return t.errors > 0 ? -EINVAL : 0;

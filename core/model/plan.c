@@ -135,8 +135,8 @@ add_extras(const struct cad_plan_ctx *ctx, const char *uid, int before,
 {
 	size_t n0 = c->n;
 
-	for (size_t i = 0; i < ctx->nextras; i++) {
-		const struct cad_extra *x = &ctx->extras[i];
+	for (size_t i = 0; i < ctx->nadditions; i++) {
+		const struct cad_addition *x = &ctx->additions[i];
 		bool dup = false;
 		if (x->uid == NULL || strcmp(x->uid, uid) != 0 ||
 		    x->day >= before)

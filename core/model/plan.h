@@ -56,7 +56,7 @@ struct cad_task_done {
 
 /* a one-off extra meeting of a series (cadencectl add, SPEC § 10.3),
    stored in sqlite; kept as given (no holiday, blackout or spread rule) */
-struct cad_extra {
+struct cad_addition {
 	char *uid;		/* series UID */
 	int day;		/* local start */
 	int time;
@@ -71,8 +71,8 @@ struct cad_plan_ctx {
 	size_t nterminations;
 	const struct cad_task_done *done;
 	size_t ndone;
-	const struct cad_extra *extras;
-	size_t nextras;
+	const struct cad_addition *additions;
+	size_t nadditions;
 };
 
 /* one series = one iCalendar object (one UID) */
@@ -95,7 +95,7 @@ struct cad_occurrence {
 	enum cad_status status;
 	enum cad_moved moved;
 	const char *reason;	/* cancel reason, borrowed from ctx; or NULL */
-	bool added;		/* an extra meeting (ctx->extras) */
+	bool added;		/* an extra meeting (ctx->additions) */
 };
 
 struct cad_plan {

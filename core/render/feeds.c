@@ -81,3 +81,14 @@ cad_feed_dtstamp(struct cad_ical_set *set, const struct cad_feed *f,
 		*newest = lm;
 	return lm > 0 ? lm : now;
 }
+
+int
+cad_feeds_tasks(struct cad_ical_set *set, const struct cad_deadline *dl,
+    size_t n, int64_t now, struct cad_error *err)
+{
+	const struct cad_feed all = { .forum = -1, .party = -1,
+		.deadlines = true };
+
+	return cad_ical_set_tasks(set, dl, n, cad_feed_dtstamp(set, &all, now,
+	    NULL), err);
+}

@@ -50,4 +50,13 @@ const struct cad_feed *cad_feeds_find(const struct cad_feed *v, size_t n,
 int64_t cad_feed_dtstamp(struct cad_ical_set *set, const struct cad_feed *f,
     int64_t now, int64_t *newest);
 
+/*
+ * The tasks' deadlines of dl[0..n) into their owners' party feeds
+ * (cad_ical_set_tasks), DTSTAMP as deadlines.ics's: one call for the
+ * daemon and export alike.
+ */
+struct cad_deadline;
+int cad_feeds_tasks(struct cad_ical_set *set, const struct cad_deadline *dl,
+    size_t n, int64_t now, struct cad_error *err);
+
 #endif

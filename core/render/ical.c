@@ -20,6 +20,7 @@
  * 75 octets on character boundaries, with CRLF line ends.
  */
 #include "render/ical.h"
+#include "model/deadline.h"
 #include "render/output.h"
 
 #include <errno.h>
@@ -1227,6 +1228,8 @@ struct cad_ical_set {
 	size_t *npseries;
 	char *vtimezone;
 	size_t vtzlen;
+	struct cad_buf *ptasks;		/* per party: its tasks' VEVENTs, or
+					   NULL */
 };
 
 static const char feed_end[] = "END:VCALENDAR\r\n";
@@ -1367,7 +1370,65 @@ cad_ical_set_free(struct cad_ical_set *set)
 	free(set->parts);
 	free(set->last_modified);
 	free(set->vtimezone);
+	for (size_t p = 0; set->ptasks != NULL && p < set->cfg->nparties; p++)
+		cad_buf_release(&set->ptasks[p]);
+	free(set->ptasks);
 	free(set);
+}
+
+/* the VEVENTs of party p's task deadlines into set->ptasks[p] */
+static int
+party_tasks(struct cad_ical_set *set, int p, const struct cad_deadline *dl,
+    size_t n, int64_t dtstamp, struct cad_error *err)
+{
+	const char *id = set->cfg->parties[p].id;
+	struct cad_deadline *mine = cad_xcalloc(n + 1, sizeof *mine);
+	struct cad_buf b;
+	size_t k = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (dl[i].kind == CAD_DEADLINE_TASK && dl[i].party != NULL &&
+		    strcmp(dl[i].party, id) == 0)
+			mine[k++] = dl[i];	/* borrowed, not freed */
+	cad_buf_init(&b, 0);
+	if (k > 0 && (r = cad_deadlines_ical(set->cfg, mine, k, "", dtstamp,
+	    &b, err)) == 0) {
+		/* the events: from the first to END:VCALENDAR */
+		const char *ev = strstr(b.data, "BEGIN:VEVENT\r\n");
+		size_t end = b.len - (sizeof feed_end - 1);
+		if (ev == NULL || b.len < sizeof feed_end - 1 ||
+		    strcmp(b.data + end, feed_end) != 0) {
+			cad_error_set(err, "libical: unexpected calendar "
+			    "text");
+			r = -EINVAL;
+		} else {
+			r = cad_buf_add(&set->ptasks[p], ev,
+			    end - (size_t)(ev - b.data));
+		}
+	}
+	cad_buf_release(&b);
+	free(mine);
+	return r;
+}
+
+int
+cad_ical_set_tasks(struct cad_ical_set *set, const struct cad_deadline *dl,
+    size_t n, int64_t dtstamp, struct cad_error *err)
+{
+	int r = 0;
+
+	if (set->ptasks == NULL) {
+		set->ptasks = cad_xcalloc(set->cfg->nparties + 1,
+		    sizeof *set->ptasks);
+		for (size_t p = 0; p < set->cfg->nparties; p++)
+			cad_buf_init(&set->ptasks[p], 0);
+	}
+	for (size_t p = 0; r == 0 && p < set->cfg->nparties; p++) {
+		cad_buf_reset(&set->ptasks[p]);
+		r = party_tasks(set, (int)p, dl, n, dtstamp, err);
+	}
+	return r;
 }
 
 /* the VEVENTs of series s made of v[0..n) (RECURRENCE-ID order) */
@@ -1549,6 +1610,11 @@ walk_feed(struct cad_ical_set *set, int forum, int party, const char *head,
 			    arg)) < 0)
 				return r;
 		}
+		if (forum < 0 && set->ptasks != NULL &&
+		    set->ptasks[party].len > 0 &&
+		    (r = fn(arg, set->ptasks[party].data,
+		    set->ptasks[party].len)) < 0)
+			return r;
 	} else {
 		for (size_t s = 0; s < set->nseries; s++) {
 			if (forum >= 0 && set->plan->series[s].forum != forum)

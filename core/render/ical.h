@@ -72,6 +72,16 @@ int cad_ical_set_new(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
     const struct cad_series_state *states, struct cad_ical_set **out,
     struct cad_error *err);
+/*
+ * The owners' task deadlines (SPEC § 10.3) in their party feeds: each
+ * party's task deadlines of dl[0..n), rendered as in deadlines.ics
+ * (all-day VEVENTs, DTSTAMP dtstamp), end its party feed (not its feed
+ * of one forum).  Call before the first feed.  0 or -errno with err.
+ */
+struct cad_deadline;
+int cad_ical_set_tasks(struct cad_ical_set *set,
+    const struct cad_deadline *dl, size_t n, int64_t dtstamp,
+    struct cad_error *err);
 /* no more feeds: drops the plan's indexes, keeps the text */
 void cad_ical_set_finish(struct cad_ical_set *set);
 void cad_ical_set_free(struct cad_ical_set *set);

@@ -424,21 +424,27 @@ obligation_message(const struct cad_config *cfg,
 	if (w->kind == CAD_COMPLIANCE_OVERDUE) {
 		const struct cad_task *t = &cfg->tasks[w->task];
 		const struct cad_party *p = &cfg->parties[w->party];
-		return cad_asprintf("%s: %s: myöhässä, määräpäivä oli %s eikä "
-		    "tehtävää ole kirjattu tehdyksi%s%s%s", t->name,
-		    p->name && *p->name ? p->name : p->id, due,
-		    t->legal_basis ? " (" : "",
-		    t->legal_basis ? t->legal_basis : "",
-		    t->legal_basis ? ")" : "");
+		char *basis = t->legal_basis ? cad_asprintf(" (%s)",
+		    cad_tr(cfg, t->legal_basis)) : cad_strdup("");
+		/* TRANSLATORS: task, party, due day, " (law)" or "" */
+		char *m = cad_asprintf(_("%1$s: %2$s: myöhässä, määräpäivä oli "
+		    "%3$s eikä tehtävää ole kirjattu tehdyksi%4$s"),
+		    cad_tr(cfg, t->name), p->name && *p->name ?
+		    cad_tr(cfg, p->name) : p->id, due, basis);
+		free(basis);
+		return m;
 	}
 	cad_format_date(a->effective, eff);
 	if (w->deadline == CAD_DEADLINE_RENEWAL)
-		return cad_asprintf("Uusi sopimus valtuustokauden alettua: "
-		    "määräaika %s on ohitettu, eikä uutta sopimusta ole "
-		    "kirjattu (agreement.effective on yhä %s)", due, eff);
-	return cad_asprintf("Sopimuksen tarkistus: määräaika %s on ohitettu, "
-	    "eikä tarkistettua sopimusta ole kirjattu (agreement.effective on "
-	    "yhä %s, eikä myöhempää review_by-päivää ole)", due, eff);
+		/* TRANSLATORS: the deadline, the agreement's effective day */
+		return cad_asprintf(_("Uusi sopimus valtuustokauden alettua: "
+		    "määräaika %1$s on ohitettu, eikä uutta sopimusta ole "
+		    "kirjattu (agreement.effective on yhä %2$s)"), due, eff);
+	/* TRANSLATORS: the deadline, the agreement's effective day */
+	return cad_asprintf(_("Sopimuksen tarkistus: määräaika %1$s on "
+	    "ohitettu, eikä tarkistettua sopimusta ole kirjattu "
+	    "(agreement.effective on yhä %2$s, eikä myöhempää "
+	    "review_by-päivää ole)"), due, eff);
 }
 
 char *

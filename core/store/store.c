@@ -105,7 +105,7 @@ static const char *const migrations[] = {
 	"  due TEXT NOT NULL,"		/* YYYY-MM-DD: the due day it fulfils */
 	"  created INTEGER NOT NULL,"
 	"  PRIMARY KEY (task, party, due));"
-	"CREATE TABLE extras ("
+	"CREATE TABLE additions ("
 	"  uid TEXT NOT NULL,"		/* the series */
 	"  start TEXT NOT NULL,"	/* YYYY-MM-DDTHH:MM, local */
 	"  reason TEXT,"
@@ -1810,11 +1810,11 @@ cad_task_done_free(struct cad_task_done *v, size_t n)
 }
 
 int
-cad_store_put_extra(struct cad_store *st, const struct cad_extra *x,
+cad_store_put_addition(struct cad_store *st, const struct cad_addition *x,
     int64_t now, struct cad_error *err)
 {
 	static const char sql[] =
-	    "INSERT OR REPLACE INTO extras (uid, start, reason, created) "
+	    "INSERT OR REPLACE INTO additions (uid, start, reason, created) "
 	    "VALUES (?1, ?2, ?3, ?4)";
 	sqlite3_stmt *stmt = NULL;
 	char start[RID_SIZE];
@@ -1832,11 +1832,11 @@ cad_store_put_extra(struct cad_store *st, const struct cad_extra *x,
 }
 
 int
-cad_store_delete_extra(struct cad_store *st, const char *uid, int day,
+cad_store_delete_addition(struct cad_store *st, const char *uid, int day,
     int time_of_day, struct cad_error *err)
 {
 	static const char sql[] =
-	    "DELETE FROM extras WHERE uid = ?1 AND start = ?2";
+	    "DELETE FROM additions WHERE uid = ?1 AND start = ?2";
 	sqlite3_stmt *stmt = NULL;
 	char start[RID_SIZE];
 	int r;
@@ -1852,12 +1852,12 @@ cad_store_delete_extra(struct cad_store *st, const char *uid, int day,
 }
 
 int
-cad_store_extras(struct cad_store *st, struct cad_extra **out, size_t *n,
+cad_store_additions(struct cad_store *st, struct cad_addition **out, size_t *n,
     struct cad_error *err)
 {
 	static const char sql[] =
-	    "SELECT uid, start, reason FROM extras ORDER BY uid, start";
-	struct cad_extra *v = NULL;
+	    "SELECT uid, start, reason FROM additions ORDER BY uid, start";
+	struct cad_addition *v = NULL;
 	sqlite3_stmt *stmt = NULL;
 	size_t cnt = 0, cap = 0;
 	int r, rc;
@@ -1868,7 +1868,7 @@ cad_store_extras(struct cad_store *st, struct cad_extra **out, size_t *n,
 		return r;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *start = (const char *)sqlite3_column_text(stmt, 1);
-		struct cad_extra x = { 0 };
+		struct cad_addition x = { 0 };
 
 		if (start == NULL || sqlite3_column_text(stmt, 0) == NULL ||
 		    parse_rid(start, &x.day, &x.time) != 0)
@@ -1880,7 +1880,7 @@ cad_store_extras(struct cad_store *st, struct cad_extra **out, size_t *n,
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
-		cad_extras_free(v, cnt);
+		cad_additions_free(v, cnt);
 		return store_fail(st->db, rc, "read extra meetings", err);
 	}
 	*out = v;
@@ -1889,7 +1889,7 @@ cad_store_extras(struct cad_store *st, struct cad_extra **out, size_t *n,
 }
 
 void
-cad_extras_free(struct cad_extra *v, size_t n)
+cad_additions_free(struct cad_addition *v, size_t n)
 {
 	if (v == NULL)
 		return;
@@ -1914,7 +1914,8 @@ cad_store_inputs(struct cad_store *st, struct cad_store_inputs *in,
 	    (r = cad_store_terminations(st, &in->term, &in->nterm,
 	    err)) != 0 ||
 	    (r = cad_store_done(st, &in->done, &in->ndone, err)) != 0 ||
-	    (r = cad_store_extras(st, &in->extras, &in->nextras, err)) != 0)
+	    (r = cad_store_additions(st, &in->additions, &in->nadditions,
+	    err)) != 0)
 		cad_store_inputs_release(in);
 	return r;
 }
@@ -1925,7 +1926,7 @@ cad_store_inputs_release(struct cad_store_inputs *in)
 	cad_overrides_free(in->ov, in->nov);
 	cad_terminations_free(in->term, in->nterm);
 	cad_task_done_free(in->done, in->ndone);
-	cad_extras_free(in->extras, in->nextras);
+	cad_additions_free(in->additions, in->nadditions);
 	memset(in, 0, sizeof *in);
 }
 
@@ -1941,6 +1942,6 @@ cad_store_inputs_ctx(const struct cad_store_inputs *in, int today,
 	ctx->nterminations = in->nterm;
 	ctx->done = in->done;
 	ctx->ndone = in->ndone;
-	ctx->extras = in->extras;
-	ctx->nextras = in->nextras;
+	ctx->additions = in->additions;
+	ctx->nadditions = in->nadditions;
 }

@@ -289,13 +289,13 @@ void cad_task_done_free(struct cad_task_done *v, size_t n);
  * One-off extra meetings (cadencectl add): one per (uid, local start).
  * delete: -ENOENT when there is none.
  */
-int cad_store_put_extra(struct cad_store *st, const struct cad_extra *x,
+int cad_store_put_addition(struct cad_store *st, const struct cad_addition *x,
     int64_t now, struct cad_error *err);
-int cad_store_delete_extra(struct cad_store *st, const char *uid, int day,
+int cad_store_delete_addition(struct cad_store *st, const char *uid, int day,
     int time_of_day, struct cad_error *err);
-int cad_store_extras(struct cad_store *st, struct cad_extra **out,
+int cad_store_additions(struct cad_store *st, struct cad_addition **out,
     size_t *n, struct cad_error *err);
-void cad_extras_free(struct cad_extra *v, size_t n);
+void cad_additions_free(struct cad_addition *v, size_t n);
 
 /* everything the planner reads from the store */
 struct cad_store_inputs {
@@ -305,8 +305,8 @@ struct cad_store_inputs {
 	size_t nterm;
 	struct cad_task_done *done;
 	size_t ndone;
-	struct cad_extra *extras;
-	size_t nextras;
+	struct cad_addition *additions;
+	size_t nadditions;
 };
 /* reads them all; on error *in is empty */
 int cad_store_inputs(struct cad_store *st, struct cad_store_inputs *in,

@@ -84,6 +84,10 @@ function expand(where, text) {
 	}
 
 	for (const [uid, ev] of masters) {
+		// a party feed ends with its tasks' all-day deadlines (SPEC
+		// 10.3), checked against deadlines --json by feeds_check.py
+		if (uid.startsWith('task-') && ev.startDate.isDate)
+			continue;
 		const it = ev.iterator();
 		let n = 0, next;
 		while ((next = it.next()) && next.year <= LAST_YEAR) {

@@ -382,6 +382,49 @@ def feeds_of(d):
     return sorted(out)
 
 
+def all_day(where, ev):
+    """ev is all-day: DTSTART;VALUE=DATE, the exclusive DTEND the next
+    day; its date"""
+    st, en = ev["DTSTART"].dt, ev["DTEND"].dt
+    if isinstance(st, datetime.datetime) or \
+            isinstance(en, datetime.datetime) or \
+            en != st + datetime.timedelta(days=1):
+        fail(where, "%s: not all-day with DTEND the next day"
+             % ev.get("UID"))
+    return st.isoformat()
+
+
+def party_tasks(where, s, raw, party):
+    """The owner's task deadlines end its party feed (SPEC section 10.3):
+    the all-day VEVENTs with a "task-" UID are the task deadlines of
+    `deadlines --json` with that party; the feed without them is
+    returned for the occurrence checks."""
+    cal = icalendar.Calendar.from_ical(raw)
+    tasks = [c for c in cal.subcomponents if c.name == "VEVENT" and
+             str(c["UID"]).startswith("task-")]
+    got = []
+    for ev in tasks:
+        # "task-<task id>-<YYYY-MM-DD>-<party>@<domain>"
+        base = str(ev["UID"]).split("@")[0]
+        if not base.endswith("-" + party):
+            fail(where, "%s: a task of another party" % ev["UID"])
+            continue
+        base = base[:-len(party) - 1]
+        if base[-10:] != all_day(where, ev):
+            fail(where, "%s: UID and DTSTART differ" % ev["UID"])
+        got.append((base[len("task-"):-11], base[-10:]))
+    got.sort()
+    p = s.ctl_run("deadlines", "--json")
+    want = sorted((x["task"], x["date"])
+                  for x in json.loads(p.stdout.decode())
+                  if x["kind"] == "task" and x["party"] == party)
+    if got != want:
+        fail(where, "task deadlines %s, deadlines --json %s"
+             % (got, want))
+    cal.subcomponents = [c for c in cal.subcomponents if c not in tasks]
+    return cal.to_ical()
+
+
 def check_export(s, d, forum_ids, party_ids):
     """Checks 1 and 3 on every feed under d; writes d/expected.json and
     returns {path: {uid: SEQUENCE}}."""
@@ -399,7 +442,7 @@ def check_export(s, d, forum_ids, party_ids):
     nevents = 0
     for rel in paths:
         where = "%s:%s" % (os.path.basename(s.conf), rel)
-        raw = open(os.path.join(d, rel), "rb").read()
+        raw = full = open(os.path.join(d, rel), "rb").read()
         check_format(where, raw, s.publish_attendees)
         parts = rel.split("/")
         if rel == "calendars/all.ics":
@@ -408,20 +451,13 @@ def check_export(s, d, forum_ids, party_ids):
             filt = ["--forum", parts[2][:-4]]
         elif len(parts) == 3 and parts[1] == "party":
             filt = ["--party", parts[2][:-4]]
+            raw = party_tasks(where, s, raw, parts[2][:-4])
         elif rel == "calendars/deadlines.ics":
             # all-day deadlines (SPEC section 5, 7): DTSTART;VALUE=DATE,
             # the exclusive DTEND the next day, the dates of
             # `cadencectl deadlines --json`
             cal = icalendar.Calendar.from_ical(raw)
-            days = []
-            for ev in cal.walk("VEVENT"):
-                st, en = ev["DTSTART"].dt, ev["DTEND"].dt
-                if isinstance(st, datetime.datetime) or \
-                        isinstance(en, datetime.datetime) or \
-                        en != st + datetime.timedelta(days=1):
-                    fail(where, "%s: not all-day with DTEND the next day"
-                         % ev.get("UID"))
-                days.append(st.isoformat())
+            days = [all_day(where, ev) for ev in cal.walk("VEVENT")]
             p = s.ctl_run("deadlines", "--json")
             want = [d["date"] for d in json.loads(p.stdout.decode())]
             if sorted(days) != sorted(want):
@@ -436,7 +472,7 @@ def check_export(s, d, forum_ids, party_ids):
         if cal is None:
             continue
         nevents += len(want)
-        seqs[rel] = sequences(where, cal)
+        seqs[rel] = sequences(where, icalendar.Calendar.from_ical(full))
         expected[rel] = sorted(list(occ_tuple(o)) for o in want)
     with open(os.path.join(d, "expected.json"), "w") as f:
         json.dump({"from": s.first.isoformat(), "to": s.last.isoformat(),

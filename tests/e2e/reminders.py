@@ -13,6 +13,13 @@ cadencectl: on D-22 the 30-day reminder is the latest whose day has come
 on D-6 the 7-day one, once.  The daemon (when built): the same with a
 fresh state, across restarts.  The SMTP sink is aiosmtpd's Mailbox
 handler on 127.0.0.1 and a port chosen at run time.
+
+Tasks (SPEC § 10.3), TASK_CONF: "raportti", owners kajaani and sotkamo,
+due 30.6. every year from 2026, remind_days [60, 14]: reminder days
+30.6.2026 - 60 = 1.5.2026 and 30.6.2026 - 14 = 16.6.2026.  Each owner is
+reminded at its own address, once per task, owner and offset; a daemon
+down over a reminder day catches up only the latest one; a task recorded
+done (`cadencectl done`) gets no more.
 """
 import datetime
 import email
@@ -72,6 +79,38 @@ agreement = {
   remind_days = [ 90, 30, 7 ];
   notify = [ "hva", "sotkamo" ];
 };
+smtp = { url = "smtp://127.0.0.1:%(smtp)d"; };
+"""
+
+TASK_DUE = datetime.date(2026, 6, 30)
+TASK_TITLE = "Vuosiraportti valtuustolle"
+KAJAANI = "kirjaamo@kajaani.example"
+SOTKAMO = "kirjaamo@sotkamo.example"
+TASK_CONF = """
+timezone = "Europe/Helsinki";
+domain = "kainuu.example";
+state_dir = "%(state)s";
+horizon_days = 550;
+http = { listen = "127.0.0.1:%(http)d"; base_url = "http://127.0.0.1:%(http)d/"; };
+council_terms = ( { start = "2025-06-01"; end = "2029-05-31"; } );
+organizer = { name = "Hyte-koordinaattori"; email = "hyte@kainuu.example"; };
+parties = (
+  { id = "hva"; name = "Kainuun hyvinvointialue"; email = "kirjaamo@hva.example"; },
+  { id = "kajaani"; name = "Kajaanin kaupunki"; email = "kirjaamo@kajaani.example"; },
+  { id = "sotkamo"; name = "Sotkamon kunta"; email = "kirjaamo@sotkamo.example"; }
+);
+forums = (
+  { id = "neuvottelu"; name = "Neuvottelu"; convenor = "hva";
+    rrule = "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU";
+    start = "2026-01-01"; time = "13:00"; duration = 120; }
+);
+tasks = (
+  { id = "raportti"; name = "Vuosiraportti valtuustolle";
+    legal_basis = "612/2021 6 §";
+    owners = [ "kajaani", "sotkamo" ];
+    due = "06-30"; start = "2026-01-01";
+    remind_days = [ 60, 14 ]; }
+);
 smtp = { url = "smtp://127.0.0.1:%(smtp)d"; };
 """
 
@@ -146,14 +185,14 @@ def check_reminder(msg, today, what):
 class Instance:
     """one configuration with its own state"""
 
-    def __init__(self, name, smtp_port):
+    def __init__(self, name, smtp_port, conf=CONF):
         self.dir = os.path.join(tmp, name)
         os.mkdir(self.dir)
         self.conf = os.path.join(self.dir, "cadenced.conf")
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         with open(self.conf, "w", encoding="utf-8") as f:
-            f.write(CONF % {"state": "state", "http": self.port,
+            f.write(conf % {"state": "state", "http": self.port,
                             "smtp": smtp_port})
         self.proc = None
         self.log = os.path.join(self.dir, "log")
@@ -281,12 +320,79 @@ def daemon_part(smtp_port):
           "not 2" % (len(reminders()) - base))
 
 
+def task_reminders():
+    """(recipient, days left) of the task reminders received so far"""
+    out = []
+    for m in messages():
+        s = subject(m)
+        if s.startswith("Muistutus: " + TASK_TITLE):
+            out.append((email.utils.parseaddr(m["To"])[1],
+                        int(s.rsplit("(", 1)[1].split()[0])))
+    return sorted(out)
+
+
+def task_rows(inst, today):
+    return sorted((r["target"], r["sequence"], r["state"])
+                  for r in inst.outbox(today))
+
+
+def task_cli_part(smtp_port):
+    inst = Instance("task-cli", smtp_port, TASK_CONF)
+    d60 = TASK_DUE - datetime.timedelta(days=60)
+    d10 = TASK_DUE - datetime.timedelta(days=10)
+
+    inst.ctl(d60 - datetime.timedelta(days=1), "outbox", "--deliver")
+    check(task_reminders() == [], "task D-61: %r" % task_reminders())
+    # D-60: each owner once, at its own address
+    inst.ctl(d60, "outbox", "--deliver")
+    inst.ctl(d60, "outbox", "--deliver")
+    check(task_reminders() == [(KAJAANI, 60), (SOTKAMO, 60)],
+          "task D-60: %r" % task_reminders())
+    # sotkamo reports; on D-10 only kajaani gets the 14-day one
+    inst.ctl(d60, "done", "raportti", TASK_DUE.isoformat(), "--party",
+             "sotkamo")
+    inst.ctl(d10, "outbox", "--deliver")
+    inst.ctl(d10, "outbox", "--deliver")
+    check(task_reminders() == [(KAJAANI, 10), (KAJAANI, 60),
+                               (SOTKAMO, 60)],
+          "task D-10: %r" % task_reminders())
+    check(task_rows(inst, d10) == [(KAJAANI, 14, "sent"),
+                                   (KAJAANI, 60, "sent"),
+                                   (SOTKAMO, 60, "sent")],
+          "task D-10: outbox %r" % task_rows(inst, d10))
+
+
+def task_daemon_part(smtp_port):
+    inst = Instance("task-daemon", smtp_port, TASK_CONF)
+    before = task_reminders()
+    d12 = TASK_DUE - datetime.timedelta(days=12)
+
+    # down from before D-60 to D-12: only the 14-day reminders, once
+    inst.start(d12)
+    check(peers.poll_until(lambda: [r[2] for r in task_rows(inst, d12)]
+                           == ["sent", "sent"], 20),
+          "task cadenced D-12: outbox %r" % task_rows(inst, d12))
+    inst.stop()
+    inst.start(d12)		# a restart on the same day: nothing more
+    inst.stop()
+    inst.start(TASK_DUE)
+    inst.stop()
+    got = [r for r in task_reminders() if r not in before]
+    check(got == [(KAJAANI, 12), (SOTKAMO, 12)],
+          "task cadenced: %r" % got)
+    check(task_rows(inst, TASK_DUE) == [(KAJAANI, 14, "sent"),
+                                        (SOTKAMO, 14, "sent")],
+          "task cadenced: outbox %r" % task_rows(inst, TASK_DUE))
+
+
 def main():
     smtp_port = free_port()
     start_sink(smtp_port)
     cli_part(smtp_port)
+    task_cli_part(smtp_port)
     if DAEMON is not None and os.access(DAEMON, os.X_OK):
         daemon_part(smtp_port)
+        task_daemon_part(smtp_port)
     else:
         print("%s: no daemon '%s': its part skipped" % (ME, DAEMON))
 
