@@ -12,16 +12,8 @@
 #include "cli.h"
 #include "render/output.h"
 
-struct change_args {
-	const char *party;
-	const char *reason;
-	bool undo;
-	int npos;
-	const char *pos[4];
-};
-
-static int
-parse_change(struct cli *c, bool reason, struct change_args *a)
+int
+cli_change_args(struct cli *c, bool reason, struct change_args *a)
 {
 	const struct cli_opt opts[] = {
 		{ "party", NULL, &a->party },
@@ -167,7 +159,7 @@ cmd_cancel(struct cli *c)
 	struct cad_override ov;
 	int r;
 
-	if ((r = parse_change(c, true, &a)) != 0)
+	if ((r = cli_change_args(c, true, &a)) != 0)
 		return r;
 	if (a.npos != 2)
 		return cli_usage("cancel: FORUM and DATE expected");
@@ -208,7 +200,7 @@ cmd_move(struct cli *c)
 	struct cad_override ov;
 	int r, new_day, new_time = -1;
 
-	if ((r = parse_change(c, false, &a)) != 0)
+	if ((r = cli_change_args(c, false, &a)) != 0)
 		return r;
 	if (a.undo ? a.npos != 2 : a.npos != 3 && a.npos != 4)
 		return cli_usage(a.undo ? "move --undo: FORUM and DATE "

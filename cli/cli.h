@@ -64,6 +64,17 @@ struct cli_opt {
 int cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
     int maxpos, int *npos);
 
+/* the arguments of a command that changes something: up to four
+   positional ones, --party, --reason (when allowed) and --undo */
+struct change_args {
+	const char *party;
+	const char *reason;
+	bool undo;
+	int npos;
+	const char *pos[4];
+};
+int cli_change_args(struct cli *c, bool reason, struct change_args *a);
+
 int cmd_check(struct cli *c);
 int cmd_forums(struct cli *c);
 int cmd_occurrences(struct cli *c);

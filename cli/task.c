@@ -20,33 +20,6 @@
 #include "model/task.h"
 #include "render/output.h"
 
-struct task_args {
-	const char *party;
-	const char *reason;
-	bool undo;
-	int npos;
-	const char *pos[4];
-};
-
-static int
-parse_task_args(struct cli *c, bool reason, struct task_args *a)
-{
-	const struct cli_opt opts[] = {
-		{ "party", NULL, &a->party },
-		{ "reason", NULL, &a->reason },
-		{ "undo", &a->undo, NULL },
-		{ NULL, NULL, NULL },
-	};
-	int r;
-
-	memset(a, 0, sizeof *a);
-	if ((r = cli_options(c, opts, a->pos, 4, &a->npos)) != 0)
-		return r;
-	if (a->reason && !reason)
-		return cli_usage("%s: --reason not allowed here", c->argv[0]);
-	return 0;
-}
-
 /* the owner of t that --party names, or the only one; -1 with a message */
 static int
 task_owner(struct cli *c, const struct cad_task *t, const char *id)
@@ -99,7 +72,7 @@ check_due(struct cli *c, const struct cad_task *t, int day, const char *date)
 
 /* `done review DATE`: the agreement's review; 0 or an exit status */
 static int
-review_done(struct cli *c, const struct task_args *a)
+review_done(struct cli *c, const struct change_args *a)
 {
 	const struct cad_agreement *ag = &c->cfg->agreement;
 	struct cad_error err = { "" };
@@ -138,11 +111,11 @@ review_done(struct cli *c, const struct task_args *a)
 int
 cmd_done(struct cli *c)
 {
-	struct task_args a;
+	struct change_args a;
 	struct cad_error err = { "" };
 	int r, ti, p, day;
 
-	if ((r = parse_task_args(c, false, &a)) != 0)
+	if ((r = cli_change_args(c, false, &a)) != 0)
 		return r;
 	if (a.npos != 2)
 		return cli_usage("done: TASK and DATE expected");
@@ -231,13 +204,13 @@ meets_then(const struct cad_plan *plan, size_t s, int day, int time_of_day)
 int
 cmd_add(struct cli *c)
 {
-	struct task_args a;
+	struct change_args a;
 	struct cad_error err = { "" };
 	struct cad_plan plan;
 	struct cad_addition x;
 	int r, forum, party = -1, day, tod, s;
 
-	if ((r = parse_task_args(c, true, &a)) != 0)
+	if ((r = cli_change_args(c, true, &a)) != 0)
 		return r;
 	if (a.npos != 3)
 		return cli_usage("add: FORUM DATE TIME expected");
