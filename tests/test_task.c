@@ -21,6 +21,7 @@
 #include "model/config.h"
 #include "model/deadline.h"
 #include "model/task.h"
+#include "render/deadlines.h"
 #include "store/reminder.h"
 #include "store/store.h"
 

@@ -21,6 +21,7 @@
  */
 #include "render/ical.h"
 #include "model/deadline.h"
+#include "render/deadlines.h"
 #include "render/output.h"
 
 #include <errno.h>

@@ -1817,14 +1817,14 @@ cad_store_put_addition(struct cad_store *st, const struct cad_addition *x,
 	    "INSERT OR REPLACE INTO additions (uid, start, reason, created) "
 	    "VALUES (?1, ?2, ?3, ?4)";
 	sqlite3_stmt *stmt = NULL;
-	char start[RID_SIZE];
+	char start[CAD_RID_SIZE];
 	int r;
 
 	if (x->uid == NULL || x->day == CAD_NODAY || !valid_time(x->time)) {
 		cad_error_set(err, "extra meeting without series, day or time");
 		return -EINVAL;
 	}
-	format_rid(x->day, x->time, start);
+	cad_rid_format(x->day, x->time, start);
 	if ((r = store_stmt(st->db, &stmt, sql, err, "ttti", x->uid, start,
 	    x->reason, now)) != 0)
 		return r;
@@ -1838,14 +1838,14 @@ cad_store_delete_addition(struct cad_store *st, const char *uid, int day,
 	static const char sql[] =
 	    "DELETE FROM additions WHERE uid = ?1 AND start = ?2";
 	sqlite3_stmt *stmt = NULL;
-	char start[RID_SIZE];
+	char start[CAD_RID_SIZE];
 	int r;
 
 	if (!valid_time(time_of_day)) {
 		cad_error_set(err, "bad time of day");
 		return -EINVAL;
 	}
-	format_rid(day, time_of_day, start);
+	cad_rid_format(day, time_of_day, start);
 	if ((r = store_stmt(st->db, &stmt, sql, err, "tt", uid, start)) != 0)
 		return r;
 	return store_delete(st, stmt, "remove extra meeting", err);
@@ -1871,7 +1871,7 @@ cad_store_additions(struct cad_store *st, struct cad_addition **out, size_t *n,
 		struct cad_addition x = { 0 };
 
 		if (start == NULL || sqlite3_column_text(stmt, 0) == NULL ||
-		    parse_rid(start, &x.day, &x.time) != 0)
+		    cad_rid_parse(start, &x.day, &x.time) != 0)
 			continue;	/* not ours: ignore it */
 		x.uid = col_strdup(stmt, 0);
 		x.reason = col_strdup(stmt, 2);
