@@ -110,6 +110,35 @@ export_release(struct export *x)
 	x->states = NULL;
 }
 
+/*
+ * The series text of x->plan in the thread's language, and the owners'
+ * tasks at the end of their party feeds (SPEC § 10.3), as the daemon
+ * has them.  0 or an exit status.
+ */
+static int
+export_set(struct export *x)
+{
+	const struct cad_config *cfg = x->c->cfg;
+	struct cad_error err = { "" };
+	struct cad_deadline *dl = NULL;
+	size_t ndl = 0;
+	int r;
+
+	if (cad_ical_set_new(cfg, &x->c->ctx, &x->plan, x->states, &x->set,
+	    &err) < 0) {
+		cli_warnx("cannot render the feed: %s", err.msg);
+		return 1;
+	}
+	if ((r = cad_deadlines(cfg, &x->c->ctx, &dl, &ndl, &err)) == 0)
+		r = cad_feeds_tasks(x->set, dl, ndl, x->now, &err);
+	cad_deadlines_free(dl, ndl);
+	if (r < 0) {
+		cli_warnx("cannot render the tasks: %s", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
 /* plans the window and syncs every series into the store */
 static int
 export_prepare(struct export *x, struct cli *c)
@@ -143,22 +172,7 @@ export_prepare(struct export *x, struct cli *c)
 		cli_warnx("cannot record the series: %s", err.msg);
 		return 1;
 	}
-	if (cad_ical_set_new(cfg, &c->ctx, &x->plan, x->states, &x->set,
-	    &err) < 0) {
-		cli_warnx("cannot render the feed: %s", err.msg);
-		return 1;
-	}
-	/* the owners' tasks end their party feeds (SPEC § 10.3) */
-	struct cad_deadline *dl = NULL;
-	size_t ndl = 0;
-	if ((r = cad_deadlines(cfg, &c->ctx, &dl, &ndl, &err)) == 0)
-		r = cad_feeds_tasks(x->set, dl, ndl, x->now, &err);
-	cad_deadlines_free(dl, ndl);
-	if (r < 0) {
-		cli_warnx("cannot render the tasks: %s", err.msg);
-		return 1;
-	}
-	return 0;
+	return export_set(x);
 }
 
 /* renders one series feed into b (initialised here); 0 or an exit
@@ -345,18 +359,11 @@ export_tree(struct export *x, const char *root)
 static int
 export_relang(struct export *x)
 {
-	struct cad_error err = { "" };
-
 	cad_feeds_free(x->feeds, x->nfeeds);
 	x->nfeeds = cad_feeds(x->c->cfg, &x->feeds);
 	cad_ical_set_free(x->set);
 	x->set = NULL;
-	if (cad_ical_set_new(x->c->cfg, &x->c->ctx, &x->plan, x->states,
-	    &x->set, &err) < 0) {
-		cli_warnx("cannot render the feed: %s", err.msg);
-		return 1;
-	}
-	return 0;
+	return export_set(x);
 }
 
 /*

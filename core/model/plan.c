@@ -1007,6 +1007,28 @@ merge_used(struct ivec *used, const struct cvec *c)
 	return 0;
 }
 
+/*
+ * The occurrences of a forum without for_each: the first meeting ever
+ * (not an added one) goes to the .first series when there is one; each
+ * series' occurrences stay together.
+ */
+static void
+add_single(struct pbuild *pb, const struct cad_forum *f, size_t first_series,
+    const struct cvec *c)
+{
+	size_t fm = c->n;
+
+	for (size_t i = 0; f->first_convenor >= 0 && i < c->n && fm == c->n;
+	    i++)
+		if (!c->v[i].added)
+			fm = i;
+	if (fm < c->n)
+		add_occ(pb, first_series + 1, &c->v[fm], f->duration);
+	for (size_t i = 0; i < c->n; i++)
+		if (i != fm)
+			add_occ(pb, first_series, &c->v[i], f->duration);
+}
+
 static int
 plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
     size_t fi, int to, const struct cad_override **ov, size_t nov,
@@ -1066,19 +1088,7 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 		c.n = c.cap = base.n;
 		apply_holidays(cfg, f, -1, &c);
 		add_extras(ctx, p->series[first_series].uid, NOEFFECT, &c);
-		/* the first meeting ever (not an added one) goes to the
-		   .first series; each series' occurrences stay together */
-		size_t fm = c.n;
-		for (size_t i = 0; f->first_convenor >= 0 && i < c.n &&
-		    fm == c.n; i++)
-			if (!c.v[i].added)
-				fm = i;
-		if (fm < c.n)
-			add_occ(pb, first_series + 1, &c.v[fm], f->duration);
-		for (size_t i = 0; i < c.n; i++)
-			if (i != fm)
-				add_occ(pb, first_series, &c.v[i],
-				    f->duration);
+		add_single(pb, f, first_series, &c);
 	} else {
 		for (size_t m = 0; m < nser; m++) {
 			int party = f->for_each[m];
@@ -1278,6 +1288,24 @@ cad_plan_involves(const struct cad_config *cfg,
 
 /* --- legal minimum ------------------------------------------------------- */
 
+/* cad_task_compliance()'s warnings appended to *v */
+static int
+append_tasks(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    struct cad_compliance **v, size_t *nv, struct cad_error *err)
+{
+	struct cad_compliance *tw = NULL;
+	size_t ntw = 0;
+	int r = cad_task_compliance(cfg, ctx, &tw, &ntw, err);
+
+	if (r == 0 && ntw > 0) {
+		*v = cad_xreallocarray(*v, *nv + ntw, sizeof **v);
+		memcpy(*v + *nv, tw, ntw * sizeof *tw);
+		*nv += ntw;
+	}
+	free(tw);
+	return r;
+}
+
 int
 cad_plan_compliance(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, int from, int to,
@@ -1363,30 +1391,20 @@ cad_plan_compliance(const struct cad_config *cfg,
 				cap = cap ? cap * 2 : 16;
 				v = cad_xreallocarray(v, cap, sizeof *v);
 			}
-			v[nv++] = (struct cad_compliance){
-				.forum = (int)se->forum, .party = se->party,
-				.kind = f->minimum == CAD_MINIMUM_YEAR ?
-				CAD_COMPLIANCE_YEAR : CAD_COMPLIANCE_TERM,
-				.from = pf, .to = pt, .task = -1,
-				.deadline = -1 };
+			v[nv++] = (struct cad_compliance){ (int)se->forum,
+				se->party, f->minimum == CAD_MINIMUM_YEAR ?
+				CAD_COMPLIANCE_YEAR : CAD_COMPLIANCE_TERM, pf,
+				pt, -1, -1 };
 		}
 	}
 	free(yhit);
 	free(thit);
 	cad_plan_release(&plan);
 	/* then the tasks and the agreement's deadlines */
-	struct cad_compliance *tw = NULL;
-	size_t ntw = 0;
-	if ((r = cad_task_compliance(cfg, ctx, &tw, &ntw, err)) < 0) {
+	if ((r = append_tasks(cfg, ctx, &v, &nv, err)) < 0) {
 		free(v);
 		return r;
 	}
-	if (ntw > 0) {
-		v = cad_xreallocarray(v, nv + ntw, sizeof *v);
-		memcpy(v + nv, tw, ntw * sizeof *tw);
-		nv += ntw;
-	}
-	free(tw);
 	*out = v;
 	*n = nv;
 	return 0;
