@@ -191,6 +191,26 @@ cmd_cancel(struct cli *c)
 	return r;
 }
 
+/*
+ * A local time that a DST change skips or repeats is refused: readers
+ * disagree by an hour on it (SPEC § 10.6).  0, or 1 with the reason.
+ */
+static int
+refuse_dst(const char *tz, int day, int minutes)
+{
+	enum cad_tz_local k = cad_tz_local_kind(tz, day, minutes);
+	char when[32];
+
+	if (k == CAD_TZ_LOCAL_OK)
+		return 0;
+	cad_format_fi(day, minutes, when);
+	cli_warnx("cannot move to %s: %s in %s, the clocks %s; choose "
+	    "another time", when, k == CAD_TZ_LOCAL_SKIPPED ?
+	    "that time does not exist" : "that time occurs twice", tz,
+	    k == CAD_TZ_LOCAL_SKIPPED ? "go forward" : "go back");
+	return 1;
+}
+
 int
 cmd_move(struct cli *c)
 {
@@ -225,6 +245,10 @@ cmd_move(struct cli *c)
 		free(name);
 		cad_plan_release(&plan);
 		return r;
+	}
+	if (refuse_dst(c->cfg->timezone, ov.new_day, ov.new_time) != 0) {
+		cad_plan_release(&plan);
+		return 1;
 	}
 	if (!cad_is_working_day(c->cfg, new_day))
 		cli_warnx("warning: %s is not a working day",

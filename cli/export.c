@@ -32,6 +32,7 @@
 #include "model/deadline.h"
 #include "render/deadlines.h"
 #include "render/feeds.h"
+#include "render/flat.h"
 #include "render/ical.h"
 
 #define EXPORT_FEED_MAX		(32u << 20)	/* ceiling of one feed */
@@ -184,8 +185,13 @@ render(struct export *x, const struct cad_feed *f, struct cad_buf *b)
 	int r;
 
 	cad_buf_init(b, EXPORT_FEED_MAX);
-	r = cad_ical_set_feed(x->set, f->forum, f->party, f->name,
-	    cad_feed_dtstamp(x->set, f, x->now, NULL), b, &err);
+	if (f->flat)
+		r = cad_flat_feed(x->c->cfg, &x->c->ctx, &x->plan, x->states,
+		    f->forum, f->party, f->name,
+		    cad_feed_dtstamp(x->set, f, x->now, NULL), b, &err);
+	else
+		r = cad_ical_set_feed(x->set, f->forum, f->party, f->name,
+		    cad_feed_dtstamp(x->set, f, x->now, NULL), b, &err);
 	if (r < 0) {
 		cli_warnx("cannot render the feed: %s", err.msg);
 		cad_buf_release(b);

@@ -18,6 +18,7 @@
 #include "model/deadline.h"
 #include "render/deadlines.h"
 #include "render/feeds.h"
+#include "render/flat.h"
 #include "render/wheel.h"
 #include "render/ical.h"
 #include "log.h"
@@ -443,15 +444,17 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 		char *path = lang_path(lang, "/");
 		char *full = cad_asprintf("%s%s", path, feeds[i].path);
 		free(path);
-		if (!feeds[i].deadlines) {
-			if ((r = build_feed(bd, *setp, full, &feeds[i],
-			    err)) != 0)
+		const struct cad_feed *f = &feeds[i];
+		if (!f->deadlines && !f->flat) {
+			if ((r = build_feed(bd, *setp, full, f, err)) != 0)
 				goto out;
 			continue;
 		}
-		stamp = cad_feed_dtstamp(*setp, &feeds[i], bd->now, &natural);
-		if ((r = cad_deadlines_ical(cfg, dl, ndl, feeds[i].name, stamp,
-		    b, err)) != 0) {
+		stamp = cad_feed_dtstamp(*setp, f, bd->now, &natural);
+		r = f->flat ? cad_flat_feed(cfg, &s->ctx, plan, states,
+		    f->forum, f->party, f->name, stamp, b, err) :
+		    cad_deadlines_ical(cfg, dl, ndl, f->name, stamp, b, err);
+		if (r != 0) {
 			free(full);
 			goto out;
 		}

@@ -369,8 +369,10 @@ feed__all__masters_rdates_and_overrides(void **state)
 	ev = event_with(u, "DTSTART;TZID=Europe/Helsinki:20261013T130000");
 	assert_non_null(ev);
 	assert_non_null(strstr(ev, "DTEND;TZID=Europe/Helsinki:20261013T160000"));
-	assert_non_null(strstr(ev, "RDATE;TZID=Europe/Helsinki:20271012T130000"));
-	assert_non_null(strstr(ev, "RDATE;TZID=Europe/Helsinki:20281010T130000"));
+	/* one comma-separated RDATE line (Xandikos fails on several) */
+	assert_int_equal(count(ev, "\r\nRDATE"), 1);
+	assert_non_null(strstr(ev, "\r\nRDATE;TZID=Europe/Helsinki:"
+	    "20271012T130000,20281010T130000\r\n"));
 	assert_null(strstr(ev, "RECURRENCE-ID"));
 	assert_non_null(strstr(ev, "STATUS:CONFIRMED"));
 	assert_non_null(strstr(ev, "SEQUENCE:3\r\n"));
@@ -658,10 +660,10 @@ feed__per_term_forum__yearly_rule_other_years_excluded(void **state)
 	assert_non_null(strstr(rr, ";COUNT=5"));
 	assert_non_null(strstr(rr, ";BYDAY=2TU"));
 	assert_non_null(strstr(rr, ";BYMONTH=10"));
-	assert_int_equal(count(ev, "\r\nEXDATE"), 3);
-	assert_non_null(strstr(ev, "EXDATE;TZID=Europe/Helsinki:20261013T120000"));
-	assert_non_null(strstr(ev, "EXDATE;TZID=Europe/Helsinki:20271012T120000"));
-	assert_non_null(strstr(ev, "EXDATE;TZID=Europe/Helsinki:20281010T120000"));
+	/* one EXDATE line per value type, in order */
+	assert_int_equal(count(ev, "\r\nEXDATE"), 1);
+	assert_non_null(strstr(ev, "\r\nEXDATE;TZID=Europe/Helsinki:"
+	    "20261013T120000,20271012T120000,20281010T120000\r\n"));
 	free(rr);
 	free(ev);
 	free(u);
@@ -844,7 +846,12 @@ set_feed__party_left_part_way__own_text_shared_text_intact(void **state)
 	/* one meeting each: plain events, no RRULE/RDATE, no overrides of
 	   the later instances */
 	assert_int_equal(count(u, "UID:hytetu-foorumi@"), 1);
-	assert_int_equal(count(u, "UID:kuntaneuvottelu.kajaani@"), 2);
+	/* the holiday-moved 2.2.2026 alone: its final time, no
+	   RECURRENCE-ID (RFC 5545 § 3.8.4.4: recurring components only) */
+	assert_int_equal(count(u, "UID:kuntaneuvottelu.kajaani@"), 1);
+	assert_null(strstr(u, "RECURRENCE-ID"));
+	assert_non_null(strstr(u,
+	    "DTSTART;TZID=Europe/Helsinki:20260202T090000"));
 	assert_null(strstr(u, "RDATE"));
 	assert_null(strstr(u, "20271014T100000"));
 	assert_null(strstr(u, "RECURRENCE-ID;TZID=Europe/Helsinki:20281010"));

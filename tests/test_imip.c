@@ -342,8 +342,13 @@ imip_series_mail__request__method_in_calendar_equals_mime(void **st)
 	cal = parse(ics);
 	assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_REQUEST);
 	assert_non_null(strstr(m, "method=REQUEST"));
-	/* the master and the cancelled instance's override */
-	assert_int_equal(count_vevents(cal), 2);
+	/* the master only: RFC 5546 § 3.2.2 allows no STATUS:CANCELLED in
+	   a REQUEST, so the cancelled 12.10.2027 is an EXDATE of it */
+	assert_int_equal(count_vevents(cal), 1);
+	assert_null(strstr(ics, "RECURRENCE-ID"));
+	assert_null(strstr(ics, "STATUS:CANCELLED"));
+	assert_non_null(strstr(ics,
+	    "\r\nEXDATE;TZID=Europe/Helsinki:20271012T130000\r\n"));
 	icalcomponent *ev = icalcomponent_get_first_component(cal,
 	    ICAL_VEVENT_COMPONENT);
 	assert_string_equal(icalcomponent_get_uid(ev),
@@ -585,6 +590,135 @@ imip_message__non_ascii_names__encoded_ascii_quoted(void **st)
 	cad_buf_release(&b);
 }
 
+/*
+ * A long display name and subject: every encoded-word decodes to whole
+ * words (it ends after a space, or the text ends), so that a reader that
+ * shows a space between words (Python's email) does not split one.
+ */
+static void
+imip_message__long_names__encoded_words_split_at_spaces(void **st)
+{
+	static const char name[] = "Pohjois-Karjalan hyvinvointialueen "
+	    "hyvinvoinnin ja terveyden edistämisen yhteistyöryhmä";
+	static const char subject[] = "Päivitetty: Pohjois-Karjalan "
+	    "hyvinvointialueen ja kuntien välinen neuvottelu: Liperin kunta";
+	struct cad_imip_mail m = { .from_name = name,
+		.from_email = "hyte@example.org", .to_email = "m@example.org",
+		.subject = subject, .text = "x\n",
+		.calendar = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+		.method = "REQUEST", .date = NOW, .domain = "example.org",
+		.random = 42 };
+	const char *const hdrs[] = { "From", "Subject" };
+	const char *const want[] = { name, subject };
+	struct cad_buf b;
+	struct cad_error err = { "" };
+
+	(void)st;
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_imip_message(&m, &b, &err), 0);
+	for (size_t h = 0; h < 2; h++) {
+		char *v = header(b.data, hdrs[h]), dec[512] = "";
+		int words = 0;
+		for (const char *p = v; (p = strstr(p, "=?UTF-8?B?")) != NULL;
+		    words++) {
+			const char *e = strstr(p + 10, "?=");
+			char *w = b64dec(p + 10, e);
+			size_t len = strlen(w);
+			assert_true(e + 2 - p <= 75);
+			strncat(dec, w, sizeof dec - strlen(dec) - 1);
+			/* a word ends with a space unless it is the last */
+			if (strstr(e + 2, "=?UTF-8?B?") != NULL)
+				assert_int_equal(w[len - 1], ' ');
+			free(w);
+			p = e + 2;
+		}
+		assert_true(words > 1);
+		assert_string_equal(dec, want[h]);
+		free(v);
+	}
+	cad_buf_release(&b);
+}
+
+/* the calendar of plan's series 0 with the given method, parsed */
+static icalcomponent *
+calendar_of(enum cad_imip_method method, int rid_day, int rid_time,
+    char **text)
+{
+	struct cad_buf b;
+	struct cad_error err = { "" };
+	icalcomponent *cal;
+
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_imip_calendar(&cfg, &ctx, &plan, 0, &state,
+	    method, rid_day, rid_time, att, 2, false, NOW, &b, &err), 0);
+	cal = parse(b.data);
+	*text = cad_buf_steal(&b);
+	cad_buf_release(&b);
+	return cal;
+}
+
+/*
+ * A series with one meeting (per_term, .first, COUNT=1) that was moved
+ * and then cancelled: one plain VEVENT at the moved time, no
+ * RECURRENCE-ID (RFC 5545 § 3.8.4.4), REQUEST and CANCEL both passing
+ * libical's RFC 5546 restriction check.
+ */
+static void
+imip_calendar__single_meeting__plain_event_request_and_cancel(void **st)
+{
+	icalcomponent *cal, *ev;
+	struct icaltimetype t;
+	char *text;
+
+	(void)st;
+	plan.nocc = 1;
+	occ[0].day = D(2026, 10, 15);
+	occ[0].time = 10 * 60;
+	occ[0].moved = CAD_MOVED_PERSON;
+	cal = calendar_of(CAD_IMIP_REQUEST, 0, 0, &text);
+	assert_true(icalrestriction_check(cal));
+	assert_null(strstr(text, "RECURRENCE-ID"));
+	assert_int_equal(count_vevents(cal), 1);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	assert_null(icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY));
+	t = icalcomponent_get_dtstart(ev);
+	assert_int_equal(t.day, 15);
+	assert_int_equal(t.hour, 10);
+	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CONFIRMED);
+	icalcomponent_free(cal);
+	free(text);
+
+	occ[0].status = CAD_CANCELLED;
+	cal = calendar_of(CAD_IMIP_CANCEL, D(2026, 10, 13), 13 * 60, &text);
+	assert_true(icalrestriction_check(cal));
+	assert_int_equal(icalcomponent_get_method(cal), ICAL_METHOD_CANCEL);
+	assert_null(strstr(text, "RECURRENCE-ID"));
+	assert_int_equal(count_vevents(cal), 1);
+	ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
+	icalcomponent_free(cal);
+	free(text);
+}
+
+/* REQUEST and CANCEL of the 3-meeting series pass RFC 5546's table */
+static void
+imip_calendar__request_and_cancel__pass_restriction_check(void **st)
+{
+	icalcomponent *cal;
+	char *text;
+
+	(void)st;
+	cal = calendar_of(CAD_IMIP_REQUEST, 0, 0, &text);
+	assert_true(icalrestriction_check(cal));
+	assert_null(strstr(text, "X-LIC-ERROR"));
+	icalcomponent_free(cal);
+	free(text);
+	cal = calendar_of(CAD_IMIP_CANCEL, D(2027, 10, 12), 13 * 60, &text);
+	assert_true(icalrestriction_check(cal));
+	icalcomponent_free(cal);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -616,6 +750,15 @@ main(void)
 		    imip_gone_mail__whole_series__cancel_with_utc_start, setup),
 		cmocka_unit_test_setup(
 		    imip_message__non_ascii_names__encoded_ascii_quoted, setup),
+		cmocka_unit_test_setup(
+		    imip_message__long_names__encoded_words_split_at_spaces,
+		    setup),
+		cmocka_unit_test_setup(
+		    imip_calendar__single_meeting__plain_event_request_and_cancel,
+		    setup),
+		cmocka_unit_test_setup(
+		    imip_calendar__request_and_cancel__pass_restriction_check,
+		    setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
  * The messages are collected and handed to the cad_diag in file order.
  */
 #include "model/config.h"
+#include "render/output.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -913,6 +914,32 @@ load_per_term(struct ld *ld, config_setting_t *s, const char *fctx,
 	}
 }
 
+/*
+ * A forum's time of day that a DST change skips or repeats (03:30 in
+ * Europe/Helsinki on the last Sunday of March or October): readers
+ * disagree by an hour on such a meeting (SPEC § 10.6), so it is refused.
+ */
+static void
+check_dst_time(struct ld *ld, const config_setting_t *x, const char *ctx,
+    const char *t, int minutes)
+{
+	const char *tz = ld->cfg->timezone;
+	enum cad_tz_local k;
+	char when[32];
+	int day = 0;
+
+	if (tz == NULL || *tz == '\0')
+		return;
+	k = cad_tz_time_kind(tz, minutes, &day);
+	if (k == CAD_TZ_LOCAL_OK)
+		return;
+	cad_format_fi(day, minutes, when);
+	ld_err(ld, x, "%stime '%s' %s in %s on the days the clocks %s "
+	    "(e.g. %s); choose another time", ctx, t,
+	    k == CAD_TZ_LOCAL_SKIPPED ? "does not exist" : "occurs twice", tz,
+	    k == CAD_TZ_LOCAL_SKIPPED ? "go forward" : "go back", when);
+}
+
 static void
 load_forum(struct ld *ld, config_setting_t *e)
 {
@@ -1000,6 +1027,8 @@ load_forum(struct ld *ld, config_setting_t *e)
 	const char *t = get_str(ld, e, "time", ctx, true, &x);
 	if (t != NULL && cad_parse_time(t, &f->time) < 0)
 		ld_err(ld, x, "%stime '%s' is not HH:MM", ctx, t);
+	else if (t != NULL)
+		check_dst_time(ld, x, ctx, t, f->time);
 	if (get_int(ld, e, "duration", ctx, true, &v, &x)) {
 		if (v < 1)
 			ld_err(ld, x, "%sduration must be a positive number "

@@ -208,6 +208,7 @@ deadline_event(const struct cad_config *cfg, const struct cad_deadline *d,
 	    icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	icalcomponent_add_property(ev,
 	    icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	cad_ical_add_organizer(ev, cfg);	/* RFC 5546 § 3.2.1 */
 	cad_ical_add_x(ev, "X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
 
 	for (size_t i = 0; i < noff; i++) {

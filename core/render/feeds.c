@@ -16,6 +16,7 @@ feed_set(struct cad_feed *f, char *path, char *name, int forum, int party)
 	f->forum = forum;
 	f->party = party;
 	f->deadlines = false;
+	f->flat = false;
 }
 
 const char *
@@ -25,30 +26,59 @@ cad_feeds_title(const struct cad_config *cfg)
 	    cad_tr(cfg, cfg->agreement.title) : _("Yhteistyöfoorumit");
 }
 
+/* name, and for a flat feed the flat suffix after it; takes name */
+static char *
+feed_name(char *name, bool flat)
+{
+	char *r;
+
+	if (!flat)
+		return name;
+	r = cad_asprintf("%s%s", name, _(" (yksittäiset kokoukset)"));
+	free(name);
+	return r;
+}
+
+/* the series feeds under calendars/<dir>: all, each forum, each party */
+static size_t
+series_feeds(const struct cad_config *cfg, struct cad_feed *v, bool flat)
+{
+	const char *dir = flat ? "flat/" : "";
+	size_t n = 0;
+
+	feed_set(&v[n++], cad_asprintf("calendars/%sall.ics", dir),
+	    feed_name(cad_asprintf(_("%s: kaikki kokoukset"),
+	    cad_feeds_title(cfg)), flat), -1, -1);
+	for (size_t f = 0; f < cfg->nforums; f++)
+		feed_set(&v[n++],
+		    cad_asprintf("calendars/%sforum/%s.ics", dir,
+		    cfg->forums[f].id), feed_name(cad_strdup(cad_tr(cfg,
+		    cfg->forums[f].name)), flat), (int)f, -1);
+	for (size_t p = 0; p < cfg->nparties; p++)
+		feed_set(&v[n++],
+		    cad_asprintf("calendars/%sparty/%s.ics", dir,
+		    cfg->parties[p].id), feed_name(cad_asprintf(
+		    _("%s: kokoukset"), cad_tr(cfg, cfg->parties[p].name)),
+		    flat), -1, (int)p);
+	for (size_t i = 0; i < n; i++)
+		v[i].flat = flat;
+	return n;
+}
+
 size_t
 cad_feeds(const struct cad_config *cfg, struct cad_feed **out)
 {
-	size_t n = 0;
+	size_t n, k;
 	struct cad_feed *v;
 
-	v = cad_xcalloc(cfg->nforums + cfg->nparties + 2, sizeof *v);
-	feed_set(&v[n++], cad_strdup("calendars/all.ics"),
-	    cad_asprintf(_("%s: kaikki kokoukset"), cad_feeds_title(cfg)), -1,
-	    -1);
-	for (size_t f = 0; f < cfg->nforums; f++)
-		feed_set(&v[n++],
-		    cad_asprintf("calendars/forum/%s.ics", cfg->forums[f].id),
-		    cad_strdup(cad_tr(cfg, cfg->forums[f].name)), (int)f, -1);
-	for (size_t p = 0; p < cfg->nparties; p++)
-		feed_set(&v[n++],
-		    cad_asprintf("calendars/party/%s.ics", cfg->parties[p].id),
-		    cad_asprintf(_("%s: kokoukset"), cad_tr(cfg,
-		    cfg->parties[p].name)), -1,
-		    (int)p);
+	v = cad_xcalloc(2 * (cfg->nforums + cfg->nparties + 1) + 1,
+	    sizeof *v);
+	n = series_feeds(cfg, v, false);
 	feed_set(&v[n], cad_strdup("calendars/deadlines.ics"), NULL, -1, -1);
 	v[n++].deadlines = true;
+	k = series_feeds(cfg, v + n, true);
 	*out = v;
-	return n;
+	return n + k;
 }
 
 void
@@ -65,7 +95,7 @@ const struct cad_feed *
 cad_feeds_find(const struct cad_feed *v, size_t n, int forum, int party)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].deadlines && v[i].forum == forum &&
+		if (!v[i].deadlines && !v[i].flat && v[i].forum == forum &&
 		    v[i].party == party)
 			return &v[i];
 	return NULL;

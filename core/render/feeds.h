@@ -8,6 +8,9 @@
  *	calendars/forum/<id>.ics	"<forum name>"
  *	calendars/party/<id>.ics	"<party name>: kokoukset"
  *	calendars/deadlines.ics		named by render/deadlines.c
+ *	calendars/flat/all.ics		the same names + " (yksittäiset kokoukset)":
+ *	calendars/flat/forum/<id>.ics	the flat feeds of core/render/flat.h,
+ *	calendars/flat/party/<id>.ics	one VEVENT per CONFIRMED occurrence
  *
  * <title> is the agreement's title, else "Yhteistyöfoorumit".
  */
@@ -28,7 +31,9 @@ struct cad_feed {
 	int forum;	/* the forum's feed, or -1 */
 	int party;	/* the party's feed, or -1 */
 	bool deadlines;	/* calendars/deadlines.ics (forum, party -1) */
+	bool flat;	/* calendars/flat/...: cad_flat_feed() */
 };
+
 
 /* <title>: the agreement's title, else "Yhteistyöfoorumit" */
 const char *cad_feeds_title(const struct cad_config *cfg);
@@ -37,7 +42,7 @@ const char *cad_feeds_title(const struct cad_config *cfg);
 size_t cad_feeds(const struct cad_config *cfg, struct cad_feed **out);
 void cad_feeds_free(struct cad_feed *v, size_t n);
 
-/* the series feed of forum or party (both -1: all.ics), or NULL */
+/* the (full) series feed of forum or party (both -1: all.ics), or NULL */
 const struct cad_feed *cad_feeds_find(const struct cad_feed *v, size_t n,
     int forum, int party);
 

@@ -625,8 +625,9 @@ offset_to(icalcomponent *obs)
  * daylight saving today) gets a single STANDARD with the offset of its
  * latest observance.
  */
-static int
-build_vtimezone(const char *tzid, icalcomponent **out, struct cad_error *err)
+int
+cad_ical_vtimezone(const char *tzid, icalcomponent **out,
+    struct cad_error *err)
 {
 	icaltimezone *zone;
 	icalcomponent *zc, *obs, *vtz, *std = NULL, *dst = NULL, *last = NULL;
@@ -724,6 +725,26 @@ struct event_common {
 	int sequence;
 };
 
+void
+cad_ical_add_organizer(icalcomponent *ev, const struct cad_config *cfg)
+{
+	bool own = cfg->organizer_email && *cfg->organizer_email;
+	icalproperty *p;
+	char *cn, *uri;
+
+	uri = own ? cad_asprintf("mailto:%s", cfg->organizer_email) :
+	    cad_asprintf("mailto:noreply@%s", cfg->domain ? cfg->domain :
+	    "localhost");
+	p = icalproperty_new_organizer(uri);
+	if (own && cfg->organizer_name && *cfg->organizer_name) {
+		cn = cad_ical_cn_value(cfg->organizer_name);
+		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+		free(cn);
+	}
+	icalcomponent_add_property(ev, p);
+	free(uri);
+}
+
 static void
 add_people(icalcomponent *ev, const struct event_common *ec)
 {
@@ -731,17 +752,7 @@ add_people(icalcomponent *ev, const struct event_common *ec)
 	icalproperty *p;
 	char *cn, *uri;
 
-	if (cfg->organizer_email && *cfg->organizer_email) {
-		uri = cad_asprintf("mailto:%s", cfg->organizer_email);
-		p = icalproperty_new_organizer(uri);
-		if (cfg->organizer_name && *cfg->organizer_name) {
-			cn = cad_ical_cn_value(cfg->organizer_name);
-			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
-			free(cn);
-		}
-		icalcomponent_add_property(ev, p);
-		free(uri);
-	}
+	cad_ical_add_organizer(ev, cfg);
 	if (!cfg->publish_attendees)
 		return;
 	for (size_t i = 0; i < ec->t->npeople; i++) {
@@ -959,6 +970,77 @@ out:
 	return ok;
 }
 
+/*
+ * The VEVENT of one instance o as it is (its final time, status and what
+ * happened to it): an override's text, or the master's when nothing did.
+ */
+static icalcomponent *
+instance_event(const struct event_common *ec, const struct cad_occurrence *o,
+    bool cancelled)
+{
+	icalcomponent *ev;
+	char *summary, *desc;
+
+	if (!needs_override(o, o->duration))
+		return event_new(ec, o->day, o->time, o->duration,
+		    ec->t->summary, ec->t->description, false);
+	summary = cancelled ? cad_asprintf("PERUTTU: %s", ec->t->summary) :
+	    cad_strdup(ec->t->summary);
+	desc = override_description(ec->t, o);
+	ev = event_new(ec, o->day, o->time, o->duration, summary, desc,
+	    cancelled);
+	free(summary);
+	free(desc);
+	return ev;
+}
+
+/*
+ * A series with one instance in the window (per_term, a first-convenor
+ * meeting, COUNT=1, a one-off moved for a holiday) is one plain VEVENT
+ * with the instance's final time and status.  RFC 5545 § 3.8.4.4 gives
+ * RECURRENCE-ID to recurring components only, and node-ical,
+ * ical-expander and python3-caldav misread a non-recurring master with
+ * an override (the old time shown, a cancel lost, both returned).  A
+ * move is then a new DTSTART under a higher SEQUENCE, as RFC 5546 § 2.1.5
+ * reschedules a single event, which every reader understands; an
+ * RRULE:COUNT=1 with an override would keep the RECURRENCE-ID but trips
+ * the same readers' override handling.
+ */
+static void
+add_single(icalcomponent *cal, const struct event_common *ec,
+    const struct cad_occurrence *o)
+{
+	icalcomponent_add_component(cal, instance_event(ec, o,
+	    o->status == CAD_CANCELLED));
+}
+
+icalcomponent *
+cad_ical_occurrence_event(const struct cad_config *cfg,
+    const struct cad_plan *plan, const struct cad_occurrence *o,
+    const struct cad_series_state *state, int64_t dtstamp)
+{
+	struct event_common ec;
+	struct series_text t;
+	icalcomponent *ev;
+
+	series_text_init(cfg, plan, o->series, &t);
+	memset(&ec, 0, sizeof ec);
+	ec.cfg = cfg;
+	ec.se = &plan->series[o->series];
+	ec.t = &t;
+	ec.dtstamp = utc_time(dtstamp);
+	if (state != NULL) {
+		ec.sequence = state->sequence;
+		ec.last_modified = utc_time(state->last_modified);
+		ec.created = utc_time(state->created ? state->created :
+		    state->last_modified);
+	} else
+		ec.last_modified = ec.created = ec.dtstamp;
+	ev = instance_event(&ec, o, o->status == CAD_CANCELLED);
+	series_text_release(&t);
+	return ev;
+}
+
 /* the master and its overrides, added to cal; n > 0 */
 static void
 add_series(icalcomponent *cal, const struct event_common *ec,
@@ -971,16 +1053,20 @@ add_series(icalcomponent *cal, const struct event_common *ec,
 	icalcomponent *ev;
 	size_t i, nu = 0;
 
-	ev = event_new(ec, m->rid_day, m->rid_time, m->duration,
-	    ec->t->summary, ec->t->description, false);
 	/* one instance per RECURRENCE-ID */
 	u = cad_xcalloc(n, sizeof *u);
 	for (i = 0; i < n; i++)
 		if (i == 0 || cmp_rid(&v[i], &v[i - 1]) != 0)
 			u[nu++] = v[i];
-	/* a single meeting is a plain event; else RRULE, or RDATEs when
-	   no rule gives the set */
-	if (nu > 1 && !(series_rule(ec->cfg, ec->se, &rule) &&
+	if (nu == 1) {
+		add_single(cal, ec, m);
+		free(u);
+		return;
+	}
+	ev = event_new(ec, m->rid_day, m->rid_time, m->duration,
+	    ec->t->summary, ec->t->description, false);
+	/* RRULE, or RDATEs when no rule gives the set */
+	if (!(series_rule(ec->cfg, ec->se, &rule) &&
 	    add_rule_set(ev, ec, rule, u, nu))) {
 		for (i = 1; i < nu; i++) {
 			struct icaldatetimeperiodtype dp;
@@ -996,24 +1082,16 @@ add_series(icalcomponent *cal, const struct event_common *ec,
 
 	for (i = 0; i < n; i++) {
 		const struct cad_occurrence *o = v[i];
-		bool cancelled = o->status == CAD_CANCELLED;
-		char *summary, *desc;
 
 		if (i > 0 && cmp_rid(&v[i], &v[i - 1]) == 0)
 			continue;
 		if (!needs_override(o, m->duration))
 			continue;
-		summary = cancelled ? cad_asprintf("PERUTTU: %s",
-		    ec->t->summary) : cad_strdup(ec->t->summary);
-		desc = override_description(ec->t, o);
-		ev = event_new(ec, o->day, o->time, o->duration, summary, desc,
-		    cancelled);
+		ev = instance_event(ec, o, o->status == CAD_CANCELLED);
 		icalcomponent_add_property(ev, with_tzid(
 		    icalproperty_new_recurrenceid(
 		    cad_ical_local_time(o->rid_day, o->rid_time)), tz));
 		icalcomponent_add_component(cal, ev);
-		free(summary);
-		free(desc);
 	}
 }
 
@@ -1110,14 +1188,67 @@ emit_unfolded(struct cad_buf *out, const char *s, size_t len, int *depth,
 	return r;
 }
 
+/*
+ * libical writes one EXDATE (RDATE) line per value.  Consecutive ones
+ * with the same parameters become one comma-separated line (RFC 5545
+ * § 3.8.5.1): Xandikos' CALDAV:expand answers 500 to several EXDATE
+ * lines.  pending holds the line being gathered.
+ */
+static bool
+list_prop(const char *s, size_t len, size_t *head)
+{
+	const char *colon;
+
+	if (!(len > 6 && strncmp(s, "EXDATE", 6) == 0 && (s[6] == ';' ||
+	    s[6] == ':')) && !(len > 5 && strncmp(s, "RDATE", 5) == 0 &&
+	    (s[5] == ';' || s[5] == ':')))
+		return false;
+	if ((colon = memchr(s, ':', len)) == NULL ||
+	    memchr(s, '"', (size_t)(colon - s)) != NULL)
+		return false;
+	*head = (size_t)(colon - s) + 1;
+	return true;
+}
+
+static int
+emit_gathered(struct cad_buf *out, const char *s, size_t len, int *depth,
+    struct stamp_slots *sl, struct cad_buf *pending)
+{
+	size_t head, phead;
+	int r;
+
+	if (list_prop(s, len, &head)) {
+		if (pending->len > 0 && list_prop(pending->data, pending->len,
+		    &phead) && phead == head &&
+		    memcmp(pending->data, s, head) == 0) {
+			if ((r = cad_buf_puts(pending, ",")) < 0)
+				return r;
+			return cad_buf_add(pending, s + head, len - head);
+		}
+		if (pending->len > 0 && (r = emit_unfolded(out, pending->data,
+		    pending->len, depth, sl)) < 0)
+			return r;
+		cad_buf_reset(pending);
+		return cad_buf_add(pending, s, len);
+	}
+	if (pending->len > 0) {
+		if ((r = emit_unfolded(out, pending->data, pending->len, depth,
+		    sl)) < 0)
+			return r;
+		cad_buf_reset(pending);
+	}
+	return len > 0 ? emit_unfolded(out, s, len, depth, sl) : 0;
+}
+
 static int
 refold(struct cad_buf *out, const char *text, struct stamp_slots *sl)
 {
-	struct cad_buf line;
+	struct cad_buf line, pending;
 	const char *p = text;
 	int r = 0, depth = 0;
 
 	cad_buf_init(&line, 0);
+	cad_buf_init(&pending, 0);
 	while (*p) {
 		if (*p == '\r' || *p == '\n') {
 			const char *q = p;
@@ -1128,8 +1259,8 @@ refold(struct cad_buf *out, const char *text, struct stamp_slots *sl)
 				p = q + 1;	/* a fold: drop it */
 				continue;
 			}
-			if (line.len > 0 && (r = emit_unfolded(out, line.data,
-			    line.len, &depth, sl)) < 0)
+			if (line.len > 0 && (r = emit_gathered(out, line.data,
+			    line.len, &depth, sl, &pending)) < 0)
 				goto out;
 			cad_buf_reset(&line);
 			p = q;
@@ -1140,10 +1271,10 @@ refold(struct cad_buf *out, const char *text, struct stamp_slots *sl)
 			goto out;
 		p += k;
 	}
-	if (line.len > 0)
-		r = emit_unfolded(out, line.data, line.len, &depth, sl);
+	r = emit_gathered(out, line.data, line.len, &depth, sl, &pending);
 out:
 	cad_buf_release(&line);
+	cad_buf_release(&pending);
 	return r;
 }
 
@@ -1299,7 +1430,7 @@ cad_ical_set_new(const struct cad_config *cfg,
 	int r;
 
 	*out = NULL;
-	if ((r = build_vtimezone(cfg->timezone, &vtz, err)) < 0)
+	if ((r = cad_ical_vtimezone(cfg->timezone, &vtz, err)) < 0)
 		return r;
 	cad_buf_init(&b, 0);
 	r = cad_ical_write(&b, vtz, err);

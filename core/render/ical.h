@@ -124,6 +124,26 @@ void cad_ical_doc_release(struct cad_ical_doc *doc);
  */
 int64_t cad_ical_set_newest(struct cad_ical_set *set, int forum, int party);
 
+/*
+ * The VEVENT of occurrence o of plan as the feed shows that instance:
+ * its final time and status, the series' UID, SUMMARY, LOCATION and
+ * DESCRIPTION (an override's, saying what happened, when moved or
+ * cancelled), SEQUENCE / LAST-MODIFIED / CREATED from state (NULL: all
+ * dtstamp), no RRULE or RECURRENCE-ID.  For the flat feeds
+ * (core/render/flat.h).  icalcomponent_free() it.
+ */
+icalcomponent *cad_ical_occurrence_event(const struct cad_config *cfg,
+    const struct cad_plan *plan, const struct cad_occurrence *o,
+    const struct cad_series_state *state, int64_t dtstamp);
+
+/*
+ * The VTIMEZONE of tzid as every feed has it: TZID the plain IANA name,
+ * one STANDARD and one DAYLIGHT observance of the zone's current rules.
+ * 0 or -EINVAL (unknown zone) with err.
+ */
+int cad_ical_vtimezone(const char *tzid, icalcomponent **out,
+    struct cad_error *err);
+
 /* the PRODID of everything we write */
 #define CAD_ICAL_PRODID	"-//cadenced//cadenced 0.1//FI"
 
@@ -141,6 +161,13 @@ struct icaltimetype cad_ical_local_time(int day, int minutes);
 /* a CN parameter value (s may be NULL): libical quotes it but can't
    escape '"', so '"', CR and LF become '\''; free() it */
 char *cad_ical_cn_value(const char *s);
+
+/*
+ * ORGANIZER;CN=<organizer.name>:mailto:<organizer.email>, which RFC 5546
+ * § 3.2.1 asks of every published VEVENT; without an organizer in the
+ * config mailto:noreply@<domain> (no CN).
+ */
+void cad_ical_add_organizer(icalcomponent *ev, const struct cad_config *cfg);
 
 /* an X- property; the value is not escaped, so no free text here */
 void cad_ical_add_x(icalcomponent *c, const char *name, const char *value);

@@ -104,25 +104,6 @@ add_attendees(icalcomponent *ev, const struct cad_imip_attendee *att,
 	}
 }
 
-static void
-add_organizer(icalcomponent *ev, const struct cad_config *cfg)
-{
-	icalproperty *p;
-	char *uri, *cn;
-
-	if (cfg->organizer_email == NULL || *cfg->organizer_email == '\0')
-		return;
-	uri = cad_asprintf("mailto:%s", cfg->organizer_email);
-	p = icalproperty_new_organizer(uri);
-	if (cfg->organizer_name != NULL && *cfg->organizer_name != '\0') {
-		cn = cad_ical_cn_value(cfg->organizer_name);
-		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
-		free(cn);
-	}
-	icalcomponent_add_property(ev, p);
-	free(uri);
-}
-
 static bool
 is_rid(icalcomponent *ev, int rid_day, int rid_time)
 {
@@ -138,28 +119,119 @@ is_rid(icalcomponent *ev, int rid_day, int rid_time)
 	    t.minute == want.minute;
 }
 
-int
-cad_imip_calendar(const struct cad_config *cfg,
-    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
-    const struct cad_series_state *state, enum cad_imip_method method,
-    int rid_day, int rid_time, const struct cad_imip_attendee *att,
-    size_t natt, bool schedule_agent_client, int64_t dtstamp,
-    struct cad_buf *out, struct cad_error *err)
+static bool
+is_cancelled(icalcomponent *ev)
+{
+	return icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED;
+}
+
+/* the VEVENTs of cal that recur (RRULE or RDATE) */
+static bool
+recurs(icalcomponent *ev)
+{
+	return icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) ||
+	    icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
+}
+
+/*
+ * Whether ev stays in the CANCEL of instance rid: its own RECURRENCE-ID
+ * VEVENT, or the one plain VEVENT of a single-meeting series (which the
+ * feed writes without RECURRENCE-ID, core/render/ical.c), cancelled.
+ */
+static bool
+cancels(icalcomponent *cal, icalcomponent *ev, int rid_day, int rid_time)
+{
+	if (is_rid(ev, rid_day, rid_time))
+		return true;
+	return icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT) ==
+	    1 && !recurs(ev) && is_cancelled(ev) &&
+	    !icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
+}
+
+static int
+cmp_exdate(const void *a, const void *b)
+{
+	icalproperty *const *x = a, *const *y = b;
+
+	return icaltime_compare(icalproperty_get_exdate(*x),
+	    icalproperty_get_exdate(*y));
+}
+
+/*
+ * A REQUEST carries only TENTATIVE or CONFIRMED components (RFC 5546
+ * § 3.2.2): every cancelled RECURRENCE-ID VEVENT becomes an EXDATE of
+ * the master (its RECURRENCE-ID, zone and all), the cancel itself being
+ * announced by METHOD:CANCEL.  The master's EXDATEs are put back
+ * together and in order, so they are written as one line.
+ */
+static void
+cancelled_to_exdates(icalcomponent *cal)
+{
+	icalcomponent *master = NULL, *ev, *next;
+	icalproperty **ex, *p;
+	size_t n = 0, cap;
+
+	for (ev = icalcomponent_get_first_component(cal,
+	    ICAL_VEVENT_COMPONENT); ev; ev = icalcomponent_get_next_component(
+	    cal, ICAL_VEVENT_COMPONENT))
+		if (!icalcomponent_get_first_property(ev,
+		    ICAL_RECURRENCEID_PROPERTY))
+			master = ev;
+	if (master == NULL || !recurs(master))
+		return;
+	cap = (size_t)icalcomponent_count_components(cal,
+	    ICAL_VEVENT_COMPONENT) + (size_t)icalcomponent_count_properties(
+	    master, ICAL_EXDATE_PROPERTY) + 1;
+	ex = cad_xcalloc(cap, sizeof *ex);
+	while ((p = icalcomponent_get_first_property(master,
+	    ICAL_EXDATE_PROPERTY)) != NULL) {
+		icalcomponent_remove_property(master, p);
+		ex[n++] = p;
+	}
+	for (ev = icalcomponent_get_first_component(cal,
+	    ICAL_VEVENT_COMPONENT); ev; ev = next) {
+		next = icalcomponent_get_next_component(cal,
+		    ICAL_VEVENT_COMPONENT);
+		p = icalcomponent_get_first_property(ev,
+		    ICAL_RECURRENCEID_PROPERTY);
+		if (p == NULL || !is_cancelled(ev))
+			continue;
+		ex[n] = icalproperty_new_exdate(icalproperty_get_recurrenceid(
+		    p));
+		icalparameter *tz = icalproperty_get_first_parameter(p,
+		    ICAL_TZID_PARAMETER);
+		if (tz != NULL)
+			icalproperty_add_parameter(ex[n],
+			    icalparameter_new_clone(tz));
+		n++;
+		icalcomponent_remove_component(cal, ev);
+		icalcomponent_free(ev);
+	}
+	qsort(ex, n, sizeof *ex, cmp_exdate);
+	for (size_t i = 0; i < n; i++)
+		icalcomponent_add_property(master, ex[i]);
+	free(ex);
+}
+
+/*
+ * The feed of series s alone, parsed back, without what only a
+ * subscribed feed has (METHOD, NAME, REFRESH-INTERVAL, X- properties).
+ * 0 or -errno with err; -ENOENT: s has no occurrence.
+ */
+static int
+series_calendar(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    const struct cad_plan *plan, size_t s,
+    const struct cad_series_state *state, int64_t dtstamp,
+    icalcomponent **out, struct cad_error *err)
 {
 	struct cad_plan one;
-	struct cad_series_state st1;
+	struct cad_series_state st1 = *state;
 	struct cad_buf feed;
-	icalcomponent *cal = NULL, *ev, *next;
-	char *summary = NULL;
-	size_t nev = 0;
+	char *summary;
 	int r;
 
+	*out = NULL;
 	memset(&one, 0, sizeof one);
-	cad_buf_init(&feed, 0);
-	if (s >= plan->nseries) {
-		cad_error_set(err, "no series %zu", s);
-		return -EINVAL;
-	}
 	/* the plan of this one series: index 0 */
 	one.series = &plan->series[s];
 	one.nseries = 1;
@@ -173,41 +245,66 @@ cad_imip_calendar(const struct cad_config *cfg,
 	if (one.nocc == 0) {
 		cad_error_set(err, "series '%s' has no occurrence",
 		    plan->series[s].uid);
-		r = -ENOENT;
-		goto out;
+		free(one.occ);
+		return -ENOENT;
 	}
-	st1 = *state;
+	cad_buf_init(&feed, 0);
 	summary = series_summary(cfg, &plan->series[s]);
-	if ((r = cad_ical_feed(cfg, ctx, &one, &st1, -1, -1, summary, dtstamp,
-	    &feed, err)) < 0)
-		goto out;
-
-	icalerror_clear_errno();
-	cal = icalparser_parse_string(feed.data);
-	if (cal == NULL) {
-		cad_error_set(err, "libical cannot read the feed: %s",
-		    icalerror_strerror(icalerrno));
-		r = -EINVAL;
-		goto out;
+	r = cad_ical_feed(cfg, ctx, &one, &st1, -1, -1, summary, dtstamp,
+	    &feed, err);
+	free(summary);
+	free(one.occ);
+	if (r == 0) {
+		icalerror_clear_errno();
+		if ((*out = icalparser_parse_string(feed.data)) == NULL) {
+			cad_error_set(err, "libical cannot read the feed: %s",
+			    icalerror_strerror(icalerrno));
+			r = -EINVAL;
+		}
 	}
-	remove_props(cal, ICAL_XLICERROR_PROPERTY);
-	remove_props(cal, ICAL_METHOD_PROPERTY);
-	remove_props(cal, ICAL_NAME_PROPERTY);
-	remove_props(cal, ICAL_REFRESHINTERVAL_PROPERTY);
-	remove_x_props(cal);
-	if (method == CAD_IMIP_REQUEST)
+	cad_buf_release(&feed);
+	if (r < 0)
+		return r;
+	remove_props(*out, ICAL_XLICERROR_PROPERTY);
+	remove_props(*out, ICAL_METHOD_PROPERTY);
+	remove_props(*out, ICAL_NAME_PROPERTY);
+	remove_props(*out, ICAL_REFRESHINTERVAL_PROPERTY);
+	remove_x_props(*out);
+	return 0;
+}
+
+int
+cad_imip_calendar(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    const struct cad_series_state *state, enum cad_imip_method method,
+    int rid_day, int rid_time, const struct cad_imip_attendee *att,
+    size_t natt, bool schedule_agent_client, int64_t dtstamp,
+    struct cad_buf *out, struct cad_error *err)
+{
+	icalcomponent *cal = NULL, *ev, *next;
+	size_t nev = 0;
+	int r;
+
+	if (s >= plan->nseries) {
+		cad_error_set(err, "no series %zu", s);
+		return -EINVAL;
+	}
+	if ((r = series_calendar(cfg, ctx, plan, s, state, dtstamp, &cal,
+	    err)) < 0)
+		return r;
+	if (method == CAD_IMIP_REQUEST) {
 		icalcomponent_add_property(cal,
 		    icalproperty_new_method(ICAL_METHOD_REQUEST));
-	else if (method == CAD_IMIP_CANCEL)
+		cancelled_to_exdates(cal);
+	} else if (method == CAD_IMIP_CANCEL)
 		icalcomponent_add_property(cal,
 		    icalproperty_new_method(ICAL_METHOD_CANCEL));
-
 	for (ev = icalcomponent_get_first_component(cal,
 	    ICAL_VEVENT_COMPONENT); ev; ev = next) {
 		next = icalcomponent_get_next_component(cal,
 		    ICAL_VEVENT_COMPONENT);
 		if (method == CAD_IMIP_CANCEL &&
-		    !is_rid(ev, rid_day, rid_time)) {
+		    !cancels(cal, ev, rid_day, rid_time)) {
 			icalcomponent_remove_component(cal, ev);
 			icalcomponent_free(ev);
 			continue;
@@ -215,7 +312,7 @@ cad_imip_calendar(const struct cad_config *cfg,
 		remove_props(ev, ICAL_XLICERROR_PROPERTY);
 		remove_props(ev, ICAL_ATTENDEE_PROPERTY);
 		remove_props(ev, ICAL_ORGANIZER_PROPERTY);
-		add_organizer(ev, cfg);
+		cad_ical_add_organizer(ev, cfg);
 		add_attendees(ev, att, natt, schedule_agent_client);
 		if (method == CAD_IMIP_CANCEL) {
 			remove_props(ev, ICAL_STATUS_PROPERTY);
@@ -230,15 +327,9 @@ cad_imip_calendar(const struct cad_config *cfg,
 		cad_error_set(err, "series '%s' has no cancelled instance "
 		    "on %s", plan->series[s].uid, rid);
 		r = -ENOENT;
-		goto out;
-	}
-	r = cad_ical_write(out, cal, err);
-out:
-	if (cal != NULL)
-		icalcomponent_free(cal);
-	cad_buf_release(&feed);
-	free(one.occ);
-	free(summary);
+	} else
+		r = cad_ical_write(out, cal, err);
+	icalcomponent_free(cal);
 	return r;
 }
 
@@ -278,7 +369,7 @@ cad_imip_cancel_calendar(const struct cad_config *cfg, const char *uid,
 		    icalproperty_new_summary(summary));
 	icalcomponent_add_property(ev,
 	    icalproperty_new_status(ICAL_STATUS_CANCELLED));
-	add_organizer(ev, cfg);
+	cad_ical_add_organizer(ev, cfg);
 	add_attendees(ev, att, natt, false);
 	icalcomponent_add_component(cal, ev);
 	r = cad_ical_write(out, cal, err);
@@ -341,8 +432,30 @@ is_plain_ascii(const char *s)
 }
 
 /*
- * s as RFC 2047 "B" encoded-words of at most 75 characters, split on
- * character boundaries and folded with CRLF SP between words.
+ * How many bytes of s[i..n) go into the next encoded-word: at most
+ * EW_BYTES, ending just after a space, since the space between two
+ * encoded-words is not shown (RFC 2047 § 6.2) and a word split in two
+ * shows a stray space in Python's email and some mail readers.  Only a
+ * word longer than EW_BYTES is split, on a character boundary.
+ */
+static size_t
+ew_chunk(const char *s, size_t i, size_t n)
+{
+	size_t k = n - i < EW_BYTES ? n - i : EW_BYTES;
+
+	if (i + k == n)
+		return k;
+	for (size_t j = k; j > 1; j--)
+		if (s[i + j - 1] == ' ')
+			return j;
+	while (k > 1 && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
+/*
+ * s as RFC 2047 "B" encoded-words of at most 75 characters, split after
+ * spaces (ew_chunk) and folded with CRLF SP between words.
  */
 static int
 encoded_words(struct cad_buf *b, const char *s)
@@ -351,10 +464,7 @@ encoded_words(struct cad_buf *b, const char *s)
 	int r;
 
 	while (i < n) {
-		size_t k = n - i < EW_BYTES ? n - i : EW_BYTES;
-		while (i + k < n && k > 1 &&
-		    ((unsigned char)s[i + k] & 0xC0) == 0x80)
-			k--;
+		size_t k = ew_chunk(s, i, n);
 		if ((i > 0 && (r = cad_buf_puts(b, "\r\n ")) < 0) ||
 		    (r = cad_buf_puts(b, "=?UTF-8?B?")) < 0 ||
 		    (r = b64_add(b, (const unsigned char *)s + i, k)) < 0 ||

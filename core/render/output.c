@@ -159,6 +159,54 @@ local_offset(icaltimezone *z, int day, int minutes)
 	return utc_offset_at(z, local - (ob > oa ? ob : oa)) == ob ? ob : oa;
 }
 
+enum cad_tz_local
+cad_tz_local_kind(const char *tzid, int day, int minutes)
+{
+	icaltimezone *z = zone(tzid);
+	long long local = (long long)day * 86400 + (long long)minutes * 60;
+	int ob, oa;
+	bool before, after;
+
+	if (z == NULL)
+		return CAD_TZ_LOCAL_OK;
+	ob = utc_offset_at(z, local - 86400);
+	oa = utc_offset_at(z, local + 86400);
+	if (ob == oa)
+		return CAD_TZ_LOCAL_OK;
+	/* the instants that local may be: one, none (a gap) or two */
+	before = utc_offset_at(z, local - ob) == ob;
+	after = utc_offset_at(z, local - oa) == oa;
+	if (before && after)
+		return CAD_TZ_LOCAL_REPEATED;
+	return before || after ? CAD_TZ_LOCAL_OK : CAD_TZ_LOCAL_SKIPPED;
+}
+
+enum cad_tz_local
+cad_tz_time_kind(const char *tzid, int minutes, int *day)
+{
+	icaltimezone *z = zone(tzid);
+	int d0 = cad_days_from_civil(2026, 1, 1);
+
+	if (z == NULL)
+		return CAD_TZ_LOCAL_OK;
+	/* one year holds every change of a zone's current rules */
+	for (int d = d0; d < d0 + 366; d++) {
+		if (offset_at_midnight(z, d) == offset_at_midnight(z, d + 1) &&
+		    offset_at_midnight(z, d + 1) == offset_at_midnight(z,
+		    d + 2))
+			continue;
+		for (int k = 0; k < 2; k++) {
+			enum cad_tz_local r = cad_tz_local_kind(tzid, d + k,
+			    minutes);
+			if (r != CAD_TZ_LOCAL_OK) {
+				*day = d + k;
+				return r;
+			}
+		}
+	}
+	return CAD_TZ_LOCAL_OK;
+}
+
 int
 cad_tz_offset(const char *tzid, int day, int minutes, int *offset)
 {

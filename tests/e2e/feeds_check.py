@@ -87,9 +87,38 @@ def rfc3339_utc(s):
     return utc(datetime.datetime.fromisoformat(s))
 
 
-def occ_tuple(o):
-    return (o["uid"], rfc3339_utc(o["recurrence_id"]), rfc3339_utc(o["start"]),
-            rfc3339_utc(o["end"]), o["status"])
+def occ_tuple(o, single=False):
+    """What a reader sees of occurrence o; a series with a single instance
+    is a plain VEVENT (SPEC 10.6), whose RECURRENCE-ID is its start."""
+    start = rfc3339_utc(o["start"])
+    return (o["uid"], start if single else rfc3339_utc(o["recurrence_id"]),
+            start, rfc3339_utc(o["end"]), o["status"])
+
+
+def singles(want):
+    """UIDs with one instance among the occurrences want"""
+    n = {}
+    for o in want:
+        n[o["uid"]] = n.get(o["uid"], 0) + 1
+    return {u for u, k in n.items() if k == 1}
+
+
+def want_tuples(want):
+    one = singles(want)
+    return [occ_tuple(o, o["uid"] in one) for o in want]
+
+
+def flat_uid(o):
+    """<YYYYMMDDTHHMMSS>-<series uid>: the RECURRENCE-ID in local time"""
+    rid = o["recurrence_id"][:19].replace("-", "").replace(":", "")
+    return "%s-%s" % (rid, o["uid"])
+
+
+def flat_tuples(want):
+    """a flat feed (SPEC 10.6): every CONFIRMED occurrence on its own"""
+    return [(flat_uid(o), rfc3339_utc(o["start"]), rfc3339_utc(o["start"]),
+             rfc3339_utc(o["end"]), "CONFIRMED")
+            for o in want if o["status"] == "CONFIRMED"]
 
 
 # ---------------------------------------------------------------- format
@@ -263,7 +292,8 @@ def expand(where, cal):
         except (KeyError, ValueError) as e:
             fail(where, "instance %s: %s" % (ev.get("UID"), e))
     ncancel = sum(1 for ev in cal.walk("VEVENT")
-                  if "RECURRENCE-ID" in ev and
+                  if ("RECURRENCE-ID" in ev or not ("RRULE" in ev or
+                                                   "RDATE" in ev)) and
                   str(ev.get("STATUS", "")).upper() == "CANCELLED")
     got = sum(1 for t in out if t[4] == "CANCELLED")
     if got != ncancel:
@@ -272,7 +302,23 @@ def expand(where, cal):
     return out
 
 
-def check_content(where, raw, want):
+def check_flat(where, cal):
+    """A flat feed: standalone CONFIRMED VEVENTs, one UID each."""
+    for ev in cal.walk("VEVENT"):
+        bad = [k for k in ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+               if k in ev]
+        if bad:
+            fail(where, "%s in a flat feed" % ", ".join(bad))
+            break
+    uids = [str(ev["UID"]) for ev in cal.walk("VEVENT")]
+    if len(uids) != len(set(uids)):
+        fail(where, "a UID twice in a flat feed")
+    if any(str(ev.get("STATUS", "")).upper() != "CONFIRMED"
+           for ev in cal.walk("VEVENT")):
+        fail(where, "a VEVENT that is not STATUS:CONFIRMED")
+
+
+def check_content(where, raw, want, flat=False):
     """Check 1 plus the per-instance rules of check 3."""
     try:
         cal = icalendar.Calendar.from_ical(raw)
@@ -282,7 +328,8 @@ def check_content(where, raw, want):
     got = expand(where, cal)
     if len(got) != len(set(got)):
         fail(where, "duplicate instances after expansion")
-    gs, ws = set(got), set(occ_tuple(o) for o in want)
+    gs = set(got)
+    ws = set(flat_tuples(want) if flat else want_tuples(want))
     for t in sorted(ws - gs):
         fail(where, "missing from the feed: %s" % (t,))
     for t in sorted(gs - ws):
@@ -305,7 +352,16 @@ def check_content(where, raw, want):
     for uid, rid in overrides:
         if uid not in masters:
             fail(where, "%s: RECURRENCE-ID %s without a master" % (uid, rid))
+    if flat:
+        return cal
+    one = singles(want)
+    for uid, rid in overrides:
+        if uid in one:
+            fail(where, "%s: one instance, yet a RECURRENCE-ID VEVENT "
+                 "(RFC 5545 3.8.4.4: recurring components only)" % uid)
     for o in want:
+        if o["uid"] in one:
+            continue
         moved = o["start"] != o["recurrence_id"] or o["moved_from"]
         if (moved or o["status"] == "CANCELLED") and \
                 (o["uid"], rfc3339_utc(o["recurrence_id"])) not in overrides:
@@ -429,14 +485,15 @@ def check_export(s, d, forum_ids, party_ids):
     """Checks 1 and 3 on every feed under d; writes d/expected.json and
     returns {path: {uid: SEQUENCE}}."""
     paths = feeds_of(d)
-    want_paths = {"calendars/all.ics"}
-    want_paths |= {"calendars/forum/%s.ics" % f for f in forum_ids}
     have = set(paths)
-    for p in sorted(want_paths - have):
-        fail(d, "no feed %s" % p)
-    for p in sorted(party_ids):
-        if "calendars/party/%s.ics" % p not in have:
-            fail(d, "no feed calendars/party/%s.ics" % p)
+    for flat in ("", "flat/"):
+        want_paths = {"calendars/%sall.ics" % flat}
+        want_paths |= {"calendars/%sforum/%s.ics" % (flat, f)
+                       for f in forum_ids}
+        want_paths |= {"calendars/%sparty/%s.ics" % (flat, p)
+                       for p in party_ids}
+        for p in sorted(want_paths - have):
+            fail(d, "no feed %s" % p)
     expected = {}
     seqs = {}
     nevents = 0
@@ -445,7 +502,10 @@ def check_export(s, d, forum_ids, party_ids):
         raw = full = open(os.path.join(d, rel), "rb").read()
         check_format(where, raw, s.publish_attendees)
         parts = rel.split("/")
-        if rel == "calendars/all.ics":
+        flat = len(parts) > 2 and parts[1] == "flat"
+        if flat:
+            parts = parts[:1] + parts[2:]
+        if parts == ["calendars", "all.ics"]:
             filt = []
         elif len(parts) == 3 and parts[1] == "forum":
             filt = ["--forum", parts[2][:-4]]
@@ -468,12 +528,16 @@ def check_export(s, d, forum_ids, party_ids):
             fail(where, "a feed the daemon does not serve")
             continue
         want = s.occurrences(*filt)
-        cal = check_content(where, raw, want)
+        cal = check_content(where, raw, want, flat)
         if cal is None:
             continue
         nevents += len(want)
+        if flat:
+            check_flat(where, cal)
+            expected[rel] = sorted(list(t) for t in flat_tuples(want))
+            continue
         seqs[rel] = sequences(where, icalendar.Calendar.from_ical(full))
-        expected[rel] = sorted(list(occ_tuple(o)) for o in want)
+        expected[rel] = sorted(list(t) for t in want_tuples(want))
     with open(os.path.join(d, "expected.json"), "w") as f:
         json.dump({"from": s.first.isoformat(), "to": s.last.isoformat(),
                    "feeds": expected}, f, indent=1)
