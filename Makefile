@@ -148,7 +148,12 @@ $(B)/tests/test_fuzz_regress: $(B)/tests/test_fuzz_regress.o $(FUZZ_OBJS) \
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(FUZZ_OBJS) \
 		$(FUZZ_DAEMON_OBJS) $(LIB_NET) $(LIBS) -lcmocka
 
-tests: $(TEST_BINS)
+tests: $(TEST_BINS) $(B)/tests/ical_restrict
+
+# libical's RFC 5546 restriction check as a program (tests/interop.sh)
+$(B)/tests/ical_restrict: tests/tools/ical_restrict.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIBS)
 
 # Every test: cmocka unit binaries, then the end-to-end scripts that run
 # the real programs.  tests/run.sh prints the closing summary line.
@@ -224,4 +229,11 @@ faults: all
 	/usr/bin/python3 tests/e2e/faults_kill.py $(B)/cadenced \
 		$(B)/cadencectl $(or $(FAULTS_KILLS),30)
 
-.PHONY: bench fuzz load faults
+# The calendar readers' matrix (SPEC § 10.6; minutes, run by CI):
+# every feed, CalDAV object and iMIP message of every example config
+# read by python icalendar, vobject, ical.js 2, node-ical, khal, calcurse,
+# libical's restriction check, Xandikos and Radicale.
+interop: all tests
+	@B=$(B) sh tests/interop.sh
+
+.PHONY: bench fuzz load faults interop

@@ -101,7 +101,18 @@ page_links(struct cad_buf *b, const struct cad_config *cfg, const char *rel)
 	r |= cad_buf_xml_str(b, cfg->base_url);
 	r |= cad_buf_xml_str(b, lp);
 	r |= cad_buf_xml_str(b, rel);
-	r |= cad_buf_puts(b, "</a></span>");
+	r |= cad_buf_puts(b, "</a>");
+	/* the flat variant of a series feed (SPEC § 10.6) */
+	if (strncmp(rel, "calendars/", 10) == 0 &&
+	    strcmp(rel, "calendars/deadlines.ics") != 0) {
+		r |= cad_buf_puts(b, "<a class=\"flat\" href=\"");
+		r |= cad_buf_xml_str(b, cfg->base_url);
+		r |= cad_buf_puts(b, "calendars/flat/");
+		r |= cad_buf_xml_str(b, rel + 10);
+		r |= cad_buf_puts(b, "\">Yksinkertaisille "
+		    "kalenteriohjelmille</a>");
+	}
+	r |= cad_buf_puts(b, "</span>");
 	return r;
 }
 

@@ -7,7 +7,8 @@ libconfig-dev libsqlite3-dev libcmocka-dev libmicrohttpd-dev libsystemd-dev
 libunistring-dev libidn2-dev sqlite3 mandoc curl libxml2-utils
 python3 python3-holidays python3-icalendar python3-recurring-ical-events
 python3-dateutil radicale python3-aiosmtpd python3-pil chromium valgrind
-gettext locales poppler-utils fonts-dejavu-core"
+gettext locales poppler-utils fonts-dejavu-core
+python3-vobject khal calcurse xandikos"
 # Swedish and English output need their locales (SPEC § 10.4); Finnish,
 # the language of the message ids, needs none.
 LOCALES="fi_FI.UTF-8 sv_FI.UTF-8 en_GB.UTF-8"

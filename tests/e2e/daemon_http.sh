@@ -137,8 +137,11 @@ check_ok "/vuosikello.svg?year=2026" "image/svg+xml"
 # parsers (python-icalendar + recurring-ical-events, ical.js) hold for
 # the served feeds too
 ctl export --dir "$T/exp" || fail "cadencectl export --dir failed"
-for f in all.ics deadlines.ics $(for x in $FORUMS; do echo "forum/$x.ics"; \
-    done) $(for x in $PARTIES; do echo "party/$x.ics"; done); do
+series=$(echo all.ics; for x in $FORUMS; do echo "forum/$x.ics"; done; \
+    for x in $PARTIES; do echo "party/$x.ics"; done)
+# the flat feeds (SPEC 10.6) too
+for f in deadlines.ics $series $(for x in $series; do echo "flat/$x"; done)
+do
 	want=200 expect "/calendars/$f"
 	cmp -s "$T/body" "$T/exp/calendars/$f" ||
 	    fail "/calendars/$f differs from cadencectl export"
@@ -152,6 +155,10 @@ done
 for p in $PARTIES; do
 	grep -q "$BASE/calendars/party/$p.ics" "$T/body" ||
 	    fail "the page has no http link to party '$p'"
+done
+for f in $FORUMS; do
+	grep -q "$BASE/calendars/flat/forum/$f.ics\">Yksinkertaisille" \
+	    "$T/body" || fail "the page has no flat feed link to forum '$f'"
 done
 grep -q "https\?://[^\"]*\.\(css\|js\|png\|woff\)" "$T/body" &&
     fail "the page loads external resources"

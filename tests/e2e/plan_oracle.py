@@ -530,6 +530,18 @@ FUZZ_ZONES = ['Europe/Helsinki'] * 4 + ['Europe/London', 'America/New_York',
                                         'Australia/Sydney', 'Asia/Kolkata']
 
 
+def dst_safe(zone, hh, mm):
+    """hh:mm exists exactly once on every day of 2026 in zone"""
+    z = ZoneInfo(zone)
+    d = dt.datetime(2026, 1, 1, hh, mm)
+    for _ in range(365):
+        a, b = d.replace(tzinfo=z, fold=0), d.replace(tzinfo=z, fold=1)
+        if a.utcoffset() != b.utcoffset():
+            return False
+        d += dt.timedelta(1)
+    return True
+
+
 def fuzz_config(rnd, strict):
     """a random valid config that uses every planning feature of SPEC § 4;
     without `strict` only council terms that start on the 1st and meeting
@@ -604,7 +616,8 @@ def fuzz_config(rnd, strict):
         return r
 
     parties = ['p%d' % i for i in range(6)]
-    L = ['timezone = "%s"; domain = "fuzz.example";' % rnd.choice(FUZZ_ZONES)]
+    zone = rnd.choice(FUZZ_ZONES)
+    L = ['timezone = "%s"; domain = "fuzz.example";' % zone]
     if rnd.random() < 0.2:
         L.append('holidays = "none";')
     L.append('extra_holidays = [ %s ];' % ', '.join(
@@ -635,9 +648,15 @@ def fuzz_config(rnd, strict):
         if rnd.random() < 0.8:
             f.append('start = "20%02d-%02d-%02d"' % (
                 rnd.randint(22, 30), rnd.randint(1, 12), rnd.randint(1, 28)))
-        hours = list(range(7, 19)) + ([0, 2, 3, 23] if strict else [])
-        f.append('time = "%02d:%02d"' % (rnd.choice(hours),
-                                          rnd.choice([0, 15, 30, 45])))
+        # night times next to a DST change; a time that the change skips
+        # or repeats is refused by the config (SPEC 10.6), a meeting
+        # that spans it is not
+        hours = list(range(7, 19)) + ([0, 1, 2, 3, 23] if strict else [])
+        while True:
+            hm = (rnd.choice(hours), rnd.choice([0, 15, 30, 45]))
+            if dst_safe(zone, *hm):
+                break
+        f.append('time = "%02d:%02d"' % hm)
         f.append('duration = %d' % rnd.choice([30, 60, 120, 240]))
         if rnd.random() < 0.8:
             f.append('on_holiday = "%s"' % rnd.choice(
