@@ -356,18 +356,29 @@ outbox_sync__cancel_and_move_together__cancel_then_update(void **state)
 	f->occ[1].reason = "Testi";
 	f->occ[0].day = D(2026, 10, 14);
 	f->occ[0].moved = CAD_MOVED_PERSON;
-	assert_int_equal(plan_sync(f, NULL, NOW + 60), 3);
+	struct cad_series_state st[2];
+	assert_int_equal(plan_sync(f, st, NOW + 60), 3);
 	l = list(f);
 	const struct cad_outbox_entry *c = find(&l, H, "smtp", "cancel");
 	const struct cad_outbox_entry *u = find(&l, H, "smtp", "update");
+	const struct cad_outbox_entry *put = find(&l, H, "caldav", "put");
 	assert_non_null(c);
 	assert_non_null(u);
 	assert_string_equal(c->rid, "2027-10-12T13:00");
 	assert_true(c->id < u->id);
-	assert_int_equal(find(&l, H, "caldav", "put")->state,
-	    CAD_STATE_PENDING);
+	assert_int_equal(put->state, CAD_STATE_PENDING);
+	/* SEQUENCE per change, not per batch (SPEC 10.6): the invitation
+	   was 0, the CANCEL 1, the REQUEST 2, and the object and the feeds
+	   (the series state) 2 as well */
+	assert_int_equal(c->sequence, 1);
+	assert_int_equal(u->sequence, 2);
+	assert_int_equal(put->sequence, 2);
+	assert_int_equal(st[0].sequence, 2);
+	assert_non_null(strstr(put->payload, "SEQUENCE:2\r\n"));
 	cad_outbox_entries_free(l.v, l.n);
-	assert_int_equal(plan_sync(f, NULL, NOW + 120), 0);
+	/* nothing more to say, the SEQUENCE stays */
+	assert_int_equal(plan_sync(f, st, NOW + 120), 0);
+	assert_int_equal(st[0].sequence, 2);
 }
 
 static void

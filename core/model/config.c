@@ -10,7 +10,7 @@
  * The messages are collected and handed to the cad_diag in file order.
  */
 #include "model/config.h"
-#include "render/output.h"
+#include "model/tz.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -926,14 +926,15 @@ check_dst_time(struct ld *ld, const config_setting_t *x, const char *ctx,
 	const char *tz = ld->cfg->timezone;
 	enum cad_tz_local k;
 	char when[32];
-	int day = 0;
+	int day = 0, y, m, d;
 
 	if (tz == NULL || *tz == '\0')
 		return;
 	k = cad_tz_time_kind(tz, minutes, &day);
 	if (k == CAD_TZ_LOCAL_OK)
 		return;
-	cad_format_fi(day, minutes, when);
+	cad_civil_from_days(day, &y, &m, &d);
+	snprintf(when, sizeof when, "%d.%d.%d", d, m, y);
 	ld_err(ld, x, "%stime '%s' %s in %s on the days the clocks %s "
 	    "(e.g. %s); choose another time", ctx, t,
 	    k == CAD_TZ_LOCAL_SKIPPED ? "does not exist" : "occurs twice", tz,

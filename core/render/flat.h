@@ -15,7 +15,6 @@
 
 #include "model/config.h"
 #include "model/plan.h"
-#include "store/store.h"
 #include "base/util.h"
 
 /*

@@ -275,77 +275,119 @@ out:
 	return r;
 }
 
+/*
+ * What peer p (told of hash p->hash) has not heard of series s: the RIDs
+ * cancelled since (into newly, space-separated), and whether it needs a
+ * REQUEST too: a cancel undone, or a change beyond the cancellations
+ * (the hash without them is not p's).
+ */
+static bool
+peer_news(const struct sync *sy, size_t s, const struct cad_outbox_peer *p,
+    struct cad_buf *newly)
+{
+	char rid[CAD_RID_SIZE], h2[65];
+	bool restored = false;
+
+	for (size_t i = 0; i < sy->plan->nocc; i++) {
+		const struct cad_occurrence *o = &sy->plan->occ[i];
+		if (o->series != s)
+			continue;
+		cad_rid_format(o->rid_day, o->rid_time, rid);
+		if (o->status == CAD_CANCELLED && !cad_rid_in(p->cancelled, rid) &&
+		    !cad_rid_in(newly->data, rid)) {
+			if (newly->len > 0)
+				cad_buf_puts(newly, " ");
+			cad_buf_puts(newly, rid);
+		} else if (o->status == CAD_CONFIRMED &&
+		    cad_rid_in(p->cancelled, rid))
+			restored = true;
+	}
+	/* nothing newly cancelled: the hash is the plan's, which differs */
+	if (restored || newly->len == 0)
+		return true;
+	hash_without(sy->cfg, sy->plan, s, newly->data, h2);
+	return strcmp(h2, p->hash) != 0;
+}
+
+/* a CANCEL of every instance of s whose RID is in newly, SEQUENCE base,
+   base + 1, ... */
+static int
+send_cancels(struct sync *sy, size_t s, const struct cad_series_state *state,
+    int base, size_t natt, const struct cad_imip_attendee *to,
+    const char *newly)
+{
+	struct cad_series_state cst = *state;
+	const char *uid = sy->plan->series[s].uid;
+	struct cad_buf msg, sent;
+	char rid[CAD_RID_SIZE];
+	int r = 0;
+
+	cad_buf_init(&msg, 0);
+	cad_buf_init(&sent, 0);
+	for (size_t i = 0; r == 0 && i < sy->plan->nocc; i++) {
+		const struct cad_occurrence *o = &sy->plan->occ[i];
+		if (o->series != s || o->status != CAD_CANCELLED)
+			continue;
+		cad_rid_format(o->rid_day, o->rid_time, rid);
+		if (!cad_rid_in(newly, rid) || cad_rid_in(sent.data, rid))
+			continue;
+		cad_buf_printf(&sent, " %s", rid);
+		cad_buf_reset(&msg);
+		cst.sequence = base++;
+		if ((r = cad_imip_series_mail(sy->cfg, sy->ctx, sy->plan, s,
+		    &cst, CAD_IMIP_CANCEL_ONE, o->rid_day, o->rid_time,
+		    sy->att, natt, to, sy->now, &msg, sy->err)) == 0)
+			r = enqueue(sy, CAD_CHANNEL_SMTP, to->email, uid,
+			    CAD_KIND_CANCEL, rid, cst.sequence, &msg);
+	}
+	cad_buf_release(&msg);
+	cad_buf_release(&sent);
+	return r;
+}
+
+/*
+ * The CANCELs and the REQUEST of series s to one recipient.  Every
+ * message takes a higher SEQUENCE than the one before it (SPEC § 10.6):
+ * the CANCELs base, base + 1, ..., the REQUEST state's (the last).
+ */
 static int
 sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
-    size_t natt, const struct recipient *rc, struct cad_outbox_peer *p,
-    const char *hash, const char *cancelled, int first_day, int first_time)
+    int base, size_t natt, const struct recipient *rc,
+    struct cad_outbox_peer *p, const char *hash, const char *cancelled,
+    int first_day, int first_time)
 {
 	const struct cad_config *cfg = sy->cfg;
 	const struct cad_series *se = &sy->plan->series[s];
 	struct cad_imip_attendee to = { rc->email, rc->name, rc->chair };
 	struct cad_peer_row np;
 	struct cad_buf msg, newly;
-	char rid[CAD_RID_SIZE], start[CAD_RID_SIZE], h2[65];
+	char start[CAD_RID_SIZE];
 	char *summary = NULL;
-	bool request, had_invite = false;
+	bool request = true, had_invite = false;
 	int r = 0;
 
 	cad_buf_init(&msg, 0);
 	cad_buf_init(&newly, 0);
 	if (p != NULL && strcmp(p->hash, hash) == 0)
 		goto out;	/* this recipient has it already */
-
-	request = p == NULL;
 	if (p != NULL) {
-		bool restored = false;
-		/* CANCEL of every instance cancelled since */
-		for (size_t i = 0; i < sy->plan->nocc; i++) {
-			const struct cad_occurrence *o = &sy->plan->occ[i];
-			if (o->series != s)
-				continue;
-			cad_rid_format(o->rid_day, o->rid_time, rid);
-			if (o->status == CAD_CANCELLED &&
-			    !cad_rid_in(p->cancelled, rid) &&
-			    !cad_rid_in(newly.data, rid)) {
-				if (newly.len > 0)
-					cad_buf_puts(&newly, " ");
-				cad_buf_puts(&newly, rid);
-				cad_buf_reset(&msg);
-				if ((r = cad_imip_series_mail(cfg, sy->ctx,
-				    sy->plan, s, state, CAD_IMIP_CANCEL_ONE,
-				    o->rid_day, o->rid_time, sy->att, natt,
-				    &to, sy->now, &msg, sy->err)) < 0 ||
-				    (r = enqueue(sy, CAD_CHANNEL_SMTP,
-				    rc->email, se->uid, CAD_KIND_CANCEL, rid,
-				    state->sequence,
-				    &msg)) < 0)
-					goto out;
-			} else if (o->status == CAD_CONFIRMED &&
-			    cad_rid_in(p->cancelled, rid)) {
-				restored = true;
-			}
-		}
-		/* nothing newly cancelled: the hash is hash, which differs */
-		request = restored || newly.len == 0;
-		if (!request) {
-			hash_without(cfg, sy->plan, s, newly.data, h2);
-			request = strcmp(h2, p->hash) != 0;
-		}
+		request = peer_news(sy, s, p, &newly);
+		if (newly.len > 0 && (r = send_cancels(sy, s, state, base,
+		    natt, &to, newly.data)) < 0)
+			goto out;
 	}
 	if (request) {
 		if ((r = cad_store_outbox_supersede(sy->st, se->uid,
-		    CAD_CHANNEL_SMTP,
-		    rc->email, request_kinds, &had_invite, sy->err)) < 0)
+		    CAD_CHANNEL_SMTP, rc->email, request_kinds, &had_invite,
+		    sy->err)) < 0)
 			goto out;
 		bool first = p == NULL || had_invite;
-		cad_buf_reset(&msg);
 		if ((r = cad_imip_series_mail(cfg, sy->ctx, sy->plan, s, state,
 		    first ? CAD_IMIP_INVITE : CAD_IMIP_UPDATE, 0, 0, sy->att,
 		    natt, &to, sy->now, &msg, sy->err)) < 0 ||
 		    (r = enqueue(sy, CAD_CHANNEL_SMTP, rc->email, se->uid,
 		    first ? CAD_KIND_INVITE : CAD_KIND_UPDATE, NULL,
-		    state->sequence,
-		    &msg)) < 0)
+		    state->sequence, &msg)) < 0)
 			goto out;
 	}
 	summary = se->party >= 0 ? cad_asprintf("%s: %s",
@@ -407,8 +449,36 @@ sync_unwanted(struct sync *sy, const struct cad_outbox_peer *p, int sequence)
 	    sy->err);
 }
 
+/*
+ * How many messages past the first this sync sends one e-mail receiver
+ * of series s at most (CANCELs, then maybe a REQUEST): the SEQUENCE goes
+ * up by one for each.
+ */
 static int
-sync_series(struct sync *sy, size_t s, const struct cad_series_state *state,
+extra_messages(const struct sync *sy, size_t s,
+    const struct cad_outbox_peer *peers, size_t npeers, const char *hash)
+{
+	struct cad_buf newly;
+	int most = 0;
+
+	cad_buf_init(&newly, 0);
+	for (size_t k = 0; k < npeers; k++) {
+		if (peers[k].channel != CAD_CHANNEL_SMTP ||
+		    strcmp(peers[k].hash, hash) == 0)
+			continue;
+		cad_buf_reset(&newly);
+		int n = peer_news(sy, s, &peers[k], &newly);
+		for (const char *p = newly.data; p != NULL && *p; p++)
+			n += p == newly.data || *p == ' ';
+		if (n - 1 > most)
+			most = n - 1;
+	}
+	cad_buf_release(&newly);
+	return most;
+}
+
+static int
+sync_series(struct sync *sy, size_t s, struct cad_series_state *state,
     const char *hash)
 {
 	const struct cad_config *cfg = sy->cfg;
@@ -416,7 +486,7 @@ sync_series(struct sync *sy, size_t s, const struct cad_series_state *state,
 	struct cad_outbox_peer *peers = NULL;
 	struct cad_buf cancelled;
 	size_t npeers = 0, nrec, nocc;
-	int r, first_day, first_time;
+	int r, first_day, first_time, base, extra;
 
 	cad_buf_init(&cancelled, 0);
 	cad_buf_puts(&cancelled, "");
@@ -437,6 +507,16 @@ sync_series(struct sync *sy, size_t s, const struct cad_series_state *state,
 		sy->att[i].name = sy->rec[i].name;
 		sy->att[i].chair = sy->rec[i].chair;
 	}
+	/* a receiver's messages of this sync take base, base + 1, ...; the
+	   series (the REQUEST, the CalDAV object, the feeds) the last */
+	base = state->sequence;
+	if (cfg->smtp.present && (extra = extra_messages(sy, s, peers,
+	    npeers, hash)) > 0) {
+		state->sequence = base + extra;
+		if ((r = cad_store_series_raise(sy->st, se->uid,
+		    state->sequence, sy->err)) < 0)
+			goto out;
+	}
 
 	if (cfg->caldav.present &&
 	    (r = sync_caldav(sy, s, state, nrec, peers, npeers)) < 0)
@@ -453,7 +533,7 @@ sync_series(struct sync *sy, size_t s, const struct cad_series_state *state,
 					p = &peers[k];
 					sy->wanted[k] = true;
 				}
-			if ((r = sync_smtp_one(sy, s, state, nrec, &sy->rec[i],
+			if ((r = sync_smtp_one(sy, s, state, base, nrec, &sy->rec[i],
 			    p, hash, cancelled.data, first_day,
 			    first_time)) < 0)
 				goto out;

@@ -1177,6 +1177,22 @@ col_deadline_kind(sqlite3_stmt *stmt, int i)
 }
 
 int
+cad_store_series_raise(struct cad_store *st, const char *uid, int sequence,
+    struct cad_error *err)
+{
+	static const char upd[] =
+	    "UPDATE series SET sequence = ?2 WHERE uid = ?1 AND sequence < ?2";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = store_stmt(st->db, &stmt, upd, err, "ti", uid,
+	    (int64_t)sequence)) != 0 ||
+	    (r = store_done(st, stmt, "raise series sequence", err)) != 0)
+		return r;
+	return 0;
+}
+
+int
 cad_store_outbox_add(struct cad_store *st, const struct cad_outbox_row *e,
     int64_t *id, struct cad_error *err)
 {

@@ -98,6 +98,13 @@ void cad_store_rollback(struct cad_store *st);
  */
 int cad_store_series_gone(struct cad_store *st, const char *uid,
     int64_t now, struct cad_series_state *out, struct cad_error *err);
+/*
+ * SEQUENCE of uid raised to sequence (never lowered): when one sync sends
+ * a series' receivers several messages (a CANCEL, then a REQUEST), each
+ * takes the next number (SPEC § 10.6), and the stored one is the last.
+ */
+int cad_store_series_raise(struct cad_store *st, const char *uid,
+    int sequence, struct cad_error *err);
 
 /*
  * The outbox (core/store/outbox.h has the design).  Channel, kind and
