@@ -244,6 +244,20 @@ def local_min(s):
     return s[:16]
 
 
+def feed_summaries(path):
+    """(local start, local end, SUMMARY) of every VEVENT of a flat feed"""
+    cal = fc.icalendar.Calendar.from_ical(open(path, "rb").read())
+    z = ZoneInfo(fc.TZID)
+    out = []
+    for ev in cal.walk("VEVENT"):
+        st = ev["DTSTART"].dt
+        en = ev["DTEND"].dt if "DTEND" in ev else st + ev["DURATION"].dt
+        out.append((st.astimezone(z).strftime("%Y-%m-%dT%H:%M"),
+                    en.astimezone(z).strftime("%Y-%m-%dT%H:%M"),
+                    str(ev["SUMMARY"])))
+    return out
+
+
 def check_feeds(s, d, restrict):
     paths = fc.feeds_of(d)
     full = [os.path.join(d, p) for p in paths]
@@ -279,10 +293,14 @@ def check_feeds(s, d, restrict):
         for r, v in got.items():
             compare(where, r, v, want)
         if flat:
-            cw = [(local_min(o["start"]), local_min(o["end"]), o["summary"])
+            # calcurse shows no UID: the wall-clock times of occurrences
+            # --json, and the SUMMARY the feed gives each (in the
+            # config's first language, which --json need not use)
+            cal = read_calcurse(f, first, last, s.work)
+            cw = [(local_min(o["start"]), local_min(o["end"]))
                   for o in want_occ if o["status"] == "CONFIRMED"]
-            compare(where, "calcurse",
-                    read_calcurse(f, first, last, s.work), cw)
+            compare(where, "calcurse", [t[:2] for t in cal], cw)
+            compare(where, "calcurse", cal, feed_summaries(f))
         n += 1
     print("  %s: %d feeds read by pyical, vobject, icaljs, nodeical, khal"
           " (calcurse: flat)" % (os.path.basename(s.conf), n))
