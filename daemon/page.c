@@ -80,7 +80,8 @@ page_after_scheme(const char *url)
 	return p != NULL ? p + 3 : url;
 }
 
-/* the two subscribe links of the feed at rel ("calendars/all.ics") */
+/* the subscribe links of the feed at rel ("calendars/all.ics"): webcal,
+   http and, for a series feed, its flat variant (SPEC § 10.6) */
 static int
 page_links(struct cad_buf *b, const struct cad_config *cfg, const char *rel)
 {
