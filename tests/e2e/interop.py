@@ -338,7 +338,7 @@ def start_xandikos(run, port, root):
                               "-l", "127.0.0.1", "--defaults"],
                              stdout=subprocess.DEVNULL, stderr=log)
     run.procs["xandikos"] = p
-    run.wait_port(port, p, "xandikos")
+    run.wait_port(port, p, "xandikos", timeout=60)
 
 
 def check_dav(s, run, restrict):
@@ -414,6 +414,7 @@ def check_dav(s, run, restrict):
                 path = os.path.join(objs, "mail%d.ics" % i)
                 open(path, "wb").write(part.get_payload(decode=True))
                 files.append(path)
+    check_sequence(s, run, coll, files, objs)
     p = subprocess.run([restrict] + files, capture_output=True)
     for line in p.stdout.decode().splitlines()[:10]:
         fail("ical_restrict", line)
@@ -421,6 +422,68 @@ def check_dav(s, run, restrict):
           "icalrestriction_check, Radicale and Xandikos took them; "
           "Xandikos expanded %d (%d with EXDATE not asked)"
           % (os.path.basename(s.conf), len(files), nexpand, nexdate))
+
+
+def sequences_of(data):
+    cal = fc.icalendar.Calendar.from_ical(data)
+    return {int(ev.get("SEQUENCE", 0)) for ev in cal.walk("VEVENT")}
+
+
+def check_sequence(s, run, coll, files, objs):
+    """A cancel and a move of one series delivered together: the receiver
+    gets CANCEL n, then REQUEST n + 1; the CalDAV object and the feed say
+    n + 1 (SPEC 10.6: SEQUENCE per change, not per batch)."""
+    occ = s.occurrences()
+    count = {}
+    for o in occ:
+        count[o["uid"]] = count.get(o["uid"], 0) + 1
+    lo = s.t + datetime.timedelta(days=20)
+    mine = [o for o in occ if count[o["uid"]] >= 3 and
+            o["status"] == "CONFIRMED" and o["moved_from"] is None and
+            o["start"] == o["recurrence_id"] and
+            datetime.date.fromisoformat(o["start"][:10]) >= lo]
+    uid = mine[0]["uid"] if mine else None
+    two = [o for o in mine if o["uid"] == uid][:2]
+    if len(two) < 2:
+        print("  %s: no series to cancel and move twice"
+              % os.path.basename(s.conf))
+        return
+    seen = len(run.messages())
+    s.ctl_run("cancel", *fc.target_args(two[0], two[0]["start"][:10]))
+    day = datetime.date.fromisoformat(two[1]["start"][:10])
+    s.ctl_run("move", *fc.target_args(two[1], two[1]["start"][:10]),
+              s.free_day(occ, uid, day).isoformat())
+    s.ctl_run("outbox", "--deliver")
+    got = []
+    for i, m in enumerate(run.messages()[seen:]):
+        for part in m.walk():
+            if part.get_content_type() != "text/calendar":
+                continue
+            data = part.get_payload(decode=True)
+            cal = fc.icalendar.Calendar.from_ical(data)
+            if any(str(ev["UID"]) == uid for ev in cal.walk("VEVENT")):
+                got.append((str(cal.get("METHOD")), sequences_of(data)))
+                path = os.path.join(objs, "seq%d.ics" % i)
+                open(path, "wb").write(data)
+                files.append(path)
+    st, body = dav("GET", coll + uid + ".ics")
+    feed = s.ctl_run("export", "--forum", two[0]["forum"]).stdout
+    fseq = {int(ev["SEQUENCE"]) for ev in fc.icalendar.Calendar.from_ical(
+        feed).walk("VEVENT") if str(ev["UID"]) == uid}
+    methods = [g[0] for g in got]
+    if methods != ["CANCEL", "REQUEST"] or \
+            any(len(g[1]) != 1 for g in got):
+        fail(uid, "cancel + move sent %s" % got)
+        return
+    a, b = min(got[0][1]), min(got[1][1])
+    if not b > a:
+        fail(uid, "CANCEL SEQUENCE %d, then REQUEST %d: want higher"
+             % (a, b))
+    if st != 200 or sequences_of(body) != {b} or fseq != {b}:
+        fail(uid, "REQUEST %d, CalDAV object %s, feed %s"
+             % (b, sequences_of(body) if st == 200 else st, fseq))
+    print("  %s: cancel + move of %s: CANCEL %d, REQUEST %d, object and "
+          "feed %d" % (os.path.basename(s.conf), uid, a, b, b))
 
 
 def xandikos_instances(body):
