@@ -2,12 +2,15 @@
  * http.c - routes, conditional requests and limits of the HTTP side.
  *
  * libmicrohttpd runs its own polling threads (epoll, a small pool).  A
- * request takes a reference to the current snapshot; feeds, the page
- * and the precomputed JSON are answered straight from the snapshot's
- * memory, and the reference is dropped by the response's free callback
- * once libmicrohttpd has sent the body.  Only /api/v1/occurrences and
- * /api/v1/holidays compute per request, from the snapshot's config and
- * overrides.
+ * request takes a reference to the current snapshot while it is routed.
+ * Feeds, the page and the precomputed JSON are answered with responses
+ * that the snapshot keeps, one 200 and one 304 per resource, made with
+ * all their headers by the first request that needs them and queued
+ * for every later one: a request does no more than find the resource,
+ * compare If-None-Match and queue (the body is sent from the snapshot's
+ * body store, body.h, without a copy of ours).  Only /api/v1/occurrences
+ * and /api/v1/holidays compute per request, from the snapshot's config
+ * and overrides.
  *
  * Answers: GET and HEAD only (405 with Allow otherwise), unknown paths
  * and anything with ".." 404, bad API parameters 400 with a JSON
@@ -20,6 +23,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +35,7 @@
 
 #include <microhttpd.h>
 
+#include "body.h"
 #include "health.h"
 #include "http_guard.h"
 #include "log.h"
@@ -62,7 +67,7 @@ static int64_t http_started;		/* Last-Modified of /healthz */
 enum body_kind {
 	BODY_STATIC,		/* a string literal */
 	BODY_MALLOC,		/* ours, freed by libmicrohttpd */
-	BODY_SNAPSHOT,		/* inside snap; the reference goes along */
+	BODY_SNAPSHOT,		/* res of snap, whose reference goes along */
 };
 
 enum {
@@ -77,8 +82,7 @@ struct reply {
 	size_t len;
 	enum body_kind kind;
 	struct snapshot *snap;	/* BODY_SNAPSHOT: the reference handed on */
-	const struct MHD_IoVec *iov;	/* BODY_SNAPSHOT in pieces, or NULL */
-	unsigned niov;
+	struct snapshot_res *res;	/* BODY_SNAPSHOT: what is answered */
 	char etag[48];		/* "" = none */
 	int64_t last_modified;	/* 0 = none */
 	int flags;		/* RES_FEED, RES_CORS, REPLY_* */
@@ -89,91 +93,6 @@ http_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	log_vlog(http_starting ? LOG_ERR : LOG_DEBUG, fmt, ap);
-}
-
-static void
-reply_put_snapshot(void *cls)
-{
-	snapshot_put(cls);
-}
-
-/*
- * A feed kept in pieces, sent through a content reader that copies them
- * into libmicrohttpd's buffer (its own iovec responses abort in 0.9.75:
- * "Failed to destroy mutex").  The reader holds the snapshot reference.
- */
-#define PIECES_BLOCK	(32u << 10)
-
-struct pieces_reader {
-	struct snapshot *snap;
-	const struct MHD_IoVec *iov;
-	unsigned niov;
-	unsigned i;		/* the piece at pos */
-	size_t at;		/* offset in it */
-	uint64_t pos;
-};
-
-static ssize_t
-pieces_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	struct pieces_reader *pr = cls;
-	size_t n = 0;
-
-	if (pos != pr->pos) {
-		/* not where the last read ended: find pos from the start */
-		pr->i = 0;
-		pr->at = 0;
-		pr->pos = 0;
-		while (pr->i < pr->niov &&
-		    pr->pos + pr->iov[pr->i].iov_len <= pos)
-			pr->pos += pr->iov[pr->i++].iov_len;
-		pr->at = (size_t)(pos - pr->pos);
-		pr->pos = pos;
-	}
-	while (n < max && pr->i < pr->niov) {
-		size_t k = pr->iov[pr->i].iov_len - pr->at;
-		if (k > max - n)
-			k = max - n;
-		memcpy(buf + n, (const char *)pr->iov[pr->i].iov_base + pr->at,
-		    k);
-		n += k;
-		pr->at += k;
-		if (pr->at == pr->iov[pr->i].iov_len) {
-			pr->i++;
-			pr->at = 0;
-		}
-	}
-	pr->pos += n;
-	if (n == 0)
-		return MHD_CONTENT_READER_END_OF_STREAM;
-	return (ssize_t)n;
-}
-
-static void
-pieces_free(void *cls)
-{
-	struct pieces_reader *pr = cls;
-
-	snapshot_put(pr->snap);
-	free(pr);
-}
-
-static struct MHD_Response *
-pieces_response(const struct reply *rp)
-{
-	struct pieces_reader *pr = calloc(1, sizeof *pr);
-	struct MHD_Response *resp;
-
-	if (pr == NULL)
-		return NULL;
-	pr->snap = rp->snap;
-	pr->iov = rp->iov;
-	pr->niov = rp->niov;
-	resp = MHD_create_response_from_callback(rp->len, PIECES_BLOCK,
-	    pieces_read, pr, pieces_free);
-	if (resp == NULL)
-		free(pr);	/* the caller drops the reference */
-	return resp;
 }
 
 /* drops the body of a reply that will not be sent */
@@ -188,8 +107,7 @@ reply_drop(struct reply *rp)
 	rp->len = 0;
 	rp->kind = BODY_STATIC;
 	rp->snap = NULL;
-	rp->iov = NULL;
-	rp->niov = 0;
+	rp->res = NULL;
 }
 
 static void
@@ -350,50 +268,14 @@ log_safe(const char *s, char *out, size_t size)
 	out[i] = '\0';
 }
 
-static enum MHD_Result
-reply_send(struct MHD_Connection *c, const char *method, const char *url,
-    struct reply *rp)
+/* every header but the Date (libmicrohttpd's) and Content-Length */
+static void
+reply_headers(struct MHD_Response *resp, const struct reply *rp,
+    unsigned code)
 {
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
 	char date[40];
 
-	if (not_modified(c, rp)) {
-		reply_drop(rp);
-		rp->code = MHD_HTTP_NOT_MODIFIED;
-	}
-	switch (rp->kind) {
-	case BODY_SNAPSHOT:
-		/* a large feed: pieces of the snapshot's shared text */
-		if (rp->iov != NULL)
-			resp = pieces_response(rp);
-		else
-			resp = MHD_create_response_from_buffer_with_free_callback_cls(
-			    rp->len, (void *)rp->body, reply_put_snapshot,
-			    rp->snap);
-		if (resp == NULL)
-			snapshot_put(rp->snap);
-		break;
-	case BODY_MALLOC:
-		resp = MHD_create_response_from_buffer(rp->len,
-		    (void *)rp->body, MHD_RESPMEM_MUST_FREE);
-		if (resp == NULL)
-			free((void *)rp->body);
-		break;
-	case BODY_STATIC:
-	default:
-		resp = MHD_create_response_from_buffer(rp->len,
-		    (void *)rp->body, MHD_RESPMEM_PERSISTENT);
-		break;
-	}
-	/* the body now belongs to the response (or is gone) */
-	rp->kind = BODY_STATIC;
-	rp->snap = NULL;
-	rp->body = "";
-	if (resp == NULL)
-		return MHD_NO;
-
-	if (rp->code != MHD_HTTP_NOT_MODIFIED && rp->type != NULL)
+	if (code != MHD_HTTP_NOT_MODIFIED && rp->type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    rp->type);
 	if (rp->etag[0] != '\0')
@@ -419,20 +301,110 @@ reply_send(struct MHD_Connection *c, const char *method, const char *url,
 		MHD_add_response_header(resp, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'unsafe-inline'; "
 		    "img-src 'self'; frame-ancestors 'none'");
-	if (rp->code == MHD_HTTP_METHOD_NOT_ALLOWED)
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 		    "GET, HEAD");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+}
 
-	ret = MHD_queue_response(c, rp->code, resp);
-	MHD_destroy_response(resp);
-	metrics_http_response(rp->code);
+static void
+reply_count(const char *method, const char *url, unsigned code)
+{
+	metrics_http_response(code);
 	if (log_getverbose()) {
 		char m[16], u[256];
 		log_safe(method, m, sizeof m);
 		log_safe(url, u, sizeof u);
-		log_debug("http: %s %s %u", m, u, rp->code);
+		log_debug("http: %s %s %u", m, u, code);
 	}
+}
+
+/*
+ * The snapshot's response for rp->res, 304 (k = 1) or 200 (k = 0),
+ * made now if this is its first request; NULL when it cannot be made.
+ * Two requests may make it at once: the first to store it wins.
+ */
+static struct MHD_Response *
+reply_prepared(const struct reply *rp, unsigned k)
+{
+	struct snapshot_res *res = rp->res;
+	struct MHD_Response *resp, *none = NULL;
+
+	resp = atomic_load_explicit(&res->resp[k], memory_order_acquire);
+	if (resp != NULL)
+		return resp;
+	if (k == 1)
+		resp = MHD_create_response_from_buffer(0, (void *)"",
+		    MHD_RESPMEM_PERSISTENT);
+	else
+		resp = body_response(rp->snap->bodies, res->off, res->len);
+	if (resp == NULL)
+		return NULL;
+	reply_headers(resp, rp, k == 1 ? MHD_HTTP_NOT_MODIFIED : 200);
+	if (!atomic_compare_exchange_strong_explicit(&res->resp[k], &none,
+	    resp, memory_order_acq_rel, memory_order_acquire)) {
+		MHD_destroy_response(resp);
+		resp = none;
+	}
+	return resp;
+}
+
+/*
+ * A resource of the snapshot: its prepared 200 or 304.  false when that
+ * cannot be made (out of memory): rp is a 503 then, for reply_send.
+ */
+static bool
+reply_send_prepared(struct MHD_Connection *c, const char *method,
+    const char *url, struct reply *rp, enum MHD_Result *ret)
+{
+	unsigned code = not_modified(c, rp) ? MHD_HTTP_NOT_MODIFIED : 200;
+	struct MHD_Response *resp = reply_prepared(rp, code == 200 ? 0 : 1);
+
+	if (resp == NULL) {
+		log_warnx("http: cannot make the response for %s",
+		    rp->res->path);
+		reply_static(rp, 503, CT_TEXT, "busy, try again\n");
+		return false;
+	}
+	/* the response holds what it sends (a reference to the body
+	   store): the snapshot may go as soon as the caller lets go */
+	*ret = MHD_queue_response(c, code, resp);
+	reply_count(method, url, code);
+	reply_drop(rp);
+	return true;
+}
+
+static enum MHD_Result
+reply_send(struct MHD_Connection *c, const char *method, const char *url,
+    struct reply *rp)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (rp->kind == BODY_SNAPSHOT &&
+	    reply_send_prepared(c, method, url, rp, &ret))
+		return ret;
+	if (not_modified(c, rp)) {
+		reply_drop(rp);
+		rp->code = MHD_HTTP_NOT_MODIFIED;
+	}
+	if (rp->kind == BODY_MALLOC) {
+		resp = MHD_create_response_from_buffer(rp->len,
+		    (void *)rp->body, MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			free((void *)rp->body);
+	} else
+		resp = MHD_create_response_from_buffer(rp->len,
+		    (void *)rp->body, MHD_RESPMEM_PERSISTENT);
+	/* the body now belongs to the response (or is gone) */
+	rp->kind = BODY_STATIC;
+	rp->body = "";
+	if (resp == NULL)
+		return MHD_NO;
+	reply_headers(resp, rp, rp->code);
+	ret = MHD_queue_response(c, rp->code, resp);
+	MHD_destroy_response(resp);
+	reply_count(method, url, rp->code);
 	return ret;
 }
 
@@ -599,7 +571,7 @@ static void
 route(struct MHD_Connection *c, const char *url, struct snapshot *s,
     struct reply *rp)
 {
-	const struct snapshot_res *res;
+	struct snapshot_res *res;
 	struct cad_buf b;
 	char key[HTTP_URI_MAX + 8];
 	enum cad_lang lang;
@@ -672,10 +644,8 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		reply_drop(rp);
 		rp->code = 200;
 		rp->type = res->type;
-		rp->body = res->body;
 		rp->len = res->len;
-		rp->iov = res->iov;
-		rp->niov = res->niov;
+		rp->res = res;
 		rp->kind = BODY_SNAPSHOT;
 		snapshot_get_ref(s);
 		rp->snap = s;

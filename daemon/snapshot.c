@@ -15,6 +15,7 @@
 
 #include <microhttpd.h>
 
+#include "body.h"
 #include "model/deadline.h"
 #include "render/deadlines.h"
 #include "render/feeds.h"
@@ -30,11 +31,6 @@
 #include "sys.h"
 
 #define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
-/* feeds of this size or more are kept as pieces of the shared series
-   text (memory: a party feed repeats what all.ics has); smaller ones,
-   most forum feeds and a regional all.ics, as one copy, which
-   libmicrohttpd sends with the headers in one go */
-#define SNAPSHOT_PIECES_MIN	(40u << 10)
 
 #define CT_ICS	"text/calendar; charset=utf-8"
 #define CT_JSON	"application/json; charset=utf-8"
@@ -110,14 +106,15 @@ snapshot_etag(const void *body, size_t len, char out[static 48])
 
 /* the same ETag over a body in pieces */
 static void
-snapshot_etag_iov(const struct MHD_IoVec *iov, unsigned n, char out[static 48])
+snapshot_etag_pieces(const struct cad_ical_piece *pc, size_t n,
+    char out[static 48])
 {
 	uint64_t a = FNV_OFFSET, b = 0x84222325cbf29ce4ULL;
 	size_t len = 0;
 
-	for (unsigned i = 0; i < n; i++) {
-		fnv_add2(&a, &b, iov[i].iov_base, iov[i].iov_len);
-		len += iov[i].iov_len;
+	for (size_t i = 0; i < n; i++) {
+		fnv_add2(&a, &b, pc[i].data, pc[i].len);
+		len += pc[i].len;
 	}
 	etag_format(a, b, len, out);
 }
@@ -166,13 +163,15 @@ snapshot_free(struct snapshot *s)
 	if (s == NULL)
 		return;
 	for (size_t i = 0; i < s->nres; i++) {
-		free(s->res[i].path);
-		free(s->res[i].body);
-		free(s->res[i].iov);
+		struct snapshot_res *r = &s->res[i];
+		free(r->path);
+		/* a connection still sending one keeps it until it is done */
+		for (size_t k = 0; k < 2; k++)
+			if (r->resp[k] != NULL)
+				MHD_destroy_response(r->resp[k]);
 	}
 	free(s->res);
-	for (size_t li = 0; li < CAD_LANG_N; li++)
-		cad_ical_set_free(s->feeds[li]);
+	body_store_put(s->bodies);
 	cad_store_inputs_release(&s->in);
 	snapshot_config_unref(s->conf);
 	free(s);
@@ -224,7 +223,7 @@ res_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-const struct snapshot_res *
+struct snapshot_res *
 snapshot_find(const struct snapshot *s, const char *path)
 {
 	struct snapshot_res key = { .path = (char *)path };
@@ -262,25 +261,45 @@ build_slot(struct build *bd)
 }
 
 /*
- * Adds a resource, stealing body.  Its Last-Modified: the previous
- * snapshot's when the body is the same, now when it changed, else
- * natural (the newest LAST-MODIFIED of its series; now when unknown).
+ * Adds a resource whose body is the n pieces pc, written to the body
+ * store; takes path.  Its Last-Modified: the previous snapshot's when
+ * the body is the same, now when it changed, else natural (the newest
+ * LAST-MODIFIED of its series; now when unknown).  0 or -errno with err.
  */
-static void
-build_add(struct build *bd, char *path, const char *type, struct cad_buf *body,
-    int64_t natural, int flags)
+static int
+build_put(struct build *bd, char *path, const char *type,
+    const struct cad_ical_piece *pc, size_t n, int64_t natural, int flags,
+    struct cad_error *err)
 {
 	struct snapshot_res *r = build_slot(bd);
+	int e = 0;
 
 	r->path = path;
 	r->type = type;
-	r->len = body->len;
-	r->body = cad_buf_steal(body);
-	if (r->body == NULL)
-		r->body = cad_strdup("");
 	r->flags = flags;
-	snapshot_etag(r->body, r->len, r->etag);
+	r->off = body_store_tell(bd->s->bodies);
+	for (size_t i = 0; e == 0 && i < n; i++)
+		e = body_store_write(bd->s->bodies, pc[i].data, pc[i].len);
+	if (e != 0) {
+		cad_error_set(err, "%s: %s", path, strerror(-e));
+		return e;
+	}
+	r->len = (size_t)(body_store_tell(bd->s->bodies) - r->off);
+	snapshot_etag_pieces(pc, n, r->etag);
 	build_dates(bd, r, natural);
+	return 0;
+}
+
+/* build_put of one buffer, which is emptied */
+static int
+build_add(struct build *bd, char *path, const char *type, struct cad_buf *body,
+    int64_t natural, int flags, struct cad_error *err)
+{
+	struct cad_ical_piece pc = { body->data, body->len };
+	int r = build_put(bd, path, type, &pc, 1, natural, flags, err);
+
+	cad_buf_reset(body);
+	return r;
 }
 
 /* Last-Modified of r, whose etag is known (see build_add) */
@@ -306,8 +325,6 @@ build_feed(struct build *bd, struct cad_ical_set *set, char *path,
 	int64_t natural;	/* the newest LAST-MODIFIED of its series */
 	int64_t stamp = cad_feed_dtstamp(set, f, bd->now, &natural);
 	struct cad_ical_doc doc;
-	struct snapshot_res *res;
-	struct cad_buf b;
 	int r;
 
 	r = cad_ical_set_doc(set, f->forum, f->party, f->name, stamp,
@@ -317,38 +334,10 @@ build_feed(struct build *bd, struct cad_ical_set *set, char *path,
 		return r;
 	}
 	bd->renders++;
-	if (doc.len >= SNAPSHOT_PIECES_MIN && doc.npieces <= UINT_MAX) {
-		/* as pieces: they point into the set and into doc.own */
-		res = build_slot(bd);
-		res->path = path;
-		res->type = CT_ICS;
-		res->flags = RES_FEED | RES_CORS;
-		res->len = doc.len;
-		res->body = doc.own;
-		res->niov = (unsigned)doc.npieces;
-		res->iov = cad_xcalloc(doc.npieces + 1, sizeof *res->iov);
-		for (size_t i = 0; i < doc.npieces; i++) {
-			res->iov[i].iov_base = doc.pieces[i].data;
-			res->iov[i].iov_len = doc.pieces[i].len;
-		}
-		free(doc.pieces);
-		snapshot_etag_iov(res->iov, res->niov, res->etag);
-		build_dates(bd, res, natural);
-		return 0;
-	}
-	/* small: one copy */
-	cad_buf_init(&b, SNAPSHOT_FEED_MAX);
-	for (size_t i = 0; r == 0 && i < doc.npieces; i++)
-		r = cad_buf_add(&b, doc.pieces[i].data, doc.pieces[i].len);
+	r = build_put(bd, path, CT_ICS, doc.pieces, doc.npieces, natural,
+	    RES_FEED | RES_CORS, err);
 	cad_ical_doc_release(&doc);
-	if (r != 0) {
-		cad_error_set(err, "feed: %s", strerror(-r));
-		cad_buf_release(&b);
-		free(path);
-		return r;
-	}
-	build_add(bd, path, CT_ICS, &b, natural, RES_FEED | RES_CORS);
-	return 0;
+	return r;
 }
 
 static uint64_t
@@ -414,8 +403,8 @@ lang_path(const char *lang, const char *path)
  * under /LANG (LANG "": the default language, at the root): the feeds
  * (all.ics, forum/<id>.ics, party/<id>.ics and deadlines.ics, SPEC § 5,
  * § 7), this year's wheel, the compliance and deadline JSON, the page
- * and the accessibility statement.  *setp gets the series text that
- * the feeds point into.
+ * and the accessibility statement, all written to the body store.
+ * *setp gets the series text, which the caller frees.
  */
 static int
 build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
@@ -459,7 +448,9 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 			goto out;
 		}
 		bd->renders++;
-		build_add(bd, full, CT_ICS, b, natural, RES_FEED | RES_CORS);
+		if ((r = build_add(bd, full, CT_ICS, b, natural,
+		    RES_FEED | RES_CORS, err)) != 0)
+			goto out;
 	}
 
 	/* /vuosikello.svg: this year's wheel, from the window's plan (it
@@ -467,7 +458,9 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	if ((r = cad_wheel_svg(cfg, plan, dl, ndl, NULL, cad_year_of(s->today),
 	    s->today, b, err)) != 0)
 		goto out;
-	build_add(bd, lang_path(lang, "/vuosikello.svg"), CT_SVG, b, 0, 0);
+	if ((r = build_add(bd, lang_path(lang, "/vuosikello.svg"), CT_SVG, b,
+	    0, 0, err)) != 0)
+		goto out;
 
 	/* /api/v1/compliance for the window */
 	if ((r = cad_plan_compliance(cfg, &s->ctx, s->from, s->to, &warn,
@@ -477,14 +470,16 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 		cad_error_set(err, "compliance: %s", strerror(-r));
 		goto out;
 	}
-	build_add(bd, lang_path(lang, "/api/v1/compliance"), CT_JSON, b, 0,
-	    RES_CORS);
+	if ((r = build_add(bd, lang_path(lang, "/api/v1/compliance"), CT_JSON,
+	    b, 0, RES_CORS, err)) != 0)
+		goto out;
 	if ((r = cad_deadlines_json(b, cfg, dl, ndl)) != 0) {
 		cad_error_set(err, "deadlines: %s", strerror(-r));
 		goto out;
 	}
-	build_add(bd, lang_path(lang, "/api/v1/deadlines"), CT_JSON, b, 0,
-	    RES_CORS);
+	if ((r = build_add(bd, lang_path(lang, "/api/v1/deadlines"), CT_JSON,
+	    b, 0, RES_CORS, err)) != 0)
+		goto out;
 
 	/* the page and the accessibility statement */
 	if ((r = page_render(b, cfg, plan, s->today, warn, nwarn, dl,
@@ -492,12 +487,16 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 		cad_error_set(err, "page: %s", strerror(-r));
 		goto out;
 	}
-	build_add(bd, lang_path(lang, "/"), CT_HTML, b, 0, 0);
+	if ((r = build_add(bd, lang_path(lang, "/"), CT_HTML, b, 0, 0,
+	    err)) != 0)
+		goto out;
 	if ((r = page_statement(b, cfg)) != 0) {
 		cad_error_set(err, "page: %s", strerror(-r));
 		goto out;
 	}
-	build_add(bd, lang_path(lang, "/saavutettavuus"), CT_HTML, b, 0, 0);
+	if ((r = build_add(bd, lang_path(lang, "/saavutettavuus"), CT_HTML, b,
+	    0, 0, err)) != 0)
+		goto out;
 out:
 	free(warn);
 	cad_deadlines_free(dl, ndl);
@@ -532,6 +531,7 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	s->today = today;
 	cad_publish_window(cfg, today, &s->from, &s->to);
 	s->built = now;
+	s->bodies = body_store_new();
 
 	if ((r = cad_store_inputs(st, &s->in, err)) != 0)
 		goto out;
@@ -581,12 +581,9 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	(void)cad_lang_use(cfg->langs[0]);
 
 	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
-	/* the series text stays with the snapshot: feeds point into it */
-	for (size_t li = 0; li < CAD_LANG_N; li++)
-		if (sets[li] != NULL)
-			cad_ical_set_finish(sets[li]);
-	memcpy(s->feeds, sets, sizeof sets);
-	memset(sets, 0, sizeof sets);
+	/* the bodies are all in the store: the series text goes */
+	if ((r = body_store_seal(s->bodies, err)) != 0)
+		goto out;
 	metrics_feed_renders(bd.renders);
 	metrics_snapshot_built(s->nocc, now, monotonic_usec() - t0);
 	*out = s;

@@ -41,24 +41,22 @@ enum {
 	RES_CORS = 1 << 1,	/* Access-Control-Allow-Origin: * */
 };
 
-struct MHD_IoVec;
-struct cad_ical_set;
+struct MHD_Response;
+struct body_store;
 
 /* one pre-rendered response body */
 struct snapshot_res {
 	char *path;		/* "/calendars/all.ics" */
 	const char *type;	/* Content-Type */
-	char *body;
+	uint64_t off;		/* the body: len bytes at off in s->bodies */
 	size_t len;
-	/* a large feed is kept as niov pieces (iov != NULL) of the text
-	   that its series share with other feeds (s->feeds) and of body
-	   (its own header and DTSTAMP): daemon/http.c sends them with a
-	   content reader */
-	struct MHD_IoVec *iov;
-	unsigned niov;
 	char etag[48];		/* strong, with the quotes */
 	int64_t last_modified;	/* unix seconds */
 	int flags;
+	/* the responses, 200 with the body and 304 without, made by the
+	   first request that needs one (daemon/http.c) and queued for
+	   every later one; destroyed with the snapshot */
+	struct MHD_Response *_Atomic resp[2];
 };
 
 struct snapshot {
@@ -70,8 +68,7 @@ struct snapshot {
 	struct cad_store_inputs in;	/* overrides, terminations, ... */
 	struct cad_plan_ctx ctx;	/* points at the above */
 	struct snapshot_res *res;	/* sorted by path */
-	/* the text of every series, per language ([0] the default) */
-	struct cad_ical_set *feeds[CAD_LANG_N];
+	struct body_store *bodies;	/* every res' body (daemon/body.h) */
 	size_t nres;
 	size_t nocc;			/* occurrences in the window */
 	int64_t built;
@@ -113,8 +110,9 @@ struct snapshot *snapshot_get(void);
 void snapshot_get_ref(struct snapshot *s);
 void snapshot_put(struct snapshot *s);
 
-const struct snapshot_res *snapshot_find(const struct snapshot *s,
-    const char *path);
+/* the resource at path or NULL; not const: its resp[] are filled in by
+   the requests (atomically), nothing else of it ever changes */
+struct snapshot_res *snapshot_find(const struct snapshot *s, const char *path);
 
 /*
  * The core lock: libical's time zone and recurrence code is not

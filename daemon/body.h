@@ -1,0 +1,55 @@
+/*
+ * body.h - where a snapshot keeps the bodies it serves, and the
+ * libmicrohttpd responses that send them.
+ *
+ * Every body (feed, page, JSON) is written once, in one piece, into the
+ * snapshot's body store: a memfd, sealed when the snapshot is complete
+ * and mapped read-only, so the bytes are shared memory of their own,
+ * never copied again and returned to the system as one mapping when the
+ * store goes (not scattered through the heap).  A body goes out through
+ * a response made on its first request and queued for every later one
+ * (daemon/http.c), whose buffer points into the mapping: libmicrohttpd
+ * writes the headers and the body with one writev() per round.
+ *
+ * Why not sendfile() from the memfd (MHD_create_response_from_fd):
+ * measured side by side, libmicrohttpd 0.9.75 sends the headers apart
+ * from the body, corks and sends files in 128 KiB rounds, which made it
+ * 0.45-0.8 x as fast as this at 69 KB - 2.9 MB (BENCHMARKS.md).
+ *
+ * The store is reference counted: the snapshot holds one reference and
+ * every response made from it one more, so a body still being sent
+ * stays mapped after its snapshot is gone, and the mapping goes with
+ * the last response.  Without memfd_create() (a seccomp filter) the
+ * bodies stay in one heap buffer instead, served the same way.
+ */
+#ifndef DAEMON_BODY_H
+#define DAEMON_BODY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/util.h"
+
+struct body_store;
+struct MHD_Response;
+
+/* an empty store, refs = 1 */
+struct body_store *body_store_new(void);
+/* where the next byte written will be */
+uint64_t body_store_tell(const struct body_store *bs);
+/* appends n bytes; 0 or -errno */
+int body_store_write(struct body_store *bs, const void *p, size_t n);
+/* writes what is buffered and makes the store read-only; 0 or -errno */
+int body_store_seal(struct body_store *bs, struct cad_error *err);
+/* bytes in the store */
+uint64_t body_store_size(const struct body_store *bs);
+void body_store_put(struct body_store *bs);
+
+/*
+ * A response whose body is bytes off .. off + len of a sealed store, or
+ * NULL (out of memory: the caller answers 503).
+ */
+struct MHD_Response *body_response(struct body_store *bs, uint64_t off,
+    size_t len);
+
+#endif
