@@ -108,10 +108,7 @@ locate(struct cli *c, const struct change_args *a, struct cad_plan *plan,
 		return 1;
 	}
 	if (party >= 0) {
-		bool member = false;
-		for (size_t i = 0; i < f->nfor_each; i++)
-			member |= f->for_each[i] == party;
-		if (!member) {
+		if (cad_forum_member_index(c->cfg, f, party) < 0) {
 			cli_warnx("forum '%s' does not meet '%s' separately",
 			    f->id, c->cfg->parties[party].id);
 			return 1;

@@ -153,8 +153,7 @@ print_consequences(struct cli *c, int p, int eff)
 		bool in = f->convenor == p || f->first_convenor == p;
 		for (size_t j = 0; j < f->nparticipants; j++)
 			in |= f->participants[j] == p;
-		for (size_t j = 0; j < f->nfor_each; j++)
-			in |= f->for_each[j] == p;
+		in |= cad_forum_member_index(cfg, f, p) >= 0;
 		if (!in)
 			continue;
 		printf("%s%s", first ? "jää pois foorumeista: " : ", ", f->id);

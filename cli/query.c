@@ -212,7 +212,7 @@ cmd_forums(struct cli *c)
 		char *cadence = cad_config_cadence(c->cfg, f);
 		printf("%s\n  %s\n  %s: %s\n  %s: %s\n", f->id,
 		    cad_tr(c->cfg, f->name), _("koollekutsuja"),
-		    cad_tr(c->cfg, c->cfg->parties[f->convenor].name),
+		    cad_tr(c->cfg, cad_forum_convenor_name(c->cfg, f)),
 		    _("rytmi"), cadence);
 		if (f->legal_basis)
 			printf("  %s: %s\n", _("säädösperusta"),
@@ -221,7 +221,8 @@ cmd_forums(struct cli *c)
 			printf("  %s:", _("neuvottelu erikseen"));
 			for (size_t j = 0; j < f->nfor_each; j++)
 				printf("%s %s", j ? "," : "",
-				    c->cfg->parties[f->for_each[j]].name);
+				    cad_config_unit_name(c->cfg,
+				    &f->for_each[j]));
 			putchar('\n');
 		}
 		if (f->nparticipants) {

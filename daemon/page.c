@@ -192,7 +192,7 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 		r |= cad_buf_printf(b, " %s ",
 		    _("(ensimmäinen kokous), sen jälkeen"));
 	}
-	r |= cad_buf_xml_str(b, cad_tr(cfg, cfg->parties[f->convenor].name));
+	r |= cad_buf_xml_str(b, cad_tr(cfg, cad_forum_convenor_name(cfg, f)));
 	r |= cad_buf_printf(b, "</dd>\n<dt>%s</dt><dd>", _("Rytmi"));
 	r |= cad_buf_xml_str(b, cadence);
 	r |= cad_buf_puts(b, "</dd>\n");
@@ -204,7 +204,12 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 	if (f->nfor_each > 0) {
 		r |= cad_buf_printf(b, "<dt>%s</dt><dd>",
 		    _("Neuvottelut erikseen"));
-		r |= page_party_list(b, cfg, f->for_each, f->nfor_each);
+		for (size_t i = 0; i < f->nfor_each; i++) {
+			if (i)
+				r |= cad_buf_puts(b, ", ");
+			r |= cad_buf_xml_str(b, cad_tr(cfg,
+			    cad_config_unit_name(cfg, &f->for_each[i])));
+		}
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	if (f->nparticipants > 0) {

@@ -48,13 +48,14 @@ print_diag(const struct cad_diag *diag)
  * exactly one error, "tests/data/config/NAME:LINE: error: ...WHAT...".
  */
 static void
-expect_one_error(const char *name, int line, const char *what)
+expect_one_error_in(const char *dir, const char *name, int line,
+    const char *what)
 {
 	struct cad_diag diag;
 	struct cad_config *cfg = (struct cad_config *)1;
 	char path[256], prefix[300];
 
-	snprintf(path, sizeof path, DIR "%s", name);
+	snprintf(path, sizeof path, "%s%s", dir, name);
 	snprintf(prefix, sizeof prefix, "%s:%d: error: ", path, line);
 	cad_diag_init(&diag);
 	int r = cad_config_load(path, &cfg, &diag);
@@ -70,6 +71,12 @@ expect_one_error(const char *name, int line, const char *what)
 	assert_non_null(msg);
 	assert_non_null(strstr(msg + strlen(prefix), what));
 	cad_diag_release(&diag);
+}
+
+static void
+expect_one_error(const char *name, int line, const char *what)
+{
+	expect_one_error_in(DIR, name, line, what);
 }
 
 static void
@@ -163,8 +170,8 @@ load__good_config__every_value_parsed(void **state)
 	assert_string_equal(f->id, "kuntaneuvottelu");
 	assert_int_equal(f->first_convenor, -1);
 	assert_int_equal(f->nfor_each, 2);
-	assert_int_equal(f->for_each[0], 1);		/* kajaani */
-	assert_int_equal(f->for_each[1], 2);		/* sotkamo */
+	assert_int_equal(f->for_each[0].party, 1);		/* kajaani */
+	assert_int_equal(f->for_each[1].party, 2);		/* sotkamo */
 	assert_true(f->spread);
 	assert_int_equal(f->on_holiday, CAD_HOLIDAY_SKIP);
 	assert_int_equal(f->minimum, CAD_MINIMUM_NONE);
@@ -554,6 +561,201 @@ load__several_errors__all_reported_in_line_order(void **state)
 	cad_diag_release(&diag);
 }
 
+
+/* --- SPEC 10.1 and 10.2 -------------------------------------------------- */
+
+#define DIR10 "tests/data/config10/"
+
+static struct cad_config *
+load_good10(void)
+{
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+
+	cad_diag_init(&diag);
+	int r = cad_config_load(DIR10 "good.conf", &cfg, &diag);
+	if (diag.n > 0)
+		print_diag(&diag);
+	assert_int_equal(r, 0);
+	assert_int_equal(diag.n, 0);
+	cad_diag_release(&diag);
+	return cfg;
+}
+
+static void
+load10__parties_and_groups__contacts_language_location_members(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load_good10();
+	const struct cad_party *kok = &cfg->parties[1];
+
+	assert_int_equal(cfg->parties[0].language, CAD_LANG_FI);
+	assert_int_equal(kok->language, CAD_LANG_SV);
+	assert_string_equal(cad_lang_code(kok->language), "sv");
+	assert_string_equal(kok->location, "Kokkolan kaupungintalo");
+	assert_int_equal(kok->ncontacts, 3);
+	assert_string_equal(kok->contacts[1].role, "hyte");
+	assert_string_equal(kok->contacts[1].name, "Hyte-koordinaattori");
+	assert_string_equal(kok->contacts[1].email, "hyte@kokkola.example");
+	assert_int_equal(kok->contacts[0].line, 11);
+	/* { week = 9; }: from/to unused */
+	assert_int_equal(kok->nblackouts, 1);
+	assert_int_equal(kok->blackouts[0].week, 9);
+	assert_string_equal(kok->blackouts[0].reason, "Hiihtoloma");
+
+	assert_int_equal(cfg->ngroups, 1);
+	assert_string_equal(cfg->groups[0].id, "lestijokilaakso");
+	assert_int_equal(cfg->groups[0].nmembers, 2);
+	assert_int_equal(cfg->groups[0].members[0], 2);	/* kannus */
+	assert_int_equal(cfg->groups[0].members[1], 3);	/* toholampi */
+	assert_int_equal(cad_config_group(cfg, "lestijokilaakso"), 0);
+	assert_int_equal(cad_config_group(cfg, "kannus"), -1);
+	cad_config_free(cfg);
+}
+
+static void
+load10__forums__every_new_key(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load_good10();
+	const struct cad_forum *neu = &cfg->forums[0];
+	const struct cad_forum *alue = &cfg->forums[1];
+	const struct cad_forum *ryh = &cfg->forums[2];
+
+	assert_true(neu->convenor_member);
+	assert_int_equal(neu->convenor, -1);
+	assert_string_equal(cad_forum_convenor_id(cfg, neu), "member");
+	assert_true(neu->location_member);
+	assert_null(neu->location);
+	/* the global invite is "participants"; the forum says convenors */
+	assert_int_equal(neu->invite, CAD_INVITE_CONVENORS);
+	assert_int_equal(alue->invite, CAD_INVITE_PARTICIPANTS);
+	assert_int_equal(neu->ninvite_roles, 1);
+	assert_string_equal(neu->invite_roles[0], "johto");
+	assert_int_equal(neu->nco_convenors, 1);
+	assert_int_equal(neu->co_convenors[0], 0);
+	assert_true(neu->party_blackouts);
+
+	/* a group in for_each is one unit */
+	assert_int_equal(alue->nfor_each, 2);
+	assert_int_equal(alue->for_each[0].party, 1);
+	assert_int_equal(alue->for_each[0].group, -1);
+	assert_int_equal(alue->for_each[1].party, -1);
+	assert_int_equal(alue->for_each[1].group, 0);
+
+	/* participants: kokkola, the group's kannus and toholampi; the
+	   direct "kannus" after the group adds nothing */
+	assert_int_equal(ryh->nparticipants, 3);
+	assert_int_equal(ryh->participants[0], 1);
+	assert_int_equal(ryh->participants[1], 2);
+	assert_int_equal(ryh->participants[2], 3);
+	assert_int_equal(ryh->first_convenor, 1);
+	assert_int_equal(ryh->first_scope, CAD_FIRST_TERM);
+	assert_int_equal(ryh->nlocation_rotation, 2);
+	assert_string_equal(ryh->location_rotation[1], "Kannus");
+	assert_true(ryh->has_per_year);
+	assert_int_equal(ryh->per_year_min, 3);
+	assert_int_equal(ryh->per_year_max, 4);
+	assert_false(ryh->party_blackouts);
+	/* sorted by date; a missing time is the forum's 13:00 */
+	assert_int_equal(ryh->nextra, 2);
+	assert_int_equal(ryh->extra[0].day, day(2026, 1, 15));
+	assert_int_equal(ryh->extra[0].time, 13 * 60);
+	assert_int_equal(ryh->extra[1].day, day(2026, 4, 21));
+	assert_int_equal(ryh->extra[1].time, 8 * 60 + 30);
+	assert_int_equal(ryh->blackouts[0].week, 53);
+	assert_false(alue->has_per_year);
+	cad_config_free(cfg);
+}
+
+static void
+units__party_or_group__members_and_names(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load_good10();
+	struct cad_unit u;
+	const int *ps;
+
+	assert_int_equal(cad_config_unit(cfg, "kokkola", &u), 0);
+	assert_int_equal(cad_config_unit_parties(cfg, &u, &ps), 1);
+	assert_int_equal(ps[0], 1);
+	assert_int_equal(cad_config_unit(cfg, "lestijokilaakso", &u), 0);
+	assert_int_equal(cad_config_unit_parties(cfg, &u, &ps), 2);
+	assert_int_equal(ps[0], 2);
+	assert_int_equal(ps[1], 3);
+	assert_string_equal(cad_config_unit_id(cfg, &u), "lestijokilaakso");
+	assert_string_equal(cad_config_unit_name(cfg, &u), "Lestijokilaakso");
+	assert_int_equal(cad_config_unit(cfg, "perho", &u), -1);
+	/* toholampi is in alue's for_each through the group (entry 1) */
+	assert_int_equal(cad_forum_member_index(cfg, &cfg->forums[1], 3), 1);
+	assert_int_equal(cad_forum_member_index(cfg, &cfg->forums[1], 0), -1);
+	cad_config_free(cfg);
+}
+
+static void
+contacts__roles_with_fallback__each_address_once(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load_good10();
+	char *hyte[] = { "hyte" }, *both[] = { "johto", "hyte" };
+	struct cad_recipient *r = NULL;
+	size_t n = 0;
+
+	/* kokkola in hyte: two contacts, the second address differs only
+	   in case and so is the same mailbox */
+	assert_int_equal(cad_config_contacts(cfg, 1, hyte, 1, &r, &n), 1);
+	assert_string_equal(r[0].email, "hyte@kokkola.example");
+	assert_string_equal(r[0].name, "Hyte-koordinaattori");
+	assert_string_equal(r[0].role, "hyte");
+	assert_int_equal(r[0].language, CAD_LANG_SV);
+	/* hva has no hyte contact: its own email, its name, no role */
+	assert_int_equal(cad_config_contacts(cfg, 0, hyte, 1, &r, &n), 1);
+	assert_string_equal(r[1].email, "kirjaamo@hva.example");
+	assert_string_equal(r[1].name, "Hyvinvointialue");
+	assert_null(r[1].role);
+	/* toholampi: no contact and no email, nobody */
+	assert_int_equal(cad_config_contacts(cfg, 3, hyte, 1, &r, &n), 0);
+	/* both roles for kokkola: the johto one is new, hyte is there */
+	assert_int_equal(cad_config_contacts(cfg, 1, both, 2, &r, &n), 1);
+	assert_string_equal(r[2].email, "kj@kokkola.example");
+	assert_int_equal(n, 3);
+	/* no roles asked: the party's email */
+	assert_int_equal(cad_config_contacts(cfg, 2, NULL, 0, &r, &n), 1);
+	assert_string_equal(r[3].email, "kirjaamo@kannus.example");
+	free(r);
+	assert_true(cad_config_has_role(cfg, "hyte"));
+	assert_false(cad_config_has_role(cfg, "talous"));
+	cad_config_free(cfg);
+}
+
+static void
+load10__each_mistake__file_line_error(void **state)
+{
+	(void)state;
+	/* the fixtures are good.conf with one change; lines by hand */
+	static const struct {
+		const char *file;
+		int line;
+		const char *what;
+	} cases[] = {
+		{ "unknown_role.conf", 24, "unknown role 'johtaja'" },
+		{ "group_member_not_party.conf", 19, "unknown party 'perho'" },
+		{ "group_party_same_id.conf", 19,
+		    "group 'kannus' has the id of a party" },
+		{ "member_without_for_each.conf", 30,
+		    "convenor = \"member\" needs 'for_each'" },
+		{ "week_0.conf", 14, "week 0 is not an ISO week 1-53" },
+		{ "week_54.conf", 36, "week 54 is not an ISO week 1-53" },
+		{ "per_year_min_max.conf", 34,
+		    "per_year min 4 is more than max 3" },
+		{ "extra_year.conf", 35,
+		    "'2200-04-21' is not between 1900 and 2199" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect_one_error_in(DIR10, cases[i].file, cases[i].line,
+		    cases[i].what);
+}
+
 int
 main(void)
 {
@@ -582,6 +784,12 @@ main(void)
 		cmocka_unit_test(load__caldav_without_organizer__rejected),
 		cmocka_unit_test(load__empty_file__every_required_key_missing),
 		cmocka_unit_test(load__several_errors__all_reported_in_line_order),
+		cmocka_unit_test(
+		    load10__parties_and_groups__contacts_language_location_members),
+		cmocka_unit_test(load10__forums__every_new_key),
+		cmocka_unit_test(units__party_or_group__members_and_names),
+		cmocka_unit_test(contacts__roles_with_fallback__each_address_once),
+		cmocka_unit_test(load10__each_mistake__file_line_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

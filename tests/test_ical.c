@@ -31,7 +31,7 @@ static struct cad_party parties[] = {
 };
 
 static int hytetu_participants[] = { 0, 1 };
-static int kunta_for_each[] = { 1, 2 };
+static struct cad_unit kunta_for_each[] = { { 1, -1 }, { 2, -1 } };
 
 /* long enough, with ä/ö everywhere, to be folded several times */
 #define LONG_FI "Yhteistyöfoorumi käsittelee hyvinvoinnin ja terveyden " \
@@ -55,14 +55,15 @@ static struct cad_forum forums[] = {
 
 static struct cad_series series[] = {
 	{ .uid = "hytetu-foorumi@kainuu.example", .forum = 0, .party = -1,
+	    .group = -1,
 	    .convenor = 0 },
 	{ .uid = "kuntaneuvottelu.kajaani@kainuu.example", .forum = 1,
-	    .party = 1, .convenor = 0 },
+	    .party = 1, .group = -1, .convenor = 0 },
 	{ .uid = "kuntaneuvottelu.sotkamo@kainuu.example", .forum = 1,
-	    .party = 2, .convenor = 0 },
+	    .party = 2, .group = -1, .convenor = 0 },
 	/* no occurrence in the plan: must not appear */
 	{ .uid = "strateginen-foorumi@kainuu.example", .forum = 2,
-	    .party = -1, .convenor = 0 },
+	    .party = -1, .group = -1, .convenor = 0 },
 };
 
 static struct cad_series_state states[] = {

@@ -41,6 +41,7 @@ static struct cad_forum forums[] = {
 };
 static struct cad_series series[] = {
 	{ .uid = "hytetu-foorumi@kainuu.example", .forum = 0, .party = -1,
+	    .group = -1,
 	    .convenor = 0 },
 };
 static const struct cad_series_state state = { .sequence = 4,

@@ -46,8 +46,10 @@ static struct cad_forum forums[] = {
 };
 static struct cad_series series[] = {
 	{ .uid = "hytetu-foorumi@kainuu.example", .forum = 0, .party = -1,
+	    .group = -1,
 	    .convenor = 0 },
 	{ .uid = "tyoryhma@kainuu.example", .forum = 1, .party = -1,
+	    .group = -1,
 	    .convenor = 0 },
 };
 

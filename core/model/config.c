@@ -9,11 +9,9 @@
  * first problem: whoever fixes the file wants to see them all at once.
  * The messages are collected and handed to the cad_diag in file order.
  */
-#include "model/config.h"
-#include "model/tz.h"
+#include "model/config_load.h"
 
 #include <errno.h>
-#include <libconfig.h>
 #include <libical/ical.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,79 +22,8 @@
 #include "base/addr.h"
 #include "base/text.h"
 
-#define ID_MAX		64
-#define CTX_MAX		160
 
-struct ld_msg {
-	int line;
-	size_t seq;
-	char *file;
-	char *text;
-};
-
-/* the loader's state while one file is read */
-struct ld {
-	const char *path;
-	struct cad_config *cfg;
-	struct ld_msg *msgs;
-	size_t nmsgs;
-};
-
-/* the words of the cadence phrases (cad_config_cadence), translated */
-static const char *const month_of[12] = {
-	NC_("month, genitive (lokakuun 2. tiistai)", "tammikuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "helmikuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "maaliskuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "huhtikuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "toukokuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "kesäkuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "heinäkuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "elokuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "syyskuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "lokakuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "marraskuun"),
-	NC_("month, genitive (lokakuun 2. tiistai)", "joulukuun"),
-};
-static const char *const month_in[12] = {
-	NC_("in a month", "tammikuussa"), NC_("in a month", "helmikuussa"),
-	NC_("in a month", "maaliskuussa"), NC_("in a month", "huhtikuussa"),
-	NC_("in a month", "toukokuussa"), NC_("in a month", "kesäkuussa"),
-	NC_("in a month", "heinäkuussa"), NC_("in a month", "elokuussa"),
-	NC_("in a month", "syyskuussa"), NC_("in a month", "lokakuussa"),
-	NC_("in a month", "marraskuussa"), NC_("in a month", "joulukuussa"),
-};
-static const char *const weekday_name[] = {
-	NC_("weekday after an ordinal (2. tiistai)", "maanantai"),
-	NC_("weekday after an ordinal (2. tiistai)", "tiistai"),
-	NC_("weekday after an ordinal (2. tiistai)", "keskiviikko"),
-	NC_("weekday after an ordinal (2. tiistai)", "torstai"),
-	NC_("weekday after an ordinal (2. tiistai)", "perjantai"),
-	NC_("weekday after an ordinal (2. tiistai)", "lauantai"),
-	NC_("weekday after an ordinal (2. tiistai)", "sunnuntai"),
-};
-static const char *const weekday_adverb[] = {
-	NC_("every weekday", "maanantaisin"),
-	NC_("every weekday", "tiistaisin"),
-	NC_("every weekday", "keskiviikkoisin"),
-	NC_("every weekday", "torstaisin"),
-	NC_("every weekday", "perjantaisin"),
-	NC_("every weekday", "lauantaisin"),
-	NC_("every weekday", "sunnuntaisin"),
-};
-static const char *const ordinal[5] = {
-	NC_("ordinal of a weekday in a month", "1."),
-	NC_("ordinal of a weekday in a month", "2."),
-	NC_("ordinal of a weekday in a month", "3."),
-	NC_("ordinal of a weekday in a month", "4."),
-	NC_("ordinal of a weekday in a month", "5."),
-};
-static const char *const weekday_code[] = { "MO", "TU", "WE", "TH", "FR",
-	"SA", "SU" };
-
-static void ld_err(struct ld *, const config_setting_t *, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
+void
 ld_err(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 {
 	char text[1024];
@@ -154,14 +81,14 @@ in_list(const char *s, const char *const *list)
 	return false;
 }
 
-static bool
-is_seq(const config_setting_t *s)
+bool
+ld_is_seq(const config_setting_t *s)
 {
 	return config_setting_is_array(s) || config_setting_is_list(s);
 }
 
-static void
-check_keys(struct ld *ld, const config_setting_t *g, const char *ctx,
+void
+ld_check_keys(struct ld *ld, const config_setting_t *g, const char *ctx,
     const char *const *keys)
 {
 	int n = config_setting_length(g);
@@ -175,8 +102,8 @@ check_keys(struct ld *ld, const config_setting_t *g, const char *ctx,
 }
 
 /* member NAME of group G or NULL; a missing required one is an error */
-static config_setting_t *
-member(struct ld *ld, const config_setting_t *g, const char *name,
+config_setting_t *
+ld_member(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, bool required)
 {
 	config_setting_t *s = config_setting_get_member(g, name);
@@ -186,11 +113,11 @@ member(struct ld *ld, const config_setting_t *g, const char *name,
 }
 
 /* the string NAME of G; NULL when absent or not a string (reported) */
-static const char *
-get_str(struct ld *ld, const config_setting_t *g, const char *name,
+const char *
+ld_str(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, bool required, config_setting_t **sp)
 {
-	config_setting_t *s = member(ld, g, name, ctx, required);
+	config_setting_t *s = ld_member(ld, g, name, ctx, required);
 	if (sp != NULL)
 		*sp = s;
 	if (s == NULL)
@@ -210,24 +137,24 @@ get_str(struct ld *ld, const config_setting_t *g, const char *name,
 	return v;
 }
 
-static bool
-is_int(const config_setting_t *s)
+bool
+ld_is_int(const config_setting_t *s)
 {
 	int t = config_setting_type(s);
 	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
 }
 
 /* true and *out when NAME is present and an integer */
-static bool
-get_int(struct ld *ld, const config_setting_t *g, const char *name,
+bool
+ld_int(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, bool required, long long *out, config_setting_t **sp)
 {
-	config_setting_t *s = member(ld, g, name, ctx, required);
+	config_setting_t *s = ld_member(ld, g, name, ctx, required);
 	if (sp != NULL)
 		*sp = s;
 	if (s == NULL)
 		return false;
-	if (!is_int(s)) {
+	if (!ld_is_int(s)) {
 		ld_err(ld, s, "%s'%s' must be an integer", ctx, name);
 		return false;
 	}
@@ -236,13 +163,13 @@ get_int(struct ld *ld, const config_setting_t *g, const char *name,
 }
 
 /* an optional integer in MIN..MAX; *out keeps its default otherwise */
-static void
-get_int_range(struct ld *ld, const config_setting_t *g, const char *name,
+void
+ld_int_range(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, long long min, long long max, int *out)
 {
 	config_setting_t *s;
 	long long v;
-	if (!get_int(ld, g, name, ctx, false, &v, &s))
+	if (!ld_int(ld, g, name, ctx, false, &v, &s))
 		return;
 	if (v < min || v > max) {
 		ld_err(ld, s, "%s'%s' must be between %lld and %lld", ctx,
@@ -252,11 +179,11 @@ get_int_range(struct ld *ld, const config_setting_t *g, const char *name,
 	*out = (int)v;
 }
 
-static void
-get_bool(struct ld *ld, const config_setting_t *g, const char *name,
+void
+ld_bool(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, bool *out)
 {
-	config_setting_t *s = member(ld, g, name, ctx, false);
+	config_setting_t *s = ld_member(ld, g, name, ctx, false);
 	if (s == NULL)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
@@ -266,14 +193,10 @@ get_bool(struct ld *ld, const config_setting_t *g, const char *name,
 	*out = config_setting_get_bool(s) != 0;
 }
 
-/* dates far from now only cost planning time (found by tests/fuzz) */
-#define CONFIG_YEAR_MIN	1900
-#define CONFIG_YEAR_MAX	2199
-
 /* "YYYY-MM-DD" v of setting s (ctx name) within the years above, or an
    error on s */
-static bool
-parse_date(struct ld *ld, const config_setting_t *s, const char *ctx,
+bool
+ld_parse_date(struct ld *ld, const config_setting_t *s, const char *ctx,
     const char *name, const char *v, int *out)
 {
 	if (cad_parse_date(v, out) < 0) {
@@ -290,24 +213,24 @@ parse_date(struct ld *ld, const config_setting_t *s, const char *ctx,
 }
 
 /* a "YYYY-MM-DD" setting; true and *out when present and valid */
-static bool
-get_date(struct ld *ld, const config_setting_t *g, const char *name,
+bool
+ld_date(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, bool required, int *out)
 {
 	config_setting_t *s;
-	const char *v = get_str(ld, g, name, ctx, required, &s);
-	return v != NULL && parse_date(ld, s, ctx, name, v, out);
+	const char *v = ld_str(ld, g, name, ctx, required, &s);
+	return v != NULL && ld_parse_date(ld, s, ctx, name, v, out);
 }
 
 /* a list of "YYYY-MM-DD" strings */
-static void
-get_date_list(struct ld *ld, const config_setting_t *g, const char *name,
+void
+ld_date_list(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, int **out, size_t *nout)
 {
-	config_setting_t *s = member(ld, g, name, ctx, false);
+	config_setting_t *s = ld_member(ld, g, name, ctx, false);
 	if (s == NULL)
 		return;
-	if (!is_seq(s)) {
+	if (!ld_is_seq(s)) {
 		ld_err(ld, s, "%s'%s' must be a list of dates", ctx, name);
 		return;
 	}
@@ -321,7 +244,7 @@ get_date_list(struct ld *ld, const config_setting_t *g, const char *name,
 			    name);
 			continue;
 		}
-		if (parse_date(ld, e, ctx, name,
+		if (ld_parse_date(ld, e, ctx, name,
 		    config_setting_get_string(e), &v[k]))
 			k++;
 	}
@@ -329,8 +252,8 @@ get_date_list(struct ld *ld, const config_setting_t *g, const char *name,
 	*nout = k;
 }
 
-static bool
-valid_id(const char *s)
+bool
+ld_valid_id(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > ID_MAX)
@@ -349,12 +272,12 @@ valid_id(const char *s)
  * the address NAME of G as an RFC 5321 addr-spec with an ASCII domain
  * (malloc'd), or NULL when absent or bad (reported)
  */
-static char *
-get_email(struct ld *ld, const config_setting_t *g, const char *ctx,
+char *
+ld_email(struct ld *ld, const config_setting_t *g, const char *ctx,
     bool required)
 {
 	config_setting_t *es;
-	const char *v = get_str(ld, g, "email", ctx, required, &es);
+	const char *v = ld_str(ld, g, "email", ctx, required, &es);
 	char why[96], *out;
 	bool utf8;
 
@@ -368,6 +291,55 @@ get_email(struct ld *ld, const config_setting_t *g, const char *ctx,
 }
 
 /* hostname-ish: letters, digits, '-' and '.', labels not empty */
+const char *
+ld_id(struct ld *ld, config_setting_t *e, const char *kind,
+    const char *const *keys, char ctx[CTX_MAX], config_setting_t **sp)
+{
+	char kctx[CTX_MAX];
+	snprintf(kctx, sizeof kctx, "%s: ", kind);
+	const char *id = ld_str(ld, e, "id", kctx, true, sp);
+	if (id != NULL)
+		snprintf(ctx, CTX_MAX, "%s '%s': ", kind, id);
+	else
+		snprintf(ctx, CTX_MAX, "%s", kctx);
+	ld_check_keys(ld, e, ctx, keys);
+	if (id != NULL && !ld_valid_id(id)) {
+		ld_err(ld, *sp, "bad %s id '%s': use a-z, 0-9, '-' and '_', "
+		    "at most %d characters", kind, id, ID_MAX);
+		return NULL;
+	}
+	return id;
+}
+
+int
+ld_list(struct ld *ld, const config_setting_t *root, const char *name,
+    bool required, const char *want, config_setting_t **sp)
+{
+	config_setting_t *s = ld_member(ld, root, name, "", required);
+	*sp = s;
+	if (s == NULL)
+		return 0;
+	if (!ld_is_seq(s)) {
+		ld_err(ld, s, "'%s' must be a list of %s", name, want);
+		return 0;
+	}
+	return config_setting_length(s);
+}
+
+void
+ld_each(struct ld *ld, config_setting_t *s, const char *name,
+    const char *want, void (*fn)(struct ld *, config_setting_t *))
+{
+	int n = s != NULL && ld_is_seq(s) ? config_setting_length(s) : 0;
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		if (!config_setting_is_group(e))
+			ld_err(ld, e, "'%s' must be a list of %s", name, want);
+		else
+			fn(ld, e);
+	}
+}
+
 static bool
 valid_domain(const char *s)
 {
@@ -438,125 +410,6 @@ resolve(const char *dir, const char *p)
 	return cad_asprintf("%s/%s", dir, p);
 }
 
-/* --- party references ------------------------------------------------- */
-
-/* an optional single party id; *out = index or -1 */
-static void
-get_party(struct ld *ld, const config_setting_t *g, const char *name,
-    const char *ctx, bool required, int *out)
-{
-	config_setting_t *s;
-	const char *id = get_str(ld, g, name, ctx, required, &s);
-	*out = -1;
-	if (id == NULL)
-		return;
-	*out = cad_config_party(ld->cfg, id);
-	if (*out < 0)
-		ld_err(ld, s, "%sunknown party '%s'", ctx, id);
-}
-
-/* a list of party ids, each known and listed once; *sp = the setting */
-static void
-get_party_list(struct ld *ld, const config_setting_t *g, const char *name,
-    const char *ctx, int **out, size_t *nout, config_setting_t **sp)
-{
-	config_setting_t *s = member(ld, g, name, ctx, false);
-	*sp = s;
-	if (s == NULL)
-		return;
-	if (!is_seq(s)) {
-		ld_err(ld, s, "%s'%s' must be a list of party ids", ctx, name);
-		return;
-	}
-	int n = config_setting_length(s);
-	int *v = cad_xcalloc((size_t)n, sizeof *v);
-	size_t k = 0;
-	for (int i = 0; i < n; i++) {
-		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			ld_err(ld, e, "%s'%s' must be a list of party ids",
-			    ctx, name);
-			continue;
-		}
-		const char *id = config_setting_get_string(e);
-		int idx = cad_config_party(ld->cfg, id);
-		if (idx < 0) {
-			ld_err(ld, e, "%sunknown party '%s'", ctx, id);
-			continue;
-		}
-		bool dup = false;
-		for (size_t j = 0; j < k; j++)
-			dup = dup || v[j] == idx;
-		if (dup) {
-			ld_err(ld, e, "%sparty '%s' is listed twice in '%s'",
-			    ctx, id, name);
-			continue;
-		}
-		v[k++] = idx;
-	}
-	*out = v;
-	*nout = k;
-}
-
-/* --- blackouts ----------------------------------------------------------- */
-
-static void
-blackouts_free(struct cad_blackout *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(b[i].reason);
-	free(b);
-}
-
-static void
-get_blackouts(struct ld *ld, const config_setting_t *g, const char *ctx,
-    struct cad_blackout **out, size_t *nout)
-{
-	static const char *const keys[] = { "from", "to", "reason", NULL };
-	config_setting_t *s = member(ld, g, "blackouts", ctx, false);
-	if (s == NULL)
-		return;
-	if (!is_seq(s)) {
-		ld_err(ld, s, "%s'blackouts' must be a list of "
-		    "{ from = \"MM-DD\"; to = \"MM-DD\"; } groups", ctx);
-		return;
-	}
-	int n = config_setting_length(s);
-	struct cad_blackout *v = cad_xcalloc((size_t)n, sizeof *v);
-	size_t k = 0;
-	char bctx[CTX_MAX + 16];
-	snprintf(bctx, sizeof bctx, "%sblackout: ", ctx);
-	for (int i = 0; i < n; i++) {
-		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		if (!config_setting_is_group(e)) {
-			ld_err(ld, e, "%s'blackouts' must be a list of "
-			    "{ from = \"MM-DD\"; to = \"MM-DD\"; } groups", ctx);
-			continue;
-		}
-		check_keys(ld, e, bctx, keys);
-		config_setting_t *fs, *ts;
-		const char *from = get_str(ld, e, "from", bctx, true, &fs);
-		const char *to = get_str(ld, e, "to", bctx, true, &ts);
-		const char *reason = get_str(ld, e, "reason", bctx, false,
-		    NULL);
-		bool ok = from != NULL && to != NULL;
-		if (from != NULL && cad_parse_monthday(from, &v[k].from_md)) {
-			ld_err(ld, fs, "%sbad day '%s' (want MM-DD)", bctx,
-			    from);
-			ok = false;
-		}
-		if (to != NULL && cad_parse_monthday(to, &v[k].to_md)) {
-			ld_err(ld, ts, "%sbad day '%s' (want MM-DD)", bctx, to);
-			ok = false;
-		}
-		if (!ok)
-			continue;
-		v[k++].reason = cad_strdup(reason);
-	}
-	*out = v;
-	*nout = k;
-}
-
 /* --- top-level pieces --------------------------------------------------- */
 
 static void
@@ -565,7 +418,7 @@ load_http(struct ld *ld, const config_setting_t *root)
 	static const char *const keys[] = { "listen", "base_url", NULL };
 	struct cad_config *cfg = ld->cfg;
 	const char *listen = NULL, *base = NULL;
-	config_setting_t *s = member(ld, root, "http", "", false);
+	config_setting_t *s = ld_member(ld, root, "http", "", false);
 
 	if (s != NULL && !config_setting_is_group(s)) {
 		ld_err(ld, s, "'http' must be a group { listen = ...; }");
@@ -573,14 +426,14 @@ load_http(struct ld *ld, const config_setting_t *root)
 	}
 	if (s != NULL) {
 		config_setting_t *ls, *bs;
-		check_keys(ld, s, "http: ", keys);
-		listen = get_str(ld, s, "listen", "http: ", false, &ls);
+		ld_check_keys(ld, s, "http: ", keys);
+		listen = ld_str(ld, s, "listen", "http: ", false, &ls);
 		if (listen != NULL && !valid_listen(listen)) {
 			ld_err(ld, ls, "http: listen '%s' is not HOST:PORT "
 			    "with a port 1-65535", listen);
 			listen = NULL;
 		}
-		base = get_str(ld, s, "base_url", "http: ", false, &bs);
+		base = ld_str(ld, s, "base_url", "http: ", false, &bs);
 		if (base != NULL && !has_prefix(base, "http://") &&
 		    !has_prefix(base, "https://")) {
 			ld_err(ld, bs, "http: base_url '%s' must start with "
@@ -614,10 +467,10 @@ load_terms(struct ld *ld, const config_setting_t *root)
 	static const char *const keys[] = { "start", "end", NULL };
 	const char *ctx = "council term: ";
 	struct cad_config *cfg = ld->cfg;
-	config_setting_t *s = member(ld, root, "council_terms", "", false);
+	config_setting_t *s = ld_member(ld, root, "council_terms", "", false);
 	if (s == NULL)
 		return;
-	if (!is_seq(s)) {
+	if (!ld_is_seq(s)) {
 		ld_err(ld, s, "'council_terms' must be a list of "
 		    "{ start = ...; end = ...; } groups");
 		return;
@@ -632,9 +485,9 @@ load_terms(struct ld *ld, const config_setting_t *root)
 			    "{ start = ...; end = ...; } groups");
 			continue;
 		}
-		check_keys(ld, e, ctx, keys);
-		bool ok = get_date(ld, e, "start", ctx, true, &v[k].t.start);
-		ok = get_date(ld, e, "end", ctx, true, &v[k].t.end) && ok;
+		ld_check_keys(ld, e, ctx, keys);
+		bool ok = ld_date(ld, e, "start", ctx, true, &v[k].t.start);
+		ok = ld_date(ld, e, "end", ctx, true, &v[k].t.end) && ok;
 		if (!ok)
 			continue;
 		if (v[k].t.start > v[k].t.end) {
@@ -669,434 +522,6 @@ load_terms(struct ld *ld, const config_setting_t *root)
 	free(v);
 }
 
-static void
-load_organizer(struct ld *ld, const config_setting_t *root)
-{
-	static const char *const keys[] = { "name", "email", NULL };
-	const char *ctx = "organizer: ";
-	config_setting_t *s = member(ld, root, "organizer", "", false);
-	if (s == NULL)
-		return;
-	if (!config_setting_is_group(s)) {
-		ld_err(ld, s, "'organizer' must be a group "
-		    "{ name = ...; email = ...; }");
-		return;
-	}
-	check_keys(ld, s, ctx, keys);
-	const char *name = get_str(ld, s, "name", ctx, true, NULL);
-	char *email = get_email(ld, s, ctx, true);
-	if (name != NULL && email != NULL) {
-		ld->cfg->organizer_name = cad_strdup(name);
-		ld->cfg->organizer_email = email;
-	} else {
-		free(email);
-	}
-}
-
-static void
-party_release(struct cad_party *p)
-{
-	free(p->id);
-	free(p->name);
-	free(p->email);
-	blackouts_free(p->blackouts, p->nblackouts);
-	memset(p, 0, sizeof *p);
-}
-
-static void
-load_parties(struct ld *ld, const config_setting_t *root)
-{
-	static const char *const keys[] = { "id", "name", "email",
-		"blackouts", NULL };
-	struct cad_config *cfg = ld->cfg;
-	config_setting_t *s = member(ld, root, "parties", "", true);
-	if (s == NULL)
-		return;
-	if (!is_seq(s)) {
-		ld_err(ld, s, "'parties' must be a list of "
-		    "{ id = ...; name = ...; } groups");
-		return;
-	}
-	int n = config_setting_length(s);
-	if (n == 0)
-		ld_err(ld, s, "'parties' is empty");
-	cfg->parties = cad_xcalloc((size_t)n, sizeof *cfg->parties);
-	for (int i = 0; i < n; i++) {
-		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		config_setting_t *is;
-		char ctx[CTX_MAX];
-		if (!config_setting_is_group(e)) {
-			ld_err(ld, e, "'parties' must be a list of "
-			    "{ id = ...; name = ...; } groups");
-			continue;
-		}
-		const char *id = get_str(ld, e, "id", "party: ", true, &is);
-		if (id != NULL)
-			snprintf(ctx, sizeof ctx, "party '%s': ", id);
-		else
-			snprintf(ctx, sizeof ctx, "party: ");
-		check_keys(ld, e, ctx, keys);
-		bool ok = id != NULL;
-		if (id != NULL && !valid_id(id)) {
-			ld_err(ld, is, "bad party id '%s': use a-z, 0-9, '-' "
-			    "and '_', at most %d characters", id, ID_MAX);
-			ok = false;
-		} else if (id != NULL && cad_config_party(cfg, id) >= 0) {
-			ld_err(ld, is, "duplicate party id '%s'", id);
-			ok = false;
-		}
-		struct cad_party *p = &cfg->parties[cfg->nparties];
-		const char *name = get_str(ld, e, "name", ctx, true, NULL);
-		p->id = cad_strdup(id);
-		p->name = cad_strdup(name != NULL ? name : "");
-		p->email = get_email(ld, e, ctx, false);
-		p->line = config_setting_source_line(e);
-		get_blackouts(ld, e, ctx, &p->blackouts, &p->nblackouts);
-		if (ok)
-			cfg->nparties++;
-		else
-			party_release(p);
-	}
-}
-
-/* --- forums ------------------------------------------------------------- */
-
-static const char *
-rrule_problem(const char *rule)
-{
-	struct icalrecurrencetype r;
-	const char *why = NULL;
-
-	icalerror_clear_errno();
-	r = icalrecurrencetype_from_string(rule);
-	if (icalerrno != ICAL_NO_ERROR) {
-		why = "not an RFC 5545 recurrence rule";
-		goto out;
-	}
-	switch (r.freq) {
-	case ICAL_DAILY_RECURRENCE:
-	case ICAL_WEEKLY_RECURRENCE:
-	case ICAL_MONTHLY_RECURRENCE:
-	case ICAL_YEARLY_RECURRENCE:
-		break;
-	case ICAL_NO_RECURRENCE:
-		why = "FREQ is missing";
-		goto out;
-	default:
-		why = "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY "
-		    "(meetings are planned in days)";
-		goto out;
-	}
-	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
-	    r.by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
-		if (r.by_month[i] < 1 || r.by_month[i] > 12) {
-			why = "BYMONTH must be 1-12";
-			goto out;
-		}
-	}
-	for (int i = 0; i < ICAL_BY_HOUR_SIZE &&
-	    r.by_hour[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
-		why = "BYHOUR, BYMINUTE and BYSECOND are not supported "
-		    "(use 'time')";
-		goto out;
-	}
-	if (r.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	    r.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX) {
-		why = "BYHOUR, BYMINUTE and BYSECOND are not supported "
-		    "(use 'time')";
-		goto out;
-	}
-	/* RFC 5545 3.3.10: a numbered BYDAY only with MONTHLY or YEARLY,
-	   within the month or the year; libical takes seconds to refuse
-	   large numbers (found by tests/fuzz) */
-	bool in_month = r.freq == ICAL_MONTHLY_RECURRENCE ||
-	    r.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX;
-	for (int i = 0; i < ICAL_BY_DAY_SIZE &&
-	    r.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
-		int pos = icalrecurrencetype_day_position(r.by_day[i]);
-		if (pos == 0)
-			continue;
-		if (r.freq != ICAL_MONTHLY_RECURRENCE &&
-		    r.freq != ICAL_YEARLY_RECURRENCE) {
-			why = "a numbered BYDAY (such as 2TU) needs FREQ=MONTHLY "
-			    "or FREQ=YEARLY";
-			goto out;
-		}
-		if (in_month ? pos < -5 || pos > 5 : pos < -53 || pos > 53) {
-			why = in_month ? "BYDAY numbers within a month are "
-			    "-5..5" : "BYDAY numbers within a year are -53..53";
-			goto out;
-		}
-	}
-	/* libical refuses some rules only when asked to expand them */
-	struct icaltimetype start = icaltime_from_string("20260101T090000");
-	icalrecur_iterator *it = icalrecur_iterator_new(r, start);
-	if (it == NULL)
-		why = "libical cannot expand it";
-	else
-		icalrecur_iterator_free(it);
-out:
-	if (r.rscale != NULL)
-		icalmemory_free_buffer(r.rscale);
-	icalerror_clear_errno();
-	return why;
-}
-
-static void
-forum_release(struct cad_forum *f)
-{
-	free(f->id);
-	free(f->name);
-	free(f->legal_basis);
-	free(f->location);
-	free(f->description);
-	free(f->participants);
-	free(f->for_each);
-	free(f->rrule);
-	blackouts_free(f->blackouts, f->nblackouts);
-	memset(f, 0, sizeof *f);
-}
-
-static int
-weekday_of_code(const char *s)
-{
-	for (int i = 0; i < 7; i++)
-		if (strcmp(s, weekday_code[i]) == 0)
-			return i;
-	return -1;
-}
-
-static void
-load_per_term(struct ld *ld, config_setting_t *s, const char *fctx,
-    struct cad_forum *f)
-{
-	static const char *const keys[] = { "year", "month", "weekday",
-		"week", NULL };
-	char ctx[CTX_MAX + 16];
-	config_setting_t *x;
-	long long v;
-
-	snprintf(ctx, sizeof ctx, "%sper_term: ", fctx);
-	if (!config_setting_is_group(s)) {
-		ld_err(ld, s, "%s'per_term' must be a group { year = ...; "
-		    "month = ...; weekday = ...; week = ...; }", fctx);
-		return;
-	}
-	check_keys(ld, s, ctx, keys);
-	f->has_per_term = true;
-	if (get_int(ld, s, "year", ctx, true, &v, &x)) {
-		if (v < 1 || v > 100)
-			ld_err(ld, x, "%s'year' must be 1 or more (1 = the "
-			    "first year of the term)", ctx);
-		else
-			f->per_term.year = (int)v;
-	}
-	if (get_int(ld, s, "month", ctx, true, &v, &x)) {
-		if (v < 1 || v > 12)
-			ld_err(ld, x, "%s'month' must be between 1 and 12",
-			    ctx);
-		else
-			f->per_term.month = (int)v;
-	}
-	const char *wd = get_str(ld, s, "weekday", ctx, true, &x);
-	if (wd != NULL) {
-		f->per_term.weekday = weekday_of_code(wd);
-		if (f->per_term.weekday < 0)
-			ld_err(ld, x, "%sweekday '%s' must be one of MO, TU, "
-			    "WE, TH, FR, SA, SU", ctx, wd);
-	}
-	if (get_int(ld, s, "week", ctx, true, &v, &x)) {
-		if ((v < 1 || v > 5) && v != -1)
-			ld_err(ld, x, "%s'week' must be 1-5, or -1 for the "
-			    "last", ctx);
-		else
-			f->per_term.week = (int)v;
-	}
-}
-
-/*
- * A forum's time of day that a DST change skips or repeats (03:30 in
- * Europe/Helsinki on the last Sunday of March or October): readers
- * disagree by an hour on such a meeting (SPEC § 10.6), so it is refused.
- */
-static void
-check_dst_time(struct ld *ld, const config_setting_t *x, const char *ctx,
-    const char *t, int minutes)
-{
-	const char *tz = ld->cfg->timezone;
-	enum cad_tz_local k;
-	char when[32];
-	int day = 0, y, m, d;
-
-	if (tz == NULL || *tz == '\0')
-		return;
-	k = cad_tz_time_kind(tz, minutes, &day);
-	if (k == CAD_TZ_LOCAL_OK)
-		return;
-	cad_civil_from_days(day, &y, &m, &d);
-	snprintf(when, sizeof when, "%d.%d.%d", d, m, y);
-	ld_err(ld, x, "%stime '%s' %s in %s on the days the clocks %s "
-	    "(e.g. %s); choose another time", ctx, t,
-	    k == CAD_TZ_LOCAL_SKIPPED ? "does not exist" : "occurs twice", tz,
-	    k == CAD_TZ_LOCAL_SKIPPED ? "go forward" : "go back", when);
-}
-
-static void
-load_forum(struct ld *ld, config_setting_t *e)
-{
-	static const char *const keys[] = { "id", "name", "legal_basis",
-		"location", "description", "convenor", "first_convenor",
-		"participants", "for_each", "spread", "rrule", "per_term",
-		"start", "time", "duration", "on_holiday", "minimum",
-		"blackouts", NULL };
-	static const char *const holiday_names[] = { "next", "previous",
-		"skip", "keep", NULL };
-	struct cad_config *cfg = ld->cfg;
-	struct cad_forum *f = &cfg->forums[cfg->nforums];
-	config_setting_t *is, *x, *fe, *ps;
-	char ctx[CTX_MAX];
-	long long v;
-
-	memset(f, 0, sizeof *f);
-	f->first_convenor = -1;
-	f->convenor = -1;
-	f->start = CAD_NODAY;
-	f->line = config_setting_source_line(e);
-
-	const char *id = get_str(ld, e, "id", "forum: ", true, &is);
-	if (id != NULL)
-		snprintf(ctx, sizeof ctx, "forum '%s': ", id);
-	else
-		snprintf(ctx, sizeof ctx, "forum: ");
-	check_keys(ld, e, ctx, keys);
-	bool ok = id != NULL;
-	if (id != NULL && !valid_id(id)) {
-		ld_err(ld, is, "bad forum id '%s': use a-z, 0-9, '-' and "
-		    "'_', at most %d characters", id, ID_MAX);
-		ok = false;
-	} else if (id != NULL && cad_config_forum(cfg, id) >= 0) {
-		ld_err(ld, is, "duplicate forum id '%s'", id);
-		ok = false;
-	}
-	f->id = cad_strdup(id);
-	const char *name = get_str(ld, e, "name", ctx, true, NULL);
-	f->name = cad_strdup(name != NULL ? name : "");
-	f->legal_basis = cad_strdup(get_str(ld, e, "legal_basis", ctx, false,
-	    NULL));
-	f->location = cad_strdup(get_str(ld, e, "location", ctx, false, NULL));
-	f->description = cad_strdup(get_str(ld, e, "description", ctx, false,
-	    NULL));
-
-	get_party(ld, e, "convenor", ctx, true, &f->convenor);
-	get_party(ld, e, "first_convenor", ctx, false, &f->first_convenor);
-	get_party_list(ld, e, "participants", ctx, &f->participants,
-	    &f->nparticipants, &x);
-	get_party_list(ld, e, "for_each", ctx, &f->for_each, &f->nfor_each,
-	    &fe);
-	if (fe != NULL && is_seq(fe) && config_setting_length(fe) == 0)
-		ld_err(ld, fe, "%s'for_each' is empty", ctx);
-	get_bool(ld, e, "spread", ctx, &f->spread);
-	if (f->spread && fe == NULL)
-		ld_err(ld, member(ld, e, "spread", ctx, false),
-		    "%s'spread' needs 'for_each'", ctx);
-	if (fe != NULL && config_setting_get_member(e, "first_convenor"))
-		ld_err(ld, config_setting_get_member(e, "first_convenor"),
-		    "%s'first_convenor' cannot be used with 'for_each'", ctx);
-
-	const char *rrule = get_str(ld, e, "rrule", ctx, false, &x);
-	ps = config_setting_get_member(e, "per_term");
-	if (x != NULL && ps != NULL) {
-		ld_err(ld, ps, "%sgive either 'rrule' or 'per_term', not "
-		    "both", ctx);
-	} else if (x == NULL && ps == NULL) {
-		ld_err(ld, e, "%s'rrule' or 'per_term' is missing", ctx);
-	}
-	if (rrule != NULL) {
-		const char *why = rrule_problem(rrule);
-		if (why != NULL)
-			ld_err(ld, x, "%sbad rrule '%s': %s", ctx, rrule, why);
-		f->rrule = cad_strdup(rrule);
-	}
-	if (ps != NULL) {
-		load_per_term(ld, ps, ctx, f);
-		if (cfg->nterms == 0)
-			ld_err(ld, ps, "%s'per_term' needs 'council_terms'",
-			    ctx);
-	}
-
-	get_date(ld, e, "start", ctx, false, &f->start);
-	const char *t = get_str(ld, e, "time", ctx, true, &x);
-	if (t != NULL && cad_parse_time(t, &f->time) < 0)
-		ld_err(ld, x, "%stime '%s' is not HH:MM", ctx, t);
-	else if (t != NULL)
-		check_dst_time(ld, x, ctx, t, f->time);
-	if (get_int(ld, e, "duration", ctx, true, &v, &x)) {
-		if (v < 1)
-			ld_err(ld, x, "%sduration must be a positive number "
-			    "of minutes", ctx);
-		else if (v > 1440)
-			ld_err(ld, x, "%sduration must be at most 1440 "
-			    "minutes (one day)", ctx);
-		else
-			f->duration = (int)v;
-	}
-	const char *oh = get_str(ld, e, "on_holiday", ctx, false, &x);
-	if (oh != NULL) {
-		int i;
-		for (i = 0; holiday_names[i] != NULL; i++)
-			if (strcmp(oh, holiday_names[i]) == 0)
-				break;
-		if (holiday_names[i] == NULL)
-			ld_err(ld, x, "%son_holiday '%s' must be next, "
-			    "previous, skip or keep", ctx, oh);
-		else
-			f->on_holiday = (enum cad_on_holiday)i;
-	}
-	const char *min = get_str(ld, e, "minimum", ctx, false, &x);
-	if (min != NULL) {
-		if (strcmp(min, "year") == 0) {
-			f->minimum = CAD_MINIMUM_YEAR;
-		} else if (strcmp(min, "term") == 0) {
-			f->minimum = CAD_MINIMUM_TERM;
-			if (cfg->nterms == 0)
-				ld_err(ld, x, "%sminimum 'term' needs "
-				    "'council_terms'", ctx);
-		} else {
-			ld_err(ld, x, "%sminimum '%s' must be year or term",
-			    ctx, min);
-		}
-	}
-	get_blackouts(ld, e, ctx, &f->blackouts, &f->nblackouts);
-	if (ok)
-		cfg->nforums++;
-	else
-		forum_release(f);
-}
-
-static void
-load_forums(struct ld *ld, const config_setting_t *root)
-{
-	config_setting_t *s = member(ld, root, "forums", "", true);
-	if (s == NULL)
-		return;
-	if (!is_seq(s)) {
-		ld_err(ld, s, "'forums' must be a list of "
-		    "{ id = ...; name = ...; } groups");
-		return;
-	}
-	int n = config_setting_length(s);
-	ld->cfg->forums = cad_xcalloc((size_t)n, sizeof *ld->cfg->forums);
-	for (int i = 0; i < n; i++) {
-		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		if (!config_setting_is_group(e)) {
-			ld_err(ld, e, "'forums' must be a list of "
-			    "{ id = ...; name = ...; } groups");
-			continue;
-		}
-		load_forum(ld, e);
-	}
-}
-
 /* --- agreement and servers ---------------------------------------------- */
 
 /* a list of whole days (remind_days); true when present */
@@ -1104,11 +529,11 @@ static bool
 get_offsets(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, int **out, size_t *nout)
 {
-	config_setting_t *x = member(ld, g, name, ctx, false);
+	config_setting_t *x = ld_member(ld, g, name, ctx, false);
 
 	if (x == NULL)
 		return false;
-	if (!is_seq(x)) {
+	if (!ld_is_seq(x)) {
 		ld_err(ld, x, "%s'%s' must be a list of numbers of days", ctx,
 		    name);
 		return false;
@@ -1117,7 +542,7 @@ get_offsets(struct ld *ld, const config_setting_t *g, const char *name,
 	*out = cad_xcalloc((size_t)n + 1, sizeof(int));
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(x, (unsigned)i);
-		long long d = is_int(e) ? config_setting_get_int64(e) : -1;
+		long long d = ld_is_int(e) ? config_setting_get_int64(e) : -1;
 		if (d < 0 || d > 3650) {
 			ld_err(ld, e, "%s'%s' values must be whole days "
 			    "between 0 and 3650", ctx, name);
@@ -1137,7 +562,7 @@ load_agreement(struct ld *ld, const config_setting_t *root)
 	static const int default_remind[] = { 90, 30, 7 };
 	const char *ctx = "agreement: ";
 	struct cad_agreement *a = &ld->cfg->agreement;
-	config_setting_t *s = member(ld, root, "agreement", "", false);
+	config_setting_t *s = ld_member(ld, root, "agreement", "", false);
 	config_setting_t *x;
 
 	a->notice_months = 12;
@@ -1148,17 +573,17 @@ load_agreement(struct ld *ld, const config_setting_t *root)
 		ld_err(ld, s, "'agreement' must be a group { title = ...; }");
 		goto defaults;
 	}
-	check_keys(ld, s, ctx, keys);
+	ld_check_keys(ld, s, ctx, keys);
 	a->present = true;
 	a->line = config_setting_source_line(s);
-	const char *title = get_str(ld, s, "title", ctx, true, NULL);
+	const char *title = ld_str(ld, s, "title", ctx, true, NULL);
 	a->title = cad_strdup(title != NULL ? title : "");
-	get_date(ld, s, "effective", ctx, true, &a->effective);
-	get_int_range(ld, s, "notice_months", ctx, 0, 120, &a->notice_months);
-	get_int_range(ld, s, "renew_within_months", ctx, 0, 120,
+	ld_date(ld, s, "effective", ctx, true, &a->effective);
+	ld_int_range(ld, s, "notice_months", ctx, 0, 120, &a->notice_months);
+	ld_int_range(ld, s, "renew_within_months", ctx, 0, 120,
 	    &a->renew_within_months);
-	get_date_list(ld, s, "review_by", ctx, &a->review_by, &a->nreview_by);
-	get_party_list(ld, s, "notify", ctx, &a->notify, &a->nnotify, &x);
+	ld_date_list(ld, s, "review_by", ctx, &a->review_by, &a->nreview_by);
+	ld_party_list(ld, s, "notify", ctx, &a->notify, &a->nnotify, &x);
 
 	if (get_offsets(ld, s, "remind_days", ctx, &a->remind_days,
 	    &a->nremind_days))
@@ -1198,15 +623,15 @@ load_task_term(struct ld *ld, config_setting_t *s, const char *tctx,
 		    "month = ...; day = ...; }", tctx);
 		return;
 	}
-	check_keys(ld, s, ctx, keys);
+	ld_check_keys(ld, s, ctx, keys);
 	t->has_per_term = true;
 	t->per_term = (struct cad_task_term){ 1, 1, 1 };
-	member(ld, s, "year", ctx, true);
-	member(ld, s, "month", ctx, true);
-	member(ld, s, "day", ctx, true);
-	get_int_range(ld, s, "year", ctx, 1, 10, &t->per_term.year);
-	get_int_range(ld, s, "month", ctx, 1, 12, &t->per_term.month);
-	get_int_range(ld, s, "day", ctx, 1, 31, &t->per_term.day);
+	ld_member(ld, s, "year", ctx, true);
+	ld_member(ld, s, "month", ctx, true);
+	ld_member(ld, s, "day", ctx, true);
+	ld_int_range(ld, s, "year", ctx, 1, 10, &t->per_term.year);
+	ld_int_range(ld, s, "month", ctx, 1, 12, &t->per_term.month);
+	ld_int_range(ld, s, "day", ctx, 1, 31, &t->per_term.day);
 }
 
 /* a list of role names (remind_roles) */
@@ -1214,11 +639,11 @@ static void
 get_roles(struct ld *ld, const config_setting_t *g, const char *name,
     const char *ctx, char ***out, size_t *nout)
 {
-	config_setting_t *s = member(ld, g, name, ctx, false);
+	config_setting_t *s = ld_member(ld, g, name, ctx, false);
 
 	if (s == NULL)
 		return;
-	if (!is_seq(s)) {
+	if (!ld_is_seq(s)) {
 		ld_err(ld, s, "%s'%s' must be a list of role names", ctx, name);
 		return;
 	}
@@ -1228,7 +653,7 @@ get_roles(struct ld *ld, const config_setting_t *g, const char *name,
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		const char *v = config_setting_type(e) == CONFIG_TYPE_STRING ?
 		    config_setting_get_string(e) : NULL;
-		if (v == NULL || !valid_id(v)) {
+		if (v == NULL || !ld_valid_id(v)) {
 			ld_err(ld, e, "%s'%s' must be a list of role names "
 			    "(a-z, 0-9, '-', '_')", ctx, name);
 			continue;
@@ -1247,14 +672,14 @@ load_task(struct ld *ld, config_setting_t *e, struct cad_task *t)
 	char ctx[CTX_MAX];
 	config_setting_t *is, *x;
 
-	const char *id = get_str(ld, e, "id", "task: ", true, &is);
+	const char *id = ld_str(ld, e, "id", "task: ", true, &is);
 	if (id != NULL)
 		snprintf(ctx, sizeof ctx, "task '%s': ", id);
 	else
 		snprintf(ctx, sizeof ctx, "task: ");
-	check_keys(ld, e, ctx, keys);
+	ld_check_keys(ld, e, ctx, keys);
 	bool ok = id != NULL;
-	if (id != NULL && !valid_id(id)) {
+	if (id != NULL && !ld_valid_id(id)) {
 		ld_err(ld, is, "bad task id '%s': use a-z, 0-9, '-' and '_', "
 		    "at most %d characters", id, ID_MAX);
 		ok = false;
@@ -1264,18 +689,18 @@ load_task(struct ld *ld, config_setting_t *e, struct cad_task *t)
 	}
 	t->id = cad_strdup(id);
 	t->line = config_setting_source_line(e);
-	const char *name = get_str(ld, e, "name", ctx, true, NULL);
+	const char *name = ld_str(ld, e, "name", ctx, true, NULL);
 	t->name = cad_strdup(name != NULL ? name : "");
-	t->legal_basis = cad_strdup(get_str(ld, e, "legal_basis", ctx, false,
+	t->legal_basis = cad_strdup(ld_str(ld, e, "legal_basis", ctx, false,
 	    NULL));
-	get_party_list(ld, e, "owners", ctx, &t->owners, &t->nowners, &x);
+	ld_party_list(ld, e, "owners", ctx, &t->owners, &t->nowners, &x);
 	if (x == NULL)
 		ld_err(ld, e, "%s'owners' is missing", ctx);
-	else if (is_seq(x) && config_setting_length(x) == 0)
+	else if (ld_is_seq(x) && config_setting_length(x) == 0)
 		ld_err(ld, x, "%s'owners' is empty", ctx);
 
-	config_setting_t *ds, *ps = member(ld, e, "per_term", ctx, false);
-	const char *due = get_str(ld, e, "due", ctx, false, &ds);
+	config_setting_t *ds, *ps = ld_member(ld, e, "per_term", ctx, false);
+	const char *due = ld_str(ld, e, "due", ctx, false, &ds);
 	if (ds != NULL && ps != NULL)
 		ld_err(ld, ps, "%sgive either 'due' or 'per_term', not both",
 		    ctx);
@@ -1288,7 +713,7 @@ load_task(struct ld *ld, config_setting_t *e, struct cad_task *t)
 		load_task_term(ld, ps, ctx, t);
 
 	t->start = CAD_NODAY;
-	get_date(ld, e, "start", ctx, false, &t->start);
+	ld_date(ld, e, "start", ctx, false, &t->start);
 	if (!get_offsets(ld, e, "remind_days", ctx, &t->remind_days,
 	    &t->nremind_days)) {
 		t->nremind_days = sizeof default_remind /
@@ -1305,11 +730,11 @@ static void
 load_tasks(struct ld *ld, const config_setting_t *root)
 {
 	struct cad_config *cfg = ld->cfg;
-	config_setting_t *s = member(ld, root, "tasks", "", false);
+	config_setting_t *s = ld_member(ld, root, "tasks", "", false);
 
 	if (s == NULL)
 		return;
-	if (!is_seq(s)) {
+	if (!ld_is_seq(s)) {
 		ld_err(ld, s, "'tasks' must be a list of "
 		    "{ id = ...; name = ...; owners = [...]; } groups");
 		return;
@@ -1340,7 +765,7 @@ load_server(struct ld *ld, const config_setting_t *root, const char *name,
 	static const char *const keys[] = { "url", "user", "password_file",
 		NULL };
 	char ctx[CTX_MAX];
-	config_setting_t *s = member(ld, root, name, "", false);
+	config_setting_t *s = ld_member(ld, root, name, "", false);
 	config_setting_t *us;
 
 	if (s == NULL)
@@ -1350,10 +775,10 @@ load_server(struct ld *ld, const config_setting_t *root, const char *name,
 		return;
 	}
 	snprintf(ctx, sizeof ctx, "%s: ", name);
-	check_keys(ld, s, ctx, keys);
+	ld_check_keys(ld, s, ctx, keys);
 	srv->present = true;
 	srv->line = config_setting_source_line(s);
-	const char *url = get_str(ld, s, "url", ctx, true, &us);
+	const char *url = ld_str(ld, s, "url", ctx, true, &us);
 	if (url != NULL) {
 		bool ok = false;
 		for (const char *const *p = schemes; *p != NULL; p++)
@@ -1366,9 +791,9 @@ load_server(struct ld *ld, const config_setting_t *root, const char *name,
 		srv->url = strcmp(name, "caldav") == 0 ? with_slash(url) :
 		    cad_strdup(url);
 	}
-	const char *user = get_str(ld, s, "user", ctx, false, NULL);
+	const char *user = ld_str(ld, s, "user", ctx, false, NULL);
 	srv->user = cad_strdup(user != NULL ? user : "");
-	const char *pf = get_str(ld, s, "password_file", ctx, false, NULL);
+	const char *pf = ld_str(ld, s, "password_file", ctx, false, NULL);
 	srv->password_file = pf == NULL || *pf == '\0' ? cad_strdup("") :
 	    resolve(ld->cfg->dir, pf);
 }
@@ -1381,7 +806,7 @@ load_root(struct ld *ld, const config_setting_t *root)
 	static const char *const keys[] = { "timezone", "domain",
 		"state_dir", "horizon_days", "http", "holidays",
 		"extra_holidays", "blackouts", "council_terms", "organizer",
-		"parties", "forums", "agreement", "tasks", "invite",
+		"parties", "groups", "forums", "agreement", "tasks", "invite",
 		"publish_attendees", "caldav", "smtp", "languages", NULL };
 	static const char *const caldav_schemes[] = { "http://", "https://",
 		NULL };
@@ -1390,19 +815,19 @@ load_root(struct ld *ld, const config_setting_t *root)
 	struct cad_config *cfg = ld->cfg;
 	config_setting_t *x;
 
-	check_keys(ld, root, "", keys);
+	ld_check_keys(ld, root, "", keys);
 
-	const char *tz = get_str(ld, root, "timezone", "", true, &x);
+	const char *tz = ld_str(ld, root, "timezone", "", true, &x);
 	if (tz != NULL && icaltimezone_get_builtin_timezone(tz) == NULL)
 		ld_err(ld, x, "unknown time zone '%s'", tz);
 	cfg->timezone = cad_strdup(tz != NULL ? tz : "");
 
-	const char *domain = get_str(ld, root, "domain", "", true, &x);
+	const char *domain = ld_str(ld, root, "domain", "", true, &x);
 	if (domain != NULL && !valid_domain(domain))
 		ld_err(ld, x, "domain '%s' is not a host name", domain);
 	cfg->domain = cad_strdup(domain != NULL ? domain : "");
 
-	const char *sd = get_str(ld, root, "state_dir", "", false, &x);
+	const char *sd = ld_str(ld, root, "state_dir", "", false, &x);
 	if (sd != NULL && *sd == '\0') {
 		ld_err(ld, x, "'state_dir' is empty");
 		sd = NULL;
@@ -1410,18 +835,18 @@ load_root(struct ld *ld, const config_setting_t *root)
 	cfg->state_dir = resolve(cfg->dir, sd != NULL ? sd : "var");
 
 	cfg->horizon_days = 550;
-	get_int_range(ld, root, "horizon_days", "", 1, 3660,
+	ld_int_range(ld, root, "horizon_days", "", 1, 3660,
 	    &cfg->horizon_days);
 	load_http(ld, root);
 
 	cfg->holidays_fi = true;
-	const char *hol = get_str(ld, root, "holidays", "", false, &x);
+	const char *hol = ld_str(ld, root, "holidays", "", false, &x);
 	if (hol != NULL && strcmp(hol, "none") == 0)
 		cfg->holidays_fi = false;
 	else if (hol != NULL && strcmp(hol, "FI") != 0)
 		ld_err(ld, x, "holidays '%s' must be FI or none", hol);
 
-	get_date_list(ld, root, "extra_holidays", "", &cfg->extra_holidays,
+	ld_date_list(ld, root, "extra_holidays", "", &cfg->extra_holidays,
 	    &cfg->nextra_holidays);
 	/* sorted, each day once */
 	for (size_t i = 1; i < cfg->nextra_holidays; i++)
@@ -1438,21 +863,23 @@ load_root(struct ld *ld, const config_setting_t *root)
 			cfg->extra_holidays[k++] = cfg->extra_holidays[i];
 	cfg->nextra_holidays = k;
 
-	get_blackouts(ld, root, "", &cfg->blackouts, &cfg->nblackouts);
+	ld_blackouts(ld, root, "", &cfg->blackouts, &cfg->nblackouts);
 	load_terms(ld, root);
-	load_organizer(ld, root);
-	load_parties(ld, root);
-	load_forums(ld, root);
-	load_agreement(ld, root);
-	load_tasks(ld, root);
-
-	const char *inv = get_str(ld, root, "invite", "", false, &x);
+	ld_load_organizer(ld, root);
+	ld_load_parties(ld, root);
+	ld_load_groups(ld, root);
+	/* before the forums: a forum's own 'invite' overrides it */
+	const char *inv = ld_str(ld, root, "invite", "", false, &x);
 	if (inv != NULL && strcmp(inv, "participants") == 0)
 		cfg->invite = CAD_INVITE_PARTICIPANTS;
 	else if (inv != NULL && strcmp(inv, "convenors") != 0)
 		ld_err(ld, x, "invite '%s' must be convenors or participants",
 		    inv);
-	get_bool(ld, root, "publish_attendees", "", &cfg->publish_attendees);
+	ld_load_forums(ld, root);
+	load_agreement(ld, root);
+	load_tasks(ld, root);
+
+	ld_bool(ld, root, "publish_attendees", "", &cfg->publish_attendees);
 
 	load_server(ld, root, "caldav", caldav_schemes, &cfg->caldav);
 	load_server(ld, root, "smtp", smtp_schemes, &cfg->smtp);
@@ -1542,15 +969,18 @@ cad_config_free(struct cad_config *cfg)
 	free(cfg->listen);
 	free(cfg->base_url);
 	free(cfg->extra_holidays);
-	blackouts_free(cfg->blackouts, cfg->nblackouts);
+	ld_blackouts_free(cfg->blackouts, cfg->nblackouts);
 	free(cfg->terms);
 	free(cfg->organizer_name);
 	free(cfg->organizer_email);
 	for (size_t i = 0; i < cfg->nparties; i++)
-		party_release(&cfg->parties[i]);
+		ld_party_release(&cfg->parties[i]);
 	free(cfg->parties);
+	for (size_t i = 0; i < cfg->ngroups; i++)
+		ld_group_release(&cfg->groups[i]);
+	free(cfg->groups);
 	for (size_t i = 0; i < cfg->nforums; i++)
-		forum_release(&cfg->forums[i]);
+		ld_forum_release(&cfg->forums[i]);
 	free(cfg->forums);
 	free(cfg->agreement.title);
 	free(cfg->agreement.review_by);
@@ -1597,226 +1027,4 @@ cad_config_forum(const struct cad_config *cfg, const char *id)
 		if (strcmp(cfg->forums[i].id, id) == 0)
 			return (int)i;
 	return -1;
-}
-
-/* --- the cadence in words --------------------------------------------- */
-
-/* libical's weekday (1 = Sunday) to ours (0 = Monday) */
-static int
-ical_wday(short day)
-{
-	int w = (int)icalrecurrencetype_day_day_of_week(day);
-	return w == ICAL_NO_WEEKDAY ? -1 : (w + 5) % 7;
-}
-
-static int
-count_by(const short *a, int size)
-{
-	int n = 0;
-	while (n < size && a[n] != ICAL_RECURRENCE_ARRAY_MAX)
-		n++;
-	return n;
-}
-
-/*
- * The cadence in words, in the thread's language (base/lang.h).  Finnish
- * "vuosittain, lokakuun 2. tiistai"; each pattern is one message, so a
- * translation may order its parts as its language needs ("2:a tisdagen i
- * oktober", "2nd Tuesday of October").
- */
-
-/* "2. tiistai", "viimeinen tiistai"; false for what we don't phrase */
-static bool
-nth_weekday(char *out, size_t len, int pos, int wday)
-{
-	if (wday < 0 || wday > 6)
-		return false;
-	if (pos == -1)
-		/* TRANSLATORS: the last given weekday of a month */
-		snprintf(out, len, C_("cadence", "viimeinen %s"),
-		    cad_nc(weekday_name[wday]));
-	else if (pos >= 1 && pos <= 5)
-		/* TRANSLATORS: an ordinal and a weekday: "2. tiistai" */
-		snprintf(out, len, C_("cadence", "%1$s %2$s"),
-		    cad_nc(ordinal[pos - 1]), cad_nc(weekday_name[wday]));
-	else
-		return false;
-	return true;
-}
-
-/* "1. päivä", "viimeinen päivä"; false for what we don't phrase */
-static bool
-nth_day(char *out, size_t len, int mday)
-{
-	if (mday == -1)
-		snprintf(out, len, "%s", C_("cadence", "viimeinen päivä"));
-	else if (mday > 0)
-		/* TRANSLATORS: a day of a month: "1. päivä" */
-		snprintf(out, len, C_("cadence", "%d. päivä"), mday);
-	else
-		return false;
-	return true;
-}
-
-/* "helmikuussa, toukokuussa ja syyskuussa" */
-static void
-put_months_in(struct cad_buf *b, const short *months, int n)
-{
-	for (int i = 0; i < n; i++) {
-		if (i > 0)
-			cad_buf_puts(b, i == n - 1 ? C_("list", " ja ") : ", ");
-		cad_buf_puts(b, cad_nc(month_in[months[i] - 1]));
-	}
-}
-
-/* "vuosittain", "joka 2. kuukausi"; false for other frequencies */
-static bool
-put_frequency(struct cad_buf *b, const struct icalrecurrencetype *r)
-{
-	bool every = r->interval <= 1;
-
-	switch (r->freq) {
-	case ICAL_YEARLY_RECURRENCE:
-		return cad_buf_printf(b, every ? C_("cadence", "vuosittain") :
-		    C_("cadence", "joka %d. vuosi"), r->interval) == 0;
-	case ICAL_MONTHLY_RECURRENCE:
-		return cad_buf_printf(b, every ?
-		    C_("cadence", "kuukausittain") :
-		    C_("cadence", "joka %d. kuukausi"), r->interval) == 0;
-	case ICAL_WEEKLY_RECURRENCE:
-		return cad_buf_printf(b, every ? C_("cadence", "viikoittain") :
-		    C_("cadence", "joka %d. viikko"), r->interval) == 0;
-	case ICAL_DAILY_RECURRENCE:
-		return cad_buf_printf(b, every ? C_("cadence", "päivittäin") :
-		    C_("cadence", "joka %d. päivä"), r->interval) == 0;
-	default:
-		return false;
-	}
-}
-
-/* ", tiistaisin ja torstaisin", with the months first when listed */
-static void
-put_weekdays(struct cad_buf *b, const struct icalrecurrencetype *r,
-    int nday, int nmonth)
-{
-	cad_buf_puts(b, ", ");
-	if (nmonth > 0) {
-		put_months_in(b, r->by_month, nmonth);
-		cad_buf_puts(b, " ");
-	}
-	for (int i = 0; i < nday; i++) {
-		if (i > 0)
-			cad_buf_puts(b, i == nday - 1 ? C_("list", " ja ") :
-			    ", ");
-		cad_buf_puts(b, cad_nc(weekday_adverb[ical_wday(
-		    r->by_day[i])]));
-	}
-}
-
-/* the day of the month of a rule with one BYDAY or one BYMONTHDAY */
-static bool
-rule_day(char *out, size_t len, const struct icalrecurrencetype *r,
-    int nday)
-{
-	if (nday == 1)
-		return nth_weekday(out, len,
-		    icalrecurrencetype_day_position(r->by_day[0]),
-		    ical_wday(r->by_day[0]));
-	return nth_day(out, len, r->by_month_day[0]);
-}
-
-static bool
-phrase_rrule(struct cad_buf *b, const char *rule)
-{
-	struct icalrecurrencetype r;
-	char day[64];
-	bool ok = false;
-
-	icalerror_clear_errno();
-	r = icalrecurrencetype_from_string(rule);
-	if (icalerrno != ICAL_NO_ERROR)
-		goto out;
-	int nday = count_by(r.by_day, ICAL_BY_DAY_SIZE);
-	int nmday = count_by(r.by_month_day, ICAL_BY_MONTHDAY_SIZE);
-	int nmonth = count_by(r.by_month, ICAL_BY_MONTH_SIZE);
-	if (count_by(r.by_year_day, ICAL_BY_YEARDAY_SIZE) ||
-	    count_by(r.by_week_no, ICAL_BY_WEEKNO_SIZE) ||
-	    count_by(r.by_set_pos, ICAL_BY_SETPOS_SIZE) ||
-	    r.rscale != NULL || nmday > 1 || (nday > 0 && nmday > 0))
-		goto out;
-	for (int i = 0; i < nmonth; i++)
-		if (r.by_month[i] < 1 || r.by_month[i] > 12)
-			goto out;
-	bool plain_days = true;	/* BYDAY without ordinals */
-	for (int i = 0; i < nday; i++)
-		plain_days = plain_days &&
-		    icalrecurrencetype_day_position(r.by_day[i]) == 0 &&
-		    ical_wday(r.by_day[i]) >= 0;
-
-	if (r.count == 1) {		/* a one-off, FREQ does not matter */
-		ok = cad_buf_puts(b, C_("cadence", "kertaluonteinen")) == 0;
-		goto out;
-	}
-	if (!put_frequency(b, &r))
-		goto out;
-	if (nday == 0 && nmday == 0 && nmonth == 0) {
-		ok = true;		/* the start date sets the day */
-	} else if (nday > 0 && plain_days &&
-	    r.freq != ICAL_YEARLY_RECURRENCE) {
-		put_weekdays(b, &r, nday, nmonth);
-		ok = true;
-	} else if (r.freq == ICAL_YEARLY_RECURRENCE && nmonth == 1 &&
-	    (nday == 1 || nmday == 1)) {
-		ok = rule_day(day, sizeof day, &r, nday);
-		/* TRANSLATORS: a month (genitive) and a day in it:
-		   ", lokakuun 2. tiistai", ", helmikuun 1. päivä" */
-		cad_buf_printf(b, C_("cadence", ", %1$s %2$s"),
-		    cad_nc(month_of[r.by_month[0] - 1]), day);
-	} else if ((r.freq == ICAL_MONTHLY_RECURRENCE ||
-	    (r.freq == ICAL_YEARLY_RECURRENCE && nmonth > 1)) &&
-	    (nday == 1 || nmday == 1)) {
-		ok = rule_day(day, sizeof day, &r, nday);
-		cad_buf_puts(b, ", ");
-		if (nmonth > 0) {
-			put_months_in(b, r.by_month, nmonth);
-			cad_buf_puts(b, ", ");
-		}
-		/* TRANSLATORS: a day of every month: "kuun 2. keskiviikko" */
-		cad_buf_printf(b, C_("cadence", "kuun %s"), day);
-	} else if (nday == 0 && nmday == 0 && nmonth > 0 &&
-	    r.freq == ICAL_MONTHLY_RECURRENCE) {
-		cad_buf_puts(b, ", ");
-		put_months_in(b, r.by_month, nmonth);
-		ok = true;
-	}
-out:
-	if (r.rscale != NULL)
-		icalmemory_free_buffer(r.rscale);
-	icalerror_clear_errno();
-	return ok;
-}
-
-char *
-cad_config_cadence(const struct cad_config *cfg, const struct cad_forum *f)
-{
-	struct cad_buf b;
-	char day[64];
-
-	(void)cfg;
-	cad_buf_init(&b, 0);
-	if (f->has_per_term) {
-		const struct cad_per_term *p = &f->per_term;
-		if (!nth_weekday(day, sizeof day, p->week, p->weekday))
-			snprintf(day, sizeof day, "?");
-		/* TRANSLATORS: the year of the council term, a month
-		   (genitive) and a day in it */
-		cad_buf_printf(&b, C_("cadence", "kerran valtuustokaudessa: "
-		    "kauden %1$d. vuoden %2$s %3$s"), p->year,
-		    cad_nc(month_of[p->month >= 1 && p->month <= 12 ?
-		    p->month - 1 : 0]), day);
-	} else if (f->rrule != NULL && !phrase_rrule(&b, f->rrule)) {
-		cad_buf_reset(&b);
-		cad_buf_printf(&b, "RRULE: %s", f->rrule);
-	}
-	return cad_buf_steal(&b);
 }

@@ -19,16 +19,47 @@
 struct cad_blackout {
 	int from_md;		/* month * 100 + day */
 	int to_md;		/* to < from: wraps over New Year */
+	int week;		/* 1..53: Monday-Sunday of this ISO week every
+				   year (from/to unused); 0: from/to (SPEC 10.2) */
 	char *reason;
+};
+
+/* a person in a role at a party (SPEC 10.1); a role may repeat */
+struct cad_contact {
+	char *role;		/* such as "johto", "hyte" */
+	char *name;
+	char *email;
+	int line;
 };
 
 struct cad_party {
 	char *id;
 	char *name;
 	char *email;		/* may be NULL */
+	enum cad_lang language;	/* of mail to this party; default fi */
+	char *location;		/* may be NULL; for location = "member" */
+	struct cad_contact *contacts;
+	size_t ncontacts;
 	struct cad_blackout *blackouts;
 	size_t nblackouts;
 	int line;
+};
+
+/* a named set of parties (SPEC 10.1): in for_each one series for all of
+   them, in participants (and co_convenors) it stands for its members */
+struct cad_group {
+	char *id;		/* never the id of a party */
+	char *name;
+	int *members;		/* party indexes, each once, at least one */
+	size_t nmembers;
+	int line;
+};
+
+/* a for_each entry (or a task owner): a party or a group, exactly one of
+   the two indexes is >= 0 */
+struct cad_unit {
+	int party;
+	int group;
 };
 
 enum cad_on_holiday {
@@ -51,18 +82,52 @@ struct cad_per_term {
 	int week;		/* 1..5, or -1 = last */
 };
 
+enum cad_invite {
+	CAD_INVITE_CONVENORS = 0,
+	CAD_INVITE_PARTICIPANTS,
+};
+
+/* which meeting first_convenor convenes (SPEC 10.1) */
+enum cad_first_scope {
+	CAD_FIRST_SERIES = 0,	/* the first meeting ever (SPEC 3) */
+	CAD_FIRST_TERM,		/* the first meeting of every council term */
+};
+
+/* a one-off meeting of the forum's series (an RDATE), kept as given */
+struct cad_extra {
+	int day;
+	int time;		/* minutes; the forum's time when not given */
+};
+
 struct cad_forum {
 	char *id;
 	char *name;
 	char *legal_basis;	/* may be NULL */
 	char *location;		/* may be NULL */
+	bool location_member;	/* location = "member": the party's location */
+	char **location_rotation; /* k-th rule candidate at entry k mod n */
+	size_t nlocation_rotation;
 	char *description;	/* may be NULL */
-	int convenor;		/* index into parties */
+	int convenor;		/* index into parties; -1 when convenor_member */
+	bool convenor_member;	/* convenor = "member": each for_each party
+				   convenes its own series */
+	int *co_convenors;	/* party indexes (groups expanded), CHAIR too */
+	size_t nco_convenors;
 	int first_convenor;	/* index or -1 */
-	int *participants;	/* indexes into parties */
+	enum cad_first_scope first_scope;
+	int *participants;	/* indexes into parties (groups expanded) */
 	size_t nparticipants;
-	int *for_each;		/* indexes; nfor_each == 0: a single series */
+	struct cad_unit *for_each; /* nfor_each == 0: a single series */
 	size_t nfor_each;
+	enum cad_invite invite;	/* the forum's own, else the global one */
+	char **invite_roles;	/* contacts invited; none: the party's email */
+	size_t ninvite_roles;
+	bool has_per_year;	/* per_year = [ min, max ] */
+	int per_year_min;	/* CONFIRMED meetings per calendar year */
+	int per_year_max;
+	struct cad_extra *extra; /* sorted by (day, time), each once */
+	size_t nextra;
+	bool party_blackouts;	/* participants' blackouts count (default) */
 	bool spread;
 	char *rrule;		/* NULL when per_term is used */
 	bool has_per_term;
@@ -74,26 +139,6 @@ struct cad_forum {
 	enum cad_minimum minimum;
 	struct cad_blackout *blackouts;
 	size_t nblackouts;
-	int line;
-};
-
-struct cad_term {
-	int start;		/* day numbers, inclusive */
-	int end;
-};
-
-struct cad_agreement {
-	bool present;
-	char *title;
-	int effective;		/* day number */
-	int notice_months;
-	int *review_by;		/* day numbers */
-	size_t nreview_by;
-	int renew_within_months;
-	int *remind_days;
-	size_t nremind_days;
-	int *notify;		/* party indexes */
-	size_t nnotify;
 	int line;
 };
 
@@ -127,9 +172,24 @@ struct cad_task {
 	int line;
 };
 
-enum cad_invite {
-	CAD_INVITE_CONVENORS = 0,
-	CAD_INVITE_PARTICIPANTS,
+struct cad_term {
+	int start;		/* day numbers, inclusive */
+	int end;
+};
+
+struct cad_agreement {
+	bool present;
+	char *title;
+	int effective;		/* day number */
+	int notice_months;
+	int *review_by;		/* day numbers */
+	size_t nreview_by;
+	int renew_within_months;
+	int *remind_days;
+	size_t nremind_days;
+	int *notify;		/* party indexes */
+	size_t nnotify;
+	int line;
 };
 
 struct cad_server {
@@ -166,11 +226,13 @@ struct cad_config {
 	char *organizer_email;
 	struct cad_party *parties;
 	size_t nparties;
+	struct cad_group *groups;
+	size_t ngroups;
 	struct cad_forum *forums;
 	size_t nforums;
-	struct cad_agreement agreement;
 	struct cad_task *tasks;
 	size_t ntasks;
+	struct cad_agreement agreement;
 	enum cad_invite invite;
 	bool publish_attendees;
 	struct cad_server caldav;
@@ -193,6 +255,61 @@ void cad_config_free(struct cad_config *cfg);
 int cad_config_party(const struct cad_config *cfg, const char *id); /* -1 */
 int cad_config_forum(const struct cad_config *cfg, const char *id); /* -1 */
 int cad_config_task(const struct cad_config *cfg, const char *id); /* -1 */
+int cad_config_group(const struct cad_config *cfg, const char *id); /* -1 */
+int cad_config_forum(const struct cad_config *cfg, const char *id); /* -1 */
+
+/*
+ * Party-or-group ids (SPEC 10.1).  cad_config_unit() looks ID up as a
+ * party, then as a group: 0 and *out, or -1 when it is neither.
+ * cad_config_unit_parties() gives the parties a unit stands for (the
+ * party itself, or the group's members in the group's order) as a pointer
+ * into cfg or into *u (keep u alive while using it); returns the count.
+ * cad_config_unit_id() and cad_config_unit_name() are the unit's id/name.
+ */
+int cad_config_unit(const struct cad_config *cfg, const char *id,
+    struct cad_unit *out);
+size_t cad_config_unit_parties(const struct cad_config *cfg,
+    const struct cad_unit *u, const int **parties);
+const char *cad_config_unit_id(const struct cad_config *cfg,
+    const struct cad_unit *u);
+const char *cad_config_unit_name(const struct cad_config *cfg,
+    const struct cad_unit *u);
+
+/* the index in f->for_each of the unit party P is (P itself, or a group
+   that has P as a member), or -1 */
+int cad_forum_member_index(const struct cad_config *cfg,
+    const struct cad_forum *f, int p);
+/* the convenor as JSON and config say it: a party id, or "member" */
+const char *cad_forum_convenor_id(const struct cad_config *cfg,
+    const struct cad_forum *f);
+/* the convenor for people: the party's name, or (convenor = "member")
+   "kukin jäsen omalle neuvottelulleen" */
+const char *cad_forum_convenor_name(const struct cad_config *cfg,
+    const struct cad_forum *f);
+
+/* a person (or a party's own address) to write to */
+struct cad_recipient {
+	int party;		/* party index */
+	const char *name;	/* the contact's name, or the party's name */
+	const char *email;
+	const char *role;	/* NULL: the party's own email (fallback) */
+	enum cad_lang language;	/* the party's */
+};
+
+/*
+ * The contacts of party P whose role is one of ROLES, in contact order;
+ * when P has none in those roles (or nroles == 0): P's own email, when it
+ * has one.  Appended to *out (grown with cad_xreallocarray, *n counts),
+ * skipping an address already in *out (compared without case), so a
+ * caller can gather several parties into one list.  Strings point into
+ * cfg.  Returns how many were appended.
+ */
+size_t cad_config_contacts(const struct cad_config *cfg, int p,
+    char *const *roles, size_t nroles, struct cad_recipient **out,
+    size_t *n);
+
+/* true when some party has a contact in ROLE */
+bool cad_config_has_role(const struct cad_config *cfg, const char *role);
 
 /*
  * Text S of the model (a name, description, location, title or reason)

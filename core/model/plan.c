@@ -916,8 +916,8 @@ struct pbuild {
 };
 
 static size_t
-add_series(struct pbuild *pb, char *uid, int forum, int party, bool first,
-    int convenor)
+add_series(struct pbuild *pb, char *uid, int forum,
+    const struct cad_unit *member, bool first, int convenor)
 {
 	struct cad_plan *p = pb->plan;
 
@@ -930,8 +930,9 @@ add_series(struct pbuild *pb, char *uid, int forum, int party, bool first,
 		pb->seg_n = cad_xreallocarray(pb->seg_n, pb->scap,
 		    sizeof *pb->seg_n);
 	}
-	p->series[p->nseries] = (struct cad_series){ uid, forum, party, first,
-		convenor };
+	p->series[p->nseries] = (struct cad_series){ uid, forum,
+		member != NULL ? member->party : -1,
+		member != NULL ? member->group : -1, first, convenor };
 	pb->seg_start[p->nseries] = 0;
 	pb->seg_n[p->nseries] = 0;
 	return p->nseries++;
@@ -1047,16 +1048,19 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	/* the series, in config order */
 	if (f->nfor_each == 0) {
 		add_series(pb, cad_asprintf("%s@%s", f->id, cfg->domain),
-		    (int)fi, -1, false, f->convenor);
+		    (int)fi, NULL, false, f->convenor);
 		if (f->first_convenor >= 0)
 			add_series(pb, cad_asprintf("%s.first@%s", f->id,
-			    cfg->domain), (int)fi, -1, true,
+			    cfg->domain), (int)fi, NULL, true,
 			    f->first_convenor);
 	} else {
-		for (size_t m = 0; m < f->nfor_each; m++)
+		for (size_t m = 0; m < f->nfor_each; m++) {
+			const struct cad_unit *u = &f->for_each[m];
 			add_series(pb, cad_asprintf("%s.%s@%s", f->id,
-			    cfg->parties[f->for_each[m]].id, cfg->domain),
-			    (int)fi, f->for_each[m], false, f->convenor);
+			    cad_config_unit_id(cfg, u), cfg->domain),
+			    (int)fi, u, false, f->convenor_member ?
+			    u->party : f->convenor);
+		}
 	}
 	nser = p->nseries - first_series;
 	for (size_t s = first_series; s < p->nseries; s++)
@@ -1091,7 +1095,7 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 		add_single(pb, f, first_series, &c);
 	} else {
 		for (size_t m = 0; m < nser; m++) {
-			int party = f->for_each[m];
+			int party = f->for_each[m].party;
 			int eff = party_effective(cfg, ctx, party);
 			c.n = 0;
 			for (size_t i = 0; i < base.n; i++)
@@ -1416,7 +1420,7 @@ cad_plan_lost_convenors(const struct cad_config *cfg,
 {
 	for (size_t fi = 0; fi < cfg->nforums; fi++) {
 		const struct cad_forum *f = &cfg->forums[fi];
-		int who = f->convenor;
+		int who = f->convenor;	/* -1: each member convenes */
 		int eff = party_effective(cfg, ctx, who);
 		if (eff == NOEFFECT && f->first_convenor >= 0) {
 			who = f->first_convenor;

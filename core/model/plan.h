@@ -78,9 +78,11 @@ struct cad_plan_ctx {
 /* one series = one iCalendar object (one UID) */
 struct cad_series {
 	char *uid;		/* "<forum>@<domain>", "<forum>.<party>@<domain>",
+				   "<forum>.<group>@<domain>",
 				   "<forum>.first@<domain>" */
 	int forum;		/* index into cfg->forums */
 	int party;		/* party index of the for_each member, or -1 */
+	int group;		/* group index of the for_each member, or -1 */
 	bool first;		/* the first_convenor meeting */
 	int convenor;		/* party index */
 };

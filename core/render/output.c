@@ -139,7 +139,8 @@ cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
 	} else
 		r |= cad_buf_puts(b, "null");
 	r |= cad_buf_puts(b, ", \"convenor\": ");
-	r |= cad_buf_json_str(b, cfg->parties[s->convenor].id);
+	r |= cad_buf_json_str(b, s->convenor >= 0 ?
+	    cfg->parties[s->convenor].id : NULL);
 	r |= cad_buf_puts(b, "}");
 	return r ? -E2BIG : 0;
 }
@@ -176,6 +177,19 @@ json_party_ids(struct cad_buf *b, const struct cad_config *cfg,
 	return r | cad_buf_puts(b, "]");
 }
 
+static int
+json_unit_ids(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_unit *v, size_t n)
+{
+	int r = cad_buf_puts(b, "[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			r |= cad_buf_puts(b, ", ");
+		r |= cad_buf_json_str(b, cad_config_unit_id(cfg, &v[i]));
+	}
+	return r | cad_buf_puts(b, "]");
+}
+
 int
 cad_json_forums(struct cad_buf *b, const struct cad_config *cfg)
 {
@@ -189,12 +203,12 @@ cad_json_forums(struct cad_buf *b, const struct cad_config *cfg)
 		r |= cad_buf_puts(b, ", \"name\": ");
 		r |= cad_buf_json_str(b, f->name);
 		r |= cad_buf_puts(b, ", \"convenor\": ");
-		r |= cad_buf_json_str(b, cfg->parties[f->convenor].id);
+		r |= cad_buf_json_str(b, cad_forum_convenor_id(cfg, f));
 		r |= cad_buf_puts(b, ", \"participants\": ");
 		r |= json_party_ids(b, cfg, f->participants,
 		    f->nparticipants);
 		r |= cad_buf_puts(b, ", \"for_each\": ");
-		r |= json_party_ids(b, cfg, f->for_each, f->nfor_each);
+		r |= json_unit_ids(b, cfg, f->for_each, f->nfor_each);
 		r |= cad_buf_puts(b, ", \"cadence\": ");
 		r |= cad_buf_json_str(b, cadence);
 		r |= cad_buf_puts(b, ", \"legal_basis\": ");

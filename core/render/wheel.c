@@ -364,12 +364,17 @@ ring_background(struct wheel *w, const struct wheel_ring *rg, int k)
 	blackouts(w, f->blackouts, f->nblackouts, rg->r0, rg->r1,
 	    cad_tr(w->cfg, f->name));
 	for (size_t m = 0; m < f->nfor_each; m++) {
-		const struct cad_party *p = &w->cfg->parties[f->for_each[m]];
+		const int *ps;
+		size_t np = cad_config_unit_parties(w->cfg, &f->for_each[m],
+		    &ps);
 		double r = lane_radius(rg, (int)m);
 		double hw = (rg->r1 - rg->r0) / (rg->lanes + 1) / 2.5;
 
-		blackouts(w, p->blackouts, p->nblackouts, r - hw, r + hw,
-		    cad_tr(w->cfg, p->name));
+		for (size_t i = 0; i < np; i++) {
+			const struct cad_party *p = &w->cfg->parties[ps[i]];
+			blackouts(w, p->blackouts, p->nblackouts, r - hw,
+			    r + hw, cad_tr(w->cfg, p->name));
+		}
 	}
 	/* the ring's number at 12 o'clock, as large as the ring allows */
 	double r = (rg->r0 + rg->r1) / 2, h = fmin(20.0, rg->r1 - rg->r0);
@@ -386,12 +391,13 @@ ring_background(struct wheel *w, const struct wheel_ring *rg, int k)
 	    CX, CY - r, fs, label);
 }
 
-/* the position of party p among the forum's for_each members, or -1 */
+/* the position of series s among the forum's for_each members, or -1 */
 static int
-member_of(const struct cad_forum *f, int p)
+member_of(const struct cad_forum *f, const struct cad_series *s)
 {
 	for (size_t m = 0; m < f->nfor_each; m++)
-		if (f->for_each[m] == p)
+		if (f->for_each[m].party == s->party &&
+		    f->for_each[m].group == s->group)
 			return (int)m;
 	return -1;
 }
@@ -405,7 +411,7 @@ meeting(struct wheel *w, const struct cad_plan *plan,
 	const char *colour = colours[k % NCOLOURS];
 	char when[32], title[512], attrs[160];
 	double a = angle(w, o->day, 0.5);
-	double r = lane_radius(rg, member_of(f, s->party));
+	double r = lane_radius(rg, member_of(f, s));
 	double size = fmin(7.0, (rg->r1 - rg->r0) / (rg->lanes + 1) / 2.2);
 	bool cancelled = o->status == CAD_CANCELLED;
 	int n;

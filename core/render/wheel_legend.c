@@ -201,7 +201,7 @@ forum_about(const struct wheel *w, const struct cad_forum *f)
 	char *cadence = cad_config_cadence(w->cfg, f), *s;
 
 	s = cad_asprintf("%s: %s%s%s", _("koollekutsuja"), cad_tr(w->cfg,
-	    w->cfg->parties[f->convenor].name), cadence ? " · " : "",
+	    cad_forum_convenor_name(w->cfg, f)), cadence ? " · " : "",
 	    cadence ? cadence : "");
 	free(cadence);
 	if (f->nfor_each > 0) {

@@ -4,7 +4,7 @@
 #    `mandoc -T lint -W warning` (no output at all);
 #  - every command in cadencectl's command table (cli/cadencectl.c) is an
 #    entry of cadencectl(1), and every long option of its usage() is there;
-#  - every key that core/model/config.c accepts (its keys[] lists) is an entry
+#  - every key that core/model/config*.c accept (its keys[] lists) is an entry
 #    of cadenced.conf(5);
 #  - the example configuration in cadenced.conf(5) passes
 #    `cadencectl check` (when $B/cadencectl is built).
@@ -74,7 +74,7 @@ for opt in "Fl c Ar file" "Fl -today Ar YYYY-MM-DD" "Fl h"; do
 done
 
 # --- cadenced.conf(5): every accepted key -----------------------------------
-# config.c lists the keys of each group as
+# config*.c list the keys of each group as
 #	static const char *const keys[] = { "a", "b",
 #		"c", NULL };
 awk '/keys\[\] = \{/ { on = 1 }
@@ -83,7 +83,7 @@ awk '/keys\[\] = \{/ { on = 1 }
 		print substr(s, RSTART + 1, RLENGTH - 2)
 		s = substr(s, RSTART + RLENGTH)
 	  } }
-     on && /NULL \};/ { on = 0 }' core/model/config.c | sort -u > "$tmp/keys"
+     on && /NULL \};/ { on = 0 }' core/model/config*.c | sort -u > "$tmp/keys"
 n=$(wc -l < "$tmp/keys")
 if [ "$n" -lt 20 ]; then
 	bad "found only $n config keys in core/model/config.c"
