@@ -3,7 +3,7 @@
 
 Usage: daemon_swap.py CADENCED CADENCECTL CONFIG TODAY PORT
 
-Run by daemon_swap.sh with a national-scale config (all.ics ~8 MB, more
+Run by daemon_swap.sh with a national-scale config (all.ics ~5 MB, more
 than the socket buffers hold).  Three clients start downloading
 all.ics, slowly (a 64 KB receive buffer, 32 KB every 50 ms: ~600 KB/s;
 much slower, the daemon's 10 s idle time-out ends them, as libmicrohttpd

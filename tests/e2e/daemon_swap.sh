@@ -21,9 +21,9 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM HUP
 
 PORT=$(free_port) || fail "no free port"
-# about 8 MB of all.ics: more than the socket buffers between a slow
+# about 5 MB of all.ics: more than the socket buffers between a slow
 # client and the daemon hold, so the downloads stay in flight
-$PY bench/gen_national.py "$T/c.conf" --port "$PORT" --horizon 3652 ||
+$PY bench/gen_national.py "$T/c.conf" --port "$PORT" --horizon 1500 ||
     fail "bench/gen_national.py"
 sed -i "s|^state_dir = .*|state_dir = \"$T/state\";|" "$T/c.conf"
 $PY tests/e2e/daemon_swap.py "$B/cadenced" "$B/cadencectl" "$T/c.conf" \
