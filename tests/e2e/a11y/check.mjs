@@ -121,17 +121,23 @@ async function year_table(page) {
       when: tr.querySelector("th").textContent,
       what: tr.querySelector("td").textContent,
       kind: tr.querySelector("td:last-child").textContent })));
-  const y = /Vuosi (\d{4})/.exec(await page.$eval("#vuosi h2",
+  const y = /(\d{4})/.exec(await page.$eval("#vuosi h2",
     (h) => h.textContent))[1];
+  // the kinds in the page's language (etc/pohjanmaa.conf is Swedish)
+  const lang = await page.$eval("html", (h) => h.lang);
+  const kinds = { fi: ["kokous", "pyhäpäivä", "määräaika"],
+    sv: ["möte", "helgdag", "tidsfrist"],
+    en: ["meeting", "holiday", "deadline"] }[lang] ||
+    ["kokous", "pyhäpäivä", "määräaika"];
   const api = async (q) => (await fetch(BASE + q)).json();
   const fi = (iso) => { const [yy, mm, dd] = iso.slice(0, 10).split("-");
     return `${+dd}.${+mm}.${yy}`; };
   const want = {
-    kokous: (await api(`/api/v1/occurrences?from=${y}-01-01&to=${y}-12-31`))
+    [kinds[0]]: (await api(`/api/v1/occurrences?from=${y}-01-01&to=${y}-12-31`))
       .map((o) => [fi(o.start), o.summary]),
-    "pyhäpäivä": (await api(`/api/v1/holidays?year=${y}`))
+    [kinds[1]]: (await api(`/api/v1/holidays?year=${y}`))
       .map((h) => [fi(h.date), h.name]),
-    "määräaika": (await api("/api/v1/deadlines"))
+    [kinds[2]]: (await api("/api/v1/deadlines"))
       .filter((d) => d.date.startsWith(y)).map((d) => [fi(d.date), d.title]),
   };
   for (const [kind, list] of Object.entries(want)) {
