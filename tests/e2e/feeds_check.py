@@ -511,7 +511,9 @@ def check_export(s, d, forum_ids, party_ids):
             filt = ["--forum", parts[2][:-4]]
         elif len(parts) == 3 and parts[1] == "party":
             filt = ["--party", parts[2][:-4]]
-            raw = party_tasks(where, s, raw, parts[2][:-4])
+            # a flat feed holds meetings only (SPEC section 10.6)
+            if not flat:
+                raw = party_tasks(where, s, raw, parts[2][:-4])
         elif rel == "calendars/deadlines.ics":
             # all-day deadlines (SPEC section 5, 7): DTSTART;VALUE=DATE,
             # the exclusive DTEND the next day, the dates of
