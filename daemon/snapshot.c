@@ -398,6 +398,44 @@ lang_path(const char *lang, const char *path)
 	return cad_asprintf("%s%s%s", *lang ? "/" : "", lang, path);
 }
 
+/* the feeds of SPEC § 5, § 7 and § 10.6 under /LANG (see below) */
+static int
+build_feeds(struct build *bd, const char *lang, const struct cad_plan *plan,
+    const struct cad_series_state *states, struct cad_ical_set *set,
+    const struct cad_deadline *dl, size_t ndl, struct cad_buf *b,
+    struct cad_error *err)
+{
+	const struct cad_config *cfg = bd->s->cfg;
+	struct cad_feed *feeds = NULL;
+	size_t nfeeds = cad_feeds(cfg, &feeds);
+	int64_t natural, stamp;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < nfeeds; i++) {
+		const struct cad_feed *f = &feeds[i];
+		char *full = cad_asprintf("%s%s/%s", *lang ? "/" : "", lang,
+		    f->path);
+
+		if (!f->deadlines && !f->flat) {
+			r = build_feed(bd, set, full, f, err);
+			continue;
+		}
+		stamp = cad_feed_dtstamp(set, f, bd->now, &natural);
+		r = f->flat ? cad_flat_feed(cfg, &bd->s->ctx, plan, states,
+		    f->forum, f->party, f->name, stamp, b, err) :
+		    cad_deadlines_ical(cfg, dl, ndl, f->name, stamp, b, err);
+		if (r != 0) {
+			free(full);
+			break;
+		}
+		bd->renders++;
+		r = build_add(bd, full, CT_ICS, b, natural, RES_FEED | RES_CORS,
+		    err);
+	}
+	cad_feeds_free(feeds, nfeeds);
+	return r;
+}
+
 /*
  * Everything people read, rendered in the calling thread's language
  * under /LANG (LANG "": the default language, at the root): the feeds
@@ -415,9 +453,7 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	const struct cad_config *cfg = s->cfg;
 	struct cad_compliance *warn = NULL;
 	struct cad_deadline *dl = NULL;
-	struct cad_feed *feeds = NULL;
-	size_t nwarn = 0, ndl = 0, nfeeds = 0;
-	int64_t natural, stamp;
+	size_t nwarn = 0, ndl = 0;
 	int r;
 
 	/* every series' VEVENTs are rendered once, on first use, and
@@ -428,30 +464,9 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	if ((r = cad_deadlines(cfg, &s->ctx, &dl, &ndl, err)) != 0 ||
 	    (r = cad_feeds_tasks(*setp, dl, ndl, bd->now, err)) != 0)
 		goto out;
-	nfeeds = cad_feeds(cfg, &feeds);
-	for (size_t i = 0; i < nfeeds; i++) {
-		char *path = lang_path(lang, "/");
-		char *full = cad_asprintf("%s%s", path, feeds[i].path);
-		free(path);
-		const struct cad_feed *f = &feeds[i];
-		if (!f->deadlines && !f->flat) {
-			if ((r = build_feed(bd, *setp, full, f, err)) != 0)
-				goto out;
-			continue;
-		}
-		stamp = cad_feed_dtstamp(*setp, f, bd->now, &natural);
-		r = f->flat ? cad_flat_feed(cfg, &s->ctx, plan, states,
-		    f->forum, f->party, f->name, stamp, b, err) :
-		    cad_deadlines_ical(cfg, dl, ndl, f->name, stamp, b, err);
-		if (r != 0) {
-			free(full);
-			goto out;
-		}
-		bd->renders++;
-		if ((r = build_add(bd, full, CT_ICS, b, natural,
-		    RES_FEED | RES_CORS, err)) != 0)
-			goto out;
-	}
+	if ((r = build_feeds(bd, lang, plan, states, *setp, dl, ndl, b,
+	    err)) != 0)
+		goto out;
 
 	/* /vuosikello.svg: this year's wheel, from the window's plan (it
 	   holds the whole year) and deadlines; other years per request */
@@ -500,7 +515,6 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 out:
 	free(warn);
 	cad_deadlines_free(dl, ndl);
-	cad_feeds_free(feeds, nfeeds);
 	return r;
 }
 
