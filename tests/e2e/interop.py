@@ -258,6 +258,34 @@ def feed_summaries(path):
     return out
 
 
+def meetings_only(s, d, path):
+    """A full party feed ends with the party's task deadlines, all-day
+    VEVENTs (SPEC section 10.3): vobject must read them as dates with
+    DTEND the next day, feeds_check compares them with deadlines --json,
+    and the readers compare the rest, the meetings, in a copy without
+    them.  Any other feed is read as it is."""
+    rel = os.path.relpath(path, d)
+    flat, filt = feed_filter(rel)
+    if flat or filt[:1] != ["--party"]:
+        return path
+    where = "%s:%s" % (os.path.basename(s.conf), rel)
+    raw = open(path, encoding="utf-8").read()
+    cal = vobject.readOne(raw)
+    for ev in getattr(cal, "vevent_list", []):
+        if not ev.uid.value.startswith("task-"):
+            continue
+        st, en = ev.dtstart.value, ev.dtend.value
+        if isinstance(st, datetime.datetime) or \
+                en != st + datetime.timedelta(days=1):
+            fail(where, "vobject: %s: %r..%r is not one whole day"
+                 % (ev.uid.value, st, en))
+    out = os.path.join(s.work, "meetings", rel)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "wb") as f:
+        f.write(fc.party_tasks(where, s, raw.encode(), filt[1]))
+    return out
+
+
 def check_feeds(s, d, restrict):
     paths = fc.feeds_of(d)
     full = [os.path.join(d, p) for p in paths]
@@ -267,13 +295,15 @@ def check_feeds(s, d, restrict):
     if p.returncode not in (0, 1):
         fail("ical_restrict", p.stderr.decode().strip())
     first, last = s.first.isoformat(), s.last.isoformat()
-    series = [f for f in full if feed_filter(os.path.relpath(f, d))[1]
-              is not None]
+    series = [meetings_only(s, d, f) for f in full
+              if feed_filter(os.path.relpath(f, d))[1] is not None]
     node = {r: read_node(r, series, first, last)
             for r in ("icaljs", "nodeical")}
     n = 0
     for f in series:
-        rel = os.path.relpath(f, d)
+        rel = os.path.relpath(f, os.path.join(s.work, "meetings")) \
+            if f.startswith(os.path.join(s.work, "meetings") + "/") \
+            else os.path.relpath(f, d)
         where = "%s:%s" % (os.path.basename(s.conf), rel)
         flat, filt = feed_filter(rel)
         want_occ = s.occurrences(*filt)
