@@ -27,6 +27,7 @@
 
 #define CONF	"tests/data/task/tasks.conf"
 #define BAD	"tests/data/task/bad.conf"
+#define ROLES	"tests/data/task/roles.conf"
 
 static int
 D(int y, int m, int d)
@@ -222,7 +223,7 @@ reopen(struct fixture *f, int today)
 }
 
 static int
-setup(void **state)
+setup_with(void **state, const char *conf)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	struct cad_error err = { "" };
@@ -230,11 +231,23 @@ setup(void **state)
 	strcpy(f->tmp, "/tmp/test_task.XXXXXX");
 	if (mkdtemp(f->tmp) == NULL)
 		return -1;
-	f->cfg = load(CONF);
+	f->cfg = load(conf);
 	if (cad_store_open(f->tmp, &f->st, &err) != 0)
 		return -1;
 	*state = f;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_with(state, CONF);
+}
+
+static int
+setup_roles(void **state)
+{
+	return setup_with(state, ROLES);
 }
 
 static int
@@ -489,6 +502,61 @@ reminder_mail__task__names_task_owner_and_law(void **state)
 	cad_deadlines_free(v, n);
 }
 
+/* text holds exactly the n lines of want, in any order */
+static void
+expect_lines(const char *text, const char *const *want, size_t n)
+{
+	size_t lines = 0;
+
+	for (const char *p = text; *p != '\0'; p++)
+		lines += *p == '\n';
+	if (lines != n)
+		fail_msg("%zu lines, want %zu:\n%s", lines, n, text);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(text, want[i]) == NULL)
+			fail_msg("no line \"%s\" in:\n%s", want[i], text);
+}
+
+#define RAPORTTI(p)	" task-raportti-2026-06-30-" p "@roolit.example "
+
+/* the rows expected by hand in tests/data/task/roles.conf */
+static void
+reminders__remind_roles_and_group_owner__contacts_once(void **state)
+{
+	struct fixture *f = *state;
+	const struct cad_task *t = task(f->cfg, "raportti");
+	static const char *const want[] = {
+		"hyte@kajaani.example" RAPORTTI("kajaani") "60\n",
+		"kirjaamo@sotkamo.example" RAPORTTI("sotkamo") "60\n",
+		"hyte@kuhmo.example" RAPORTTI("kuhmo") "60\n",
+		"hyvinvointi@kuhmo.example" RAPORTTI("kuhmo") "60\n",
+		"kirjaamo@kajaani.example "
+		    "task-arvio-2026-06-30-kajaani@roolit.example 60\n",
+		"hyte@kajaani.example" RAPORTTI("kajaani") "14\n",
+		"kirjaamo@sotkamo.example" RAPORTTI("sotkamo") "14\n",
+		"hyte@kuhmo.example" RAPORTTI("kuhmo") "14\n",
+		"hyvinvointi@kuhmo.example" RAPORTTI("kuhmo") "14\n",
+	};
+
+	/* the group stands for its members, one task each */
+	assert_int_equal(t->nowners, 3);
+	assert_string_equal(f->cfg->parties[t->owners[1]].id, "sotkamo");
+	assert_string_equal(f->cfg->parties[t->owners[2]].id, "kuhmo");
+	assert_int_equal(start_on(f, D(2026, 5, 1)), 5);
+	assert_int_equal(start_on(f, D(2026, 5, 1)), 0);	/* restart */
+	char *text = outbox_text(f);
+	expect_lines(text, want, 5);
+	free(text);
+	/* down from 2.5. to 20.6.: the 14-day ones once, to the same */
+	assert_int_equal(start_on(f, D(2026, 6, 20)), 4);
+	assert_int_equal(start_on(f, D(2026, 6, 21)), 0);
+	text = outbox_text(f);
+	expect_lines(text, want, 9);
+	assert_null(strstr(text, "kaupunginjohtaja@"));
+	assert_null(strstr(text, "kirjaamo@kuhmo.example"));
+	free(text);
+}
+
 int
 main(void)
 {
@@ -518,6 +586,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    reminder_mail__task__names_task_owner_and_law, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    reminders__remind_roles_and_group_owner__contacts_once,
+		    setup_roles, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -693,7 +693,9 @@ load_task(struct ld *ld, config_setting_t *e, struct cad_task *t)
 	t->name = cad_strdup(name != NULL ? name : "");
 	t->legal_basis = cad_strdup(ld_str(ld, e, "legal_basis", ctx, false,
 	    NULL));
-	ld_party_list(ld, e, "owners", ctx, &t->owners, &t->nowners, &x);
+	/* a group owner stands for its members, one task each */
+	ld_party_or_group_list(ld, e, "owners", ctx, &t->owners, &t->nowners,
+	    &x);
 	if (x == NULL)
 		ld_err(ld, e, "%s'owners' is missing", ctx);
 	else if (ld_is_seq(x) && config_setting_length(x) == 0)

@@ -236,51 +236,36 @@ out:
 /* ---------------------------------------------------------------- */
 /* what is due */
 
-struct recipient {
-	const char *name;
-	const char *email;
-};
-
 struct recipients {
-	struct recipient *v;
+	struct cad_recipient *v;
 	size_t n;
 };
 
-/* adds p's address unless p has left by today or the address is there */
-static void
-add_party(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
-    int today, int p, struct recipients *to)
-{
-	const struct cad_party *party;
-
-	if (p < 0 || (size_t)p >= cfg->nparties)
-		return;
-	party = &cfg->parties[p];
-	if (party->email == NULL || *party->email == '\0' ||
-	    cad_task_owner_gone(cfg, ctx, p, today))
-		return;
-	for (size_t k = 0; k < to->n; k++)
-		if (strcasecmp(to->v[k].email, party->email) == 0)
-			return;
-	to->v = cad_xreallocarray(to->v, to->n + 1, sizeof *to->v);
-	to->v[to->n++] = (struct recipient){ party->name, party->email };
-}
-
-/* who gets d's reminders today: the task's owner, else the agreement's
-   notify parties */
+/*
+ * who gets d's reminders today: a task's owner's contacts in the task's
+ * remind_roles (without one there: the owner's email), else the
+ * agreement's notify parties; nobody of a party that has left by today
+ */
 static void
 recipients(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
     const struct cad_deadline *d, int today, struct recipients *to)
 {
 	const struct cad_agreement *a = &cfg->agreement;
+	const struct cad_task *t = cad_deadline_task(cfg, d);
 
 	to->n = 0;
 	if (d->kind == CAD_DEADLINE_TASK) {
-		add_party(cfg, ctx, today, cad_config_party(cfg, d->party), to);
+		int p = cad_config_party(cfg, d->party);
+		if (t != NULL && p >= 0 &&
+		    !cad_task_owner_gone(cfg, ctx, p, today))
+			cad_config_contacts(cfg, p, t->remind_roles,
+			    t->nremind_roles, &to->v, &to->n);
 		return;
 	}
 	for (size_t i = 0; i < a->nnotify; i++)
-		add_party(cfg, ctx, today, a->notify[i], to);
+		if (!cad_task_owner_gone(cfg, ctx, a->notify[i], today))
+			cad_config_contacts(cfg, a->notify[i], NULL, 0,
+			    &to->v, &to->n);
 }
 
 /*

@@ -14,12 +14,16 @@ on D-6 the 7-day one, once.  The daemon (when built): the same with a
 fresh state, across restarts.  The SMTP sink is aiosmtpd's Mailbox
 handler on 127.0.0.1 and a port chosen at run time.
 
-Tasks (SPEC § 10.3), TASK_CONF: "raportti", owners kajaani and sotkamo,
-due 30.6. every year from 2026, remind_days [60, 14]: reminder days
-30.6.2026 - 60 = 1.5.2026 and 30.6.2026 - 14 = 16.6.2026.  Each owner is
-reminded at its own address, once per task, owner and offset; a daemon
-down over a reminder day catches up only the latest one; a task recorded
-done (`cadencectl done`) gets no more.
+Tasks (SPEC § 10.3), TASK_CONF: "raportti", owners kajaani and the
+group "ita" (its one member sotkamo), due 30.6. every year from 2026,
+remind_days [60, 14], remind_roles [ "hyte" ]: reminder days
+30.6.2026 - 60 = 1.5.2026 and 30.6.2026 - 14 = 16.6.2026.  The
+recipients, read off TASK_CONF by hand (SPEC § 10.1): kajaani's "hyte"
+contact hyte@kajaani.example (not its "johto" one); sotkamo has no
+"hyte" contact: its own email kirjaamo@sotkamo.example.  Each is
+reminded once per task, owner and offset; a daemon down over a reminder
+day catches up only the latest one; a task recorded done (`cadencectl
+done`) gets no more.
 """
 import datetime
 import email
@@ -84,7 +88,7 @@ smtp = { url = "smtp://127.0.0.1:%(smtp)d"; };
 
 TASK_DUE = datetime.date(2026, 6, 30)
 TASK_TITLE = "Vuosiraportti valtuustolle"
-KAJAANI = "kirjaamo@kajaani.example"
+KAJAANI = "hyte@kajaani.example"
 SOTKAMO = "kirjaamo@sotkamo.example"
 TASK_CONF = """
 timezone = "Europe/Helsinki";
@@ -96,9 +100,15 @@ council_terms = ( { start = "2025-06-01"; end = "2029-05-31"; } );
 organizer = { name = "Hyte-koordinaattori"; email = "hyte@kainuu.example"; };
 parties = (
   { id = "hva"; name = "Kainuun hyvinvointialue"; email = "kirjaamo@hva.example"; },
-  { id = "kajaani"; name = "Kajaanin kaupunki"; email = "kirjaamo@kajaani.example"; },
-  { id = "sotkamo"; name = "Sotkamon kunta"; email = "kirjaamo@sotkamo.example"; }
+  { id = "kajaani"; name = "Kajaanin kaupunki"; email = "kirjaamo@kajaani.example";
+    contacts = (
+      { role = "johto"; name = "Kaupunginjohtaja"; email = "johtaja@kajaani.example"; },
+      { role = "hyte"; name = "Hyte-koordinaattori"; email = "hyte@kajaani.example"; } ); },
+  { id = "sotkamo"; name = "Sotkamon kunta"; email = "kirjaamo@sotkamo.example";
+    contacts = (
+      { role = "johto"; name = "Kunnanjohtaja"; email = "johtaja@sotkamo.example"; } ); }
 );
+groups = ( { id = "ita"; name = "Itäiset kunnat"; members = [ "sotkamo" ]; } );
 forums = (
   { id = "neuvottelu"; name = "Neuvottelu"; convenor = "hva";
     rrule = "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU";
@@ -107,9 +117,9 @@ forums = (
 tasks = (
   { id = "raportti"; name = "Vuosiraportti valtuustolle";
     legal_basis = "612/2021 6 §";
-    owners = [ "kajaani", "sotkamo" ];
+    owners = [ "kajaani", "ita" ];
     due = "06-30"; start = "2026-01-01";
-    remind_days = [ 60, 14 ]; }
+    remind_days = [ 60, 14 ]; remind_roles = [ "hyte" ]; }
 );
 smtp = { url = "smtp://127.0.0.1:%(smtp)d"; };
 """
