@@ -35,7 +35,7 @@
 #include "render/flat.h"
 #include "render/ical.h"
 
-#define EXPORT_FEED_MAX		(32u << 20)	/* ceiling of one feed */
+#define EXPORT_FEED_MAX		(256u << 20)	/* one feed; the daemon serves 32 MB */
 
 enum { OPT_FORUM = 256, OPT_PARTY, OPT_DIR };
 

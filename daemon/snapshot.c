@@ -317,6 +317,21 @@ build_dates(struct build *bd, struct snapshot_res *r, int64_t natural)
 		r->last_modified = natural;
 }
 
+/*
+ * A feed over the ceiling (a flat feed of a long horizon_days at
+ * national scale) is left out, said once per build, and the other
+ * feeds are served: one feed must not take every other one down.
+ */
+static int
+build_too_large(const char *path, int r)
+{
+	if (r != -E2BIG)
+		return r;
+	log_warnx("%s is over %u MB and is not served; shorten horizon_days",
+	    path, SNAPSHOT_FEED_MAX >> 20);
+	return 0;
+}
+
 /* a feed from the set, whose series are rendered once for all feeds */
 static int
 build_feed(struct build *bd, struct cad_ical_set *set, char *path,
@@ -330,6 +345,7 @@ build_feed(struct build *bd, struct cad_ical_set *set, char *path,
 	r = cad_ical_set_doc(set, f->forum, f->party, f->name, stamp,
 	    SNAPSHOT_FEED_MAX, &doc, err);
 	if (r != 0) {
+		r = build_too_large(path, r);
 		free(path);
 		return r;
 	}
@@ -425,8 +441,10 @@ build_feeds(struct build *bd, const char *lang, const struct cad_plan *plan,
 		    f->forum, f->party, f->name, stamp, b, err) :
 		    cad_deadlines_ical(cfg, dl, ndl, f->name, stamp, b, err);
 		if (r != 0) {
+			r = build_too_large(full, r);
+			cad_buf_reset(b);
 			free(full);
-			break;
+			continue;
 		}
 		bd->renders++;
 		r = build_add(bd, full, CT_ICS, b, natural, RES_FEED | RES_CORS,
