@@ -588,14 +588,15 @@ reminder_subject__one_and_zero_days__singular_and_today(void **state)
 	struct cad_deadline d = { .day = D(2028, 5, 31),
 		.kind = CAD_DEADLINE_REVIEW, .title = "Sopimuksen tarkistus",
 		.term = -1, .noticed = CAD_NODAY };
+	struct cad_config cfg = { 0 };	/* Finnish only, no twins */
 	char *s;
 
 	(void)state;
-	s = cad_reminder_subject(&d, 1);
+	s = cad_reminder_subject(&cfg, &d, 1);
 	assert_string_equal(s, "Muistutus: Sopimuksen tarkistus 31.5.2028 "
 	    "(1 päivä)");
 	free(s);
-	s = cad_reminder_subject(&d, 0);
+	s = cad_reminder_subject(&cfg, &d, 0);
 	assert_string_equal(s, "Muistutus: Sopimuksen tarkistus 31.5.2028 "
 	    "(tänään)");
 	free(s);

@@ -489,7 +489,7 @@ reminder_mail__task__names_task_owner_and_law(void **state)
 	const struct cad_deadline *d = find(f->cfg, v, n, "raportti",
 	    "kajaani", D(2026, 6, 30));
 	assert_non_null(d);
-	char *subject = cad_reminder_subject(d, 14);
+	char *subject = cad_reminder_subject(f->cfg, d, 14);
 	assert_string_equal(subject, "Muistutus: Vuosiraportti valtuustolle: "
 	    "Kajaanin kaupunki 30.6.2026 (14 päivää)");
 	free(subject);

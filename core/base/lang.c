@@ -105,6 +105,15 @@ cad_lang_use(enum cad_lang l)
 }
 
 enum cad_lang
+cad_lang_switch(enum cad_lang l)
+{
+	enum cad_lang was = current;
+
+	(void)cad_lang_use(l);
+	return was;
+}
+
+enum cad_lang
 cad_lang_current(void)
 {
 	return current;

@@ -57,6 +57,9 @@ void cad_lang_init(const char *localedir);
  */
 int cad_lang_use(enum cad_lang l);
 enum cad_lang cad_lang_current(void);
+/* cad_lang_use(l), its failure ignored (the language stays); returns the
+   language before, for cad_lang_use() when done */
+enum cad_lang cad_lang_switch(enum cad_lang l);
 /* true when the system can show l (its locale exists) */
 bool cad_lang_available(enum cad_lang l);
 

@@ -36,7 +36,9 @@ struct cad_party {
 	char *id;
 	char *name;
 	char *email;		/* may be NULL */
-	enum cad_lang language;	/* of mail to this party; default fi */
+	enum cad_lang language;	/* of mail to this party; without the
+				   key the first of `languages` */
+	bool language_set;	/* the key was given */
 	char *location;		/* may be NULL; for location = "member" */
 	struct cad_contact *contacts;
 	size_t ncontacts;
@@ -317,6 +319,10 @@ bool cad_config_has_role(const struct cad_config *cfg, const char *role);
  */
 const char *cad_tr(const struct cad_config *cfg, const char *s);
 bool cad_config_has_lang(const struct cad_config *cfg, enum cad_lang l);
+/* the language of mail to address EMAIL: the `language` of the party
+   whose address (or contact's) it is, else the default language */
+enum cad_lang cad_config_mail_lang(const struct cad_config *cfg,
+    const char *email);
 /* "" in the default language, else the language's path prefix "sv/" */
 const char *cad_config_lang_prefix(const struct cad_config *cfg);
 

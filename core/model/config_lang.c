@@ -16,6 +16,7 @@
 #include <libconfig.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const text_keys[] = { "name", "description", "location",
 	"title", "reason", NULL };
@@ -252,6 +253,10 @@ cad_config_load_languages(struct cad_config *cfg,
 	const config_setting_t *g;
 
 	load_languages(&t, root);
+	/* a party without `language` reads the default language */
+	for (size_t i = 0; i < cfg->nparties; i++)
+		if (!cfg->parties[i].language_set)
+			cfg->parties[i].language = cfg->langs[0];
 	if ((g = config_setting_get_member(root, "organizer")) != NULL)
 		add_twins(&t, g, "name", cfg->organizer_name, "organizer");
 	if ((g = config_setting_get_member(root, "agreement")) != NULL)
@@ -273,6 +278,22 @@ cad_config_has_lang(const struct cad_config *cfg, enum cad_lang l)
 		if (cfg->langs[i] == l)
 			return true;
 	return false;
+}
+
+enum cad_lang
+cad_config_mail_lang(const struct cad_config *cfg, const char *email)
+{
+	for (size_t p = 0; email != NULL && p < cfg->nparties; p++) {
+		const struct cad_party *pa = &cfg->parties[p];
+		bool his = pa->email != NULL &&
+		    strcasecmp(pa->email, email) == 0;
+		for (size_t c = 0; !his && c < pa->ncontacts; c++)
+			his = pa->contacts[c].email != NULL &&
+			    strcasecmp(pa->contacts[c].email, email) == 0;
+		if (his)
+			return pa->language;
+	}
+	return cfg->nlangs > 0 ? cfg->langs[0] : CAD_LANG_FI;
 }
 
 const char *

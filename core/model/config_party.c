@@ -205,6 +205,7 @@ load_party_more(struct ld *ld, config_setting_t *e, const char *ctx,
 	if (lang != NULL && cad_lang_parse(lang, &p->language) < 0)
 		ld_err(ld, x, "%slanguage '%s' must be fi, sv or en", ctx,
 		    lang);
+	p->language_set = lang != NULL;
 	const char *loc = ld_str(ld, e, "location", ctx, false, &x);
 	if (loc != NULL && *loc == '\0')
 		ld_err(ld, x, "%s'location' is empty", ctx);

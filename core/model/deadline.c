@@ -131,11 +131,10 @@ task_deadlines(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 				    due[k]))
 					continue;
 				d = dlist_add(l, due[k], CAD_DEADLINE_TASK,
-				    cad_asprintf("%s: %s", cad_tr(cfg, t->name),
-				    p->name && *p->name ? cad_tr(cfg, p->name) :
-				    p->id));
+				    NULL);
 				d->party = cad_strdup(p->id);
 				d->task = (int)ti;
+				d->title = cad_deadline_title(cfg, d);
 				d->done = cad_task_done_find(ctx, t->id, p->id,
 				    due[k]) != NULL;
 			}
@@ -158,8 +157,8 @@ cad_deadlines(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	*nout = 0;
 	if (a->present) {
 		for (i = 0; i < a->nreview_by; i++)
-			dlist_add(&l, a->review_by[i], CAD_DEADLINE_REVIEW,
-			    cad_strdup(_("Sopimuksen tarkistus")));
+			d = dlist_add(&l, a->review_by[i],
+			    CAD_DEADLINE_REVIEW, NULL);
 		for (i = 0; i < cfg->nterms; i++) {
 			const struct cad_term *term = &cfg->terms[i];
 			/* a term that began before the agreement took
@@ -168,8 +167,7 @@ cad_deadlines(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 				continue;
 			d = dlist_add(&l, cad_add_months(term->start,
 			    a->renew_within_months), CAD_DEADLINE_RENEWAL,
-			    cad_strdup(_("Uusi sopimus valtuustokauden "
-			    "alettua")));
+			    NULL);
 			d->term = (int)i;
 		}
 		for (i = 0; i < cfg->nterms; i++) {
@@ -179,10 +177,7 @@ cad_deadlines(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			if (term->end < a->effective)
 				continue;
 			d = dlist_add(&l, last_notice_day(term->end,
-			    a->notice_months), CAD_DEADLINE_NOTICE,
-			    cad_strdup(_("Viimeinen irtisanomispäivä "
-			    "valtuustokauden lopussa päättyvälle "
-			    "sopimukselle")));
+			    a->notice_months), CAD_DEADLINE_NOTICE, NULL);
 			d->term = (int)i;
 		}
 	}
@@ -193,11 +188,12 @@ cad_deadlines(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			return -EINVAL;
 		}
 		d = dlist_add(&l, t[i].effective, CAD_DEADLINE_TERMINATION,
-		    cad_asprintf(_("Irtisanominen astuu voimaan: %s"),
-		    cad_tr(cfg, cad_deadline_party_name(cfg, t[i].party))));
+		    NULL);
 		d->party = cad_strdup(t[i].party);
 		d->noticed = t[i].noticed;
 	}
+	for (i = 0; i < l.n; i++)
+		l.v[i].title = cad_deadline_title(cfg, &l.v[i]);
 	if (ctx != NULL)
 		task_deadlines(cfg, ctx, &l);
 	if (l.n > 1)
@@ -205,6 +201,32 @@ cad_deadlines(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	*out = l.v;
 	*nout = l.n;
 	return 0;
+}
+
+char *
+cad_deadline_title(const struct cad_config *cfg, const struct cad_deadline *d)
+{
+	const struct cad_task *t = cad_deadline_task(cfg, d);
+
+	switch (d->kind) {
+	case CAD_DEADLINE_REVIEW:
+		return cad_strdup(_("Sopimuksen tarkistus"));
+	case CAD_DEADLINE_RENEWAL:
+		return cad_strdup(_("Uusi sopimus valtuustokauden alettua"));
+	case CAD_DEADLINE_NOTICE:
+		return cad_strdup(_("Viimeinen irtisanomispäivä "
+		    "valtuustokauden lopussa päättyvälle sopimukselle"));
+	case CAD_DEADLINE_TERMINATION:
+		return cad_asprintf(_("Irtisanominen astuu voimaan: %s"),
+		    cad_tr(cfg, cad_deadline_party_name(cfg, d->party)));
+	case CAD_DEADLINE_TASK:
+		if (t != NULL)
+			return cad_asprintf("%s: %s", cad_tr(cfg, t->name),
+			    cad_tr(cfg, cad_deadline_party_name(cfg,
+			    d->party)));
+		break;
+	}
+	return cad_strdup(d->title != NULL ? d->title : "");
 }
 
 void

@@ -53,7 +53,8 @@ enum cad_deadline_kind {
 struct cad_deadline {
 	int day;		/* day number */
 	enum cad_deadline_kind kind;
-	char *title;		/* Finnish, owned */
+	char *title;		/* in the language of the thread that
+				   made it (cad_deadline_title), owned */
 	char *party;		/* party id (termination, task owner), owned;
 				   or NULL */
 	int term;		/* council term (renewal, notice) or -1 */
@@ -81,6 +82,11 @@ const char *cad_deadline_kind_fi(enum cad_deadline_kind k);
 int cad_deadlines(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, struct cad_deadline **out,
     size_t *nout, struct cad_error *err);
+
+/* d's title in the thread's language (base/lang.h), as cad_deadlines()
+   sets it: "Sopimuksen tarkistus", "<task>: <party>", ...; free() it */
+char *cad_deadline_title(const struct cad_config *cfg,
+    const struct cad_deadline *d);
 
 /* the deadline's UID in deadlines.ics and reminders:
    "<kind>-<YYYY-MM-DD>[-<party>]@<domain>", for a task

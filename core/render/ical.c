@@ -371,19 +371,33 @@ series_hash(const struct cad_config *cfg, const struct cad_plan *plan,
 	sha256_str(&c, "cadenced-series-1");
 	sha256_str(&c, cfg->timezone);
 	sha256_str(&c, plan->series[s].uid);
-	series_text_init(cfg, plan, s, &t);
-	sha256_str(&c, t.summary);
-	sha256_str(&c, t.location);
-	sha256_str(&c, t.description);
-	if (cfg->organizer_email && *cfg->organizer_email) {
-		sha256_str(&c, cfg->organizer_name);
-		sha256_str(&c, cfg->organizer_email);
+	/* every listed language's text, the default's first (so that a
+	   config of one language hashes as it always has): a changed twin
+	   is a change for its readers.  A language the system has no
+	   locale for is never rendered, so it is not hashed either. */
+	enum cad_lang was = cad_lang_current();
+	for (size_t l = 0; l < cfg->nlangs || l == 0; l++) {
+		if (cfg->nlangs > 0 && cad_lang_use(cfg->langs[l]) < 0 && l > 0)
+			continue;
+		series_text_init(cfg, plan, s, &t);
+		sha256_str(&c, t.summary);
+		sha256_str(&c, t.location);
+		sha256_str(&c, t.description);
+		if (l > 0)
+			sha256_str(&c, cad_tr(cfg, cfg->organizer_name));
+		else if (cfg->organizer_email && *cfg->organizer_email) {
+			sha256_str(&c, cfg->organizer_name);
+			sha256_str(&c, cfg->organizer_email);
+		}
+		if (l == 0)
+			sha256_int(&c, cfg->publish_attendees);
+		if (l == 0 && cfg->publish_attendees)
+			for (i = 0; i < t.npeople; i++)
+				sha256_str(&c,
+				    cfg->parties[t.people[i]].email);
+		series_text_release(&t);
 	}
-	sha256_int(&c, cfg->publish_attendees);
-	if (cfg->publish_attendees)
-		for (i = 0; i < t.npeople; i++)
-			sha256_str(&c, cfg->parties[t.people[i]].email);
-	series_text_release(&t);
+	(void)cad_lang_use(was);
 
 	for (i = 0; i < n; i++) {
 		sha256_int(&c, v[i]->rid_day);
@@ -737,7 +751,7 @@ cad_ical_add_organizer(icalcomponent *ev, const struct cad_config *cfg)
 	    "localhost");
 	p = icalproperty_new_organizer(uri);
 	if (own && cfg->organizer_name && *cfg->organizer_name) {
-		cn = cad_ical_cn_value(cfg->organizer_name);
+		cn = cad_ical_cn_value(cad_tr(cfg, cfg->organizer_name));
 		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 		free(cn);
 	}

@@ -36,8 +36,8 @@ party_name(const struct cad_config *cfg, int p)
 {
 	if (p < 0 || (size_t)p >= cfg->nparties)
 		return "?";
-	return cfg->parties[p].name != NULL ? cfg->parties[p].name :
-	    cfg->parties[p].id;
+	return cfg->parties[p].name != NULL ?
+	    cad_tr(cfg, cfg->parties[p].name) : cfg->parties[p].id;
 }
 
 /* the feed's SUMMARY of the series (ical.c's series_text_init) */
@@ -47,9 +47,9 @@ series_summary(const struct cad_config *cfg, const struct cad_series *se)
 	const struct cad_forum *f = &cfg->forums[se->forum];
 
 	if (se->party >= 0)
-		return cad_asprintf("%s: %s", f->name,
+		return cad_asprintf("%s: %s", cad_tr(cfg, f->name),
 		    party_name(cfg, se->party));
-	return cad_strdup(f->name);
+	return cad_strdup(cad_tr(cfg, f->name));
 }
 
 static void
@@ -681,15 +681,18 @@ cad_imip_subject(enum cad_imip_kind kind, const char *summary, int rid_day,
 
 	switch (kind) {
 	case CAD_IMIP_INVITE:
-		return cad_asprintf("Kutsu: %s", summary);
+		/* TRANSLATORS: the Subject of an invitation; %s is the
+		   meeting series ("Hyte-foorumi: Kokkolan kaupunki") */
+		return cad_asprintf(_("Kutsu: %s"), summary);
 	case CAD_IMIP_UPDATE:
-		return cad_asprintf("Päivitetty: %s", summary);
+		return cad_asprintf(_("Päivitetty: %s"), summary);
 	case CAD_IMIP_CANCEL_ONE:
 		cad_format_fi(rid_day, rid_time, when);
-		return cad_asprintf("Peruttu: %s %s", summary, when);
+		/* TRANSLATORS: the series and the date and time */
+		return cad_asprintf(_("Peruttu: %1$s %2$s"), summary, when);
 	case CAD_IMIP_CANCEL_ALL:
 	default:
-		return cad_asprintf("Peruttu: %s", summary);
+		return cad_asprintf(_("Peruttu: %s"), summary);
 	}
 }
 
@@ -699,9 +702,9 @@ cad_imip_mail_init(struct cad_imip_mail *m, const struct cad_config *cfg,
     int64_t now)
 {
 	memset(m, 0, sizeof *m);
-	m->from_name = cfg->organizer_name;
+	m->from_name = cad_tr(cfg, cfg->organizer_name);
 	m->from_email = cfg->organizer_email;
-	m->to_name = to_name;
+	m->to_name = cad_tr(cfg, to_name);
 	m->to_email = to_email;
 	m->subject = subject;
 	m->date = now;
@@ -726,6 +729,43 @@ text_when(struct cad_buf *b, const char *tzid, const struct cad_occurrence *o)
 		cad_buf_puts(b, when);
 }
 
+/* the forum, party, next meeting, place, cadence, legal basis and
+   convenor lines of an invitation's text */
+static void
+text_facts(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_plan *plan, size_t s, enum cad_imip_kind kind,
+    const struct cad_occurrence *next)
+{
+	const struct cad_series *se = &plan->series[s];
+	const struct cad_forum *f = &cfg->forums[se->forum];
+	char *cadence;
+
+	cad_buf_printf(b, "%s: %s\n", _("Foorumi"), cad_tr(cfg, f->name));
+	if (se->party >= 0)
+		cad_buf_printf(b, "%s: %s\n", _("Osapuoli"),
+		    party_name(cfg, se->party));
+	if (kind != CAD_IMIP_CANCEL_ONE) {
+		cad_buf_printf(b, "%s: ", _("Seuraava kokous"));
+		if (next != NULL)
+			text_when(b, cfg->timezone, next);
+		else
+			cad_buf_puts(b, _("ei tulevia kokouksia"));
+		cad_buf_puts(b, "\n");
+	}
+	if (f->location != NULL && *f->location)
+		cad_buf_printf(b, "%s: %s\n", _("Paikka"),
+		    cad_tr(cfg, f->location));
+	cadence = cad_config_cadence(cfg, f);
+	if (cadence != NULL && *cadence)
+		cad_buf_printf(b, "%s: %s\n", _("Toistuvuus"), cadence);
+	free(cadence);
+	if (f->legal_basis != NULL && *f->legal_basis)
+		cad_buf_printf(b, "%s: %s\n", _("Säädösperusta"),
+		    f->legal_basis);
+	cad_buf_printf(b, "%s: %s\n", _("Koollekutsuja"),
+	    party_name(cfg, se->convenor));
+}
+
 static char *
 series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
     const struct cad_plan *plan, size_t s, enum cad_imip_kind kind,
@@ -734,7 +774,7 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	const struct cad_series *se = &plan->series[s];
 	const struct cad_forum *f = &cfg->forums[se->forum];
 	const struct cad_occurrence *next = NULL, *one = NULL;
-	char *summary = series_summary(cfg, se), *cadence, *r;
+	char *summary = series_summary(cfg, se), *r;
 	char when[32];
 	struct cad_buf b;
 	size_t listed = 0;
@@ -753,44 +793,26 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	cad_buf_init(&b, 0);
 	switch (kind) {
 	case CAD_IMIP_INVITE:
-		cad_buf_printf(&b, "Kutsu kokoukseen: %s\n", summary);
+		cad_buf_printf(&b, _("Kutsu kokoukseen: %s\n"), summary);
 		break;
 	case CAD_IMIP_UPDATE:
-		cad_buf_printf(&b, "Kokouksen tiedot ovat muuttuneet: %s\n",
+		cad_buf_printf(&b, _("Kokouksen tiedot ovat muuttuneet: %s\n"),
 		    summary);
 		break;
 	default:
 		cad_format_fi(rid_day, rid_time, when);
-		cad_buf_printf(&b, "Kokous on peruttu: %s %s\n", summary, when);
+		cad_buf_printf(&b, _("Kokous on peruttu: %1$s %2$s\n"), summary,
+		    when);
 		if (one != NULL && one->reason != NULL && *one->reason)
-			cad_buf_printf(&b, "Syy: %s\n", one->reason);
+			cad_buf_printf(&b, "%s: %s\n", _("Syy"),
+			    cad_tr(cfg, one->reason));
 		break;
 	}
 	cad_buf_puts(&b, "\n");
-	cad_buf_printf(&b, "Foorumi: %s\n", f->name);
-	if (se->party >= 0)
-		cad_buf_printf(&b, "Osapuoli: %s\n", party_name(cfg, se->party));
-	if (kind != CAD_IMIP_CANCEL_ONE) {
-		cad_buf_puts(&b, "Seuraava kokous: ");
-		if (next != NULL)
-			text_when(&b, cfg->timezone, next);
-		else
-			cad_buf_puts(&b, "ei tulevia kokouksia");
-		cad_buf_puts(&b, "\n");
-	}
-	if (f->location != NULL && *f->location)
-		cad_buf_printf(&b, "Paikka: %s\n", f->location);
-	cadence = cad_config_cadence(cfg, f);
-	if (cadence != NULL && *cadence)
-		cad_buf_printf(&b, "Toistuvuus: %s\n", cadence);
-	free(cadence);
-	if (f->legal_basis != NULL && *f->legal_basis)
-		cad_buf_printf(&b, "Säädösperusta: %s\n", f->legal_basis);
-	cad_buf_printf(&b, "Koollekutsuja: %s\n",
-	    party_name(cfg, se->convenor));
+	text_facts(&b, cfg, plan, s, kind, next);
 
 	if (kind != CAD_IMIP_CANCEL_ONE) {
-		cad_buf_puts(&b, "\nTulevat kokoukset:\n");
+		cad_buf_printf(&b, "\n%s:\n", _("Tulevat kokoukset"));
 		for (size_t i = 0; i < plan->nocc && listed < TEXT_UPCOMING;
 		    i++) {
 			const struct cad_occurrence *o = &plan->occ[i];
@@ -799,20 +821,22 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			cad_buf_puts(&b, "  ");
 			text_when(&b, cfg->timezone, o);
 			if (o->status == CAD_CANCELLED)
-				cad_buf_puts(&b, " (peruttu)");
+				cad_buf_printf(&b, " (%s)", _("peruttu"));
 			cad_buf_puts(&b, "\n");
 			listed++;
 		}
 		if (listed == 0)
-			cad_buf_puts(&b, "  ei tulevia kokouksia\n");
+			cad_buf_printf(&b, "  %s\n", _("ei tulevia kokouksia"));
 	}
-	cad_buf_puts(&b, "\nKalenterimerkintä on liitteenä (invite.ics); "
-	    "kalenteriohjelma\nlisää tai päivittää sen.\n");
+	cad_buf_printf(&b, "\n%s\n", _("Kalenterimerkintä on liitteenä "
+	    "(invite.ics); kalenteriohjelma\nlisää tai päivittää sen."));
 	if (cfg->base_url != NULL && *cfg->base_url)
-		cad_buf_printf(&b, "Kalenteri: %scalendars/forum/%s.ics\n",
-		    cfg->base_url, f->id);
+		cad_buf_printf(&b, "%s: %s%scalendars/forum/%s.ics\n",
+		    _("Kalenteri"), cfg->base_url,
+		    cad_config_lang_prefix(cfg), f->id);
 	cad_buf_printf(&b, "\n-- \n%s%s<%s>\n",
-	    cfg->organizer_name != NULL ? cfg->organizer_name : "",
+	    cfg->organizer_name != NULL ? cad_tr(cfg, cfg->organizer_name) :
+	    "",
 	    cfg->organizer_name != NULL ? " " : "",
 	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
 	free(summary);
@@ -879,10 +903,13 @@ cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
 		return r;
 	}
 	subject = cad_imip_subject(CAD_IMIP_CANCEL_ALL, name, 0, 0);
-	text = cad_asprintf("Kokoussarja on peruttu: %s\n\n"
+	/* TRANSLATORS: the series; then the organizer's name, a space
+	   (or nothing) and address */
+	text = cad_asprintf(_("Kokoussarja on peruttu: %1$s\n\n"
 	    "Kokouksia ei enää pidetä tällä kutsulla.  Kalenteriohjelma "
-	    "poistaa\nne liitteen (invite.ics) avulla.\n\n-- \n%s%s<%s>\n",
-	    name, cfg->organizer_name != NULL ? cfg->organizer_name : "",
+	    "poistaa\nne liitteen (invite.ics) avulla.\n\n-- \n%2$s%3$s<%4$s>\n"),
+	    name, cfg->organizer_name != NULL ?
+	    cad_tr(cfg, cfg->organizer_name) : "",
 	    cfg->organizer_name != NULL ? " " : "",
 	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
 	cad_imip_mail_init(&m, cfg, to->name, to->email, subject, now);

@@ -248,10 +248,15 @@ sync_caldav(struct sync *sy, size_t s, const struct cad_series_state *state,
 			sy->wanted[i] = true;
 		}
 	cad_buf_init(&obj, 0);
-	/* DTSTAMP = LAST-MODIFIED: the same content renders the same bytes */
-	if ((r = cad_imip_calendar(cfg, sy->ctx, sy->plan, s, state,
+	/* DTSTAMP = LAST-MODIFIED: the same content renders the same bytes;
+	   the organizer's own collection, in the default language */
+	enum cad_lang was = cad_lang_switch(cfg->nlangs > 0 ? cfg->langs[0] :
+	    CAD_LANG_FI);
+	r = cad_imip_calendar(cfg, sy->ctx, sy->plan, s, state,
 	    CAD_IMIP_RESOURCE, 0, 0, sy->att, natt, cfg->smtp.present,
-	    state->last_modified, &obj, sy->err)) < 0)
+	    state->last_modified, &obj, sy->err);
+	(void)cad_lang_use(was);
+	if (r < 0)
 		goto out;
 	fingerprint(obj.data, obj.len, fp);
 	if (p != NULL && strcmp(p->hash, fp) == 0)
@@ -391,8 +396,9 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 			goto out;
 	}
 	summary = se->party >= 0 ? cad_asprintf("%s: %s",
-	    cfg->forums[se->forum].name, cfg->parties[se->party].name) :
-	    cad_strdup(cfg->forums[se->forum].name);
+	    cad_tr(cfg, cfg->forums[se->forum].name),
+	    cad_tr(cfg, cfg->parties[se->party].name)) :
+	    cad_strdup(cad_tr(cfg, cfg->forums[se->forum].name));
 	cad_rid_format(first_day, first_time, start);
 	memset(&np, 0, sizeof np);
 	np.uid = se->uid;
@@ -436,8 +442,11 @@ sync_unwanted(struct sync *sy, const struct cad_outbox_peer *p, int sequence)
 		    cad_rid_parse(p->dtstart, &day, &minutes) < 0)
 			day = CAD_NODAY;
 		cad_buf_init(&msg, 0);
+		enum cad_lang was = cad_lang_switch(cad_config_mail_lang(
+		    sy->cfg, p->target));
 		r = cad_imip_gone_mail(sy->cfg, p->uid, p->summary, day,
 		    minutes, sequence, &to, sy->now, &msg, sy->err);
+		(void)cad_lang_use(was);
 		if (r == 0)
 			r = enqueue(sy, CAD_CHANNEL_SMTP, p->target, p->uid,
 			    CAD_KIND_CANCEL, NULL, sequence, &msg);
@@ -533,9 +542,15 @@ sync_series(struct sync *sy, size_t s, struct cad_series_state *state,
 					p = &peers[k];
 					sy->wanted[k] = true;
 				}
-			if ((r = sync_smtp_one(sy, s, state, base, nrec, &sy->rec[i],
-			    p, hash, cancelled.data, first_day,
-			    first_time)) < 0)
+			/* in the recipient's language, also the summary
+			   kept for a later CANCEL */
+			enum cad_lang was = cad_lang_switch(cad_config_mail_lang(cfg,
+			    sy->rec[i].email));
+			r = sync_smtp_one(sy, s, state, base, nrec,
+			    &sy->rec[i], p, hash, cancelled.data, first_day,
+			    first_time);
+			(void)cad_lang_use(was);
+			if (r < 0)
 				goto out;
 		}
 	}

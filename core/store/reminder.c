@@ -27,22 +27,38 @@ static void
 days_text(int n, char out[static 32])
 {
 	if (n == 0)
-		snprintf(out, 32, "tänään");
-	else if (n == 1)
-		snprintf(out, 32, "1 päivä");
+		snprintf(out, 32, "%s", _("tänään"));
 	else
-		snprintf(out, 32, "%d päivää", n);
+		snprintf(out, 32, dngettext(CAD_TEXTDOMAIN, "%d päivä",
+		    "%d päivää", (unsigned long)n), n);
+}
+
+/* the thread's language's title of d (its own when it has none) */
+static char *
+title_of(const struct cad_config *cfg, const struct cad_deadline *d)
+{
+	char *t = cad_deadline_title(cfg, d);
+
+	if (*t == '\0') {
+		free(t);
+		t = cad_strdup(_("määräaika"));
+	}
+	return t;
 }
 
 char *
-cad_reminder_subject(const struct cad_deadline *d, int days_left)
+cad_reminder_subject(const struct cad_config *cfg,
+    const struct cad_deadline *d, int days_left)
 {
-	char date[24], left[32];
+	char date[24], left[32], *title = title_of(cfg, d), *r;
 
 	cad_deadline_date(d->day, date);
 	days_text(days_left, left);
-	return cad_asprintf("Muistutus: %s %s (%s)",
-	    d->title != NULL ? d->title : "määräaika", date, left);
+	/* TRANSLATORS: the deadline, its date ("31.5.2028") and the days
+	   left ("22 päivää") */
+	r = cad_asprintf(_("Muistutus: %1$s %2$s (%3$s)"), title, date, left);
+	free(title);
+	return r;
 }
 
 /* s with every "tänä päivänä" (the calendar's "on this day") replaced
@@ -50,16 +66,19 @@ cad_reminder_subject(const struct cad_deadline *d, int days_left)
 static char *
 on_the_date(const char *s, const char *date)
 {
-	static const char phrase[] = "tänä päivänä";
+	/* TRANSLATORS: the words "on this day" as they are in the
+	   deadlines' descriptions, replaced in a reminder by the date */
+	const char *phrase = C_("the day of a deadline", "tänä päivänä");
+	size_t len = strlen(phrase);
 	struct cad_buf b;
 	const char *p;
 	char *r;
 
 	cad_buf_init(&b, 0);
-	while ((p = strstr(s, phrase)) != NULL) {
+	while (len > 0 && (p = strstr(s, phrase)) != NULL) {
 		cad_buf_add(&b, s, (size_t)(p - s));
 		cad_buf_puts(&b, date);
-		s = p + sizeof phrase - 1;
+		s = p + len;
 	}
 	cad_buf_puts(&b, s);
 	r = cad_buf_steal(&b);
@@ -113,13 +132,33 @@ add_wrapped(struct cad_buf *b, const char *s, const char *prefix)
 		cad_buf_puts(b, "\n");
 }
 
-/* the Finnish text/plain body, '\n' line ends; free() it */
+/* "Muistutukset lähetetään 60, 30 ja 7 päivää ennen määräaikaa." */
+static void
+offsets_text(struct cad_buf *b, const int *off, size_t noff)
+{
+	struct cad_buf list;
+
+	cad_buf_init(&list, 0);
+	cad_buf_puts(&list, "");
+	for (size_t i = 0; i < noff; i++)
+		cad_buf_printf(&list, "%s%d", i == 0 ? "" :
+		    /* TRANSLATORS: before the last of a list of numbers */
+		    i + 1 == noff ? _(" ja ") : ", ", off[i]);
+	/* TRANSLATORS: %s is a list of numbers of days: "60, 30 ja 7" */
+	cad_buf_printf(b, dngettext(CAD_TEXTDOMAIN, "Muistutukset lähetetään "
+	    "%s päivä ennen määräaikaa.\n", "Muistutukset lähetetään %s päivää "
+	    "ennen määräaikaa.\n", (unsigned long)off[noff - 1]), list.data);
+	cad_buf_release(&list);
+}
+
+/* the text/plain body in the thread's language, '\n' line ends; free()
+   it */
 static char *
 reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
     int days_left)
 {
 	const struct cad_agreement *a = &cfg->agreement;
-	char when[24], date[24], left[32], *desc, *what, *r;
+	char when[24], date[24], left[32], *desc, *what, *r, *title;
 	struct cad_buf b;
 	size_t noff;
 	const int *off = cad_deadline_offsets(cfg, d, &noff);
@@ -132,42 +171,40 @@ reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
 	what = on_the_date(desc != NULL ? desc : "", date);
 	free(desc);
 
+	title = title_of(cfg, d);
 	cad_buf_init(&b, 0);
-	cad_buf_printf(&b, "Muistutus määräajasta: %s\n\n",
-	    d->title != NULL ? d->title : "määräaika");
+	cad_buf_printf(&b, _("Muistutus määräajasta: %s\n\n"), title);
+	free(title);
 	if (t != NULL)
-		cad_buf_printf(&b, "Tehtävä: %s%s%s%s\n", t->name,
-		    t->legal_basis ? " (" : "",
+		cad_buf_printf(&b, "%s: %s%s%s%s\n", _("Tehtävä"),
+		    cad_tr(cfg, t->name), t->legal_basis ? " (" : "",
 		    t->legal_basis ? t->legal_basis : "",
 		    t->legal_basis ? ")" : "");
 	else if (a->title != NULL && *a->title)
-		cad_buf_printf(&b, "Sopimus: %s\n", a->title);
-	cad_buf_printf(&b, "Määräaika: %s\n", when);
-	if (days_left == 0)
-		cad_buf_puts(&b, "Aikaa jäljellä: määräaika on tänään\n");
-	else
-		cad_buf_printf(&b, "Aikaa jäljellä: %s\n", left);
+		cad_buf_printf(&b, "%s: %s\n", _("Sopimus"),
+		    cad_tr(cfg, a->title));
+	cad_buf_printf(&b, "%s: %s\n", _("Määräaika"), when);
+	cad_buf_printf(&b, "%s: %s\n", _("Aikaa jäljellä"), days_left == 0 ?
+	    _("määräaika on tänään") : left);
 	if (d->party != NULL)
-		cad_buf_printf(&b, "Osapuoli: %s\n",
-		    cad_deadline_party_name(cfg, d->party));
-	cad_buf_puts(&b, "\nMitä tehdä:\n");
+		cad_buf_printf(&b, "%s: %s\n", _("Osapuoli"),
+		    cad_tr(cfg, cad_deadline_party_name(cfg, d->party)));
+	cad_buf_printf(&b, "\n%s:\n", _("Mitä tehdä"));
 	add_wrapped(&b, what, "");
 	free(what);
 
-	cad_buf_printf(&b, "\nMääräaika on liitteenä kalenterimerkintänä "
-	    "(%s).\n", ICS_NAME);
+	cad_buf_puts(&b, "\n");
+	cad_buf_printf(&b, _("Määräaika on liitteenä kalenterimerkintänä "
+	    "(%s).\n"), ICS_NAME);
 	if (cfg->base_url != NULL && *cfg->base_url)
-		cad_buf_printf(&b, "Kaikki määräajat: %scalendars/"
-		    "deadlines.ics\n", cfg->base_url);
-	if (noff > 0) {
-		cad_buf_puts(&b, "Muistutukset lähetetään ");
-		for (size_t i = 0; i < noff; i++)
-			cad_buf_printf(&b, "%s%d", i == 0 ? "" :
-			    i + 1 == noff ? " ja " : ", ", off[i]);
-		cad_buf_puts(&b, " päivää ennen määräaikaa.\n");
-	}
+		cad_buf_printf(&b, "%s: %s%scalendars/deadlines.ics\n",
+		    _("Kaikki määräajat"), cfg->base_url,
+		    cad_config_lang_prefix(cfg));
+	if (noff > 0)
+		offsets_text(&b, off, noff);
 	cad_buf_printf(&b, "\n-- \n%s%s<%s>\n",
-	    cfg->organizer_name != NULL ? cfg->organizer_name : "",
+	    cfg->organizer_name != NULL ? cad_tr(cfg, cfg->organizer_name) :
+	    "",
 	    cfg->organizer_name != NULL ? " " : "",
 	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
 	r = cad_buf_steal(&b);
@@ -194,7 +231,7 @@ cad_reminder_mail(const struct cad_config *cfg, const struct cad_deadline *d,
 	if ((r = cad_deadlines_ical(cfg, d, 1, NULL, now, &ics, err)) < 0)
 		goto out;
 	rnd = cad_imip_random(rnd);
-	subject = cad_reminder_subject(d, days_left);
+	subject = cad_reminder_subject(cfg, d, days_left);
 	text = reminder_text(cfg, d, days_left);
 	crlf = cad_imip_crlf_text(text);
 	snprintf(bnd, sizeof bnd, "=_cadenced_%016llx_r",
@@ -352,8 +389,13 @@ enqueue(struct cad_store *st, const struct cad_config *cfg,
 	cad_buf_init(&msg, 0);
 	for (size_t i = 0; i < to->n; i++) {
 		cad_buf_reset(&msg);
-		if ((r = cad_reminder_mail(cfg, d, d->day - today,
-		    to->v[i].name, to->v[i].email, now, 0, &msg, err)) < 0)
+		/* in the recipient's language (SPEC § 10.4) */
+		enum cad_lang was = cad_lang_switch(cad_config_mail_lang(cfg,
+		    to->v[i].email));
+		r = cad_reminder_mail(cfg, d, d->day - today, to->v[i].name,
+		    to->v[i].email, now, 0, &msg, err);
+		(void)cad_lang_use(was);
+		if (r < 0)
 			break;
 		memset(&e, 0, sizeof e);
 		e.channel = CAD_CHANNEL_SMTP;

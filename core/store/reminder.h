@@ -65,7 +65,9 @@ int cad_reminder_mail(const struct cad_config *cfg,
     const char *to_email, int64_t now, uint64_t rnd, struct cad_buf *out,
     struct cad_error *err);
 
-/* "Muistutus: <title> 31.5.2028 (<n> päivää)" (UTF-8); free() it */
-char *cad_reminder_subject(const struct cad_deadline *d, int days_left);
+/* "Muistutus: <title> 31.5.2028 (<n> päivää)" (UTF-8) in the thread's
+   language; free() it */
+char *cad_reminder_subject(const struct cad_config *cfg,
+    const struct cad_deadline *d, int days_left);
 
 #endif
