@@ -36,28 +36,32 @@ static char *
 task_description(const struct cad_config *cfg, const struct cad_deadline *d)
 {
 	const struct cad_task *t = cad_deadline_task(cfg, d);
-	char s1[24], s2[24];
+	char s1[24], s2[24], *often, *r;
 
 	if (t == NULL)
 		return cad_strdup(d->title ? d->title : "");
 	if (!t->has_per_term)
-		return cad_asprintf("%s: %s%s%s valmis viimeistään tänä päivänä "
-		    "(joka vuosi). Kun se on tehty, kirjaa se: cadencectl done "
-		    "%s <päivä> --party %s.",
-		    cad_deadline_party_name(cfg, d->party), t->name,
-		    t->legal_basis ? " – " : "",
-		    t->legal_basis ? t->legal_basis : "", t->id, d->party);
-	int term = cad_term_of(cfg, d->day);
-	if (term < 0)
-		return cad_strdup(t->name);
-	cad_deadline_date(cfg->terms[term].start, s1);
-	cad_deadline_date(cfg->terms[term].end, s2);
-	return cad_asprintf("%s: %s%s%s valmis viimeistään tänä päivänä "
-	    "(kerran valtuustokaudessa, kausi %s–%s). Kun se on tehty, kirjaa "
-	    "se: cadencectl done %s <päivä> --party %s.",
-	    cad_deadline_party_name(cfg, d->party), t->name,
-	    t->legal_basis ? " – " : "", t->legal_basis ? t->legal_basis : "",
-	    s1, s2, t->id, d->party);
+		often = cad_strdup(_("joka vuosi"));
+	else {
+		int term = cad_term_of(cfg, d->day);
+		if (term < 0)
+			return cad_strdup(cad_tr(cfg, t->name));
+		cad_deadline_date(cfg->terms[term].start, s1);
+		cad_deadline_date(cfg->terms[term].end, s2);
+		often = cad_asprintf(_("kerran valtuustokaudessa, kausi "
+		    "%1$s–%2$s"), s1, s2);
+	}
+	/* TRANSLATORS: the party, the task, " – " and the task's legal
+	   basis (or nothing twice), how often ("joka vuosi"), the task's
+	   and the party's ids; keep the command as it is */
+	r = cad_asprintf(_("%1$s: %2$s%3$s%4$s valmis viimeistään tänä "
+	    "päivänä (%5$s). Kun se on tehty, kirjaa se: cadencectl done "
+	    "%6$s <päivä> --party %7$s."),
+	    cad_tr(cfg, cad_deadline_party_name(cfg, d->party)),
+	    cad_tr(cfg, t->name), t->legal_basis ? " – " : "",
+	    t->legal_basis ? t->legal_basis : "", often, t->id, d->party);
+	free(often);
+	return r;
 }
 
 char *

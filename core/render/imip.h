@@ -21,9 +21,13 @@
  * rendered from what the outbox stored about it (uid, summary, start).
  *
  * Messages: multipart/mixed { multipart/alternative { text/plain (a
- * Finnish summary), text/calendar; method=M }, invite.ics attachment },
+ * summary), text/calendar; method=M }, invite.ics attachment },
  * every part base64, every header line CRLF, non-ASCII header text as
  * RFC 2047 encoded-words.
+ *
+ * Every word is in the calling thread's language (base/lang.h): labels
+ * from the catalogues, names and places through cad_tr(), dates as
+ * cad_format_fi() gives them; core/store/outbox.c picks the recipient's.
  */
 #ifndef CAD_IMIP_H
 #define CAD_IMIP_H
@@ -99,7 +103,7 @@ int cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 
 /*
  * The whole invitation of series s to one recipient (to, one of att):
- * calendar, Finnish subject and text, message.  kind CAD_IMIP_INVITE /
+ * calendar, subject and text (in the thread's language), message.  kind CAD_IMIP_INVITE /
  * UPDATE send METHOD:REQUEST, CAD_IMIP_CANCEL_ONE METHOD:CANCEL of the
  * instance rid_day/rid_time.  now is the Date and DTSTAMP.
  */

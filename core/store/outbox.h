@@ -21,7 +21,10 @@
  *              else (also an instance cancelled again after being
  *              restored) sends a REQUEST too.
  *    The payload is rendered at enqueue time (complete MIME message for
- *    smtp), so delivery never plans again.
+ *    smtp), so delivery never plans again: mail in the recipient party's
+ *    language (cad_config_mail_lang), the CalDAV object (the organizer's
+ *    own calendar) in the default language.  The series hash covers the
+ *    text of every listed language, so a changed twin is sent again.
  *  - Recipients: invite = "convenors": the series' convenor (CHAIR);
  *    "participants": also the for_each member and every participant
  *    (REQ-PARTICIPANT).  Parties without e-mail are skipped; a party

@@ -27,7 +27,8 @@
  * One outbox row per recipient: channel "smtp", kind "reminder", uid the
  * deadline's UID in deadlines.ics (cad_deadline_uid()),
  * sequence the offset, sender the organizer.  The message (rendered now)
- * is a Finnish text/plain part (base64) saying what is due, when
+ * is a text/plain part (base64) in the recipient party's language
+ * (cad_config_mail_lang) saying what is due, when
  * ("ke 31.5.2028"), how many days are left and what to do
  * (cad_deadline_description), with the deadline as an all-day
  * "maaraaika.ics" attachment (application/ics, as in deadlines.ics).
