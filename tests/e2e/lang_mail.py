@@ -60,12 +60,9 @@ FORUM = """
     start = "2026-01-01"; time = "13:00"; duration = 180; },"""
 
 CONF = """
-timezone = "Europe/Helsinki";
-domain = "kpho.example";
-state_dir = "var";
-horizon_days = 400;
-holidays = "FI";
 languages = [ "fi", "sv" ];
+timezone = "Europe/Helsinki"; domain = "kpho.example";
+state_dir = "var"; horizon_days = 400; holidays = "FI";
 http = { listen = "127.0.0.1:1"; base_url = "https://kpho.example/"; };
 organizer = { name = "Hyte-koordinaattori"; name_sv = "Hyte-koordinator";
   email = "hyte@kpho.example"; };

@@ -10,14 +10,9 @@ B=${B:-build}
 ME=lang_mail.sh
 export CADENCE_LOCALEDIR=${CADENCE_LOCALEDIR:-$PWD/$B/locale}
 
-if [ ! -x "$B/cadencectl" ]; then
-	echo "$ME: FAIL: no program '$B/cadencectl'"
+[ -x "$B/cadencectl" ] || { echo "$ME: FAIL: no program '$B/cadencectl'"; exit 1; }
+/usr/bin/python3 -c "import radicale, aiosmtpd, icalendar" 2>/dev/null || {
+	echo "$ME: FAIL: /usr/bin/python3 lacks radicale, aiosmtpd or icalendar"
 	exit 1
-fi
-for m in radicale aiosmtpd icalendar; do
-	if ! /usr/bin/python3 -c "import $m" 2>/dev/null; then
-		echo "$ME: FAIL: /usr/bin/python3 cannot import $m"
-		exit 1
-	fi
-done
+}
 exec /usr/bin/python3 tests/e2e/lang_mail.py "$B/cadencectl"
