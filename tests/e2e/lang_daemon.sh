@@ -137,7 +137,8 @@ def text(path):
 shown = {p: re.sub(r"\s+", " ", text(p)) for p in docs}
 finnish = set(re.findall(r'\w+_fi = "([^"]+)"', open(conf, encoding="utf-8").read()))
 cat = gettext.GNUTranslations(open(mo, "rb"))._catalog
-for msgid, msgstr in cat.items():
+for key, msgstr in cat.items():
+    msgid = key[0] if isinstance(key, tuple) else key   # plural: (id, n)
     if not msgid or msgid == msgstr:
         continue
     msgid = msgid.split("\x04")[-1]
