@@ -907,7 +907,8 @@ cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
 	   (or nothing) and address */
 	text = cad_asprintf(_("Kokoussarja on peruttu: %1$s\n\n"
 	    "Kokouksia ei enää pidetä tällä kutsulla.  Kalenteriohjelma "
-	    "poistaa\nne liitteen (invite.ics) avulla.\n\n-- \n%2$s%3$s<%4$s>\n"),
+	    "poistaa\nne liitteen (invite.ics) avulla.\n\n-- \n"
+	    "%2$s%3$s<%4$s>\n"),
 	    name, cfg->organizer_name != NULL ?
 	    cad_tr(cfg, cfg->organizer_name) : "",
 	    cfg->organizer_name != NULL ? " " : "",

@@ -103,9 +103,9 @@ int cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 
 /*
  * The whole invitation of series s to one recipient (to, one of att):
- * calendar, subject and text (in the thread's language), message.  kind CAD_IMIP_INVITE /
- * UPDATE send METHOD:REQUEST, CAD_IMIP_CANCEL_ONE METHOD:CANCEL of the
- * instance rid_day/rid_time.  now is the Date and DTSTAMP.
+ * calendar, subject and text (in the thread's language), message.
+ * kind CAD_IMIP_INVITE / UPDATE send METHOD:REQUEST, CAD_IMIP_CANCEL_ONE
+ * METHOD:CANCEL of the instance rid_day/rid_time.  now is the Date and DTSTAMP.
  */
 int cad_imip_series_mail(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,

@@ -544,8 +544,8 @@ sync_series(struct sync *sy, size_t s, struct cad_series_state *state,
 				}
 			/* in the recipient's language, also the summary
 			   kept for a later CANCEL */
-			enum cad_lang was = cad_lang_switch(cad_config_mail_lang(cfg,
-			    sy->rec[i].email));
+			enum cad_lang was = cad_lang_switch(
+			    cad_config_mail_lang(cfg, sy->rec[i].email));
 			r = sync_smtp_one(sy, s, state, base, nrec,
 			    &sy->rec[i], p, hash, cancelled.data, first_day,
 			    first_time);

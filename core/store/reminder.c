@@ -145,9 +145,10 @@ offsets_text(struct cad_buf *b, const int *off, size_t noff)
 		    /* TRANSLATORS: before the last of a list of numbers */
 		    i + 1 == noff ? _(" ja ") : ", ", off[i]);
 	/* TRANSLATORS: %s is a list of numbers of days: "60, 30 ja 7" */
-	cad_buf_printf(b, dngettext(CAD_TEXTDOMAIN, "Muistutukset lähetetään "
-	    "%s päivä ennen määräaikaa.\n", "Muistutukset lähetetään %s päivää "
-	    "ennen määräaikaa.\n", (unsigned long)off[noff - 1]), list.data);
+	cad_buf_printf(b, dngettext(CAD_TEXTDOMAIN, "Muistutukset "
+	    "lähetetään %s päivä ennen määräaikaa.\n", "Muistutukset "
+	    "lähetetään %s päivää ennen määräaikaa.\n",
+	    (unsigned long)off[noff - 1]), list.data);
 	cad_buf_release(&list);
 }
 
