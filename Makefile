@@ -148,7 +148,16 @@ $(B)/tests/test_fuzz_regress: $(B)/tests/test_fuzz_regress.o $(FUZZ_OBJS) \
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(FUZZ_OBJS) \
 		$(FUZZ_DAEMON_OBJS) $(LIB_NET) $(LIBS) -lcmocka
 
-tests: $(TEST_BINS) $(B)/tests/ical_restrict
+# the daemon with its failure points on (daemon/fault.h), for the tests
+# of reload and rebuild only: never installed
+FAULT_OBJS := $(DAEMON_SRCS:%.c=$(B)/faults/%.o)
+$(B)/faults/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -DCAD_FAULTS $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+$(B)/cadenced-faults: $(FAULT_OBJS) $(LIB_NET)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(FAULT_OBJS) $(LIB_NET) $(LIBS)
+
+tests: $(TEST_BINS) $(B)/tests/ical_restrict $(B)/cadenced-faults
 
 # libical's RFC 5546 restriction check as a program (tests/interop.sh)
 $(B)/tests/ical_restrict: tests/tools/ical_restrict.c
@@ -202,7 +211,8 @@ clean:
 .PHONY: all tests check check-valgrind run install clean update-po
 .SECONDARY:
 -include $(foreach l,$(LAYERS) net,$($(l)_OBJS:.o=.d)) $(CLI_OBJS:.o=.d) \
-	$(DAEMON_OBJS:.o=.d) $(TEST_BINS:=.d) $(FUZZ_OBJS:.o=.d)
+	$(DAEMON_OBJS:.o=.d) $(TEST_BINS:=.d) $(FUZZ_OBJS:.o=.d) \
+	$(FAULT_OBJS:.o=.d)
 
 # Installs missing Debian packages when run as root; silent otherwise.
 deps:

@@ -29,6 +29,7 @@
 #include "page.h"
 #include "store/reminder.h"
 #include "sys.h"
+#include "fault.h"
 
 #define SNAPSHOT_FEED_MAX	(32u << 20) /* ceiling of one feed */
 
@@ -536,32 +537,122 @@ out:
 	return r;
 }
 
+/*
+ * SEQUENCE and LAST-MODIFIED move only when a series' content does;
+ * what changed goes into the outbox, and the deadline reminders due by
+ * today after it: all inside the caller's open transaction.
+ */
+static int
+build_sync(struct snapshot *s, struct cad_store *st,
+    const struct cad_plan *plan, struct cad_series_state *states,
+    int64_t now, struct cad_error *err)
+{
+	int enq = 0, r;
+
+	if (cad_store_readonly(st)) {
+		/* a full disk at start: the recorded SEQUENCEs, nothing
+		   enqueued until the store can be written again */
+		for (size_t i = 0; i < plan->nseries; i++)
+			if ((r = cad_store_series_state(st,
+			    plan->series[i].uid, now, &states[i], err)) != 0)
+				return r;
+		return 0;
+	}
+	if ((r = cad_outbox_sync(st, s->cfg, &s->ctx, plan, states, now,
+	    &enq, err)) != 0)
+		return r;
+	s->enqueued = enq;
+	if ((r = cad_reminders_sync(st, s->cfg, &s->ctx, s->today, now, &enq,
+	    err)) != 0)
+		return r;
+	s->enqueued += enq;
+	return 0;
+}
+
+/* everything people read, in each listed language: the default at
+   /..., the others under /<lang>/... (SPEC § 10.4) */
+static int
+build_languages(struct build *bd, const struct cad_plan *plan,
+    const struct cad_series_state *states, struct cad_error *err)
+{
+	const struct cad_config *cfg = bd->s->cfg;
+	struct cad_ical_set *sets[CAD_LANG_N] = { NULL };
+	struct cad_buf b;
+	int r = 0;
+
+	cad_buf_init(&b, SNAPSHOT_FEED_MAX);
+	for (size_t li = 0; r == 0 && li < cfg->nlangs; li++) {
+		if (cad_lang_use(cfg->langs[li]) < 0 && li > 0)
+			continue;	/* no locale: `check` says so */
+		r = build_readable(bd, li == 0 ? "" :
+		    cad_lang_code(cfg->langs[li]), plan, states, &sets[li], &b,
+		    err);
+	}
+	(void)cad_lang_use(cfg->langs[0]);
+	if (r == 0)
+		r = fault_at("render", err);
+	cad_buf_release(&b);
+	for (size_t li = 0; li < CAD_LANG_N; li++)
+		cad_ical_set_free(sets[li]);
+	return r;
+}
+
+/* plans, syncs the store (in its open transaction) and renders, under
+   the core lock */
+static int
+build_core(struct build *bd, struct cad_store *st, struct cad_error *err)
+{
+	struct snapshot *s = bd->s;
+	struct cad_series_state *states = NULL;
+	struct cad_plan plan;
+	int r;
+
+	memset(&plan, 0, sizeof plan);
+	snapshot_core_lock();
+	/* hashes, SEQUENCEs and mail start from the default language */
+	(void)cad_lang_use(s->cfg->langs[0]);
+	if ((r = cad_plan_range(s->cfg, &s->ctx, s->from, s->to, &plan,
+	    err)) != 0 || (r = fault_at("plan", err)) != 0)
+		goto out;
+	s->nocc = plan.nocc;
+	states = cad_xcalloc(plan.nseries + 1, sizeof *states);
+	if ((r = build_sync(s, st, &plan, states, bd->now, err)) != 0 ||
+	    (r = build_languages(bd, &plan, states, err)) != 0)
+		goto out;
+	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
+	/* the bodies are all in the store: the series text goes */
+	r = body_store_seal(s->bodies, err);
+out:
+	free(states);
+	cad_plan_release(&plan);
+	snapshot_core_unlock();
+	return r;
+}
+
+/*
+ * A build has no effect until it has succeeded: what it writes to the
+ * store (SEQUENCEs, outbox rows, reminders) is one transaction,
+ * committed only when every document is rendered, and the caller
+ * publishes the snapshot only then.  A build that fails at any step
+ * leaves the store and the served bytes as they were.
+ */
 int
 snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
     int64_t now, const struct snapshot *prev, struct snapshot **out,
     struct cad_error *err)
 {
-	const struct cad_config *cfg = conf->cfg;
 	struct snapshot *s = cad_xcalloc(1, sizeof *s);
 	struct build bd = { .s = s, .prev = prev, .now = now };
-	struct cad_plan plan;
-	struct cad_series_state *states = NULL;
-	struct cad_ical_set *sets[CAD_LANG_N] = { NULL };
-	struct cad_buf b;
 	uint64_t t0 = monotonic_usec();
-	int enq = 0, r;
+	bool begun = false;
+	int r;
 
-	snapshot_core_lock();
-	/* hashes, SEQUENCEs and mail start from the default language */
-	(void)cad_lang_use(cfg->langs[0]);
-	memset(&plan, 0, sizeof plan);
-	cad_buf_init(&b, SNAPSHOT_FEED_MAX);
 	atomic_init(&s->refs, 1);
 	snapshot_config_ref(conf);
 	s->conf = conf;
-	s->cfg = cfg;
+	s->cfg = conf->cfg;
 	s->today = today;
-	cad_publish_window(cfg, today, &s->from, &s->to);
+	cad_publish_window(s->cfg, today, &s->from, &s->to);
 	s->built = now;
 	s->bodies = body_store_new();
 
@@ -573,61 +664,23 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	s->data_modified = prev != NULL &&
 	    prev->inputs_hash == s->inputs_hash ? prev->data_modified : now;
 
-	if ((r = cad_plan_range(cfg, &s->ctx, s->from, s->to, &plan,
-	    err)) != 0)
-		goto out;
-	s->nocc = plan.nocc;
-
-	/* SEQUENCE and LAST-MODIFIED move only when a series' content
-	   does; what changed goes into the outbox in the same transaction,
-	   and the deadline reminders due by today after it */
-	states = cad_xcalloc(plan.nseries + 1, sizeof *states);
-	if (cad_store_readonly(st)) {
-		/* a full disk at start: the recorded SEQUENCEs, nothing
-		   enqueued until the store can be written again */
-		for (size_t i = 0; i < plan.nseries; i++)
-			if ((r = cad_store_series_state(st,
-			    plan.series[i].uid, now, &states[i], err)) != 0)
-				goto out;
-	} else {
-		if ((r = cad_outbox_sync(st, cfg, &s->ctx, &plan, states,
-		    now, &enq, err)) != 0)
+	if (!cad_store_readonly(st)) {
+		if ((r = cad_store_begin(st, err)) != 0)
 			goto out;
-		s->enqueued = enq;
-		if ((r = cad_reminders_sync(st, cfg, &s->ctx, today, now,
-		    &enq, err)) != 0)
-			goto out;
-		s->enqueued += enq;
+		begun = true;
 	}
-
-	/* everything people read, in each listed language: the default
-	   at /..., the others under /<lang>/... (SPEC § 10.4) */
-	for (size_t li = 0; li < cfg->nlangs; li++) {
-		if (cad_lang_use(cfg->langs[li]) < 0 && li > 0)
-			continue;	/* no locale: `check` says so */
-		if ((r = build_readable(&bd, li == 0 ? "" :
-		    cad_lang_code(cfg->langs[li]), &plan, states, &sets[li],
-		    &b, err)) != 0)
-			goto out;
-	}
-	(void)cad_lang_use(cfg->langs[0]);
-
-	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
-	/* the bodies are all in the store: the series text goes */
-	if ((r = body_store_seal(s->bodies, err)) != 0)
+	if ((r = build_core(&bd, st, err)) != 0 ||
+	    (r = fault_at("commit", err)) != 0 ||
+	    (begun && (r = cad_store_commit(st, err)) != 0))
 		goto out;
+	begun = false;
 	metrics_feed_renders(bd.renders);
 	metrics_snapshot_built(s->nocc, now, monotonic_usec() - t0);
 	*out = s;
 	s = NULL;
-	r = 0;
 out:
-	cad_buf_release(&b);
-	for (size_t li = 0; li < CAD_LANG_N; li++)
-		cad_ical_set_free(sets[li]);
-	free(states);
-	cad_plan_release(&plan);
+	if (begun)
+		cad_store_rollback(st);
 	snapshot_free(s);
-	snapshot_core_unlock();
 	return r;
 }
