@@ -145,7 +145,8 @@ def main():
             if proc.poll() is not None:
                 fail("cadenced exited at start")
             return False
-    wait_for("cadenced answers", up, 120)
+    # a national config under AddressSanitizer on a busy machine
+    wait_for("cadenced answers", up, 300)
     st, etag0, before = get(PATH)
     if st != 200:
         fail("GET %s: %d" % (PATH, st))
