@@ -544,8 +544,8 @@ out:
  */
 static int
 build_sync(struct snapshot *s, struct cad_store *st,
-    const struct cad_plan *plan, struct cad_series_state *states,
-    int64_t now, struct cad_error *err)
+    const struct cad_plan *plan, const char (*hashes)[65],
+    struct cad_series_state *states, int64_t now, struct cad_error *err)
 {
 	int enq = 0, r;
 
@@ -558,8 +558,8 @@ build_sync(struct snapshot *s, struct cad_store *st,
 				return r;
 		return 0;
 	}
-	if ((r = cad_outbox_sync(st, s->cfg, &s->ctx, plan, states, now,
-	    &enq, err)) != 0)
+	if ((r = cad_outbox_sync_hashed(st, s->cfg, &s->ctx, plan, hashes,
+	    states, now, &enq, err)) != 0)
 		return r;
 	s->enqueued = enq;
 	if ((r = cad_reminders_sync(st, s->cfg, &s->ctx, s->today, now, &enq,
@@ -597,13 +597,59 @@ build_languages(struct build *bd, const struct cad_plan *plan,
 	return r;
 }
 
-/* plans, syncs the store (in its open transaction) and renders, under
-   the core lock */
+/*
+ * The store's part of a build, in a transaction of its own that holds
+ * sqlite's write lock only while it runs: the SEQUENCEs and outbox rows
+ * are worked out once aside (rolled back) for the rendering, and again
+ * when every document is ready, then committed only if they came out
+ * the same (else something wrote to the store meanwhile: the build
+ * fails, nothing is kept, and the next tick builds again).  Rendering
+ * a national config takes seconds; a cadencectl change must not wait
+ * for it.
+ */
+static int
+build_store(struct snapshot *s, struct cad_store *st,
+    const struct cad_plan *plan, const char (*hashes)[65],
+    struct cad_series_state *states, bool keep, int64_t now,
+    struct cad_error *err)
+{
+	struct cad_series_state *again = NULL;
+	int r;
+
+	if (cad_store_readonly(st))
+		return keep ? 0 : build_sync(s, st, plan, hashes, states,
+		    now, err);
+	if ((r = cad_store_begin(st, err)) != 0)
+		return r;
+	if (!keep)
+		r = build_sync(s, st, plan, hashes, states, now, err);
+	else {
+		again = cad_xcalloc(plan->nseries + 1, sizeof *again);
+		r = build_sync(s, st, plan, hashes, again, now, err);
+		for (size_t i = 0; r == 0 && i < plan->nseries; i++)
+			if (again[i].sequence != states[i].sequence ||
+			    again[i].last_modified != states[i].last_modified ||
+			    again[i].created != states[i].created) {
+				cad_error_set(err, "the series state changed "
+				    "during the build; building again");
+				r = -EAGAIN;
+			}
+		free(again);
+	}
+	if (r == 0 && keep && (r = fault_at("commit", err)) == 0 &&
+	    (r = cad_store_commit(st, err)) == 0)
+		return 0;
+	cad_store_rollback(st);
+	return r;
+}
+
+/* plans, works out the store's part and renders, under the core lock */
 static int
 build_core(struct build *bd, struct cad_store *st, struct cad_error *err)
 {
 	struct snapshot *s = bd->s;
 	struct cad_series_state *states = NULL;
+	char (*hashes)[65] = NULL;
 	struct cad_plan plan;
 	int r;
 
@@ -616,13 +662,19 @@ build_core(struct build *bd, struct cad_store *st, struct cad_error *err)
 		goto out;
 	s->nocc = plan.nocc;
 	states = cad_xcalloc(plan.nseries + 1, sizeof *states);
-	if ((r = build_sync(s, st, &plan, states, bd->now, err)) != 0 ||
+	hashes = cad_xcalloc(plan.nseries + 1, sizeof *hashes);
+	cad_ical_series_hashes(s->cfg, &plan, hashes);
+	if ((r = build_store(s, st, &plan, (const char (*)[65])hashes, states,
+	    false, bd->now, err)) != 0 ||
 	    (r = build_languages(bd, &plan, states, err)) != 0)
 		goto out;
 	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
 	/* the bodies are all in the store: the series text goes */
-	r = body_store_seal(s->bodies, err);
+	if ((r = body_store_seal(s->bodies, err)) == 0)
+		r = build_store(s, st, &plan, (const char (*)[65])hashes,
+		    states, true, bd->now, err);
 out:
+	free(hashes);
 	free(states);
 	cad_plan_release(&plan);
 	snapshot_core_unlock();
@@ -631,10 +683,10 @@ out:
 
 /*
  * A build has no effect until it has succeeded: what it writes to the
- * store (SEQUENCEs, outbox rows, reminders) is one transaction,
- * committed only when every document is rendered, and the caller
- * publishes the snapshot only then.  A build that fails at any step
- * leaves the store and the served bytes as they were.
+ * store (SEQUENCEs, outbox rows, reminders) is committed only when
+ * every document is rendered (build_store), and the caller publishes
+ * the snapshot only then.  A build that fails at any step leaves the
+ * store and the served bytes as they were.
  */
 int
 snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
@@ -644,7 +696,6 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	struct snapshot *s = cad_xcalloc(1, sizeof *s);
 	struct build bd = { .s = s, .prev = prev, .now = now };
 	uint64_t t0 = monotonic_usec();
-	bool begun = false;
 	int r;
 
 	atomic_init(&s->refs, 1);
@@ -663,24 +714,13 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	s->inputs_hash = inputs_hash(conf->gen, today, &s->in);
 	s->data_modified = prev != NULL &&
 	    prev->inputs_hash == s->inputs_hash ? prev->data_modified : now;
-
-	if (!cad_store_readonly(st)) {
-		if ((r = cad_store_begin(st, err)) != 0)
-			goto out;
-		begun = true;
-	}
-	if ((r = build_core(&bd, st, err)) != 0 ||
-	    (r = fault_at("commit", err)) != 0 ||
-	    (begun && (r = cad_store_commit(st, err)) != 0))
+	if ((r = build_core(&bd, st, err)) != 0)
 		goto out;
-	begun = false;
 	metrics_feed_renders(bd.renders);
 	metrics_snapshot_built(s->nocc, now, monotonic_usec() - t0);
 	*out = s;
 	s = NULL;
 out:
-	if (begun)
-		cad_store_rollback(st);
 	snapshot_free(s);
 	return r;
 }

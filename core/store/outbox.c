@@ -613,9 +613,25 @@ cad_outbox_sync(struct cad_store *st, const struct cad_config *cfg,
     struct cad_series_state *states_out, int64_t now, int *enqueued,
     struct cad_error *err)
 {
+	char (*hashes)[65] = cad_xcalloc(plan->nseries + 1, sizeof *hashes);
+	int r;
+
+	/* every series' hash in one pass over the plan */
+	cad_ical_series_hashes(cfg, plan, hashes);
+	r = cad_outbox_sync_hashed(st, cfg, ctx, plan,
+	    (const char (*)[65])hashes, states_out, now, enqueued, err);
+	free(hashes);
+	return r;
+}
+
+int
+cad_outbox_sync_hashed(struct cad_store *st, const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const char (*hashes)[65], struct cad_series_state *states_out,
+    int64_t now, int *enqueued, struct cad_error *err)
+{
 	struct sync sy;
 	struct cad_series_state *states = states_out;
-	char (*hashes)[65] = NULL;
 	int r;
 
 	if (enqueued != NULL)
@@ -632,9 +648,6 @@ cad_outbox_sync(struct cad_store *st, const struct cad_config *cfg,
 	if (states == NULL)
 		states = cad_xcalloc(plan->nseries + 1, sizeof *states);
 
-	/* every series' hash in one pass over the plan */
-	hashes = cad_xcalloc(plan->nseries + 1, sizeof *hashes);
-	cad_ical_series_hashes(cfg, plan, hashes);
 	if ((r = cad_store_begin(st, err)) < 0)
 		goto out;
 	for (size_t s = 0; s < plan->nseries; s++) {
@@ -659,7 +672,6 @@ fail:
 out:
 	if (states != states_out)
 		free(states);
-	free(hashes);
 	free(sy.att);
 	free(sy.rec);
 	free(sy.wanted);

@@ -75,6 +75,14 @@ int cad_outbox_sync(struct cad_store *st, const struct cad_config *cfg,
     struct cad_series_state *states_out, int64_t now, int *enqueued,
     struct cad_error *err);
 
+/* the same with the series' hashes (cad_ical_series_hashes) made by the
+   caller, outside any transaction: a snapshot build (daemon/snapshot.c)
+   holds sqlite's write lock only while the store is written */
+int cad_outbox_sync_hashed(struct cad_store *st, const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const char (*hashes)[65], struct cad_series_state *states_out,
+    int64_t now, int *enqueued, struct cad_error *err);
+
 /* The CalDAV resource URL of uid: caldav.url + <uid, percent-encoded>.ics;
    free() it */
 char *cad_outbox_caldav_url(const struct cad_config *cfg, const char *uid);
