@@ -1265,6 +1265,75 @@ compliance__cancelled_and_terminated__only_missing_years(void **state)
 	cad_config_free(cfg);
 }
 
+static const char per_year_conf[] =
+    "timezone = \"Europe/Helsinki\"; domain = \"test.example\";\n"
+    "parties = ( { id = \"hva\"; name = \"Hyvinvointialue\"; } );\n"
+    "forums = (\n"
+    "  { id = \"tyoryhma\"; name = \"Työryhmä\"; convenor = \"hva\";\n"
+    "    legal_basis = \"612/2021 6 §\"; per_year = [ 3, 4 ];\n"
+    "    rrule = \"FREQ=MONTHLY;BYMONTH=2,5,9,11;BYDAY=3TU\";\n"
+    "    start = \"2026-01-01\"; time = \"13:00\"; duration = 90; },\n"
+    "  { id = \"syksy\"; name = \"Syksy\"; convenor = \"hva\";\n"
+    "    per_year = [ 3, 4 ];\n"
+    "    rrule = \"FREQ=MONTHLY;BYMONTH=2,5,9,11;BYDAY=3TU\";\n"
+    "    start = \"2026-09-01\"; time = \"13:00\"; duration = 90; }\n"
+    ");\n";
+
+static void
+compliance__per_year__years_outside_the_range(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load_text(per_year_conf);
+	char uid[] = "tyoryhma@test.example";
+	/*
+	 * The rule meets 4 times a year (3rd Tuesday of February, May,
+	 * September, November).  1.1.2027 is a Friday, so 1.2.2027 a Monday
+	 * and 16.2.2027 the 3rd Tuesday; 1.1.2028 is a Saturday, 1.2.2028
+	 * (31 days on) a Tuesday -> 15.2.2028; 1.5.2028 (121 days on, leap
+	 * year) a Monday -> 16.5.2028.
+	 *   2026: 4, 2027: 4 - 1 cancelled = 3 (inside [3, 4]),
+	 *   2028: 4 - 2 cancelled = 2 (< 3), 2029: 4 + 1 added = 5 (> 4).
+	 * syksy starts 1.9.2026: 2026 has only 15.9. and 17.11. (2), a year
+	 * it does not cover whole, so no warning; 2027-2029 have 4 each.
+	 */
+	struct cad_override ov[] = {
+		{ uid, D(2027, 2, 16), HM(13, 0), CAD_OVERRIDE_CANCEL, 0, 0,
+		    NULL },
+		{ uid, D(2028, 2, 15), HM(13, 0), CAD_OVERRIDE_CANCEL, 0, 0,
+		    NULL },
+		{ uid, D(2028, 5, 16), HM(13, 0), CAD_OVERRIDE_CANCEL, 0, 0,
+		    NULL },
+	};
+	struct cad_addition add = { uid, D(2029, 6, 5), HM(12, 0), NULL };
+	struct cad_plan_ctx ctx = { .today = D(2026, 1, 1), .overrides = ov,
+		.noverrides = 3, .additions = &add, .nadditions = 1 };
+	struct cad_buf b;
+	size_t n = 0;
+	struct cad_compliance *w = compliance(cfg, &ctx, D(2026, 1, 1),
+	    D(2029, 12, 31), &n);
+
+	assert_int_equal(n, 2);
+	assert_int_equal(w[0].kind, CAD_COMPLIANCE_PER_YEAR);
+	assert_int_equal(w[0].from, D(2028, 1, 1));
+	assert_int_equal(w[0].to, D(2028, 12, 31));
+	assert_int_equal(w[0].count, 2);
+	assert_int_equal(w[1].kind, CAD_COMPLIANCE_PER_YEAR);
+	assert_int_equal(w[1].from, D(2029, 1, 1));
+	assert_int_equal(w[1].count, 5);
+	char *m = cad_compliance_message(cfg, &w[0]);
+	assert_string_equal(m, "Työryhmä: vahvistettuja kokouksia vuonna "
+	    "2028: 2, sopimuksen mukaan 3–4 vuodessa (612/2021 6 §)");
+	free(m);
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_json_compliance(&b, cfg, w, n), 0);
+	assert_non_null(strstr(b.data, "\"forum\": \"tyoryhma\", \"party\": "
+	    "null, \"kind\": \"per_year\", \"from\": \"2029-01-01\", \"to\": "
+	    "\"2029-12-31\", \"count\": 5, \"min\": 3, \"max\": 4, "));
+	cad_buf_release(&b);
+	free(w);
+	cad_config_free(cfg);
+}
+
 static void
 compliance__shortened_term__term_warnings(void **state)
 {
@@ -1385,6 +1454,7 @@ main(void)
 		cmocka_unit_test(
 		    compliance__cancelled_and_terminated__only_missing_years),
 		cmocka_unit_test(compliance__shortened_term__term_warnings),
+		cmocka_unit_test(compliance__per_year__years_outside_the_range),
 		cmocka_unit_test(
 		    lost_convenors__first_convenor_terminated__one_warning),
 	};

@@ -773,18 +773,18 @@ per_term_expand(const struct cad_config *cfg, const struct cad_forum *f,
 
 /* --- helpers ------------------------------------------------------------- */
 
-static int
-forum_start(const struct cad_forum *f, const struct cad_plan_ctx *ctx)
+int
+cad_plan_forum_start(const struct cad_forum *f,
+    const struct cad_plan_ctx *ctx)
 {
 	if (f->start != CAD_NODAY)
 		return f->start;
 	return cad_days_from_civil(cad_year_of(ctx->today), 1, 1);
 }
 
-/* effective day of party p's termination (earliest), or NOEFFECT */
-static int
-party_effective(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
-    int p)
+int
+cad_plan_party_effective(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, int p)
 {
 	int eff = NOEFFECT;
 
@@ -1038,7 +1038,7 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	const struct cad_forum *f = &cfg->forums[fi];
 	struct cad_plan *p = pb->plan;
 	size_t first_series = p->nseries, nser;
-	int start = forum_start(f, ctx);
+	int start = cad_plan_forum_start(f, ctx);
 	int limit = to + MARGIN;
 	struct cvec base = { 0 }, c = { 0 };
 	struct ivec used = { 0 };
@@ -1096,7 +1096,7 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	} else {
 		for (size_t m = 0; m < nser; m++) {
 			int party = f->for_each[m].party;
-			int eff = party_effective(cfg, ctx, party);
+			int eff = cad_plan_party_effective(cfg, ctx, party);
 			c.n = 0;
 			for (size_t i = 0; i < base.n; i++)
 				cvec_push(&c, base.v[i].rid_day,
@@ -1280,7 +1280,7 @@ cad_plan_involves(const struct cad_config *cfg,
 	const struct cad_series *s = &plan->series[o->series];
 	const struct cad_forum *f = &cfg->forums[s->forum];
 
-	if (o->day >= party_effective(cfg, ctx, p))
+	if (o->day >= cad_plan_party_effective(cfg, ctx, p))
 		return false;
 	if (s->convenor == p || s->party == p)
 		return true;
@@ -1288,151 +1288,4 @@ cad_plan_involves(const struct cad_config *cfg,
 		if (f->participants[i] == p)
 			return true;
 	return false;
-}
-
-/* --- legal minimum ------------------------------------------------------- */
-
-/* cad_task_compliance()'s warnings appended to *v */
-static int
-append_tasks(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
-    struct cad_compliance **v, size_t *nv, struct cad_error *err)
-{
-	struct cad_compliance *tw = NULL;
-	size_t ntw = 0;
-	int r = cad_task_compliance(cfg, ctx, &tw, &ntw, err);
-
-	if (r == 0 && ntw > 0) {
-		*v = cad_xreallocarray(*v, *nv + ntw, sizeof **v);
-		memcpy(*v + *nv, tw, ntw * sizeof *tw);
-		*nv += ntw;
-	}
-	free(tw);
-	return r;
-}
-
-int
-cad_plan_compliance(const struct cad_config *cfg,
-    const struct cad_plan_ctx *ctx, int from, int to,
-    struct cad_compliance **out, size_t *n, struct cad_error *err)
-{
-	static const struct cad_plan_ctx noctx;
-	struct cad_plan plan = { 0 };
-	struct cad_compliance *v = NULL;
-	size_t nv = 0, cap = 0;
-	unsigned char *yhit = NULL, *thit = NULL;
-	int r;
-
-	*out = NULL;
-	*n = 0;
-	if (ctx == NULL)
-		ctx = &noctx;
-	if (from > to)
-		return 0;
-	/* plan whole years and terms, not only their part in the window */
-	int y0 = cad_year_of(from), y1 = cad_year_of(to);
-	int lo = cad_days_from_civil(y0, 1, 1);
-	int hi = cad_days_from_civil(y1, 12, 31);
-	for (size_t t = 0; t < cfg->nterms; t++) {
-		const struct cad_term *term = &cfg->terms[t];
-		if (term->end < from || term->start > to)
-			continue;
-		if (term->start < lo)
-			lo = term->start;
-		if (term->end > hi)
-			hi = term->end;
-	}
-	r = cad_plan_range(cfg, ctx, lo, hi, &plan, err);
-	if (r < 0)
-		return r;
-
-	/* which series got a CONFIRMED meeting in which year / term */
-	size_t ny = (size_t)(y1 - y0 + 1), nt = cfg->nterms;
-	size_t ns = plan.nseries ? plan.nseries : 1;
-	yhit = cad_xcalloc(ns * ny, 1);
-	thit = cad_xcalloc(ns * (nt ? nt : 1), 1);
-	for (size_t i = 0; i < plan.nocc; i++) {
-		const struct cad_occurrence *o = &plan.occ[i];
-		if (o->status != CAD_CONFIRMED)
-			continue;
-		int y = cad_year_of(o->day);
-		if (y >= y0 && y <= y1)
-			yhit[o->series * ny + (size_t)(y - y0)] = 1;
-		int t = cad_term_of(cfg, o->day);
-		if (t >= 0)
-			thit[o->series * nt + (size_t)t] = 1;
-	}
-
-	for (size_t s = 0; s < plan.nseries; s++) {
-		const struct cad_series *se = &plan.series[s];
-		const struct cad_forum *f = &cfg->forums[se->forum];
-		if (f->minimum == CAD_MINIMUM_NONE || se->first)
-			continue;
-		/* the .first series counts for its forum */
-		size_t s2 = s;
-		if (f->nfor_each == 0 && f->first_convenor >= 0 &&
-		    s + 1 < plan.nseries && plan.series[s + 1].first)
-			s2 = s + 1;
-		int start = forum_start(f, ctx);
-		int eff = se->party >= 0 ? party_effective(cfg, ctx,
-		    se->party) : NOEFFECT;
-		size_t np = f->minimum == CAD_MINIMUM_YEAR ? ny : nt;
-		for (size_t k = 0; k < np; k++) {
-			int pf, pt;
-			bool hit;
-			if (f->minimum == CAD_MINIMUM_YEAR) {
-				pf = cad_days_from_civil(y0 + (int)k, 1, 1);
-				pt = cad_days_from_civil(y0 + (int)k, 12, 31);
-				hit = yhit[s * ny + k] || yhit[s2 * ny + k];
-			} else {
-				pf = cfg->terms[k].start;
-				pt = cfg->terms[k].end;
-				hit = thit[s * nt + k] || thit[s2 * nt + k];
-			}
-			if (pt < from || pf > to || pt < start || pf >= eff ||
-			    hit)
-				continue;
-			if (nv == cap) {
-				cap = cap ? cap * 2 : 16;
-				v = cad_xreallocarray(v, cap, sizeof *v);
-			}
-			v[nv++] = (struct cad_compliance){ (int)se->forum,
-				se->party, f->minimum == CAD_MINIMUM_YEAR ?
-				CAD_COMPLIANCE_YEAR : CAD_COMPLIANCE_TERM, pf,
-				pt, -1, -1 };
-		}
-	}
-	free(yhit);
-	free(thit);
-	cad_plan_release(&plan);
-	/* then the tasks and the agreement's deadlines */
-	if ((r = append_tasks(cfg, ctx, &v, &nv, err)) < 0) {
-		free(v);
-		return r;
-	}
-	*out = v;
-	*n = nv;
-	return 0;
-}
-
-int
-cad_plan_lost_convenors(const struct cad_config *cfg,
-    const struct cad_plan_ctx *ctx, struct cad_diag *diag)
-{
-	for (size_t fi = 0; fi < cfg->nforums; fi++) {
-		const struct cad_forum *f = &cfg->forums[fi];
-		int who = f->convenor;	/* -1: each member convenes */
-		int eff = party_effective(cfg, ctx, who);
-		if (eff == NOEFFECT && f->first_convenor >= 0) {
-			who = f->first_convenor;
-			eff = party_effective(cfg, ctx, who);
-		}
-		if (eff == NOEFFECT)
-			continue;
-		char date[11];
-		cad_format_date(eff, date);
-		cad_diag_warning(diag, cfg->path, f->line, "forum '%s': "
-		    "convenor '%s' leaves on %s (termination); name a new "
-		    "convenor", f->id, cfg->parties[who].id, date);
-	}
-	return 0;
 }

@@ -123,11 +123,22 @@ bool cad_plan_involves(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
     const struct cad_occurrence *o, int p);
 
+/* the first day of forum f's series: its start, else January 1 of
+   ctx->today's year */
+int cad_plan_forum_start(const struct cad_forum *f,
+    const struct cad_plan_ctx *ctx);
+/* the effective day of party p's (earliest) termination; INT_MAX when
+   it has none */
+int cad_plan_party_effective(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, int p);
+
 enum cad_compliance_kind {
 	CAD_COMPLIANCE_YEAR = 0,	/* minimum = "year": none that year */
 	CAD_COMPLIANCE_TERM,		/* minimum = "term": none that term */
 	CAD_COMPLIANCE_OVERDUE,		/* a task past its due day, not done */
 	CAD_COMPLIANCE_PASSED,		/* an agreement deadline passed unmet */
+	CAD_COMPLIANCE_PER_YEAR,	/* CONFIRMED meetings of a year outside
+					   the forum's per_year range */
 };
 
 /* a compliance warning */
@@ -140,12 +151,16 @@ struct cad_compliance {
 	int to;			/* the due day (from = to) */
 	int task;		/* OVERDUE: task index, else -1 */
 	int deadline;		/* PASSED: enum cad_deadline_kind, else -1 */
+	int count;		/* PER_YEAR: the year's CONFIRMED meetings */
 };
 
 /*
  * Every year/term overlapping [from, to] that ends on or after the
  * series' start and has no CONFIRMED occurrence (the whole period is
- * planned, not only its part inside the window); then every task due
+ * planned, not only its part inside the window); every such year whose
+ * CONFIRMED occurrences are more than the forum's per_year maximum, or
+ * fewer than its minimum in a year the series covers whole (started by
+ * January 1, its party not gone before December 31); then every task due
  * before ctx->today and not done, and every agreement deadline that has
  * passed unmet (core/model/task.c, cad_task_compliance).
  */

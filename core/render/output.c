@@ -275,6 +275,30 @@ obligation_message(const struct cad_config *cfg,
 	    "review_by-päivää ole)"), due, eff);
 }
 
+/* a year outside the forum's per_year range; who is ": party" or "" */
+static char *
+per_year_message(const struct cad_config *cfg, const struct cad_forum *f,
+    const struct cad_compliance *w, const char *who)
+{
+	char range[32];
+	char *basis = f->legal_basis ? cad_asprintf(" (%s)", cad_tr(cfg,
+	    f->legal_basis)) : cad_strdup("");
+
+	if (f->per_year_min == f->per_year_max)
+		snprintf(range, sizeof range, "%d", f->per_year_min);
+	else
+		snprintf(range, sizeof range, "%d–%d", f->per_year_min,
+		    f->per_year_max);
+	/* TRANSLATORS: forum, ": party" or "", year, the year's count, the
+	   range such as "3–4", " (law)" or "" */
+	char *m = cad_asprintf(_("%1$s%2$s: vahvistettuja kokouksia vuonna "
+	    "%3$d: %4$d, sopimuksen mukaan %5$s vuodessa%6$s"),
+	    cad_tr(cfg, f->name), who, cad_year_of(w->from), w->count, range,
+	    basis);
+	free(basis);
+	return m;
+}
+
 char *
 cad_compliance_message(const struct cad_config *cfg,
     const struct cad_compliance *w)
@@ -294,7 +318,9 @@ cad_compliance_message(const struct cad_config *cfg,
 	char *basis = f->legal_basis ? cad_asprintf(", %s", cad_tr(cfg,
 	    f->legal_basis)) : cad_strdup("");
 	char *m;
-	if (w->kind == CAD_COMPLIANCE_YEAR)
+	if (w->kind == CAD_COMPLIANCE_PER_YEAR)
+		m = per_year_message(cfg, f, w, who);
+	else if (w->kind == CAD_COMPLIANCE_YEAR)
 		/* TRANSLATORS: forum, ": party" or "", year, ", law" or "" */
 		m = cad_asprintf(_("%1$s%2$s: ei vahvistettua kokousta vuonna "
 		    "%3$d (vähintään kerran vuodessa%4$s)"), cad_tr(cfg,
@@ -319,6 +345,7 @@ cad_compliance_kind_name(enum cad_compliance_kind k)
 	case CAD_COMPLIANCE_TERM: return "term";
 	case CAD_COMPLIANCE_OVERDUE: return "overdue";
 	case CAD_COMPLIANCE_PASSED: return "passed";
+	case CAD_COMPLIANCE_PER_YEAR: return "per_year";
 	}
 	return "?";
 }
@@ -350,6 +377,11 @@ cad_json_compliance(struct cad_buf *b, const struct cad_config *cfg,
 		} else if (w[i].kind == CAD_COMPLIANCE_PASSED) {
 			r |= cad_buf_printf(b, "\"deadline\": \"%s\", ",
 			    cad_deadline_kind_name(w[i].deadline));
+		} else if (w[i].kind == CAD_COMPLIANCE_PER_YEAR) {
+			const struct cad_forum *f = &cfg->forums[w[i].forum];
+			r |= cad_buf_printf(b, "\"count\": %d, \"min\": %d, "
+			    "\"max\": %d, ", w[i].count, f->per_year_min,
+			    f->per_year_max);
 		}
 		r |= cad_buf_puts(b, "\"message\": ");
 		r |= cad_buf_json_str(b, msg);

@@ -599,6 +599,38 @@ expect_rc 0 "compliance --json"
 json_ok "compliance --json"
 json_is 'len(d)' '1' "compliance --json: one warning"
 
+# --- per_year (SPEC § 10.1) ---------------------------------------------
+#
+# per_year.conf meets on the 2nd Tuesday of March and October from
+# 1.1.2026, per_year = [ 2, 3 ].  1.1.2026 is a Thursday: 1.3.2026 (59
+# days on) a Sunday -> 10.3.2026; 1.10.2026 (273 days on) a Thursday ->
+# 13.10.2026.  Standing on 1.6.2026 (window to 3.12.2027): cancelling
+# 13.10.2026 leaves 2026 one meeting (< 2); adding 4.5. and 8.6.2027 gives
+# 2027 four (> 3).  Each is a warning naming the count and the range.
+mkdir -p "$T/per_year"
+PYC=$T/per_year/per_year.conf
+cp "$DATA/cli/per_year.conf" "$PYC"
+last=""
+run -c "$PYC" --today 2026-06-01 compliance --json
+json_is 'd' '[]' "per_year: two a year, no warning"
+run -c "$PYC" cancel foorumi 2026-10-13
+expect_rc 0 "per_year: cancel 2026-10-13"
+run -c "$PYC" add foorumi 2027-05-04 13:00
+expect_rc 0 "per_year: add 2027-05-04"
+run -c "$PYC" add foorumi 2027-06-08 13:00
+expect_rc 0 "per_year: add 2027-06-08"
+run -c "$PYC" --today 2026-06-01 compliance --json
+json_is '[(x["kind"], x["from"], x["count"], x["min"], x["max"]) for x in d]' \
+    '[["per_year", "2026-01-01", 1, 2, 3], ["per_year", "2027-01-01", 4, 2, 3]]' \
+    "per_year: 2026 below, 2027 above the range"
+pyline=$(line_of "$PYC" 'id = "foorumi"') || fail "$pyline"
+run -c "$PYC" --today 2026-06-01 check
+expect_rc 0 "per_year: check exits 0"
+expect_out "$PYC:$pyline: warning: Foorumi: vahvistettuja kokouksia vuonna 2026: 1, sopimuksen mukaan 2–3 vuodessa" \
+    "per_year: check names the count and the range"
+expect_out "vuonna 2027: 4, sopimuksen mukaan 2–3 vuodessa" \
+    "per_year: the year above the range"
+
 # --- tasks: done and add (SPEC § 10.3) -------------------------------------
 #
 # tests/data/task/tasks.conf derives its due days by hand: "raportti" is
