@@ -29,15 +29,17 @@ days_to_go(int today, int day, char *out, size_t len)
 	int n = day - today;
 
 	if (n == 0)
-		snprintf(out, len, "tänään");
+		snprintf(out, len, "%s", _("tänään"));
 	else if (n == 1)
-		snprintf(out, len, "huomenna");
+		snprintf(out, len, "%s", _("huomenna"));
 	else if (n == -1)
-		snprintf(out, len, "eilen");
+		snprintf(out, len, "%s", _("eilen"));
 	else if (n > 0)
-		snprintf(out, len, "%d päivää", n);
+		/* TRANSLATORS: days to a deadline, 2 or more */
+		snprintf(out, len, _("%d päivää"), n);
 	else
-		snprintf(out, len, "%d päivää sitten", -n);
+		/* TRANSLATORS: days since a deadline, 2 or more */
+		snprintf(out, len, _("%d päivää sitten"), -n);
 }
 
 int
@@ -77,18 +79,19 @@ cmd_deadlines(struct cli *c)
 		cad_format_fi_date(v[i].day, date);
 		days_to_go(c->today, v[i].day, togo, sizeof togo);
 		/* padded by characters, not bytes ("tehtävä") */
-		const char *kind = cad_deadline_kind_fi(v[i].kind);
+		const char *kind = cad_deadline_kind_label(v[i].kind);
 		int pad = 13;
 		for (const char *p = kind; *p != '\0'; p++)
 			pad += ((unsigned char)*p & 0xC0) == 0x80;
-		printf("%-13s  %-*s  %s  (%s)%s\n", date, pad, kind,
-		    v[i].title, togo, v[i].kind == CAD_DEADLINE_TASK &&
-		    v[i].done ? "  tehty" : "");
+		bool done = v[i].kind == CAD_DEADLINE_TASK && v[i].done;
+		printf("%-13s  %-*s  %s  (%s)%s%s\n", date, pad, kind,
+		    v[i].title, togo, done ? "  " : "",
+		    done ? C_("task", "tehty") : "");
 		shown++;
 	}
 	if (shown == 0)
-		fputs(all ? "ei määräaikoja\n" : "ei tulevia määräaikoja\n",
-		    stdout);
+		printf("%s\n", all ? _("ei määräaikoja") :
+		    _("ei tulevia määräaikoja"));
 	cad_deadlines_free(v, n);
 	return cli_flush();
 }

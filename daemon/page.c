@@ -251,7 +251,7 @@ page_deadlines(struct cad_buf *b, const struct cad_deadline *dl, size_t ndl,
 		r |= cad_buf_printf(b, "<tr><th scope=\"row\">%s</th><td>", date);
 		r |= cad_buf_xml_str(b, dl[i].title);	/* in the language */
 		if (dl[i].kind == CAD_DEADLINE_TASK && dl[i].done)
-			r |= cad_buf_puts(b, " (tehty)");
+			r |= cad_buf_printf(b, " (%s)", C_("task", "tehty"));
 		r |= cad_buf_puts(b, "</td></tr>\n");
 		shown++;
 	}

@@ -30,14 +30,16 @@ cad_deadline_kind_name(enum cad_deadline_kind k)
 }
 
 const char *
-cad_deadline_kind_fi(enum cad_deadline_kind k)
+cad_deadline_kind_label(enum cad_deadline_kind k)
 {
 	switch (k) {
-	case CAD_DEADLINE_REVIEW: return "tarkistus";
-	case CAD_DEADLINE_RENEWAL: return "uusiminen";
-	case CAD_DEADLINE_NOTICE: return "irtisanominen";
-	case CAD_DEADLINE_TERMINATION: return "eroaminen";
-	case CAD_DEADLINE_TASK: return "tehtävä";
+	case CAD_DEADLINE_REVIEW: return C_("deadline kind", "tarkistus");
+	case CAD_DEADLINE_RENEWAL: return C_("deadline kind", "uusiminen");
+	case CAD_DEADLINE_NOTICE:
+		return C_("deadline kind", "irtisanominen");
+	case CAD_DEADLINE_TERMINATION:
+		return C_("deadline kind", "eroaminen");
+	case CAD_DEADLINE_TASK: return C_("deadline kind", "tehtävä");
 	}
 	return "?";
 }

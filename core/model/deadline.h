@@ -70,8 +70,9 @@ const struct cad_task *cad_deadline_task(const struct cad_config *cfg,
 
 /* "review", "renewal", "notice", "termination", "task" (the JSON kind) */
 const char *cad_deadline_kind_name(enum cad_deadline_kind k);
-/* "tarkistus", "uusiminen", "irtisanominen", "eroaminen", "tehtävä" */
-const char *cad_deadline_kind_fi(enum cad_deadline_kind k);
+/* "tarkistus", "uusiminen", "irtisanominen", "eroaminen", "tehtävä",
+   in the calling thread's language */
+const char *cad_deadline_kind_label(enum cad_deadline_kind k);
 
 /*
  * Every deadline of cfg's agreement, one per termination in ctx and the

@@ -103,6 +103,31 @@ ctl -c "$TMP/bad4.conf" check
 status 1 "a twin of no text key"
 has err "unknown key 'nimi_sv'" "twin of no key"
 
+# --- task deadlines in each language (SPEC § 10.3) --------------------------
+# "raportti" is due on 30.6. every year for kokkola: 30.6.2026 is a Tuesday
+# (10.2.2026 is one, 140 days = 20 weeks earlier), 29 days after 1.6.2026.
+ctl -c "$C" --today 2026-06-01 --lang sv deadlines
+status 0 "deadlines --lang sv"
+has out "ti 30.6.2026   uppgift        Årsrapport till fullmäktige: Karleby stad  (29 dagar)" \
+    "task deadline in Swedish"
+ctl -c "$C" --today 2026-06-01 --lang en deadlines
+has out "task           Vuosiraportti valtuustolle: Kokkolan kaupunki  (29 days)" \
+    "task deadline in English"
+ctl -c "$C" done raportti 2026-06-30
+status 0 "done raportti"
+ctl -c "$C" --today 2026-06-01 --lang sv deadlines
+has out "Karleby stad  (29 dagar)  gjord" "a done task in Swedish"
+ctl -c "$C" --today 2026-06-01 export --dir "$TMP/export"
+status 0 "export"
+# the Swedish deadlines.ics, its folded lines unfolded (RFC 5545 3.1)
+awk '{ sub(/\r$/, "") } /^ / { printf "%s", substr($0, 2); next }
+    NR > 1 { print "" } { printf "%s", $0 } END { print "" }' \
+    "$TMP/export/sv/calendars/deadlines.ics" >"$TMP/sv.ics"
+has sv.ics "DESCRIPTION:Karleby stad: Årsrapport till fullmäktige – 612/2021 6 § klar senast denna dag (varje år)." \
+    "task description in Swedish"
+ctl -c "$C" --today 2026-06-01 --lang sv done raportti 2026-06-30 --undo
+status 0 "done --undo"
+
 # --- the catalogues: valid, and every message translated ----------------------
 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
     --keyword=C_:1c,2 --keyword=NC_:1c,2 -o "$TMP/now.pot" \
