@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "model/calendar.h"
 #include "model/config.h"
@@ -51,6 +53,10 @@ static const char usage_text[] =
 "  outbox [--json] [--retry] [--deliver]   invitations: list, retry now,\n"
 "                                          or send what is due (no daemon)\n"
 "  wheel [--year Y] [--forum ID...] [--print]  the vuosikello as SVG\n"
+"  token add NAME [--forum ID]... [--party ID]...\n"
+"                                          an API token, printed once\n"
+"  token list [--json] | token revoke NAME\n"
+"  audit [--json]                          who changed what, and when\n"
 "\n"
 "options:\n"
 "  -c FILE             config file (default " DEFAULT_CONFIG ")\n"
@@ -90,6 +96,22 @@ cli_usage(const char *fmt, ...)
 	}
 	fputs(usage_text, stderr);
 	return EXIT_USAGE;
+}
+
+const char *
+cli_user(void)
+{
+	static char name[64];
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (name[0] == '\0') {
+		if (pw != NULL)
+			cad_strlcpy(name, pw->pw_name, sizeof name);
+		else
+			snprintf(name, sizeof name, "uid %lu",
+			    (unsigned long)geteuid());
+	}
+	return name;
 }
 
 static int
@@ -252,8 +274,9 @@ cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
 	for (n = 0; opts[n].name != NULL; n++) {
 		if (n == CLI_MAXOPT)
 			abort();
-		lo[n] = (struct option){ opts[n].name, opts[n].arg ?
-		    required_argument : no_argument, NULL, 256 + (int)n };
+		lo[n] = (struct option){ opts[n].name, opts[n].arg ||
+		    opts[n].many ? required_argument : no_argument, NULL,
+		    256 + (int)n };
 	}
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
 	opterr = 0;
@@ -262,7 +285,13 @@ cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
 			return cli_usage("%s: unknown option '%s'", c->argv[0],
 			    c->argv[optind - 1]);
 		const struct cli_opt *o = &opts[ch - 256];
-		if (o->arg)
+		if (o->many) {
+			if (o->many->n == (int)(sizeof o->many->v /
+			    sizeof o->many->v[0]))
+				return cli_usage("%s: too many --%s",
+				    c->argv[0], o->name);
+			o->many->v[o->many->n++] = optarg;
+		} else if (o->arg)
 			*o->arg = optarg;
 		else
 			*o->flag = true;
@@ -292,6 +321,8 @@ static const struct cli_command commands[] = {
 	{ "export", cmd_export },
 	{ "outbox", cmd_outbox },
 	{ "wheel", cmd_wheel },
+	{ "token", cmd_token },
+	{ "audit", cmd_audit },
 };
 
 /*

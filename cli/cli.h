@@ -34,6 +34,8 @@ extern const char *cli_progname;
 
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* the OS user running cadencectl, for the audit */
+const char *cli_user(void);
 /* loads the config (and the store); 0 or an exit status */
 int cli_open(struct cli *c, bool need_store);
 void cli_close(struct cli *c);
@@ -47,11 +49,16 @@ int cli_print_buf(struct cad_buf *b, int r);
 int cli_flush(void);
 
 /* an option of a command: a switch sets *flag, one with a value (arg
-   not NULL) stores it in *arg */
+   not NULL) stores it in *arg, one that may repeat (many) in many->v */
+struct cli_strv {
+	const char *v[32];
+	int n;
+};
 struct cli_opt {
 	const char *name;		/* without the "--" */
 	bool *flag;
 	const char **arg;
+	struct cli_strv *many;		/* may be given again: appended */
 };
 #define CLI_MAXOPT 8
 /*
@@ -90,5 +97,7 @@ int cmd_outbox(struct cli *c);
 int cmd_wheel(struct cli *c);
 int cmd_done(struct cli *c);
 int cmd_add(struct cli *c);
+int cmd_token(struct cli *c);
+int cmd_audit(struct cli *c);
 
 #endif

@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "store/change.h"
 #include "model/deadline.h"
 #include "render/deadlines.h"
 #include "render/output.h"
@@ -49,9 +51,9 @@ cmd_deadlines(struct cli *c)
 	struct cad_error err = { "" };
 	bool json = false, all = false;
 	const struct cli_opt opts[] = {
-		{ "json", &json, NULL },
-		{ "all", &all, NULL },
-		{ NULL, NULL, NULL },
+		{ "json", &json, NULL, NULL },
+		{ "all", &all, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
 	};
 	size_t n = 0, shown = 0;
 	int r, npos;
@@ -173,6 +175,7 @@ record_notice(struct cli *c, const char *id, const char *date)
 	const struct cad_termination *old;
 	struct cad_error err = { "" };
 	struct cad_termination t;
+	struct cad_actor who = { cli_user(), NULL };
 	char noticed[24], eff[24], today[24], was[24];
 	int p, day;
 
@@ -199,7 +202,8 @@ record_notice(struct cli *c, const char *id, const char *date)
 	old = find_termination(c, t.party);
 	if (old != NULL)
 		cad_format_fi_date(old->noticed, was);
-	if (cad_store_put_termination(c->store, &t, &err) < 0) {
+	if (cad_change_termination(c->store, t.party, &t, old, &who,
+	    (int64_t)time(NULL), &err) < 0) {
 		cli_warnx("cannot save the notice: %s", err.msg);
 		return 1;
 	}
@@ -218,6 +222,7 @@ static int
 withdraw_notice(struct cli *c, const char *id)
 {
 	struct cad_error err = { "" };
+	struct cad_actor who = { cli_user(), NULL };
 	int p = cad_config_party(c->cfg, id);
 	int r;
 
@@ -226,7 +231,8 @@ withdraw_notice(struct cli *c, const char *id)
 		cli_warnx("unknown party '%s'", id);
 		return 1;
 	}
-	r = cad_store_withdraw_termination(c->store, id, &err);
+	r = cad_change_termination(c->store, id, NULL,
+	    find_termination(c, id), &who, (int64_t)time(NULL), &err);
 	if (r == -ENOENT) {
 		cli_warnx("party '%s' has no recorded notice", id);
 		return 1;
@@ -246,11 +252,11 @@ cmd_terminate(struct cli *c)
 	const char *noticed = NULL, *party = NULL;
 	bool withdraw = false, list = false, json = false;
 	const struct cli_opt opts[] = {
-		{ "noticed", NULL, &noticed },
-		{ "withdraw", &withdraw, NULL },
-		{ "list", &list, NULL },
-		{ "json", &json, NULL },
-		{ NULL, NULL, NULL },
+		{ "noticed", NULL, &noticed, NULL },
+		{ "withdraw", &withdraw, NULL, NULL },
+		{ "list", &list, NULL, NULL },
+		{ "json", &json, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
 	};
 	int r, npos;
 

@@ -194,10 +194,10 @@ cmd_outbox(struct cli *c)
 {
 	bool json = false, retry = false, deliver = false;
 	const struct cli_opt opts[] = {
-		{ "json", &json, NULL },
-		{ "retry", &retry, NULL },
-		{ "deliver", &deliver, NULL },
-		{ NULL, NULL, NULL },
+		{ "json", &json, NULL, NULL },
+		{ "retry", &retry, NULL, NULL },
+		{ "deliver", &deliver, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
 	};
 	struct cad_error err = { "" };
 	int r, n = 0, npos;

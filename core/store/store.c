@@ -26,6 +26,7 @@
 
 #include "store/store.h"
 #include "store/store_guard.h"
+#include "store/store_int.h"
 
 #define STORE_DB_NAME	"cadenced.db"
 #define STORE_BUSY_MS	5000
@@ -126,6 +127,31 @@ static const char *const migrations[] = {
 	"  recipients, created FROM reminders;"
 	"DROP TABLE reminders;"
 	"ALTER TABLE reminders4 RENAME TO reminders;",
+	/* 5: access tokens and the append-only audit (SPEC § 10.5,
+	   core/store/token.h, core/store/audit.h) */
+	"CREATE TABLE tokens ("
+	"  name TEXT PRIMARY KEY,"
+	"  hash TEXT NOT NULL UNIQUE,"	/* SHA-256 of the token, hex */
+	"  forums TEXT NOT NULL DEFAULT '',"	/* ids, space-separated */
+	"  parties TEXT NOT NULL DEFAULT '',"	/* '' = all */
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  time INTEGER NOT NULL,"	/* unix seconds */
+	"  who TEXT NOT NULL,"		/* OS user or token name */
+	"  address TEXT,"		/* the API client's address */
+	"  via TEXT NOT NULL CHECK (via IN ('cli', 'api')),"
+	"  action TEXT NOT NULL,"
+	"  uid TEXT,"			/* the series, when a meeting */
+	"  rid TEXT,"			/* YYYY-MM-DDTHH:MM */
+	"  what TEXT NOT NULL,"
+	"  before TEXT NOT NULL DEFAULT '',"
+	"  after TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX audit_meeting ON audit (uid, rid);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1004,15 +1030,13 @@ cad_store_rollback(struct cad_store *st)
  * (const char *, size_t).
  */
 static int
-store_stmt(sqlite3 *db, sqlite3_stmt **stmt, const char *sql,
-    struct cad_error *err, const char *fmt, ...)
+store_vstmt(sqlite3 *db, sqlite3_stmt **stmt, const char *sql,
+    struct cad_error *err, const char *fmt, va_list ap)
 {
-	va_list ap;
 	int i, r, rc = SQLITE_OK;
 
 	if ((r = store_prepare(db, sql, stmt, err)) != 0)
 		return r;
-	va_start(ap, fmt);
 	for (i = 1; fmt[i - 1] != '\0' && rc == SQLITE_OK; i++) {
 		switch (fmt[i - 1]) {
 		case 't': {
@@ -1036,7 +1060,6 @@ store_stmt(sqlite3 *db, sqlite3_stmt **stmt, const char *sql,
 			break;
 		}
 	}
-	va_end(ap);
 	if (rc != SQLITE_OK) {
 		r = store_fail(db, rc, "bind", err);
 		sqlite3_finalize(*stmt);
@@ -1044,6 +1067,19 @@ store_stmt(sqlite3 *db, sqlite3_stmt **stmt, const char *sql,
 		return r;
 	}
 	return 0;
+}
+
+static int
+store_stmt(sqlite3 *db, sqlite3_stmt **stmt, const char *sql,
+    struct cad_error *err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = store_vstmt(db, stmt, sql, err, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 /* steps a statement that returns no rows and finalizes it */
@@ -1752,6 +1788,18 @@ store_delete(struct cad_store *st, sqlite3_stmt *stmt, const char *what,
 		cad_error_set(err, "nothing to undo");
 		return -ENOENT;
 	}
+/* for the other modules of core/store (store_int.h) */
+
+int
+cad_store_stmt(struct cad_store *st, sqlite3_stmt **stmt, const char *sql,
+    struct cad_error *err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = store_vstmt(st->db, stmt, sql, err, fmt, ap);
+	va_end(ap);
 	return r;
 }
 
@@ -1960,4 +2008,21 @@ cad_store_inputs_ctx(const struct cad_store_inputs *in, int today,
 	ctx->ndone = in->ndone;
 	ctx->additions = in->additions;
 	ctx->nadditions = in->nadditions;
+cad_store_step_done(struct cad_store *st, sqlite3_stmt *stmt, const char *what,
+    struct cad_error *err)
+{
+	return store_done(st, stmt, what, err);
+}
+
+int
+cad_store_fail(struct cad_store *st, int rc, const char *what,
+    struct cad_error *err)
+{
+	return store_fail(st->db, rc, what, err);
+}
+
+char *
+cad_store_col_strdup(sqlite3_stmt *stmt, int i)
+{
+	return col_strdup(stmt, i);
 }

@@ -1,0 +1,23 @@
+/*
+ * hash.h - the one hash module: SHA-256 from nettle, and a comparison
+ * that takes the same time whatever the bytes (for secrets).
+ */
+#ifndef CAD_HASH_H
+#define CAD_HASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CAD_SHA256_SIZE	32
+#define CAD_SHA256_HEX	(2 * CAD_SHA256_SIZE + 1)
+
+void cad_sha256(const void *data, size_t len,
+    uint8_t out[static CAD_SHA256_SIZE]);
+/* lower-case hex with the NUL */
+void cad_sha256_hex(const void *data, size_t len,
+    char out[static CAD_SHA256_HEX]);
+/* a == b over n bytes, in time that depends on n only */
+bool cad_equal_secret(const void *a, const void *b, size_t n);
+
+#endif

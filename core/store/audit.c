@@ -1,0 +1,136 @@
+/*
+ * audit.c - the audit table (audit.h).  Only INSERT and SELECT: the
+ * schema's triggers refuse UPDATE and DELETE.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/audit.h"
+#include "store/store_int.h"
+
+static const char *const action_names[] = {
+	[CAD_AUDIT_CANCEL] = "cancel",
+	[CAD_AUDIT_MOVE] = "move",
+	[CAD_AUDIT_UNCANCEL] = "uncancel",
+	[CAD_AUDIT_UNDO] = "undo",
+	[CAD_AUDIT_TERMINATE] = "terminate",
+	[CAD_AUDIT_WITHDRAW] = "withdraw",
+	[CAD_AUDIT_TOKEN_ADD] = "token-add",
+	[CAD_AUDIT_TOKEN_REVOKE] = "token-revoke",
+};
+#define NACTIONS (sizeof action_names / sizeof action_names[0])
+
+const char *
+cad_audit_action_name(enum cad_audit_action a)
+{
+	return (size_t)a < NACTIONS ? action_names[a] : "?";
+}
+
+static int
+action_parse(const char *s, enum cad_audit_action *out)
+{
+	for (size_t i = 0; s != NULL && i < NACTIONS; i++)
+		if (strcmp(s, action_names[i]) == 0) {
+			*out = (enum cad_audit_action)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int
+cad_audit_add(struct cad_store *st, const struct cad_audit_entry *e,
+    struct cad_error *err)
+{
+	static const char sql[] =
+	    "INSERT INTO audit (time, who, address, via, action, uid, rid, "
+	    "what, before, after) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	sqlite3_stmt *stmt;
+	int r;
+
+	if ((r = cad_store_stmt(st, &stmt, sql, err, "itttttttt" "t",
+	    e->time, e->who, e->address, e->address != NULL ? "api" : "cli",
+	    cad_audit_action_name(e->action), e->uid, e->rid, e->what,
+	    e->before != NULL ? e->before : "",
+	    e->after != NULL ? e->after : "")) != 0)
+		return r;
+	return cad_store_step_done(st, stmt, "audit", err);
+}
+
+static int
+read_entry(sqlite3_stmt *stmt, struct cad_audit_entry *e,
+    struct cad_error *err)
+{
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->time = sqlite3_column_int64(stmt, 1);
+	e->who = cad_store_col_strdup(stmt, 2);
+	e->address = cad_store_col_strdup(stmt, 3);
+	e->uid = cad_store_col_strdup(stmt, 5);
+	e->rid = cad_store_col_strdup(stmt, 6);
+	e->what = cad_store_col_strdup(stmt, 7);
+	e->before = cad_store_col_strdup(stmt, 8);
+	e->after = cad_store_col_strdup(stmt, 9);
+	if (action_parse((const char *)sqlite3_column_text(stmt, 4),
+	    &e->action) != 0 || e->who == NULL || e->what == NULL ||
+	    e->before == NULL || e->after == NULL) {
+		cad_error_set(err, "audit record %lld is malformed",
+		    (long long)e->id);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+cad_audit_list(struct cad_store *st, struct cad_audit_entry **out,
+    size_t *n, struct cad_error *err)
+{
+	static const char sql[] =
+	    "SELECT id, time, who, address, action, uid, rid, what, before, "
+	    "after FROM audit ORDER BY id";
+	struct cad_audit_entry *v = NULL;
+	sqlite3_stmt *stmt;
+	size_t nv = 0, cap = 0;
+	int r = 0, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (nv == cap) {
+			cap = cap != 0 ? 2 * cap : 16;
+			v = cad_xreallocarray(v, cap, sizeof *v);
+		}
+		r = read_entry(stmt, &v[nv], err);
+		nv++;
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = cad_store_fail(st, rc, "read audit", err);
+	sqlite3_finalize(stmt);
+	if (r != 0) {
+		cad_audit_entries_free(v, nv);
+		return r;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+void
+cad_audit_entries_free(struct cad_audit_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].who);
+		free(v[i].address);
+		free(v[i].uid);
+		free(v[i].rid);
+		free(v[i].what);
+		free(v[i].before);
+		free(v[i].after);
+	}
+	free(v);
+}

@@ -1,0 +1,56 @@
+/*
+ * audit.h - the append-only record of every change (SPEC § 10.5): when,
+ * who (the OS user of cadencectl, or the token name and address of an
+ * API client), what, before and after.  The table refuses UPDATE and
+ * DELETE (triggers), so a record, once written, stays.
+ */
+#ifndef CAD_AUDIT_H
+#define CAD_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+enum cad_audit_action {
+	CAD_AUDIT_CANCEL,
+	CAD_AUDIT_MOVE,
+	CAD_AUDIT_UNCANCEL,
+	CAD_AUDIT_UNDO,
+	CAD_AUDIT_TERMINATE,
+	CAD_AUDIT_WITHDRAW,
+	CAD_AUDIT_TOKEN_ADD,
+	CAD_AUDIT_TOKEN_REVOKE,
+};
+
+/* who made a change */
+struct cad_actor {
+	const char *who;	/* OS user, or the token's name */
+	const char *address;	/* the API client's address, NULL for CLI */
+};
+
+struct cad_audit_entry {
+	int64_t id;
+	int64_t time;		/* unix seconds */
+	char *who;
+	char *address;		/* NULL: made with cadencectl */
+	enum cad_audit_action action;
+	char *uid;		/* the meeting's series, or NULL */
+	char *rid;		/* its RECURRENCE-ID "YYYY-MM-DDTHH:MM" */
+	char *what;		/* e.g. "kuntaneuvottelu 2026-02-04 sotkamo" */
+	char *before;		/* "" when nothing */
+	char *after;
+};
+
+/* "cancel", "move", ..., "token-revoke" */
+const char *cad_audit_action_name(enum cad_audit_action a);
+
+/* appends e (id and time as given: e->time) */
+int cad_audit_add(struct cad_store *st, const struct cad_audit_entry *e,
+    struct cad_error *err);
+/* every record, oldest first */
+int cad_audit_list(struct cad_store *st, struct cad_audit_entry **out,
+    size_t *n, struct cad_error *err);
+void cad_audit_entries_free(struct cad_audit_entry *v, size_t n);
+
+#endif

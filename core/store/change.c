@@ -1,0 +1,332 @@
+/*
+ * change.c - cancel, move and undo of one meeting (change.h).  A change
+ * is an override keyed by the series UID and the instance's
+ * RECURRENCE-ID, stored together with its audit record.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/calendar.h"
+#include "model/plan.h"
+#include "store/change.h"
+
+/* a meeting may have been moved far by a rule or a person: the plan
+   looks this many days around the date */
+#define CHANGE_WINDOW	400
+
+/* forum and party of ch resolved and checked; -EINVAL with err */
+static int
+resolve(const struct cad_config *cfg, const struct cad_change *ch,
+    int *forum, int *party, struct cad_error *err)
+{
+	const struct cad_forum *f;
+	bool member = false;
+
+	*party = -1;
+	if ((*forum = cad_config_forum(cfg, ch->forum)) < 0) {
+		cad_error_set(err, "unknown forum '%s'", ch->forum);
+		return -EINVAL;
+	}
+	f = &cfg->forums[*forum];
+	if (ch->party != NULL &&
+	    (*party = cad_config_party(cfg, ch->party)) < 0) {
+		cad_error_set(err, "unknown party '%s'", ch->party);
+		return -EINVAL;
+	}
+	if (f->nfor_each != 0 && *party < 0) {
+		cad_error_set(err, "forum '%s' meets each party separately: "
+		    "give --party", f->id);
+		return -EINVAL;
+	}
+	if (f->nfor_each == 0 && *party >= 0) {
+		cad_error_set(err, "forum '%s' has no separate meetings per "
+		    "party: leave out --party", f->id);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < f->nfor_each; i++)
+		member |= f->for_each[i] == *party;
+	if (*party >= 0 && !member) {
+		cad_error_set(err, "forum '%s' does not meet '%s' separately",
+		    f->id, cfg->parties[*party].id);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The occurrence of forum (member party) that takes place on day, or
+ * failing that, whose original date was day; -1 with err.
+ */
+static int
+find_instance(const struct cad_config *cfg, const struct cad_plan *plan,
+    int forum, int party, int day, struct cad_error *err)
+{
+	char date[11];
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < plan->nocc; i++) {
+			const struct cad_occurrence *o = &plan->occ[i];
+			const struct cad_series *s = &plan->series[o->series];
+			if (s->forum == forum && s->party == party &&
+			    (pass == 0 ? o->day : o->rid_day) == day)
+				return (int)i;
+		}
+	cad_format_date(day, date);
+	if (party >= 0)
+		cad_error_set(err, "forum '%s' has no meeting with '%s' on %s",
+		    cfg->forums[forum].id, cfg->parties[party].id, date);
+	else
+		cad_error_set(err, "forum '%s' has no meeting on %s",
+		    cfg->forums[forum].id, date);
+	return -1;
+}
+
+/* "2026-10-13 13:00" and a state word when it is not the plain one */
+static char *
+describe(int day, int time, const char *state)
+{
+	char d[11];
+
+	cad_format_date(day, d);
+	return cad_asprintf("%s %02d:%02d%s%s", d, time / 60, time % 60,
+	    state != NULL ? " " : "", state != NULL ? state : "");
+}
+
+static char *
+describe_occurrence(const struct cad_occurrence *o)
+{
+	return describe(o->day, o->time, o->status == CAD_CANCELLED ?
+	    "cancelled" : o->moved == CAD_MOVED_PERSON ? "moved" : NULL);
+}
+
+static const enum cad_audit_action audit_of[] = {
+	[CAD_CHANGE_CANCEL] = CAD_AUDIT_CANCEL,
+	[CAD_CHANGE_MOVE] = CAD_AUDIT_MOVE,
+	[CAD_CHANGE_UNCANCEL] = CAD_AUDIT_UNCANCEL,
+	[CAD_CHANGE_UNDO] = CAD_AUDIT_UNDO,
+};
+
+/* the audit texts of the change of o into res */
+static void
+audit_texts(const struct cad_change *ch, const struct cad_occurrence *o,
+    struct cad_change_result *res)
+{
+	char date[11];
+
+	cad_format_date(ch->day, date);
+	res->what = cad_asprintf("%s %s%s%s%s%s", ch->forum, date,
+	    ch->party != NULL ? " " : "", ch->party != NULL ? ch->party : "",
+	    ch->reason != NULL ? ": " : "",
+	    ch->reason != NULL ? ch->reason : "");
+	res->before = describe_occurrence(o);
+	res->after = res->undo ? describe(o->rid_day, o->rid_time, NULL) :
+	    res->ov.kind == CAD_OVERRIDE_MOVE ?
+	    describe(res->ov.new_day, res->ov.new_time, "moved") :
+	    describe(o->day, o->time, "cancelled");
+}
+
+/* what ch does to occurrence o of plan, into res; -EINVAL with err */
+static int
+decide(const struct cad_config *cfg, const struct cad_plan *plan,
+    const struct cad_occurrence *o, const struct cad_change *ch,
+    struct cad_change_result *res, struct cad_error *err)
+{
+	const struct cad_series *s = &plan->series[o->series];
+	char date[11];
+
+	res->uid = cad_strdup(s->uid);
+	res->day = o->day;
+	res->time = o->time;
+	res->new_day = o->day;
+	res->new_time = o->time;
+	res->ov.uid = res->uid;
+	res->ov.rid_day = o->rid_day;
+	res->ov.rid_time = o->rid_time;
+	res->action = ch->action;
+	switch (ch->action) {
+	case CAD_CHANGE_CANCEL:
+		res->ov.kind = CAD_OVERRIDE_CANCEL;
+		res->ov.reason = ch->reason != NULL ?
+		    cad_strdup(ch->reason) : NULL;
+		if (o->status == CAD_CANCELLED)
+			res->outcome = CAD_CHANGE_ALREADY;
+		break;
+	case CAD_CHANGE_UNCANCEL:
+		if (o->status != CAD_CANCELLED) {
+			cad_format_date(o->day, date);
+			cad_error_set(err, "the meeting of %s is not "
+			    "cancelled", date);
+			return -EINVAL;
+		}
+		/* FALLTHROUGH */
+	case CAD_CHANGE_UNDO:
+		res->undo = true;
+		res->new_day = o->rid_day;
+		res->new_time = o->rid_time;
+		break;
+	case CAD_CHANGE_MOVE:
+		res->ov.kind = CAD_OVERRIDE_MOVE;
+		res->ov.new_day = res->new_day = ch->new_day;
+		res->ov.new_time = res->new_time =
+		    ch->new_time >= 0 ? ch->new_time : o->time;
+		if (!cad_is_working_day(cfg, ch->new_day))
+			res->warnings |= CAD_CHANGE_WARN_NOT_WORKING;
+		if (cad_is_blacked_out(cfg, &cfg->forums[s->forum], s->party,
+		    ch->new_day))
+			res->warnings |= CAD_CHANGE_WARN_BLACKOUT;
+		break;
+	}
+	audit_texts(ch, o, res);
+	return 0;
+}
+
+int
+cad_change_prepare(struct cad_store *st, const struct cad_config *cfg,
+    int today, const struct cad_change *ch, struct cad_change_result *res,
+    struct cad_error *err)
+{
+	struct cad_plan_ctx ctx = { .today = today };
+	struct cad_override *ov = NULL;
+	struct cad_termination *term = NULL;
+	size_t nov = 0, nterm = 0;
+	struct cad_plan plan = { 0 };
+	int forum, party, idx, r;
+
+	memset(res, 0, sizeof *res);
+	if ((r = resolve(cfg, ch, &forum, &party, err)) != 0)
+		return r;
+	if ((r = cad_store_overrides(st, &ov, &nov, err)) != 0 ||
+	    (r = cad_store_terminations(st, &term, &nterm, err)) != 0)
+		goto out;
+	ctx.overrides = ov;
+	ctx.noverrides = nov;
+	ctx.terminations = term;
+	ctx.nterminations = nterm;
+	if ((r = cad_plan_range(cfg, &ctx, ch->day - CHANGE_WINDOW,
+	    ch->day + CHANGE_WINDOW, &plan, err)) != 0)
+		goto out;
+	if ((idx = find_instance(cfg, &plan, forum, party, ch->day,
+	    err)) < 0) {
+		r = -EINVAL;
+		goto out;
+	}
+	r = decide(cfg, &plan, &plan.occ[idx], ch, res, err);
+out:
+	cad_plan_release(&plan);
+	cad_overrides_free(ov, nov);
+	cad_terminations_free(term, nterm);
+	if (r != 0)
+		cad_change_result_release(res);
+	return r;
+}
+
+int
+cad_change_commit(struct cad_store *st, struct cad_change_result *res,
+    const struct cad_actor *who, int64_t now, struct cad_error *err)
+{
+	char rid[32], date[11];
+	struct cad_audit_entry e = {
+		.time = now,
+		.who = (char *)who->who,
+		.address = (char *)who->address,
+		.action = audit_of[res->action],
+		.uid = res->uid,
+		.rid = rid,
+		.what = res->what,
+		.before = res->before,
+		.after = res->after,
+	};
+	const struct cad_override *ov = &res->ov;
+	int r;
+
+	if (res->outcome == CAD_CHANGE_ALREADY)
+		return 0;
+	cad_format_date(ov->rid_day, date);
+	snprintf(rid, sizeof rid, "%sT%02d:%02d", date, ov->rid_time / 60,
+	    ov->rid_time % 60);
+	if ((r = cad_store_begin(st, err)) != 0)
+		return r;
+	r = res->undo ? cad_store_delete_override(st, ov->uid, ov->rid_day,
+	    ov->rid_time, err) : cad_store_put_override(st, ov, err);
+	if (r == -ENOENT)
+		cad_error_set(err, "nothing to undo: the meeting has no "
+		    "change");
+	if (r == 0)
+		r = cad_audit_add(st, &e, err);
+	if (r == 0)
+		r = cad_store_commit(st, err);
+	if (r != 0)
+		cad_store_rollback(st);
+	return r;
+}
+
+int
+cad_change_apply(struct cad_store *st, const struct cad_config *cfg,
+    int today, const struct cad_change *ch, const struct cad_actor *who,
+    int64_t now, struct cad_change_result *res, struct cad_error *err)
+{
+	int r;
+
+	if ((r = cad_change_prepare(st, cfg, today, ch, res, err)) != 0)
+		return r;
+	if ((r = cad_change_commit(st, res, who, now, err)) != 0)
+		cad_change_result_release(res);
+	return r;
+}
+
+void
+cad_change_result_release(struct cad_change_result *res)
+{
+	free(res->uid);
+	free(res->ov.reason);
+	free(res->what);
+	free(res->before);
+	free(res->after);
+	memset(res, 0, sizeof *res);
+}
+
+static char *
+describe_termination(const struct cad_termination *t)
+{
+	char n[11], e[11];
+
+	if (t == NULL)
+		return cad_strdup("");
+	cad_format_date(t->noticed, n);
+	cad_format_date(t->effective, e);
+	return cad_asprintf("noticed %s, effective %s", n, e);
+}
+
+int
+cad_change_termination(struct cad_store *st, const char *party,
+    const struct cad_termination *t, const struct cad_termination *old,
+    const struct cad_actor *who, int64_t now, struct cad_error *err)
+{
+	struct cad_audit_entry e = {
+		.time = now,
+		.who = (char *)who->who,
+		.address = (char *)who->address,
+		.action = t != NULL ? CAD_AUDIT_TERMINATE : CAD_AUDIT_WITHDRAW,
+		.what = (char *)party,
+		.before = describe_termination(old),
+		.after = describe_termination(t),
+	};
+	int r;
+
+	if ((r = cad_store_begin(st, err)) != 0)
+		goto out;
+	r = t != NULL ? cad_store_put_termination(st, t, err) :
+	    cad_store_withdraw_termination(st, party, err);
+	if (r == 0)
+		r = cad_audit_add(st, &e, err);
+	if (r == 0)
+		r = cad_store_commit(st, err);
+	if (r != 0)
+		cad_store_rollback(st);
+out:
+	free(e.before);
+	free(e.after);
+	return r;
+}

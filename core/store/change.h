@@ -1,0 +1,95 @@
+/*
+ * change.h - the one home of every change to a meeting (SPEC §§ 8,
+ * 10.5): cadencectl's cancel and move and the daemon's POST
+ * /api/v1/changes both call cad_change_apply, which validates the
+ * request against the config and the plan, stores the override and
+ * appends the audit record in one transaction.  The daemon publishes
+ * what was stored when it notices the commit (within a second).
+ */
+#ifndef CAD_CHANGE_H
+#define CAD_CHANGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/config.h"
+#include "model/plan.h"
+#include "store/audit.h"
+#include "store/store.h"
+
+enum cad_change_action {
+	CAD_CHANGE_CANCEL,
+	CAD_CHANGE_MOVE,
+	CAD_CHANGE_UNCANCEL,	/* cancel --undo: only a cancelled one */
+	CAD_CHANGE_UNDO,	/* move --undo, API "undo": any change */
+};
+
+struct cad_change {
+	enum cad_change_action action;
+	const char *forum;	/* id */
+	const char *party;	/* id of the for_each member, or NULL */
+	int day;		/* the meeting's date (or its original) */
+	int new_day;		/* MOVE */
+	int new_time;		/* MOVE: minutes, or -1 to keep the time */
+	const char *reason;	/* CANCEL, may be NULL */
+};
+
+enum cad_change_outcome {
+	CAD_CHANGE_STORED,
+	CAD_CHANGE_ALREADY,	/* cancel of a cancelled meeting: nothing */
+};
+
+enum {
+	CAD_CHANGE_WARN_NOT_WORKING = 1 << 0,	/* MOVE onto a weekend or
+						   holiday */
+	CAD_CHANGE_WARN_BLACKOUT = 1 << 1,	/* MOVE into a blackout */
+};
+
+struct cad_change_result {
+	enum cad_change_outcome outcome;
+	char *uid;		/* the series' */
+	int day, time;		/* the meeting before the change */
+	int new_day, new_time;	/* and after it */
+	int warnings;		/* CAD_CHANGE_WARN_* */
+	/* what cad_change_commit writes */
+	enum cad_change_action action;
+	bool undo;		/* the override goes */
+	struct cad_override ov;	/* ov.uid is uid */
+	char *what, *before, *after;	/* the audit texts */
+};
+void cad_change_result_release(struct cad_change_result *res);
+
+/*
+ * Validates ch against cfg and the store's overrides and terminations
+ * (planning CHANGE_WINDOW days around the date as seen on today) into
+ * res, reading the store only.  0, or -EINVAL when the request is wrong
+ * (unknown forum or party, no meeting on that date, a party missing or
+ * not allowed, uncancel of a meeting not cancelled), another -errno
+ * when the store fails; err has the one-line reason.  It plans with
+ * libical: the daemon holds its core lock around it.
+ */
+int cad_change_prepare(struct cad_store *st, const struct cad_config *cfg,
+    int today, const struct cad_change *ch, struct cad_change_result *res,
+    struct cad_error *err);
+/*
+ * Stores a prepared change and appends its audit record by who at now,
+ * in one transaction (nothing when res->outcome is CAD_CHANGE_ALREADY).
+ * -ENOENT (err: "nothing to undo ...") when there is no change to undo.
+ */
+int cad_change_commit(struct cad_store *st, struct cad_change_result *res,
+    const struct cad_actor *who, int64_t now, struct cad_error *err);
+/* prepare and commit; res released on failure */
+int cad_change_apply(struct cad_store *st, const struct cad_config *cfg,
+    int today, const struct cad_change *ch, const struct cad_actor *who,
+    int64_t now, struct cad_change_result *res, struct cad_error *err);
+
+/*
+ * A party's notice t recorded (t NULL: party's notice withdrawn, -ENOENT
+ * when it has none), with the audit record that old (NULL: none) was
+ * replaced; one transaction.
+ */
+int cad_change_termination(struct cad_store *st, const char *party,
+    const struct cad_termination *t, const struct cad_termination *old,
+    const struct cad_actor *who, int64_t now, struct cad_error *err);
+
+#endif
