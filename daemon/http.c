@@ -35,6 +35,7 @@
 
 #include <microhttpd.h>
 
+#include "api_write.h"
 #include "body.h"
 #include "health.h"
 #include "http_guard.h"
@@ -765,7 +766,6 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)cls;
 	(void)version;
-	(void)upload_data;
 	if (*req_cls == NULL || *req_cls == &too_long)
 		http_guard_request(c);	/* the headers are in */
 	if (*req_cls == &answered) {
@@ -779,6 +779,10 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		    "URI too long\n");
 		return reply_send(c, method, url, &rp);
 	}
+	/* the token-guarded API lives in api_write.c */
+	if (api_write_route(method, url))
+		return api_write_handler(c, url, method, upload_data,
+		    upload_data_size, req_cls);
 	if (*req_cls == NULL) {
 		/* the headers are in; answering now would cost the
 		   keep-alive, so wait for the end of the request, except
@@ -815,6 +819,14 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 	ret = reply_send(c, method, url, &rp);
 	snapshot_put(s);
 	return ret;
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	api_write_completed(req_cls);
+	http_guard_completed(cls, c, req_cls, toe);
 }
 
 /* "host:port" or "[v6]:port" into a socket address */
@@ -871,7 +883,8 @@ bad:
 }
 
 int
-http_start(const char *listen, struct http **out, struct cad_error *err)
+http_start(const char *listen, const struct http_tls *tls, struct http **out,
+    struct cad_error *err)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -886,6 +899,8 @@ http_start(const char *listen, struct http **out, struct cad_error *err)
 	    MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (tls != NULL)
+		flags |= MHD_USE_TLS;
 
 	if ((r = http_guard_start()) != 0) {
 		cad_error_set(err, "cannot start the connection guard: %s",
@@ -912,7 +927,10 @@ http_start(const char *listen, struct http **out, struct cad_error *err)
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_guard_notify, NULL,
-	    MHD_OPTION_NOTIFY_COMPLETED, http_guard_completed, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	    tls != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	    tls != NULL ? tls->cert_pem : NULL,
+	    MHD_OPTION_HTTPS_MEM_KEY, tls != NULL ? tls->key_pem : NULL,
 	    MHD_OPTION_END);
 	http_starting = 0;
 	(void)sslen;

@@ -10,11 +10,19 @@
 
 struct http;
 
+/* HTTPS: the certificate chain and its key, PEM (tls.h reads them) */
+struct http_tls {
+	const char *cert_pem;
+	const char *key_pem;
+};
+
 /*
- * Listens on listen ("127.0.0.1:8080", "[::1]:8080", "localhost:8080")
- * and serves from then on.  0 or -errno with err.
+ * Listens on listen ("127.0.0.1:8080", "[::1]:8080", "localhost:8080"),
+ * with TLS when tls is not NULL, and serves from then on.  0 or -errno
+ * with err.
  */
-int http_start(const char *listen, struct http **out, struct cad_error *err);
+int http_start(const char *listen, const struct http_tls *tls,
+    struct http **out, struct cad_error *err);
 /* closes every connection and joins the threads; NULL is fine */
 void http_stop(struct http *h);
 /* the address it listens on, as configured */

@@ -43,6 +43,8 @@
 #include "model/config.h"
 #include "health.h"
 #include "http.h"
+#include "api_write.h"
+#include "tls.h"
 #include "log.h"
 #include "metrics.h"
 #include "net/deliver.h"
@@ -70,6 +72,7 @@ struct daemon {
 	struct cad_store *store;
 	char *store_dir;		/* the state_dir the store lives in */
 	struct http *http;
+	struct tls_pair tls;		/* what http serves HTTPS with */
 	int64_t store_version;		/* cad_store_changed last seen */
 	int64_t depth_version;		/* ... at the last outbox count */
 	bool dirty;			/* the last rebuild failed: retry */
@@ -381,6 +384,59 @@ worker_swap(struct daemon *d, struct cad_outbox_worker *w)
 	(void)health_ok(HEALTH_STORE);
 }
 
+/* starts the HTTP server on listen with pair p (plain when none) */
+static int
+serve(const char *listen, const struct tls_pair *p, struct http **out,
+    struct cad_error *err)
+{
+	struct http_tls t = { p->cert_pem, p->key_pem };
+
+	return http_start(listen, p->cert_pem != NULL ? &t : NULL, out, err);
+}
+
+/*
+ * A reload's certificate and key: read and checked aside; when they
+ * differ from the served ones, a second server is started with them
+ * (SO_REUSEPORT) in *nh, to replace the old one once the reload has
+ * succeeded.  false when they are refused.
+ */
+static bool
+reload_tls(struct daemon *d, const struct cad_config *cfg,
+    struct tls_pair *np, struct http **nh)
+{
+	struct cad_error err = { "" };
+
+	*nh = NULL;
+	if (tls_load(cfg, np, &err) != 0) {
+		log_err("%s: error: %s", d->config_path, err.msg);
+		return false;
+	}
+	if (tls_equal(np, &d->tls)) {
+		tls_release(np);
+		return true;
+	}
+	if (serve(http_listen(d->http), np, nh, &err) != 0) {
+		log_err("http: %s", err.msg);
+		tls_release(np);
+		return false;
+	}
+	return true;
+}
+
+/* the new server replaces the old one (reload_tls) */
+static void
+swap_http(struct daemon *d, struct tls_pair *np, struct http *nh)
+{
+	if (nh == NULL)
+		return;
+	http_stop(d->http);
+	d->http = nh;
+	tls_release(&d->tls);
+	d->tls = *np;
+	log_info("http: now serving %s with the new certificate",
+	    d->tls.cert_pem != NULL ? "HTTPS" : "plain HTTP");
+}
+
 /* SIGHUP: a new config replaces the old one only when it is valid */
 static void
 reload(struct daemon *d)
@@ -389,6 +445,8 @@ reload(struct daemon *d)
 	struct snapshot_config *old;
 	struct cad_store *st = NULL, *old_store;
 	struct cad_outbox_worker *w = NULL;
+	struct tls_pair np = { NULL, NULL };
+	struct http *nh = NULL;
 	char *old_dir;
 	struct cad_error err = { "" };
 	int old_today = d->today;
@@ -400,6 +458,13 @@ reload(struct daemon *d)
 		log_warnx("%s: not reloaded, the old configuration stays in "
 		    "force%s", d->config_path, d->worker == NULL ?
 		    " (read-only while the disk is full)" : "");
+		metrics_reload(false);
+		goto done;
+	}
+	if (!reload_tls(d, cfg, &np, &nh)) {
+		log_warnx("%s: not reloaded, the old configuration stays in "
+		    "force", d->config_path);
+		cad_config_free(cfg);
 		metrics_reload(false);
 		goto done;
 	}
@@ -471,9 +536,14 @@ reload(struct daemon *d)
 		cad_store_close(old_store);
 		free(old_dir);
 	}
+	swap_http(d, &np, nh);
+	nh = NULL;
+	memset(&np, 0, sizeof np);
 	metrics_reload(true);
 	log_info("%s: reloaded", d->config_path);
 done:
+	http_stop(nh);		/* a new server that was not needed */
+	tls_release(&np);
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 }
 
@@ -623,6 +693,8 @@ daemon_release(struct daemon *d)
 	d->worker = NULL;
 	http_stop(d->http);
 	d->http = NULL;
+	api_write_release();
+	tls_release(&d->tls);
 	snapshot_publish(NULL);
 	if (d->store != NULL)
 		cad_store_close(d->store);
@@ -744,7 +816,13 @@ main(int argc, char *argv[])
 	if (rebuild(&d, "start") != 0)
 		goto out;
 	outbox_depth(&d);
-	if (http_start(cfg->listen, &d.http, &err) != 0) {
+	if (tls_load(cfg, &d.tls, &err) != 0) {
+		log_err("%s: error: %s", d.config_path, err.msg);
+		log_err("%s: configuration not valid, not starting",
+		    d.config_path);
+		goto out;
+	}
+	if (serve(cfg->listen, &d.tls, &d.http, &err) != 0) {
 		log_err("http: %s", err.msg);
 		goto out;
 	}
@@ -758,8 +836,9 @@ main(int argc, char *argv[])
 			goto out;
 		}
 	}
-	log_info("serving %s on http://%s/ (config %s, state %s)",
-	    cfg->domain, cfg->listen, d.config_path, cfg->state_dir);
+	log_info("serving %s on %s://%s/ (config %s, state %s)",
+	    cfg->domain, d.tls.cert_pem != NULL ? "https" : "http",
+	    cfg->listen, d.config_path, cfg->state_dir);
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 
 	status = loop(&d);

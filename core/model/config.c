@@ -412,10 +412,38 @@ resolve(const char *dir, const char *p)
 
 /* --- top-level pieces --------------------------------------------------- */
 
+/* http.tls_cert and tls_key (both or neither), behind_tls_proxy */
+static void
+load_tls(struct ld *ld, const config_setting_t *s)
+{
+	struct cad_config *cfg = ld->cfg;
+	config_setting_t *cs, *ks;
+	const char *cert = get_str(ld, s, "tls_cert", "http: ", false, &cs);
+	const char *key = get_str(ld, s, "tls_key", "http: ", false, &ks);
+
+	get_bool(ld, s, "behind_tls_proxy", "http: ", &cfg->behind_tls_proxy);
+	if ((cert != NULL) != (key != NULL)) {
+		ld_err(ld, cert != NULL ? cs : ks, "http: tls_cert and tls_key "
+		    "go together");
+		return;
+	}
+	if (cert == NULL)
+		return;
+	if (cfg->behind_tls_proxy) {
+		ld_err(ld, cs, "http: tls_cert and behind_tls_proxy exclude "
+		    "each other: either cadenced speaks HTTPS or the proxy "
+		    "does");
+		return;
+	}
+	cfg->tls_cert = resolve(cfg->dir, cert);
+	cfg->tls_key = resolve(cfg->dir, key);
+}
+
 static void
 load_http(struct ld *ld, const config_setting_t *root)
 {
-	static const char *const keys[] = { "listen", "base_url", NULL };
+	static const char *const keys[] = { "listen", "base_url", "tls_cert",
+		"tls_key", "behind_tls_proxy", NULL };
 	struct cad_config *cfg = ld->cfg;
 	const char *listen = NULL, *base = NULL;
 	config_setting_t *s = ld_member(ld, root, "http", "", false);
@@ -440,6 +468,7 @@ load_http(struct ld *ld, const config_setting_t *root)
 			    "http:// or https://", base);
 			base = NULL;
 		}
+		load_tls(ld, s);
 	}
 	cfg->listen = cad_strdup(listen != NULL ? listen : "127.0.0.1:8080");
 	cfg->base_url = base != NULL ? with_slash(base) :
@@ -970,6 +999,8 @@ cad_config_free(struct cad_config *cfg)
 	free(cfg->state_dir);
 	free(cfg->listen);
 	free(cfg->base_url);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
 	free(cfg->extra_holidays);
 	ld_blackouts_free(cfg->blackouts, cfg->nblackouts);
 	free(cfg->terms);

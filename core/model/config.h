@@ -217,6 +217,10 @@ struct cad_config {
 	int horizon_days;
 	char *listen;		/* "127.0.0.1:8080" */
 	char *base_url;		/* always ends with '/' */
+	char *tls_cert;		/* resolved paths, or NULL: plain HTTP */
+	char *tls_key;
+	bool behind_tls_proxy;	/* a TLS proxy in front: tokens allowed
+				   over plain HTTP from any address */
 	bool holidays_fi;
 	int *extra_holidays;	/* sorted day numbers */
 	size_t nextra_holidays;

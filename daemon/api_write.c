@@ -1,0 +1,547 @@
+/*
+ * api_write.c - POST /api/v1/changes and GET /api/v1/audit
+ * (api_write.h).
+ *
+ * Order of the checks, each answered at once when it fails: the
+ * address has had API_FAILS_PER_MINUTE failed tokens in the last
+ * minute (429); a token over plain HTTP from another host, unless
+ * behind a TLS proxy (403); no token or an unknown one (401, which
+ * counts as a failure).  Then the body: at most API_CHANGE_BODY_MAX
+ * bytes of valid JSON (400), within the token's scope (403), a real
+ * meeting (400).  The token is compared by its hash in constant time
+ * (store/token.h) and never logged; the log names the token.
+ */
+#include "api_write.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api_json.h"
+#include "log.h"
+#include "metrics.h"
+#include "render/access.h"
+#include "snapshot.h"
+#include "store/audit.h"
+#include "store/change.h"
+#include "store/token.h"
+
+#define API_MAGIC	0x61706977u	/* "apiw": a req_cls of ours */
+#define ADDR_SIZE	64
+#define FAIL_WINDOW_S	60
+#define FAIL_SLOTS	512		/* addresses remembered */
+#define AUDIT_BODY_MAX	(16u << 20)
+
+struct api_req {
+	unsigned magic;
+	bool answered;		/* a response is queued: discard the rest */
+	bool too_large;
+	bool post;
+	struct cad_token token;
+	char addr[ADDR_SIZE];
+	struct cad_buf body;
+};
+
+struct fail_slot {
+	char addr[ADDR_SIZE];
+	int64_t since;		/* start of its minute */
+	unsigned n;
+};
+
+/* the store connection and the failure counts */
+static pthread_mutex_t api_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cad_store *api_store;
+static char *api_store_dir;
+static struct fail_slot fails[FAIL_SLOTS];
+
+bool
+api_write_route(const char *method, const char *url)
+{
+	(void)method;
+	return url != NULL && (strcmp(url, "/api/v1/changes") == 0 ||
+	    strcmp(url, "/api/v1/audit") == 0);
+}
+
+/* --- answers ---------------------------------------------------------- */
+
+static enum MHD_Result
+answer_buf(struct MHD_Connection *c, unsigned code, struct cad_buf *b)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len = b->len;
+	char *body = cad_buf_steal(b);
+
+	resp = MHD_create_response_from_buffer(len, body,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (code == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer realm=\"cadenced\"");
+	if (code == MHD_HTTP_TOO_MANY_REQUESTS)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
+		    "60");
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+		    "POST");
+	ret = MHD_queue_response(c, code, resp);
+	MHD_destroy_response(resp);
+	metrics_http_response(code);
+	return ret;
+}
+
+/* {"error": msg} */
+static enum MHD_Result
+answer_error(struct MHD_Connection *c, unsigned code, const char *msg)
+{
+	struct cad_buf b;
+
+	cad_buf_init(&b, 4096);
+	if (cad_buf_puts(&b, "{\"error\": ") | cad_buf_json_str(&b, msg) |
+	    cad_buf_puts(&b, "}\n")) {
+		cad_buf_reset(&b);
+		cad_buf_puts(&b, "{\"error\": \"bad request\"}\n");
+	}
+	return answer_buf(c, code, &b);
+}
+
+/* --- who is asking ---------------------------------------------------- */
+
+static bool
+peer_loopback(const struct sockaddr *sa)
+{
+	if (sa == NULL)
+		return false;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr)
+		    >> 24) == 127;
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a =
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) &&
+		    a->s6_addr[12] == 127);
+	}
+	return false;
+}
+
+static const struct sockaddr *
+peer(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return ci != NULL ? ci->client_addr : NULL;
+}
+
+/*
+ * The client's address as text: the peer's, or behind a TLS proxy on
+ * the loopback address the X-Real-IP it sets (docs/tls-proxy.md).
+ */
+static void
+client_address(struct MHD_Connection *c, bool behind_proxy,
+    char out[static ADDR_SIZE])
+{
+	const struct sockaddr *sa = peer(c);
+	const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Real-IP");
+	unsigned char tmp[sizeof(struct in6_addr)];
+
+	if (behind_proxy && peer_loopback(sa) && real != NULL &&
+	    (inet_pton(AF_INET, real, tmp) == 1 ||
+	    inet_pton(AF_INET6, real, tmp) == 1)) {
+		cad_strlcpy(out, real, ADDR_SIZE);
+		return;
+	}
+	cad_strlcpy(out, "?", ADDR_SIZE);
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    out, ADDR_SIZE);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+		    ADDR_SIZE);
+}
+
+static bool
+over_tls(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_DAEMON);
+	const union MHD_DaemonInfo *di;
+
+	if (ci == NULL)
+		return false;
+	di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_FLAGS);
+	return di != NULL && (di->flags & MHD_USE_TLS) != 0;
+}
+
+/* --- failed tokens per address (under api_lock) ----------------------- */
+
+static struct fail_slot *
+fail_find(const char *addr, bool take, int64_t now)
+{
+	struct fail_slot *oldest = &fails[0];
+
+	for (size_t i = 0; i < FAIL_SLOTS; i++) {
+		if (strcmp(fails[i].addr, addr) == 0)
+			return &fails[i];
+		if (fails[i].since < oldest->since)
+			oldest = &fails[i];
+	}
+	if (!take)
+		return NULL;
+	cad_strlcpy(oldest->addr, addr, sizeof oldest->addr);
+	oldest->since = now;
+	oldest->n = 0;
+	return oldest;
+}
+
+static bool
+fail_blocked(const char *addr, int64_t now)
+{
+	struct fail_slot *f = fail_find(addr, false, now);
+
+	return f != NULL && now - f->since < FAIL_WINDOW_S &&
+	    f->n >= API_FAILS_PER_MINUTE;
+}
+
+static void
+fail_count(const char *addr, int64_t now)
+{
+	struct fail_slot *f = fail_find(addr, true, now);
+
+	if (now - f->since >= FAIL_WINDOW_S) {
+		f->since = now;
+		f->n = 0;
+	}
+	f->n++;
+	if (f->n == API_FAILS_PER_MINUTE)
+		log_warnx("api: %u failed tokens from %s within a minute: "
+		    "refused for the rest of it", f->n, addr);
+}
+
+/* --- the store (under api_lock) --------------------------------------- */
+
+static int
+store_for(const struct cad_config *cfg, struct cad_error *err)
+{
+	int r;
+
+	if (api_store != NULL && strcmp(api_store_dir, cfg->state_dir) == 0)
+		return 0;
+	cad_store_close(api_store);
+	api_store = NULL;
+	free(api_store_dir);
+	api_store_dir = NULL;
+	if ((r = cad_store_open(cfg->state_dir, &api_store, err)) != 0)
+		return r;
+	api_store_dir = cad_strdup(cfg->state_dir);
+	return 0;
+}
+
+void
+api_write_release(void)
+{
+	pthread_mutex_lock(&api_lock);
+	cad_store_close(api_store);
+	api_store = NULL;
+	free(api_store_dir);
+	api_store_dir = NULL;
+	pthread_mutex_unlock(&api_lock);
+}
+
+/* --- the token -------------------------------------------------------- */
+
+/* the bearer token of the Authorization header, or NULL */
+static const char *
+bearer(struct MHD_Connection *c)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h != '\0' ? h : NULL;
+}
+
+/*
+ * Checks who is asking into rq->token; 0, or the status to answer with
+ * the reason in err.
+ */
+static unsigned
+authorize(struct MHD_Connection *c, const struct snapshot *s,
+    struct api_req *rq, struct cad_error *err)
+{
+	const char *tok = bearer(c);
+	int64_t now = (int64_t)time(NULL);
+	unsigned code = 0;
+	int r;
+
+	client_address(c, s->cfg->behind_tls_proxy, rq->addr);
+	pthread_mutex_lock(&api_lock);
+	if (fail_blocked(rq->addr, now)) {
+		cad_error_set(err, "too many failed tokens from %s: try again "
+		    "in a minute", rq->addr);
+		code = MHD_HTTP_TOO_MANY_REQUESTS;
+	} else if (!over_tls(c) && !s->cfg->behind_tls_proxy &&
+	    !peer_loopback(peer(c))) {
+		cad_error_set(err, "tokens are accepted only over HTTPS "
+		    "(http.tls_cert) or behind a TLS proxy "
+		    "(http.behind_tls_proxy)");
+		code = MHD_HTTP_FORBIDDEN;
+	} else if (tok == NULL) {
+		cad_error_set(err, "a token is needed: Authorization: Bearer "
+		    "TOKEN");
+		code = MHD_HTTP_UNAUTHORIZED;
+	} else if ((r = store_for(s->cfg, err)) != 0) {
+		code = MHD_HTTP_SERVICE_UNAVAILABLE;
+	} else if ((r = cad_token_check(api_store, tok, &rq->token,
+	    err)) == -EACCES) {
+		fail_count(rq->addr, now);
+		cad_error_set(err, "the token is not valid");
+		code = MHD_HTTP_UNAUTHORIZED;
+	} else if (r != 0)
+		code = MHD_HTTP_SERVICE_UNAVAILABLE;
+	pthread_mutex_unlock(&api_lock);
+	if (code == MHD_HTTP_SERVICE_UNAVAILABLE)
+		log_warnx("api: cannot read the tokens: %s", err->msg);
+	return code;
+}
+
+/* --- the change ------------------------------------------------------- */
+
+static const char *const warning_text[] = {
+	"the new date is not a working day",
+	"the new date is in a blackout",
+};
+
+static enum MHD_Result
+answer_change(struct MHD_Connection *c, const struct cad_change_result *res)
+{
+	struct cad_buf b;
+	int r, k = 0;
+
+	cad_buf_init(&b, 0);
+	r = cad_buf_puts(&b, "{\"uid\": ") | cad_buf_json_str(&b, res->uid) |
+	    cad_buf_printf(&b, ", \"changed\": %s, \"before\": ",
+	    res->outcome == CAD_CHANGE_STORED ? "true" : "false") |
+	    cad_buf_json_str(&b, res->before) |
+	    cad_buf_puts(&b, ", \"after\": ") |
+	    cad_buf_json_str(&b, res->after) |
+	    cad_buf_puts(&b, ", \"warnings\": [");
+	for (int i = 0; i < 2; i++)
+		if (res->warnings & (1 << i)) {
+			r |= cad_buf_puts(&b, k++ ? ", " : "");
+			r |= cad_buf_json_str(&b, warning_text[i]);
+		}
+	r |= cad_buf_puts(&b, "]}\n");
+	if (r != 0) {
+		cad_buf_release(&b);
+		return answer_error(c, 500, "answer too large");
+	}
+	return answer_buf(c, MHD_HTTP_OK, &b);
+}
+
+static unsigned
+status_of(int r)
+{
+	return r == -EINVAL ? MHD_HTTP_BAD_REQUEST : r == -ENOENT ?
+	    MHD_HTTP_CONFLICT : MHD_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* validates and stores ac as the token's: 0 or -errno with err */
+static int
+apply(const struct api_req *rq, const struct api_change *ac,
+    struct cad_change_result *res, struct cad_error *err)
+{
+	struct cad_actor who = { rq->token.name, rq->addr };
+	struct snapshot *s = snapshot_get();
+	int r;
+
+	if (s == NULL) {
+		cad_error_set(err, "not ready yet");
+		return -EAGAIN;
+	}
+	pthread_mutex_lock(&api_lock);
+	if ((r = store_for(s->cfg, err)) == 0) {
+		/* planning under the core lock; the write after it */
+		snapshot_core_lock();
+		r = cad_change_prepare(api_store, s->cfg, s->today, &ac->ch,
+		    res, err);
+		snapshot_core_unlock();
+	}
+	if (r == 0 && (r = cad_change_commit(api_store, res, &who,
+	    (int64_t)time(NULL), err)) != 0)
+		cad_change_result_release(res);
+	pthread_mutex_unlock(&api_lock);
+	snapshot_put(s);
+	return r;
+}
+
+static enum MHD_Result
+post_change(struct MHD_Connection *c, struct api_req *rq)
+{
+	struct cad_error err = { "" };
+	struct api_change ac;
+	struct cad_change_result res;
+	enum MHD_Result ret;
+	char msg[320];
+	int r;
+
+	if (rq->too_large) {
+		snprintf(msg, sizeof msg, "the body is longer than %d bytes",
+		    API_CHANGE_BODY_MAX);
+		return answer_error(c, MHD_HTTP_BAD_REQUEST, msg);
+	}
+	if (api_change_parse(rq->body.data != NULL ? rq->body.data : "",
+	    rq->body.len, &ac, &err) != 0)
+		return answer_error(c, MHD_HTTP_BAD_REQUEST, err.msg);
+	if (!cad_token_allows(&rq->token, ac.ch.forum, ac.ch.party)) {
+		snprintf(msg, sizeof msg, "token '%s' may not change forum "
+		    "'%.64s'%s%.64s", rq->token.name, ac.ch.forum,
+		    ac.ch.party != NULL ? " of party " : "",
+		    ac.ch.party != NULL ? ac.ch.party : "");
+		api_change_release(&ac);
+		return answer_error(c, MHD_HTTP_FORBIDDEN, msg);
+	}
+	r = apply(rq, &ac, &res, &err);
+	if (r != 0) {
+		if (r != -EINVAL && r != -ENOENT)
+			log_warnx("api: cannot save a change of token '%s': "
+			    "%s", rq->token.name, err.msg);
+		api_change_release(&ac);
+		return answer_error(c, r == -EAGAIN ?
+		    MHD_HTTP_SERVICE_UNAVAILABLE : status_of(r), err.msg);
+	}
+	if (res.outcome == CAD_CHANGE_STORED)
+		log_info("api: %s %s by token '%s' from %s", ac.action,
+		    res.what, rq->token.name, rq->addr);
+	ret = answer_change(c, &res);
+	cad_change_result_release(&res);
+	api_change_release(&ac);
+	return ret;
+}
+
+/* --- the audit -------------------------------------------------------- */
+
+static enum MHD_Result
+get_audit(struct MHD_Connection *c)
+{
+	struct cad_error err = { "" };
+	struct cad_audit_entry *v = NULL;
+	struct cad_buf b;
+	size_t n = 0;
+	int r;
+
+	pthread_mutex_lock(&api_lock);
+	r = api_store != NULL ? cad_audit_list(api_store, &v, &n, &err) :
+	    -EAGAIN;
+	pthread_mutex_unlock(&api_lock);
+	if (r != 0)
+		return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "cannot read the audit");
+	cad_buf_init(&b, AUDIT_BODY_MAX);
+	r = cad_json_audit(&b, v, n);
+	cad_audit_entries_free(v, n);
+	if (r != 0) {
+		cad_buf_release(&b);
+		return answer_error(c, 500, "the audit is too large");
+	}
+	return answer_buf(c, MHD_HTTP_OK, &b);
+}
+
+/* --- the handler ------------------------------------------------------ */
+
+/* the headers are in: method, then the token */
+static enum MHD_Result
+first_call(struct MHD_Connection *c, const char *url, const char *method,
+    struct api_req *rq)
+{
+	bool changes = strcmp(url, "/api/v1/changes") == 0;
+	struct cad_error err = { "" };
+	struct snapshot *s;
+	unsigned code;
+
+	rq->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	if (changes != rq->post || (!changes &&
+	    strcmp(method, MHD_HTTP_METHOD_GET) != 0)) {
+		rq->answered = true;
+		return changes ? answer_error(c,
+		    MHD_HTTP_METHOD_NOT_ALLOWED, "POST only") :
+		    answer_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
+	}
+	if ((s = snapshot_get()) == NULL) {
+		rq->answered = true;
+		return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "not ready yet");
+	}
+	code = authorize(c, s, rq, &err);
+	snapshot_put(s);
+	if (code != 0) {
+		rq->answered = true;
+		return answer_error(c, code, err.msg);
+	}
+	return MHD_YES;
+}
+
+enum MHD_Result
+api_write_handler(struct MHD_Connection *c, const char *url,
+    const char *method, const char *upload_data, size_t *upload_data_size,
+    void **req_cls)
+{
+	struct api_req *rq = *req_cls;
+
+	if (rq == NULL) {
+		rq = cad_xcalloc(1, sizeof *rq);
+		rq->magic = API_MAGIC;
+		cad_buf_init(&rq->body, API_CHANGE_BODY_MAX + 1);
+		*req_cls = rq;
+		return first_call(c, url, method, rq);
+	}
+	if (*upload_data_size != 0) {
+		/* the body: kept up to the limit, the rest discarded */
+		if (rq->body.len + *upload_data_size > API_CHANGE_BODY_MAX)
+			rq->too_large = true;
+		if (!rq->answered && !rq->too_large &&
+		    cad_buf_add(&rq->body, upload_data,
+		    *upload_data_size) != 0)
+			rq->too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (rq->answered)
+		return MHD_YES;
+	rq->answered = true;
+	return rq->post ? post_change(c, rq) : get_audit(c);
+}
+
+void
+api_write_completed(void **req_cls)
+{
+	struct api_req *rq = *req_cls;
+
+	if (rq == NULL || rq->magic != API_MAGIC)
+		return;
+	cad_token_release(&rq->token);
+	cad_buf_release(&rq->body);
+	rq->magic = 0;
+	free(rq);
+	*req_cls = NULL;
+}
