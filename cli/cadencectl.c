@@ -33,6 +33,8 @@ const char *cli_progname = "cadencectl";
 
 static const char usage_text[] =
 "usage: cadencectl [-c FILE] [--today YYYY-MM-DD] [--lang LANG] COMMAND [ARGS...]\n"
+"       cadencectl --server URL --token-file FILE [--cacert FILE]\n"
+"                  cancel|move ARGS...\n"
 "\n"
 "commands:\n"
 "  check                                   validate the config, print warnings\n"
@@ -64,6 +66,9 @@ static const char usage_text[] =
 "  --lang LANG         output language: fi, sv or en (default: LANG /\n"
 "                      LC_MESSAGES when the config lists it, else the\n"
 "                      config's first language)\n"
+"  --server URL        send cancel and move to cadenced's API at URL\n"
+"  --token-file FILE   the API token (cadencectl token add), mode 600\n"
+"  --cacert FILE       trust the server certificate(s) in FILE\n"
 "  -h, --help          this help\n"
 "\n"
 "Dates are YYYY-MM-DD, times HH:MM.  Exit status: 0 ok, 1 bad input, 2 usage.\n";
@@ -355,6 +360,9 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "lang", required_argument, NULL, 'l' },
+		{ "server", required_argument, NULL, 'S' },
+		{ "token-file", required_argument, NULL, 'T' },
+		{ "cacert", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c;
@@ -383,6 +391,15 @@ main(int argc, char **argv)
 			c.lang = (int)l;
 			break;
 		}
+		case 'S':
+			c.server = optarg;
+			break;
+		case 'T':
+			c.token_file = optarg;
+			break;
+		case 'A':
+			c.cafile = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -396,6 +413,12 @@ main(int argc, char **argv)
 	const char *name = argv[optind];
 	if (args_text(argc - optind, argv + optind) != 0)
 		return EXIT_BAD;
+	if ((c.server != NULL) != (c.token_file != NULL))
+		return cli_usage("--server and --token-file go together");
+	if (c.server != NULL && strcmp(name, "cancel") != 0 &&
+	    strcmp(name, "move") != 0)
+		return cli_usage("--server: only cancel and move go through "
+		    "the API, not '%s'", name);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(commands[i].name, name) != 0)
 			continue;

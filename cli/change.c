@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "net/api_client.h"
 #include "render/output.h"
 #include "store/change.h"
 
@@ -34,7 +35,30 @@ cli_change_args(struct cli *c, bool reason, struct change_args *a)
 	return 0;
 }
 
-/* runs ch (its date from a->pos[1]) as the OS user; 0 or exit status */
+/* ch sent to the daemon of --server: 0 or -errno with err */
+static int
+remote(struct cli *c, const struct cad_change *ch,
+    struct cad_change_result *res, struct cad_error *err)
+{
+	struct cad_api_client cl = { c->server, NULL, c->cafile };
+	char *token;
+	int r;
+
+	if ((r = cad_api_read_token(c->token_file, &token, err)) != 0)
+		return r;
+	cl.token = token;
+	/* a cancel --undo is the API's "undo" */
+	struct cad_change sent = *ch;
+	if (sent.action == CAD_CHANGE_UNCANCEL)
+		sent.action = CAD_CHANGE_UNDO;
+	r = cad_api_change(&cl, &sent, res, err);
+	explicit_bzero(token, strlen(token));
+	free(token);
+	return r;
+}
+
+/* runs ch (its date from a->pos[1]) as the OS user, or through the API
+   with --server; 0 or exit status */
 static int
 apply(struct cli *c, const struct change_args *a, struct cad_change *ch,
     struct cad_change_result *res)
@@ -47,11 +71,14 @@ apply(struct cli *c, const struct change_args *a, struct cad_change *ch,
 		return 1;
 	ch->forum = a->pos[0];
 	ch->party = a->party;
-	if ((r = cli_open(c, true)) != 0)
+	if (c->server != NULL)
+		r = remote(c, ch, res, &err);
+	else if ((r = cli_open(c, true)) != 0)
 		return r;
-	r = cad_change_apply(c->store, c->cfg, c->today, ch, &who,
-	    (int64_t)time(NULL), res, &err);
-	if (r == -EINVAL || r == -ENOENT) {
+	else
+		r = cad_change_apply(c->store, c->cfg, c->today, ch, &who,
+		    (int64_t)time(NULL), res, &err);
+	if (r == -EINVAL || r == -ENOENT || (r < 0 && c->server != NULL)) {
 		cli_warnx("%s", err.msg);
 		return 1;
 	}

@@ -14,6 +14,9 @@
 
 struct cli {
 	const char *config_path;
+	const char *server;		/* --server: changes go to the API */
+	const char *token_file;		/* --token-file */
+	const char *cafile;		/* --cacert */
 	int today;			/* CAD_NODAY until known */
 	bool quiet_warnings;		/* config warnings not printed */
 	int lang;			/* --lang, or -1 */

@@ -12,15 +12,6 @@
 #include "api_json.h"
 #include "base/util.h"
 
-static const struct {
-	const char *name;
-	enum cad_change_action action;
-} actions[] = {
-	{ "cancel", CAD_CHANGE_CANCEL },
-	{ "move", CAD_CHANGE_MOVE },
-	{ "undo", CAD_CHANGE_UNDO },
-};
-
 /* the string member key of o (absent: NULL); -EINVAL for a wrong type */
 static int
 member_str(json_t *o, const char *key, bool required, const char **out,
@@ -85,7 +76,6 @@ parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 {
 	struct cad_change *ch = &out->ch;
 	const char *date, *nd, *nt;
-	size_t i;
 	int r;
 
 	if ((r = check_keys(o, err)) != 0 ||
@@ -97,15 +87,11 @@ parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 	    (r = member_str(o, "new_time", false, &nt, err)) != 0 ||
 	    (r = member_str(o, "reason", false, &ch->reason, err)) != 0)
 		return r;
-	for (i = 0; i < sizeof actions / sizeof actions[0] &&
-	    strcmp(actions[i].name, out->action) != 0; i++)
-		;
-	if (i == sizeof actions / sizeof actions[0]) {
+	if (cad_change_action_parse(out->action, &ch->action) != 0) {
 		cad_error_set(err, "'action' must be \"cancel\", \"move\" or "
 		    "\"undo\"");
 		return -EINVAL;
 	}
-	ch->action = actions[i].action;
 	if ((r = parse_date("date", date, &ch->day, err)) != 0)
 		return r;
 	if (ch->action != CAD_CHANGE_MOVE && (nd != NULL || nt != NULL)) {
@@ -132,6 +118,17 @@ parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 	return 0;
 }
 
+/* the reason quotes the client's bytes: printable ASCII only, so that
+   it goes into the JSON answer and the log as it is */
+static int
+refuse(struct cad_error *err)
+{
+	for (char *p = err->msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
+	return -EINVAL;
+}
+
 int
 api_change_parse(const char *body, size_t len, struct api_change *out,
     struct cad_error *err)
@@ -150,7 +147,7 @@ api_change_parse(const char *body, size_t len, struct api_change *out,
 	if (root == NULL) {
 		cad_error_set(err, "invalid JSON at line %d, column %d: %s",
 		    je.line, je.column, je.text);
-		return -EINVAL;
+		return refuse(err);
 	}
 	if (!json_is_object(root)) {
 		cad_error_set(err, "the body must be a JSON object");
@@ -160,7 +157,7 @@ api_change_parse(const char *body, size_t len, struct api_change *out,
 	if ((r = parse_members(root, out, err)) != 0) {
 		json_decref(root);
 		memset(out, 0, sizeof *out);
-		return r;
+		return refuse(err);
 	}
 	out->root = root;
 	return 0;

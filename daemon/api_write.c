@@ -327,10 +327,16 @@ authorize(struct MHD_Connection *c, const struct snapshot *s,
 
 /* --- the change ------------------------------------------------------- */
 
-static const char *const warning_text[] = {
-	"the new date is not a working day",
-	"the new date is in a blackout",
-};
+/* , "key": "YYYY-MM-DDTHH:MM" (local) */
+static int
+json_start(struct cad_buf *b, const char *key, int day, int time)
+{
+	char d[11];
+
+	cad_format_date(day, d);
+	return cad_buf_printf(b, ", \"%s\": \"%sT%02d:%02d\"", key, d,
+	    time / 60, time % 60);
+}
 
 static enum MHD_Result
 answer_change(struct MHD_Connection *c, const struct cad_change_result *res)
@@ -340,16 +346,19 @@ answer_change(struct MHD_Connection *c, const struct cad_change_result *res)
 
 	cad_buf_init(&b, 0);
 	r = cad_buf_puts(&b, "{\"uid\": ") | cad_buf_json_str(&b, res->uid) |
+	    json_start(&b, "start", res->day, res->time) |
+	    json_start(&b, "new_start", res->new_day, res->new_time) |
 	    cad_buf_printf(&b, ", \"changed\": %s, \"before\": ",
 	    res->outcome == CAD_CHANGE_STORED ? "true" : "false") |
 	    cad_buf_json_str(&b, res->before) |
 	    cad_buf_puts(&b, ", \"after\": ") |
 	    cad_buf_json_str(&b, res->after) |
 	    cad_buf_puts(&b, ", \"warnings\": [");
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < CAD_CHANGE_NWARNINGS; i++)
 		if (res->warnings & (1 << i)) {
 			r |= cad_buf_puts(&b, k++ ? ", " : "");
-			r |= cad_buf_json_str(&b, warning_text[i]);
+			r |= cad_buf_json_str(&b,
+			    cad_change_warning_name(1 << i));
 		}
 	r |= cad_buf_puts(&b, "]}\n");
 	if (r != 0) {

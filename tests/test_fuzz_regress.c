@@ -126,6 +126,13 @@ fuzz_caldav_reply__regress_inputs__no_crash(void **state)
 	replay("fuzz_caldav_reply", fuzz_caldav_reply_one);
 }
 
+static void
+fuzz_api_change__regress_inputs__no_crash(void **state)
+{
+	(void)state;
+	replay("fuzz_api_change", fuzz_api_change_one);
+}
+
 /* the replay itself works: a seed of every target runs clean */
 static void
 fuzz_targets__seed_inputs__no_crash(void **state)
@@ -139,6 +146,9 @@ fuzz_targets__seed_inputs__no_crash(void **state)
 	    "RRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 	static const char reply[] = "\x01\x00HTTP/1.1 201 Created\r\n"
 	    "ETag: \"abc\"\r\n\r\nbody";
+	static const char change[] = "{\"action\": \"move\", \"forum\": "
+	    "\"foorumi\", \"date\": \"2026-10-13\", \"new_date\": "
+	    "\"2026-10-20\", \"new_time\": \"09:30\"}";
 	FILE *fp;
 	char *conf;
 	long len;
@@ -162,6 +172,8 @@ fuzz_targets__seed_inputs__no_crash(void **state)
 	    sizeof http - 1), 0);
 	assert_int_equal(fuzz_caldav_reply_one((const uint8_t *)reply,
 	    sizeof reply - 1), 0);
+	assert_int_equal(fuzz_api_change_one((const uint8_t *)change,
+	    sizeof change - 1), 0);
 }
 
 int
@@ -175,6 +187,7 @@ main(void)
 		cmocka_unit_test(fuzz_util__regress_inputs__no_crash),
 		cmocka_unit_test(fuzz_http_route__regress_inputs__no_crash),
 		cmocka_unit_test(fuzz_caldav_reply__regress_inputs__no_crash),
+		cmocka_unit_test(fuzz_api_change__regress_inputs__no_crash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

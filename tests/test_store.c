@@ -110,7 +110,7 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	/* four migrations exist today: 1 overrides, terminations, series;
 	   2 the outbox (core/store/outbox.h); 3 reminders (core/store/reminder.h);
 	   4 tasks done, extra meetings, reminders keyed by task */
-	assert_int_equal(cad_store_version(st), 4);
+	assert_int_equal(cad_store_version(st), 5);
 
 	/* an independent connection sees the same: the settings are on disk */
 	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
@@ -118,7 +118,7 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
 	    &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(stmt, 0), 4);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 5);
 	sqlite3_finalize(stmt);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
 	    &stmt, NULL), SQLITE_OK);
@@ -146,7 +146,7 @@ store_open__fresh_db__user_version_is_schema_and_wal(void **state)
 
 	/* reopening an up-to-date database keeps the version */
 	st = open_ok(f);
-	assert_int_equal(cad_store_version(st), 4);
+	assert_int_equal(cad_store_version(st), 5);
 	cad_store_close(st);
 }
 

@@ -16,6 +16,57 @@
    looks this many days around the date */
 #define CHANGE_WINDOW	400
 
+static const char *const action_names[] = {
+	[CAD_CHANGE_CANCEL] = "cancel",
+	[CAD_CHANGE_MOVE] = "move",
+	[CAD_CHANGE_UNCANCEL] = "undo",
+	[CAD_CHANGE_UNDO] = "undo",
+};
+
+const char *
+cad_change_action_name(enum cad_change_action a)
+{
+	return (size_t)a < sizeof action_names / sizeof action_names[0] ?
+	    action_names[a] : "?";
+}
+
+int
+cad_change_action_parse(const char *name, enum cad_change_action *out)
+{
+	static const enum cad_change_action api[] = { CAD_CHANGE_CANCEL,
+		CAD_CHANGE_MOVE, CAD_CHANGE_UNDO };
+
+	for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
+		if (strcmp(name, action_names[api[i]]) == 0) {
+			*out = api[i];
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static const char *const warning_names[CAD_CHANGE_NWARNINGS] = {
+	"not_working_day",
+	"blackout",
+};
+
+const char *
+cad_change_warning_name(int warning)
+{
+	for (int i = 0; i < CAD_CHANGE_NWARNINGS; i++)
+		if (warning == 1 << i)
+			return warning_names[i];
+	return "?";
+}
+
+int
+cad_change_warning_parse(const char *name)
+{
+	for (int i = 0; name != NULL && i < CAD_CHANGE_NWARNINGS; i++)
+		if (strcmp(name, warning_names[i]) == 0)
+			return 1 << i;
+	return 0;
+}
+
 /* forum and party of ch resolved and checked; -EINVAL with err */
 static int
 resolve(const struct cad_config *cfg, const struct cad_change *ch,

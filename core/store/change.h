@@ -24,6 +24,12 @@ enum cad_change_action {
 	CAD_CHANGE_UNDO,	/* move --undo, API "undo": any change */
 };
 
+/* the API's names: "cancel", "move", "undo" (CAD_CHANGE_UNCANCEL has
+   none: a remote cancel --undo is an "undo") */
+const char *cad_change_action_name(enum cad_change_action a);
+/* 0, or -EINVAL for a name the API does not know */
+int cad_change_action_parse(const char *name, enum cad_change_action *out);
+
 struct cad_change {
 	enum cad_change_action action;
 	const char *forum;	/* id */
@@ -44,6 +50,11 @@ enum {
 						   holiday */
 	CAD_CHANGE_WARN_BLACKOUT = 1 << 1,	/* MOVE into a blackout */
 };
+
+/* "not_working_day", "blackout": the API's names of CAD_CHANGE_WARN_* */
+const char *cad_change_warning_name(int warning);
+int cad_change_warning_parse(const char *name);	/* 0 when unknown */
+#define CAD_CHANGE_NWARNINGS	2
 
 struct cad_change_result {
 	enum cad_change_outcome outcome;

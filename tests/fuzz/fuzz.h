@@ -20,6 +20,7 @@ int fuzz_ical_one(const uint8_t *data, size_t size);
 int fuzz_util_one(const uint8_t *data, size_t size);
 int fuzz_http_route_one(const uint8_t *data, size_t size);
 int fuzz_caldav_reply_one(const uint8_t *data, size_t size);
+int fuzz_api_change_one(const uint8_t *data, size_t size);
 
 /* a private temporary directory, made once per process; never freed */
 const char *fuzz_tmpdir(void);

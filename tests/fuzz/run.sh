@@ -20,7 +20,8 @@ cd "$(dirname "$0")/../.." || exit 2
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FB=${FB:-build-fuzz}
 CLANG=${CLANG:-clang}
-PKGS="libical libconfig sqlite3 libcurl libmicrohttpd libsystemd libidn2"
+PKGS="libical libconfig sqlite3 libcurl libmicrohttpd libsystemd libidn2
+nettle gnutls jansson"
 
 # --- the compiler ------------------------------------------------------
 have_fuzzer() {

@@ -1,0 +1,455 @@
+"""api_write.py - changes from outside the server (SPEC § 10.5): tokens,
+POST /api/v1/changes, the audit, HTTPS, against a real Radicale and a
+real SMTP sink (aiosmtpd's Mailbox handler).
+
+Run by tests/e2e/api_write.sh: api_write.py CADENCED CADENCECTL.  Every
+server binds 127.0.0.1 on a port chosen at run time; the certificate is
+made at run time with openssl; every wait is bounded.
+
+What it checks (HTTP with curl and urllib, the calendars with
+python3-icalendar, the mail with the email package):
+  1. the daemon serves HTTPS with the certificate of http.tls_cert:
+     `curl --cacert` gets 200 and curl without it refuses the peer;
+  2. a token limited to kuntaneuvottelu/kajaani moves Kajaani's meeting:
+     the feed, the CalDAV copy in Radicale and an iMIP REQUEST in the
+     sink have the new date within 5 s; the same token gets 403 on
+     another forum and on another party's meeting, and changes nothing;
+  3. the audit (GET /api/v1/audit and cadencectl audit --json) shows the
+     move with the token's name, the address, before and after; the
+     token itself is nowhere in the store or the log;
+  4. bad input is 400 with a JSON reason and changes nothing: unknown
+     forum, a date without a meeting, a body over 8 KB, wrong types,
+     invalid JSON; a move into a blackout is done and warned about;
+  5. cadencectl --server --token-file --cacert cancels through the API
+     (CANCEL mail within 5 s, printed as the local command prints it);
+  6. a revoked token gets 401 at once; 20 wrong tokens from one address
+     get 401 ten times at most and then 429, also for a good token;
+  7. SIGHUP with a new certificate: curl --cacert NEW works, OLD fails.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+try:
+    import icalendar
+except ImportError:
+    print("api_write.sh: FAIL: /usr/bin/python3 cannot import icalendar")
+    sys.exit(1)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402
+
+ME = "api_write.sh"
+DAEMON = os.path.abspath(sys.argv[1])
+CTL = os.path.abspath(sys.argv[2])
+TODAY = "2026-01-15"
+USER, PASSWORD = "hyte", "s3cret pass"
+RUN = peers.Run(ME, "api-write.")
+failures, tmp = RUN.failures, RUN.tmp
+check, need, messages = RUN.check, RUN.need, RUN.messages
+free_port, poll_until, Fatal = peers.free_port, peers.poll_until, peers.Fatal
+
+# kuntaneuvottelu meets every member on 1 February (SPEC § 4: a series
+# per member); the summer is a blackout for everyone
+CONF = """
+timezone = "Europe/Helsinki";
+domain = "kainuu.example";
+state_dir = "var";
+horizon_days = 550;
+holidays = "FI";
+blackouts = ( { from = "07-01"; to = "07-31"; reason = "Kesä"; } );
+organizer = { name = "Hyte"; email = "hyte@kainuu.example"; };
+parties = (
+  { id = "hva"; name = "Kainuun hyvinvointialue"; email = "kirjaamo@hva.example"; },
+  { id = "kajaani"; name = "Kajaanin kaupunki"; email = "kirjaamo@kajaani.example"; },
+  { id = "sotkamo"; name = "Sotkamon kunta"; email = "kirjaamo@sotkamo.example"; }
+);
+forums = (
+  { id = "hytetu-foorumi"; name = "Hytetu-foorumi"; convenor = "hva";
+    participants = [ "hva", "kajaani", "sotkamo" ];
+    rrule = "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU";
+    start = "2026-01-01"; time = "13:00"; duration = 180; },
+  { id = "kuntaneuvottelu"; name = "Kuntakohtainen neuvottelu";
+    convenor = "hva"; for_each = [ "kajaani", "sotkamo" ];
+    rrule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=2";
+    start = "2026-01-01"; time = "09:00"; duration = 120; }
+);
+invite = "convenors";
+http = { listen = "127.0.0.1:%(port)d"; base_url = "https://127.0.0.1:%(port)d/";
+  tls_cert = "cert.pem"; tls_key = "key.pem"; };
+caldav = { url = "http://127.0.0.1:%(dav)d/hyte/forums/"; user = "hyte";
+  password_file = "caldav.pass"; };
+smtp = { url = "smtp://127.0.0.1:%(smtp)d"; };
+"""
+KAJ = "kuntaneuvottelu.kajaani@kainuu.example"
+FOORUMI = "hytetu-foorumi@kainuu.example"
+CONF_PATH = os.path.join(tmp, "cadenced.conf")
+LOG = os.path.join(tmp, "log")
+proc = None
+
+
+def ctl(*args, ok=True):
+    r = subprocess.run([CTL, "-c", CONF_PATH, "--today", TODAY] +
+                       list(args), capture_output=True, text=True,
+                       timeout=60)
+    if ok and r.returncode != 0:
+        raise Fatal("cadencectl %s: exit %d: %s" % (
+            " ".join(args), r.returncode, r.stderr.strip()))
+    return r
+
+
+def make_cert(name):
+    """a self-signed certificate for 127.0.0.1 into NAME.pem/NAME.key"""
+    r = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+         "-keyout", os.path.join(tmp, name + ".key"),
+         "-out", os.path.join(tmp, name + ".pem"), "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        capture_output=True, text=True, timeout=60)
+    need(r.returncode == 0, "openssl: %s" % r.stderr[-300:])
+
+
+def curl(path, *args, cacert="cert", token=None, data=None):
+    """(status, body) of curl against the daemon; status 0: no answer"""
+    cmd = ["curl", "-sS", "--max-time", "10", "-o", "-", "-w",
+           "\n%{http_code}"]
+    if cacert:
+        cmd += ["--cacert", os.path.join(tmp, cacert + ".pem")]
+    if token:
+        cmd += ["-H", "Authorization: Bearer " + token]
+    if data is not None:
+        cmd += ["-H", "Content-Type: application/json",
+                "--data-binary", "@-"]
+    cmd += list(args) + [BASE + path]
+    r = subprocess.run(cmd, input=data, capture_output=True, timeout=30,
+                       text=True)
+    body, _, code = r.stdout.rpartition("\n")
+    return int(code or 0), body
+
+
+def post(token, change):
+    data = change if isinstance(change, str) else json.dumps(change)
+    st, body = curl("/api/v1/changes", token=token, data=data)
+    try:
+        return st, json.loads(body)
+    except ValueError:
+        return st, body
+
+
+def audit():
+    return json.loads(ctl("audit", "--json").stdout)
+
+
+def occurrences():
+    return json.loads(ctl("occurrences", "--json", "--from", "2026-01-01",
+                          "--to", "2027-12-31").stdout)
+
+
+def invitations():
+    out = []
+    for m in messages():
+        for part in m.walk():
+            if part.get_content_type() == "text/calendar":
+                cal = icalendar.Calendar.from_ical(
+                    part.get_payload(decode=True))
+                for ev in cal.walk("VEVENT"):
+                    out.append((str(cal.get("METHOD")), str(ev["UID"]),
+                                ev.get("RECURRENCE-ID"), ev["DTSTART"].dt))
+    return out
+
+
+def dav_get(uid):
+    st, body = 0, b""
+    r = subprocess.run(["curl", "-sS", "-u", "%s:%s" % (USER, PASSWORD),
+                        "-w", "\n%{http_code}", DAV + uid + ".ics"],
+                       capture_output=True, timeout=30)
+    body, _, code = r.stdout.rpartition(b"\n")
+    st = int(code or 0)
+    return st, body
+
+
+def starts_of(cal_bytes, uid):
+    cal = icalendar.Calendar.from_ical(cal_bytes)
+    return {(ev.get("RECURRENCE-ID").dt.strftime("%Y-%m-%d")
+             if ev.get("RECURRENCE-ID") else None,
+             ev["DTSTART"].dt.strftime("%Y-%m-%dT%H:%M"))
+            for ev in cal.walk("VEVENT") if str(ev["UID"]) == uid}
+
+
+def within_5s(what, cond):
+    t0 = time.monotonic()
+    got = poll_until(cond, 5, 0.1)
+    check(got and time.monotonic() - t0 <= 5.5, "%s not within 5 s" % what)
+    return got
+
+
+def wait_sent(timeout=20):
+    def done():
+        box = json.loads(ctl("outbox", "--json").stdout)
+        return box and all(e["state"] == "sent" for e in box)
+    need(poll_until(done, timeout, 0.2), "the outbox is not all sent")
+
+
+def start():
+    global proc
+    proc = subprocess.Popen([DAEMON, "-c", CONF_PATH, "--today", TODAY,
+                             "-v"] + peers.ROOT_OPT,
+                            stdout=subprocess.DEVNULL, stderr=open(LOG, "a"))
+
+    def up():
+        need(proc.poll() is None, "cadenced exited at start")
+        return curl("/healthz")[0] == 200
+    need(poll_until(up, 20, 0.2), "no /healthz over HTTPS within 20 s")
+
+
+def token(name, *scope):
+    r = ctl("token", "add", name, *scope)
+    secret = r.stdout.strip()
+    need(re.fullmatch(r"cad_[0-9a-f]{64}", secret),
+         "token add printed %r" % r.stdout)
+    return secret
+
+
+def part_https():
+    st, body = curl("/healthz")
+    check(st == 200, "curl --cacert https://.../healthz: %d %r" % (st, body))
+    st, _ = curl("/healthz", cacert=None)
+    check(st == 0, "curl without --cacert accepted the test certificate")
+    st, _ = curl("/api/v1/audit")
+    check(st == 401, "GET /api/v1/audit without a token: %d" % st)
+
+
+def part_move(kaj):
+    """2: the scoped token moves Kajaani's meeting, and nothing else"""
+    occ = {(o["uid"], o["start"][:10]) for o in occurrences()}
+    need((KAJ, "2026-02-02") in occ, "no Kajaani meeting on 2026-02-02")
+    n_mail = len(invitations())
+    st, ans = post(kaj, {"action": "move", "forum": "kuntaneuvottelu",
+                         "party": "kajaani", "date": "2026-02-02",
+                         "new_date": "2026-02-04", "new_time": "10:30"})
+    check(st == 200 and ans.get("changed") is True and
+          ans.get("start") == "2026-02-02T09:00" and
+          ans.get("new_start") == "2026-02-04T10:30" and
+          ans.get("warnings") == [], "move: %d %r" % (st, ans))
+    want = ("2026-02-02", "2026-02-04T10:30")
+    within_5s("the move in the feed", lambda: want in starts_of(
+        curl("/calendars/all.ics")[1].encode(), KAJ))
+    within_5s("the move in Radicale", lambda: want in starts_of(
+        dav_get(KAJ)[1] or b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", KAJ))
+    got = within_5s("the REQUEST in the sink", lambda: [
+        i for i in invitations()[n_mail:] if i[0] == "REQUEST" and
+        i[1] == KAJ])
+    check(got and any(i[3].strftime("%Y-%m-%dT%H:%M") == want[1]
+                      for i in got), "REQUEST dates: %s" % got)
+
+    before = audit()
+    for change, what in (
+            ({"action": "cancel", "forum": "hytetu-foorumi",
+              "date": "2026-10-13"}, "another forum"),
+            ({"action": "cancel", "forum": "kuntaneuvottelu",
+              "party": "sotkamo", "date": "2026-02-02"}, "another party")):
+        st, ans = post(kaj, change)
+        check(st == 403 and "error" in ans, "%s: %d %r" % (what, st, ans))
+    check(audit() == before, "a refused change reached the audit")
+    check(all(o["status"] == "CONFIRMED" for o in occurrences()
+              if o["uid"] != KAJ), "a refused change changed a meeting")
+
+
+def part_audit(kaj):
+    st, body = curl("/api/v1/audit", token=kaj)
+    check(st == 200, "GET /api/v1/audit: %d" % st)
+    api = json.loads(body) if st == 200 else []
+    moves = [e for e in api if e["action"] == "move"]
+    check(len(moves) == 1 and moves[0]["who"] == "kajaani-coord" and
+          moves[0]["via"] == "api" and moves[0]["address"] == "127.0.0.1"
+          and moves[0]["uid"] == KAJ and
+          moves[0]["before"] == "2026-02-02 09:00" and
+          moves[0]["after"] == "2026-02-04 10:30 moved",
+          "audit of the move: %s" % moves)
+    check(api == audit(), "GET /api/v1/audit differs from cadencectl audit")
+    adds = [e["what"] for e in api if e["action"] == "token-add"]
+    check(adds == ["kajaani-coord", "foorumi", "kaikki"] and
+          all(e["via"] == "cli" for e in api if e["action"] ==
+              "token-add"), "token-add records: %s" % adds)
+    with open(os.path.join(tmp, "var", "cadenced.db"), "rb") as f:
+        db = f.read()
+    for name in ("cadenced.db-wal",):
+        p = os.path.join(tmp, "var", name)
+        if os.path.exists(p):
+            with open(p, "rb") as f:
+                db += f.read()
+    with open(LOG, "rb") as f:
+        log = f.read()
+    check(kaj.encode() not in db, "the token itself is in the store")
+    check(kaj.encode() not in log, "the token is in the log")
+    check(b"token 'kajaani-coord'" in log, "the log does not name the token")
+
+
+def part_bad(all_):
+    """4: 400 with a reason and nothing changed"""
+    before, occ = audit(), occurrences()
+    big = json.dumps({"action": "cancel", "forum": "hytetu-foorumi",
+                      "date": "2026-10-13", "reason": "x" * 9000})
+    cases = [
+        ({"action": "cancel", "forum": "nope", "date": "2026-10-13"},
+         "unknown forum 'nope'"),
+        ({"action": "cancel", "forum": "hytetu-foorumi",
+          "date": "2026-10-14"}, "no meeting on 2026-10-14"),
+        (big, "longer than 8192"),
+        ({"action": "cancel", "forum": "hytetu-foorumi", "date": 20261013},
+         "'date' must be a string"),
+        ({"action": "move", "forum": "hytetu-foorumi", "date": "2026-10-13",
+          "new_date": ["2026-10-15"]}, "'new_date' must be a string"),
+        ('{"action": "cancel", "forum": "hytetu-foorumi",', "invalid JSON"),
+        ('{"action": "cancel", "action": "move", "forum": "x", '
+         '"date": "2026-10-13"}', "invalid JSON"),
+        ({"action": "delete", "forum": "hytetu-foorumi",
+          "date": "2026-10-13"}, "'action' must be"),
+        ({"action": "cancel", "forum": "hytetu-foorumi",
+          "date": "2026-02-30"}, "'date' must be a date"),
+    ]
+    for change, reason in cases:
+        st, ans = post(all_, change)
+        check(st == 400 and isinstance(ans, dict) and
+              reason in ans.get("error", ""),
+              "bad input %r: %d %r, want 400 with %r" % (
+                  str(change)[:60], st, ans, reason))
+    check(audit() == before and occurrences() == occ,
+          "bad input changed something")
+    st, ans = post(all_, {"action": "move", "forum": "hytetu-foorumi",
+                          "date": "2026-10-13", "new_date": "2026-07-07"})
+    check(st == 200 and ans.get("warnings") == ["blackout"],
+          "move into the summer blackout: %d %r" % (st, ans))
+    st, ans = post(all_, {"action": "undo", "forum": "hytetu-foorumi",
+                          "date": "2026-10-13"})
+    check(st == 200 and ans.get("new_start") == "2026-10-13T13:00",
+          "undo of the move: %d %r" % (st, ans))
+    st, ans = post(all_, {"action": "undo", "forum": "hytetu-foorumi",
+                          "date": "2026-10-13"})
+    check(st == 409 and "nothing to undo" in ans.get("error", ""),
+          "a second undo: %d %r" % (st, ans))
+
+
+def part_cli(foorumi):
+    """5: cadencectl --server cancels through the API"""
+    tf = os.path.join(tmp, "foorumi.token")
+    with open(tf, "w") as f:
+        f.write(foorumi + "\n")
+    os.chmod(tf, 0o600)
+    n_mail = len(invitations())
+    r = subprocess.run([CTL, "--server", BASE, "--token-file", tf,
+                        "--cacert", os.path.join(tmp, "cert.pem"), "cancel",
+                        "hytetu-foorumi", "2026-10-13", "--reason", "Etänä"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0 and r.stdout ==
+          "peruttu: %s ti 13.10.2026 klo 13.00\n" % FOORUMI,
+          "cadencectl --server cancel: %d %r %r" % (r.returncode, r.stdout,
+                                                    r.stderr))
+    within_5s("the CANCEL of cadencectl --server", lambda: [
+        i for i in invitations()[n_mail:] if i[0] == "CANCEL" and
+        i[1] == FOORUMI])
+    e = audit()[-1]
+    check(e["who"] == "foorumi" and e["action"] == "cancel" and
+          e["what"] == "hytetu-foorumi 2026-10-13: Etänä",
+          "audit of the remote cancel: %s" % e)
+    r = subprocess.run([CTL, "--server", BASE, "--token-file", tf,
+                        "--cacert", os.path.join(tmp, "cert.pem"), "move",
+                        "kuntaneuvottelu", "2026-02-02", "2026-02-03",
+                        "--party", "sotkamo"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 1 and "may not change forum" in r.stderr,
+          "out of scope via cadencectl --server: %d %r" % (r.returncode,
+                                                           r.stderr))
+
+
+def part_limits(kaj, all_):
+    """6: revoked at once; 429 after 10 failed tokens"""
+    ctl("token", "revoke", "kajaani-coord")
+    st, ans = post(kaj, {"action": "undo", "forum": "kuntaneuvottelu",
+                         "party": "kajaani", "date": "2026-02-02"})
+    check(st == 401, "a revoked token: %d %r" % (st, ans))
+    codes = [post("cad_" + "%064x" % i, "{}")[0] for i in range(20)]
+    check(set(codes) <= {401, 429} and codes.count(401) <= 9 and
+          codes[-10:] == [429] * 10,
+          "20 wrong tokens (after one revoked): %s" % codes)
+    st, _ = curl("/api/v1/audit", token=all_)
+    check(st == 429, "a good token from a blocked address: %d" % st)
+
+
+def part_reload():
+    """7: SIGHUP swaps in a new certificate"""
+    make_cert("new")
+    shutil.copy(os.path.join(tmp, "new.pem"), os.path.join(tmp, "cert.pem"))
+    shutil.copy(os.path.join(tmp, "new.key"), os.path.join(tmp, "key.pem"))
+    proc.send_signal(signal.SIGHUP)
+    check(poll_until(lambda: curl("/healthz", cacert="new")[0] == 200, 10),
+          "SIGHUP: the new certificate is not served")
+    check(curl("/healthz", cacert="old")[0] == 0,
+          "SIGHUP: the old certificate is still served")
+
+
+def main():
+    global BASE, DAV
+    port, dav_port, smtp_port = free_port(), free_port(), free_port()
+    BASE = "https://127.0.0.1:%d" % port
+    DAV = "http://127.0.0.1:%d/%s/forums/" % (dav_port, USER)
+    with open(CONF_PATH, "w", encoding="utf-8") as f:
+        f.write(CONF % {"port": port, "dav": dav_port, "smtp": smtp_port})
+    with open(os.path.join(tmp, "caldav.pass"), "w") as f:
+        f.write(PASSWORD + "\n")
+    os.chmod(os.path.join(tmp, "caldav.pass"), 0o600)
+    make_cert("old")
+    shutil.copy(os.path.join(tmp, "old.pem"), os.path.join(tmp, "cert.pem"))
+    shutil.copy(os.path.join(tmp, "old.key"), os.path.join(tmp, "key.pem"))
+    RUN.start_radicale(dav_port, USER, PASSWORD)
+    st = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w",
+                         "%{http_code}", "-u", "%s:%s" % (USER, PASSWORD),
+                         "-X", "MKCALENDAR", DAV], capture_output=True,
+                        text=True, timeout=30).stdout
+    need(st == "201", "MKCALENDAR: %s" % st)
+    RUN.start_sink(smtp_port)
+    kaj = token("kajaani-coord", "--forum", "kuntaneuvottelu", "--party",
+                "kajaani")
+    foorumi = token("foorumi", "--forum", "hytetu-foorumi")
+    all_ = token("kaikki")
+    start()
+    wait_sent()
+    part_https()
+    part_move(kaj)
+    part_audit(kaj)
+    part_bad(all_)
+    part_cli(foorumi)
+    part_limits(kaj, all_)
+    part_reload()
+    with open(LOG, errors="replace") as f:
+        bad = [l for l in f if "runtime error:" in l or "Sanitizer" in l]
+    check(not bad, "sanitizer reports in the log: %s" % bad[:3])
+
+
+t_start = time.monotonic()
+try:
+    main()
+except Fatal:
+    pass
+finally:
+    if proc is not None:
+        proc.kill()
+        proc.wait()
+    RUN.stop_all()
+    if failures:
+        with open(LOG, errors="replace") as f:
+            print("--- daemon log (last 30 lines)")
+            print("".join(f.readlines()[-30:]), end="")
+        print("%s: kept %s" % (ME, tmp))
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+if failures:
+    print("%s: %d failure(s)" % (ME, len(failures)))
+    sys.exit(1)
+print("%s: ok (%.1f s)" % (ME, time.monotonic() - t_start))

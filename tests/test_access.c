@@ -1,0 +1,348 @@
+/*
+ * test_access.c - tokens, the audit and the one home of a change
+ * (core/store/token.c, audit.c, change.c) and the hash under them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "base/hash.h"
+#include "model/config.h"
+#include "store/audit.h"
+#include "store/change.h"
+#include "store/token.h"
+
+struct fixture {
+	char tmp[64];
+	struct cad_store *st;
+	struct cad_config *cfg;
+};
+
+static const struct cad_actor cli_user = { "maija", NULL };
+static const struct cad_actor api_user = { "kajaani-coord", "192.0.2.7" };
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct cad_error err = { "" };
+	struct cad_diag diag;
+
+	if (f == NULL)
+		return -1;
+	strcpy(f->tmp, "/tmp/test_access.XXXXXX");
+	if (mkdtemp(f->tmp) == NULL || cad_store_open(f->tmp, &f->st,
+	    &err) != 0)
+		return -1;
+	cad_diag_init(&diag);
+	/* foorumi: 2nd Tuesday of October at 13:00 (tests/data/minimal.conf) */
+	if (cad_config_load("tests/data/minimal.conf", &f->cfg, &diag) != 0)
+		return -1;
+	cad_diag_release(&diag);
+	*state = f;
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	cad_store_close(f->st);
+	cad_config_free(f->cfg);
+	nftw(f->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+/* the number of rows of table in the fixture's database, read aside */
+static int
+rows(struct fixture *f, const char *table)
+{
+	char path[128], sql[64];
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int n;
+
+	snprintf(path, sizeof path, "%s/cadenced.db", f->tmp);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return n;
+}
+
+/* FIPS 180-2 appendix B.1: SHA-256("abc") */
+static void
+sha256_hex__abc__fips_vector(void **state)
+{
+	char hex[CAD_SHA256_HEX];
+
+	(void)state;
+	cad_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	assert_true(cad_equal_secret("abcd", "abcd", 4));
+	assert_false(cad_equal_secret("abcd", "abce", 4));
+}
+
+static void
+token_add__scoped__secret_checks_and_only_its_hash_is_stored(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	char *forums[] = { "foorumi" }, *parties[] = { "hva" };
+	struct cad_token t = { .name = "coord", .forums = forums,
+		.nforums = 1, .parties = parties, .nparties = 1 };
+	struct cad_token got;
+	char *secret, hex[CAD_SHA256_HEX], path[128], *db;
+	FILE *fp;
+	long len;
+
+	assert_int_equal(cad_token_add(f->st, &t, &cli_user, 1000, &secret,
+	    &err), 0);
+	assert_int_equal(strlen(secret), 4 + 64);
+	assert_int_equal(cad_token_check(f->st, secret, &got, &err), 0);
+	assert_string_equal(got.name, "coord");
+	assert_true(cad_token_allows(&got, "foorumi", "hva"));
+	assert_false(cad_token_allows(&got, "foorumi", NULL));
+	assert_false(cad_token_allows(&got, "muu", "hva"));
+	cad_token_release(&got);
+	/* one character off is no token */
+	char was = secret[10];
+	secret[10] = was == 'a' ? 'b' : 'a';
+	assert_int_equal(cad_token_check(f->st, secret, &got, &err), -EACCES);
+	secret[10] = was;
+
+	/* the file holds the SHA-256 of the secret, never the secret */
+	cad_store_close(f->st);
+	f->st = NULL;
+	snprintf(path, sizeof path, "%s/cadenced.db", f->tmp);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	db = calloc(1, 1 << 20);
+	len = (long)fread(db, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	assert_true(len > 0);
+	cad_sha256_hex(secret, strlen(secret), hex);
+	assert_non_null(memmem(db, (size_t)len, hex, strlen(hex)));
+	assert_null(memmem(db, (size_t)len, secret + 4, 64));
+	free(db);
+	free(secret);
+	assert_int_equal(cad_store_open(f->tmp, &f->st, &err), 0);
+}
+
+static void
+token_add__same_name_or_bad_name__refused(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_token t = { .name = "coord" }, bad = { .name = "a b" };
+	char *s1, *s2;
+
+	assert_int_equal(cad_token_add(f->st, &t, &cli_user, 1, &s1, &err),
+	    0);
+	assert_int_equal(cad_token_add(f->st, &t, &cli_user, 2, &s2, &err),
+	    -EEXIST);
+	assert_null(s2);
+	assert_int_equal(cad_token_add(f->st, &bad, &cli_user, 2, &s2, &err),
+	    -EINVAL);
+	assert_int_equal(rows(f, "tokens"), 1);
+	assert_int_equal(rows(f, "audit"), 1);
+	free(s1);
+}
+
+static void
+token_revoke__then_check__refused_and_audited(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_token t = { .name = "coord" }, got;
+	struct cad_audit_entry *v;
+	size_t n;
+	char *s;
+
+	assert_int_equal(cad_token_add(f->st, &t, &cli_user, 10, &s, &err), 0);
+	assert_int_equal(cad_token_revoke(f->st, "coord", &cli_user, 20,
+	    &err), 0);
+	assert_int_equal(cad_token_check(f->st, s, &got, &err), -EACCES);
+	assert_int_equal(cad_token_revoke(f->st, "coord", &cli_user, 30,
+	    &err), -ENOENT);
+	assert_int_equal(cad_audit_list(f->st, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].action, CAD_AUDIT_TOKEN_ADD);
+	assert_int_equal(v[1].action, CAD_AUDIT_TOKEN_REVOKE);
+	assert_string_equal(v[1].who, "maija");
+	assert_null(v[1].address);
+	assert_int_equal(v[1].time, 20);
+	assert_string_equal(v[1].before, "forums: all; parties: all");
+	cad_audit_entries_free(v, n);
+	free(s);
+}
+
+static void
+audit__update_or_delete__refused_by_the_table(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_audit_entry e = { .time = 5, .who = "x",
+		.action = CAD_AUDIT_CANCEL, .what = "w" };
+	char path[128];
+	sqlite3 *db;
+
+	assert_int_equal(cad_audit_add(f->st, &e, &err), 0);
+	snprintf(path, sizeof path, "%s/cadenced.db", f->tmp);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET who = 'y'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(rows(f, "audit"), 1);
+}
+
+static struct cad_change
+change(enum cad_change_action a, const char *forum, const char *date)
+{
+	struct cad_change ch = { .action = a, .forum = forum, .new_time = -1 };
+
+	assert_int_equal(cad_parse_date(date, &ch.day), 0);
+	return ch;
+}
+
+/* 13.10.2026 is the 2nd Tuesday of October: minimal.conf's meeting */
+static void
+change_apply__move__override_and_audit_written_together(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_change ch = change(CAD_CHANGE_MOVE, "foorumi",
+	    "2026-10-13");
+	struct cad_change_result res;
+	struct cad_audit_entry *v;
+	size_t n;
+	int today;
+
+	assert_int_equal(cad_parse_date("2026-01-01", &today), 0);
+	/* Saturday 17.10.2026 */
+	assert_int_equal(cad_parse_date("2026-10-17", &ch.new_day), 0);
+	ch.new_time = 9 * 60 + 30;
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &api_user, 777, &res, &err), 0);
+	assert_string_equal(res.uid, "foorumi@example.org");
+	assert_int_equal(res.time, 13 * 60);
+	assert_int_equal(res.warnings, CAD_CHANGE_WARN_NOT_WORKING);
+	cad_change_result_release(&res);
+	assert_int_equal(rows(f, "overrides"), 1);
+	assert_int_equal(cad_audit_list(f->st, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].who, "kajaani-coord");
+	assert_string_equal(v[0].address, "192.0.2.7");
+	assert_int_equal(v[0].time, 777);
+	assert_string_equal(v[0].rid, "2026-10-13T13:00");
+	assert_string_equal(v[0].what, "foorumi 2026-10-13");
+	assert_string_equal(v[0].before, "2026-10-13 13:00");
+	assert_string_equal(v[0].after, "2026-10-17 09:30 moved");
+	cad_audit_entries_free(v, n);
+}
+
+static void
+change_apply__bad_request__nothing_written(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_change_result res;
+	struct cad_change ch;
+	int today;
+
+	assert_int_equal(cad_parse_date("2026-01-01", &today), 0);
+	ch = change(CAD_CHANGE_CANCEL, "nope", "2026-10-13");
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 1, &res, &err), -EINVAL);
+	assert_string_equal(err.msg, "unknown forum 'nope'");
+	/* a Wednesday: no meeting */
+	ch = change(CAD_CHANGE_CANCEL, "foorumi", "2026-10-14");
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 1, &res, &err), -EINVAL);
+	assert_string_equal(err.msg, "forum 'foorumi' has no meeting on "
+	    "2026-10-14");
+	ch = change(CAD_CHANGE_UNCANCEL, "foorumi", "2026-10-13");
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 1, &res, &err), -EINVAL);
+	ch = change(CAD_CHANGE_UNDO, "foorumi", "2026-10-13");
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 1, &res, &err), -ENOENT);
+	assert_int_equal(rows(f, "overrides"), 0);
+	assert_int_equal(rows(f, "audit"), 0);
+}
+
+static void
+change_apply__cancel_twice__second_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_change ch = change(CAD_CHANGE_CANCEL, "foorumi",
+	    "2026-10-13");
+	struct cad_change_result res;
+	int today;
+
+	assert_int_equal(cad_parse_date("2026-01-01", &today), 0);
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 1, &res, &err), 0);
+	assert_int_equal(res.outcome, CAD_CHANGE_STORED);
+	cad_change_result_release(&res);
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 2, &res, &err), 0);
+	assert_int_equal(res.outcome, CAD_CHANGE_ALREADY);
+	cad_change_result_release(&res);
+	assert_int_equal(rows(f, "audit"), 1);
+	ch.action = CAD_CHANGE_UNCANCEL;
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 3, &res, &err), 0);
+	cad_change_result_release(&res);
+	assert_int_equal(rows(f, "overrides"), 0);
+	assert_int_equal(rows(f, "audit"), 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sha256_hex__abc__fips_vector),
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(token_add__scoped__secret_checks_and_only_its_hash_is_stored),
+		T(token_add__same_name_or_bad_name__refused),
+		T(token_revoke__then_check__refused_and_audited),
+		T(audit__update_or_delete__refused_by_the_table),
+		T(change_apply__move__override_and_audit_written_together),
+		T(change_apply__bad_request__nothing_written),
+		T(change_apply__cancel_twice__second_changes_nothing),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
