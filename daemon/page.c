@@ -131,9 +131,51 @@ page_party_list(struct cad_buf *b, const struct cad_config *cfg,
 	return r;
 }
 
+/* the audit's last record of the meeting o of series s, or NULL */
+static const struct cad_audit_entry *
+page_last_change(const struct page_changes *ch, const struct cad_series *s,
+    const struct cad_occurrence *o)
+{
+	char rid[CAD_DATETIME_SIZE];
+
+	cad_format_datetime(o->rid_day, o->rid_time, rid);
+	for (size_t i = ch->n; i-- > 0; )
+		if (ch->v[i].uid != NULL && ch->v[i].rid != NULL &&
+		    strcmp(ch->v[i].uid, s->uid) == 0 &&
+		    strcmp(ch->v[i].rid, rid) == 0)
+			return &ch->v[i];
+	return NULL;
+}
+
+/* " (viimeisin muutos: peruttu to 3.12.2026, kajaani-hyte)": what,
+   when and who (the token's or the user's name, never the address) */
+static int
+page_change(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_audit_entry *e)
+{
+	static const char *const what[] = {
+		[CAD_AUDIT_CANCEL] = "peruttu",
+		[CAD_AUDIT_MOVE] = "siirretty",
+		[CAD_AUDIT_UNCANCEL] = "peruutus peruttu",
+		[CAD_AUDIT_UNDO] = "muutos peruttu",
+	};
+	char date[24];
+	int off = 0, r;
+
+	if ((size_t)e->action >= sizeof what / sizeof what[0])
+		return 0;
+	(void)cad_tz_offset_utc(cfg->timezone, (long long)e->time, &off);
+	cad_format_fi_date((int)((e->time + off) / 86400), date);
+	r = cad_buf_printf(b, " <span class=\"muted\">(viimeisin muutos: "
+	    "%s %s, ", what[e->action], date);
+	r |= cad_buf_xml_str(b, e->who);
+	return r | cad_buf_puts(b, ")</span>");
+}
+
 static int
 page_next(struct cad_buf *b, const struct cad_config *cfg,
-    const struct cad_plan *plan, int today, int forum)
+    const struct cad_plan *plan, int today, int forum,
+    const struct page_changes *changes)
 {
 	int shown = 0, r = 0;
 
@@ -142,13 +184,18 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 	for (size_t i = 0; i < plan->nocc && shown < PAGE_NEXT; i++) {
 		const struct cad_occurrence *o = &plan->occ[i];
 		const struct cad_series *s = &plan->series[o->series];
+		const struct cad_audit_entry *last;
 		char when[32], from[32];
 
-		if (s->forum != forum || o->day < today ||
-		    o->status != CAD_CONFIRMED)
+		if (s->forum != forum || o->day < today)
+			continue;
+		/* a cancelled meeting is shown when someone cancelled it */
+		last = page_last_change(changes, s, o);
+		if (o->status != CAD_CONFIRMED && last == NULL)
 			continue;
 		cad_format_fi(o->day, o->time, when);
-		r |= cad_buf_printf(b, "<li>%s", when);
+		r |= cad_buf_printf(b, o->status == CAD_CONFIRMED ?
+		    "<li>%s" : "<li><s>%s</s>", when);
 		if (s->party >= 0) {
 			r |= cad_buf_puts(b, " – ");
 			r |= cad_buf_xml_str(b, cad_tr(cfg,
@@ -161,6 +208,8 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 			    from);
 			r |= cad_buf_puts(b, ")</span>");
 		}
+		if (last != NULL)
+			r |= page_change(b, cfg, last);
 		r |= cad_buf_puts(b, "</li>\n");
 		shown++;
 	}
@@ -173,7 +222,8 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 
 static int
 page_forum(struct cad_buf *b, const struct cad_config *cfg,
-    const struct cad_plan *plan, int today, size_t fi)
+    const struct cad_plan *plan, int today, size_t fi,
+    const struct page_changes *changes)
 {
 	const struct cad_forum *f = &cfg->forums[fi];
 	char *cadence = cad_config_cadence(cfg, f);
@@ -225,7 +275,7 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
 	r |= cad_buf_puts(b, "</dl>\n");
-	r |= page_next(b, cfg, plan, today, (int)fi);
+	r |= page_next(b, cfg, plan, today, (int)fi, changes);
 	r |= cad_buf_puts(b, "<p class=\"noprint\">");
 	r |= page_links(b, cfg, rel);
 	r |= cad_buf_puts(b, "</p>\n</article>\n");
@@ -327,14 +377,15 @@ page_foot(struct cad_buf *b, const struct cad_config *cfg)
 
 static int
 page_forums(struct cad_buf *b, const struct cad_config *cfg,
-    const struct cad_plan *plan, int today)
+    const struct cad_plan *plan, int today,
+    const struct page_changes *changes)
 {
 	int r = 0;
 
 	r |= cad_buf_printf(b, "<section id=\"foorumit\">\n<h2>%s</h2>\n"
 	    "<div class=\"forums\">\n", _("Foorumit"));
 	for (size_t i = 0; i < cfg->nforums; i++)
-		r |= page_forum(b, cfg, plan, today, i);
+		r |= page_forum(b, cfg, plan, today, i, changes);
 	r |= cad_buf_puts(b, "</div>\n</section>\n");
 	return r;
 }
@@ -455,7 +506,8 @@ int
 page_render(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_plan *plan, int today,
     const struct cad_compliance *warn, size_t nwarn,
-    const struct cad_deadline *dl, size_t ndl)
+    const struct cad_deadline *dl, size_t ndl,
+    const struct page_changes *changes)
 {
 	int year = cad_year_of(today);
 	char date[24];
@@ -474,7 +526,7 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 	r |= page_links(b, cfg, "calendars/all.ics");
 	r |= cad_buf_puts(b, "</p>\n</header>\n<main id=\"sisalto\" "
 	    "tabindex=\"-1\">\n");
-	r |= page_forums(b, cfg, plan, today);
+	r |= page_forums(b, cfg, plan, today, changes);
 	r |= page_wheel(b, cfg, year);
 	r |= page_year(b, cfg, plan, dl, ndl, year);
 	r |= page_parties(b, cfg);

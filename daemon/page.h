@@ -13,14 +13,23 @@
 #include "model/config.h"
 #include "model/deadline.h"
 #include "model/plan.h"
+#include "store/audit.h"
 #include "base/util.h"
+
+/* the audit (store/audit.h), oldest first: each meeting listed shows
+   its last change and by whom */
+struct page_changes {
+	const struct cad_audit_entry *v;
+	size_t n;
+};
 
 /* plan covers at least today .. the horizon; dl are the agreement's
    deadlines (sorted); 0 or -E2BIG/-ENOMEM */
 int page_render(struct cad_buf *out, const struct cad_config *cfg,
     const struct cad_plan *plan, int today,
     const struct cad_compliance *warn, size_t nwarn,
-    const struct cad_deadline *dl, size_t ndl);
+    const struct cad_deadline *dl, size_t ndl,
+    const struct page_changes *changes);
 
 /* the <!DOCTYPE> to the <h1> (the agreement's title) of a page whose
    <title> ends in " – what", with the style sheet, the skip link to

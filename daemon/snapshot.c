@@ -241,6 +241,7 @@ struct build {
 	size_t cap;
 	int64_t now;
 	unsigned renders;
+	struct page_changes changes;	/* the audit, for the page */
 };
 
 static void build_dates(struct build *, struct snapshot_res *, int64_t);
@@ -517,7 +518,7 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 
 	/* the page and the accessibility statement */
 	if ((r = page_render(b, cfg, plan, s->today, warn, nwarn, dl,
-	    ndl)) != 0) {
+	    ndl, &bd->changes)) != 0) {
 		cad_error_set(err, "page: %s", strerror(-r));
 		goto out;
 	}
@@ -649,6 +650,7 @@ build_core(struct build *bd, struct cad_store *st, struct cad_error *err)
 {
 	struct snapshot *s = bd->s;
 	struct cad_series_state *states = NULL;
+	struct cad_audit_entry *audit = NULL;
 	char (*hashes)[65] = NULL;
 	struct cad_plan plan;
 	int r;
@@ -666,7 +668,11 @@ build_core(struct build *bd, struct cad_store *st, struct cad_error *err)
 	cad_ical_series_hashes(s->cfg, &plan, hashes);
 	if ((r = build_store(s, st, &plan, (const char (*)[65])hashes, states,
 	    false, bd->now, err)) != 0 ||
-	    (r = build_languages(bd, &plan, states, err)) != 0)
+	    /* the page shows each meeting's last change */
+	    (r = cad_audit_list(st, &audit, &bd->changes.n, err)) != 0)
+		goto out;
+	bd->changes.v = audit;
+	if ((r = build_languages(bd, &plan, states, err)) != 0)
 		goto out;
 	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
 	/* the bodies are all in the store: the series text goes */
@@ -674,6 +680,8 @@ build_core(struct build *bd, struct cad_store *st, struct cad_error *err)
 		r = build_store(s, st, &plan, (const char (*)[65])hashes,
 		    states, true, bd->now, err);
 out:
+	cad_audit_entries_free(audit, bd->changes.n);
+	bd->changes = (struct page_changes){ NULL, 0 };
 	free(hashes);
 	free(states);
 	cad_plan_release(&plan);

@@ -16,7 +16,8 @@ python3-icalendar, the mail with the email package):
      another forum and on another party's meeting, and changes nothing;
   3. the audit (GET /api/v1/audit and cadencectl audit --json) shows the
      move with the token's name, the address, before and after; the
-     token itself is nowhere in the store or the log;
+     token itself is nowhere in the store or the log; the page shows the
+     meeting's last change with the token's name;
   4. bad input is 400 with a JSON reason and changes nothing: unknown
      forum, a date without a meeting, a body over 8 KB, wrong types,
      invalid JSON; a move into a blackout is done and warned about;
@@ -288,6 +289,12 @@ def part_audit(kaj):
     check(kaj.encode() not in db, "the token itself is in the store")
     check(kaj.encode() not in log, "the token is in the log")
     check(b"token 'kajaani-coord'" in log, "the log does not name the token")
+    st, page = curl("/")
+    check(st == 200 and re.search(
+        r"ke 4\.2\.2026 klo 10\.30 – Kajaanin kaupunki.*?\(viimeisin "
+        r"muutos: siirretty \w\w \d+\.\d+\.\d{4}, kajaani-coord\)", page),
+        "the page does not show the move by kajaani-coord: %s" %
+        re.findall(r"<li>[^\n]*4\.2\.2026[^\n]*", page))
 
 
 def part_bad(all_):

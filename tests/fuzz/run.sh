@@ -125,6 +125,7 @@ max_len() {
 	fuzz_rrule)	echo 512 ;;
 	fuzz_ical)	echo 16384 ;;
 	fuzz_http_route) echo 1024 ;;
+	fuzz_api_change) echo 10240 ;;	# past the 8 KiB limit
 	*)		echo 4096 ;;
 	esac
 }
