@@ -331,11 +331,10 @@ authorize(struct MHD_Connection *c, const struct snapshot *s,
 static int
 json_start(struct cad_buf *b, const char *key, int day, int time)
 {
-	char d[11];
+	char dt[CAD_RID_SIZE];
 
-	cad_format_date(day, d);
-	return cad_buf_printf(b, ", \"%s\": \"%sT%02d:%02d\"", key, d,
-	    time / 60, time % 60);
+	cad_rid_format(day, time, dt);
+	return cad_buf_printf(b, ", \"%s\": \"%s\"", key, dt);
 }
 
 static enum MHD_Result

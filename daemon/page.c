@@ -136,9 +136,9 @@ static const struct cad_audit_entry *
 page_last_change(const struct page_changes *ch, const struct cad_series *s,
     const struct cad_occurrence *o)
 {
-	char rid[CAD_DATETIME_SIZE];
+	char rid[CAD_RID_SIZE];
 
-	cad_format_datetime(o->rid_day, o->rid_time, rid);
+	cad_rid_format(o->rid_day, o->rid_time, rid);
 	for (size_t i = ch->n; i-- > 0; )
 		if (ch->v[i].uid != NULL && ch->v[i].rid != NULL &&
 		    strcmp(ch->v[i].uid, s->uid) == 0 &&

@@ -89,20 +89,12 @@ body_of(const struct cad_change *ch)
 	return s;
 }
 
-/* "YYYY-MM-DDTHH:MM" into day and time */
+/* the answer's "YYYY-MM-DDTHH:MM" at key into day and time */
 static int
 parse_start(json_t *o, const char *key, int *day, int *time)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-	char d[11];
-
-	if (s == NULL || strlen(s) != 16 || s[10] != 'T')
-		return -EINVAL;
-	memcpy(d, s, 10);
-	d[10] = '\0';
-	if (cad_parse_date(d, day) != 0)
-		return -EINVAL;
-	return cad_parse_time(s + 11, time);
+	return cad_rid_parse(json_string_value(json_object_get(o, key)),
+	    day, time);
 }
 
 static int

@@ -273,11 +273,27 @@ out:
 	return r;
 }
 
+/* the end of a change's transaction: r (the change's write) 0 appends
+   the audit record e and commits; otherwise, or when that fails, rolls
+   back */
+static int
+audit_commit(struct cad_store *st, int r, const struct cad_audit_entry *e,
+    struct cad_error *err)
+{
+	if (r == 0)
+		r = cad_audit_add(st, e, err);
+	if (r == 0)
+		r = cad_store_commit(st, err);
+	if (r != 0)
+		cad_store_rollback(st);
+	return r;
+}
+
 int
 cad_change_commit(struct cad_store *st, struct cad_change_result *res,
     const struct cad_actor *who, int64_t now, struct cad_error *err)
 {
-	char rid[32], date[11];
+	char rid[CAD_RID_SIZE];
 	struct cad_audit_entry e = {
 		.time = now,
 		.who = (char *)who->who,
@@ -294,9 +310,7 @@ cad_change_commit(struct cad_store *st, struct cad_change_result *res,
 
 	if (res->outcome == CAD_CHANGE_ALREADY)
 		return 0;
-	cad_format_date(ov->rid_day, date);
-	snprintf(rid, sizeof rid, "%sT%02d:%02d", date, ov->rid_time / 60,
-	    ov->rid_time % 60);
+	cad_rid_format(ov->rid_day, ov->rid_time, rid);
 	if ((r = cad_store_begin(st, err)) != 0)
 		return r;
 	r = res->undo ? cad_store_delete_override(st, ov->uid, ov->rid_day,
@@ -304,13 +318,7 @@ cad_change_commit(struct cad_store *st, struct cad_change_result *res,
 	if (r == -ENOENT)
 		cad_error_set(err, "nothing to undo: the meeting has no "
 		    "change");
-	if (r == 0)
-		r = cad_audit_add(st, &e, err);
-	if (r == 0)
-		r = cad_store_commit(st, err);
-	if (r != 0)
-		cad_store_rollback(st);
-	return r;
+	return audit_commit(st, r, &e, err);
 }
 
 int
@@ -370,12 +378,7 @@ cad_change_termination(struct cad_store *st, const char *party,
 		goto out;
 	r = t != NULL ? cad_store_put_termination(st, t, err) :
 	    cad_store_withdraw_termination(st, party, err);
-	if (r == 0)
-		r = cad_audit_add(st, &e, err);
-	if (r == 0)
-		r = cad_store_commit(st, err);
-	if (r != 0)
-		cad_store_rollback(st);
+	r = audit_commit(st, r, &e, err);
 out:
 	free(e.before);
 	free(e.after);
