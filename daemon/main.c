@@ -395,46 +395,55 @@ serve(const char *listen, const struct tls_pair *p, struct http **out,
 }
 
 /*
- * A reload's certificate and key: read and checked aside; when they
- * differ from the served ones, a second server is started with them
- * (SO_REUSEPORT) in *nh, to replace the old one once the reload has
- * succeeded.  false when they are refused.
+ * A reload's certificate and key, read and checked aside (GnuTLS), so
+ * that a bad pair refuses the reload; *changed when they differ from
+ * the served ones.  false when they are refused.
  */
 static bool
 reload_tls(struct daemon *d, const struct cad_config *cfg,
-    struct tls_pair *np, struct http **nh)
+    struct tls_pair *np, bool *changed)
 {
 	struct cad_error err = { "" };
 
-	*nh = NULL;
+	*changed = false;
 	if (tls_load(cfg, np, &err) != 0) {
 		log_err("%s: error: %s", d->config_path, err.msg);
 		return false;
 	}
-	if (tls_equal(np, &d->tls)) {
+	*changed = !tls_equal(np, &d->tls);
+	if (!*changed)
 		tls_release(np);
-		return true;
-	}
-	if (serve(http_listen(d->http), np, nh, &err) != 0) {
-		log_err("http: %s", err.msg);
-		tls_release(np);
-		return false;
-	}
 	return true;
 }
 
-/* the new server replaces the old one (reload_tls) */
+/*
+ * A checked new pair replaces the served one: libmicrohttpd takes its
+ * certificate only at start, so the server is restarted on the same
+ * address (connections are refused for those milliseconds).  Should
+ * the new pair not start, the old one is served again.
+ */
 static void
-swap_http(struct daemon *d, struct tls_pair *np, struct http *nh)
+swap_tls(struct daemon *d, struct tls_pair *np)
 {
-	if (nh == NULL)
-		return;
+	struct cad_error err = { "" };
+	char *listen = cad_strdup(http_listen(d->http));
+
 	http_stop(d->http);
-	d->http = nh;
-	tls_release(&d->tls);
-	d->tls = *np;
-	log_info("http: now serving %s with the new certificate",
-	    d->tls.cert_pem != NULL ? "HTTPS" : "plain HTTP");
+	d->http = NULL;
+	if (serve(listen, np, &d->http, &err) == 0) {
+		tls_release(&d->tls);
+		d->tls = *np;
+		memset(np, 0, sizeof *np);
+		log_info("http: serving %s with the new certificate",
+		    d->tls.cert_pem != NULL ? "HTTPS" : "plain HTTP");
+	} else {
+		log_err("http: %s; the old certificate is served again",
+		    err.msg);
+		tls_release(np);
+		if (serve(listen, &d->tls, &d->http, &err) != 0)
+			fatalx("http: %s", err.msg);
+	}
+	free(listen);
 }
 
 /* SIGHUP: a new config replaces the old one only when it is valid */
@@ -446,7 +455,7 @@ reload(struct daemon *d)
 	struct cad_store *st = NULL, *old_store;
 	struct cad_outbox_worker *w = NULL;
 	struct tls_pair np = { NULL, NULL };
-	struct http *nh = NULL;
+	bool tls_changed;
 	char *old_dir;
 	struct cad_error err = { "" };
 	int old_today = d->today;
@@ -461,7 +470,7 @@ reload(struct daemon *d)
 		metrics_reload(false);
 		goto done;
 	}
-	if (!reload_tls(d, cfg, &np, &nh)) {
+	if (!reload_tls(d, cfg, &np, &tls_changed)) {
 		log_warnx("%s: not reloaded, the old configuration stays in "
 		    "force", d->config_path);
 		cad_config_free(cfg);
@@ -536,14 +545,12 @@ reload(struct daemon *d)
 		cad_store_close(old_store);
 		free(old_dir);
 	}
-	swap_http(d, &np, nh);
-	nh = NULL;
-	memset(&np, 0, sizeof np);
+	if (tls_changed)
+		swap_tls(d, &np);
 	metrics_reload(true);
 	log_info("%s: reloaded", d->config_path);
 done:
-	http_stop(nh);		/* a new server that was not needed */
-	tls_release(&np);
+	tls_release(&np);	/* a pair that was not taken */
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 }
 

@@ -25,7 +25,9 @@ python3-icalendar, the mail with the email package):
      (CANCEL mail within 5 s, printed as the local command prints it);
   6. a revoked token gets 401 at once; 20 wrong tokens from one address
      get 401 ten times at most and then 429, also for a good token;
-  7. SIGHUP with a new certificate: curl --cacert NEW works, OLD fails.
+  7. SIGHUP with a new certificate: curl --cacert NEW works, OLD fails;
+  8. a daemon on plain HTTP on an outside address of the host refuses
+     tokens (403) until behind_tls_proxy = true (skipped without one).
 """
 import json
 import os
@@ -400,6 +402,68 @@ def part_reload():
           "SIGHUP: the old certificate is still served")
 
 
+def outside_address():
+    """an IPv4 address of this host that is not a loopback one, or None"""
+    r = subprocess.run(["hostname", "-I"], capture_output=True, text=True)
+    for a in r.stdout.split():
+        if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", a) and \
+                not a.startswith("127."):
+            return a
+    return None
+
+
+def part_plain(secret):
+    """8: plain HTTP on an outside address: tokens refused (403) unless
+    behind_tls_proxy; the feeds are served either way"""
+    ip = outside_address()
+    if ip is None:
+        print("%s: note: no outside address, plain-HTTP refusal not "
+              "tested" % ME)
+        return
+    port = free_port()
+    conf = os.path.join(tmp, "plain.conf")
+    with open(CONF_PATH, encoding="utf-8") as f:
+        t = f.read()
+    t = re.sub(r'(?s)http = \{.*?\};', 'http = { listen = "%s:%d"; };'
+               % (ip, port), t)
+    t = re.sub(r'(?m)^(caldav|smtp) = .*\n(  .*\n)?', '', t)
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(t)
+    log = open(os.path.join(tmp, "plain.log"), "a")
+    p = subprocess.Popen([DAEMON, "-c", conf, "--today", TODAY] +
+                         peers.ROOT_OPT, stdout=subprocess.DEVNULL,
+                         stderr=log)
+    url = "http://%s:%d" % (ip, port)
+
+    def ask(path, *extra):
+        r = subprocess.run(["curl", "-sS", "--max-time", "5", "-o", "-",
+                            "-w", "\n%{http_code}"] + list(extra) +
+                           [url + path], capture_output=True, text=True)
+        body, _, code = r.stdout.rpartition("\n")
+        return int(code or 0), body
+    try:
+        need(poll_until(lambda: ask("/healthz")[0] == 200, 15),
+             "plain daemon on %s: no /healthz" % url)
+        st, body = ask("/api/v1/audit", "-H",
+                       "Authorization: Bearer " + secret)
+        check(st == 403 and "only over HTTPS" in body,
+              "a token over plain HTTP from %s: %d %r" % (ip, st, body))
+        t = t.replace('http = { listen = "%s:%d"; };' % (ip, port),
+                      'http = { listen = "%s:%d"; behind_tls_proxy = '
+                      'true; };' % (ip, port))
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(t)
+        p.send_signal(signal.SIGHUP)
+        check(poll_until(lambda: ask("/api/v1/audit", "-H",
+                                     "Authorization: Bearer " + secret)[0]
+                         == 200, 10),
+              "behind_tls_proxy: the token is still refused")
+    finally:
+        p.kill()
+        p.wait()
+        log.close()
+
+
 def main():
     global BASE, DAV
     port, dav_port, smtp_port = free_port(), free_port(), free_port()
@@ -424,6 +488,7 @@ def main():
                 "kajaani")
     foorumi = token("foorumi", "--forum", "hytetu-foorumi")
     all_ = token("kaikki")
+    part_plain(all_)
     start()
     wait_sent()
     part_https()
