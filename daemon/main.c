@@ -384,68 +384,6 @@ worker_swap(struct daemon *d, struct cad_outbox_worker *w)
 	(void)health_ok(HEALTH_STORE);
 }
 
-/* starts the HTTP server on listen with pair p (plain when none) */
-static int
-serve(const char *listen, const struct tls_pair *p, struct http **out,
-    struct cad_error *err)
-{
-	struct http_tls t = { p->cert_pem, p->key_pem };
-
-	return http_start(listen, p->cert_pem != NULL ? &t : NULL, out, err);
-}
-
-/*
- * A reload's certificate and key, read and checked aside (GnuTLS), so
- * that a bad pair refuses the reload; *changed when they differ from
- * the served ones.  false when they are refused.
- */
-static bool
-reload_tls(struct daemon *d, const struct cad_config *cfg,
-    struct tls_pair *np, bool *changed)
-{
-	struct cad_error err = { "" };
-
-	*changed = false;
-	if (tls_load(cfg, np, &err) != 0) {
-		log_err("%s: error: %s", d->config_path, err.msg);
-		return false;
-	}
-	*changed = !tls_equal(np, &d->tls);
-	if (!*changed)
-		tls_release(np);
-	return true;
-}
-
-/*
- * A checked new pair replaces the served one: libmicrohttpd takes its
- * certificate only at start, so the server is restarted on the same
- * address (connections are refused for those milliseconds).  Should
- * the new pair not start, the old one is served again.
- */
-static void
-swap_tls(struct daemon *d, struct tls_pair *np)
-{
-	struct cad_error err = { "" };
-	char *listen = cad_strdup(http_listen(d->http));
-
-	http_stop(d->http);
-	d->http = NULL;
-	if (serve(listen, np, &d->http, &err) == 0) {
-		tls_release(&d->tls);
-		d->tls = *np;
-		memset(np, 0, sizeof *np);
-		log_info("http: serving %s with the new certificate",
-		    d->tls.cert_pem != NULL ? "HTTPS" : "plain HTTP");
-	} else {
-		log_err("http: %s; the old certificate is served again",
-		    err.msg);
-		tls_release(np);
-		if (serve(listen, &d->tls, &d->http, &err) != 0)
-			fatalx("http: %s", err.msg);
-	}
-	free(listen);
-}
-
 /* SIGHUP: a new config replaces the old one only when it is valid */
 static void
 reload(struct daemon *d)
@@ -470,7 +408,8 @@ reload(struct daemon *d)
 		metrics_reload(false);
 		goto done;
 	}
-	if (!reload_tls(d, cfg, &np, &tls_changed)) {
+	if (tls_reload_check(cfg, &d->tls, &np, &tls_changed, &err) != 0) {
+		log_err("%s: error: %s", d->config_path, err.msg);
 		log_warnx("%s: not reloaded, the old configuration stays in "
 		    "force", d->config_path);
 		cad_config_free(cfg);
@@ -546,7 +485,7 @@ reload(struct daemon *d)
 		free(old_dir);
 	}
 	if (tls_changed)
-		swap_tls(d, &np);
+		tls_swap(&d->http, &d->tls, &np);
 	metrics_reload(true);
 	log_info("%s: reloaded", d->config_path);
 done:
@@ -829,7 +768,7 @@ main(int argc, char *argv[])
 		    d.config_path);
 		goto out;
 	}
-	if (serve(cfg->listen, &d.tls, &d.http, &err) != 0) {
+	if (tls_serve(cfg->listen, &d.tls, &d.http, &err) != 0) {
 		log_err("http: %s", err.msg);
 		goto out;
 	}

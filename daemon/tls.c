@@ -10,6 +10,8 @@
 
 #include <gnutls/gnutls.h>
 
+#include "log.h"
+
 static int
 read_pem(const char *path, char **out, struct cad_error *err)
 {
@@ -115,4 +117,52 @@ bool
 tls_equal(const struct tls_pair *a, const struct tls_pair *b)
 {
 	return same(a->cert_pem, b->cert_pem) && same(a->key_pem, b->key_pem);
+}
+
+int
+tls_serve(const char *listen, const struct tls_pair *p, struct http **out,
+    struct cad_error *err)
+{
+	struct http_tls t = { p->cert_pem, p->key_pem };
+
+	return http_start(listen, p->cert_pem != NULL ? &t : NULL, out, err);
+}
+
+int
+tls_reload_check(const struct cad_config *cfg, const struct tls_pair *cur,
+    struct tls_pair *np, bool *changed, struct cad_error *err)
+{
+	int r;
+
+	*changed = false;
+	if ((r = tls_load(cfg, np, err)) != 0)
+		return r;
+	*changed = !tls_equal(np, cur);
+	if (!*changed)
+		tls_release(np);
+	return 0;
+}
+
+void
+tls_swap(struct http **h, struct tls_pair *cur, struct tls_pair *np)
+{
+	struct cad_error err = { "" };
+	char *listen = cad_strdup(http_listen(*h));
+
+	http_stop(*h);
+	*h = NULL;
+	if (tls_serve(listen, np, h, &err) == 0) {
+		tls_release(cur);
+		*cur = *np;
+		memset(np, 0, sizeof *np);
+		log_info("http: serving %s with the new certificate",
+		    cur->cert_pem != NULL ? "HTTPS" : "plain HTTP");
+	} else {
+		log_err("http: %s; the old certificate is served again",
+		    err.msg);
+		tls_release(np);
+		if (tls_serve(listen, cur, h, &err) != 0)
+			fatalx("http: %s", err.msg);
+	}
+	free(listen);
 }

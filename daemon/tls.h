@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "http.h"
 #include "model/config.h"
 #include "base/util.h"
 
@@ -26,5 +27,24 @@ int tls_load(const struct cad_config *cfg, struct tls_pair *out,
 void tls_release(struct tls_pair *p);
 /* the same bytes (both plain counts as the same) */
 bool tls_equal(const struct tls_pair *a, const struct tls_pair *b);
+
+/* starts the HTTP server on listen with pair p (plain when none) */
+int tls_serve(const char *listen, const struct tls_pair *p,
+    struct http **out, struct cad_error *err);
+/*
+ * A reload's pair for cfg, read and checked aside into *np, so that a
+ * bad one refuses the reload (-errno with err); *changed when it
+ * differs from cur (else np holds nothing).
+ */
+int tls_reload_check(const struct cad_config *cfg,
+    const struct tls_pair *cur, struct tls_pair *np, bool *changed,
+    struct cad_error *err);
+/*
+ * The checked np replaces cur: libmicrohttpd takes its certificate only
+ * at start, so *h is restarted on the same address (connections are
+ * refused for those milliseconds).  Should np not start, cur is served
+ * again; should that fail too, the daemon exits.
+ */
+void tls_swap(struct http **h, struct tls_pair *cur, struct tls_pair *np);
 
 #endif
