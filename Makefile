@@ -128,7 +128,7 @@ $(B)/cadenced: $(DAEMON_OBJS) $(LIB_NET)
 # render test that needed sqlite or libcurl would not link.
 MODEL_TESTS = test_calendar test_config
 RENDER_TESTS = test_util test_plan test_ical test_imip test_deadline
-STORE_TESTS = test_store test_reminder test_task
+STORE_TESTS = test_store test_reminder test_task test_access
 $(MODEL_TESTS:%=$(B)/tests/%): $(B)/tests/%: $(B)/tests/%.o $(LIB_MODEL)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_MODEL) $(LIBS_MODEL) \
 		-lcmocka

@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "render/access.h"
 #include "render/output.h"
 #include "store/audit.h"
 #include "store/token.h"
@@ -87,7 +86,7 @@ token_list(struct cli *c, bool json)
 	}
 	if (json) {
 		cad_buf_init(&b, 0);
-		int r = cad_json_tokens(&b, v, n);
+		int r = cad_token_json(&b, v, n);
 		cad_tokens_free(v, n);
 		return cli_print_buf(&b, r);
 	}
@@ -200,7 +199,7 @@ cmd_audit(struct cli *c)
 	if (json) {
 		struct cad_buf b;
 		cad_buf_init(&b, 0);
-		r = cad_json_audit(&b, v, n);
+		r = cad_audit_json(&b, v, n);
 		cad_audit_entries_free(v, n);
 		return cli_print_buf(&b, r);
 	}

@@ -26,7 +26,6 @@
 #include "api_json.h"
 #include "log.h"
 #include "metrics.h"
-#include "render/access.h"
 #include "snapshot.h"
 #include "store/audit.h"
 #include "store/change.h"
@@ -466,7 +465,7 @@ get_audit(struct MHD_Connection *c)
 		return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "cannot read the audit");
 	cad_buf_init(&b, AUDIT_BODY_MAX);
-	r = cad_json_audit(&b, v, n);
+	r = cad_audit_json(&b, v, n);
 	cad_audit_entries_free(v, n);
 	if (r != 0) {
 		cad_buf_release(&b);

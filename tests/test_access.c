@@ -106,6 +106,14 @@ sha256_hex__abc__fips_vector(void **state)
 	cad_sha256_hex("abc", 3, hex);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
 	    "b00361a396177a9cb410ff61f20015ad");
+	/* in pieces: the same */
+	struct cad_sha256 h;
+	cad_sha256_init(&h);
+	cad_sha256_update(&h, "a", 1);
+	cad_sha256_update(&h, "bc", 2);
+	cad_sha256_final_hex(&h, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
 	assert_true(cad_equal_secret("abcd", "abcd", 4));
 	assert_false(cad_equal_secret("abcd", "abce", 4));
 }

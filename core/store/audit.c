@@ -3,8 +3,10 @@
  * schema's triggers refuse UPDATE and DELETE.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/audit.h"
 #include "store/store_int.h"
@@ -133,4 +135,49 @@ cad_audit_entries_free(struct cad_audit_entry *v, size_t n)
 		free(v[i].after);
 	}
 	free(v);
+}
+
+void
+cad_format_utc(int64_t t, char out[static 32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+static int
+json_field(struct cad_buf *b, const char *name, const char *value)
+{
+	return cad_buf_printf(b, ", \"%s\": ", name) |
+	    cad_buf_json_str(b, value);
+}
+
+int
+cad_audit_json(struct cad_buf *b, const struct cad_audit_entry *v, size_t n)
+{
+	int r = cad_buf_puts(b, "[");
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cad_audit_entry *e = &v[i];
+		char when[32];
+
+		cad_format_utc(e->time, when);
+		r |= cad_buf_printf(b, "%s{\"id\": %lld, \"time\": \"%s\"",
+		    i ? ",\n  " : "\n  ", (long long)e->id, when);
+		r |= json_field(b, "who", e->who);
+		r |= json_field(b, "via", e->address != NULL ? "api" : "cli");
+		r |= json_field(b, "address", e->address);
+		r |= json_field(b, "action", cad_audit_action_name(e->action));
+		r |= json_field(b, "uid", e->uid);
+		r |= json_field(b, "recurrence_id", e->rid);
+		r |= json_field(b, "what", e->what);
+		r |= json_field(b, "before", e->before);
+		r |= json_field(b, "after", e->after);
+		r |= cad_buf_puts(b, "}");
+	}
+	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return r ? -E2BIG : 0;
 }

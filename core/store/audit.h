@@ -53,4 +53,10 @@ int cad_audit_list(struct cad_store *st, struct cad_audit_entry **out,
     size_t *n, struct cad_error *err);
 void cad_audit_entries_free(struct cad_audit_entry *v, size_t n);
 
+/* "2026-12-03T08:00:00Z" */
+void cad_format_utc(int64_t t, char out[static 32]);
+/* the records as JSON (cadencectl audit --json, GET /api/v1/audit) */
+int cad_audit_json(struct cad_buf *b, const struct cad_audit_entry *v,
+    size_t n);
+
 #endif

@@ -45,6 +45,8 @@ int cad_token_list(struct cad_store *st, struct cad_token **out, size_t *n,
     struct cad_error *err);
 void cad_tokens_free(struct cad_token *v, size_t n);
 void cad_token_release(struct cad_token *t);
+/* the tokens (not their secrets) as JSON: cadencectl token list --json */
+int cad_token_json(struct cad_buf *b, const struct cad_token *v, size_t n);
 
 /*
  * The token whose secret this is, into *out: every stored hash is
