@@ -108,10 +108,10 @@ cmd_cancel(struct cli *c)
 		return r;
 	cad_format_fi(res.day, res.time, when);
 	if (res.outcome == CAD_CHANGE_ALREADY)
-		printf("%s %s on jo peruttu\n", res.uid, when);
+		printf("%s %s on jo peruttu\n", res.name, when);
 	else
 		printf("%s %s %s\n", a.undo ? "palautettu:" : "peruttu:",
-		    res.uid, when);
+		    res.name, when);
 	cad_change_result_release(&res);
 	return 0;
 }
@@ -141,7 +141,7 @@ cmd_move(struct cli *c)
 	if ((r = apply(c, &a, &ch, &res)) != 0)
 		return r;
 	if (a.undo) {
-		printf("siirto peruttu: %s\n", res.uid);
+		printf("siirto peruttu: %s\n", res.name);
 		cad_change_result_release(&res);
 		return 0;
 	}
@@ -152,7 +152,7 @@ cmd_move(struct cli *c)
 		    a.pos[2], ch.forum);
 	cad_format_fi(res.day, res.time, from);
 	cad_format_fi(res.new_day, res.new_time, to);
-	printf("siirretty: %s %s -> %s\n", res.uid, from, to);
+	printf("siirretty: %s %s -> %s\n", res.name, from, to);
 	cad_change_result_release(&res);
 	return 0;
 }

@@ -344,6 +344,8 @@ answer_change(struct MHD_Connection *c, const struct cad_change_result *res)
 
 	cad_buf_init(&b, 0);
 	r = cad_buf_puts(&b, "{\"uid\": ") | cad_buf_json_str(&b, res->uid) |
+	    cad_buf_puts(&b, ", \"name\": ") |
+	    cad_buf_json_str(&b, res->name) |
 	    json_start(&b, "start", res->day, res->time) |
 	    json_start(&b, "new_start", res->new_day, res->new_time) |
 	    cad_buf_printf(&b, ", \"changed\": %s, \"before\": ",

@@ -113,6 +113,9 @@ read_answer(const char *text, struct cad_change_result *res,
 		goto out;
 	}
 	res->uid = cad_strdup(uid);
+	res->name = cad_strdup(json_string_value(json_object_get(o, "name")));
+	if (res->name == NULL)
+		res->name = cad_strdup(uid);
 	res->outcome = json_is_false(json_object_get(o, "changed")) ?
 	    CAD_CHANGE_ALREADY : CAD_CHANGE_STORED;
 	json_array_foreach(json_object_get(o, "warnings"), i, w)

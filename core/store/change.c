@@ -188,6 +188,9 @@ decide(const struct cad_config *cfg, const struct cad_plan *plan,
 	char date[11];
 
 	res->uid = cad_strdup(s->uid);
+	res->name = s->party < 0 ? cad_strdup(cfg->forums[s->forum].name) :
+	    cad_asprintf("%s: %s", cfg->forums[s->forum].name,
+	    cfg->parties[s->party].name);
 	res->day = o->day;
 	res->time = o->time;
 	res->new_day = o->day;
@@ -339,6 +342,7 @@ void
 cad_change_result_release(struct cad_change_result *res)
 {
 	free(res->uid);
+	free(res->name);
 	free(res->ov.reason);
 	free(res->what);
 	free(res->before);

@@ -59,6 +59,8 @@ int cad_change_warning_parse(const char *name);	/* 0 when unknown */
 struct cad_change_result {
 	enum cad_change_outcome outcome;
 	char *uid;		/* the series' */
+	char *name;		/* what people call it: "Kuntakohtainen
+				   neuvottelu: Sotkamon kunta" */
 	int day, time;		/* the meeting before the change */
 	int new_day, new_time;	/* and after it */
 	int warnings;		/* CAD_CHANGE_WARN_* */

@@ -356,7 +356,7 @@ def part_cli(foorumi):
                         "hytetu-foorumi", "2026-10-13", "--reason", "Etänä"],
                        capture_output=True, text=True, timeout=60)
     check(r.returncode == 0 and r.stdout ==
-          "peruttu: %s ti 13.10.2026 klo 13.00\n" % FOORUMI,
+          "peruttu: Hytetu-foorumi ti 13.10.2026 klo 13.00\n",
           "cadencectl --server cancel: %d %r %r" % (r.returncode, r.stdout,
                                                     r.stderr))
     within_5s("the CANCEL of cadencectl --server", lambda: [
