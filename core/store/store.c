@@ -25,8 +25,8 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
-#include "store/store_guard.h"
 #include "store/store_int.h"
+#include "store/store_guard.h"
 
 #define STORE_DB_NAME	"cadenced.db"
 #define STORE_BUSY_MS	5000
@@ -1788,18 +1788,6 @@ store_delete(struct cad_store *st, sqlite3_stmt *stmt, const char *what,
 		cad_error_set(err, "nothing to undo");
 		return -ENOENT;
 	}
-/* for the other modules of core/store (store_int.h) */
-
-int
-cad_store_stmt(struct cad_store *st, sqlite3_stmt **stmt, const char *sql,
-    struct cad_error *err, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = store_vstmt(st->db, stmt, sql, err, fmt, ap);
-	va_end(ap);
 	return r;
 }
 
@@ -2008,8 +1996,27 @@ cad_store_inputs_ctx(const struct cad_store_inputs *in, int today,
 	ctx->ndone = in->ndone;
 	ctx->additions = in->additions;
 	ctx->nadditions = in->nadditions;
-cad_store_step_done(struct cad_store *st, sqlite3_stmt *stmt, const char *what,
-    struct cad_error *err)
+}
+
+/* ---------------------------------------------------------------- */
+/* for the other modules of core/store (store_int.h) */
+
+int
+cad_store_stmt(struct cad_store *st, sqlite3_stmt **stmt, const char *sql,
+    struct cad_error *err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = store_vstmt(st->db, stmt, sql, err, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int
+cad_store_step_done(struct cad_store *st, sqlite3_stmt *stmt,
+    const char *what, struct cad_error *err)
 {
 	return store_done(st, stmt, what, err);
 }
