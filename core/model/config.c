@@ -418,10 +418,10 @@ load_tls(struct ld *ld, const config_setting_t *s)
 {
 	struct cad_config *cfg = ld->cfg;
 	config_setting_t *cs, *ks;
-	const char *cert = get_str(ld, s, "tls_cert", "http: ", false, &cs);
-	const char *key = get_str(ld, s, "tls_key", "http: ", false, &ks);
+	const char *cert = ld_str(ld, s, "tls_cert", "http: ", false, &cs);
+	const char *key = ld_str(ld, s, "tls_key", "http: ", false, &ks);
 
-	get_bool(ld, s, "behind_tls_proxy", "http: ", &cfg->behind_tls_proxy);
+	ld_bool(ld, s, "behind_tls_proxy", "http: ", &cfg->behind_tls_proxy);
 	if ((cert != NULL) != (key != NULL)) {
 		ld_err(ld, cert != NULL ? cs : ks, "http: tls_cert and tls_key "
 		    "go together");

@@ -96,8 +96,7 @@ resolve(const struct cad_config *cfg, const struct cad_change *ch,
 		    "party: leave out --party", f->id);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < f->nfor_each; i++)
-		member |= f->for_each[i] == *party;
+	member = *party >= 0 && cad_forum_member_index(cfg, f, *party) >= 0;
 	if (*party >= 0 && !member) {
 		cad_error_set(err, "forum '%s' does not meet '%s' separately",
 		    f->id, cfg->parties[*party].id);
