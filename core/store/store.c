@@ -30,6 +30,7 @@
 
 #define STORE_DB_NAME	"cadenced.db"
 #define STORE_BUSY_MS	5000
+#define STORE_WAL_PAGES	64	/* checkpoint at 256 KiB of WAL (4 KiB pages) */
 
 /* migrations[i]: schema version i -> i + 1.  Add new ones at the end. */
 static const char *const migrations[] = {
@@ -376,6 +377,39 @@ store_migrate(struct cad_store *st, struct cad_error *err)
 	return 0;
 }
 
+/*
+ * The WAL's room on disk.  sqlite's default checkpoints only at 1000
+ * pages (4 MiB of WAL for a database of a few hundred KiB) and never
+ * shrinks the file, so a small state_dir filled up with the WAL alone:
+ * the checkpoint that finally ran could not grow the database file, the
+ * WAL could not restart, and every commit failed "database or disk is
+ * full" (tests/e2e/faults.sh, sqlite-busy on a 4 MiB tmpfs).  Now the
+ * commit that takes the WAL past STORE_WAL_PAGES pages checkpoints it
+ * and cuts the file to nothing (TRUNCATE: it waits, within the busy
+ * timeout, for the readers of older snapshots).  The commit has been
+ * made already: a checkpoint kept from finishing is left to the next.
+ * journal_size_limit 0 cuts a WAL restarted in place after its first
+ * commit too.  Either way the next commits append, so a full disk
+ * refuses them rather than letting some through into old WAL space.
+ */
+static int
+store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)arg;
+	if (pages >= STORE_WAL_PAGES)
+		(void)sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+static int
+store_wal_bound(sqlite3 *db, struct cad_error *err)
+{
+	(void)sqlite3_wal_hook(db, store_wal_hook, NULL);
+	return store_exec(db, "PRAGMA journal_size_limit = 0",
+	    "journal_size_limit", err);
+}
+
 static int
 store_setup(struct cad_store *st, struct cad_error *err)
 {
@@ -413,6 +447,8 @@ store_setup(struct cad_store *st, struct cad_error *err)
 		goto out;
 	if ((r = store_exec(st->db, "PRAGMA foreign_keys = ON",
 	    "foreign_keys", err)) != 0)
+		goto out;
+	if ((r = store_wal_bound(st->db, err)) != 0)
 		goto out;
 	if ((r = store_migrate(st, err)) != 0)
 		goto out;
