@@ -1,5 +1,6 @@
 /*
- * change.c - the commands that change one meeting: cancel and move.
+ * change.c - the commands that change one meeting: cancel, move and
+ * add (an extra meeting of a series, published as an RDATE).
  * The validation and the effect live in core/store/change.c (shared
  * with the daemon's POST /api/v1/changes); this file parses the
  * arguments and tells the result.  The daemon notices the write and
@@ -153,6 +154,34 @@ cmd_move(struct cli *c)
 	cad_format_fi(res.day, res.time, from);
 	cad_format_fi(res.new_day, res.new_time, to);
 	printf("siirretty: %s %s -> %s\n", res.name, from, to);
+	cad_change_result_release(&res);
+	return 0;
+}
+
+int
+cmd_add(struct cli *c)
+{
+	struct change_args a;
+	struct cad_change ch = { .new_time = -1 };
+	struct cad_change_result res;
+	char when[32];
+	int r;
+
+	if ((r = cli_change_args(c, true, &a)) != 0)
+		return r;
+	if (a.npos != 3)
+		return cli_usage("add: FORUM DATE TIME expected");
+	if (cad_parse_time(a.pos[2], &ch.time) < 0) {
+		cli_warnx("time '%s' is not HH:MM", a.pos[2]);
+		return 1;
+	}
+	ch.action = a.undo ? CAD_CHANGE_UNADD : CAD_CHANGE_ADD;
+	ch.reason = a.undo ? NULL : a.reason;
+	if ((r = apply(c, &a, &ch, &res)) != 0)
+		return r;
+	cad_format_fi(res.day, res.time, when);
+	printf("%s %s %s\n", a.undo ? "lisäys peruttu:" : "lisätty:",
+	    res.uid, when);
 	cad_change_result_release(&res);
 	return 0;
 }

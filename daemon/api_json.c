@@ -42,7 +42,7 @@ static int
 check_keys(json_t *o, struct cad_error *err)
 {
 	static const char *const known[] = { "action", "forum", "date",
-		"party", "new_date", "new_time", "reason", NULL };
+		"party", "new_date", "new_time", "time", "reason", NULL };
 	const char *key;
 	json_t *v;
 
@@ -70,12 +70,36 @@ parse_date(const char *key, const char *s, int *day, struct cad_error *err)
 	return 0;
 }
 
+/* "time" t (absent: NULL): the start of an "add", or of the extra
+   meeting an "undo" takes back */
+static int
+parse_time_of(struct cad_change *ch, const char *t, struct cad_error *err)
+{
+	if (t == NULL && ch->action == CAD_CHANGE_ADD) {
+		cad_error_set(err, "'time' is missing");
+		return -EINVAL;
+	}
+	if (t == NULL)
+		return 0;
+	if (ch->action != CAD_CHANGE_ADD && ch->action != CAD_CHANGE_UNDO) {
+		cad_error_set(err, "'time' goes with \"add\" or \"undo\"");
+		return -EINVAL;
+	}
+	if (cad_parse_time(t, &ch->time) != 0) {
+		cad_error_set(err, "'time' must be a time HH:MM");
+		return -EINVAL;
+	}
+	if (ch->action == CAD_CHANGE_UNDO)
+		ch->action = CAD_CHANGE_UNADD;
+	return 0;
+}
+
 /* the members of o into out->ch */
 static int
 parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 {
 	struct cad_change *ch = &out->ch;
-	const char *date, *nd, *nt;
+	const char *date, *nd, *nt, *t;
 	int r;
 
 	if ((r = check_keys(o, err)) != 0 ||
@@ -85,13 +109,16 @@ parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 	    (r = member_str(o, "party", false, &ch->party, err)) != 0 ||
 	    (r = member_str(o, "new_date", false, &nd, err)) != 0 ||
 	    (r = member_str(o, "new_time", false, &nt, err)) != 0 ||
+	    (r = member_str(o, "time", false, &t, err)) != 0 ||
 	    (r = member_str(o, "reason", false, &ch->reason, err)) != 0)
 		return r;
 	if (cad_change_action_parse(out->action, &ch->action) != 0) {
-		cad_error_set(err, "'action' must be \"cancel\", \"move\" or "
-		    "\"undo\"");
+		cad_error_set(err, "'action' must be \"cancel\", \"move\", "
+		    "\"add\" or \"undo\"");
 		return -EINVAL;
 	}
+	if ((r = parse_time_of(ch, t, err)) != 0)
+		return r;
 	if ((r = parse_date("date", date, &ch->day, err)) != 0)
 		return r;
 	if (ch->action != CAD_CHANGE_MOVE && (nd != NULL || nt != NULL)) {
@@ -99,8 +126,9 @@ parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 		    "\"move\"");
 		return -EINVAL;
 	}
-	if (ch->action != CAD_CHANGE_CANCEL && ch->reason != NULL) {
-		cad_error_set(err, "'reason' goes with \"cancel\"");
+	if (ch->action != CAD_CHANGE_CANCEL && ch->action != CAD_CHANGE_ADD &&
+	    ch->reason != NULL) {
+		cad_error_set(err, "'reason' goes with \"cancel\" or \"add\"");
 		return -EINVAL;
 	}
 	if (ch->action == CAD_CHANGE_MOVE && nd == NULL) {

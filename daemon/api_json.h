@@ -2,9 +2,12 @@
  * api_json.h - the body of POST /api/v1/changes (SPEC § 10.5), parsed
  * with jansson into a core change request (store/change.h):
  *
- *	{"action": "cancel" | "move" | "undo", "forum": "ID",
+ *	{"action": "cancel" | "move" | "add" | "undo", "forum": "ID",
  *	 "date": "YYYY-MM-DD", "party": "ID", "new_date": "YYYY-MM-DD",
- *	 "new_time": "HH:MM", "reason": "text"}
+ *	 "new_time": "HH:MM", "time": "HH:MM", "reason": "text"}
+ *
+ * "time" is an "add"'s start, or with "undo" the start of the extra
+ * meeting it takes back (CAD_CHANGE_UNADD).
  *
  * Strict: an object, no duplicate or unknown keys, every value of its
  * type, dates and times valid.  No I/O; the fuzz target calls it.

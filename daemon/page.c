@@ -158,6 +158,8 @@ page_change(struct cad_buf *b, const struct cad_config *cfg,
 		[CAD_AUDIT_MOVE] = "siirretty",
 		[CAD_AUDIT_UNCANCEL] = "peruutus peruttu",
 		[CAD_AUDIT_UNDO] = "muutos peruttu",
+		[CAD_AUDIT_ADD] = "lisätty",
+		[CAD_AUDIT_UNADD] = "lisäys peruttu",
 	};
 	char date[24];
 	int off = 0, r;

@@ -82,6 +82,11 @@ body_of(const struct cad_change *ch)
 		    ch->new_time % 60);
 		json_object_set_new(o, "new_time", json_string(t));
 	}
+	if (ch->action == CAD_CHANGE_ADD || ch->action == CAD_CHANGE_UNADD) {
+		snprintf(t, sizeof t, "%02d:%02d", ch->time / 60 % 100,
+		    ch->time % 60);
+		json_object_set_new(o, "time", json_string(t));
+	}
 	if (ch->reason != NULL)
 		json_object_set_new(o, "reason", json_string(ch->reason));
 	s = json_dumps(o, JSON_COMPACT);

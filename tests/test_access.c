@@ -336,6 +336,76 @@ change_apply__cancel_twice__second_changes_nothing(void **state)
 	assert_int_equal(rows(f, "audit"), 2);
 }
 
+/* an extra meeting on Thursday 22.10.2026 at 9.00 (SPEC § 10.3): the
+   addition and its audit record together; the series' own meeting and
+   the extra one again are refused; a cancel finds the extra meeting in
+   the plan; the undo takes it back, a second undo finds nothing */
+static void
+change_apply__add__addition_and_audit_written_together(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_change ch = change(CAD_CHANGE_ADD, "foorumi",
+	    "2026-10-22");
+	struct cad_change rule = change(CAD_CHANGE_ADD, "foorumi",
+	    "2026-10-13");
+	struct cad_change cancel = change(CAD_CHANGE_CANCEL, "foorumi",
+	    "2026-10-22");
+	struct cad_change_result res;
+	struct cad_audit_entry *v;
+	size_t n;
+	int today;
+
+	assert_int_equal(cad_parse_date("2026-01-01", &today), 0);
+	ch.time = 9 * 60;
+	ch.reason = "Lisäkokous";
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &api_user, 5, &res, &err), 0);
+	assert_string_equal(res.uid, "foorumi@example.org");
+	cad_change_result_release(&res);
+	assert_int_equal(rows(f, "additions"), 1);
+	rule.time = 13 * 60;
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &rule,
+	    &api_user, 6, &res, &err), -EINVAL);
+	assert_string_equal(err.msg, "'foorumi@example.org' already meets on "
+	    "2026-10-13 at 13:00");
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &api_user, 6, &res, &err), -EINVAL);
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &cancel,
+	    &cli_user, 7, &res, &err), 0);
+	assert_int_equal(res.time, 9 * 60);
+	cad_change_result_release(&res);
+	cancel.action = CAD_CHANGE_UNCANCEL;
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &cancel,
+	    &cli_user, 8, &res, &err), 0);
+	cad_change_result_release(&res);
+	ch.action = CAD_CHANGE_UNADD;
+	ch.reason = NULL;
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 9, &res, &err), 0);
+	cad_change_result_release(&res);
+	assert_int_equal(rows(f, "additions"), 0);
+	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
+	    &cli_user, 10, &res, &err), -ENOENT);
+	assert_string_equal(err.msg, "nothing to undo: 'foorumi@example.org' "
+	    "has no added meeting on 2026-10-22 at 09:00");
+	assert_int_equal(cad_audit_list(f->st, &v, &n, &err), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(v[0].action, CAD_AUDIT_ADD);
+	assert_string_equal(v[0].who, "kajaani-coord");
+	assert_string_equal(v[0].rid, "2026-10-22T09:00");
+	assert_string_equal(v[0].what, "foorumi 2026-10-22: Lisäkokous");
+	assert_string_equal(v[0].before, "");
+	assert_string_equal(v[0].after, "2026-10-22 09:00 added");
+	assert_int_equal(v[1].action, CAD_AUDIT_CANCEL);
+	assert_string_equal(v[1].before, "2026-10-22 09:00");
+	assert_int_equal(v[3].action, CAD_AUDIT_UNADD);
+	assert_string_equal(v[3].who, "maija");
+	assert_string_equal(v[3].before, "2026-10-22 09:00 added");
+	assert_string_equal(v[3].after, "");
+	cad_audit_entries_free(v, n);
+}
+
 int
 main(void)
 {
@@ -349,6 +419,7 @@ main(void)
 		T(change_apply__move__override_and_audit_written_together),
 		T(change_apply__bad_request__nothing_written),
 		T(change_apply__cancel_twice__second_changes_nothing),
+		T(change_apply__add__addition_and_audit_written_together),
 #undef T
 	};
 

@@ -17,6 +17,8 @@ enum cad_audit_action {
 	CAD_AUDIT_MOVE,
 	CAD_AUDIT_UNCANCEL,
 	CAD_AUDIT_UNDO,
+	CAD_AUDIT_ADD,		/* an extra meeting */
+	CAD_AUDIT_UNADD,	/* an extra meeting taken back */
 	CAD_AUDIT_TERMINATE,
 	CAD_AUDIT_WITHDRAW,
 	CAD_AUDIT_TOKEN_ADD,

@@ -1,7 +1,8 @@
 /*
- * change.c - cancel, move and undo of one meeting (change.h).  A change
- * is an override keyed by the series UID and the instance's
- * RECURRENCE-ID, stored together with its audit record.
+ * change.c - cancel, move and undo of one meeting, and extra meetings
+ * (change.h).  A change is an override keyed by the series UID and the
+ * instance's RECURRENCE-ID, or an addition keyed by the series UID and
+ * its start, stored together with its audit record.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,8 @@ static const char *const action_names[] = {
 	[CAD_CHANGE_MOVE] = "move",
 	[CAD_CHANGE_UNCANCEL] = "undo",
 	[CAD_CHANGE_UNDO] = "undo",
+	[CAD_CHANGE_ADD] = "add",
+	[CAD_CHANGE_UNADD] = "undo",
 };
 
 const char *
@@ -34,7 +37,7 @@ int
 cad_change_action_parse(const char *name, enum cad_change_action *out)
 {
 	static const enum cad_change_action api[] = { CAD_CHANGE_CANCEL,
-		CAD_CHANGE_MOVE, CAD_CHANGE_UNDO };
+		CAD_CHANGE_MOVE, CAD_CHANGE_ADD, CAD_CHANGE_UNDO };
 
 	for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
 		if (strcmp(name, action_names[api[i]]) == 0) {
@@ -156,25 +159,94 @@ static const enum cad_audit_action audit_of[] = {
 	[CAD_CHANGE_MOVE] = CAD_AUDIT_MOVE,
 	[CAD_CHANGE_UNCANCEL] = CAD_AUDIT_UNCANCEL,
 	[CAD_CHANGE_UNDO] = CAD_AUDIT_UNDO,
+	[CAD_CHANGE_ADD] = CAD_AUDIT_ADD,
+	[CAD_CHANGE_UNADD] = CAD_AUDIT_UNADD,
 };
+
+/* "hytetu-foorumi 2026-10-13 kajaani: reason": the audit's what */
+static char *
+audit_what(const struct cad_change *ch)
+{
+	char date[11];
+
+	cad_format_date(ch->day, date);
+	return cad_asprintf("%s %s%s%s%s%s", ch->forum, date,
+	    ch->party != NULL ? " " : "", ch->party != NULL ? ch->party : "",
+	    ch->reason != NULL ? ": " : "",
+	    ch->reason != NULL ? ch->reason : "");
+}
 
 /* the audit texts of the change of o into res */
 static void
 audit_texts(const struct cad_change *ch, const struct cad_occurrence *o,
     struct cad_change_result *res)
 {
-	char date[11];
-
-	cad_format_date(ch->day, date);
-	res->what = cad_asprintf("%s %s%s%s%s%s", ch->forum, date,
-	    ch->party != NULL ? " " : "", ch->party != NULL ? ch->party : "",
-	    ch->reason != NULL ? ": " : "",
-	    ch->reason != NULL ? ch->reason : "");
+	res->what = audit_what(ch);
 	res->before = describe_occurrence(o);
 	res->after = res->undo ? describe(o->rid_day, o->rid_time, NULL) :
 	    res->ov.kind == CAD_OVERRIDE_MOVE ?
 	    describe(res->ov.new_day, res->ov.new_time, "moved") :
 	    describe(o->day, o->time, "cancelled");
+}
+
+/* the series' UID and what people call it into res */
+static void
+name_series(const struct cad_config *cfg, const struct cad_series *s,
+    struct cad_change_result *res)
+{
+	res->uid = cad_strdup(s->uid);
+	res->name = s->party < 0 ? cad_strdup(cfg->forums[s->forum].name) :
+	    cad_asprintf("%s: %s", cfg->forums[s->forum].name,
+	    cfg->parties[s->party].name);
+}
+
+/*
+ * ADD, UNADD: the extra meeting of ch into res; -EINVAL with err when
+ * the series meets at that start already (a rule's or an added one).
+ * An UNADD of no extra meeting is found when it is stored (-ENOENT).
+ */
+static int
+decide_add(const struct cad_config *cfg, const struct cad_plan *plan,
+    int forum, int party, const struct cad_change *ch,
+    struct cad_change_result *res, struct cad_error *err)
+{
+	size_t s;
+	char *when, date[11];
+
+	for (s = 0; s < plan->nseries; s++)
+		if (plan->series[s].forum == forum &&
+		    plan->series[s].party == party && !plan->series[s].first)
+			break;
+	if (s == plan->nseries) {
+		cad_error_set(err, "forum '%s' has no series to add a meeting "
+		    "to", cfg->forums[forum].id);
+		return -EINVAL;
+	}
+	for (size_t i = 0; ch->action == CAD_CHANGE_ADD && i < plan->nocc;
+	    i++) {
+		const struct cad_occurrence *o = &plan->occ[i];
+		if (o->series == s && o->status == CAD_CONFIRMED &&
+		    o->day == ch->day && o->time == ch->time) {
+			cad_format_date(ch->day, date);
+			cad_error_set(err, "'%s' already meets on %s at "
+			    "%02d:%02d", plan->series[s].uid, date,
+			    ch->time / 60, ch->time % 60);
+			return -EINVAL;
+		}
+	}
+	name_series(cfg, &plan->series[s], res);
+	res->day = res->new_day = res->ov.rid_day = ch->day;
+	res->time = res->new_time = res->ov.rid_time = ch->time;
+	res->action = ch->action;
+	res->undo = ch->action == CAD_CHANGE_UNADD;
+	res->ov.uid = res->uid;
+	res->add = (struct cad_addition){ res->uid, ch->day, ch->time,
+		ch->reason != NULL ? cad_strdup(ch->reason) : NULL };
+	res->what = audit_what(ch);
+	when = describe(ch->day, ch->time, "added");
+	res->before = res->undo ? when : cad_strdup("");
+	res->after = res->undo ? cad_strdup("") : when;
+	return 0;
 }
 
 /* what ch does to occurrence o of plan, into res; -EINVAL with err */
@@ -186,10 +258,7 @@ decide(const struct cad_config *cfg, const struct cad_plan *plan,
 	const struct cad_series *s = &plan->series[o->series];
 	char date[11];
 
-	res->uid = cad_strdup(s->uid);
-	res->name = s->party < 0 ? cad_strdup(cfg->forums[s->forum].name) :
-	    cad_asprintf("%s: %s", cfg->forums[s->forum].name,
-	    cfg->parties[s->party].name);
+	name_series(cfg, s, res);
 	res->day = o->day;
 	res->time = o->time;
 	res->new_day = o->day;
@@ -219,6 +288,9 @@ decide(const struct cad_config *cfg, const struct cad_plan *plan,
 		res->new_day = o->rid_day;
 		res->new_time = o->rid_time;
 		break;
+	case CAD_CHANGE_ADD:
+	case CAD_CHANGE_UNADD:
+		return -EINVAL;		/* decide_add's */
 	case CAD_CHANGE_MOVE:
 		res->ov.kind = CAD_OVERRIDE_MOVE;
 		res->ov.new_day = res->new_day = ch->new_day;
@@ -240,36 +312,34 @@ cad_change_prepare(struct cad_store *st, const struct cad_config *cfg,
     int today, const struct cad_change *ch, struct cad_change_result *res,
     struct cad_error *err)
 {
-	struct cad_plan_ctx ctx = { .today = today };
-	struct cad_override *ov = NULL;
-	struct cad_termination *term = NULL;
-	size_t nov = 0, nterm = 0;
+	struct cad_plan_ctx ctx;
+	struct cad_store_inputs in;
 	struct cad_plan plan = { 0 };
+	bool add = ch->action == CAD_CHANGE_ADD ||
+	    ch->action == CAD_CHANGE_UNADD;
 	int forum, party, idx, r;
 
 	memset(res, 0, sizeof *res);
 	if ((r = resolve(cfg, ch, &forum, &party, err)) != 0)
 		return r;
-	if ((r = cad_store_overrides(st, &ov, &nov, err)) != 0 ||
-	    (r = cad_store_terminations(st, &term, &nterm, err)) != 0)
-		goto out;
-	ctx.overrides = ov;
-	ctx.noverrides = nov;
-	ctx.terminations = term;
-	ctx.nterminations = nterm;
+	/* everything the planner reads: a cancel may be of an extra
+	   meeting, and an extra meeting must not double one */
+	if ((r = cad_store_inputs(st, &in, err)) != 0)
+		return r;
+	cad_store_inputs_ctx(&in, today, &ctx);
 	if ((r = cad_plan_range(cfg, &ctx, ch->day - CHANGE_WINDOW,
 	    ch->day + CHANGE_WINDOW, &plan, err)) != 0)
 		goto out;
-	if ((idx = find_instance(cfg, &plan, forum, party, ch->day,
-	    err)) < 0) {
+	if (add)
+		r = decide_add(cfg, &plan, forum, party, ch, res, err);
+	else if ((idx = find_instance(cfg, &plan, forum, party, ch->day,
+	    err)) < 0)
 		r = -EINVAL;
-		goto out;
-	}
-	r = decide(cfg, &plan, &plan.occ[idx], ch, res, err);
+	else
+		r = decide(cfg, &plan, &plan.occ[idx], ch, res, err);
 out:
 	cad_plan_release(&plan);
-	cad_overrides_free(ov, nov);
-	cad_terminations_free(term, nterm);
+	cad_store_inputs_release(&in);
 	if (r != 0)
 		cad_change_result_release(res);
 	return r;
@@ -315,9 +385,21 @@ cad_change_commit(struct cad_store *st, struct cad_change_result *res,
 	cad_rid_format(ov->rid_day, ov->rid_time, rid);
 	if ((r = cad_store_begin(st, err)) != 0)
 		return r;
-	r = res->undo ? cad_store_delete_override(st, ov->uid, ov->rid_day,
-	    ov->rid_time, err) : cad_store_put_override(st, ov, err);
-	if (r == -ENOENT)
+	if (res->action == CAD_CHANGE_ADD || res->action == CAD_CHANGE_UNADD)
+		r = res->undo ? cad_store_delete_addition(st, res->uid,
+		    res->day, res->time, err) :
+		    cad_store_put_addition(st, &res->add, now, err);
+	else
+		r = res->undo ? cad_store_delete_override(st, ov->uid,
+		    ov->rid_day, ov->rid_time, err) :
+		    cad_store_put_override(st, ov, err);
+	if (r == -ENOENT && res->action == CAD_CHANGE_UNADD) {
+		char date[11];
+		cad_format_date(res->day, date);
+		cad_error_set(err, "nothing to undo: '%s' has no added "
+		    "meeting on %s at %02d:%02d", res->uid, date,
+		    res->time / 60, res->time % 60);
+	} else if (r == -ENOENT)
 		cad_error_set(err, "nothing to undo: the meeting has no "
 		    "change");
 	return audit_commit(st, r, &e, err);
@@ -343,6 +425,7 @@ cad_change_result_release(struct cad_change_result *res)
 	free(res->uid);
 	free(res->name);
 	free(res->ov.reason);
+	free(res->add.reason);
 	free(res->what);
 	free(res->before);
 	free(res->after);

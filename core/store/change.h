@@ -1,6 +1,6 @@
 /*
  * change.h - the one home of every change to a meeting (SPEC §§ 8,
- * 10.5): cadencectl's cancel and move and the daemon's POST
+ * 10.3, 10.5): cadencectl's cancel, move and add and the daemon's POST
  * /api/v1/changes both call cad_change_apply, which validates the
  * request against the config and the plan, stores the override and
  * appends the audit record in one transaction.  The daemon publishes
@@ -22,10 +22,13 @@ enum cad_change_action {
 	CAD_CHANGE_MOVE,
 	CAD_CHANGE_UNCANCEL,	/* cancel --undo: only a cancelled one */
 	CAD_CHANGE_UNDO,	/* move --undo, API "undo": any change */
+	CAD_CHANGE_ADD,		/* an extra meeting of a series */
+	CAD_CHANGE_UNADD,	/* add --undo, API "undo" with a "time" */
 };
 
-/* the API's names: "cancel", "move", "undo" (CAD_CHANGE_UNCANCEL has
-   none: a remote cancel --undo is an "undo") */
+/* the API's names: "cancel", "move", "add", "undo" (CAD_CHANGE_UNCANCEL
+   and CAD_CHANGE_UNADD have none: a remote cancel --undo is an "undo",
+   an add --undo an "undo" with the added meeting's "time") */
 const char *cad_change_action_name(enum cad_change_action a);
 /* 0, or -EINVAL for a name the API does not know */
 int cad_change_action_parse(const char *name, enum cad_change_action *out);
@@ -35,9 +38,10 @@ struct cad_change {
 	const char *forum;	/* id */
 	const char *party;	/* id of the for_each member, or NULL */
 	int day;		/* the meeting's date (or its original) */
+	int time;		/* ADD, UNADD: minutes */
 	int new_day;		/* MOVE */
 	int new_time;		/* MOVE: minutes, or -1 to keep the time */
-	const char *reason;	/* CANCEL, may be NULL */
+	const char *reason;	/* CANCEL, ADD, may be NULL */
 };
 
 enum cad_change_outcome {
@@ -67,7 +71,9 @@ struct cad_change_result {
 	/* what cad_change_commit writes */
 	enum cad_change_action action;
 	bool undo;		/* the override goes */
-	struct cad_override ov;	/* ov.uid is uid */
+	struct cad_override ov;	/* ov.uid is uid; ADD, UNADD: rid_day and
+				   rid_time are the added meeting's */
+	struct cad_addition add;	/* ADD, UNADD; add.uid is uid */
 	char *what, *before, *after;	/* the audit texts */
 };
 void cad_change_result_release(struct cad_change_result *res);
@@ -77,7 +83,8 @@ void cad_change_result_release(struct cad_change_result *res);
  * (planning CHANGE_WINDOW days around the date as seen on today) into
  * res, reading the store only.  0, or -EINVAL when the request is wrong
  * (unknown forum or party, no meeting on that date, a party missing or
- * not allowed, uncancel of a meeting not cancelled), another -errno
+ * not allowed, uncancel of a meeting not cancelled, an extra meeting
+ * where the series meets already), another -errno
  * when the store fails; err has the one-line reason.  It plans with
  * libical: the daemon holds its core lock around it.
  */
@@ -87,7 +94,8 @@ int cad_change_prepare(struct cad_store *st, const struct cad_config *cfg,
 /*
  * Stores a prepared change and appends its audit record by who at now,
  * in one transaction (nothing when res->outcome is CAD_CHANGE_ALREADY).
- * -ENOENT (err: "nothing to undo ...") when there is no change to undo.
+ * -ENOENT (err: "nothing to undo ...") when there is no change or no
+ * extra meeting to undo.
  */
 int cad_change_commit(struct cad_store *st, struct cad_change_result *res,
     const struct cad_actor *who, int64_t now, struct cad_error *err);

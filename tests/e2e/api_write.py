@@ -23,6 +23,11 @@ python3-icalendar, the mail with the email package):
      invalid JSON; a move into a blackout is done and warned about;
   5. cadencectl --server --token-file --cacert cancels through the API
      (CANCEL mail within 5 s, printed as the local command prints it);
+     an extra meeting ("add") by the scoped token reaches the feed and
+     Radicale as an RDATE and the sink as a REQUEST within 5 s, is
+     audited, refused outside the scope (403) or where the series meets
+     already (400), and taken back by "undo" with its "time";
+     cadencectl --server add and add --undo do the same;
   6. a revoked token gets 401 at once; 20 wrong tokens from one address
      get 401 ten times at most and then 429, also for a good token;
   7. SIGHUP with a new certificate: curl --cacert NEW works, OLD fails;
@@ -376,6 +381,111 @@ def part_cli(foorumi):
                                                            r.stderr))
 
 
+def rdates_of(cal_bytes, uid):
+    """the RDATEs of uid's master VEVENT, as "YYYY-MM-DDTHH:MM" """
+    out = set()
+    for ev in icalendar.Calendar.from_ical(cal_bytes).walk("VEVENT"):
+        if str(ev["UID"]) != uid or ev.get("RECURRENCE-ID"):
+            continue
+        r = ev.get("RDATE")
+        for lst in r if isinstance(r, list) else [r] if r else []:
+            out |= {d.dt.strftime("%Y-%m-%dT%H:%M") for d in lst.dts}
+    return out
+
+
+def part_add(kaj, all_):
+    """5b: an extra meeting through the API, and its undo"""
+    n_mail = len(invitations())
+    add = {"action": "add", "forum": "kuntaneuvottelu", "party": "kajaani",
+           "date": "2026-03-05", "time": "10:00", "reason": "Lisäneuvottelu"}
+    st, ans = post(kaj, add)
+    check(st == 200 and ans.get("changed") is True and
+          ans.get("uid") == KAJ and ans.get("start") == "2026-03-05T10:00",
+          "add: %d %r" % (st, ans))
+    within_5s("the extra meeting in the feed", lambda: "2026-03-05T10:00" in
+              rdates_of(curl("/calendars/all.ics")[1].encode(), KAJ))
+    within_5s("the extra meeting in Radicale", lambda: "2026-03-05T10:00" in
+              rdates_of(dav_get(KAJ)[1] or
+                        b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", KAJ))
+    within_5s("the update with the extra meeting in the sink", lambda: [
+        i for i in invitations()[n_mail:] if i[0] == "REQUEST" and
+        i[1] == KAJ])
+    e = audit()[-1]
+    check(e["action"] == "add" and e["who"] == "kajaani-coord" and
+          e["via"] == "api" and e["recurrence_id"] == "2026-03-05T10:00" and
+          e["what"] == "kuntaneuvottelu 2026-03-05 kajaani: Lisäneuvottelu"
+          and e["before"] == "" and e["after"] == "2026-03-05 10:00 added",
+          "audit of the add: %s" % e)
+    before = audit()
+    st, ans = post(kaj, dict(add, party="sotkamo"))
+    check(st == 403, "add for another party: %d %r" % (st, ans))
+    for change, reason in (
+            (dict(add), "already meets on 2026-03-05 at 10:00"),
+            ({"action": "add", "forum": "kuntaneuvottelu",
+              "party": "sotkamo", "date": "2026-02-02", "time": "09:00"},
+             "already meets on 2026-02-02 at 09:00"),
+            ({k: v for k, v in add.items() if k != "time"},
+             "'time' is missing"),
+            (dict(add, time="25:00"), "'time' must be a time HH:MM"),
+            ({"action": "cancel", "forum": "kuntaneuvottelu",
+              "party": "kajaani", "date": "2026-03-05", "time": "10:00"},
+             "'time' goes with")):
+        st, ans = post(all_, change)
+        check(st == 400 and reason in ans.get("error", ""),
+              "bad add %r: %d %r, want 400 with %r" % (
+                  change, st, ans, reason))
+    check(audit() == before, "a refused add reached the audit")
+    undo = {"action": "undo", "forum": "kuntaneuvottelu", "party": "kajaani",
+            "date": "2026-03-05", "time": "10:00"}
+    st, ans = post(kaj, undo)
+    check(st == 200 and ans.get("changed") is True,
+          "undo of the add: %d %r" % (st, ans))
+    within_5s("the extra meeting gone from the feed", lambda:
+              "2026-03-05T10:00" not in rdates_of(
+                  curl("/calendars/all.ics")[1].encode(), KAJ))
+    e = audit()[-1]
+    check(e["action"] == "unadd" and e["who"] == "kajaani-coord" and
+          e["before"] == "2026-03-05 10:00 added" and e["after"] == "",
+          "audit of the undo of the add: %s" % e)
+    st, ans = post(kaj, undo)
+    check(st == 409 and "has no added meeting" in ans.get("error", ""),
+          "a second undo of the add: %d %r" % (st, ans))
+
+
+def part_cli_add():
+    """5c: cadencectl --server add and add --undo"""
+    remote = [CTL, "--server", BASE, "--token-file",
+              os.path.join(tmp, "foorumi.token"), "--cacert",
+              os.path.join(tmp, "cert.pem")]
+    r = subprocess.run(remote + ["add", "hytetu-foorumi", "2026-11-17",
+                                 "13:00", "--reason", "Jatkokokous"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0 and r.stdout == "lisätty: %s ti 17.11.2026 "
+          "klo 13.00\n" % FOORUMI, "cadencectl --server add: %d %r %r" % (
+              r.returncode, r.stdout, r.stderr))
+    e = audit()[-1]
+    check(e["action"] == "add" and e["who"] == "foorumi" and
+          e["via"] == "api" and
+          e["what"] == "hytetu-foorumi 2026-11-17: Jatkokokous",
+          "audit of the remote add: %s" % e)
+    check(any(o["uid"] == FOORUMI and o["start"].startswith(
+        "2026-11-17T13:00") for o in occurrences()),
+        "the remote add is not planned")
+    r = subprocess.run(remote + ["add", "hytetu-foorumi", "2026-11-17",
+                                 "13:00", "--undo"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0 and r.stdout.startswith("lisäys peruttu: "),
+          "cadencectl --server add --undo: %d %r %r" % (
+              r.returncode, r.stdout, r.stderr))
+    check(audit()[-1]["action"] == "unadd", "the remote undo not audited")
+    r = subprocess.run(remote + ["add", "hytetu-foorumi", "2026-11-17",
+                                 "13:00", "--undo"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 1 and "has no added meeting" in r.stderr and
+          r.stderr.count("\n") == 1,
+          "a second remote add --undo: %d %r" % (r.returncode, r.stderr))
+
+
 def part_limits(kaj, all_):
     """6: revoked at once; 429 after 10 failed tokens"""
     ctl("token", "revoke", "kajaani-coord")
@@ -496,6 +606,8 @@ def main():
     part_audit(kaj)
     part_bad(all_)
     part_cli(foorumi)
+    part_add(kaj, all_)
+    part_cli_add()
     part_limits(kaj, all_)
     part_reload()
     with open(LOG, errors="replace") as f:
