@@ -86,18 +86,20 @@ print_occurrence(const struct cad_config *cfg, const struct cad_plan *plan,
 	cad_format_fi(o->day, o->time, when);
 	cad_format_time(end, endt);
 	printf("%s–%s  %s", when, endt, cad_tr(cfg, f->name));
-	if (s->party >= 0)
-		printf(": %s", cad_tr(cfg, cfg->parties[s->party].name));
-	if (f->location)
-		printf(" (%s)", cad_tr(cfg, f->location));
+	if (s->party >= 0 || s->group >= 0) {
+		struct cad_unit u = { s->party, s->group };
+		printf(": %s", cad_tr(cfg, cad_config_unit_name(cfg, &u)));
+	}
+	if (o->location)
+		printf(" (%s)", cad_tr(cfg, o->location));
 	if (o->status == CAD_CANCELLED)
 		printf("  %s%s%s", _("PERUTTU"), o->reason ? ": " : "",
 		    o->reason ? o->reason : "");
 	if (o->moved != CAD_MOVED_NONE) {
 		cad_format_fi(o->rid_day, o->rid_time, orig);
-		printf("  [");
-		printf(_("siirretty, alun perin %s"), orig);
-		printf("]");
+		char *how = cad_moved_text(o->moved, orig);
+		printf("  [%s]", how);
+		free(how);
 	}
 	putchar('\n');
 }

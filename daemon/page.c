@@ -205,10 +205,11 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 		}
 		if (o->moved != CAD_MOVED_NONE) {
 			cad_format_fi(o->rid_day, o->rid_time, from);
+			char *how = cad_moved_text(o->moved, from);
 			r |= cad_buf_puts(b, " <span class=\"muted\">(");
-			r |= cad_buf_printf(b, _("siirretty, alun perin %s"),
-			    from);
+			r |= cad_buf_xml_str(b, how);
 			r |= cad_buf_puts(b, ")</span>");
+			free(how);
 		}
 		if (last != NULL)
 			r |= page_change(b, cfg, last);

@@ -254,12 +254,24 @@ cad_is_working_day(const struct cad_config *cfg, int day)
 	return cad_calendar_holiday_name(cfg, day) == NULL;
 }
 
-/* md (month * 100 + day) falls in one of the blackouts */
+/* the ISO 8601 week number of day (1..53) */
+static int
+iso_week(int day)
+{
+	int thursday = day - cad_weekday(day) + 3;
+	int y = cad_year_of(thursday);
+	return (thursday - cad_days_from_civil(y, 1, 1)) / 7 + 1;
+}
+
+/* md (month * 100 + day) or ISO week wk falls in one of the blackouts */
 static bool
-in_blackouts_md(const struct cad_blackout *b, size_t n, int md)
+in_blackouts_md(const struct cad_blackout *b, size_t n, int md, int wk)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (b[i].from_md <= b[i].to_md) {
+		if (b[i].week > 0) {
+			if (b[i].week == wk)
+				return true;
+		} else if (b[i].from_md <= b[i].to_md) {
 			if (md >= b[i].from_md && md <= b[i].to_md)
 				return true;
 		} else if (md >= b[i].from_md || md <= b[i].to_md) {
@@ -282,25 +294,42 @@ month_day(int day)
 bool
 cad_in_blackouts(const struct cad_blackout *b, size_t n, int day)
 {
-	return n > 0 && in_blackouts_md(b, n, month_day(day));
+	return n > 0 && in_blackouts_md(b, n, month_day(day), iso_week(day));
 }
 
 /* the planning loops ask this for every day they try: one date
    conversion for the three lists */
+static bool
+in_party_blackouts(const struct cad_config *cfg, const int *ps, size_t n,
+    int md, int wk)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cad_party *p = &cfg->parties[ps[i]];
+		if (in_blackouts_md(p->blackouts, p->nblackouts, md, wk))
+			return true;
+	}
+	return false;
+}
+
 bool
 cad_is_blacked_out(const struct cad_config *cfg,
-    const struct cad_forum *f, int member, int day)
+    const struct cad_forum *f, const struct cad_unit *member, int day)
 {
-	const struct cad_party *p = member >= 0 &&
-	    (size_t)member < cfg->nparties ? &cfg->parties[member] : NULL;
+	int md = month_day(day), wk = iso_week(day);
+	const int *ps;
+	size_t np;
 
-	if (cfg->nblackouts == 0 && (f == NULL || f->nblackouts == 0) &&
-	    (p == NULL || p->nblackouts == 0))
-		return false;
-	int md = month_day(day);
-	return in_blackouts_md(cfg->blackouts, cfg->nblackouts, md) ||
-	    (f != NULL && in_blackouts_md(f->blackouts, f->nblackouts, md)) ||
-	    (p != NULL && in_blackouts_md(p->blackouts, p->nblackouts, md));
+	if (in_blackouts_md(cfg->blackouts, cfg->nblackouts, md, wk) ||
+	    (f != NULL && in_blackouts_md(f->blackouts, f->nblackouts, md,
+	    wk)))
+		return true;
+	if (member != NULL) {
+		np = cad_config_unit_parties(cfg, member, &ps);
+		if (in_party_blackouts(cfg, ps, np, md, wk))
+			return true;
+	}
+	return f != NULL && f->party_blackouts &&
+	    in_party_blackouts(cfg, f->participants, f->nparticipants, md, wk);
 }
 
 int

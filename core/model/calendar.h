@@ -43,11 +43,13 @@ bool cad_in_blackouts(const struct cad_blackout *b, size_t n, int day);
 
 /*
  * day is blacked out for a series of forum f whose for_each member is
- * party index `member` (or -1): the global, the forum's and the
- * member's blackouts.
+ * `member` (a party or a group; NULL for a forum's single series): the
+ * global, the forum's and the member's (each group member's) blackouts,
+ * and unless f->party_blackouts is false those of f's participants
+ * (SPEC 10.2).  Blackouts are MM-DD ranges or ISO weeks.
  */
 bool cad_is_blacked_out(const struct cad_config *cfg,
-    const struct cad_forum *f, int member, int day);
+    const struct cad_forum *f, const struct cad_unit *member, int day);
 
 /* index of the council term containing day, or -1 */
 int cad_term_of(const struct cad_config *cfg, int day);

@@ -58,18 +58,41 @@ count_confirmed(const struct cad_config *cfg, const struct cad_plan *plan,
 	}
 }
 
-/* the series whose meetings count with series s: its forum's .first
-   series when that follows s, else s itself */
+/* the last series whose meetings count with series s: its forum's
+   .first series (one, or one per council term with first_scope =
+   "term") follow s; s itself when there are none */
 static size_t
 first_twin(const struct cad_config *cfg, const struct cad_plan *plan,
     size_t s)
 {
 	const struct cad_forum *f = &cfg->forums[plan->series[s].forum];
+	size_t s2 = s;
 
-	if (f->nfor_each == 0 && f->first_convenor >= 0 &&
-	    s + 1 < plan->nseries && plan->series[s + 1].first)
-		return s + 1;
-	return s;
+	while (f->nfor_each == 0 && f->first_convenor >= 0 &&
+	    s2 + 1 < plan->nseries && plan->series[s2 + 1].first)
+		s2++;
+	return s2;
+}
+
+/* the meetings of series s..s2 in year k */
+static int
+year_sum(const struct counts *c, size_t s, size_t s2, size_t k)
+{
+	int n = 0;
+
+	for (size_t i = s; i <= s2; i++)
+		n += c->year[i * c->ny + k];
+	return n;
+}
+
+/* whether series s..s2 met in term k */
+static bool
+term_hit(const struct counts *c, size_t s, size_t s2, size_t k)
+{
+	for (size_t i = s; i <= s2; i++)
+		if (c->term[i * c->nt + k])
+			return true;
+	return false;
 }
 
 /* the first day series s counts from, and the day its party leaves */
@@ -102,11 +125,11 @@ minimum_warnings(const struct cad_config *cfg,
 		if (yearly) {
 			pf = cad_days_from_civil(c->y0 + (int)k, 1, 1);
 			pt = cad_days_from_civil(c->y0 + (int)k, 12, 31);
-			hit = c->year[s * c->ny + k] || c->year[s2 * c->ny + k];
+			hit = year_sum(c, s, s2, k) > 0;
 		} else {
 			pf = cfg->terms[k].start;
 			pt = cfg->terms[k].end;
-			hit = c->term[s * c->nt + k] || c->term[s2 * c->nt + k];
+			hit = term_hit(c, s, s2, k);
 		}
 		if (pt < from || pf > to || pt < start || pf >= eff || hit)
 			continue;
@@ -133,8 +156,7 @@ per_year_warnings(const struct cad_config *cfg,
 	for (size_t k = 0; k < c->ny; k++) {
 		int pf = cad_days_from_civil(c->y0 + (int)k, 1, 1);
 		int pt = cad_days_from_civil(c->y0 + (int)k, 12, 31);
-		int n = c->year[s * c->ny + k] +
-		    (s2 != s ? c->year[s2 * c->ny + k] : 0);
+		int n = year_sum(c, s, s2, k);
 		bool whole = start <= pf && eff > pt;
 		if (pt < from || pf > to || pt < start || pf >= eff)
 			continue;

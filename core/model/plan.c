@@ -93,7 +93,9 @@ struct cand {
 	int day;
 	int time;
 	enum cad_moved moved;
-	bool added;		/* an extra meeting (cadencectl add) */
+	int k;			/* index among the rule's candidates from
+				   start (location_rotation); -1: extra */
+	bool added;		/* a stored extra meeting (cadencectl add) */
 };
 
 struct cvec {
@@ -109,48 +111,9 @@ cvec_push(struct cvec *c, int day, int time)
 		c->cap = c->cap ? c->cap * 2 : 64;
 		c->v = cad_xreallocarray(c->v, c->cap, sizeof *c->v);
 	}
-	c->v[c->n++] = (struct cand){ day, time, day, time, CAD_MOVED_NONE,
-		false };
-}
-
-static int
-cmp_cand_rid(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->rid_day != y->rid_day)
-		return x->rid_day < y->rid_day ? -1 : 1;
-	return (x->rid_time > y->rid_time) - (x->rid_time < y->rid_time);
-}
-
-/*
- * The extra meetings of series uid (SPEC § 10.3) into c, kept as given;
- * one at a RECURRENCE-ID the series has already is left out.  Those
- * before `before` (a terminated member's effective day) too.  c stays
- * in RECURRENCE-ID order.
- */
-static void
-add_extras(const struct cad_plan_ctx *ctx, const char *uid, int before,
-    struct cvec *c)
-{
-	size_t n0 = c->n;
-
-	for (size_t i = 0; i < ctx->nadditions; i++) {
-		const struct cad_addition *x = &ctx->additions[i];
-		bool dup = false;
-		if (x->uid == NULL || strcmp(x->uid, uid) != 0 ||
-		    x->day >= before)
-			continue;
-		for (size_t k = 0; k < c->n && !dup; k++)
-			dup = c->v[k].rid_day == x->day &&
-			    c->v[k].rid_time == x->time;
-		if (dup)
-			continue;
-		cvec_push(c, x->day, x->time);
-		c->v[c->n - 1].added = true;
-	}
-	if (c->n > n0)
-		qsort(c->v, c->n, sizeof *c->v, cmp_cand_rid);
+	c->v[c->n] = (struct cand){ day, time, day, time, CAD_MOVED_NONE,
+		(int)c->n, false };
+	c->n++;
 }
 
 struct ivec {
@@ -801,7 +764,7 @@ cad_plan_party_effective(const struct cad_config *cfg,
 
 static bool
 usable_day(const struct cad_config *cfg, const struct cad_forum *f,
-    int member, int day)
+    const struct cad_unit *member, int day)
 {
 	return cad_is_working_day(cfg, day) &&
 	    !cad_is_blacked_out(cfg, f, member, day);
@@ -813,7 +776,7 @@ usable_day(const struct cad_config *cfg, const struct cad_forum *f,
  */
 static void
 apply_holidays(const struct cad_config *cfg, const struct cad_forum *f,
-    int member, struct cvec *c)
+    const struct cad_unit *member, struct cvec *c)
 {
 	struct ivec fixed = { 0 };
 	size_t k = 0;
@@ -868,7 +831,7 @@ apply_holidays(const struct cad_config *cfg, const struct cad_forum *f,
  */
 static void
 apply_spread(const struct cad_config *cfg, const struct cad_forum *f,
-    int member, const struct ivec *used, struct cvec *c)
+    const struct cad_unit *member, const struct ivec *used, struct cvec *c)
 {
 	struct ivec own = { 0 };
 	size_t k = 0;
@@ -940,7 +903,7 @@ add_series(struct pbuild *pb, char *uid, int forum,
 
 static void
 add_occ(struct pbuild *pb, size_t series, const struct cand *x,
-    int duration)
+    int duration, const char *location)
 {
 	if (pb->nocc == pb->ocap) {
 		pb->ocap = pb->ocap ? pb->ocap * 2 : 256;
@@ -954,6 +917,7 @@ add_occ(struct pbuild *pb, size_t series, const struct cand *x,
 		.day = x->day, .time = x->time, .duration = duration,
 		.status = CAD_CONFIRMED, .moved = x->moved, .reason = NULL,
 		.added = x->added,
+		.location = location,
 	};
 }
 
@@ -1008,26 +972,144 @@ merge_used(struct ivec *used, const struct cvec *c)
 	return 0;
 }
 
+/* the place of candidate x of a series of f (member: its unit or NULL) */
+static const char *
+occ_location(const struct cad_config *cfg, const struct cad_forum *f,
+    const struct cad_unit *member, const struct cand *x)
+{
+	if (f->nlocation_rotation > 0)
+		return x->k >= 0 ? f->location_rotation[(size_t)x->k %
+		    f->nlocation_rotation] : NULL;
+	if (f->location_member && member != NULL && member->party >= 0)
+		return cfg->parties[member->party].location;
+	return f->location;
+}
+
+/* RECURRENCE-ID order; at one RECURRENCE-ID the rule's candidate, then
+   a config `extra`, then a stored addition */
+static int
+cmp_cand_rid(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int rx = x->k >= 0 ? 0 : x->added ? 2 : 1;
+	int ry = y->k >= 0 ? 0 : y->added ? 2 : 1;
+
+	if (x->rid_day != y->rid_day)
+		return x->rid_day < y->rid_day ? -1 : 1;
+	if (x->rid_time != y->rid_time)
+		return x->rid_time < y->rid_time ? -1 : 1;
+	return (rx > ry) - (rx < ry);
+}
+
 /*
- * The occurrences of a forum without for_each: the first meeting ever
- * (not an added one) goes to the .first series when there is one; each
- * series' occurrences stay together.
+ * The one-off meetings of series uid of forum f into c: f's `extra`
+ * dates (SPEC 10.1) and the meetings stored by cadencectl add (SPEC
+ * 10.3), both kept as given (no rule moves or drops them), those before
+ * `eff` (a member's termination) only.  c stays in RECURRENCE-ID order;
+ * one at a RECURRENCE-ID the series has already is left out.
  */
 static void
-add_single(struct pbuild *pb, const struct cad_forum *f, size_t first_series,
-    const struct cvec *c)
+add_extras(const struct cad_plan_ctx *ctx, const struct cad_forum *f,
+    const char *uid, int eff, struct cvec *c)
 {
-	size_t fm = c->n;
+	size_t n0 = c->n, k = 0;
 
-	for (size_t i = 0; f->first_convenor >= 0 && i < c->n && fm == c->n;
-	    i++)
-		if (!c->v[i].added)
-			fm = i;
-	if (fm < c->n)
-		add_occ(pb, first_series + 1, &c->v[fm], f->duration);
+	for (size_t i = 0; i < f->nextra; i++) {
+		if (f->extra[i].day >= eff)
+			continue;
+		cvec_push(c, f->extra[i].day, f->extra[i].time);
+		c->v[c->n - 1].k = -1;
+	}
+	for (size_t i = 0; i < ctx->nadditions; i++) {
+		const struct cad_addition *x = &ctx->additions[i];
+		if (x->uid == NULL || strcmp(x->uid, uid) != 0 ||
+		    x->day >= eff)
+			continue;
+		cvec_push(c, x->day, x->time);
+		c->v[c->n - 1].k = -1;
+		c->v[c->n - 1].added = true;
+	}
+	if (c->n == n0)
+		return;
+	qsort(c->v, c->n, sizeof *c->v, cmp_cand_rid);
 	for (size_t i = 0; i < c->n; i++)
-		if (i != fm)
-			add_occ(pb, first_series, &c->v[i], f->duration);
+		if (k == 0 || c->v[k - 1].rid_day != c->v[i].rid_day ||
+		    c->v[k - 1].rid_time != c->v[i].rid_time)
+			c->v[k++] = c->v[i];
+	c->n = k;
+}
+
+/* the series of forum fi, in config order; returns how many */
+static size_t
+forum_series(const struct cad_config *cfg, size_t fi, struct pbuild *pb)
+{
+	const struct cad_forum *f = &cfg->forums[fi];
+	size_t n0 = pb->plan->nseries;
+
+	if (f->nfor_each > 0) {
+		for (size_t m = 0; m < f->nfor_each; m++) {
+			const struct cad_unit *u = &f->for_each[m];
+			add_series(pb, cad_asprintf("%s.%s@%s", f->id,
+			    cad_config_unit_id(cfg, u), cfg->domain),
+			    (int)fi, u, false, f->convenor_member ?
+			    u->party : f->convenor);
+		}
+		return pb->plan->nseries - n0;
+	}
+	add_series(pb, cad_asprintf("%s@%s", f->id, cfg->domain), (int)fi,
+	    NULL, false, f->convenor);
+	if (f->first_convenor >= 0 && f->first_scope == CAD_FIRST_SERIES)
+		add_series(pb, cad_asprintf("%s.first@%s", f->id,
+		    cfg->domain), (int)fi, NULL, true, f->first_convenor);
+	for (size_t t = 0; f->first_convenor >= 0 &&
+	    f->first_scope == CAD_FIRST_TERM && t < cfg->nterms; t++)
+		add_series(pb, cad_asprintf("%s.first-%d@%s", f->id,
+		    cad_year_of(cfg->terms[t].start), cfg->domain), (int)fi,
+		    NULL, true, f->first_convenor);
+	return pb->plan->nseries - n0;
+}
+
+/*
+ * A single series: the first_convenor's meetings (the first rule
+ * meeting ever, or of every council term) go to the .first series, the
+ * rest to the forum's; each series' occurrences are added in order.
+ */
+static void
+plan_single(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    const struct cad_forum *f, size_t s0, size_t nser, struct cvec *c,
+    struct pbuild *pb)
+{
+	size_t *to;
+	bool any = false;
+
+	apply_holidays(cfg, f, NULL, c);
+	add_extras(ctx, f, pb->plan->series[s0].uid, NOEFFECT, c);
+	to = cad_xcalloc(c->n + 1, sizeof *to);
+	for (size_t i = 0; i < c->n; i++) {
+		to[i] = s0;
+		if (f->first_convenor < 0 || c->v[i].k < 0)
+			continue;
+		if (f->first_scope == CAD_FIRST_SERIES) {
+			if (!any)
+				to[i] = s0 + 1;
+			any = true;
+			continue;
+		}
+		int t = cad_term_of(cfg, c->v[i].day);
+		size_t st = s0 + 1 + (size_t)t;
+		if (t >= 0 && st < s0 + nser && pb->seg_n[st] == 0) {
+			to[i] = st;
+			pb->seg_n[st] = 1;	/* taken; reset below */
+		}
+	}
+	for (size_t s = s0 + 1; s < s0 + nser; s++)
+		pb->seg_n[s] = 0;
+	for (size_t s = s0; s < s0 + nser; s++)
+		for (size_t i = 0; i < c->n; i++)
+			if (to[i] == s)
+				add_occ(pb, s, &c->v[i], f->duration,
+				    occ_location(cfg, f, NULL, &c->v[i]));
+	free(to);
 }
 
 static int
@@ -1037,7 +1119,8 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 {
 	const struct cad_forum *f = &cfg->forums[fi];
 	struct cad_plan *p = pb->plan;
-	size_t first_series = p->nseries, nser;
+	size_t first_series = p->nseries;
+	size_t nser = forum_series(cfg, fi, pb);
 	int start = cad_plan_forum_start(f, ctx);
 	int limit = to + MARGIN;
 	struct cvec base = { 0 }, c = { 0 };
@@ -1045,24 +1128,6 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	struct rrule *rr = NULL;
 	int r = 0;
 
-	/* the series, in config order */
-	if (f->nfor_each == 0) {
-		add_series(pb, cad_asprintf("%s@%s", f->id, cfg->domain),
-		    (int)fi, NULL, false, f->convenor);
-		if (f->first_convenor >= 0)
-			add_series(pb, cad_asprintf("%s.first@%s", f->id,
-			    cfg->domain), (int)fi, NULL, true,
-			    f->first_convenor);
-	} else {
-		for (size_t m = 0; m < f->nfor_each; m++) {
-			const struct cad_unit *u = &f->for_each[m];
-			add_series(pb, cad_asprintf("%s.%s@%s", f->id,
-			    cad_config_unit_id(cfg, u), cfg->domain),
-			    (int)fi, u, false, f->convenor_member ?
-			    u->party : f->convenor);
-		}
-	}
-	nser = p->nseries - first_series;
 	for (size_t s = first_series; s < p->nseries; s++)
 		limit = series_limit(ov, nov, p->series[s].uid, to, limit);
 
@@ -1090,20 +1155,19 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 		if (base.n > 0)	/* base.v is NULL when empty */
 			memcpy(c.v, base.v, base.n * sizeof *c.v);
 		c.n = c.cap = base.n;
-		apply_holidays(cfg, f, -1, &c);
-		add_extras(ctx, p->series[first_series].uid, NOEFFECT, &c);
-		add_single(pb, f, first_series, &c);
+		plan_single(cfg, ctx, f, first_series, nser, &c, pb);
 	} else {
 		for (size_t m = 0; m < nser; m++) {
-			int party = f->for_each[m].party;
-			int eff = cad_plan_party_effective(cfg, ctx, party);
+			const struct cad_unit *u = &f->for_each[m];
+			int eff = cad_plan_party_effective(cfg, ctx, u->party);
 			c.n = 0;
-			for (size_t i = 0; i < base.n; i++)
-				cvec_push(&c, base.v[i].rid_day,
-				    base.v[i].rid_time);
-			apply_holidays(cfg, f, party, &c);
+			for (size_t i = 0; i < base.n; i++) {
+				cvec_push(&c, 0, 0);
+				c.v[c.n - 1] = base.v[i];
+			}
+			apply_holidays(cfg, f, u, &c);
 			if (f->spread && m > 0)
-				apply_spread(cfg, f, party, &used, &c);
+				apply_spread(cfg, f, u, &used, &c);
 			/* a terminated member has nothing from its day on */
 			size_t k = 0;
 			for (size_t i = 0; i < c.n; i++)
@@ -1112,11 +1176,12 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			c.n = k;
 			if (f->spread && m + 1 < nser)
 				merge_used(&used, &c);
-			add_extras(ctx, p->series[first_series + m].uid, eff,
-			    &c);
+			add_extras(ctx, f, p->series[first_series + m].uid,
+			    eff, &c);
 			for (size_t i = 0; i < c.n; i++)
 				add_occ(pb, first_series + m, &c.v[i],
-				    f->duration);
+				    f->duration, occ_location(cfg, f, u,
+				    &c.v[i]));
 		}
 	}
 out:
@@ -1125,6 +1190,21 @@ out:
 	free(c.v);
 	free(used.v);
 	return r;
+}
+
+const char *
+cad_moved_code(enum cad_moved m)
+{
+	switch (m) {
+	case CAD_MOVED_HOLIDAY:
+		return "holiday";
+	case CAD_MOVED_SPREAD:
+		return "spread";
+	case CAD_MOVED_PERSON:
+		return "person";
+	default:
+		return NULL;
+	}
 }
 
 /* finds the occurrence of series s with the given RECURRENCE-ID */

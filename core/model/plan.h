@@ -23,6 +23,9 @@ enum cad_moved {
 	CAD_MOVED_PERSON,	/* cadencectl move */
 };
 
+/* "holiday", "spread", "person", or NULL for CAD_MOVED_NONE (JSON) */
+const char *cad_moved_code(enum cad_moved m);
+
 /* a person's change to one instance, stored in sqlite */
 enum cad_override_kind {
 	CAD_OVERRIDE_CANCEL = 0,
@@ -79,7 +82,8 @@ struct cad_plan_ctx {
 struct cad_series {
 	char *uid;		/* "<forum>@<domain>", "<forum>.<party>@<domain>",
 				   "<forum>.<group>@<domain>",
-				   "<forum>.first@<domain>" */
+				   "<forum>.first@<domain>",
+				   "<forum>.first-<term start year>@<domain>" */
 	int forum;		/* index into cfg->forums */
 	int party;		/* party index of the for_each member, or -1 */
 	int group;		/* group index of the for_each member, or -1 */
@@ -95,7 +99,9 @@ struct cad_occurrence {
 	int time;
 	int duration;		/* minutes */
 	enum cad_status status;
-	enum cad_moved moved;
+	enum cad_moved moved;	/* NONE for an `extra` date (kept as given) */
+	const char *location;	/* into cfg: the forum's, the member's or the
+				   rotation's place; NULL when none */
 	const char *reason;	/* cancel reason, borrowed from ctx; or NULL */
 	bool added;		/* an extra meeting (ctx->additions) */
 };

@@ -116,10 +116,14 @@ cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
 	r |= cad_buf_puts(b, ", \"party\": ");
 	r |= cad_buf_json_str(b, s->party >= 0 ? cfg->parties[s->party].id :
 	    NULL);
+	r |= cad_buf_puts(b, ", \"group\": ");
+	r |= cad_buf_json_str(b, s->group >= 0 ? cfg->groups[s->group].id :
+	    NULL);
 	r |= cad_buf_puts(b, ", \"summary\": ");
-	if (s->party >= 0) {
+	if (s->party >= 0 || s->group >= 0) {
+		struct cad_unit u = { s->party, s->group };
 		char *sum = cad_asprintf("%s: %s", cad_tr(cfg, f->name),
-		    cad_tr(cfg, cfg->parties[s->party].name));
+		    cad_tr(cfg, cad_config_unit_name(cfg, &u)));
 		r |= cad_buf_json_str(b, sum);
 		free(sum);
 	} else
@@ -138,6 +142,11 @@ cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
 		r |= cad_buf_json_str(b, from);
 	} else
 		r |= cad_buf_puts(b, "null");
+	r |= cad_buf_puts(b, ", \"moved\": ");
+	r |= cad_buf_json_str(b, cad_moved_code(o->moved));
+	r |= cad_buf_puts(b, ", \"location\": ");
+	r |= cad_buf_json_str(b, o->location != NULL ?
+	    cad_tr(cfg, o->location) : NULL);
 	r |= cad_buf_puts(b, ", \"convenor\": ");
 	r |= cad_buf_json_str(b, s->convenor >= 0 ?
 	    cfg->parties[s->convenor].id : NULL);
@@ -390,4 +399,21 @@ cad_json_compliance(struct cad_buf *b, const struct cad_config *cfg,
 	}
 	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
 	return r ? -E2BIG : 0;
+}
+
+char *
+cad_moved_text(enum cad_moved m, const char *orig)
+{
+	switch (m) {
+	case CAD_MOVED_HOLIDAY:
+		return cad_asprintf(_("siirretty sääntöjen mukaan (ei "
+		    "työpäivä), alun perin %s"), orig);
+	case CAD_MOVED_SPREAD:
+		return cad_asprintf(_("siirretty sääntöjen mukaan (päivä jo "
+		    "varattu), alun perin %s"), orig);
+	case CAD_MOVED_PERSON:
+		return cad_asprintf(_("siirretty, alun perin %s"), orig);
+	default:
+		return NULL;
+	}
 }

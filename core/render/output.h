@@ -55,4 +55,12 @@ bool cad_occurrence_matches(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
     const struct cad_occurrence *o, int forum, int party);
 
+/*
+ * How an occurrence was moved, for people, in the thread's language: a
+ * rule's move ("siirretty sääntöjen mukaan (pyhäpäivä), alun perin ORIG")
+ * told apart from a person's ("siirretty, alun perin ORIG"); NULL when
+ * nothing moved it.  Malloc'd.
+ */
+char *cad_moved_text(enum cad_moved m, const char *orig);
+
 #endif

@@ -425,11 +425,10 @@ meeting(struct wheel *w, const struct cad_plan *plan,
 	if (o->moved != CAD_MOVED_NONE && n > 0 && (size_t)n < sizeof(title)) {
 		char from[8];
 		wheel_short_date(o->rid_day, from);
-		char moved[96];
-		cad_text_snprintf(moved, sizeof(moved),
-		    _("siirretty, alun perin %s"), from);
-		n += cad_text_snprintf(title + n, sizeof(title) - n, " (%s)",
-		    moved);
+		char *how = cad_moved_text(o->moved, from);
+		n += cad_text_snprintf(title + n, sizeof(title) - n,
+		    " (%s)", how);
+		free(how);
 	}
 	if (cancelled && n > 0 && (size_t)n < sizeof(title))
 		cad_text_snprintf(title + n, sizeof(title) - n, " – %s",

@@ -54,6 +54,28 @@ choice is marked *):
   - moved_from = the original candidate start (= recurrence_id) when the
     date moved by a rule, else null; status CONFIRMED (no overrides: the
     test runs on a fresh state_dir);
+SPEC § 10.1/10.2 (the second edition):
+  - a blackout { week = N; } is Monday-Sunday of ISO week N of every year
+    (datetime's isocalendar());
+  - groups: a group id in for_each is one series <forum>.<group>@<domain>
+    (party null) whose blackouts are every member's; in participants it
+    stands for its members;
+  - the blackouts of every participant count for the forum too unless it
+    says party_blackouts = false;
+  - convenor = "member": each for_each party convenes its own series;
+  - extra dates: one occurrence per series (every series with for_each)
+    at the given date and time (default: the forum's), never moved or
+    dropped; *one at the RECURRENCE-ID of a rule candidate adds nothing;
+    *an extra is never the first_convenor's meeting;
+  - first_scope = "term": per council term, the first rule occurrence
+    whose final date is in the term is series
+    <forum>.first-<term start year>@<domain>;
+  - moved = "holiday" / "spread" / null (*a meeting moved by both rules
+    says "holiday", the first to move it);
+  - location: location_rotation[k mod n] for the k-th rule candidate from
+    start (k counts every candidate, dropped or not; an extra has none),
+    the member party's location with location = "member", else the
+    forum's location.
   - *local times that a DST change skips or repeats get the offset RFC
     5545 3.3.5 gives them (the one before the gap; the first of the two),
     i.e. zoneinfo's fold=0; *end = start + duration as elapsed minutes.
@@ -239,11 +261,18 @@ def parse_md(s):
 class Blackouts:
     def __init__(self, lists):
         self.ranges = []
+        self.weeks = set()
         for lst in lists:
             for b in lst or ():
-                self.ranges.append((parse_md(b['from']), parse_md(b['to'])))
+                if 'week' in b:
+                    self.weeks.add(b['week'])
+                else:
+                    self.ranges.append((parse_md(b['from']),
+                                        parse_md(b['to'])))
 
     def __contains__(self, day):
+        if day.isocalendar()[1] in self.weeks:
+            return True
         md = day.month * 100 + day.day
         for a, b in self.ranges:
             if a <= b:
@@ -357,37 +386,37 @@ class Plan:
         """[(rid, final date, moved)] of one series, sorted by date"""
         mode = f.get('on_holiday', 'next')
         kept = []
-        for c in self.candidates(f, until):
+        for k, c in enumerate(self.candidates(f, until)):
             d = c.date()
             if d in bl:
                 continue
             if self.working(d) or mode == 'keep':
-                kept.append((c, d, False))
+                kept.append((c, d, None, k))
             elif mode == 'skip':
                 continue
             else:
                 nd = self.shift(d, 1 if mode == 'next' else -1,
                                 lambda x: self.working(x) and x not in bl)
                 if nd is not None:
-                    kept.append((c, nd, True))
-        unmoved = {d for _c, d, m in kept if not m}
+                    kept.append((c, nd, 'holiday', k))
+        unmoved = {d for _c, d, m, _k in kept if not m}
         seen = set()
         out = []
-        for c, d, m in kept:
+        for c, d, m, k in kept:
             if m and (d in unmoved or d in seen):
                 continue
             seen.add(d)
-            out.append((c, d, m))
+            out.append((c, d, m, k))
         out.sort(key=lambda o: (o[1], o[0]))
         return out
 
     def spread(self, occ, bl, used):
         """moves occurrences off the days in `used` (earlier members)"""
         dates = {}
-        for _c, d, _m in occ:
+        for _c, d, _m, _k in occ:
             dates[d] = dates.get(d, 0) + 1
         out = []
-        for c, d, m in occ:
+        for c, d, m, k in occ:
             if d in used:
                 nd = self.shift(d, 1, lambda x: self.working(x)
                                 and x not in bl and x not in used)
@@ -395,9 +424,36 @@ class Plan:
                 if nd is None or dates.get(nd, 0) > 0:
                     continue        # lands on a day the series has
                 dates[nd] = 1
-                d, m = nd, True
-            out.append((c, d, m))
+                d, m = nd, m or 'spread'
+            out.append((c, d, m, k))
         return out
+
+    def members(self, ident):
+        """the parties a party or group id stands for"""
+        for g in self.cfg.get('groups', []):
+            if g['id'] == ident:
+                return list(g['members'])
+        return [ident]
+
+    def extras(self, f, occ):
+        """occ with f's extra dates (k = None), kept as given"""
+        rids = {c for c, _d, _m, _k in occ}
+        out = list(occ)
+        for e in f.get('extra', []):
+            hh, mm = map(int, e.get('time', f['time']).split(':'))
+            c = dt.datetime.combine(parse_date(e['date']), dt.time(hh, mm))
+            if c not in rids:
+                rids.add(c)
+                out.append((c, c.date(), None, None))
+        return out
+
+    def location(self, f, pid, k):
+        rot = f.get('location_rotation')
+        if rot:
+            return rot[k % len(rot)] if k is not None else None
+        if f.get('location') == 'member':
+            return self.parties[pid].get('location') if pid else None
+        return f.get('location')
 
     def plan(self, frm, to):
         # every candidate that a move (at most MAX_SHIFT days) can bring
@@ -412,40 +468,61 @@ class Plan:
         glob = self.cfg.get('blackouts', [])
         result = []
         for f in self.cfg['forums']:
-            fb = f.get('blackouts', [])
+            fb = [f.get('blackouts', [])]
+            if f.get('party_blackouts', True):
+                for ident in f.get('participants', []):
+                    fb += [self.parties[p].get('blackouts', [])
+                           for p in self.members(ident)]
             if f.get('for_each'):
-                used = set()
-                for pid in f['for_each']:
-                    bl = Blackouts([glob, fb,
-                                    self.parties[pid].get('blackouts', [])])
-                    occ = self.series(f, bl, until)
-                    if f.get('spread', False):
-                        occ = self.spread(occ, bl, used)
-                        used |= {d for _c, d, _m in occ}
-                    uid = '%s.%s@%s' % (f['id'], pid, self.domain)
-                    result += [self.occ(f, uid, pid, f['convenor'], o)
-                               for o in occ]
+                result += self.plan_members(f, [glob] + fb, until)
                 continue
-            occ = self.series(f, Blackouts([glob, fb]), until)
+            occ = self.series(f, Blackouts([glob] + fb), until)
             uid = '%s@%s' % (f['id'], self.domain)
-            if f.get('first_convenor') and occ:
-                result.append(self.occ(f, '%s.first@%s' % (f['id'],
-                              self.domain), None, f['first_convenor'],
+            first = []
+            if f.get('first_convenor') and f.get('first_scope') == 'term':
+                for ts, te in self.terms:
+                    inside = [o for o in occ if ts <= o[1] <= te]
+                    if inside:
+                        first.append(('%s.first-%d@%s' % (
+                            f['id'], ts.year, self.domain), inside[0]))
+            elif f.get('first_convenor') and occ:
+                first.append(('%s.first@%s' % (f['id'], self.domain),
                               occ[0]))
-                occ = occ[1:]
-            result += [self.occ(f, uid, None, f['convenor'], o) for o in occ]
+            for fuid, o in first:
+                result.append(self.occ(f, fuid, None, f['first_convenor'],
+                                       o))
+                occ.remove(o)
+            result += [self.occ(f, uid, None, f['convenor'], o)
+                       for o in self.extras(f, occ)]
         result = [o for o in result if frm <= o['_day'] <= to]
         result.sort(key=lambda o: (o['start'], o['uid']))
         for o in result:
             del o['_day']
         return result
 
+    def plan_members(self, f, lists, until):
+        out, used = [], set()
+        for ident in f['for_each']:
+            mem = self.members(ident)
+            bl = Blackouts(lists + [self.parties[p].get('blackouts', [])
+                                    for p in mem])
+            occ = self.series(f, bl, until)
+            if f.get('spread', False):
+                occ = self.spread(occ, bl, used)
+                used |= {d for _c, d, _m, _k in occ}
+            pid = ident if ident in self.parties else None
+            conv = pid if f['convenor'] == 'member' else f['convenor']
+            uid = '%s.%s@%s' % (f['id'], ident, self.domain)
+            out += [self.occ(f, uid, pid, conv, o)
+                    for o in self.extras(f, occ)]
+        return out
+
     def rfc3339(self, naive):
         a = naive.replace(tzinfo=self.tz)
         return a.isoformat()
 
     def occ(self, f, uid, party, convenor, o):
-        c, d, moved = o
+        c, d, moved, k = o
         start = dt.datetime.combine(d, c.time()).replace(tzinfo=self.tz)
         end = (start.astimezone(dt.timezone.utc)
                + dt.timedelta(minutes=f['duration'])).astimezone(self.tz)
@@ -458,6 +535,8 @@ class Plan:
             'end': end.isoformat(),
             'status': 'CONFIRMED',
             'moved_from': self.rfc3339(c) if moved else None,
+            'moved': moved,
+            'location': self.location(f, party, k),
             'convenor': convenor,
             '_day': d,
         }
@@ -472,7 +551,7 @@ def plan_file(path, today, frm, to):
 # --- comparison ----------------------------------------------------------
 
 FIELDS = ('uid', 'recurrence_id', 'forum', 'party', 'start', 'end',
-          'status', 'moved_from', 'convenor')
+          'status', 'moved_from', 'moved', 'location', 'convenor')
 MAX_SHOWN = 12
 
 
@@ -543,7 +622,9 @@ def dst_safe(zone, hh, mm):
 
 
 def fuzz_config(rnd, strict):
-    """a random valid config that uses every planning feature of SPEC § 4;
+    """a random valid config that uses every planning feature of SPEC § 4
+    and § 10.1/10.2 (groups, participants' and week blackouts, extra dates,
+    convenor/location "member", location_rotation, first_scope "term");
     without `strict` only council terms that start on the 1st and meeting
     times of 07:00-18:45 (where the known disagreements lie: see
     plan_oracle.sh)"""
@@ -559,9 +640,11 @@ def fuzz_config(rnd, strict):
             else:                           # anything, may wrap
                 out.append((rnd.randint(1, 12), rnd.randint(1, 29),
                             rnd.randint(1, 12), rnd.randint(1, 29)))
+        weeks = ['{ week = %d; }' % rnd.randint(1, 53)
+                 for _ in range(rnd.randint(0, 1))]
         return '( %s )' % ', '.join(
-            '{ from = "%02d-%02d"; to = "%02d-%02d"; reason = "x"; }' % b
-            for b in out)
+            ['{ from = "%02d-%02d"; to = "%02d-%02d"; reason = "x"; }' % b
+             for b in out] + weeks)
 
     def rrule():
         c = rnd.randint(0, 16)
@@ -632,8 +715,11 @@ def fuzz_config(rnd, strict):
            (dt.date(y + 4, 6, d) - dt.timedelta(1)).isoformat())
         for y in (2021, 2025, 2029, 2033)))
     L.append('parties = ( %s );' % ',\n  '.join(
-        '{ id = "%s"; name = "P %s"; blackouts = %s; }'
-        % (p, p, blackouts()) for p in parties))
+        '{ id = "%s"; name = "P %s"; location = "Talo %s"; blackouts = %s; }'
+        % (p, p, p, blackouts()) for p in parties))
+    groups = ['g0', 'g1']
+    L.append('groups = ( { id = "g0"; name = "G0"; members = [ "p4", "p5" ]; '
+             '}, { id = "g1"; name = "G1"; members = [ "p1", "p2" ]; } );')
     forums = []
     for i in range(rnd.randint(2, 5)):
         f = ['id = "f%d"' % i, 'name = "F%d"' % i,
@@ -663,14 +749,41 @@ def fuzz_config(rnd, strict):
                 ['next', 'previous', 'skip', 'keep']))
         if rnd.random() < 0.3:
             f.append('blackouts = %s' % blackouts())
+        if rnd.random() < 0.4:
+            f.append('participants = [ %s ]' % ', '.join(
+                '"%s"' % p for p in rnd.sample(parties + groups,
+                                                rnd.randint(1, 3))))
+            if rnd.random() < 0.3:
+                f.append('party_blackouts = false')
+        if rnd.random() < 0.3:
+            f.append('extra = ( %s )' % ', '.join(
+                '{ date = "20%02d-%02d-%02d"; %s}' % (
+                    rnd.randint(24, 34), rnd.randint(1, 12),
+                    rnd.randint(1, 28), rnd.choice(
+                        ['', 'time = "%02d:30"; ' % rnd.randint(7, 18)]))
+                for _ in range(rnd.randint(1, 3))))
         r = rnd.random()
+        loc = rnd.random()
         if r < 0.4:
+            plain = rnd.random() < 0.5
+            pool = parties if plain else parties + groups
             f.append('for_each = [ %s ]' % ', '.join(
-                '"%s"' % p for p in rnd.sample(parties, rnd.randint(1, 5))))
+                '"%s"' % p for p in rnd.sample(pool, rnd.randint(1, 5))))
             if rnd.random() < 0.8:
                 f.append('spread = true')
+            if plain and rnd.random() < 0.5:
+                f[2] = 'convenor = "member"'
+            if plain and loc < 0.4:
+                f.append('location = "member"')
         elif r < 0.6:
             f.append('first_convenor = "%s"' % rnd.choice(parties))
+            if rnd.random() < 0.5:
+                f.append('first_scope = "term"')
+        if loc >= 0.4 and loc < 0.7:
+            f.append('location_rotation = [ %s ]' % ', '.join(
+                '"Paikka %d"' % j for j in range(rnd.randint(1, 4))))
+        elif loc >= 0.7:
+            f.append('location = "Sali"')
         forums.append('{ ' + '; '.join(f) + '; }')
     L.append('forums = (\n  %s\n);' % ',\n  '.join(forums))
     return '\n'.join(L) + '\n'
