@@ -370,6 +370,8 @@ is_blacked_out__global_forum_and_member__each_counts(void **state)
 	struct cad_party parties[2];
 	struct cad_forum forum;
 	struct cad_config cfg;
+	/* for_each members (SPEC 10.1 units); NULL: the forum's series */
+	const struct cad_unit hva = { 0, -1 }, kajaani = { 1, -1 };
 
 	memset(parties, 0, sizeof(parties));
 	memset(&forum, 0, sizeof(forum));
@@ -386,19 +388,19 @@ is_blacked_out__global_forum_and_member__each_counts(void **state)
 	cfg.nparties = 2;
 
 	/* global: for every series */
-	assert_true(cad_is_blacked_out(&cfg, &forum, -1, D(2026, 7, 10)));
-	assert_true(cad_is_blacked_out(&cfg, &forum, 0, D(2026, 7, 10)));
+	assert_true(cad_is_blacked_out(&cfg, &forum, NULL, D(2026, 7, 10)));
+	assert_true(cad_is_blacked_out(&cfg, &forum, &hva, D(2026, 7, 10)));
 	/* the forum's own, wrapping over New Year */
-	assert_true(cad_is_blacked_out(&cfg, &forum, -1, D(2027, 1, 4)));
-	assert_false(cad_is_blacked_out(&cfg, NULL, -1, D(2027, 1, 4)));
+	assert_true(cad_is_blacked_out(&cfg, &forum, NULL, D(2027, 1, 4)));
+	assert_false(cad_is_blacked_out(&cfg, NULL, NULL, D(2027, 1, 4)));
 	/* the ski week only for Kajaani's member series */
-	assert_true(cad_is_blacked_out(&cfg, &forum, 1, D(2026, 3, 4)));
-	assert_true(cad_is_blacked_out(&cfg, &forum, 1, D(2026, 3, 8)));
-	assert_false(cad_is_blacked_out(&cfg, &forum, 1, D(2026, 3, 9)));
-	assert_false(cad_is_blacked_out(&cfg, &forum, 0, D(2026, 3, 4)));
-	assert_false(cad_is_blacked_out(&cfg, &forum, -1, D(2026, 3, 4)));
+	assert_true(cad_is_blacked_out(&cfg, &forum, &kajaani, D(2026, 3, 4)));
+	assert_true(cad_is_blacked_out(&cfg, &forum, &kajaani, D(2026, 3, 8)));
+	assert_false(cad_is_blacked_out(&cfg, &forum, &kajaani, D(2026, 3, 9)));
+	assert_false(cad_is_blacked_out(&cfg, &forum, &hva, D(2026, 3, 4)));
+	assert_false(cad_is_blacked_out(&cfg, &forum, NULL, D(2026, 3, 4)));
 	/* an ordinary day is free for everyone */
-	assert_false(cad_is_blacked_out(&cfg, &forum, 1, D(2026, 2, 10)));
+	assert_false(cad_is_blacked_out(&cfg, &forum, &kajaani, D(2026, 2, 10)));
 }
 
 static void

@@ -295,7 +295,7 @@ async function wheel_checks(browser, url, print) {
   for (const t of svg.meetings) {
     const [when, title] = t.split(" – ");
     const forum = title.replace(
-      / \((siirretty|alun perin|flyttat|moved)[^)]*\)$/, "");
+      / \((siirretty|alun perin|flyttat|moved).*\)$/, "");
     const m = /(\d+)\.(\d+)\.\d{4}/.exec(when);
     const e = svg.legend.find((l) => l.text.replace(/^\d+\. /, "")
       .startsWith(forum + " "));
