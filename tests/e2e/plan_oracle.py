@@ -593,8 +593,12 @@ def compare(name, got, want):
 
 
 def run_ctl(ctl, conf, today, frm, to):
-    cmd = [ctl, '-c', conf, '--today', today.isoformat(), 'occurrences',
-           '--from', frm.isoformat(), '--to', to.isoformat(), '--json']
+    # texts (location) in the config's default language, the plain keys
+    with open(conf, encoding='utf-8') as fp:
+        langs = parse_libconfig(fp.read()).get('languages') or ['fi']
+    cmd = [ctl, '-c', conf, '--today', today.isoformat(), '--lang', langs[0],
+           'occurrences', '--from', frm.isoformat(), '--to', to.isoformat(),
+           '--json']
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                        timeout=60)
     if p.returncode != 0:
