@@ -97,6 +97,9 @@ setup(void **state)
 	f->cfg.forums = forums;
 	f->cfg.nforums = 2;
 	f->cfg.invite = CAD_INVITE_CONVENORS;
+	/* the loader gives each forum the global invite unless it has its
+	   own; the tests set the forums' */
+	forums[0].invite = forums[1].invite = CAD_INVITE_CONVENORS;
 	f->cfg.caldav = (struct cad_server){ .present = true,
 	    .url = "http://127.0.0.1:9/cal/", .user = "", .password_file = "" };
 	f->cfg.smtp = (struct cad_server){ .present = true,
@@ -269,7 +272,7 @@ outbox_sync__invite_participants__every_party_once(void **state)
 	struct fixture *f = *state;
 	struct list l;
 
-	f->cfg.invite = CAD_INVITE_PARTICIPANTS;
+	forums[0].invite = forums[1].invite = CAD_INVITE_PARTICIPANTS;
 	/* Hytetu: hva (convenor, also a participant: once), kajaani,
 	   sotkamo; työryhmä has no participants: hva only */
 	assert_int_equal(plan_sync(f, NULL, NOW), 2 + 3 + 1);
@@ -289,7 +292,7 @@ outbox_sync__terminated_party__no_invitation_then_cancel(void **state)
 		.noticed = D(2025, 2, 1), .effective = D(2026, 2, 1) };
 	struct list l;
 
-	f->cfg.invite = CAD_INVITE_PARTICIPANTS;
+	forums[0].invite = forums[1].invite = CAD_INVITE_PARTICIPANTS;
 	assert_int_equal(plan_sync(f, NULL, NOW), 6);
 	mark_all_sent(f);
 	/* sotkamo's notice took effect on 1.2.2026, before today 10.2. */

@@ -77,43 +77,35 @@ terminated(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	return false;
 }
 
-static void
-add_recipient(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
-    struct recipient *v, size_t *n, int p, bool chair)
-{
-	const struct cad_party *pa;
+/*
+ * An e-mail peer's stored hash: the series hash, '.', and a fingerprint
+ * of the peer's own ATTENDEE line (CN, ROLE), so that a person's new
+ * name or role is sent to that person only (SPEC 10.1).
+ */
+#define PEER_HASH_SIZE	(64 + 1 + 32 + 1)
 
-	if (p < 0 || (size_t)p >= cfg->nparties)
-		return;
-	pa = &cfg->parties[p];
-	if (pa->email == NULL || *pa->email == '\0' || terminated(cfg, ctx, p))
-		return;
-	for (size_t i = 0; i < *n; i++)
-		if (strcasecmp(v[i].email, pa->email) == 0)
-			return;
-	v[*n].party = p;
-	v[*n].email = pa->email;
-	v[*n].name = pa->name != NULL ? pa->name : pa->id;
-	v[*n].chair = chair;
-	(*n)++;
+static void
+peer_hash(const char *hash, const struct recipient *rc,
+    char out[static PEER_HASH_SIZE])
+{
+	char *who = cad_asprintf("%s\n%s", rc->name != NULL ? rc->name : "",
+	    rc->chair ? "CHAIR" : "REQ-PARTICIPANT");
+	char fp[33];
+
+	fingerprint(who, strlen(who), fp);
+	snprintf(out, PEER_HASH_SIZE, "%.64s.%s", hash, fp);
+	free(who);
 }
 
-/* the invited parties of series s; v has room for nparties */
-static size_t
-recipients(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
-    const struct cad_series *se, struct recipient *v)
+/* the series part of a stored peer hash is hash (stored alone before
+   peers had their own part) */
+static bool
+same_series(const char *stored, const char *hash)
 {
-	const struct cad_forum *f = &cfg->forums[se->forum];
-	size_t n = 0;
+	size_t n = strlen(hash);
 
-	add_recipient(cfg, ctx, v, &n, se->convenor, true);
-	if (cfg->invite != CAD_INVITE_PARTICIPANTS)
-		return n;
-	if (se->party >= 0)
-		add_recipient(cfg, ctx, v, &n, se->party, false);
-	for (size_t i = 0; i < f->nparticipants; i++)
-		add_recipient(cfg, ctx, v, &n, f->participants[i], false);
-	return n;
+	return strncmp(stored, hash, n) == 0 &&
+	    (stored[n] == '\0' || stored[n] == '.');
 }
 
 struct sync {
@@ -124,10 +116,80 @@ struct sync {
 	int64_t now;
 	int enqueued;
 	struct cad_error *err;
-	struct cad_imip_attendee *att;	/* scratch, nparties */
-	struct recipient *rec;
+	struct cad_imip_attendee *att;	/* scratch: the series' attendees */
+	struct recipient *rec;		/* and who they are; both of cap */
+	size_t cap;
 	bool *wanted;			/* per peer of the series */
 };
+
+/*
+ * Party p's people to invite (SPEC 10.1): its contacts in forum f's
+ * invite_roles, else its own email; appended to sy->rec unless the
+ * address is there already (so a convenor stays CHAIR) or p's
+ * termination has taken effect.
+ */
+static void
+add_party(struct sync *sy, const struct cad_forum *f, int p, bool chair,
+    size_t *n)
+{
+	struct cad_recipient *v = NULL;
+	size_t nv = 0;
+
+	if (p < 0 || (size_t)p >= sy->cfg->nparties ||
+	    terminated(sy->cfg, sy->ctx, p))
+		return;
+	cad_config_contacts(sy->cfg, p, f->invite_roles, f->ninvite_roles,
+	    &v, &nv);
+	for (size_t i = 0; i < nv; i++) {
+		bool dup = v[i].email == NULL || *v[i].email == '\0';
+		for (size_t k = 0; k < *n && !dup; k++)
+			dup = strcasecmp(sy->rec[k].email, v[i].email) == 0;
+		if (dup)
+			continue;
+		if (*n == sy->cap) {
+			sy->cap = sy->cap ? sy->cap * 2 : 16;
+			sy->rec = cad_xreallocarray(sy->rec, sy->cap,
+			    sizeof *sy->rec);
+			sy->att = cad_xreallocarray(sy->att, sy->cap,
+			    sizeof *sy->att);
+		}
+		sy->rec[(*n)++] = (struct recipient){ p, v[i].email,
+		    v[i].name != NULL ? v[i].name :
+		    sy->cfg->parties[p].id, chair };
+	}
+	free(v);
+}
+
+/*
+ * The invited people of series se into sy->rec and sy->att (SPEC 6,
+ * 10.1): the convenor's and every co-convenor's as CHAIR; with the
+ * forum's invite = "participants" also the for_each member's (every
+ * member of a group) and every participant's.  Returns how many.
+ */
+static size_t
+recipients(struct sync *sy, const struct cad_series *se)
+{
+	const struct cad_forum *f = &sy->cfg->forums[se->forum];
+	size_t n = 0;
+
+	add_party(sy, f, se->convenor, true, &n);
+	for (size_t i = 0; i < f->nco_convenors; i++)
+		add_party(sy, f, f->co_convenors[i], true, &n);
+	if (f->invite == CAD_INVITE_PARTICIPANTS) {
+		struct cad_unit u = { se->party, se->group };
+		const int *ps;
+		size_t np = se->party >= 0 || se->group >= 0 ?
+		    cad_config_unit_parties(sy->cfg, &u, &ps) : 0;
+		for (size_t i = 0; i < np; i++)
+			add_party(sy, f, ps[i], false, &n);
+		for (size_t i = 0; i < f->nparticipants; i++)
+			add_party(sy, f, f->participants[i], false, &n);
+	}
+	for (size_t i = 0; i < n; i++)
+		sy->att[i] = (struct cad_imip_attendee){ sy->rec[i].email,
+		    sy->rec[i].name, sy->rec[i].chair };
+	return n;
+}
 
 static int
 enqueue(struct sync *sy, enum cad_channel channel, const char *target,
@@ -311,7 +373,7 @@ peer_news(const struct sync *sy, size_t s, const struct cad_outbox_peer *p,
 	if (restored || newly->len == 0)
 		return true;
 	hash_without(sy->cfg, sy->plan, s, newly->data, h2);
-	return strcmp(h2, p->hash) != 0;
+	return !same_series(p->hash, h2);
 }
 
 /* a CANCEL of every instance of s whose RID is in newly, SEQUENCE base,
@@ -366,17 +428,22 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 	struct cad_imip_attendee to = { rc->email, rc->name, rc->chair };
 	struct cad_peer_row np;
 	struct cad_buf msg, newly;
-	char start[CAD_RID_SIZE];
+	char start[CAD_RID_SIZE], ph[PEER_HASH_SIZE];
 	char *summary = NULL;
 	bool request = true, had_invite = false;
 	int r = 0;
 
 	cad_buf_init(&msg, 0);
 	cad_buf_init(&newly, 0);
-	if (p != NULL && strcmp(p->hash, hash) == 0)
+	peer_hash(hash, rc, ph);
+	if (p != NULL && (strcmp(p->hash, ph) == 0 ||
+	    strcmp(p->hash, hash) == 0))
 		goto out;	/* this recipient has it already */
 	if (p != NULL) {
-		request = peer_news(sy, s, p, &newly);
+		/* news of the series, or this person's own line changed */
+		request = peer_news(sy, s, p, &newly) ||
+		    (strchr(p->hash, '.') != NULL &&
+		    strcmp(strchr(p->hash, '.'), strchr(ph, '.')) != 0);
 		if (newly.len > 0 && (r = send_cancels(sy, s, state, base,
 		    natt, &to, newly.data)) < 0)
 			goto out;
@@ -404,7 +471,7 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 	np.uid = se->uid;
 	np.channel = CAD_CHANNEL_SMTP;
 	np.target = rc->email;
-	np.hash = hash;
+	np.hash = ph;
 	np.cancelled = cancelled;
 	np.name = rc->name;
 	np.summary = summary;
@@ -473,7 +540,7 @@ extra_messages(const struct sync *sy, size_t s,
 	cad_buf_init(&newly, 0);
 	for (size_t k = 0; k < npeers; k++) {
 		if (peers[k].channel != CAD_CHANNEL_SMTP ||
-		    strcmp(peers[k].hash, hash) == 0)
+		    same_series(peers[k].hash, hash))
 			continue;
 		cad_buf_reset(&newly);
 		int n = peer_news(sy, s, &peers[k], &newly);
@@ -510,12 +577,7 @@ sync_series(struct sync *sy, size_t s, struct cad_series_state *state,
 	free(sy->wanted);
 	sy->wanted = cad_xcalloc(npeers + 1, sizeof *sy->wanted);
 
-	nrec = recipients(cfg, sy->ctx, se, sy->rec);
-	for (size_t i = 0; i < nrec; i++) {
-		sy->att[i].email = sy->rec[i].email;
-		sy->att[i].name = sy->rec[i].name;
-		sy->att[i].chair = sy->rec[i].chair;
-	}
+	nrec = recipients(sy, se);
 	/* a receiver's messages of this sync take base, base + 1, ...; the
 	   series (the REQUEST, the CalDAV object, the feeds) the last */
 	base = state->sequence;
@@ -643,8 +705,6 @@ cad_outbox_sync_hashed(struct cad_store *st, const struct cad_config *cfg,
 	sy.plan = plan;
 	sy.now = now;
 	sy.err = err;
-	sy.att = cad_xcalloc(cfg->nparties + 1, sizeof *sy.att);
-	sy.rec = cad_xcalloc(cfg->nparties + 1, sizeof *sy.rec);
 	if (states == NULL)
 		states = cad_xcalloc(plan->nseries + 1, sizeof *states);
 

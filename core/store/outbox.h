@@ -25,11 +25,20 @@
  *    language (cad_config_mail_lang), the CalDAV object (the organizer's
  *    own calendar) in the default language.  The series hash covers the
  *    text of every listed language, so a changed twin is sent again.
- *  - Recipients: invite = "convenors": the series' convenor (CHAIR);
- *    "participants": also the for_each member and every participant
- *    (REQ-PARTICIPANT).  Parties without e-mail are skipped; a party
- *    whose termination has taken effect (effective <= ctx->today) is no
+ *  - Recipients (SPEC 6, 10.1), people of parties: the series'
+ *    convenor and the forum's co_convenors (CHAIR); with the forum's
+ *    invite (else the global one) = "participants" also the for_each
+ *    member (every member of a group) and every participant
+ *    (REQ-PARTICIPANT).  Of each party its contacts in the forum's
+ *    invite_roles, else its own email; an address once, as the first
+ *    that names it.  Parties without e-mail are skipped; a party whose
+ *    termination has taken effect (effective <= ctx->today) is no
  *    longer invited (and gets a CANCEL of the series once).
+ *  - An e-mail peer's hash is the series hash plus a fingerprint of its
+ *    own ATTENDEE line (CN, ROLE): a person renamed or given another
+ *    role gets an update, nobody else; a person no longer invited (a
+ *    contact removed) gets the CANCEL.  A hash stored without that part
+ *    (before it existed) counts as the same line.
  *  - Supersede: a new caldav row removes the unsent (pending or failed)
  *    caldav rows of the same uid + target (the newest object wins); a
  *    new REQUEST removes unsent REQUESTs to the same recipient for the

@@ -2,7 +2,10 @@
 # outbox.sh - invitations end to end (SPEC § 6): `cadencectl outbox
 # --deliver` against a local Radicale (CalDAV) and a local SMTP sink
 # (aiosmtpd), both on 127.0.0.1 and free ports.  The checks are in
-# tests/e2e/outbox_e2e.py (python3-icalendar reads what was sent).
+# tests/e2e/outbox_e2e.py (python3-icalendar reads what was sent); then
+# tests/e2e/invite_e2e.py: invitations reach the right people (SPEC
+# § 10.1: contacts in roles, co-convenors, per-member convenors, groups)
+# and a renamed, added or removed contact only that person.
 #
 # Run from the repository root by tests/run.sh; $B is the build directory.
 B=${B:-build}
@@ -18,4 +21,5 @@ for m in radicale aiosmtpd icalendar; do
 		exit 1
 	fi
 done
-exec /usr/bin/python3 tests/e2e/outbox_e2e.py "$CTL"
+/usr/bin/python3 tests/e2e/outbox_e2e.py "$CTL" || exit 1
+exec /usr/bin/python3 tests/e2e/invite_e2e.py "$CTL"
