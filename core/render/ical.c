@@ -212,8 +212,11 @@ series_text_init(const struct cad_config *cfg, const struct cad_plan *plan,
 		    party_name(cfg, se->party));
 	else
 		t->summary = cad_strdup(cad_tr(cfg, f->name));
-	t->location = f->location && *f->location ? cad_tr(cfg, f->location) :
-	    NULL;
+	/* location = "member": the member's place; a rotation's are the
+	   occurrences' own (occ_location) */
+	const char *loc = f->location_member && se->party >= 0 ?
+	    cfg->parties[se->party].location : f->location;
+	t->location = loc && *loc ? cad_tr(cfg, loc) : NULL;
 
 	t->people = cad_xcalloc(f->nparticipants + 2, sizeof *t->people);
 	t->people[t->npeople++] = se->convenor;
@@ -283,9 +286,13 @@ override_description(const struct series_text *t,
 	if (o->moved != CAD_MOVED_NONE || o->day != o->rid_day ||
 	    o->time != o->rid_time) {
 		cad_format_fi(o->rid_day, o->rid_time, when);
+		/* a holiday or spread move is the rules', not a person's
+		   (SPEC 10.1) */
 		cad_buf_printf(&d, "%s%s: %s",
 		    o->status == CAD_CANCELLED ? "\n" : "\n\n",
-		    _("Siirretty"), when);
+		    o->moved == CAD_MOVED_HOLIDAY ||
+		    o->moved == CAD_MOVED_SPREAD ?
+		    _("Siirretty sääntöjen mukaan") : _("Siirretty"), when);
 		if (o->moved == CAD_MOVED_HOLIDAY)
 			cad_buf_printf(&d, " (%s)", _("ei työpäivä"));
 		else if (o->moved == CAD_MOVED_SPREAD)
@@ -408,6 +415,8 @@ series_hash(const struct cad_config *cfg, const struct cad_plan *plan,
 		sha256_int(&c, v[i]->status);
 		sha256_int(&c, v[i]->moved);
 		sha256_str(&c, v[i]->reason);
+		if (cfg->forums[plan->series[s].forum].nlocation_rotation > 0)
+			sha256_str(&c, v[i]->location);
 	}
 
 	sha256_final(&c, md);
@@ -787,10 +796,27 @@ add_people(icalcomponent *ev, const struct event_common *ec)
 	}
 }
 
+/* where occurrence o is (SPEC 10.1: a rotation's entry), else the
+   series' place; NULL when none */
+static const char *
+occ_location(const struct event_common *ec, const struct cad_occurrence *o)
+{
+	if (o->location != NULL && *o->location != '\0')
+		return cad_tr(ec->cfg, o->location);
+	return ec->t->location;
+}
+
+static bool
+same_location(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 /* the properties every VEVENT of the series carries */
 static icalcomponent *
 event_new(const struct event_common *ec, int day, int time, int duration,
-    const char *summary, const char *description, bool cancelled)
+    const char *summary, const char *description, const char *location,
+    bool cancelled)
 {
 	const char *tz = ec->cfg->timezone;
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
@@ -820,11 +846,18 @@ event_new(const struct event_common *ec, int day, int time, int duration,
 		icalcomponent_add_property(ev, with_tzid(icalproperty_new_dtend(
 		    cad_ical_local_time(day, time + duration)), tz));
 	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
-	if (ec->t->location)
+	if (location != NULL)
 		icalcomponent_add_property(ev,
-		    icalproperty_new_location(ec->t->location));
-	icalcomponent_add_property(ev,
-	    icalproperty_new_description(description));
+		    icalproperty_new_location(location));
+	if (location != NULL && !same_location(location, ec->t->location)) {
+		/* a rotation's place: the text says it too */
+		char *d = cad_asprintf("%s\n%s: %s", description, _("Paikka"),
+		    location);
+		icalcomponent_add_property(ev, icalproperty_new_description(d));
+		free(d);
+	} else
+		icalcomponent_add_property(ev,
+		    icalproperty_new_description(description));
 	icalcomponent_add_property(ev, icalproperty_new_status(cancelled ?
 	    ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
 	icalcomponent_add_property(ev, icalproperty_new_transp(cancelled ?
@@ -997,12 +1030,13 @@ instance_event(const struct event_common *ec, const struct cad_occurrence *o,
 
 	if (!needs_override(o, o->duration))
 		return event_new(ec, o->day, o->time, o->duration,
-		    ec->t->summary, ec->t->description, false);
+		    ec->t->summary, ec->t->description, occ_location(ec, o),
+		    false);
 	summary = cancelled ? cad_asprintf("PERUTTU: %s", ec->t->summary) :
 	    cad_strdup(ec->t->summary);
 	desc = override_description(ec->t, o);
 	ev = event_new(ec, o->day, o->time, o->duration, summary, desc,
-	    cancelled);
+	    occ_location(ec, o), cancelled);
 	free(summary);
 	free(desc);
 	return ev;
@@ -1078,7 +1112,7 @@ add_series(icalcomponent *cal, const struct event_common *ec,
 		return;
 	}
 	ev = event_new(ec, m->rid_day, m->rid_time, m->duration,
-	    ec->t->summary, ec->t->description, false);
+	    ec->t->summary, ec->t->description, occ_location(ec, m), false);
 	/* RRULE, or RDATEs when no rule gives the set */
 	if (!(series_rule(ec->cfg, ec->se, &rule) &&
 	    add_rule_set(ev, ec, rule, u, nu))) {
@@ -1099,7 +1133,10 @@ add_series(icalcomponent *cal, const struct event_common *ec,
 
 		if (i > 0 && cmp_rid(&v[i], &v[i - 1]) == 0)
 			continue;
-		if (!needs_override(o, m->duration))
+		/* an instance elsewhere than the master (a rotation) is
+		   an override too */
+		if (!needs_override(o, m->duration) && same_location(
+		    occ_location(ec, o), occ_location(ec, m)))
 			continue;
 		ev = instance_event(ec, o, o->status == CAD_CANCELLED);
 		icalcomponent_add_property(ev, with_tzid(

@@ -274,8 +274,9 @@ def sequences(where, cal):
 
 # ---------------------------------------------------------------- content
 
-def expand(where, cal):
-    """Every instance of the feed as (uid, rid, start, end, status)."""
+def expand(where, cal, places):
+    """Every instance of the feed as (uid, rid, start, end, status); its
+    LOCATION into places[(uid, rid)]."""
     out = []
     # recurring_ical_events 2.0.1 returns STATUS:CANCELLED instances like
     # any other (newer versions may skip them): nothing is filtered here,
@@ -289,6 +290,7 @@ def expand(where, cal):
             rid = ev["RECURRENCE-ID"].dt if "RECURRENCE-ID" in ev else start
             out.append((str(ev["UID"]), utc(rid), utc(start), utc(end),
                         str(ev.get("STATUS", "CONFIRMED")).upper()))
+            places[out[-1][:2]] = str(ev.get("LOCATION", ""))
         except (KeyError, ValueError) as e:
             fail(where, "instance %s: %s" % (ev.get("UID"), e))
     ncancel = sum(1 for ev in cal.walk("VEVENT")
@@ -325,9 +327,19 @@ def check_content(where, raw, want, flat=False):
     except ValueError as e:
         fail(where, "python3-icalendar cannot parse it: %s" % e)
         return None
-    got = expand(where, cal)
+    places = {}
+    got = expand(where, cal, places)
     if len(got) != len(set(got)):
         fail(where, "duplicate instances after expansion")
+    # every instance where occurrences --json says (SPEC 10.1: a
+    # member's place, a rotation's entry)
+    for t, o in zip(flat_tuples(want) if flat else want_tuples(want),
+                    [o for o in want if not flat or
+                     o["status"] == "CONFIRMED"]):
+        if places.get(t[:2], "") != (o.get("location") or ""):
+            fail(where, "%s %s: LOCATION %r, occurrences --json %r"
+                 % (o["uid"], o["recurrence_id"], places.get(t[:2]),
+                    o.get("location")))
     gs = set(got)
     ws = set(flat_tuples(want) if flat else want_tuples(want))
     for t in sorted(ws - gs):
@@ -390,13 +402,20 @@ class Setup:
         self.publish_attendees = re.search(
             r"^\s*publish_attendees\s*=\s*true\s*;", text, re.M) is not None
         self.holidays = {}
+        m = re.search(r'^\s*languages\s*=\s*\[\s*"(\w+)"', text, re.M)
+        self.lang = m.group(1) if m else "fi"
+        self.groups = {g: re.findall(r'"([^"]+)"', members) for g, members
+                       in re.findall(r'\{\s*id\s*=\s*"([^"]+)"\s*;[^{}]*?'
+                                     r'members\s*=\s*\[([^\]]*)\]', text)}
 
     def ctl_run(self, *args, ok=(0,)):
         return run(self.ctl, self.conf, self.today, *args, ok=ok)
 
     def occurrences(self, *filt):
-        p = self.ctl_run("occurrences", "--from", self.first.isoformat(),
-                         "--to", self.last.isoformat(), "--json", *filt)
+        # the texts (location) of the default language, as in calendars/
+        p = self.ctl_run("--lang", self.lang, "occurrences", "--from",
+                         self.first.isoformat(), "--to",
+                         self.last.isoformat(), "--json", *filt)
         return json.loads(p.stdout.decode("utf-8"))
 
     def working_day(self, d):
@@ -582,6 +601,13 @@ def main():
         party_ids.add(f["convenor"])
         party_ids.update(f.get("participants") or [])
         party_ids.update(f.get("for_each") or [])
+    # convenor = "member" names no party; a group (SPEC 10.1) stands for
+    # its members, each with a feed of its own
+    party_ids.discard("member")
+    for g, members in s.groups.items():
+        if g in party_ids:
+            party_ids.discard(g)
+            party_ids.update(members)
 
     occ = s.occurrences()
     cancel = pick(occ, s)
