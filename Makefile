@@ -247,6 +247,6 @@ faults: all
 # read by python icalendar, vobject, ical.js 2, node-ical, khal, calcurse,
 # libical's restriction check, Xandikos and Radicale.
 interop: all tests
-	@B=$(B) sh tests/interop.sh
+	@B=$(B) CADENCE_LOCALEDIR=$(CURDIR)/$(B)/locale sh tests/interop.sh
 
 .PHONY: bench fuzz load faults interop

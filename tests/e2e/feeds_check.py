@@ -274,10 +274,11 @@ def sequences(where, cal):
 
 # ---------------------------------------------------------------- content
 
-def expand(where, cal, places):
+def expand(where, cal, places=None):
     """Every instance of the feed as (uid, rid, start, end, status); its
-    LOCATION into places[(uid, rid)]."""
+    LOCATION into places[(uid, rid)] when given."""
     out = []
+    places = {} if places is None else places
     # recurring_ical_events 2.0.1 returns STATUS:CANCELLED instances like
     # any other (newer versions may skip them): nothing is filtered here,
     # and the count check below catches a library that drops them.
