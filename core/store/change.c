@@ -298,8 +298,9 @@ decide(const struct cad_config *cfg, const struct cad_plan *plan,
 		    ch->new_time >= 0 ? ch->new_time : o->time;
 		if (!cad_is_working_day(cfg, ch->new_day))
 			res->warnings |= CAD_CHANGE_WARN_NOT_WORKING;
-		if (cad_is_blacked_out(cfg, &cfg->forums[s->forum], s->party,
-		    ch->new_day))
+		if (cad_is_blacked_out(cfg, &cfg->forums[s->forum],
+		    s->party >= 0 || s->group >= 0 ? &(struct cad_unit){
+		    s->party, s->group } : NULL, ch->new_day))
 			res->warnings |= CAD_CHANGE_WARN_BLACKOUT;
 		break;
 	}
