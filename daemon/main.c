@@ -175,6 +175,12 @@ rebuild_health(struct daemon *d, const char *why, bool health)
 	prev = snapshot_get();
 	r = snapshot_build(d->conf, d->store, d->today, (int64_t)time(NULL),
 	    prev, &s, &err);
+	if (r == -ECANCELED) {
+		/* SIGTERM came: given up, nothing written; the loop stops */
+		snapshot_put(prev);
+		d->dirty = true;
+		return r;
+	}
 	if (r != 0) {
 		const char *msg = err.msg[0] != '\0' ? err.msg : strerror(-r);
 		char since[32];
@@ -396,7 +402,7 @@ reload(struct daemon *d)
 	bool tls_changed;
 	char *old_dir;
 	struct cad_error err = { "" };
-	int old_today = d->today;
+	int old_today = d->today, r;
 
 	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the configuration");
 	log_info("reloading %s", d->config_path);
@@ -454,10 +460,12 @@ reload(struct daemon *d)
 		d->store_dir = cad_strdup(cfg->state_dir);
 	}
 	d->today = daemon_today(d, cfg);
-	if (rebuild_health(d, "reload", false) != 0) {
-		/* it loads but cannot be planned: keep the old one */
-		log_warnx("%s: not reloaded, the old configuration stays in "
-		    "force", d->config_path);
+	if ((r = rebuild_health(d, "reload", false)) != 0) {
+		/* it loads but cannot be planned (or SIGTERM came): keep
+		   the old one */
+		if (r != -ECANCELED)
+			log_warnx("%s: not reloaded, the old configuration "
+			    "stays in force", d->config_path);
 		snapshot_config_unref(d->conf);
 		d->conf = old;
 		if (w != NULL)
@@ -472,6 +480,8 @@ reload(struct daemon *d)
 			d->store_dir = old_dir;
 		}
 		d->today = old_today;
+		if (r == -ECANCELED)
+			goto done;
 		metrics_reload(false);
 		(void)rebuild(d, "reload failed");
 		goto done;
@@ -679,7 +689,7 @@ main(int argc, char *argv[])
 	struct cad_error err = { "" };
 	struct cad_config *cfg;
 	sigset_t mask;
-	int ch, verbose = 0, allow_root = 0, status = 1;
+	int ch, r, verbose = 0, allow_root = 0, status = 1;
 
 	while ((ch = getopt_long(argc, argv, "c:hv", opts, NULL)) != -1) {
 		switch (ch) {
@@ -759,8 +769,11 @@ main(int argc, char *argv[])
 		    d.config_path);
 		goto out;
 	}
-	if (rebuild(&d, "start") != 0)
+	if ((r = rebuild(&d, "start")) != 0) {
+		if (r == -ECANCELED)
+			status = 0;	/* stopped while starting */
 		goto out;
+	}
 	outbox_depth(&d);
 	if (tls_load(cfg, &d.tls, &err) != 0) {
 		log_err("%s: error: %s", d.config_path, err.msg);
