@@ -170,7 +170,7 @@ def main():
         time.sleep(0.3)
     ctl_run("cancel", occ["forum"], occ["start"][:10], "--reason", "swap test",
             stdout=subprocess.DEVNULL)
-    wait_for("the cancel in all.ics", lambda: get(PATH)[1] != etag0, 90)
+    wait_for("the cancel in all.ics", lambda: get(PATH)[1] != etag0, 300)
     for _ in range(2):
         proc.send_signal(signal.SIGHUP)
         time.sleep(0.3)
