@@ -13,8 +13,16 @@
 
 enum { OPT_YEAR = 256, OPT_FORUM, OPT_PRINT };
 
-int
-cmd_wheel(struct cli *c)
+struct wheel_args {
+	const char **forum_ids;		/* c->argc slots */
+	size_t nforum_ids;
+	const char *year;
+	bool print;
+};
+
+/* the options into a; 0 or an exit status */
+static int
+wheel_parse(struct cli *c, struct wheel_args *a)
 {
 	static const struct option opts[] = {
 		{ "year", required_argument, NULL, OPT_YEAR },
@@ -22,76 +30,91 @@ cmd_wheel(struct cli *c)
 		{ "print", no_argument, NULL, OPT_PRINT },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char **forum_ids;
-	size_t nforum_ids = 0;
-	const char *year_arg = NULL;
-	long long year;
-	bool print = false;
-	int ch, r;
+	int ch;
 
-	forum_ids = cad_xcalloc(c->argc, sizeof(*forum_ids));
 	opterr = 0;
 	while ((ch = getopt_long(c->argc, c->argv, "+", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_YEAR:
-			year_arg = optarg;
+			a->year = optarg;
 			break;
 		case OPT_FORUM:
-			forum_ids[nforum_ids++] = optarg;
+			a->forum_ids[a->nforum_ids++] = optarg;
 			break;
 		case OPT_PRINT:
-			print = true;
+			a->print = true;
 			break;
 		default:
-			free(forum_ids);
 			return cli_usage("wheel: unknown option '%s'",
 			    c->argv[optind - 1]);
 		}
 	}
-	if (optind < c->argc) {
-		free(forum_ids);
+	if (optind < c->argc)
 		return cli_usage("wheel: unexpected argument '%s'",
 		    c->argv[optind]);
+	return 0;
+}
+
+/* the forums of a->forum_ids as flags, NULL for all; -1 when one is
+   unknown (said) */
+static int
+wheel_forums(struct cli *c, const struct wheel_args *a, bool **selected)
+{
+	*selected = NULL;
+	if (a->nforum_ids == 0)
+		return 0;
+	*selected = cad_xcalloc(c->cfg->nforums, sizeof **selected);
+	for (size_t i = 0; i < a->nforum_ids; i++) {
+		int f = cli_arg_forum(c, a->forum_ids[i]);
+		if (f < 0) {
+			free(*selected);
+			*selected = NULL;
+			return -1;
+		}
+		(*selected)[f] = true;
 	}
-	if (year_arg != NULL && cad_strtonum(year_arg, 1991, 2100, &year) < 0) {
-		free(forum_ids);
+	return 0;
+}
+
+int
+cmd_wheel(struct cli *c)
+{
+	struct wheel_args a = { 0 };
+	struct cad_error err = { "" };
+	struct cad_buf b;
+	bool *selected = NULL;
+	long long year;
+	int r;
+
+	a.forum_ids = cad_xcalloc(c->argc, sizeof *a.forum_ids);
+	if ((r = wheel_parse(c, &a)) != 0)
+		goto out;
+	if (a.year != NULL && cad_strtonum(a.year, 1991, 2100, &year) < 0) {
 		cli_warnx("--year '%s' is not a year between 1991 and 2100",
-		    year_arg);
-		return 1;
+		    a.year);
+		r = 1;
+		goto out;
 	}
 	c->quiet_warnings = true;
-	if ((r = cli_open(c, true)) != 0) {
-		free(forum_ids);
-		return r;
-	}
-	if (year_arg == NULL)
+	if ((r = cli_open(c, true)) != 0)
+		goto out;
+	if (a.year == NULL)
 		year = cad_year_of(c->today);
-
-	bool *selected = NULL;
-	if (nforum_ids > 0) {
-		selected = cad_xcalloc(c->cfg->nforums, sizeof(*selected));
-		for (size_t i = 0; i < nforum_ids; i++) {
-			int f = cli_arg_forum(c, forum_ids[i]);
-			if (f < 0) {
-				free(selected);
-				free(forum_ids);
-				return 1;
-			}
-			selected[f] = true;
-		}
+	if (wheel_forums(c, &a, &selected) < 0) {
+		r = 1;
+		goto out;
 	}
-	free(forum_ids);
-
-	struct cad_buf b;
-	struct cad_error err = { "" };
 	cad_buf_init(&b, 0);
-	r = cad_wheel_year(c->cfg, &c->ctx, selected, (int)year, print, &b,
-	    &err);
-	free(selected);
-	if (r < 0) {
+	if (cad_wheel_year(c->cfg, &c->ctx, selected, (int)year, a.print, &b,
+	    &err) < 0) {
 		cli_warnx("wheel: %s", err.msg);
 		cad_buf_release(&b);
-		return 1;
+		r = 1;
+		goto out;
 	}
-	return cli_print_buf(&b, 0);
+	r = cli_print_buf(&b, 0);
+out:
+	free(selected);
+	free(a.forum_ids);
+	return r;
 }

@@ -390,116 +390,136 @@ worker_swap(struct daemon *d, struct cad_outbox_worker *w)
 	(void)health_ok(HEALTH_STORE);
 }
 
-/* SIGHUP: a new config replaces the old one only when it is valid */
-static void
-reload(struct daemon *d)
-{
+/* what a reload takes, checked aside before anything is replaced */
+struct reload_aside {
 	struct cad_config *cfg;
-	struct snapshot_config *old;
-	struct cad_store *st = NULL, *old_store;
-	struct cad_outbox_worker *w = NULL;
-	struct tls_pair np = { NULL, NULL };
+	struct cad_store *st;		/* a new database, or NULL */
+	struct cad_outbox_worker *w;	/* its worker, or NULL */
+	struct tls_pair np;
 	bool tls_changed;
-	char *old_dir;
-	struct cad_error err = { "" };
-	int old_today = d->today, r;
+};
 
-	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the configuration");
-	log_info("reloading %s", d->config_path);
-	if (d->worker == NULL || (cfg = load_config(d->config_path)) ==
+/* a new config, TLS pair, database and outbox servers, checked; -1
+   (said, nothing kept) when the old configuration must stay */
+static int
+reload_check(struct daemon *d, struct reload_aside *a)
+{
+	struct cad_error err = { "" };
+
+	if (d->worker == NULL || (a->cfg = load_config(d->config_path)) ==
 	    NULL) {
 		log_warnx("%s: not reloaded, the old configuration stays in "
 		    "force%s", d->config_path, d->worker == NULL ?
 		    " (read-only while the disk is full)" : "");
-		metrics_reload(false);
-		goto done;
+		return -1;
 	}
-	if (tls_reload_check(cfg, &d->tls, &np, &tls_changed, &err) != 0) {
-		log_err("%s: error: %s", d->config_path, err.msg);
-		log_warnx("%s: not reloaded, the old configuration stays in "
-		    "force", d->config_path);
-		cad_config_free(cfg);
-		metrics_reload(false);
-		goto done;
-	}
+	if (tls_reload_check(a->cfg, &d->tls, &a->np, &a->tls_changed,
+	    &err) != 0)
+		goto bad;
 	/* a new state_dir, or the database file was replaced */
-	if (strcmp(cfg->state_dir, d->store_dir) != 0 ||
-	    cad_store_verify(d->store, false, &err) != 0) {
-		if (cad_store_open(cfg->state_dir, &st, &err) != 0) {
-			log_warnx("%s: not reloaded: cannot open the database "
-			    "in '%s': %s", d->config_path, cfg->state_dir,
-			    err.msg);
-			cad_config_free(cfg);
-			metrics_reload(false);
-			goto done;
-		}
+	if ((strcmp(a->cfg->state_dir, d->store_dir) != 0 ||
+	    cad_store_verify(d->store, false, &err) != 0) &&
+	    cad_store_open(a->cfg->state_dir, &a->st, &err) != 0) {
+		log_warnx("%s: not reloaded: cannot open the database in "
+		    "'%s': %s", d->config_path, a->cfg->state_dir, err.msg);
+		goto out;
 	}
 	/* the outbox's servers and passwords: a worker of its own for a
 	   new database, else the same one with the new servers */
-	if (st != NULL ? cad_outbox_worker_new(st, cfg, &w, &err) != 0 :
-	    cad_outbox_worker_reconfigure(d->worker, cfg, &err) != 0) {
-		log_err("%s: error: %s", d->config_path, err.msg);
+	if (a->st != NULL ? cad_outbox_worker_new(a->st, a->cfg, &a->w,
+	    &err) == 0 : cad_outbox_worker_reconfigure(d->worker, a->cfg,
+	    &err) == 0)
+		return 0;
+	if (a->st != NULL)
+		cad_store_close(a->st);
+	a->st = NULL;
+bad:
+	log_err("%s: error: %s", d->config_path, err.msg);
+	log_warnx("%s: not reloaded, the old configuration stays in force",
+	    d->config_path);
+out:
+	cad_config_free(a->cfg);
+	a->cfg = NULL;
+	return -1;
+}
+
+/* the reload's build failed (or SIGTERM came, r -ECANCELED): the old
+   configuration, database and servers back */
+static void
+reload_undo(struct daemon *d, struct reload_aside *a,
+    struct snapshot_config *old, struct cad_store *old_store, char *old_dir,
+    int old_today, int r)
+{
+	struct cad_error err = { "" };
+
+	if (r != -ECANCELED)
 		log_warnx("%s: not reloaded, the old configuration stays in "
 		    "force", d->config_path);
-		if (st != NULL)
-			cad_store_close(st);
-		cad_config_free(cfg);
+	snapshot_config_unref(d->conf);
+	d->conf = old;
+	if (a->w != NULL)
+		cad_outbox_worker_free(a->w);
+	else if (cad_outbox_worker_reconfigure(d->worker, old->cfg,
+	    &err) != 0)
+		log_warnx("outbox: keeps the new servers: %s", err.msg);
+	if (a->st != NULL) {
+		cad_store_close(a->st);
+		free(d->store_dir);
+		d->store = old_store;
+		d->store_dir = old_dir;
+	}
+	d->today = old_today;
+	if (r == -ECANCELED)
+		return;
+	metrics_reload(false);
+	(void)rebuild(d, "reload failed");
+}
+
+/* SIGHUP: a new config replaces the old one only when it is valid */
+static void
+reload(struct daemon *d)
+{
+	struct reload_aside a = { .np = { NULL, NULL } };
+	struct snapshot_config *old = d->conf;
+	struct cad_store *old_store = d->store;
+	char *old_dir = d->store_dir;
+	int old_today = d->today, r;
+
+	sd_notify(0, "RELOADING=1\nSTATUS=Reloading the configuration");
+	log_info("reloading %s", d->config_path);
+	if (reload_check(d, &a) != 0) {
 		metrics_reload(false);
 		goto done;
 	}
-	if (strcmp(cfg->listen, http_listen(d->http)) != 0)
+	if (strcmp(a.cfg->listen, http_listen(d->http)) != 0)
 		log_warnx("http.listen '%s': still listening on '%s' until "
-		    "cadenced is restarted", cfg->listen, http_listen(d->http));
-
-	old = d->conf;
-	old_store = d->store;
-	old_dir = d->store_dir;
-	d->conf = snapshot_config_new(cfg);
-	if (st != NULL) {
-		d->store = st;
-		d->store_dir = cad_strdup(cfg->state_dir);
+		    "cadenced is restarted", a.cfg->listen,
+		    http_listen(d->http));
+	d->conf = snapshot_config_new(a.cfg);
+	if (a.st != NULL) {
+		d->store = a.st;
+		d->store_dir = cad_strdup(a.cfg->state_dir);
 	}
-	d->today = daemon_today(d, cfg);
+	d->today = daemon_today(d, a.cfg);
 	if ((r = rebuild_health(d, "reload", false)) != 0) {
-		/* it loads but cannot be planned (or SIGTERM came): keep
-		   the old one */
-		if (r != -ECANCELED)
-			log_warnx("%s: not reloaded, the old configuration "
-			    "stays in force", d->config_path);
-		snapshot_config_unref(d->conf);
-		d->conf = old;
-		if (w != NULL)
-			cad_outbox_worker_free(w);
-		else if (cad_outbox_worker_reconfigure(d->worker, old->cfg,
-		    &err) != 0)
-			log_warnx("outbox: keeps the new servers: %s", err.msg);
-		if (st != NULL) {
-			cad_store_close(st);
-			free(d->store_dir);
-			d->store = old_store;
-			d->store_dir = old_dir;
-		}
-		d->today = old_today;
-		if (r == -ECANCELED)
-			goto done;
-		metrics_reload(false);
-		(void)rebuild(d, "reload failed");
+		/* it loads but cannot be planned: keep the old one */
+		reload_undo(d, &a, old, old_store, old_dir, old_today, r);
 		goto done;
 	}
 	snapshot_config_unref(old);
-	if (st != NULL) {
+	if (a.st != NULL) {
 		/* transfers in flight stay pending in the old database */
-		worker_swap(d, w);
+		worker_swap(d, a.w);
 		d->store_version = -1;
 		cad_store_close(old_store);
 		free(old_dir);
 	}
-	if (tls_changed)
-		tls_swap(&d->http, &d->tls, &np);
+	if (a.tls_changed)
+		tls_swap(&d->http, &d->tls, &a.np);
 	metrics_reload(true);
 	log_info("%s: reloaded", d->config_path);
 done:
-	tls_release(&np);	/* a pair that was not taken */
+	tls_release(&a.np);	/* a pair that was not taken */
 	sd_notify(0, "READY=1\nSTATUS=Serving");
 }
 
@@ -670,8 +690,63 @@ daemon_release(struct daemon *d)
 	icaltimezone_free_builtin_timezones();
 }
 
-int
-main(int argc, char *argv[])
+/* config, database, outbox, the first snapshot, TLS, the listener and
+   the timers; 0 when serving, -ECANCELED when SIGTERM came first, else
+   -1 (said) */
+static int
+daemon_start(struct daemon *d)
+{
+	struct cad_error err = { "" };
+	struct cad_config *cfg;
+	int r;
+
+	if ((cfg = load_config(d->config_path)) == NULL)
+		goto invalid;
+	d->conf = snapshot_config_new(cfg);
+	d->today = daemon_today(d, cfg);
+	d->store_dir = cad_strdup(cfg->state_dir);
+	if (open_store(d, &err) != 0) {
+		log_err("cannot open the database in '%s': %s",
+		    cfg->state_dir, err.msg);
+		return -1;
+	}
+	/* the password files are part of the config: refused ones stop
+	   the start as a config error does */
+	if (!cad_store_readonly(d->store) &&
+	    cad_outbox_worker_new(d->store, cfg, &d->worker, &err) != 0)
+		goto error;
+	if ((r = rebuild(d, "start")) != 0)
+		return r == -ECANCELED ? r : -1;
+	outbox_depth(d);
+	if (tls_load(cfg, &d->tls, &err) != 0)
+		goto error;
+	if (tls_serve(cfg->listen, &d->tls, &d->http, &err) != 0) {
+		log_err("http: %s", err.msg);
+		return -1;
+	}
+	if ((d->tickfd = timer_new((uint64_t)TICK_MS * 1000)) < 0 ||
+	    (sd_watchdog_enabled(0, &d->wd_usec) > 0 && d->wd_usec > 0 &&
+	    (d->wdfd = timer_new(d->wd_usec / 2)) < 0)) {
+		log_warn("timerfd");
+		return -1;
+	}
+	log_info("serving %s on %s://%s/ (config %s, state %s)",
+	    cfg->domain, d->tls.cert_pem != NULL ? "https" : "http",
+	    cfg->listen, d->config_path, cfg->state_dir);
+	sd_notify(0, "READY=1\nSTATUS=Serving");
+	return 0;
+error:
+	log_err("%s: error: %s", d->config_path, err.msg);
+invalid:
+	log_err("%s: configuration not valid, not starting", d->config_path);
+	return -1;
+}
+
+/* the command line into d and the flags; -1 to go on, else the exit
+   status (help, a usage error) */
+static int
+parse_args(int argc, char *argv[], struct daemon *d, int *verbose,
+    int *allow_root)
 {
 	static const struct option opts[] = {
 		{ "today", required_argument, NULL, 't' },
@@ -681,36 +756,28 @@ main(int argc, char *argv[])
 		{ "reset-state", no_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct daemon d = {
-		.config_path = DEFAULT_CONFIG,
-		.fixed_today = CAD_NODAY,
-		.sigfd = -1, .tickfd = -1, .wdfd = -1,
-	};
-	struct cad_error err = { "" };
-	struct cad_config *cfg;
-	sigset_t mask;
-	int ch, r, verbose = 0, allow_root = 0, status = 1;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "c:hv", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			d.config_path = optarg;
+			d->config_path = optarg;
 			break;
 		case 't':
-			if (cad_parse_date(optarg, &d.fixed_today) != 0) {
+			if (cad_parse_date(optarg, &d->fixed_today) != 0) {
 				fprintf(stderr, "cadenced: --today '%s' is not "
 				    "a date YYYY-MM-DD\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'v':
-			verbose = 1;
+			*verbose = 1;
 			break;
 		case 'R':
-			allow_root = 1;
+			*allow_root = 1;
 			break;
 		case 'Z':
-			d.store_flags = CAD_STORE_RESET;
+			d->store_flags = CAD_STORE_RESET;
 			break;
 		case 'h':
 			usage(stdout);
@@ -726,6 +793,22 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon d = {
+		.config_path = DEFAULT_CONFIG,
+		.fixed_today = CAD_NODAY,
+		.sigfd = -1, .tickfd = -1, .wdfd = -1,
+	};
+	sigset_t mask;
+	int r, verbose = 0, allow_root = 0, status = 1;
+
+	if ((r = parse_args(argc, argv, &d, &verbose, &allow_root)) >= 0)
+		return r;
 	log_init(verbose);
 	/* it needs no privilege: a bug must not come with root's */
 	if (geteuid() == 0 && !allow_root) {
@@ -747,62 +830,11 @@ main(int argc, char *argv[])
 	if ((d.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
 		fatal("signalfd");
 
-	if ((cfg = load_config(d.config_path)) == NULL) {
-		log_err("%s: configuration not valid, not starting",
-		    d.config_path);
-		goto out;
-	}
-	d.conf = snapshot_config_new(cfg);
-	d.today = daemon_today(&d, cfg);
-	d.store_dir = cad_strdup(cfg->state_dir);
-	if (open_store(&d, &err) != 0) {
-		log_err("cannot open the database in '%s': %s",
-		    cfg->state_dir, err.msg);
-		goto out;
-	}
-	/* the password files are part of the config: refused ones stop
-	   the start as a config error does */
-	if (!cad_store_readonly(d.store) &&
-	    cad_outbox_worker_new(d.store, cfg, &d.worker, &err) != 0) {
-		log_err("%s: error: %s", d.config_path, err.msg);
-		log_err("%s: configuration not valid, not starting",
-		    d.config_path);
-		goto out;
-	}
-	if ((r = rebuild(&d, "start")) != 0) {
-		if (r == -ECANCELED)
-			status = 0;	/* stopped while starting */
-		goto out;
-	}
-	outbox_depth(&d);
-	if (tls_load(cfg, &d.tls, &err) != 0) {
-		log_err("%s: error: %s", d.config_path, err.msg);
-		log_err("%s: configuration not valid, not starting",
-		    d.config_path);
-		goto out;
-	}
-	if (tls_serve(cfg->listen, &d.tls, &d.http, &err) != 0) {
-		log_err("http: %s", err.msg);
-		goto out;
-	}
-	if ((d.tickfd = timer_new((uint64_t)TICK_MS * 1000)) < 0) {
-		log_warn("timerfd");
-		goto out;
-	}
-	if (sd_watchdog_enabled(0, &d.wd_usec) > 0 && d.wd_usec > 0) {
-		if ((d.wdfd = timer_new(d.wd_usec / 2)) < 0) {
-			log_warn("timerfd");
-			goto out;
-		}
-	}
-	log_info("serving %s on %s://%s/ (config %s, state %s)",
-	    cfg->domain, d.tls.cert_pem != NULL ? "https" : "http",
-	    cfg->listen, d.config_path, cfg->state_dir);
-	sd_notify(0, "READY=1\nSTATUS=Serving");
-
-	status = loop(&d);
-	sd_notify(0, "STOPPING=1");
-out:
+	if ((r = daemon_start(&d)) == 0) {
+		status = loop(&d);
+		sd_notify(0, "STOPPING=1");
+	} else if (r == -ECANCELED)
+		status = 0;	/* stopped while starting */
 	daemon_release(&d);
 	return status;
 }

@@ -579,6 +579,54 @@ job_record(struct cad_outbox_worker *w, struct job *j,
 	return job_flush(w, j, err);
 }
 
+/* the text of an attempt's outcome into msg ("" when done): never the
+   password (it is neither in the URL nor in errbuf) */
+static void
+job_error(const struct cad_outbox_worker *w, const struct job *j,
+    CURLcode code, long status, enum cad_outbox_result res, char *msg,
+    size_t size)
+{
+	bool smtp = j->phase == PH_SMTP;
+
+	if (res == CAD_OUTBOX_DONE)
+		msg[0] = '\0';
+	else if (code == CURLE_OK)
+		snprintf(msg, size, "%s %ld from %s", smtp ? "SMTP" : "HTTP",
+		    status, smtp ? w->smtp.url : j->e.target);
+	else if (status != 0)
+		snprintf(msg, size, "%s %ld: %s", smtp ? "SMTP" : "HTTP",
+		    status, j->errbuf[0] ? j->errbuf :
+		    curl_easy_strerror(code));
+	else
+		snprintf(msg, size, "%s", j->errbuf[0] ? j->errbuf :
+		    curl_easy_strerror(code));
+}
+
+/* a PUT answered 412 (fetch the ETag once and put again) or done (the
+   ETag kept; without one, fetched afterwards): 1 when j goes on */
+static int
+put_done(struct cad_outbox_worker *w, struct job *j,
+    enum cad_outbox_result res, const char *etag, int64_t now,
+    struct cad_error *err)
+{
+	int r;
+
+	if (res != CAD_OUTBOX_DONE) {
+		j->refetched = true;
+		j->phase = PH_GET_BEFORE_PUT;
+		return (r = job_start(w, j, err)) < 0 ? r : 1;
+	}
+	if ((r = cad_store_set_etag(w->st, j->e.target, etag, err)) < 0 ||
+	    (r = job_record(w, j, res, NULL, now, err)) < 0)
+		return r;
+	if (etag != NULL)
+		return 0;
+	j->recorded = true;
+	j->phase = PH_GET_AFTER_PUT;
+	/* no ETag to fetch when the GET cannot start: fine */
+	return job_start(w, j, err) < 0 ? 0 : 1;
+}
+
 /* a transfer of job j ended with code; returns 1 when j goes on with
    another phase, 0 when it is done, < 0 on a store error */
 static int
@@ -624,46 +672,15 @@ job_done(struct cad_outbox_worker *w, struct job *j, CURLcode code,
 			return r;
 		break;
 	case PH_PUT:
-		if (code == CURLE_OK && status == 412 && !j->refetched) {
-			j->refetched = true;
-			j->phase = PH_GET_BEFORE_PUT;
-			if ((r = job_start(w, j, err)) < 0)
-				return r;
-			return 1;
-		}
-		if (res == CAD_OUTBOX_DONE) {
-			if ((r = cad_store_set_etag(w->st, j->e.target, etag,
-			    err)) < 0)
-				return r;
-			if ((r = job_record(w, j, res, NULL, now, err)) < 0)
-				return r;
-			if (etag == NULL) {
-				j->recorded = true;
-				j->phase = PH_GET_AFTER_PUT;
-				if ((r = job_start(w, j, err)) < 0)
-					return 0;	/* no ETag: fine */
-				return 1;
-			}
-			return 0;
-		}
+		if ((code == CURLE_OK && status == 412 && !j->refetched) ||
+		    res == CAD_OUTBOX_DONE)
+			return put_done(w, j, res, etag, now, err);
 		break;
 	case PH_SMTP:
 		break;
 	}
 
-	/* the error text: never the password (not in URL nor errbuf) */
-	if (res == CAD_OUTBOX_DONE)
-		msg[0] = '\0';
-	else if (code == CURLE_OK)
-		snprintf(msg, sizeof msg, "%s %ld from %s", smtp ? "SMTP" :
-		    "HTTP", status, smtp ? w->smtp.url : j->e.target);
-	else if (status != 0)
-		snprintf(msg, sizeof msg, "%s %ld: %s", smtp ? "SMTP" : "HTTP",
-		    status, j->errbuf[0] ? j->errbuf :
-		    curl_easy_strerror(code));
-	else
-		snprintf(msg, sizeof msg, "%s", j->errbuf[0] ? j->errbuf :
-		    curl_easy_strerror(code));
+	job_error(w, j, code, status, res, msg, sizeof msg);
 	if (j->phase == PH_GET_BEFORE_PUT && res == CAD_OUTBOX_DONE)
 		res = CAD_OUTBOX_RETRY;
 	if ((r = job_record(w, j, res, res == CAD_OUTBOX_DONE ? NULL : msg,

@@ -1253,6 +1253,33 @@ cmp_uid(const void *a, const void *b, void *arg)
 	return strcmp(s[x].uid, s[y].uid);
 }
 
+/* overrides last: a person's cancel or move; one for an instance the
+   plan does not have is ignored */
+static void
+apply_overrides(struct pbuild *pb, const struct cad_override **ov, size_t nov)
+{
+	const struct cad_plan *out = pb->plan;
+
+	for (size_t s = 0; s < out->nseries && nov > 0; s++) {
+		const char *uid = out->series[s].uid;
+		for (size_t i = ov_first(ov, nov, uid); i < nov &&
+		    strcmp(ov[i]->uid, uid) == 0; i++) {
+			struct cad_occurrence *o = find_rid(pb, s,
+			    ov[i]->rid_day, ov[i]->rid_time);
+			if (o == NULL)
+				continue;
+			if (ov[i]->kind == CAD_OVERRIDE_CANCEL) {
+				o->status = CAD_CANCELLED;
+				o->reason = ov[i]->reason;
+			} else {
+				o->day = ov[i]->new_day;
+				o->time = ov[i]->new_time;
+				o->moved = CAD_MOVED_PERSON;
+			}
+		}
+	}
+}
+
 int
 cad_plan_range(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
     int from, int to, struct cad_plan *out, struct cad_error *err)
@@ -1287,25 +1314,7 @@ cad_plan_range(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			goto out;
 	}
 
-	/* overrides last: a person's cancel or move */
-	for (size_t s = 0; s < out->nseries && nov > 0; s++) {
-		const char *uid = out->series[s].uid;
-		for (size_t i = ov_first(ov, nov, uid); i < nov &&
-		    strcmp(ov[i]->uid, uid) == 0; i++) {
-			struct cad_occurrence *o = find_rid(&pb, s,
-			    ov[i]->rid_day, ov[i]->rid_time);
-			if (o == NULL)
-				continue;	/* no such instance: ignored */
-			if (ov[i]->kind == CAD_OVERRIDE_CANCEL) {
-				o->status = CAD_CANCELLED;
-				o->reason = ov[i]->reason;
-			} else {
-				o->day = ov[i]->new_day;
-				o->time = ov[i]->new_time;
-				o->moved = CAD_MOVED_PERSON;
-			}
-		}
-	}
+	apply_overrides(&pb, ov, nov);
 
 	/* the range, by final start date; sorted by (day, time, uid) */
 	size_t k = 0;

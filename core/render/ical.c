@@ -641,6 +641,33 @@ offset_to(icalcomponent *obs)
 	return p ? icalproperty_get_tzoffsetto(p) : 0;
 }
 
+/* one STANDARD from 1970 with the offset and name of last (NULL: UTC),
+   for a zone without daylight saving today */
+static icalcomponent *
+observance_fixed(icalcomponent *last)
+{
+	struct icaltimetype t0 = icaltime_null_time();
+	icalcomponent *c = icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
+	int off = 0;
+	const char *name = "UTC";
+
+	if (last) {
+		icalproperty *n = icalcomponent_get_first_property(last,
+		    ICAL_TZNAME_PROPERTY);
+		off = offset_to(last);
+		name = n ? icalproperty_get_tzname(n) : NULL;
+	}
+	t0.year = 1970;
+	t0.month = 1;
+	t0.day = 1;
+	icalcomponent_add_property(c, icalproperty_new_dtstart(t0));
+	icalcomponent_add_property(c, icalproperty_new_tzoffsetfrom(off));
+	icalcomponent_add_property(c, icalproperty_new_tzoffsetto(off));
+	if (name && *name)
+		icalcomponent_add_property(c, icalproperty_new_tzname(name));
+	return c;
+}
+
 /*
  * The VTIMEZONE of tzid with TZID = the plain IANA name.  From libical's
  * builtin zone it takes the last STANDARD and the last DAYLIGHT
@@ -707,30 +734,8 @@ cad_ical_vtimezone(const char *tzid, icalcomponent **out,
 		icalcomponent_add_component(vtz, observance_1970(dst, dst_rule,
 		    swap ? ICAL_XSTANDARD_COMPONENT :
 		    ICAL_XDAYLIGHT_COMPONENT));
-	} else {
-		struct icaltimetype t0 = icaltime_null_time();
-		icalcomponent *c = icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
-		int off = 0;
-		const char *name = "UTC";
-
-		if (last) {
-			icalproperty *n = icalcomponent_get_first_property(last,
-			    ICAL_TZNAME_PROPERTY);
-			off = offset_to(last);
-			name = n ? icalproperty_get_tzname(n) : NULL;
-		}
-		t0.year = 1970;
-		t0.month = 1;
-		t0.day = 1;
-		icalcomponent_add_property(c, icalproperty_new_dtstart(t0));
-		icalcomponent_add_property(c,
-		    icalproperty_new_tzoffsetfrom(off));
-		icalcomponent_add_property(c, icalproperty_new_tzoffsetto(off));
-		if (name && *name)
-			icalcomponent_add_property(c,
-			    icalproperty_new_tzname(name));
-		icalcomponent_add_component(vtz, c);
-	}
+	} else
+		icalcomponent_add_component(vtz, observance_fixed(last));
 	*out = vtz;
 	return 0;
 }

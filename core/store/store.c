@@ -873,40 +873,43 @@ cad_terminations_free(struct cad_termination *v, size_t n)
 	free(v);
 }
 
-int
-cad_store_series_state(struct cad_store *st, const char *uid, int64_t now,
-    struct cad_series_state *out, struct cad_error *err)
-{
-	static const char sel[] = "SELECT sequence, created, last_modified "
-	    "FROM series WHERE uid = ?1";
-	sqlite3_stmt *stmt = NULL;
-	int r, rc;
-
-	out->sequence = 0;
-	out->created = out->last_modified = now;
-	if ((r = store_prepare(st->db, sel, &stmt, err)) != 0 ||
-	    (r = bind_text(st->db, stmt, 1, uid, err)) != 0)
-		goto out;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		out->sequence = sqlite3_column_int(stmt, 0);
-		out->created = sqlite3_column_int64(stmt, 1);
-		out->last_modified = sqlite3_column_int64(stmt, 2);
-	} else if (rc != SQLITE_DONE)
-		r = store_fail(st->db, rc, "series state", err);
-out:
-	sqlite3_finalize(stmt);
-	return r;
-}
-
-int
-cad_store_series_sync(struct cad_store *st, const char *uid,
-    const char *hash, int64_t now, struct cad_series_state *out,
+/* uid's row of the series table: *found, its state into *s and *same
+   when hash (may be NULL) is its hash */
+static int
+series_read(struct cad_store *st, const char *uid, const char *hash,
+    struct cad_series_state *s, bool *found, bool *same,
     struct cad_error *err)
 {
 	static const char sel[] =
 	    "SELECT hash, sequence, created, last_modified FROM series "
 	    "WHERE uid = ?1";
+	sqlite3_stmt *stmt = NULL;
+	int r, rc;
+
+	*found = *same = false;
+	if ((r = store_prepare(st->db, sel, &stmt, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 1, uid, err)) != 0)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const char *old = (const char *)sqlite3_column_text(stmt, 0);
+		*found = true;
+		*same = old != NULL && hash != NULL && strcmp(old, hash) == 0;
+		s->sequence = sqlite3_column_int(stmt, 1);
+		s->created = sqlite3_column_int64(stmt, 2);
+		s->last_modified = sqlite3_column_int64(stmt, 3);
+	} else if (rc != SQLITE_DONE)
+		r = store_fail(st->db, rc, "read series", err);
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* uid's row written: inserted (found false) or updated */
+static int
+series_write(struct cad_store *st, const char *uid, const char *hash,
+    const struct cad_series_state *s, bool found, struct cad_error *err)
+{
 	static const char ins[] =
 	    "INSERT INTO series (uid, hash, sequence, created, last_modified) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -914,9 +917,47 @@ cad_store_series_sync(struct cad_store *st, const char *uid,
 	    "UPDATE series SET hash = ?2, sequence = ?3, last_modified = ?5 "
 	    "WHERE uid = ?1";
 	sqlite3_stmt *stmt = NULL;
-	struct cad_series_state s = { 0 };
-	bool found = false, write = false, begun = false;
 	int r, rc;
+
+	if ((r = store_prepare(st->db, found ? upd : ins, &stmt, err)) != 0)
+		goto out;
+	if ((r = bind_text(st->db, stmt, 1, uid, err)) != 0 ||
+	    (r = bind_text(st->db, stmt, 2, hash, err)) != 0 ||
+	    (r = bind_int64(st->db, stmt, 3, s->sequence, err)) != 0 ||
+	    (r = bind_int64(st->db, stmt, 5, s->last_modified, err)) != 0)
+		goto out;
+	/* ?4 only appears in the INSERT */
+	if (!found && (r = bind_int64(st->db, stmt, 4, s->created, err)) != 0)
+		goto out;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE)
+		r = store_fail(st->db, rc, "write series", err);
+	else
+		st->own_writes++;
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+cad_store_series_state(struct cad_store *st, const char *uid, int64_t now,
+    struct cad_series_state *out, struct cad_error *err)
+{
+	bool found, same;
+
+	out->sequence = 0;
+	out->created = out->last_modified = now;
+	return series_read(st, uid, NULL, out, &found, &same, err);
+}
+
+int
+cad_store_series_sync(struct cad_store *st, const char *uid,
+    const char *hash, int64_t now, struct cad_series_state *out,
+    struct cad_error *err)
+{
+	struct cad_series_state s = { 0, now, now };
+	bool found, same, begun = false;
+	int r;
 
 	if (uid == NULL || hash == NULL) {
 		cad_error_set(err, "series sync without uid or hash");
@@ -926,70 +967,24 @@ cad_store_series_sync(struct cad_store *st, const char *uid,
 	if (sqlite3_get_autocommit(st->db)) {
 		if ((r = store_exec(st->db, "BEGIN IMMEDIATE",
 		    "begin series sync", err)) != 0)
-			goto out;
+			return r;
 		begun = true;
 	}
-
-	if ((r = store_prepare(st->db, sel, &stmt, err)) != 0 ||
-	    (r = bind_text(st->db, stmt, 1, uid, err)) != 0)
+	if ((r = series_read(st, uid, hash, &s, &found, &same, err)) != 0)
 		goto out;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		const char *old = (const char *)sqlite3_column_text(stmt, 0);
-		found = true;
-		s.sequence = sqlite3_column_int(stmt, 1);
-		s.created = sqlite3_column_int64(stmt, 2);
-		s.last_modified = sqlite3_column_int64(stmt, 3);
-		if (old == NULL || strcmp(old, hash) != 0) {
-			s.sequence++;
-			s.last_modified = now;
-			write = true;
-		}
-	} else if (rc == SQLITE_DONE) {
-		s.sequence = 0;
-		s.created = now;
+	if (found && !same) {
+		s.sequence++;
 		s.last_modified = now;
-		write = true;
-	} else {
-		r = store_fail(st->db, rc, "read series", err);
+	}
+	if (!same && (r = series_write(st, uid, hash, &s, found, err)) != 0)
 		goto out;
-	}
-	sqlite3_finalize(stmt);
-	stmt = NULL;
-
-	if (write) {
-		if ((r = store_prepare(st->db, found ? upd : ins, &stmt,
-		    err)) != 0)
-			goto out;
-		if ((r = bind_text(st->db, stmt, 1, uid, err)) != 0 ||
-		    (r = bind_text(st->db, stmt, 2, hash, err)) != 0 ||
-		    (r = bind_int64(st->db, stmt, 3, s.sequence, err)) != 0 ||
-		    (r = bind_int64(st->db, stmt, 5, s.last_modified,
-		    err)) != 0)
-			goto out;
-		/* ?4 only appears in the INSERT */
-		if (!found &&
-		    (r = bind_int64(st->db, stmt, 4, s.created, err)) != 0)
-			goto out;
-		rc = sqlite3_step(stmt);
-		if (rc != SQLITE_DONE) {
-			r = store_fail(st->db, rc, "write series", err);
-			goto out;
-		}
-		sqlite3_finalize(stmt);
-		stmt = NULL;
-	}
 	if (begun && (r = store_exec(st->db, "COMMIT", "commit series sync",
 	    err)) != 0)
 		goto out;
 	begun = false;
-	if (write)
-		st->own_writes++;
 	if (out != NULL)
 		*out = s;
-	r = 0;
 out:
-	sqlite3_finalize(stmt);
 	if (begun)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
