@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "store/audit.h"
 #include "store/change.h"
 #include "store/token.h"
+#include "tmpdir.h"
 
 struct fixture {
 	char tmp[64];
@@ -54,22 +54,13 @@ setup(void **state)
 }
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
 
 	cad_store_close(f->st);
 	cad_config_free(f->cfg);
-	nftw(f->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(f->tmp);
 	free(f);
 	return 0;
 }

@@ -23,7 +23,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +31,7 @@
 #include "store/reminder.h"
 
 #include "b64.h"
+#include "tmpdir.h"
 
 static int
 D(int y, int m, int d)
@@ -76,21 +76,12 @@ store_new(struct fixture *f)
 	return cad_store_open(f->tmp, &f->st, &err);
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 store_free(struct fixture *f)
 {
 	cad_store_close(f->st);
 	f->st = NULL;
-	nftw(f->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(f->tmp);
 }
 
 static int

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "render/deadlines.h"
 #include "store/reminder.h"
 #include "store/store.h"
+#include "tmpdir.h"
 
 #define CONF	"tests/data/task/tasks.conf"
 #define BAD	"tests/data/task/bad.conf"
@@ -251,15 +251,6 @@ setup_roles(void **state)
 }
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
@@ -267,7 +258,7 @@ teardown(void **state)
 	cad_store_inputs_release(&f->in);
 	cad_store_close(f->st);
 	cad_config_free(f->cfg);
-	nftw(f->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(f->tmp);
 	free(f);
 	return 0;
 }
