@@ -1,14 +1,32 @@
 /*
- * store_int.h - the statement helpers of store.c, for the other modules
- * of core/store that keep their own tables (token.c, audit.c).  Nothing
- * outside core/store includes it.
+ * store_int.h - the handle and the statement helpers of store.c, for the
+ * other modules of core/store that keep their own tables (records.c,
+ * outbox_db.c, token.c, audit.c).  Nothing outside core/store includes it.
  */
 #ifndef CAD_STORE_INT_H
 #define CAD_STORE_INT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_guard.h"
+
+struct cad_store {
+	sqlite3 *db;
+	int version;		/* schema version after migrations */
+	int64_t own_writes;	/* commits made through this handle */
+	int64_t data_version;	/* last PRAGMA data_version seen */
+	int64_t others;		/* times data_version was seen to move */
+	int depth;		/* cad_store_begin()s not yet ended */
+	struct store_file file;	/* path, inode, marker: store_guard.c */
+	bool readonly;		/* CAD_STORE_READONLY */
+};
+
+/* "HH:MM" with room to spare, so the compiler sees no truncation */
+#define CAD_STORE_TIME_SIZE	16
 
 /*
  * Prepares sql and binds the arguments that fmt lists, one letter each:
@@ -25,5 +43,14 @@ int cad_store_fail(struct cad_store *st, int rc, const char *what,
     struct cad_error *err);
 /* a copy of the column's text, NULL for NULL */
 char *cad_store_col_strdup(sqlite3_stmt *stmt, int i);
+/* runs sql that returns no rows (BEGIN, COMMIT, ...) */
+int cad_store_exec(struct cad_store *st, const char *sql, const char *what,
+    struct cad_error *err);
+/* v with room for element nv; *cap is its size in elements */
+void *cad_store_grow(void *v, size_t nv, size_t *cap, size_t size);
+/* a time of day in minutes, 0..1439 */
+bool cad_store_valid_time(int time_of_day);
+void cad_store_format_time(int time_of_day,
+    char out[static CAD_STORE_TIME_SIZE]);
 
 #endif
