@@ -11,16 +11,7 @@
  * overrides.  Planning always begins at the series start, so a sub-range
  * is exactly the full plan filtered.
  *
- * RRULE expansion.  libical parses and validates the rule
- * (icalrecurrencetype_from_string), but the instances are generated here
- * by a port of python-dateutil's rrule._iter: libical 3.0.16's iterator
- * disagrees with dateutil (the reference the SPEC names) on several rule
- * kinds -- BYWEEKNO (wrong days, e.g. a Tuesday for BYDAY=MO), WEEKLY with
- * BYSETPOS (ignored), YEARLY with BYMONTHDAY or BYMONTHDAY+BYDAY but no
- * BYMONTH (only DTSTART's month), YEARLY with BYMONTH+BYYEARDAY (refused).
- * The port follows dateutil's period-by-period algorithm, so DTSTART
- * counts only when the rule produces it, and COUNT and UNTIL count and
- * stop the way dateutil does.  Frequencies below DAILY are refused.
+ * RRULEs are expanded by rrule.c (a port of python-dateutil's).
  */
 #include "model/plan.h"
 
@@ -33,6 +24,7 @@
 #include <libical/ical.h>
 
 #include "model/calendar.h"
+#include "model/rrule.h"
 #include "model/task.h"
 
 /*
@@ -49,42 +41,6 @@
 #define NOEFFECT	INT_MAX
 /* 9999-12-31: nothing is planned after it */
 #define MAXDAY		2932896
-
-/* --- a parsed RRULE, dateutil style ------------------------------------- */
-
-enum { RR_DAILY = 3, RR_WEEKLY, RR_MONTHLY, RR_YEARLY };
-
-struct nwday {
-	int wday;		/* 0 = Monday */
-	int n;			/* +-1..53 */
-};
-
-struct rrule {
-	int freq;
-	int interval;
-	int wkst;
-	int count;		/* -1: none */
-	bool has_until;
-	long long until;	/* local seconds: day * 86400 + s */
-	bool bymonth[13];
-	bool has_bymonth;
-	int bymonthday[32];
-	int nbymonthday;
-	int bynmonthday[32];
-	int nbynmonthday;
-	int byyearday[ICAL_BY_YEARDAY_SIZE];
-	int nbyyearday;
-	int byweekno[ICAL_BY_WEEKNO_SIZE];
-	int nbyweekno;
-	bool byweekday[7];
-	bool has_byweekday;
-	struct nwday bynweekday[ICAL_BY_DAY_SIZE];
-	int nbynweekday;
-	int bysetpos[ICAL_BY_SETPOS_SIZE];
-	int nbysetpos;
-	int times[24 * 60];	/* seconds of day, sorted, unique */
-	int ntimes;
-};
 
 /* the candidate list of one series */
 struct cand {
@@ -114,6 +70,13 @@ cvec_push(struct cvec *c, int day, int time)
 	c->v[c->n] = (struct cand){ day, time, day, time, CAD_MOVED_NONE,
 		(int)c->n, false };
 	c->n++;
+}
+
+/* cad_rrule_expand's emit: one more candidate */
+static void
+cvec_emit(void *arg, int day, int time)
+{
+	cvec_push(arg, day, time);
 }
 
 struct ivec {
@@ -156,531 +119,6 @@ cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Python's floor division and modulo */
-static int
-fdiv(int a, int b)
-{
-	int q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static int
-fmod_(int a, int b)
-{
-	return a - fdiv(a, b) * b;
-}
-
-static int
-wd_from_ical(int w)		/* libical SUNDAY=1..SATURDAY=7 -> Monday 0 */
-{
-	return (w + 5) % 7;
-}
-
-static bool
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-#define FOR_ICAL(arr, i) \
-	for (int i = 0; i < (int)(sizeof(arr) / sizeof((arr)[0])) && \
-	    (arr)[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
-
-/*
- * Parses `text` with libical and sets up the dateutil view of it for
- * DTSTART = day ds at dsec seconds.  tz (may be NULL) converts a UTC
- * UNTIL to local wall-clock time.
- */
-static int
-rrule_parse(const char *text, int ds, int dsec, icaltimezone *tz,
-    struct rrule *r, struct cad_error *err)
-{
-	struct icalrecurrencetype ir;
-	int y, m, d;
-
-	memset(r, 0, sizeof *r);
-	icalerror_clear_errno();
-	ir = icalrecurrencetype_from_string(text);
-	if (ir.freq == ICAL_NO_RECURRENCE) {
-		cad_error_set(err, "bad rrule '%s': %s", text,
-		    icalerror_strerror(icalerrno));
-		return -EINVAL;
-	}
-	if (ir.rscale != NULL) {
-		icalmemory_free_buffer(ir.rscale);
-		cad_error_set(err, "rrule '%s': RSCALE is not supported", text);
-		return -EINVAL;
-	}
-	if (ir.freq < ICAL_DAILY_RECURRENCE) {
-		cad_error_set(err, "rrule '%s': FREQ below DAILY is not "
-		    "supported", text);
-		return -EINVAL;
-	}
-	r->freq = ir.freq;
-	r->interval = ir.interval > 0 ? ir.interval : 1;
-	r->wkst = ir.week_start == ICAL_NO_WEEKDAY ? 0 :
-	    wd_from_ical(ir.week_start);
-	r->count = ir.count > 0 ? ir.count : -1;
-	if (!icaltime_is_null_time(ir.until)) {
-		struct icaltimetype u = ir.until;
-		if (!u.is_date && icaltime_is_utc(u) && tz != NULL)
-			u = icaltime_convert_to_zone(u, tz);
-		r->has_until = true;
-		r->until = (long long)cad_days_from_civil(u.year, u.month,
-		    u.day) * 86400;
-		if (!u.is_date)
-			r->until += u.hour * 3600 + u.minute * 60 + u.second;
-	}
-
-	bool any_month = false, any_mday = false, any_yday = false;
-	bool any_wno = false, any_wday = false;
-	FOR_ICAL(ir.by_month, i) {
-		int mo = icalrecurrencetype_month_month(ir.by_month[i]);
-		if (mo >= 1 && mo <= 12)
-			r->bymonth[mo] = true;
-		any_month = true;
-	}
-	FOR_ICAL(ir.by_month_day, i) {
-		int v = ir.by_month_day[i];
-		any_mday = true;
-		if (v > 0 && r->nbymonthday < 32)
-			r->bymonthday[r->nbymonthday++] = v;
-		else if (v < 0 && r->nbynmonthday < 32)
-			r->bynmonthday[r->nbynmonthday++] = v;
-	}
-	FOR_ICAL(ir.by_year_day, i) {
-		any_yday = true;
-		r->byyearday[r->nbyyearday++] = ir.by_year_day[i];
-	}
-	FOR_ICAL(ir.by_week_no, i) {
-		any_wno = true;
-		r->byweekno[r->nbyweekno++] = ir.by_week_no[i];
-	}
-	FOR_ICAL(ir.by_day, i) {
-		int w = wd_from_ical(
-		    icalrecurrencetype_day_day_of_week(ir.by_day[i]));
-		int n = icalrecurrencetype_day_position(ir.by_day[i]);
-		any_wday = true;
-		/* dateutil: ordinals only count for MONTHLY and YEARLY */
-		if (n == 0 || r->freq < RR_MONTHLY) {
-			r->byweekday[w] = true;
-			r->has_byweekday = true;
-		} else {
-			r->bynweekday[r->nbynweekday++] = (struct nwday){ w, n };
-		}
-	}
-	FOR_ICAL(ir.by_set_pos, i)
-		r->bysetpos[r->nbysetpos++] = ir.by_set_pos[i];
-
-	/* dateutil's defaults from DTSTART */
-	cad_civil_from_days(ds, &y, &m, &d);
-	if (!any_wno && !any_yday && !any_mday && !any_wday) {
-		if (r->freq == RR_YEARLY) {
-			if (!any_month)
-				r->bymonth[m] = any_month = true;
-			r->bymonthday[r->nbymonthday++] = d;
-		} else if (r->freq == RR_MONTHLY) {
-			r->bymonthday[r->nbymonthday++] = d;
-		} else if (r->freq == RR_WEEKLY) {
-			r->byweekday[cad_weekday(ds)] = true;
-			r->has_byweekday = true;
-		}
-	}
-	r->has_bymonth = any_month;
-
-	/* the time set: BYHOUR x BYMINUTE x BYSECOND, defaults from DTSTART */
-	int hours[24], nh = 0, mins[60], nm = 0, secs[61], ns = 0;
-	FOR_ICAL(ir.by_hour, i)
-		if (ir.by_hour[i] >= 0 && ir.by_hour[i] < 24 && nh < 24)
-			hours[nh++] = ir.by_hour[i];
-	FOR_ICAL(ir.by_minute, i)
-		if (ir.by_minute[i] >= 0 && ir.by_minute[i] < 60 && nm < 60)
-			mins[nm++] = ir.by_minute[i];
-	FOR_ICAL(ir.by_second, i)
-		if (ir.by_second[i] >= 0 && ir.by_second[i] < 60 && ns < 60)
-			secs[ns++] = ir.by_second[i];
-	if (nh == 0)
-		hours[nh++] = dsec / 3600;
-	if (nm == 0)
-		mins[nm++] = dsec / 60 % 60;
-	if (ns == 0)
-		secs[ns++] = dsec % 60;
-	/* our times are whole minutes: BYSECOND only orders, never adds */
-	for (int a = 0; a < nh; a++)
-		for (int b = 0; b < nm; b++) {
-			int t = hours[a] * 3600 + mins[b] * 60 + secs[0];
-			if (r->ntimes < 24 * 60)
-				r->times[r->ntimes++] = t;
-		}
-	qsort(r->times, (size_t)r->ntimes, sizeof r->times[0], cmp_int);
-	int k = 0;
-	for (int i = 0; i < r->ntimes; i++)
-		if (k == 0 || r->times[k - 1] != r->times[i])
-			r->times[k++] = r->times[i];
-	r->ntimes = k;
-	return 0;
-}
-
-/* per-year masks that depend on the year (dateutil's _iterinfo) */
-struct yinfo {
-	int year;
-	int jan1;
-	int yearlen;
-	int nextyearlen;
-	unsigned char wno[366 + 7];	/* BYWEEKNO */
-	int nw_key;			/* year * 13 + month of nwd */
-	unsigned char nwd[366 + 7];	/* ordinal BYDAY */
-};
-
-static void
-yinfo_weekno(const struct rrule *r, struct yinfo *yi)
-{
-	int yw = cad_weekday(yi->jan1);
-	int wkst = r->wkst;
-	int no1wkst, firstwkst, wyearlen;
-
-	memset(yi->wno, 0, sizeof yi->wno);
-	no1wkst = firstwkst = fmod_(7 - yw + wkst, 7);
-	if (no1wkst >= 4) {
-		no1wkst = 0;
-		wyearlen = yi->yearlen + fmod_(yw - wkst, 7);
-	} else {
-		wyearlen = yi->yearlen - no1wkst;
-	}
-	int numweeks = wyearlen / 7 + (wyearlen % 7) / 4;
-	for (int k = 0; k < r->nbyweekno; k++) {
-		int n = r->byweekno[k], i;
-		if (n < 0)
-			n += numweeks + 1;
-		if (!(n > 0 && n <= numweeks))
-			continue;
-		if (n > 1) {
-			i = no1wkst + (n - 1) * 7;
-			if (no1wkst != firstwkst)
-				i -= 7 - firstwkst;
-		} else {
-			i = no1wkst;
-		}
-		for (int j = 0; j < 7 && i < 366 + 7; j++) {
-			yi->wno[i++] = 1;
-			if (cad_weekday(yi->jan1 + i) == wkst)
-				break;
-		}
-	}
-	bool has1 = false, hasm1 = false;
-	for (int k = 0; k < r->nbyweekno; k++) {
-		has1 |= r->byweekno[k] == 1;
-		hasm1 |= r->byweekno[k] == -1;
-	}
-	if (has1) {
-		/* week number 1 of next year as well */
-		int i = no1wkst + numweeks * 7;
-		if (no1wkst != firstwkst)
-			i -= 7 - firstwkst;
-		if (i < yi->yearlen) {
-			for (int j = 0; j < 7 && i < 366 + 7; j++) {
-				yi->wno[i++] = 1;
-				if (cad_weekday(yi->jan1 + i) == wkst)
-					break;
-			}
-		}
-	}
-	if (no1wkst) {
-		/* the last week number of last year as well */
-		int lnumweeks;
-		if (!hasm1) {
-			int lyw = cad_weekday(cad_days_from_civil(yi->year - 1,
-			    1, 1));
-			int lno1wkst = fmod_(7 - lyw + wkst, 7);
-			int lyearlen = 365 + is_leap(yi->year - 1);
-			if (lno1wkst >= 4)
-				lnumweeks = 52 + (lyearlen +
-				    fmod_(lyw - wkst, 7)) % 7 / 4;
-			else	/* sic: dateutil uses this year's length */
-				lnumweeks = 52 + (yi->yearlen - no1wkst) % 7 /
-				    4;
-		} else {
-			lnumweeks = -1;
-		}
-		bool in = false;
-		for (int k = 0; k < r->nbyweekno; k++)
-			in |= r->byweekno[k] == lnumweeks;
-		if (in)
-			for (int i = 0; i < no1wkst; i++)
-				yi->wno[i] = 1;
-	}
-}
-
-static void
-yinfo_set(const struct rrule *r, struct yinfo *yi, int year)
-{
-	if (yi->year == year)
-		return;
-	yi->year = year;
-	yi->jan1 = cad_days_from_civil(year, 1, 1);
-	yi->yearlen = 365 + is_leap(year);
-	yi->nextyearlen = 365 + is_leap(year + 1);
-	yi->nw_key = -1;
-	if (r->nbyweekno > 0)
-		yinfo_weekno(r, yi);
-}
-
-/* ordinal BYDAY days of a year (YEARLY) or of one month (MONTHLY) */
-static void
-yinfo_nweekday(const struct rrule *r, struct yinfo *yi, int month)
-{
-	int key = r->freq == RR_YEARLY ? yi->year * 13 :
-	    yi->year * 13 + month;
-
-	if (r->nbynweekday == 0 || yi->nw_key == key)
-		return;
-	yi->nw_key = key;
-	memset(yi->nwd, 0, sizeof yi->nwd);
-	int ranges[12][2], nr = 0;
-	if (r->freq == RR_YEARLY) {
-		if (r->has_bymonth) {
-			for (int mo = 1; mo <= 12; mo++) {
-				if (!r->bymonth[mo])
-					continue;
-				int a = cad_days_from_civil(yi->year, mo, 1) -
-				    yi->jan1;
-				ranges[nr][0] = a;
-				ranges[nr][1] = a +
-				    cad_days_in_month(yi->year, mo);
-				nr++;
-			}
-		} else {
-			ranges[0][0] = 0;
-			ranges[0][1] = yi->yearlen;
-			nr = 1;
-		}
-	} else {
-		int a = cad_days_from_civil(yi->year, month, 1) - yi->jan1;
-		ranges[0][0] = a;
-		ranges[0][1] = a + cad_days_in_month(yi->year, month);
-		nr = 1;
-	}
-	for (int k = 0; k < nr; k++) {
-		int first = ranges[k][0], last = ranges[k][1] - 1;
-		for (int j = 0; j < r->nbynweekday; j++) {
-			int wday = r->bynweekday[j].wday;
-			int n = r->bynweekday[j].n, i;
-			if (n < 0) {
-				i = last + (n + 1) * 7;
-				i -= fmod_(cad_weekday(yi->jan1 + i) - wday, 7);
-			} else {
-				i = first + (n - 1) * 7;
-				i += fmod_(7 - cad_weekday(yi->jan1 + i) + wday,
-				    7);
-			}
-			if (first <= i && i <= last)
-				yi->nwd[i] = 1;
-		}
-	}
-}
-
-static bool
-in_list(const int *v, int n, int x)
-{
-	for (int i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
-/* dateutil's filter: day index i of the iteration year stays */
-static bool
-rr_keep(const struct rrule *r, const struct yinfo *yi, int i)
-{
-	int day = yi->jan1 + i, y, m, d;
-
-	cad_civil_from_days(day, &y, &m, &d);
-	if (r->has_bymonth && !r->bymonth[m])
-		return false;
-	if (r->nbyweekno > 0 && !yi->wno[i])
-		return false;
-	if (r->has_byweekday && !r->byweekday[cad_weekday(day)])
-		return false;
-	if (r->nbynweekday > 0 && (r->freq == RR_YEARLY ||
-	    r->freq == RR_MONTHLY) && !yi->nwd[i])
-		return false;
-	if (r->nbymonthday + r->nbynmonthday > 0 &&
-	    !in_list(r->bymonthday, r->nbymonthday, d) &&
-	    !in_list(r->bynmonthday, r->nbynmonthday,
-	    d - cad_days_in_month(y, m) - 1))
-		return false;
-	if (r->nbyyearday > 0) {
-		if (i < yi->yearlen) {
-			if (!in_list(r->byyearday, r->nbyyearday, i + 1) &&
-			    !in_list(r->byyearday, r->nbyyearday,
-			    -yi->yearlen + i))
-				return false;
-		} else if (!in_list(r->byyearday, r->nbyyearday,
-		    i + 1 - yi->yearlen) &&
-		    !in_list(r->byyearday, r->nbyyearday,
-		    -yi->nextyearlen + i - yi->yearlen)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/*
- * Expands r from DTSTART (ds, dsec) and appends every instance on or
- * before day `limit` to out, as dateutil would produce them.
- */
-static void
-rr_expand(const struct rrule *r, int ds, int dsec, int limit,
-    struct cvec *out)
-{
-	struct yinfo *yi = cad_xcalloc(1, sizeof *yi);
-	int *set = cad_xreallocarray(NULL, 366 + 7, sizeof *set);
-	long long start = (long long)ds * 86400 + dsec;
-	int count = r->count;
-	int year, month, cur = ds;
-
-	yi->year = INT_MIN;
-	cad_civil_from_days(ds, &year, &month, NULL);
-	for (;;) {
-		int n = 0, pstart;
-
-		if (r->freq == RR_YEARLY) {
-			yinfo_set(r, yi, year);
-			pstart = yi->jan1;
-			yinfo_nweekday(r, yi, 1);
-			/* only the BYMONTH months can pass the filter */
-			for (int mo = 1; mo <= 12; mo++) {
-				if (r->has_bymonth && !r->bymonth[mo])
-					continue;
-				int a = cad_days_from_civil(year, mo, 1) -
-				    yi->jan1;
-				int b = a + cad_days_in_month(year, mo);
-				for (int i = a; i < b; i++)
-					if (rr_keep(r, yi, i))
-						set[n++] = i;
-			}
-		} else if (r->freq == RR_MONTHLY) {
-			yinfo_set(r, yi, year);
-			pstart = cad_days_from_civil(year, month, 1);
-			yinfo_nweekday(r, yi, month);
-			int a = pstart - yi->jan1;
-			int b = a + cad_days_in_month(year, month);
-			for (int i = a; i < b; i++)
-				if (rr_keep(r, yi, i))
-					set[n++] = i;
-		} else {
-			yinfo_set(r, yi, cad_year_of(cur));
-			pstart = cur;
-			int i = cur - yi->jan1;
-			if (r->freq == RR_DAILY) {
-				if (rr_keep(r, yi, i))
-					set[n++] = i;
-			} else {
-				/* dateutil: from the current day to the end
-				   of its week */
-				for (int j = 0; j < 7; j++) {
-					if (rr_keep(r, yi, i))
-						set[n++] = i;
-					i++;
-					if (cad_weekday(yi->jan1 + i) == r->wkst)
-						break;
-				}
-			}
-		}
-		if (pstart > limit)
-			break;
-
-		if (r->nbysetpos > 0) {
-			/* at most one instance per BYSETPOS value */
-			long long pos[ICAL_BY_SETPOS_SIZE];
-			int np = 0;
-			for (int k = 0; k < r->nbysetpos; k++) {
-				int p = r->bysetpos[k], dp, tp;
-				if (p < 0) {
-					dp = fdiv(p, r->ntimes);
-					tp = fmod_(p, r->ntimes);
-				} else {
-					dp = fdiv(p - 1, r->ntimes);
-					tp = fmod_(p - 1, r->ntimes);
-				}
-				if (dp < 0)
-					dp += n;
-				if (dp < 0 || dp >= n)
-					continue;
-				long long v = (long long)(yi->jan1 + set[dp]) *
-				    86400 + r->times[tp];
-				bool dup = false;
-				for (int q = 0; q < np && !dup; q++)
-					dup = pos[q] == v;
-				if (!dup)
-					pos[np++] = v;
-			}
-			/* sort (few values) */
-			for (int a = 1; a < np; a++)
-				for (int b = a; b > 0 && pos[b - 1] > pos[b];
-				    b--) {
-					long long t = pos[b];
-					pos[b] = pos[b - 1];
-					pos[b - 1] = t;
-				}
-			for (int k = 0; k < np; k++) {
-				long long v = pos[k];
-				if (r->has_until && v > r->until)
-					goto done;
-				if (v < start)
-					continue;
-				if (count >= 0 && --count < 0)
-					goto done;
-				if (v / 86400 > limit)
-					goto done;
-				cvec_push(out, (int)(v / 86400),
-				    (int)(v % 86400) / 60);
-			}
-		} else {
-			for (int k = 0; k < n; k++) {
-				int day = yi->jan1 + set[k];
-				for (int t = 0; t < r->ntimes; t++) {
-					long long v = (long long)day * 86400 +
-					    r->times[t];
-					if (r->has_until && v > r->until)
-						goto done;
-					if (v < start)
-						continue;
-					if (count >= 0 && --count < 0)
-						goto done;
-					if (day > limit)
-						goto done;
-					cvec_push(out, day, r->times[t] / 60);
-				}
-			}
-		}
-		if (count == 0)
-			break;
-
-		/* the next period */
-		if (r->freq == RR_YEARLY) {
-			year += r->interval;
-		} else if (r->freq == RR_MONTHLY) {
-			int idx = year * 12 + (month - 1) + r->interval;
-			year = idx / 12;
-			month = idx % 12 + 1;
-		} else if (r->freq == RR_WEEKLY) {
-			int wd = cad_weekday(cur);
-			if (r->wkst > wd)
-				cur += -(wd + 1 + (6 - r->wkst)) +
-				    r->interval * 7;
-			else
-				cur += -(wd - r->wkst) + r->interval * 7;
-		} else {
-			cur += r->interval;
-		}
-		if (year > 9999 || cur > limit + 400)
-			break;
-	}
-done:
-	free(set);
-	free(yi);
-}
 
 /* --- per_term ------------------------------------------------------------ */
 
@@ -1125,7 +563,7 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	int limit = to + MARGIN;
 	struct cvec base = { 0 }, c = { 0 };
 	struct ivec used = { 0 };
-	struct rrule *rr = NULL;
+	struct cad_rrule *rr = NULL;
 	int r = 0;
 
 	for (size_t s = first_series; s < p->nseries; s++)
@@ -1136,8 +574,8 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 		if (f->has_per_term)
 			per_term_expand(cfg, f, start, limit, &base);
 	} else {
-		rr = cad_xcalloc(1, sizeof *rr);
-		r = rrule_parse(f->rrule, start, f->time * 60, tz, rr, err);
+		r = cad_rrule_parse(f->rrule, start, f->time * 60, tz, &rr,
+		    err);
 		if (r < 0) {
 			char msg[sizeof err->msg];
 			if (err != NULL) {
@@ -1147,7 +585,8 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 			}
 			goto out;
 		}
-		rr_expand(rr, start, f->time * 60, limit, &base);
+		cad_rrule_expand(rr, start, f->time * 60, limit, cvec_emit,
+		    &base);
 	}
 
 	if (f->nfor_each == 0) {
@@ -1185,7 +624,7 @@ plan_forum(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 		}
 	}
 out:
-	free(rr);
+	cad_rrule_free(rr);
 	free(base.v);
 	free(c.v);
 	free(used.v);
