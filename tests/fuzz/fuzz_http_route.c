@@ -1,12 +1,11 @@
 /*
  * fuzz_http_route.c - the daemon's request handling without sockets.
  *
- * daemon/http.c has no pure routing function: its handler reads the
- * query and the headers through MHD_lookup_connection_value().  So
- * daemon/http.c is compiled into this file, and that one libmicrohttpd
- * call is replaced by fuzz_mhd_lookup(), which answers from a request
- * parsed out of the input.  The rest of the daemon (all but main.c) is
- * linked: run.sh builds the daemon/ sources, and the Makefile links
+ * daemon/route.c answers a path; it reads the query and the headers
+ * through MHD_lookup_connection_value(), which this file defines itself
+ * (the program's own definition is the one its objects are linked to),
+ * answering from a request parsed out of the input.  The rest of the
+ * daemon (all but main.c) is linked: run.sh builds the daemon/ sources, and the Makefile links
  * tests/test_fuzz_regress with the daemon's objects.  The input:
  *
  *	METHOD SP TARGET LF		(no space: GET TARGET)
@@ -23,16 +22,17 @@
  * a 500 (nothing a client sends may break the core), 200 carries an
  * ETag, and 400/404 from the API are JSON.
  */
-#include <stdint.h>
-#include <sys/socket.h>
-#include <microhttpd.h>
-const char *fuzz_mhd_lookup(struct MHD_Connection *c,
-    enum MHD_ValueKind kind, const char *key);
-#define MHD_lookup_connection_value fuzz_mhd_lookup
-#include "../../daemon/http.c"
-#undef MHD_lookup_connection_value
-
 #include <err.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "../../daemon/route.h"
 
 #include "fuzz.h"
 
@@ -54,8 +54,8 @@ struct fuzz_req {
 static struct fuzz_req *fuzz_cur;
 
 const char *
-fuzz_mhd_lookup(struct MHD_Connection *c, enum MHD_ValueKind kind,
-    const char *key)
+MHD_lookup_connection_value(struct MHD_Connection *c,
+    enum MHD_ValueKind kind, const char *key)
 {
 	const struct fuzz_kv *v;
 	size_t n;
@@ -143,7 +143,7 @@ fuzz_http_init(void)
 		errx(1, "fuzz_http_route: snapshot: %s", e.msg);
 	snapshot_config_unref(conf);
 	cad_store_close(st);
-	http_started = 1780000000;
+	route_started = 1780000000;
 }
 
 /* one "k=v" of the query, unescaped like libmicrohttpd does */

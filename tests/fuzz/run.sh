@@ -80,12 +80,11 @@ rm -f "$FB/libcadence-fuzz.a"
 # shellcheck disable=SC2086
 ar rcs "$FB/libcadence-fuzz.a" $objs || exit 2
 
-# the daemon but main.c (its main()) and http.c (fuzz_http_route
-# includes it)
+# the daemon but main.c (its main())
 mkdir -p "$FB/daemon"
 dobjs=""
 for c in daemon/*.c; do
-	case $c in daemon/main.c|daemon/http.c) continue ;; esac
+	case $c in daemon/main.c) continue ;; esac
 	o="$FB/${c%.c}.o"
 	if stale "$c" "$o"; then
 		echo "fuzz: cc $c"
