@@ -90,6 +90,8 @@ cli_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* the reason, the synopsis's first line and where the rest is (the
+   whole help would bury the reason) */
 int
 cli_usage(const char *fmt, ...)
 {
@@ -99,7 +101,9 @@ cli_usage(const char *fmt, ...)
 		vwarnx(fmt, ap);
 		va_end(ap);
 	}
-	fputs(usage_text, stderr);
+	fprintf(stderr, "%.*s", (int)(strchr(usage_text, '\n') -
+	    usage_text + 1), usage_text);
+	fputs("Try 'cadencectl --help' for more.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -268,28 +272,48 @@ cli_print_buf(struct cad_buf *b, int r)
 	return cli_flush();
 }
 
+/* the option of opts that getopt_long returned as ch, or NULL */
+static const struct cli_opt *
+cli_option_of(const struct cli_opt *opts, int ch)
+{
+	if (ch >= 256)
+		return &opts[ch - 256];
+	for (size_t i = 0; opts[i].name != NULL; i++)
+		if (opts[i].name[0] == ch && opts[i].name[1] == '\0')
+			return &opts[i];
+	return NULL;
+}
+
 int
 cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
     int maxpos, int *npos)
 {
 	struct option lo[CLI_MAXOPT + 1];
-	size_t n;
+	char shorts[2 * CLI_MAXOPT + 1];
+	size_t n, nl = 0, ns = 0;
+	const struct cli_opt *o;
 	int ch;
 
 	for (n = 0; opts[n].name != NULL; n++) {
+		bool arg = opts[n].arg != NULL || opts[n].many != NULL;
 		if (n == CLI_MAXOPT)
 			abort();
-		lo[n] = (struct option){ opts[n].name, opts[n].arg ||
-		    opts[n].many ? required_argument : no_argument, NULL,
-		    256 + (int)n };
+		if (opts[n].name[1] == '\0') {		/* -n */
+			shorts[ns++] = opts[n].name[0];
+			if (arg)
+				shorts[ns++] = ':';
+			continue;
+		}
+		lo[nl++] = (struct option){ opts[n].name, arg ?
+		    required_argument : no_argument, NULL, 256 + (int)n };
 	}
-	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	lo[nl] = (struct option){ NULL, 0, NULL, 0 };
+	shorts[ns] = '\0';
 	opterr = 0;
-	while ((ch = getopt_long(c->argc, c->argv, "", lo, NULL)) != -1) {
-		if (ch < 256)
+	while ((ch = getopt_long(c->argc, c->argv, shorts, lo, NULL)) != -1) {
+		if ((o = cli_option_of(opts, ch)) == NULL)
 			return cli_usage("%s: unknown option '%s'", c->argv[0],
 			    c->argv[optind - 1]);
-		const struct cli_opt *o = &opts[ch - 256];
 		if (o->many) {
 			if (o->many->n == (int)(sizeof o->many->v /
 			    sizeof o->many->v[0]))

@@ -58,7 +58,7 @@ struct cli_strv {
 	int n;
 };
 struct cli_opt {
-	const char *name;		/* without the "--" */
+	const char *name;		/* without "--"; one letter: -x */
 	bool *flag;
 	const char **arg;
 	struct cli_strv *many;		/* may be given again: appended */

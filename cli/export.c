@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +36,6 @@
 
 #define EXPORT_FEED_MAX		(256u << 20)	/* one feed; the daemon serves 32 MB */
 
-enum { OPT_FORUM = 256, OPT_PARTY, OPT_DIR };
 
 struct export_args {
 	const char *forum;
@@ -59,35 +57,17 @@ struct export {
 static int
 parse_export(struct cli *c, struct export_args *a)
 {
-	static const struct option opts[] = {
-		{ "forum", required_argument, NULL, OPT_FORUM },
-		{ "party", required_argument, NULL, OPT_PARTY },
-		{ "dir", required_argument, NULL, OPT_DIR },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_opt opts[] = {
+		{ "forum", NULL, &a->forum, NULL },
+		{ "party", NULL, &a->party, NULL },
+		{ "dir", NULL, &a->dir, NULL },
+		{ NULL, NULL, NULL, NULL },
 	};
-	int ch;
+	int npos, r;
 
 	memset(a, 0, sizeof *a);
-	opterr = 0;
-	while ((ch = getopt_long(c->argc, c->argv, "+", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_FORUM:
-			a->forum = optarg;
-			break;
-		case OPT_PARTY:
-			a->party = optarg;
-			break;
-		case OPT_DIR:
-			a->dir = optarg;
-			break;
-		default:
-			return cli_usage("export: unknown option '%s'",
-			    c->argv[optind - 1]);
-		}
-	}
-	if (optind < c->argc)
-		return cli_usage("export: unexpected argument '%s'",
-		    c->argv[optind]);
+	if ((r = cli_options(c, opts, NULL, 0, &npos)) != 0)
+		return r;
 	if (a->forum && a->party)
 		return cli_usage("export: give --forum or --party, not both");
 	if (a->dir && (a->forum || a->party))

@@ -2,7 +2,6 @@
  * query.c - the commands that only read: check, forums, occurrences,
  * next, holidays, compliance.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +11,6 @@
 #include "render/ical.h"
 #include "render/output.h"
 
-enum { OPT_JSON = 256, OPT_FROM, OPT_TO, OPT_FORUM, OPT_PARTY, OPT_YEAR };
-
 /* the options every query command may take; each picks what it allows */
 struct query_args {
 	bool json;
@@ -21,53 +18,41 @@ struct query_args {
 	long long n;
 };
 
+/* the options of allowed (one key letter each) into a; 0 or an exit
+   status */
 static int
 parse_query(struct cli *c, const char *allowed, struct query_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "forum", required_argument, NULL, OPT_FORUM },
-		{ "party", required_argument, NULL, OPT_PARTY },
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ NULL, 0, NULL, 0 },
+	const char *n = NULL;
+	const struct {
+		char key;
+		struct cli_opt o;
+	} all[] = {
+		{ 'j', { "json", &a->json, NULL, NULL } },
+		{ 'f', { "from", NULL, &a->from, NULL } },
+		{ 't', { "to", NULL, &a->to, NULL } },
+		{ 'F', { "forum", NULL, &a->forum, NULL } },
+		{ 'P', { "party", NULL, &a->party, NULL } },
+		{ 'Y', { "year", NULL, &a->year, NULL } },
+		{ 'n', { "n", NULL, &n, NULL } },
 	};
-	int ch, idx;
+	struct cli_opt opts[sizeof all / sizeof all[0] + 1];
+	size_t k = 0;
+	int npos, r;
 
 	memset(a, 0, sizeof *a);
 	a->n = 5;
-	opterr = 0;
-	while ((ch = getopt_long(c->argc, c->argv, "+n:", opts, &idx)) !=
-	    -1) {
-		char key;
-		switch (ch) {
-		case OPT_JSON: key = 'j'; a->json = true; break;
-		case OPT_FROM: key = 'f'; a->from = optarg; break;
-		case OPT_TO: key = 't'; a->to = optarg; break;
-		case OPT_FORUM: key = 'F'; a->forum = optarg; break;
-		case OPT_PARTY: key = 'P'; a->party = optarg; break;
-		case OPT_YEAR: key = 'Y'; a->year = optarg; break;
-		case 'n':
-			key = 'n';
-			if (cad_strtonum(optarg, 1, 100000, &a->n) < 0) {
-				cli_warnx("%s: -n '%s' is not a count from 1 "
-				    "to 100000", c->argv[0], optarg);
-				return 1;
-			}
-			break;
-		default:
-			return cli_usage("%s: unknown option '%s'", c->argv[0],
-			    c->argv[optind - 1]);
-		}
-		if (strchr(allowed, key) == NULL)
-			return cli_usage("%s: option '%s%s' not allowed here",
-			    c->argv[0], key == 'n' ? "-" : "--",
-			    key == 'n' ? "n" : opts[idx].name);
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strchr(allowed, all[i].key) != NULL)
+			opts[k++] = all[i].o;
+	opts[k] = (struct cli_opt){ NULL, NULL, NULL, NULL };
+	if ((r = cli_options(c, opts, NULL, 0, &npos)) != 0)
+		return r;
+	if (n != NULL && cad_strtonum(n, 1, 100000, &a->n) < 0) {
+		cli_warnx("%s: -n '%s' is not a count from 1 to 100000",
+		    c->argv[0], n);
+		return 1;
 	}
-	if (optind < c->argc)
-		return cli_usage("%s: unexpected argument '%s'", c->argv[0],
-		    c->argv[optind]);
 	return 0;
 }
 

@@ -3,7 +3,6 @@
  * the vuosikello of one year as SVG on stdout; --print leaves "today"
  * out (the agreement's appendix).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +10,9 @@
 #include "cli.h"
 #include "render/wheel.h"
 
-enum { OPT_YEAR = 256, OPT_FORUM, OPT_PRINT };
 
 struct wheel_args {
-	const char **forum_ids;		/* c->argc slots */
-	size_t nforum_ids;
+	struct cli_strv forums;		/* --forum ID... */
 	const char *year;
 	bool print;
 };
@@ -24,48 +21,28 @@ struct wheel_args {
 static int
 wheel_parse(struct cli *c, struct wheel_args *a)
 {
-	static const struct option opts[] = {
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "forum", required_argument, NULL, OPT_FORUM },
-		{ "print", no_argument, NULL, OPT_PRINT },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_opt opts[] = {
+		{ "year", NULL, &a->year, NULL },
+		{ "forum", NULL, NULL, &a->forums },
+		{ "print", &a->print, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
 	};
-	int ch;
+	int npos;
 
-	opterr = 0;
-	while ((ch = getopt_long(c->argc, c->argv, "+", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_YEAR:
-			a->year = optarg;
-			break;
-		case OPT_FORUM:
-			a->forum_ids[a->nforum_ids++] = optarg;
-			break;
-		case OPT_PRINT:
-			a->print = true;
-			break;
-		default:
-			return cli_usage("wheel: unknown option '%s'",
-			    c->argv[optind - 1]);
-		}
-	}
-	if (optind < c->argc)
-		return cli_usage("wheel: unexpected argument '%s'",
-		    c->argv[optind]);
-	return 0;
+	return cli_options(c, opts, NULL, 0, &npos);
 }
 
-/* the forums of a->forum_ids as flags, NULL for all; -1 when one is
+/* the forums of --forum as flags, NULL for all; -1 when one is
    unknown (said) */
 static int
 wheel_forums(struct cli *c, const struct wheel_args *a, bool **selected)
 {
 	*selected = NULL;
-	if (a->nforum_ids == 0)
+	if (a->forums.n == 0)
 		return 0;
 	*selected = cad_xcalloc(c->cfg->nforums, sizeof **selected);
-	for (size_t i = 0; i < a->nforum_ids; i++) {
-		int f = cli_arg_forum(c, a->forum_ids[i]);
+	for (int i = 0; i < a->forums.n; i++) {
+		int f = cli_arg_forum(c, a->forums.v[i]);
 		if (f < 0) {
 			free(*selected);
 			*selected = NULL;
@@ -86,7 +63,6 @@ cmd_wheel(struct cli *c)
 	long long year;
 	int r;
 
-	a.forum_ids = cad_xcalloc(c->argc, sizeof *a.forum_ids);
 	if ((r = wheel_parse(c, &a)) != 0)
 		goto out;
 	if (a.year != NULL && cad_strtonum(a.year, 1991, 2100, &year) < 0) {
@@ -115,6 +91,5 @@ cmd_wheel(struct cli *c)
 	r = cli_print_buf(&b, 0);
 out:
 	free(selected);
-	free(a.forum_ids);
 	return r;
 }
