@@ -34,7 +34,7 @@ const char *cli_progname = "cadencectl";
 static const char usage_text[] =
 "usage: cadencectl [-c FILE] [--today YYYY-MM-DD] [--lang LANG] COMMAND [ARGS...]\n"
 "       cadencectl --server URL --token-file FILE [--cacert FILE]\n"
-"                  cancel|move|add ARGS...\n"
+"                  cancel|move|add|done ARGS...\n"
 "\n"
 "commands:\n"
 "  check                                   validate the config, print warnings\n"
@@ -66,7 +66,8 @@ static const char usage_text[] =
 "  --lang LANG         output language: fi, sv or en (default: LANG /\n"
 "                      LC_MESSAGES when the config lists it, else the\n"
 "                      config's first language)\n"
-"  --server URL        send cancel, move and add to cadenced's API at URL\n"
+"  --server URL        send cancel, move, add and done to cadenced's API\n"
+"                      at URL (terminate, token and audit stay local)\n"
 "  --token-file FILE   the API token (cadencectl token add), mode 600\n"
 "  --cacert FILE       trust the server certificate(s) in FILE\n"
 "  -h, --help          this help\n"
@@ -440,9 +441,10 @@ main(int argc, char **argv)
 	if ((c.server != NULL) != (c.token_file != NULL))
 		return cli_usage("--server and --token-file go together");
 	if (c.server != NULL && strcmp(name, "cancel") != 0 &&
-	    strcmp(name, "move") != 0 && strcmp(name, "add") != 0)
-		return cli_usage("--server: only cancel, move and add go "
-		    "through the API, not '%s'", name);
+	    strcmp(name, "move") != 0 && strcmp(name, "add") != 0 &&
+	    strcmp(name, "done") != 0)
+		return cli_usage("--server: only cancel, move, add and done "
+		    "go through the API, not '%s'", name);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(commands[i].name, name) != 0)
 			continue;

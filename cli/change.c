@@ -1,6 +1,7 @@
 /*
  * change.c - the commands that change one meeting: cancel, move and
- * add (an extra meeting of a series, published as an RDATE).
+ * add (an extra meeting of a series, published as an RDATE); and
+ * cli_change_run, which cli/task.c's done shares.
  * The validation and the effect live in core/store/change.c (shared
  * with the daemon's POST /api/v1/changes); this file parses the
  * arguments and tells the result.  The daemon notices the write and
@@ -48,7 +49,8 @@ remote(struct cli *c, const struct cad_change *ch,
 	if ((r = cad_api_read_token(c->token_file, &token, err)) != 0)
 		return r;
 	cl.token = token;
-	/* a cancel --undo is the API's "undo" */
+	/* a cancel --undo is the API's "undo" (an add --undo and a
+	   done --undo are too, told apart by their "time" and "task") */
 	struct cad_change sent = *ch;
 	if (sent.action == CAD_CHANGE_UNCANCEL)
 		sent.action = CAD_CHANGE_UNDO;
@@ -58,20 +60,14 @@ remote(struct cli *c, const struct cad_change *ch,
 	return r;
 }
 
-/* runs ch (its date from a->pos[1]) as the OS user, or through the API
-   with --server; 0 or exit status */
-static int
-apply(struct cli *c, const struct change_args *a, struct cad_change *ch,
+int
+cli_change_run(struct cli *c, const struct cad_change *ch,
     struct cad_change_result *res)
 {
 	struct cad_error err = { "" };
 	struct cad_actor who = { cli_user(), NULL };
 	int r;
 
-	if (cli_arg_date("date", a->pos[1], &ch->day) < 0)
-		return 1;
-	ch->forum = a->pos[0];
-	ch->party = a->party;
 	if (c->server != NULL)
 		r = remote(c, ch, res, &err);
 	else if ((r = cli_open(c, true)) != 0)
@@ -88,6 +84,19 @@ apply(struct cli *c, const struct change_args *a, struct cad_change *ch,
 		return 1;
 	}
 	return 0;
+}
+
+/* runs ch (its date from a->pos[1]) with cli_change_run; 0 or exit
+   status */
+static int
+apply(struct cli *c, const struct change_args *a, struct cad_change *ch,
+    struct cad_change_result *res)
+{
+	if (cli_arg_date("date", a->pos[1], &ch->day) < 0)
+		return 1;
+	ch->forum = a->pos[0];
+	ch->party = a->party;
+	return cli_change_run(c, ch, res);
 }
 
 int

@@ -84,6 +84,13 @@ struct change_args {
 	const char *pos[4];
 };
 int cli_change_args(struct cli *c, bool reason, struct change_args *a);
+struct cad_change;
+struct cad_change_result;
+/* ch validated and stored as the OS user (core/store/change.h), or sent
+   to the daemon of --server; res filled.  0, or the exit status after
+   the one-line reason */
+int cli_change_run(struct cli *c, const struct cad_change *ch,
+    struct cad_change_result *res);
 
 int cmd_check(struct cli *c);
 int cmd_forums(struct cli *c);

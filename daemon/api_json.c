@@ -42,7 +42,8 @@ static int
 check_keys(json_t *o, struct cad_error *err)
 {
 	static const char *const known[] = { "action", "forum", "date",
-		"party", "new_date", "new_time", "time", "reason", NULL };
+		"party", "new_date", "new_time", "time", "reason", "task",
+		NULL };
 	const char *key;
 	json_t *v;
 
@@ -94,17 +95,55 @@ parse_time_of(struct cad_change *ch, const char *t, struct cad_error *err)
 	return 0;
 }
 
+/*
+ * "task" (absent: NULL): a "done", or an "undo" of one
+ * (CAD_CHANGE_UNDONE), names a task and no forum; every other change a
+ * forum and no task
+ */
+static int
+parse_task_of(struct cad_change *ch, const char *task, const char *t,
+    struct cad_error *err)
+{
+	bool done = ch->action == CAD_CHANGE_DONE ||
+	    (ch->action == CAD_CHANGE_UNDO && task != NULL);
+
+	if (!done) {
+		if (task != NULL) {
+			cad_error_set(err, "'task' goes with \"done\" or "
+			    "\"undo\"");
+			return -EINVAL;
+		}
+		if (ch->forum == NULL) {
+			cad_error_set(err, "'forum' is missing");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (task == NULL || ch->forum != NULL || t != NULL ||
+	    ch->reason != NULL) {
+		cad_error_set(err, task == NULL ? "'task' is missing" :
+		    "a task's \"%s\" takes 'task', 'date' and 'party' only",
+		    cad_change_action_name(ch->action));
+		return -EINVAL;
+	}
+	ch->task = task;
+	if (ch->action == CAD_CHANGE_UNDO)
+		ch->action = CAD_CHANGE_UNDONE;
+	return 0;
+}
+
 /* the members of o into out->ch */
 static int
 parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 {
 	struct cad_change *ch = &out->ch;
-	const char *date, *nd, *nt, *t;
+	const char *date, *nd, *nt, *t, *task;
 	int r;
 
 	if ((r = check_keys(o, err)) != 0 ||
 	    (r = member_str(o, "action", true, &out->action, err)) != 0 ||
-	    (r = member_str(o, "forum", true, &ch->forum, err)) != 0 ||
+	    (r = member_str(o, "forum", false, &ch->forum, err)) != 0 ||
+	    (r = member_str(o, "task", false, &task, err)) != 0 ||
 	    (r = member_str(o, "date", true, &date, err)) != 0 ||
 	    (r = member_str(o, "party", false, &ch->party, err)) != 0 ||
 	    (r = member_str(o, "new_date", false, &nd, err)) != 0 ||
@@ -114,10 +153,11 @@ parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 		return r;
 	if (cad_change_action_parse(out->action, &ch->action) != 0) {
 		cad_error_set(err, "'action' must be \"cancel\", \"move\", "
-		    "\"add\" or \"undo\"");
+		    "\"add\", \"undo\" or \"done\"");
 		return -EINVAL;
 	}
-	if ((r = parse_time_of(ch, t, err)) != 0)
+	if ((r = parse_task_of(ch, task, t, err)) != 0 ||
+	    (r = parse_time_of(ch, t, err)) != 0)
 		return r;
 	if ((r = parse_date("date", date, &ch->day, err)) != 0)
 		return r;

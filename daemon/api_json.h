@@ -2,12 +2,17 @@
  * api_json.h - the body of POST /api/v1/changes (SPEC § 10.5), parsed
  * with jansson into a core change request (store/change.h):
  *
- *	{"action": "cancel" | "move" | "add" | "undo", "forum": "ID",
- *	 "date": "YYYY-MM-DD", "party": "ID", "new_date": "YYYY-MM-DD",
- *	 "new_time": "HH:MM", "time": "HH:MM", "reason": "text"}
+ *	{"action": "cancel" | "move" | "add" | "undo" | "done",
+ *	 "forum": "ID", "date": "YYYY-MM-DD", "party": "ID",
+ *	 "new_date": "YYYY-MM-DD", "new_time": "HH:MM", "time": "HH:MM",
+ *	 "task": "ID", "reason": "text"}
  *
  * "time" is an "add"'s start, or with "undo" the start of the extra
- * meeting it takes back (CAD_CHANGE_UNADD).
+ * meeting it takes back (CAD_CHANGE_UNADD).  A "done" names the "task"
+ * (and no forum), "date" its due day and "party" its owner, the keys
+ * of the deadline JSON; an "undo" with a "task" takes the done record
+ * back (CAD_CHANGE_UNDONE).  "time" and "task" are our additions to the
+ * key list of SPEC § 10.5.
  *
  * Strict: an object, no duplicate or unknown keys, every value of its
  * type, dates and times valid.  No I/O; the fuzz target calls it.

@@ -8,7 +8,9 @@
  * behind a TLS proxy (403); no token or an unknown one (401, which
  * counts as a failure).  Then the body: at most API_CHANGE_BODY_MAX
  * bytes of valid JSON (400), within the token's scope (403), a real
- * meeting (400).  The token is compared by its hash in constant time
+ * meeting (400).  A task's done is checked against the scope once its
+ * owner is known, after the validation (so a wrong task is a 400 even
+ * for a token that could not have recorded it).  The token is compared by its hash in constant time
  * (store/token.h) and never logged; the log names the token.
  */
 #include "api_write.h"
@@ -368,11 +370,76 @@ answer_change(struct MHD_Connection *c, const struct cad_change_result *res)
 	return answer_buf(c, MHD_HTTP_OK, &b);
 }
 
+/* a task's done: {"uid", "name", "task", "party", "date", "changed",
+   "before", "after", "warnings": []} (uid: the deadline's in
+   deadlines.ics; party null for the agreement's review) */
+static enum MHD_Result
+answer_done(struct MHD_Connection *c, const struct cad_change_result *res)
+{
+	const char *party = *res->done.party != '\0' ? res->done.party : NULL;
+	struct cad_buf b;
+	char date[11];
+	int r;
+
+	cad_format_date(res->done.due, date);
+	cad_buf_init(&b, 0);
+	r = cad_buf_puts(&b, "{\"uid\": ") | cad_buf_json_str(&b, res->uid) |
+	    cad_buf_puts(&b, ", \"name\": ") |
+	    cad_buf_json_str(&b, res->name) |
+	    cad_buf_puts(&b, ", \"task\": ") |
+	    cad_buf_json_str(&b, res->done.task) |
+	    cad_buf_puts(&b, ", \"party\": ") | cad_buf_json_str(&b, party) |
+	    cad_buf_printf(&b, ", \"date\": \"%s\", \"changed\": %s, "
+	    "\"before\": ", date, res->outcome == CAD_CHANGE_STORED ?
+	    "true" : "false") | cad_buf_json_str(&b, res->before) |
+	    cad_buf_puts(&b, ", \"after\": ") |
+	    cad_buf_json_str(&b, res->after) |
+	    cad_buf_puts(&b, ", \"warnings\": []}\n");
+	if (r != 0) {
+		cad_buf_release(&b);
+		return answer_error(c, 500, "answer too large");
+	}
+	return answer_buf(c, MHD_HTTP_OK, &b);
+}
+
 static unsigned
 status_of(int r)
 {
 	return r == -EINVAL ? MHD_HTTP_BAD_REQUEST : r == -ENOENT ?
-	    MHD_HTTP_CONFLICT : MHD_HTTP_INTERNAL_SERVER_ERROR;
+	    MHD_HTTP_CONFLICT : r == -EACCES ? MHD_HTTP_FORBIDDEN :
+	    MHD_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+static bool
+is_done(enum cad_change_action a)
+{
+	return a == CAD_CHANGE_DONE || a == CAD_CHANGE_UNDONE;
+}
+
+/*
+ * The token may record the prepared done res: a task belongs to its
+ * owner party and to no forum, so a token limited to forums may not, one
+ * limited to parties only for its parties' tasks; the agreement's review
+ * (no party) needs a token without limits.  -EACCES with err otherwise.
+ */
+static int
+done_scope(const struct cad_token *t, const struct cad_change_result *res,
+    struct cad_error *err)
+{
+	const char *party = *res->done.party != '\0' ? res->done.party : NULL;
+
+	if (cad_token_allows(t, NULL, party))
+		return 0;
+	if (party == NULL)
+		cad_error_set(err, "token '%s' may not record the agreement's "
+		    "review: that needs a token without limits", t->name);
+	else if (t->nforums != 0)
+		cad_error_set(err, "token '%s' is limited to forums: it may "
+		    "not record tasks done", t->name);
+	else
+		cad_error_set(err, "token '%s' may not record tasks of party "
+		    "'%s'", t->name, party);
+	return -EACCES;
 }
 
 /* validates and stores ac as the token's: 0 or -errno with err */
@@ -396,6 +463,10 @@ apply(const struct api_req *rq, const struct api_change *ac,
 		    res, err);
 		snapshot_core_unlock();
 	}
+	/* a task's owner is known once prepared (--party may be left out) */
+	if (r == 0 && is_done(ac->ch.action) &&
+	    (r = done_scope(&rq->token, res, err)) != 0)
+		cad_change_result_release(res);
 	if (r == 0 && (r = cad_change_commit(api_store, res, &who,
 	    (int64_t)time(NULL), err)) != 0)
 		cad_change_result_release(res);
@@ -422,7 +493,8 @@ post_change(struct MHD_Connection *c, struct api_req *rq)
 	if (api_change_parse(rq->body.data != NULL ? rq->body.data : "",
 	    rq->body.len, &ac, &err) != 0)
 		return answer_error(c, MHD_HTTP_BAD_REQUEST, err.msg);
-	if (!cad_token_allows(&rq->token, ac.ch.forum, ac.ch.party)) {
+	if (!is_done(ac.ch.action) &&
+	    !cad_token_allows(&rq->token, ac.ch.forum, ac.ch.party)) {
 		snprintf(msg, sizeof msg, "token '%s' may not change forum "
 		    "'%.64s'%s%.64s", rq->token.name, ac.ch.forum,
 		    ac.ch.party != NULL ? " of party " : "",
@@ -432,7 +504,7 @@ post_change(struct MHD_Connection *c, struct api_req *rq)
 	}
 	r = apply(rq, &ac, &res, &err);
 	if (r != 0) {
-		if (r != -EINVAL && r != -ENOENT)
+		if (r != -EINVAL && r != -ENOENT && r != -EACCES)
 			log_warnx("api: cannot save a change of token '%s': "
 			    "%s", rq->token.name, err.msg);
 		api_change_release(&ac);
@@ -442,7 +514,8 @@ post_change(struct MHD_Connection *c, struct api_req *rq)
 	if (res.outcome == CAD_CHANGE_STORED)
 		log_info("api: %s %s by token '%s' from %s", ac.action,
 		    res.what, rq->token.name, rq->addr);
-	ret = answer_change(c, &res);
+	ret = is_done(ac.ch.action) ? answer_done(c, &res) :
+	    answer_change(c, &res);
 	cad_change_result_release(&res);
 	api_change_release(&ac);
 	return ret;

@@ -68,7 +68,10 @@ body_of(const struct cad_change *ch)
 
 	json_object_set_new(o, "action",
 	    json_string(cad_change_action_name(ch->action)));
-	json_object_set_new(o, "forum", json_string(ch->forum));
+	if (ch->forum != NULL)
+		json_object_set_new(o, "forum", json_string(ch->forum));
+	if (ch->task != NULL)
+		json_object_set_new(o, "task", json_string(ch->task));
 	cad_format_date(ch->day, d);
 	json_object_set_new(o, "date", json_string(d));
 	if (ch->party != NULL)
@@ -102,6 +105,22 @@ parse_start(json_t *o, const char *key, int *day, int *time)
 	    day, time);
 }
 
+/* a task's done: its "task", "party" (null: the review) and "date" */
+static int
+read_done(json_t *o, struct cad_change_result *res)
+{
+	const char *task = json_string_value(json_object_get(o, "task"));
+	const char *party = json_string_value(json_object_get(o, "party"));
+
+	if (task == NULL || cad_parse_date(json_string_value(
+	    json_object_get(o, "date")), &res->day) != 0)
+		return -EIO;
+	res->new_day = res->done.due = res->day;
+	res->done.task = cad_strdup(task);
+	res->done.party = cad_strdup(party != NULL ? party : "");
+	return 0;
+}
+
 static int
 read_answer(const char *text, struct cad_change_result *res,
     struct cad_error *err)
@@ -112,8 +131,11 @@ read_answer(const char *text, struct cad_change_result *res,
 	int r = -EIO;
 
 	memset(res, 0, sizeof *res);
-	if (uid == NULL || parse_start(o, "start", &res->day, &res->time) ||
-	    parse_start(o, "new_start", &res->new_day, &res->new_time)) {
+	if (uid == NULL || (json_object_get(o, "task") != NULL ?
+	    read_done(o, res) : parse_start(o, "start", &res->day,
+	    &res->time) || parse_start(o, "new_start", &res->new_day,
+	    &res->new_time))) {
+		cad_change_result_release(res);
 		cad_error_set(err, "the server's answer is not understood");
 		goto out;
 	}

@@ -1,6 +1,7 @@
 /*
  * api_client.h - cadencectl's side of POST /api/v1/changes (SPEC
- * § 10.5): `cadencectl --server URL --token-file FILE cancel|move ...`
+ * § 10.5): `cadencectl --server URL --token-file FILE cancel|move|add|done
+ * ...`
  * sends the change to a daemon instead of writing the local store.
  * libcurl; TLS verification stays on.
  */
@@ -21,7 +22,8 @@ int cad_api_read_token(const char *path, char **out, struct cad_error *err);
 
 /*
  * Sends ch.  On 200, 0 and res filled (uid, outcome, day/time before
- * and after, warnings; the audit texts too).  Otherwise -EINVAL (400),
+ * and after, warnings; for a task's done the due day and done.task,
+ * done.party).  Otherwise -EINVAL (400),
  * -EACCES (401/403), -EAGAIN (429), -ENOENT (409) or -EIO (transport,
  * other answers), with the server's reason or libcurl's in err.
  */

@@ -1,6 +1,7 @@
 /*
  * test_access.c - tokens, the audit and the one home of a change
- * (core/store/token.c, audit.c, change.c) and the hash under them.
+ * (core/store/token.c, audit.c, change.c, change_done.c) and the hash
+ * under them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -397,6 +398,164 @@ change_apply__add__addition_and_audit_written_together(void **state)
 	cad_audit_entries_free(v, n);
 }
 
+/* the tasks of tests/data/task/tasks.conf (SPEC § 10.3): "raportti" is
+   due 30.6. every year, owned by kajaani and sotkamo; "kertomus" once a
+   term on 31.12. of its first year (2025-12-31), owned by hva alone */
+static struct cad_change
+done_of(const char *task, const char *party, const char *date)
+{
+	struct cad_change ch = { .action = CAD_CHANGE_DONE, .task = task,
+		.party = party, .new_time = -1 };
+
+	assert_int_equal(cad_parse_date(date, &ch.day), 0);
+	return ch;
+}
+
+/* a request that cad_change_apply must refuse with -EINVAL and reason */
+static void
+done_refused(struct fixture *f, const struct cad_config *cfg,
+    struct cad_change ch, const char *reason)
+{
+	struct cad_error err = { "" };
+	struct cad_change_result res;
+
+	assert_int_equal(cad_change_apply(f->st, cfg, 0, &ch, &api_user, 1,
+	    &res, &err), -EINVAL);
+	assert_string_equal(err.msg, reason);
+}
+
+static void
+change_apply__done__wrong_task_owner_or_day_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_config *cfg;
+	struct cad_diag diag;
+
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load("tests/data/task/tasks.conf", &cfg,
+	    &diag), 0);
+	cad_diag_release(&diag);
+	done_refused(f, cfg, done_of("nosuch", NULL, "2026-06-30"),
+	    "unknown task 'nosuch'");
+	done_refused(f, cfg, done_of("raportti", NULL, "2026-06-30"),
+	    "task 'raportti' has 2 owners: give --party");
+	done_refused(f, cfg, done_of("raportti", "hva", "2026-06-30"),
+	    "party 'hva' is not an owner of task 'raportti'");
+	done_refused(f, cfg, done_of("raportti", "nobody", "2026-06-30"),
+	    "unknown party 'nobody'");
+	done_refused(f, cfg, done_of("raportti", "sotkamo", "2026-07-01"),
+	    "task 'raportti' is not due on 2026-07-01 (the nearest due day "
+	    "is 2026-06-30)");
+	done_refused(f, cfg, done_of("kertomus", NULL, "2026-12-31"),
+	    "task 'kertomus' is not due on 2026-12-31 (the nearest due day "
+	    "is 2025-12-31)");
+	/* no agreement, so no review_by date */
+	done_refused(f, cfg, done_of("review", NULL, "2026-06-30"),
+	    "the agreement has no review_by date 2026-06-30");
+	assert_int_equal(rows(f, "tasks_done"), 0);
+	assert_int_equal(rows(f, "audit"), 0);
+	cad_config_free(cfg);
+}
+
+static void
+change_apply__done__record_and_audit_together_undo_takes_back(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_change ch = done_of("raportti", "sotkamo", "2026-06-30");
+	struct cad_change one = done_of("kertomus", NULL, "2025-12-31");
+	struct cad_change_result res;
+	struct cad_audit_entry *v;
+	struct cad_config *cfg;
+	struct cad_diag diag;
+	size_t n;
+
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load("tests/data/task/tasks.conf", &cfg,
+	    &diag), 0);
+	cad_diag_release(&diag);
+	assert_int_equal(cad_change_apply(f->st, cfg, 0, &ch, &api_user, 50,
+	    &res, &err), 0);
+	assert_int_equal(res.outcome, CAD_CHANGE_STORED);
+	assert_string_equal(res.uid,
+	    "task-raportti-2026-06-30-sotkamo@tehtavat.example");
+	cad_change_result_release(&res);
+	/* again: nothing new, not audited again */
+	assert_int_equal(cad_change_apply(f->st, cfg, 0, &ch, &cli_user, 51,
+	    &res, &err), 0);
+	assert_int_equal(res.outcome, CAD_CHANGE_ALREADY);
+	cad_change_result_release(&res);
+	/* the only owner needs no party */
+	assert_int_equal(cad_change_apply(f->st, cfg, 0, &one, &cli_user, 52,
+	    &res, &err), 0);
+	assert_string_equal(res.done.party, "hva");
+	cad_change_result_release(&res);
+	assert_int_equal(rows(f, "tasks_done"), 2);
+	ch.action = CAD_CHANGE_UNDONE;
+	assert_int_equal(cad_change_apply(f->st, cfg, 0, &ch, &cli_user, 53,
+	    &res, &err), 0);
+	cad_change_result_release(&res);
+	assert_int_equal(rows(f, "tasks_done"), 1);
+	assert_int_equal(cad_change_apply(f->st, cfg, 0, &ch, &cli_user, 54,
+	    &res, &err), -ENOENT);
+	assert_string_equal(err.msg, "nothing to undo: task 'raportti' of "
+	    "'sotkamo' due on 2026-06-30 is not recorded done");
+	assert_int_equal(cad_audit_list(f->st, &v, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].action, CAD_AUDIT_DONE);
+	assert_string_equal(v[0].who, "kajaani-coord");
+	assert_string_equal(v[0].address, "192.0.2.7");
+	assert_int_equal(v[0].time, 50);
+	assert_string_equal(v[0].uid,
+	    "task-raportti-2026-06-30-sotkamo@tehtavat.example");
+	assert_null(v[0].rid);
+	assert_string_equal(v[0].what, "raportti 2026-06-30 sotkamo");
+	assert_string_equal(v[0].before, "2026-06-30 due");
+	assert_string_equal(v[0].after, "2026-06-30 done");
+	assert_string_equal(v[1].what, "kertomus 2025-12-31 hva");
+	assert_int_equal(v[2].action, CAD_AUDIT_UNDONE);
+	assert_string_equal(v[2].who, "maija");
+	assert_null(v[2].address);
+	assert_string_equal(v[2].before, "2026-06-30 done");
+	assert_string_equal(v[2].after, "2026-06-30 due");
+	cad_audit_entries_free(v, n);
+	cad_config_free(cfg);
+}
+
+/* terminate (SPEC § 7) goes into the audit too, and so does its
+   withdrawal: 1.3.2026 + 12 months' notice is 1.3.2027 */
+static void
+change_termination__notice_and_withdrawal_audited(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_termination t = { .party = "hva" };
+	struct cad_audit_entry *v;
+	size_t n;
+
+	assert_int_equal(cad_parse_date("2026-03-01", &t.noticed), 0);
+	assert_int_equal(cad_parse_date("2027-03-01", &t.effective), 0);
+	assert_int_equal(cad_change_termination(f->st, "hva", &t, NULL,
+	    &cli_user, 60, &err), 0);
+	assert_int_equal(cad_change_termination(f->st, "hva", NULL, &t,
+	    &cli_user, 61, &err), 0);
+	assert_int_equal(cad_change_termination(f->st, "hva", NULL, NULL,
+	    &cli_user, 62, &err), -ENOENT);
+	assert_int_equal(cad_audit_list(f->st, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].action, CAD_AUDIT_TERMINATE);
+	assert_string_equal(v[0].who, "maija");
+	assert_string_equal(v[0].what, "hva");
+	assert_string_equal(v[0].before, "");
+	assert_string_equal(v[0].after, "noticed 2026-03-01, effective "
+	    "2027-03-01");
+	assert_int_equal(v[1].action, CAD_AUDIT_WITHDRAW);
+	assert_string_equal(v[1].before, "noticed 2026-03-01, effective "
+	    "2027-03-01");
+	assert_string_equal(v[1].after, "");
+	cad_audit_entries_free(v, n);
+}
+
 int
 main(void)
 {
@@ -411,6 +570,9 @@ main(void)
 		T(change_apply__bad_request__nothing_written),
 		T(change_apply__cancel_twice__second_changes_nothing),
 		T(change_apply__add__addition_and_audit_written_together),
+		T(change_apply__done__wrong_task_owner_or_day_refused),
+		T(change_apply__done__record_and_audit_together_undo_takes_back),
+		T(change_termination__notice_and_withdrawal_audited),
 #undef T
 	};
 

@@ -191,6 +191,7 @@ deadline_event(const struct cad_config *cfg, const struct cad_deadline *d,
     struct icaltimetype dtstamp)
 {
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	bool done = d->kind == CAD_DEADLINE_TASK && d->done;
 	size_t noff;
 	const int *off = cad_deadline_offsets(cfg, d, &noff);
 	char *uid = cad_deadline_uid(cfg, d);
@@ -206,7 +207,15 @@ deadline_event(const struct cad_config *cfg, const struct cad_deadline *d,
 	    icalproperty_new_dtstart(date_value(d->day)));
 	icalcomponent_add_property(ev,
 	    icalproperty_new_dtend(date_value(d->day + 1)));
-	icalcomponent_add_property(ev, icalproperty_new_summary(d->title));
+	if (done) {
+		/* a task recorded done: said in the title, no more alarms */
+		char *t = cad_asprintf("%s (%s)", d->title,
+		    C_("task", "tehty"));
+		icalcomponent_add_property(ev, icalproperty_new_summary(t));
+		free(t);
+	} else
+		icalcomponent_add_property(ev,
+		    icalproperty_new_summary(d->title));
 	icalcomponent_add_property(ev, icalproperty_new_description(desc));
 	icalcomponent_add_property(ev,
 	    icalproperty_new_status(ICAL_STATUS_CONFIRMED));
@@ -215,7 +224,7 @@ deadline_event(const struct cad_config *cfg, const struct cad_deadline *d,
 	cad_ical_add_organizer(ev, cfg);	/* RFC 5546 § 3.2.1 */
 	cad_ical_add_x(ev, "X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
 
-	for (size_t i = 0; i < noff; i++) {
+	for (size_t i = 0; !done && i < noff; i++) {
 		icalcomponent *al = icalcomponent_new(ICAL_VALARM_COMPONENT);
 		struct icaltriggertype trig;
 		int days = off[i];

@@ -22,6 +22,8 @@ static const char *const action_names[] = {
 	[CAD_AUDIT_WITHDRAW] = "withdraw",
 	[CAD_AUDIT_TOKEN_ADD] = "token-add",
 	[CAD_AUDIT_TOKEN_REVOKE] = "token-revoke",
+	[CAD_AUDIT_DONE] = "done",
+	[CAD_AUDIT_UNDONE] = "undone",
 };
 #define NACTIONS (sizeof action_names / sizeof action_names[0])
 

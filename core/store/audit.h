@@ -23,6 +23,8 @@ enum cad_audit_action {
 	CAD_AUDIT_WITHDRAW,
 	CAD_AUDIT_TOKEN_ADD,
 	CAD_AUDIT_TOKEN_REVOKE,
+	CAD_AUDIT_DONE,		/* a task recorded done (SPEC § 10.3) */
+	CAD_AUDIT_UNDONE,	/* and taken back */
 };
 
 /* who made a change */
@@ -44,7 +46,7 @@ struct cad_audit_entry {
 	char *after;
 };
 
-/* "cancel", "move", ..., "token-revoke" */
+/* "cancel", "move", ..., "token-revoke", "done", "undone" */
 const char *cad_audit_action_name(enum cad_audit_action a);
 
 /* appends e (id and time as given: e->time) */

@@ -2,7 +2,8 @@
  * change.c - cancel, move and undo of one meeting, and extra meetings
  * (change.h).  A change is an override keyed by the series UID and the
  * instance's RECURRENCE-ID, or an addition keyed by the series UID and
- * its start, stored together with its audit record.
+ * its start, or a task's done record (validated in change_done.c),
+ * stored together with its audit record.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@ static const char *const action_names[] = {
 	[CAD_CHANGE_UNDO] = "undo",
 	[CAD_CHANGE_ADD] = "add",
 	[CAD_CHANGE_UNADD] = "undo",
+	[CAD_CHANGE_DONE] = "done",
+	[CAD_CHANGE_UNDONE] = "undo",
 };
 
 const char *
@@ -37,7 +40,8 @@ int
 cad_change_action_parse(const char *name, enum cad_change_action *out)
 {
 	static const enum cad_change_action api[] = { CAD_CHANGE_CANCEL,
-		CAD_CHANGE_MOVE, CAD_CHANGE_ADD, CAD_CHANGE_UNDO };
+		CAD_CHANGE_MOVE, CAD_CHANGE_ADD, CAD_CHANGE_UNDO,
+		CAD_CHANGE_DONE };
 
 	for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
 		if (strcmp(name, action_names[api[i]]) == 0) {
@@ -161,6 +165,8 @@ static const enum cad_audit_action audit_of[] = {
 	[CAD_CHANGE_UNDO] = CAD_AUDIT_UNDO,
 	[CAD_CHANGE_ADD] = CAD_AUDIT_ADD,
 	[CAD_CHANGE_UNADD] = CAD_AUDIT_UNADD,
+	[CAD_CHANGE_DONE] = CAD_AUDIT_DONE,
+	[CAD_CHANGE_UNDONE] = CAD_AUDIT_UNDONE,
 };
 
 /* "hytetu-foorumi 2026-10-13 kajaani: reason": the audit's what */
@@ -290,7 +296,9 @@ decide(const struct cad_config *cfg, const struct cad_plan *plan,
 		break;
 	case CAD_CHANGE_ADD:
 	case CAD_CHANGE_UNADD:
-		return -EINVAL;		/* decide_add's */
+	case CAD_CHANGE_DONE:
+	case CAD_CHANGE_UNDONE:
+		return -EINVAL;		/* decide_add's, prepare_done's */
 	case CAD_CHANGE_MOVE:
 		res->ov.kind = CAD_OVERRIDE_MOVE;
 		res->ov.new_day = res->new_day = ch->new_day;
@@ -321,6 +329,11 @@ cad_change_prepare(struct cad_store *st, const struct cad_config *cfg,
 	int forum, party, idx, r;
 
 	memset(res, 0, sizeof *res);
+	if (ch->action == CAD_CHANGE_DONE || ch->action == CAD_CHANGE_UNDONE) {
+		if ((r = cad_change_prepare_done(st, cfg, ch, res, err)) != 0)
+			cad_change_result_release(res);
+		return r;
+	}
 	if ((r = resolve(cfg, ch, &forum, &party, err)) != 0)
 		return r;
 	/* everything the planner reads: a cancel may be of an extra
@@ -362,6 +375,61 @@ audit_commit(struct cad_store *st, int r, const struct cad_audit_entry *e,
 	return r;
 }
 
+/* the err of an undo that found nothing to undo in res */
+static void
+nothing_to_undo(const struct cad_change_result *res, struct cad_error *err)
+{
+	char date[11];
+
+	cad_format_date(res->day, date);
+	if (res->action == CAD_CHANGE_UNADD)
+		cad_error_set(err, "nothing to undo: '%s' has no added "
+		    "meeting on %s at %02d:%02d", res->uid, date,
+		    res->time / 60, res->time % 60);
+	else if (res->action == CAD_CHANGE_UNDONE && *res->done.party == '\0')
+		cad_error_set(err, "nothing to undo: the review of %s is not "
+		    "recorded done", date);
+	else if (res->action == CAD_CHANGE_UNDONE)
+		cad_error_set(err, "nothing to undo: task '%s' of '%s' due on "
+		    "%s is not recorded done", res->done.task, res->done.party,
+		    date);
+	else
+		cad_error_set(err, "nothing to undo: the meeting has no "
+		    "change");
+}
+
+/* the write of the prepared change res, inside its transaction */
+static int
+commit_write(struct cad_store *st, struct cad_change_result *res,
+    int64_t now, struct cad_error *err)
+{
+	const struct cad_override *ov = &res->ov;
+	const struct cad_task_done *d = &res->done;
+	int r;
+
+	switch (res->action) {
+	case CAD_CHANGE_ADD:
+	case CAD_CHANGE_UNADD:
+		r = res->undo ? cad_store_delete_addition(st, res->uid,
+		    res->day, res->time, err) :
+		    cad_store_put_addition(st, &res->add, now, err);
+		break;
+	case CAD_CHANGE_DONE:
+	case CAD_CHANGE_UNDONE:
+		r = res->undo ? cad_store_delete_done(st, d->task, d->party,
+		    d->due, err) : cad_store_put_done(st, d->task, d->party,
+		    d->due, now, err);
+		break;
+	default:
+		r = res->undo ? cad_store_delete_override(st, ov->uid,
+		    ov->rid_day, ov->rid_time, err) :
+		    cad_store_put_override(st, ov, err);
+	}
+	if (r == -ENOENT)
+		nothing_to_undo(res, err);
+	return r;
+}
+
 int
 cad_change_commit(struct cad_store *st, struct cad_change_result *res,
     const struct cad_actor *who, int64_t now, struct cad_error *err)
@@ -383,26 +451,13 @@ cad_change_commit(struct cad_store *st, struct cad_change_result *res,
 
 	if (res->outcome == CAD_CHANGE_ALREADY)
 		return 0;
-	cad_rid_format(ov->rid_day, ov->rid_time, rid);
+	if (res->action == CAD_CHANGE_DONE || res->action == CAD_CHANGE_UNDONE)
+		e.rid = NULL;	/* a deadline: all day, no instance */
+	else
+		cad_rid_format(ov->rid_day, ov->rid_time, rid);
 	if ((r = cad_store_begin(st, err)) != 0)
 		return r;
-	if (res->action == CAD_CHANGE_ADD || res->action == CAD_CHANGE_UNADD)
-		r = res->undo ? cad_store_delete_addition(st, res->uid,
-		    res->day, res->time, err) :
-		    cad_store_put_addition(st, &res->add, now, err);
-	else
-		r = res->undo ? cad_store_delete_override(st, ov->uid,
-		    ov->rid_day, ov->rid_time, err) :
-		    cad_store_put_override(st, ov, err);
-	if (r == -ENOENT && res->action == CAD_CHANGE_UNADD) {
-		char date[11];
-		cad_format_date(res->day, date);
-		cad_error_set(err, "nothing to undo: '%s' has no added "
-		    "meeting on %s at %02d:%02d", res->uid, date,
-		    res->time / 60, res->time % 60);
-	} else if (r == -ENOENT)
-		cad_error_set(err, "nothing to undo: the meeting has no "
-		    "change");
+	r = commit_write(st, res, now, err);
 	return audit_commit(st, r, &e, err);
 }
 
@@ -427,6 +482,8 @@ cad_change_result_release(struct cad_change_result *res)
 	free(res->name);
 	free(res->ov.reason);
 	free(res->add.reason);
+	free(res->done.task);
+	free(res->done.party);
 	free(res->what);
 	free(res->before);
 	free(res->after);

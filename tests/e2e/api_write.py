@@ -41,7 +41,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 try:
     import icalendar
@@ -60,6 +59,7 @@ USER, PASSWORD = "hyte", "s3cret pass"
 RUN = peers.Run(ME, "api-write.")
 failures, tmp = RUN.failures, RUN.tmp
 check, need, messages = RUN.check, RUN.need, RUN.messages
+within_5s = RUN.within_5s
 free_port, poll_until, Fatal = peers.free_port, peers.poll_until, peers.Fatal
 
 # kuntaneuvottelu meets every member on 1 February (SPEC § 4: a series
@@ -102,13 +102,7 @@ proc = None
 
 
 def ctl(*args, ok=True):
-    r = subprocess.run([CTL, "-c", CONF_PATH, "--today", TODAY] +
-                       list(args), capture_output=True, text=True,
-                       timeout=60)
-    if ok and r.returncode != 0:
-        raise Fatal("cadencectl %s: exit %d: %s" % (
-            " ".join(args), r.returncode, r.stderr.strip()))
-    return r
+    return peers.run_ctl(CTL, CONF_PATH, TODAY, args, ok=ok)
 
 
 def make_cert(name):
@@ -124,20 +118,9 @@ def make_cert(name):
 
 def curl(path, *args, cacert="cert", token=None, data=None):
     """(status, body) of curl against the daemon; status 0: no answer"""
-    cmd = ["curl", "-sS", "--max-time", "10", "-o", "-", "-w",
-           "\n%{http_code}"]
-    if cacert:
-        cmd += ["--cacert", os.path.join(tmp, cacert + ".pem")]
-    if token:
-        cmd += ["-H", "Authorization: Bearer " + token]
-    if data is not None:
-        cmd += ["-H", "Content-Type: application/json",
-                "--data-binary", "@-"]
-    cmd += list(args) + [BASE + path]
-    r = subprocess.run(cmd, input=data, capture_output=True, timeout=30,
-                       text=True)
-    body, _, code = r.stdout.rpartition("\n")
-    return int(code or 0), body
+    return peers.curl(BASE + path, *args, token=token, data=data,
+                      cacert=os.path.join(tmp, cacert + ".pem") if cacert
+                      else None)
 
 
 def post(token, change):
@@ -187,13 +170,6 @@ def starts_of(cal_bytes, uid):
              if ev.get("RECURRENCE-ID") else None,
              ev["DTSTART"].dt.strftime("%Y-%m-%dT%H:%M"))
             for ev in cal.walk("VEVENT") if str(ev["UID"]) == uid}
-
-
-def within_5s(what, cond):
-    t0 = time.monotonic()
-    got = poll_until(cond, 5, 0.1)
-    check(got and time.monotonic() - t0 <= 5.5, "%s not within 5 s" % what)
-    return got
 
 
 def wait_sent(timeout=20):
@@ -610,30 +586,12 @@ def main():
     part_cli_add()
     part_limits(kaj, all_)
     part_reload()
-    with open(LOG, errors="replace") as f:
-        bad = [l for l in f if "runtime error:" in l or "Sanitizer" in l]
-    check(not bad, "sanitizer reports in the log: %s" % bad[:3])
 
 
-t_start = time.monotonic()
-try:
-    main()
-except Fatal:
-    pass
-finally:
+def kill_daemon():
     if proc is not None:
         proc.kill()
         proc.wait()
-    RUN.stop_all()
-    if failures:
-        with open(LOG, errors="replace") as f:
-            print("--- daemon log (last 30 lines)")
-            print("".join(f.readlines()[-30:]), end="")
-        print("%s: kept %s" % (ME, tmp))
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
 
-if failures:
-    print("%s: %d failure(s)" % (ME, len(failures)))
-    sys.exit(1)
-print("%s: ok (%.1f s)" % (ME, time.monotonic() - t_start))
+
+RUN.finish_daemon(main, LOG, kill_daemon)

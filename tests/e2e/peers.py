@@ -58,6 +58,35 @@ def poll_until(what, timeout, step=0.1):
         time.sleep(step)
 
 
+def run_ctl(ctl, conf, today, args, ok=True):
+    """`ctl -c conf --today today args...`: its CompletedProcess (text);
+    Fatal when ok and it did not exit 0"""
+    r = subprocess.run([ctl, "-c", conf, "--today", today] + list(args),
+                       capture_output=True, text=True, timeout=60)
+    if ok and r.returncode != 0:
+        raise Fatal("cadencectl %s: exit %d: %s" % (
+            " ".join(args), r.returncode, r.stderr.strip()))
+    return r
+
+
+def curl(url, *args, cacert=None, token=None, data=None):
+    """(status, body) of curl GET url (POST with data), with the bearer
+    token and the CA file cacert when given; status 0: no answer"""
+    cmd = ["curl", "-sS", "--max-time", "10", "-o", "-", "-w",
+           "\n%{http_code}"]
+    if cacert:
+        cmd += ["--cacert", cacert]
+    if token:
+        cmd += ["-H", "Authorization: Bearer " + token]
+    if data is not None:
+        cmd += ["-H", "Content-Type: application/json",
+                "--data-binary", "@-"]
+    r = subprocess.run(cmd + list(args) + [url], input=data,
+                       capture_output=True, timeout=30, text=True)
+    body, _, code = r.stdout.rpartition("\n")
+    return int(code or 0), body
+
+
 def subject(msg):
     """a message's Subject, its encoded words decoded"""
     return str(email.header.make_header(
@@ -96,6 +125,45 @@ class Run:
             print("%s: %d failed" % (self.me, len(self.failures)))
             sys.exit(1)
         print("%s: ok" % self.me)
+
+    def finish_daemon(self, fn, log, stop_daemon):
+        """runs fn(), then checks the daemon's log for sanitizer reports,
+        calls stop_daemon() and stops the peers; on failure prints the
+        log's last 30 lines, keeps tmp and exits 1 after "ME: N
+        failure(s)", else removes tmp and prints "ME: ok (N s)" """
+        t0 = time.monotonic()
+        try:
+            fn()
+            with open(log, errors="replace") as f:
+                bad = [ln for ln in f if "runtime error:" in ln or
+                       "Sanitizer" in ln]
+            self.check(not bad, "sanitizer reports in the log: %s" %
+                       bad[:3])
+        except Fatal:
+            pass
+        finally:
+            stop_daemon()
+            self.stop_all()
+            if self.failures:
+                with open(log, errors="replace") as f:
+                    print("--- daemon log (last 30 lines)")
+                    print("".join(f.readlines()[-30:]), end="")
+                print("%s: kept %s" % (self.me, self.tmp))
+            else:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.failures:
+            print("%s: %d failure(s)" % (self.me, len(self.failures)))
+            sys.exit(1)
+        print("%s: ok (%.1f s)" % (self.me, time.monotonic() - t0))
+
+    def within_5s(self, what, cond):
+        """cond() until true, at most 5 s (SPEC § 6: a change reaches
+        the feeds, CalDAV and mail within 5 s); a failure otherwise"""
+        t0 = time.monotonic()
+        got = poll_until(cond, 5, 0.1)
+        self.check(got and time.monotonic() - t0 <= 5.5,
+                   "%s not within 5 s" % what)
+        return got
 
     def check(self, cond, msg):
         if not cond:
