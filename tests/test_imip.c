@@ -592,6 +592,41 @@ imip_message__non_ascii_names__encoded_ascii_quoted(void **st)
 }
 
 /*
+ * No randomness in rendering: the same message renders the same bytes
+ * (boundaries included), another recipient gets another Message-ID.
+ */
+static void
+imip_message__no_random_given__same_bytes_other_recipient_other_id(
+    void **st)
+{
+	struct cad_imip_mail m = { .from_email = "hyte@example.org",
+		.to_email = "a@example.org", .subject = "Kutsu", .text = "x\n",
+		.calendar = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+		.method = "REQUEST", .date = NOW, .domain = "example.org" };
+	struct cad_buf a, b, c;
+	struct cad_error err = { "" };
+
+	(void)st;
+	cad_buf_init(&a, 0);
+	cad_buf_init(&b, 0);
+	cad_buf_init(&c, 0);
+	assert_int_equal(cad_imip_message(&m, &a, &err), 0);
+	assert_int_equal(cad_imip_message(&m, &b, &err), 0);
+	assert_string_equal(a.data, b.data);
+	m.to_email = "b@example.org";
+	assert_int_equal(cad_imip_message(&m, &c, &err), 0);
+	char *ida = header(a.data, "Message-ID");
+	char *idc = header(c.data, "Message-ID");
+	assert_non_null(strstr(ida, "@example.org>"));
+	assert_string_not_equal(ida, idc);
+	free(ida);
+	free(idc);
+	cad_buf_release(&a);
+	cad_buf_release(&b);
+	cad_buf_release(&c);
+}
+
+/*
  * A long display name and subject: every encoded-word decodes to whole
  * words (it ends after a space, or the text ends), so that a reader that
  * shows a space between words (Python's email) does not split one.
@@ -753,6 +788,9 @@ main(void)
 		    imip_message__non_ascii_names__encoded_ascii_quoted, setup),
 		cmocka_unit_test_setup(
 		    imip_message__long_names__encoded_words_split_at_spaces,
+		    setup),
+		cmocka_unit_test_setup(
+		    imip_message__no_random_given__same_bytes_other_recipient_other_id,
 		    setup),
 		cmocka_unit_test_setup(
 		    imip_calendar__single_meeting__plain_event_request_and_cancel,

@@ -14,12 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <libical/ical.h>
 
+#include "base/hash.h"
 #include "render/ical.h"
 #include "render/output.h"
 
@@ -549,16 +548,29 @@ header_date(struct cad_buf *b, int64_t t, int offset)
 }
 
 uint64_t
-cad_imip_random(uint64_t given)
+cad_imip_seed(uint64_t given, const char *to, const char *subject,
+    int64_t date, const char *content)
 {
-	uint64_t v = 0;
+	struct cad_sha256 h;
+	char hex[CAD_SHA256_HEX], num[24];
+	uint64_t v;
 
 	if (given != 0)
 		return given;
-	if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v || v == 0)
-		v = (uint64_t)time(NULL) * 6364136223846793005ULL ^
-		    (uint64_t)getpid() ^ (uint64_t)(uintptr_t)&v;
-	return v;
+	/* NUL-separated, so no two different messages feed the same bytes */
+	snprintf(num, sizeof num, "%lld", (long long)date);
+	cad_sha256_init(&h);
+	cad_sha256_update(&h, to != NULL ? to : "", strlen(to != NULL ? to :
+	    "") + 1);
+	cad_sha256_update(&h, subject != NULL ? subject : "",
+	    strlen(subject != NULL ? subject : "") + 1);
+	cad_sha256_update(&h, num, strlen(num) + 1);
+	cad_sha256_update(&h, content != NULL ? content : "",
+	    strlen(content != NULL ? content : ""));
+	cad_sha256_final_hex(&h, hex);
+	hex[16] = '\0';
+	v = strtoull(hex, NULL, 16);
+	return v != 0 ? v : 1;
 }
 
 /* the text with CRLF line ends */
@@ -605,7 +617,8 @@ int
 cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
     struct cad_error *err)
 {
-	uint64_t rnd = cad_imip_random(m->random);
+	uint64_t rnd = cad_imip_seed(m->random, m->to_email, m->subject,
+	    m->date, m->calendar);
 	char mixed[64], alt[64];
 	char *text = NULL;
 	size_t start = out->len;

@@ -94,7 +94,7 @@ struct cad_imip_mail {
 	int64_t date;		/* unix seconds */
 	int utc_offset;		/* seconds east of UTC, for Date: */
 	const char *domain;	/* of the Message-ID */
-	uint64_t random;	/* Message-ID and boundaries; 0: getrandom */
+	uint64_t random;	/* Message-ID and boundaries; 0: cad_imip_seed */
 };
 
 /* the complete RFC 5322 / MIME message, CRLF line ends */
@@ -130,8 +130,16 @@ int cad_imip_headers(const struct cad_imip_mail *m, uint64_t rnd,
     struct cad_buf *out);
 /* base64 of s[0..n) in lines of 76 characters, each ending in CRLF */
 int cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n);
-/* given when not 0, else a random nonzero value (getrandom) */
-uint64_t cad_imip_random(uint64_t given);
+/*
+ * The number behind a message's Message-ID and MIME boundaries: given
+ * when not 0, else taken from the message itself (SHA-256 of recipient,
+ * subject, date and content), never 0.  Rendering needs no randomness:
+ * a message is unique by what it says to whom and when, the same message
+ * renders the same bytes, and a boundary of "=_" can't occur in base64 or
+ * quoted-printable text anyway.
+ */
+uint64_t cad_imip_seed(uint64_t given, const char *to, const char *subject,
+    int64_t date, const char *content);
 /* s with CRLF line ends (lone CRs dropped); free() it */
 char *cad_imip_crlf_text(const char *s);
 /*

@@ -231,8 +231,8 @@ cad_reminder_mail(const struct cad_config *cfg, const struct cad_deadline *d,
 	cad_buf_init(&ics, 0);
 	if ((r = cad_deadlines_ical(cfg, d, 1, NULL, now, &ics, err)) < 0)
 		goto out;
-	rnd = cad_imip_random(rnd);
 	subject = cad_reminder_subject(cfg, d, days_left);
+	rnd = cad_imip_seed(rnd, to_email, subject, now, ics.data);
 	text = reminder_text(cfg, d, days_left);
 	crlf = cad_imip_crlf_text(text);
 	snprintf(bnd, sizeof bnd, "=_cadenced_%016llx_r",
