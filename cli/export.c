@@ -166,8 +166,7 @@ render(struct export *x, const struct cad_feed *f, struct cad_buf *b)
 
 	cad_buf_init(b, EXPORT_FEED_MAX);
 	if (f->flat)
-		r = cad_flat_feed(x->c->cfg, &x->c->ctx, &x->plan, x->states,
-		    f->forum, f->party, f->name,
+		r = cad_flat_feed(x->set, f->forum, f->party, f->name,
 		    cad_feed_dtstamp(x->set, f, x->now, NULL), b, &err);
 	else
 		r = cad_ical_set_feed(x->set, f->forum, f->party, f->name,

@@ -358,7 +358,8 @@ build_too_large(const char *path, int r)
 	return 0;
 }
 
-/* a feed from the set, whose series are rendered once for all feeds */
+/* a feed from the set, whose series (and, for the flat feeds, whose
+   occurrences) are rendered once for all feeds */
 static int
 build_feed(struct build *bd, struct cad_ical_set *set, char *path,
     const struct cad_feed *f, struct cad_error *err)
@@ -368,8 +369,9 @@ build_feed(struct build *bd, struct cad_ical_set *set, char *path,
 	struct cad_ical_doc doc;
 	int r;
 
-	r = cad_ical_set_doc(set, f->forum, f->party, f->name, stamp,
-	    SNAPSHOT_FEED_MAX, &doc, err);
+	r = f->flat ? cad_flat_doc(set, f->forum, f->party, f->name, stamp,
+	    SNAPSHOT_FEED_MAX, &doc, err) : cad_ical_set_doc(set, f->forum,
+	    f->party, f->name, stamp, SNAPSHOT_FEED_MAX, &doc, err);
 	if (r != 0) {
 		r = build_too_large(path, r);
 		free(path);
@@ -442,8 +444,7 @@ lang_path(const char *lang, const char *path)
 
 /* the feeds of SPEC § 5, § 7 and § 10.6 under /LANG (see below) */
 static int
-build_feeds(struct build *bd, const char *lang, const struct cad_plan *plan,
-    const struct cad_series_state *states, struct cad_ical_set *set,
+build_feeds(struct build *bd, const char *lang, struct cad_ical_set *set,
     const struct cad_deadline *dl, size_t ndl, struct cad_buf *b,
     struct cad_error *err)
 {
@@ -458,14 +459,12 @@ build_feeds(struct build *bd, const char *lang, const struct cad_plan *plan,
 		char *full = cad_asprintf("%s%s/%s", *lang ? "/" : "", lang,
 		    f->path);
 
-		if (!f->deadlines && !f->flat) {
+		if (!f->deadlines) {
 			r = build_feed(bd, set, full, f, err);
 			continue;
 		}
 		stamp = cad_feed_dtstamp(set, f, bd->now, &natural);
-		r = f->flat ? cad_flat_feed(cfg, &bd->s->ctx, plan, states,
-		    f->forum, f->party, f->name, stamp, b, err) :
-		    cad_deadlines_ical(cfg, dl, ndl, f->name, stamp, b, err);
+		r = cad_deadlines_ical(cfg, dl, ndl, f->name, stamp, b, err);
 		if (r != 0) {
 			r = build_too_large(full, r);
 			cad_buf_reset(b);
@@ -508,8 +507,7 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	if ((r = cad_deadlines(cfg, &s->ctx, &dl, &ndl, err)) != 0 ||
 	    (r = cad_feeds_tasks(*setp, dl, ndl, bd->now, err)) != 0)
 		goto out;
-	if ((r = build_feeds(bd, lang, plan, states, *setp, dl, ndl, b,
-	    err)) != 0)
+	if ((r = build_feeds(bd, lang, *setp, dl, ndl, b, err)) != 0)
 		goto out;
 
 	/* /vuosikello.svg: this year's wheel, from the window's plan (it

@@ -1,7 +1,8 @@
 /*
  * test_ical.c - the subscription feeds (SPEC § 5) from a hand-made
  * config and plan: line format, VTIMEZONE, masters and overrides,
- * privacy of attendees, feed filters and the series hash.
+ * privacy of attendees, feed filters and the series hash; the flat
+ * feeds (SPEC § 10.6).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,11 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libical/ical.h>
 
+#include "render/flat.h"
 #include "render/ical.h"
 
 /* 2026-01-01T00:00:00Z: 20454 days (2026-02-10 = 20494, minus 40) */
@@ -785,37 +788,65 @@ set_feed__two_stamps_one_set__each_feed_its_own_dtstamp(void **state)
 	cad_ical_set_free(set);
 }
 
+/* the pieces of doc, one after the other, are want; doc released */
 static void
-set_doc__pieces__concatenate_to_the_feed(void **state)
+doc_is(struct cad_ical_doc *doc, const char *want)
+{
+	struct cad_buf b;
+
+	cad_buf_init(&b, 0);
+	for (size_t i = 0; i < doc->npieces; i++)
+		assert_int_equal(cad_buf_add(&b, doc->pieces[i].data,
+		    doc->pieces[i].len), 0);
+	assert_int_equal(b.len, doc->len);
+	assert_string_equal(b.data, want);
+	cad_buf_release(&b);
+	cad_ical_doc_release(doc);
+}
+
+static char *flat_set(struct cad_ical_set *, int, int, int64_t);
+
+/* every party's document (flat or not) from a set == its feed; the
+   set goes back, the ceiling -E2BIG with nothing kept */
+static struct cad_ical_set *
+docs_are_feeds(bool flat)
 {
 	struct cad_ical_set *set;
 	struct cad_ical_doc doc;
 	struct cad_error err = { "" };
-	struct cad_buf b;
 	char *want;
 
-	(void)state;
 	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
 	    &err), 0);
 	for (int party = -1; party < 3; party++) {
-		want = set_feed(set, -1, party, DTSTAMP);
-		assert_int_equal(cad_ical_set_doc(set, -1, party,
-		    "Kainuun yhteistyö", DTSTAMP, 0, &doc, &err), 0);
-		cad_buf_init(&b, 0);
-		for (size_t i = 0; i < doc.npieces; i++)
-			assert_int_equal(cad_buf_add(&b, doc.pieces[i].data,
-			    doc.pieces[i].len), 0);
-		assert_int_equal(b.len, doc.len);
-		assert_string_equal(b.data, want);
-		cad_buf_release(&b);
-		cad_ical_doc_release(&doc);
+		want = flat ? flat_set(set, -1, party, DTSTAMP) :
+		    set_feed(set, -1, party, DTSTAMP);
+		assert_int_equal((flat ? cad_flat_doc : cad_ical_set_doc)(set,
+		    -1, party, "Kainuun yhteistyö", DTSTAMP, 0, &doc, &err),
+		    0);
+		doc_is(&doc, want);
 		free(want);
 	}
 	/* a ceiling below the feed's length: -E2BIG, nothing kept */
-	assert_int_equal(cad_ical_set_doc(set, -1, -1, "n", DTSTAMP, 100,
-	    &doc, &err), -E2BIG);
+	assert_int_equal((flat ? cad_flat_doc : cad_ical_set_doc)(set, -1, -1,
+	    "n", DTSTAMP, 100, &doc, &err), -E2BIG);
 	assert_null(doc.pieces);
 	assert_null(doc.own);
+	if (!flat)
+		return set;
+	cad_ical_set_free(set);
+	return NULL;
+}
+
+static void
+set_doc__pieces__concatenate_to_the_feed(void **state)
+{
+	struct cad_ical_set *set;
+	struct cad_error err = { "" };
+	struct cad_buf b;
+
+	(void)state;
+	set = docs_are_feeds(false);
 	/* the text outlives the plan's indexes, not new feeds */
 	cad_ical_set_finish(set);
 	cad_buf_init(&b, 0);
@@ -880,6 +911,168 @@ set_feed__party_left_part_way__own_text_shared_text_intact(void **state)
 	ctx.nterminations = 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* flat feeds (SPEC § 10.6): shared per-occurrence text */
+
+/*
+ * The flat feed as one libical tree, the straightforward way: the
+ * calendar, the VTIMEZONE, then each CONFIRMED occurrence of the feed
+ * (plan order) as its instance VEVENT under "<RECURRENCE-ID>-<uid>".
+ * What the shared text must give byte for byte.
+ */
+static char *
+flat_tree(const struct cad_series_state *st, int forum, int party,
+    int64_t stamp)
+{
+	struct cad_error err = { "" };
+	icalcomponent *cal, *vtz, *ev;
+	struct cad_buf b;
+	char uid[128];
+
+	assert_int_equal(cad_ical_vtimezone(TZ, &vtz, &err), 0);
+	cal = cad_ical_publish_calendar(&cfg, "Kainuun yhteistyö");
+	icalcomponent_add_component(cal, vtz);
+	for (size_t i = 0; i < plan.nocc; i++) {
+		const struct cad_occurrence *o = &plan.occ[i];
+		struct icaltimetype t;
+		if (o->status != CAD_CONFIRMED || (forum >= 0 &&
+		    series[o->series].forum != forum) || (party >= 0 &&
+		    !cad_plan_involves(&cfg, &ctx, &plan, o, party)))
+			continue;
+		ev = cad_ical_occurrence_event(&cfg, &plan, o,
+		    st != NULL ? &st[o->series] : NULL, stamp);
+		t = cad_ical_local_time(o->rid_day, o->rid_time);
+		snprintf(uid, sizeof uid, "%04d%02d%02dT%02d%02d%02d-%s",
+		    t.year, t.month, t.day, t.hour, t.minute, t.second,
+		    series[o->series].uid);
+		icalcomponent_set_uid(ev, uid);
+		icalcomponent_add_component(cal, ev);
+	}
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_ical_write(&b, cal, &err), 0);
+	icalcomponent_free(cal);
+	return cad_buf_steal(&b);
+}
+
+static char *
+flat_set(struct cad_ical_set *set, int forum, int party, int64_t stamp)
+{
+	struct cad_buf b;
+	struct cad_error err = { "" };
+
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_flat_feed(set, forum, party, "Kainuun yhteistyö", stamp,
+	    &b, &err), 0);
+	return cad_buf_steal(&b);
+}
+
+/* every flat feed of the fixture from one set == its own tree */
+static void
+flat_every_feed_as_tree(const struct cad_series_state *st)
+{
+	struct cad_ical_set *set;
+	struct cad_error err = { "" };
+
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, st, &set, &err),
+	    0);
+	for (int forum = -1; forum < 3; forum++)
+		for (int party = -1; party < 3; party++) {
+			/* a stamp of its own per feed: shared text, own
+			   DTSTAMP */
+			int64_t stamp = DTSTAMP + 61 * (forum + 1) +
+			    3600 * (party + 1);
+			char *got = flat_set(set, forum, party, stamp);
+			char *want = flat_tree(st, forum, party, stamp);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+	cad_ical_set_free(set);
+}
+
+static void
+flat_feed__all__one_event_per_confirmed_occurrence(void **state)
+{
+	struct cad_ical_set *set;
+	struct cad_error err = { "" };
+	char *a, *u, *ev;
+
+	(void)state;
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
+	    &err), 0);
+	a = flat_set(set, -1, -1, DTSTAMP);
+	u = unfold(a);
+	/* 7 occurrences, 10.10.2028 cancelled: 6 events, plain ones (the
+	   VTIMEZONE's observances have their RRULEs) */
+	ev = strstr(u, "END:VTIMEZONE\r\n");
+	assert_non_null(ev);
+	assert_int_equal(count(ev, "BEGIN:VEVENT\r\n"), 6);
+	assert_int_equal(count(ev, "\r\nDTSTAMP:20260101T000000Z\r\n"), 6);
+	assert_null(strstr(ev, "RRULE"));
+	assert_null(strstr(ev, "RDATE"));
+	assert_null(strstr(ev, "EXDATE"));
+	assert_null(strstr(ev, "RECURRENCE-ID"));
+	assert_null(strstr(ev, "20281010"));
+	/* the UID is the RECURRENCE-ID in local time: Sotkamo's 1.2.2026
+	   meeting, spread to 3.2., keeps 20260201T090000 */
+	assert_non_null(strstr(u, "\r\nUID:20260201T090000-"
+	    "kuntaneuvottelu.sotkamo@kainuu.example\r\n"));
+	assert_non_null(strstr(u,
+	    "\r\nDTSTART;TZID=Europe/Helsinki:20260203T090000\r\n"));
+	/* the person's move: 12.10.2027 13.00 -> 14.10. 10.00 */
+	assert_non_null(strstr(u, "\r\nUID:20271012T130000-"
+	    "hytetu-foorumi@kainuu.example\r\n"));
+	assert_non_null(strstr(u,
+	    "\r\nDTSTART;TZID=Europe/Helsinki:20271014T100000\r\n"));
+	free(u);
+	free(a);
+	cad_ical_set_free(set);
+}
+
+static void
+flat_feed__every_filter__same_bytes_as_one_libical_tree(void **state)
+{
+	(void)state;
+	flat_every_feed_as_tree(states);
+	/* no stored state: CREATED and LAST-MODIFIED are the stamp too */
+	flat_every_feed_as_tree(NULL);
+}
+
+static void
+flat_feed__party_left_part_way__same_bytes_as_tree(void **state)
+{
+	struct cad_termination tm = { .party = "kajaani" };
+	struct cad_ical_set *set;
+	struct cad_error err = { "" };
+	char *k;
+
+	(void)state;
+	tm.noticed = D(2026, 1, 1);
+	tm.effective = D(2027, 1, 1);
+	ctx.terminations = &tm;
+	ctx.nterminations = 1;
+	flat_every_feed_as_tree(states);
+	/* Kajaani's: Hytetu 13.10.2026 and its own 2.2.2026, no more */
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
+	    &err), 0);
+	k = flat_set(set, -1, 1, DTSTAMP);
+	assert_int_equal(count(k, "BEGIN:VEVENT\r\n"), 2);
+	assert_non_null(strstr(k, "UID:20261013T130000-hytetu-foorumi@"));
+	assert_non_null(strstr(k, "UID:20260201T090000-kuntaneuvottelu."
+	    "kajaani@"));
+	free(k);
+	cad_ical_set_free(set);
+	ctx.terminations = NULL;
+	ctx.nterminations = 0;
+}
+
+static void
+flat_doc__pieces__concatenate_to_the_flat_feed(void **state)
+{
+	(void)state;
+	docs_are_feeds(true);
+}
+
 static int
 teardown_all(void **state)
 {
@@ -935,6 +1128,15 @@ main(void)
 		cmocka_unit_test_setup(
 		    set_feed__party_left_part_way__own_text_shared_text_intact,
 		    setup),
+		cmocka_unit_test_setup(
+		    flat_feed__all__one_event_per_confirmed_occurrence, setup),
+		cmocka_unit_test_setup(
+		    flat_feed__every_filter__same_bytes_as_one_libical_tree,
+		    setup),
+		cmocka_unit_test_setup(
+		    flat_feed__party_left_part_way__same_bytes_as_tree, setup),
+		cmocka_unit_test_setup(
+		    flat_doc__pieces__concatenate_to_the_flat_feed, setup),
 	};
 	return cmocka_run_group_tests_name("ical", tests, NULL, teardown_all);
 }

@@ -1,7 +1,8 @@
 /*
  * flat.c - the flat feeds (see flat.h): every CONFIRMED occurrence as a
  * VEVENT of its own, built from the full feed's instance VEVENT
- * (cad_ical_occurrence_event) under an UID of its own.
+ * (cad_ical_occurrence_event) under an UID of its own, rendered once per
+ * set and shared by the flat feeds (render/ical_int.h).
  */
 #include "render/flat.h"
 
@@ -9,7 +10,7 @@
 
 #include <libical/ical.h>
 
-#include "render/ical.h"
+#include "render/ical_int.h"
 
 /* "<YYYYMMDDTHHMMSS>-<series uid>" of occurrence o */
 static char *
@@ -33,33 +34,107 @@ in_feed(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	return party < 0 || cad_plan_involves(cfg, ctx, plan, o, party);
 }
 
-int
-cad_flat_feed(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
-    const struct cad_plan *plan, const struct cad_series_state *states,
-    int forum, int party, const char *name, int64_t dtstamp,
-    struct cad_buf *out, struct cad_error *err)
+/* the flat VEVENT of occurrence i, rendered on first use */
+static const struct cad_ical_frag *
+flat_frag(struct cad_ical_set *set, size_t i, int *rp, struct cad_error *err)
 {
-	icalcomponent *cal, *vtz, *ev;
-	int r;
+	const struct cad_plan *plan = set->plan;
+	const struct cad_occurrence *o = &plan->occ[i];
+	icalcomponent *cal, *ev;
+	char *uid;
 
-	if ((r = cad_ical_vtimezone(cfg->timezone, &vtz, err)) < 0)
-		return r;
-	cal = cad_ical_publish_calendar(cfg, name);
-	icalcomponent_add_component(cal, vtz);
-	for (size_t i = 0; i < plan->nocc; i++) {
-		const struct cad_occurrence *o = &plan->occ[i];
-		char *uid;
+	if (set->flat == NULL)
+		set->flat = cad_xcalloc(set->nocc + 1, sizeof *set->flat);
+	if (set->flat[i].done)
+		return &set->flat[i];
+	/* DTSTAMP 0: each feed writes its own (cad_ical_frag_of) */
+	ev = cad_ical_occurrence_event(set->cfg, plan, o, set->states != NULL ?
+	    &set->states[o->series] : NULL, 0);
+	uid = flat_uid(plan, o);
+	icalcomponent_set_uid(ev, uid);
+	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	icalcomponent_add_component(cal, ev);
+	*rp = cad_ical_frag_of(cal, set->states == NULL, uid, &set->flat[i],
+	    err);
+	free(uid);
+	return *rp < 0 ? NULL : &set->flat[i];
+}
 
-		if (!in_feed(cfg, ctx, plan, o, forum, party))
-			continue;
-		ev = cad_ical_occurrence_event(cfg, plan, o, states != NULL ?
-		    &states[o->series] : NULL, dtstamp);
-		uid = flat_uid(plan, o);
-		icalcomponent_set_uid(ev, uid);
-		free(uid);
-		icalcomponent_add_component(cal, ev);
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The plan indexes of the occurrences of the series that may be in the
+ * feed (of forum; naming party), in plan order: *out, how many.
+ */
+static size_t
+candidates(struct cad_ical_set *set, int forum, int party, size_t **out)
+{
+	const struct cad_plan *plan = set->plan;
+	size_t ns = set->nseries, n = 0, *v;
+	const size_t *ser = NULL;
+
+	if (party >= 0) {
+		cad_ical_party_index(set);
+		ser = set->pseries[party];
+		ns = set->npseries[party];
 	}
-	r = cad_ical_write(out, cal, err);
-	icalcomponent_free(cal);
+	v = cad_xcalloc(plan->nocc + 1, sizeof *v);
+	for (size_t k = 0; k < ns; k++) {
+		size_t s = ser != NULL ? ser[k] : k;
+		if (forum >= 0 && plan->series[s].forum != forum)
+			continue;
+		for (size_t j = set->off[s]; j < set->off[s + 1]; j++)
+			v[n++] = (size_t)(set->ord[j] - plan->occ);
+	}
+	qsort(v, n, sizeof *v, cmp_size);
+	*out = v;
+	return n;
+}
+
+int
+cad_flat_walk(struct cad_ical_set *set, int forum, int party,
+    const char *stamp, cad_ical_piece_fn fn, void *arg,
+    struct cad_error *err)
+{
+	const struct cad_plan *plan = set->plan;
+	const struct cad_ical_frag *fr;
+	size_t *v, n;
+	int r = 0;
+
+	if (party >= 0 && (size_t)party >= set->cfg->nparties)
+		return 0;
+	n = candidates(set, forum, party, &v);
+	for (size_t k = 0; r == 0 && k < n; k++) {
+		if (!in_feed(set->cfg, set->ctx, plan, &plan->occ[v[k]],
+		    forum, party))
+			continue;
+		if ((fr = flat_frag(set, v[k], &r, err)) != NULL)
+			r = cad_ical_frag_walk(fr, stamp, fn, arg);
+	}
+	free(v);
 	return r;
+}
+
+int
+cad_flat_feed(struct cad_ical_set *set, int forum, int party,
+    const char *name, int64_t dtstamp, struct cad_buf *out,
+    struct cad_error *err)
+{
+	return cad_ical_set_feed_of(set, true, forum, party, name, dtstamp,
+	    out, err);
+}
+
+int
+cad_flat_doc(struct cad_ical_set *set, int forum, int party,
+    const char *name, int64_t dtstamp, size_t max, struct cad_ical_doc *doc,
+    struct cad_error *err)
+{
+	return cad_ical_set_doc_of(set, true, forum, party, name, dtstamp,
+	    max, doc, err);
 }

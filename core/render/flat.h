@@ -13,21 +13,27 @@
 
 #include <stdint.h>
 
-#include "model/config.h"
-#include "model/plan.h"
+#include "render/ical.h"
 #include "base/util.h"
 
 /*
  * The flat VCALENDAR (METHOD:PUBLISH, the feeds' header and VTIMEZONE)
- * of the occurrences of plan that belong to forum (-1: every forum) and
- * involve party (-1: every party), in start order.  states[i] is the
- * stored SEQUENCE / LAST-MODIFIED of plan->series[i] (NULL: none).
- * Appended to out; on error out is as it was.  0 or -errno with err.
+ * of the occurrences of the set's plan (render/ical.h) that belong to
+ * forum (-1: every forum) and involve party (-1: every party), in start
+ * order, with the set's states (SEQUENCE / LAST-MODIFIED).  Each
+ * occurrence's VEVENT goes through libical once, on first use, and is
+ * shared by every flat feed it appears in; the feed's DTSTAMP is written
+ * into that text, so the bytes are those of the whole feed built as one
+ * libical tree.  Appended to out; on error out is as it was.  0 or
+ * -errno with err.
  */
-int cad_flat_feed(const struct cad_config *cfg,
-    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
-    const struct cad_series_state *states, int forum, int party,
+int cad_flat_feed(struct cad_ical_set *set, int forum, int party,
     const char *name, int64_t dtstamp, struct cad_buf *out,
+    struct cad_error *err);
+
+/* the same as pieces (cad_ical_set_doc); -E2BIG beyond max (0: none) */
+int cad_flat_doc(struct cad_ical_set *set, int forum, int party,
+    const char *name, int64_t dtstamp, size_t max, struct cad_ical_doc *doc,
     struct cad_error *err);
 
 #endif

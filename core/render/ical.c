@@ -20,6 +20,7 @@
  * 75 octets on character boundaries, with CRLF line ends.
  */
 #include "render/ical.h"
+#include "render/ical_int.h"
 #include "model/deadline.h"
 #include "render/deadlines.h"
 #include "render/output.h"
@@ -1184,7 +1185,7 @@ emit_line(struct cad_buf *out, const char *s, size_t len)
  * all_stamps also CREATED and LAST-MODIFIED (no stored state: all three
  * are the feed's DTSTAMP).
  */
-#define STAMP_LEN	16
+#define STAMP_LEN	CAD_ICAL_STAMP_LEN
 
 struct stamp_slots {
 	size_t *v;
@@ -1383,43 +1384,6 @@ cad_ical_write(struct cad_buf *out, icalcomponent *c, struct cad_error *err)
 /* ---------------------------------------------------------------- */
 /* feeds from text rendered once per series */
 
-/* one series' VEVENTs as text, with the places of their stamps */
-struct frag {
-	char *text;
-	size_t len;
-	size_t *slots;		/* offsets of STAMP_LEN-octet stamps */
-	size_t nslots;
-	bool done;
-};
-
-/* a series as a party that left it part-way sees it */
-struct partial {
-	size_t series;
-	int party;
-	struct frag fr;
-};
-
-struct cad_ical_set {
-	const struct cad_config *cfg;
-	const struct cad_plan_ctx *ctx;
-	const struct cad_plan *plan;	/* NULL once finished */
-	const struct cad_series_state *states;
-	size_t nseries;
-	int64_t *last_modified;		/* per series, from states */
-	size_t *off;			/* nseries + 1: a series' occurrences */
-	const struct cad_occurrence **ord;	/* by series, plan order */
-	const struct cad_occurrence **rid;	/* by series, RECURRENCE-ID */
-	struct frag *frags;		/* per series, rendered on first use */
-	struct partial *parts;
-	size_t nparts, capparts;
-	size_t **pseries;		/* per party: the series naming it */
-	size_t *npseries;
-	char *vtimezone;
-	size_t vtzlen;
-	struct cad_buf *ptasks;		/* per party: its tasks' VEVENTs, or
-					   NULL */
-};
-
 static const char feed_end[] = "END:VCALENDAR\r\n";
 
 /* the people of series s (series_text_init's list) */
@@ -1439,8 +1403,8 @@ series_people(const struct cad_config *cfg, const struct cad_series *se,
 	return n;
 }
 
-static void
-party_index(struct cad_ical_set *set)
+void
+cad_ical_party_index(struct cad_ical_set *set)
 {
 	const struct cad_config *cfg = set->cfg;
 	size_t np = cfg->nparties, *cap;
@@ -1503,6 +1467,7 @@ cad_ical_set_new(const struct cad_config *cfg,
 	set->plan = plan;
 	set->states = states;
 	set->nseries = plan->nseries;
+	set->nocc = plan->nocc;
 	set->last_modified = cad_xcalloc(plan->nseries + 1,
 	    sizeof *set->last_modified);
 	for (size_t s = 0; states != NULL && s < plan->nseries; s++)
@@ -1514,8 +1479,8 @@ cad_ical_set_new(const struct cad_config *cfg,
 	return 0;
 }
 
-static void
-frag_release(struct frag *fr)
+void
+cad_ical_frag_release(struct cad_ical_frag *fr)
 {
 	free(fr->text);
 	free(fr->slots);
@@ -1551,9 +1516,12 @@ cad_ical_set_free(struct cad_ical_set *set)
 		return;
 	cad_ical_set_finish(set);
 	for (size_t s = 0; s < set->nseries; s++)
-		frag_release(&set->frags[s]);
+		cad_ical_frag_release(&set->frags[s]);
 	for (size_t i = 0; i < set->nparts; i++)
-		frag_release(&set->parts[i].fr);
+		cad_ical_frag_release(&set->parts[i].fr);
+	for (size_t i = 0; set->flat != NULL && i < set->nocc; i++)
+		cad_ical_frag_release(&set->flat[i]);
+	free(set->flat);
 	free(set->frags);
 	free(set->parts);
 	free(set->last_modified);
@@ -1619,21 +1587,62 @@ cad_ical_set_tasks(struct cad_ical_set *set, const struct cad_deadline *dl,
 	return r;
 }
 
-/* the VEVENTs of series s made of v[0..n) (RECURRENCE-ID order) */
-static int
-render_frag(struct cad_ical_set *set, size_t s,
-    const struct cad_occurrence **v, size_t n, struct frag *fr,
-    struct cad_error *err)
+int
+cad_ical_frag_of(icalcomponent *cal, bool all_stamps, const char *what,
+    struct cad_ical_frag *fr, struct cad_error *err)
 {
 	static const char begin[] = "BEGIN:VCALENDAR\r\n";
-	const struct cad_series_state *states = set->states;
-	struct stamp_slots sl = { .all_stamps = states == NULL };
-	struct event_common ec;
-	struct series_text t;
-	icalcomponent *cal;
+	struct stamp_slots sl = { .all_stamps = all_stamps };
 	struct cad_buf b;
 	char *text;
 	int r;
+
+	icalerror_clear_errno();
+	text = icalcomponent_as_ical_string_r(cal);
+	icalcomponent_free(cal);
+	if (text == NULL) {
+		cad_error_set(err, "libical: %s",
+		    icalerror_strerror(icalerrno));
+		return -ENOMEM;
+	}
+	cad_buf_init(&b, 0);
+	r = refold(&b, text, &sl);
+	free(text);
+	/* the components without their BEGIN:/END:VCALENDAR */
+	if (r == 0 && (b.len < sizeof begin - 1 + sizeof feed_end - 1 ||
+	    memcmp(b.data, begin, sizeof begin - 1) != 0 ||
+	    memcmp(b.data + b.len - (sizeof feed_end - 1), feed_end,
+	    sizeof feed_end - 1) != 0))
+		r = -EINVAL;
+	if (r < 0) {
+		cad_error_set(err, "cannot render '%s': %s", what,
+		    strerror(-r));
+		cad_buf_release(&b);
+		free(sl.v);
+		return r;
+	}
+	fr->len = b.len - (sizeof begin - 1) - (sizeof feed_end - 1);
+	fr->text = cad_xcalloc(fr->len + 1, 1);
+	memcpy(fr->text, b.data + sizeof begin - 1, fr->len);
+	cad_buf_release(&b);
+	for (size_t i = 0; i < sl.n; i++)
+		sl.v[i] -= sizeof begin - 1;
+	fr->slots = sl.v;
+	fr->nslots = sl.n;
+	fr->done = true;
+	return 0;
+}
+
+/* the VEVENTs of series s made of v[0..n) (RECURRENCE-ID order) */
+static int
+render_frag(struct cad_ical_set *set, size_t s,
+    const struct cad_occurrence **v, size_t n, struct cad_ical_frag *fr,
+    struct cad_error *err)
+{
+	const struct cad_series_state *states = set->states;
+	struct event_common ec;
+	struct series_text t;
+	icalcomponent *cal;
 
 	series_text_init(set->cfg, set->plan, s, &t);
 	memset(&ec, 0, sizeof ec);
@@ -1651,51 +1660,18 @@ render_frag(struct cad_ical_set *set, size_t s,
 	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	add_series(cal, &ec, v, n);
 	series_text_release(&t);
-
-	icalerror_clear_errno();
-	text = icalcomponent_as_ical_string_r(cal);
-	icalcomponent_free(cal);
-	if (text == NULL) {
-		cad_error_set(err, "libical: %s",
-		    icalerror_strerror(icalerrno));
-		return -ENOMEM;
-	}
-	cad_buf_init(&b, 0);
-	r = refold(&b, text, &sl);
-	free(text);
-	/* the events without their BEGIN:/END:VCALENDAR */
-	if (r == 0 && (b.len < sizeof begin - 1 + sizeof feed_end - 1 ||
-	    memcmp(b.data, begin, sizeof begin - 1) != 0 ||
-	    memcmp(b.data + b.len - (sizeof feed_end - 1), feed_end,
-	    sizeof feed_end - 1) != 0))
-		r = -EINVAL;
-	if (r < 0) {
-		cad_error_set(err, "cannot render series '%s': %s",
-		    set->plan->series[s].uid, strerror(-r));
-		cad_buf_release(&b);
-		free(sl.v);
-		return r;
-	}
-	fr->len = b.len - (sizeof begin - 1) - (sizeof feed_end - 1);
-	fr->text = cad_xcalloc(fr->len + 1, 1);
-	memcpy(fr->text, b.data + sizeof begin - 1, fr->len);
-	cad_buf_release(&b);
-	for (size_t i = 0; i < sl.n; i++)
-		sl.v[i] -= sizeof begin - 1;
-	fr->slots = sl.v;
-	fr->nslots = sl.n;
-	fr->done = true;
-	return 0;
+	return cad_ical_frag_of(cal, states == NULL, set->plan->series[s].uid,
+	    fr, err);
 }
 
 /* the piece of a feed that series s gives (NULL: none, or an error) */
-static const struct frag *
+static const struct cad_ical_frag *
 series_frag(struct cad_ical_set *set, size_t s, int party, int *rp,
     struct cad_error *err)
 {
 	const struct cad_occurrence **v;
 	size_t n, k = 0;
-	struct frag *fr;
+	struct cad_ical_frag *fr;
 
 	*rp = 0;
 	n = set->off[s + 1] - set->off[s];
@@ -1739,18 +1715,15 @@ series_frag(struct cad_ical_set *set, size_t s, int party, int *rp,
 	*rp = render_frag(set, s, v, k, fr, err);
 	free(v);
 	if (*rp < 0) {
-		frag_release(fr);
+		cad_ical_frag_release(fr);
 		return NULL;
 	}
 	set->nparts++;
 	return fr;
 }
 
-/* a feed's pieces: called with each in order */
-typedef int (*piece_fn)(void *arg, const char *p, size_t len);
-
-static int
-walk_frag(const struct frag *fr, const char *stamp, piece_fn fn, void *arg)
+int
+cad_ical_frag_walk(const struct cad_ical_frag *fr, const char *stamp, cad_ical_piece_fn fn, void *arg)
 {
 	size_t at = 0;
 	int r;
@@ -1769,11 +1742,11 @@ walk_frag(const struct frag *fr, const char *stamp, piece_fn fn, void *arg)
  * the feed's DTSTAMP value.
  */
 static int
-walk_feed(struct cad_ical_set *set, int forum, int party, const char *head,
-    size_t headlen, const char *stamp, piece_fn fn, void *arg,
-    struct cad_error *err)
+walk_feed(struct cad_ical_set *set, bool flat, int forum, int party,
+    const char *head, size_t headlen, const char *stamp, cad_ical_piece_fn fn,
+    void *arg, struct cad_error *err)
 {
-	const struct frag *fr;
+	const struct cad_ical_frag *fr;
 	int r;
 
 	if (set->plan == NULL) {
@@ -1783,8 +1756,12 @@ walk_feed(struct cad_ical_set *set, int forum, int party, const char *head,
 	if ((r = fn(arg, head, headlen)) < 0 ||
 	    (r = fn(arg, set->vtimezone, set->vtzlen)) < 0)
 		return r;
-	if (party >= 0) {
-		party_index(set);
+	if (flat) {
+		if ((r = cad_flat_walk(set, forum, party, stamp, fn, arg,
+		    err)) < 0)
+			return r;
+	} else if (party >= 0) {
+		cad_ical_party_index(set);
 		if ((size_t)party >= set->cfg->nparties)
 			return fn(arg, feed_end, sizeof feed_end - 1);
 		for (size_t i = 0; i < set->npseries[party]; i++) {
@@ -1794,7 +1771,7 @@ walk_feed(struct cad_ical_set *set, int forum, int party, const char *head,
 			fr = series_frag(set, s, party, &r, err);
 			if (r < 0)
 				return r;
-			if (fr != NULL && (r = walk_frag(fr, stamp, fn,
+			if (fr != NULL && (r = cad_ical_frag_walk(fr, stamp, fn,
 			    arg)) < 0)
 				return r;
 		}
@@ -1810,7 +1787,7 @@ walk_feed(struct cad_ical_set *set, int forum, int party, const char *head,
 			fr = series_frag(set, s, -1, &r, err);
 			if (r < 0)
 				return r;
-			if (fr != NULL && (r = walk_frag(fr, stamp, fn,
+			if (fr != NULL && (r = cad_ical_frag_walk(fr, stamp, fn,
 			    arg)) < 0)
 				return r;
 		}
@@ -1863,6 +1840,15 @@ cad_ical_set_feed(struct cad_ical_set *set, int forum, int party,
     const char *name, int64_t dtstamp, struct cad_buf *out,
     struct cad_error *err)
 {
+	return cad_ical_set_feed_of(set, false, forum, party, name, dtstamp,
+	    out, err);
+}
+
+int
+cad_ical_set_feed_of(struct cad_ical_set *set, bool flat, int forum,
+    int party, const char *name, int64_t dtstamp, struct cad_buf *out,
+    struct cad_error *err)
+{
 	size_t start_len = out->len;
 	char stamp[STAMP_LEN + 1];
 	struct cad_buf head;
@@ -1871,8 +1857,8 @@ cad_ical_set_feed(struct cad_ical_set *set, int forum, int party,
 	format_stamp(dtstamp, stamp);
 	cad_buf_init(&head, 0);
 	if ((r = feed_head(set->cfg, name, &head, err)) == 0) {
-		r = walk_feed(set, forum, party, head.data, head.len, stamp,
-		    piece_to_buf, out, err);
+		r = walk_feed(set, flat, forum, party, head.data, head.len,
+		    stamp, piece_to_buf, out, err);
 		if (r == -E2BIG)
 			cad_error_set(err, "calendar too large: %s",
 			    strerror(-r));
@@ -1925,6 +1911,15 @@ cad_ical_set_doc(struct cad_ical_set *set, int forum, int party,
     const char *name, int64_t dtstamp, size_t max, struct cad_ical_doc *doc,
     struct cad_error *err)
 {
+	return cad_ical_set_doc_of(set, false, forum, party, name, dtstamp,
+	    max, doc, err);
+}
+
+int
+cad_ical_set_doc_of(struct cad_ical_set *set, bool flat, int forum,
+    int party, const char *name, int64_t dtstamp, size_t max,
+    struct cad_ical_doc *doc, struct cad_error *err)
+{
 	struct doc_build db = { .doc = doc, .max = max ? max : SIZE_MAX };
 	struct cad_buf head;
 	int r;
@@ -1939,7 +1934,7 @@ cad_ical_set_doc(struct cad_ical_set *set, int forum, int party,
 	doc->own = cad_xcalloc(head.len + STAMP_LEN + 1, 1);
 	memcpy(doc->own, head.data, head.len);
 	format_stamp(dtstamp, doc->own + head.len);
-	r = walk_feed(set, forum, party, doc->own, head.len,
+	r = walk_feed(set, flat, forum, party, doc->own, head.len,
 	    doc->own + head.len, piece_to_doc, &db, err);
 	cad_buf_release(&head);
 	if (r < 0) {
@@ -1972,7 +1967,7 @@ cad_ical_set_newest(struct cad_ical_set *set, int forum, int party)
 	if (set->plan == NULL)
 		return 0;
 	if (forum < 0 && party >= 0) {
-		party_index(set);
+		cad_ical_party_index(set);
 		if ((size_t)party >= set->cfg->nparties)
 			return 0;
 		for (size_t i = 0; i < set->npseries[party]; i++) {
