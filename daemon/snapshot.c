@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -459,6 +460,10 @@ build_feeds(struct build *bd, const char *lang, struct cad_ical_set *set,
 		char *full = cad_asprintf("%s%s/%s", *lang ? "/" : "", lang,
 		    f->path);
 
+		/* the series feeds are in the body store: their text goes
+		   before the flat feeds' is made (a lower peak) */
+		if (f->flat && i > 0 && !feeds[i - 1].flat)
+			cad_ical_set_drop_text(set);
 		if (!f->deadlines) {
 			r = build_feed(bd, set, full, f, err);
 			continue;
@@ -485,29 +490,33 @@ build_feeds(struct build *bd, const char *lang, struct cad_ical_set *set,
  * (all.ics, forum/<id>.ics, party/<id>.ics and deadlines.ics, SPEC § 5,
  * § 7), this year's wheel, the compliance and deadline JSON, the page
  * and the accessibility statement, all written to the body store.
- * *setp gets the series text, which the caller frees.
  */
 static int
 build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
-    const struct cad_series_state *states, struct cad_ical_set **setp,
-    struct cad_buf *b, struct cad_error *err)
+    const struct cad_series_state *states, struct cad_buf *b,
+    struct cad_error *err)
 {
 	struct snapshot *s = bd->s;
 	const struct cad_config *cfg = s->cfg;
 	struct cad_compliance *warn = NULL;
 	struct cad_deadline *dl = NULL;
+	struct cad_ical_set *set = NULL;
 	size_t nwarn = 0, ndl = 0;
 	int r;
 
 	/* every series' VEVENTs are rendered once, on first use, and
-	   shared by all the feeds it appears in */
-	if ((r = cad_ical_set_new(cfg, &s->ctx, plan, states, setp,
+	   shared by all the feeds it appears in; the feeds are copied to
+	   the body store, so the text goes right after them */
+	if ((r = cad_ical_set_new(cfg, &s->ctx, plan, states, &set,
 	    err)) != 0)
 		goto out;
 	if ((r = cad_deadlines(cfg, &s->ctx, &dl, &ndl, err)) != 0 ||
-	    (r = cad_feeds_tasks(*setp, dl, ndl, bd->now, err)) != 0)
+	    (r = cad_feeds_tasks(set, dl, ndl, bd->now, err)) != 0)
 		goto out;
-	if ((r = build_feeds(bd, lang, *setp, dl, ndl, b, err)) != 0)
+	r = build_feeds(bd, lang, set, dl, ndl, b, err);
+	cad_ical_set_free(set);
+	set = NULL;
+	if (r != 0)
 		goto out;
 
 	/* /vuosikello.svg: this year's wheel, from the window's plan (it
@@ -555,6 +564,7 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	    0, 0, err)) != 0)
 		goto out;
 out:
+	cad_ical_set_free(set);
 	free(warn);
 	cad_deadlines_free(dl, ndl);
 	return r;
@@ -599,7 +609,6 @@ build_languages(struct build *bd, const struct cad_plan *plan,
     const struct cad_series_state *states, struct cad_error *err)
 {
 	const struct cad_config *cfg = bd->s->cfg;
-	struct cad_ical_set *sets[CAD_LANG_N] = { NULL };
 	struct cad_buf b;
 	int r = 0;
 
@@ -608,15 +617,12 @@ build_languages(struct build *bd, const struct cad_plan *plan,
 		if (cad_lang_use(cfg->langs[li]) < 0 && li > 0)
 			continue;	/* no locale: `check` says so */
 		r = build_readable(bd, li == 0 ? "" :
-		    cad_lang_code(cfg->langs[li]), plan, states, &sets[li], &b,
-		    err);
+		    cad_lang_code(cfg->langs[li]), plan, states, &b, err);
 	}
 	(void)cad_lang_use(cfg->langs[0]);
 	if (r == 0)
 		r = fault_at("render", err);
 	cad_buf_release(&b);
-	for (size_t li = 0; li < CAD_LANG_N; li++)
-		cad_ical_set_free(sets[li]);
 	return r;
 }
 
@@ -752,5 +758,8 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	s = NULL;
 out:
 	snapshot_free(s);
+	/* the build's text and libical's trees are freed but would stay
+	   in the heap (RSS): given back to the system now */
+	malloc_trim(0);
 	return r;
 }

@@ -1510,17 +1510,24 @@ cad_ical_set_finish(struct cad_ical_set *set)
 }
 
 void
+cad_ical_set_drop_text(struct cad_ical_set *set)
+{
+	for (size_t s = 0; s < set->nseries; s++)
+		cad_ical_frag_release(&set->frags[s]);
+	for (size_t i = 0; i < set->nparts; i++)
+		cad_ical_frag_release(&set->parts[i].fr);
+	set->nparts = 0;
+	for (size_t i = 0; set->flat != NULL && i < set->nocc; i++)
+		cad_ical_frag_release(&set->flat[i]);
+}
+
+void
 cad_ical_set_free(struct cad_ical_set *set)
 {
 	if (set == NULL)
 		return;
 	cad_ical_set_finish(set);
-	for (size_t s = 0; s < set->nseries; s++)
-		cad_ical_frag_release(&set->frags[s]);
-	for (size_t i = 0; i < set->nparts; i++)
-		cad_ical_frag_release(&set->parts[i].fr);
-	for (size_t i = 0; set->flat != NULL && i < set->nocc; i++)
-		cad_ical_frag_release(&set->flat[i]);
+	cad_ical_set_drop_text(set);
 	free(set->flat);
 	free(set->frags);
 	free(set->parts);

@@ -82,6 +82,13 @@ struct cad_deadline;
 int cad_ical_set_tasks(struct cad_ical_set *set,
     const struct cad_deadline *dl, size_t n, int64_t dtstamp,
     struct cad_error *err);
+/*
+ * Frees the text rendered so far (series, parties' own and flat
+ * occurrences), which a later feed renders again when it needs it: a
+ * caller that has copied its feeds keeps the peak of memory down.  The
+ * pieces of earlier cad_ical_docs are gone with it.
+ */
+void cad_ical_set_drop_text(struct cad_ical_set *set);
 /* no more feeds: drops the plan's indexes, keeps the text */
 void cad_ical_set_finish(struct cad_ical_set *set);
 void cad_ical_set_free(struct cad_ical_set *set);
