@@ -24,12 +24,12 @@ CFLAGS	?= -O2 -g
 #	net		CalDAV, SMTP, password files, API client
 #						libcurl jansson
 #	daemon, cli	the programs			libmicrohttpd libsystemd
-#						gnutls jansson
+#						gnutls jansson libxxhash
 PKGS_BASE = libidn2 nettle
 PKGS_MODEL = $(PKGS_BASE) libical libconfig
 PKGS_STORE = $(PKGS_MODEL) sqlite3
 PKGS_NET = $(PKGS_STORE) libcurl jansson
-PKGS	= $(PKGS_NET) libmicrohttpd libsystemd gnutls
+PKGS	= $(PKGS_NET) libmicrohttpd libsystemd gnutls libxxhash
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \

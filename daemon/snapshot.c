@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <microhttpd.h>
+#include <xxhash.h>
 
 #include "body.h"
 #include "model/deadline.h"
@@ -74,52 +75,44 @@ fnv_int(uint64_t h, long long v)
 	return fnv_add(h, &v, sizeof v);
 }
 
-/* both ETag hashes over one more piece of a body, in one pass */
+/*
+ * A strong ETag: XXH3's 128 bits of the body and its length.  Every
+ * byte of every body is hashed at each build (166 MB at national
+ * scale with the flat feeds): XXH3 does that some 20 times faster than
+ * the two FNV-1a hashes used before.
+ */
 static void
-fnv_add2(uint64_t *a, uint64_t *b, const void *p, size_t n)
+etag_format(XXH128_hash_t h, size_t len, char out[static 48])
 {
-	const unsigned char *c = p;
-	uint64_t x = *a, y = *b;
-
-	for (size_t i = 0; i < n; i++) {
-		x = (x ^ c[i]) * FNV_PRIME;
-		y = (y ^ c[i]) * FNV_PRIME;
-	}
-	*a = x;
-	*b = y;
-}
-
-static void
-etag_format(uint64_t a, uint64_t b, size_t len, char out[static 48])
-{
-	snprintf(out, 48, "\"%016llx%016llx-%zx\"", (unsigned long long)a,
-	    (unsigned long long)b, len);
+	snprintf(out, 48, "\"%016llx%016llx-%zx\"",
+	    (unsigned long long)h.high64, (unsigned long long)h.low64, len);
 }
 
 void
 snapshot_etag(const void *body, size_t len, char out[static 48])
 {
-	/* two independent 64-bit hashes and the length: a collision would
-	   need all three to agree */
-	uint64_t a = FNV_OFFSET, b = 0x84222325cbf29ce4ULL;
-
-	fnv_add2(&a, &b, body, len);
-	etag_format(a, b, len, out);
+	etag_format(XXH3_128bits(body, len), len, out);
 }
 
-/* the same ETag over a body in pieces */
-static void
+/* the same ETag over a body in pieces; 0 or -ENOMEM */
+static int
 snapshot_etag_pieces(const struct cad_ical_piece *pc, size_t n,
     char out[static 48])
 {
-	uint64_t a = FNV_OFFSET, b = 0x84222325cbf29ce4ULL;
+	XXH3_state_t *st = XXH3_createState();
 	size_t len = 0;
 
+	if (st == NULL || XXH3_128bits_reset(st) != XXH_OK) {
+		XXH3_freeState(st);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
-		fnv_add2(&a, &b, pc[i].data, pc[i].len);
+		(void)XXH3_128bits_update(st, pc[i].data, pc[i].len);
 		len += pc[i].len;
 	}
-	etag_format(a, b, len, out);
+	etag_format(XXH3_128bits_digest(st), len, out);
+	XXH3_freeState(st);
+	return 0;
 }
 
 struct snapshot_config *
@@ -312,7 +305,10 @@ build_put(struct build *bd, char *path, const char *type,
 		return e;
 	}
 	r->len = (size_t)(body_store_tell(bd->s->bodies) - r->off);
-	snapshot_etag_pieces(pc, n, r->etag);
+	if (snapshot_etag_pieces(pc, n, r->etag) != 0) {
+		cad_error_set(err, "%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	build_dates(bd, r, natural);
 	return 0;
 }

@@ -5,6 +5,7 @@ set -e
 PKGS="build-essential pkg-config libical-dev libcurl4-openssl-dev
 libconfig-dev libsqlite3-dev libcmocka-dev libmicrohttpd-dev libsystemd-dev
 libunistring-dev libidn2-dev nettle-dev libgnutls28-dev libjansson-dev openssl
+libxxhash-dev
 sqlite3 mandoc curl libxml2-utils
 python3 python3-holidays python3-icalendar python3-recurring-ical-events
 python3-dateutil radicale python3-aiosmtpd python3-pil chromium valgrind
