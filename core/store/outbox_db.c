@@ -706,56 +706,54 @@ cad_store_reminder_put(struct cad_store *st,
 	return cad_store_step_done(st, stmt, "record reminder", err);
 }
 
+/* one reminders row (cad_store_rows' row); 0 for one not ours */
+static int
+read_reminder(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
+{
+	struct cad_reminder_record *e = elem;
+	const char *date = (const char *)sqlite3_column_text(stmt, 1);
+	const char *party = (const char *)sqlite3_column_text(stmt, 2);
+	const char *task = (const char *)sqlite3_column_text(stmt, 7);
+	int state = COL_ENUM(stmt, 4, reminder_state_names);
+	int kind = col_deadline_kind(stmt, 0);
+
+	(void)err;
+	if (date == NULL || cad_parse_date(date, &e->day) != 0 ||
+	    state < 0 || kind < 0)
+		return 0;
+	e->kind = (enum cad_deadline_kind)kind;
+	e->party = party != NULL && *party ? cad_strdup(party) : NULL;
+	e->days_before = sqlite3_column_int(stmt, 3);
+	e->state = (enum cad_reminder_state)state;
+	e->recipients = sqlite3_column_int(stmt, 5);
+	e->created = sqlite3_column_int64(stmt, 6);
+	e->task = task != NULL && *task ? cad_strdup(task) : NULL;
+	return 1;
+}
+
 int
 cad_store_reminders(struct cad_store *st, struct cad_reminder_record **out,
     size_t *n, struct cad_error *err)
 {
 	static const char sql[] =
-	    "SELECT kind, date, party, days_before, state, recipients, created, "
-	    "task FROM reminders "
+	    "SELECT kind, date, party, days_before, state, recipients, "
+	    "created, task FROM reminders "
 	    "ORDER BY date, kind, task, party, days_before DESC";
-	struct cad_reminder_record *v = NULL;
-	sqlite3_stmt *stmt = NULL;
-	size_t cnt = 0, cap = 0;
-	int r, rc;
+	sqlite3_stmt *stmt;
+	void *v = NULL;
+	int r;
 
 	*out = NULL;
 	*n = 0;
 	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
 		return r;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct cad_reminder_record *e;
-		const char *date = (const char *)sqlite3_column_text(stmt, 1);
-		const char *party = (const char *)sqlite3_column_text(stmt, 2);
-		int state = COL_ENUM(stmt, 4, reminder_state_names);
-		int kind = col_deadline_kind(stmt, 0);
-		int day;
-
-		if (date == NULL || cad_parse_date(date, &day) != 0 ||
-		    state < 0 || kind < 0)
-			continue;	/* not ours: ignore it */
-		v = cad_store_grow(v, cnt, &cap, sizeof *v);
-		e = &v[cnt++];
-		memset(e, 0, sizeof *e);
-		e->kind = (enum cad_deadline_kind)kind;
-		e->day = day;
-		e->party = party != NULL && *party ? cad_strdup(party) : NULL;
-		e->days_before = sqlite3_column_int(stmt, 3);
-		e->state = (enum cad_reminder_state)state;
-		e->recipients = sqlite3_column_int(stmt, 5);
-		e->created = sqlite3_column_int64(stmt, 6);
-		const char *task = (const char *)sqlite3_column_text(stmt, 7);
-		e->task = task != NULL && *task ? cad_strdup(task) : NULL;
-	}
-	if (rc != SQLITE_DONE) {
-		r = cad_store_fail(st, rc, "read reminders", err);
-		sqlite3_finalize(stmt);
-		cad_reminder_records_free(v, cnt);
+	if ((r = cad_store_rows(st, stmt, sizeof **out, read_reminder, &v, n,
+	    "read reminders", err)) != 0) {
+		cad_reminder_records_free(v, *n);
+		*n = 0;
 		return r;
 	}
-	sqlite3_finalize(stmt);
 	*out = v;
-	*n = cnt;
 	return 0;
 }
 

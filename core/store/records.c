@@ -77,11 +77,12 @@ cad_store_delete_override(struct cad_store *st, const char *uid,
 	return 0;
 }
 
-/* one overrides row into *ov (owned copies); -EIO on malformed data */
+/* one overrides row into *ov (owned copies); -EIO on malformed data
+   (cad_store_rows' row) */
 static int
-read_override(sqlite3_stmt *stmt, struct cad_override *ov,
-    struct cad_error *err)
+read_override(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
 {
+	struct cad_override *ov = elem;
 	const char *uid = (const char *)sqlite3_column_text(stmt, 0);
 	const char *rid = (const char *)sqlite3_column_text(stmt, 1);
 	const char *kind = (const char *)sqlite3_column_text(stmt, 2);
@@ -107,7 +108,7 @@ read_override(sqlite3_stmt *stmt, struct cad_override *ov,
 	}
 	ov->uid = cad_strdup(uid);
 	ov->reason = cad_strdup(reason);
-	return 0;
+	return 1;
 bad:
 	cad_error_set(err, "malformed override in database: %s %s",
 	    uid != NULL ? uid : "?", rid != NULL ? rid : "?");
@@ -121,34 +122,22 @@ cad_store_overrides(struct cad_store *st, struct cad_override **out,
 	static const char sql[] =
 	    "SELECT uid, rid, kind, new_day, new_time, reason "
 	    "FROM overrides ORDER BY uid, rid";
-	sqlite3_stmt *stmt = NULL;
-	struct cad_override *v = NULL;
-	size_t nv = 0, cap = 0;
-	int r, rc;
+	sqlite3_stmt *stmt;
+	void *v = NULL;
+	int r;
 
 	*out = NULL;
 	*n = 0;
 	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
-		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		v = cad_store_grow(v, nv, &cap, sizeof *v);
-		if ((r = read_override(stmt, &v[nv], err)) != 0)
-			goto out;
-		nv++;
-	}
-	if (rc != SQLITE_DONE) {
-		r = cad_store_fail(st, rc, "read overrides", err);
-		goto out;
+		return r;
+	if ((r = cad_store_rows(st, stmt, sizeof **out, read_override, &v, n,
+	    "read overrides", err)) != 0) {
+		cad_overrides_free(v, *n);
+		*n = 0;
+		return r;
 	}
 	*out = v;
-	*n = nv;
-	v = NULL;
-	nv = 0;
-	r = 0;
-out:
-	cad_overrides_free(v, nv);
-	sqlite3_finalize(stmt);
-	return r;
+	return 0;
 }
 
 void
@@ -206,6 +195,26 @@ cad_store_withdraw_termination(struct cad_store *st, const char *party,
 	return 0;
 }
 
+/* one terminations row (cad_store_rows' row); -EIO on malformed data */
+static int
+read_termination(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
+{
+	struct cad_termination *t = elem;
+	const char *party = (const char *)sqlite3_column_text(stmt, 0);
+	const char *no = (const char *)sqlite3_column_text(stmt, 1);
+	const char *ef = (const char *)sqlite3_column_text(stmt, 2);
+
+	if (party == NULL || no == NULL || ef == NULL ||
+	    cad_parse_date(no, &t->noticed) != 0 ||
+	    cad_parse_date(ef, &t->effective) != 0) {
+		cad_error_set(err, "malformed termination in database: %s",
+		    party != NULL ? party : "?");
+		return -EIO;
+	}
+	t->party = cad_strdup(party);
+	return 1;
+}
+
 int
 cad_store_terminations(struct cad_store *st, struct cad_termination **out,
     size_t *n, struct cad_error *err)
@@ -213,46 +222,22 @@ cad_store_terminations(struct cad_store *st, struct cad_termination **out,
 	static const char sql[] =
 	    "SELECT party, noticed, effective FROM terminations "
 	    "ORDER BY party";
-	sqlite3_stmt *stmt = NULL;
-	struct cad_termination *v = NULL;
-	size_t nv = 0, cap = 0;
-	int r, rc;
+	sqlite3_stmt *stmt;
+	void *v = NULL;
+	int r;
 
 	*out = NULL;
 	*n = 0;
 	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
-		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *party = (const char *)sqlite3_column_text(stmt, 0);
-		const char *no = (const char *)sqlite3_column_text(stmt, 1);
-		const char *ef = (const char *)sqlite3_column_text(stmt, 2);
-		struct cad_termination t = { 0 };
-
-		if (party == NULL || no == NULL || ef == NULL ||
-		    cad_parse_date(no, &t.noticed) != 0 ||
-		    cad_parse_date(ef, &t.effective) != 0) {
-			cad_error_set(err, "malformed termination in "
-			    "database: %s", party != NULL ? party : "?");
-			r = -EIO;
-			goto out;
-		}
-		v = cad_store_grow(v, nv, &cap, sizeof *v);
-		t.party = cad_strdup(party);
-		v[nv++] = t;
-	}
-	if (rc != SQLITE_DONE) {
-		r = cad_store_fail(st, rc, "read terminations", err);
-		goto out;
+		return r;
+	if ((r = cad_store_rows(st, stmt, sizeof **out, read_termination, &v,
+	    n, "read terminations", err)) != 0) {
+		cad_terminations_free(v, *n);
+		*n = 0;
+		return r;
 	}
 	*out = v;
-	*n = nv;
-	v = NULL;
-	nv = 0;
-	r = 0;
-out:
-	cad_terminations_free(v, nv);
-	sqlite3_finalize(stmt);
-	return r;
+	return 0;
 }
 
 void
@@ -322,6 +307,24 @@ cad_store_delete_done(struct cad_store *st, const char *task,
 	return store_delete(st, stmt, "undo task done", err);
 }
 
+/* one tasks_done row (cad_store_rows' row); 0 for one not ours */
+static int
+read_done(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
+{
+	struct cad_task_done *d = elem;
+	const char *due = (const char *)sqlite3_column_text(stmt, 2);
+
+	(void)err;
+	if (due == NULL || cad_parse_date(due, &d->due) != 0 ||
+	    sqlite3_column_text(stmt, 0) == NULL ||
+	    sqlite3_column_text(stmt, 1) == NULL)
+		return 0;
+	d->task = cad_store_col_strdup(stmt, 0);
+	d->party = cad_store_col_strdup(stmt, 1);
+	d->created = sqlite3_column_int64(stmt, 3);
+	return 1;
+}
+
 int
 cad_store_done(struct cad_store *st, struct cad_task_done **out, size_t *n,
     struct cad_error *err)
@@ -329,36 +332,21 @@ cad_store_done(struct cad_store *st, struct cad_task_done **out, size_t *n,
 	static const char sql[] =
 	    "SELECT task, party, due, created FROM tasks_done "
 	    "ORDER BY due, task, party";
-	struct cad_task_done *v = NULL;
-	sqlite3_stmt *stmt = NULL;
-	size_t cnt = 0, cap = 0;
-	int r, rc;
+	sqlite3_stmt *stmt;
+	void *v = NULL;
+	int r;
 
 	*out = NULL;
 	*n = 0;
 	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
 		return r;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *due = (const char *)sqlite3_column_text(stmt, 2);
-		struct cad_task_done d = { 0 };
-
-		if (due == NULL || cad_parse_date(due, &d.due) != 0 ||
-		    sqlite3_column_text(stmt, 0) == NULL ||
-		    sqlite3_column_text(stmt, 1) == NULL)
-			continue;	/* not ours: ignore it */
-		d.task = cad_store_col_strdup(stmt, 0);
-		d.party = cad_store_col_strdup(stmt, 1);
-		d.created = sqlite3_column_int64(stmt, 3);
-		v = cad_store_grow(v, cnt, &cap, sizeof *v);
-		v[cnt++] = d;
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		cad_task_done_free(v, cnt);
-		return cad_store_fail(st, rc, "read tasks done", err);
+	if ((r = cad_store_rows(st, stmt, sizeof **out, read_done, &v, n,
+	    "read tasks done", err)) != 0) {
+		cad_task_done_free(v, *n);
+		*n = 0;
+		return r;
 	}
 	*out = v;
-	*n = cnt;
 	return 0;
 }
 
@@ -417,40 +405,43 @@ cad_store_delete_addition(struct cad_store *st, const char *uid, int day,
 	return store_delete(st, stmt, "remove extra meeting", err);
 }
 
+/* one additions row (cad_store_rows' row); 0 for one not ours */
+static int
+read_addition(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
+{
+	struct cad_addition *x = elem;
+	const char *start = (const char *)sqlite3_column_text(stmt, 1);
+
+	(void)err;
+	if (start == NULL || sqlite3_column_text(stmt, 0) == NULL ||
+	    cad_rid_parse(start, &x->day, &x->time) != 0)
+		return 0;
+	x->uid = cad_store_col_strdup(stmt, 0);
+	x->reason = cad_store_col_strdup(stmt, 2);
+	return 1;
+}
+
 int
 cad_store_additions(struct cad_store *st, struct cad_addition **out, size_t *n,
     struct cad_error *err)
 {
 	static const char sql[] =
 	    "SELECT uid, start, reason FROM additions ORDER BY uid, start";
-	struct cad_addition *v = NULL;
-	sqlite3_stmt *stmt = NULL;
-	size_t cnt = 0, cap = 0;
-	int r, rc;
+	sqlite3_stmt *stmt;
+	void *v = NULL;
+	int r;
 
 	*out = NULL;
 	*n = 0;
 	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
 		return r;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *start = (const char *)sqlite3_column_text(stmt, 1);
-		struct cad_addition x = { 0 };
-
-		if (start == NULL || sqlite3_column_text(stmt, 0) == NULL ||
-		    cad_rid_parse(start, &x.day, &x.time) != 0)
-			continue;	/* not ours: ignore it */
-		x.uid = cad_store_col_strdup(stmt, 0);
-		x.reason = cad_store_col_strdup(stmt, 2);
-		v = cad_store_grow(v, cnt, &cap, sizeof *v);
-		v[cnt++] = x;
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		cad_additions_free(v, cnt);
-		return cad_store_fail(st, rc, "read extra meetings", err);
+	if ((r = cad_store_rows(st, stmt, sizeof **out, read_addition, &v, n,
+	    "read extra meetings", err)) != 0) {
+		cad_additions_free(v, *n);
+		*n = 0;
+		return r;
 	}
 	*out = v;
-	*n = cnt;
 	return 0;
 }
 

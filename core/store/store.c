@@ -675,6 +675,31 @@ cad_store_col_strdup(sqlite3_stmt *stmt, int i)
 /* for the other modules of core/store (store_int.h) */
 
 int
+cad_store_rows(struct cad_store *st, sqlite3_stmt *stmt, size_t size,
+    int (*row)(sqlite3_stmt *stmt, void *elem, struct cad_error *err),
+    void **v, size_t *n, const char *what, struct cad_error *err)
+{
+	size_t cap = 0;
+	int r = 0, rc;
+
+	*v = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*v = cad_store_grow(*v, *n, &cap, size);
+		void *e = (char *)*v + *n * size;
+		memset(e, 0, size);
+		if ((r = row(stmt, e, err)) < 0)
+			break;
+		if (r > 0)
+			(*n)++;
+	}
+	if (r >= 0 && rc != SQLITE_DONE)
+		r = cad_store_fail(st, rc, what, err);
+	sqlite3_finalize(stmt);
+	return r < 0 ? r : 0;
+}
+
+int
 cad_store_exec(struct cad_store *st, const char *sql, const char *what,
     struct cad_error *err)
 {
