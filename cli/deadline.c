@@ -124,12 +124,14 @@ list_terminations(struct cli *c, bool json)
 		char noticed[24], eff[24];
 		cad_format_fi_date(t->noticed, noticed);
 		cad_format_fi_date(t->effective, eff);
-		printf("%s  %s  ilmoitettu %s, voimaan %s\n", t->party,
-		    p >= 0 ? c->cfg->parties[p].name : "(ei asetuksissa)",
-		    noticed, eff);
+		/* TRANSLATORS: party id, its name, the day of the notice and
+		   the day it takes effect */
+		printf(_("%1$s  %2$s  ilmoitettu %3$s, voimaan %4$s\n"),
+		    t->party, p >= 0 ? cad_tr(c->cfg, c->cfg->parties[p].name) :
+		    _("(ei asetuksissa)"), noticed, eff);
 	}
 	if (c->in.nterm == 0)
-		printf("ei kirjattuja irtisanomisia\n");
+		printf("%s\n", _("ei kirjattuja irtisanomisia"));
 	return cli_flush();
 }
 
@@ -145,13 +147,14 @@ print_consequences(struct cli *c, int p, int eff)
 	for (size_t i = 0; i < cfg->nforums; i++) {
 		const struct cad_forum *f = &cfg->forums[i];
 		if (f->convenor == p)
-			printf("foorumi '%s' (%s) menettää koollekutsujansa "
-			    "%s: nimeä uusi koollekutsuja\n", f->id, f->name,
-			    date);
+			printf(_("foorumi '%1$s' (%2$s) menettää "
+			    "koollekutsujansa %3$s: nimeä uusi koollekutsuja\n"),
+			    f->id, cad_tr(cfg, f->name), date);
 		else if (f->first_convenor == p)
-			printf("foorumi '%s' (%s) menettää ensimmäisen "
-			    "kokouksen koollekutsujansa %s: nimeä uusi "
-			    "koollekutsuja\n", f->id, f->name, date);
+			printf(_("foorumi '%1$s' (%2$s) menettää ensimmäisen "
+			    "kokouksen koollekutsujansa %3$s: nimeä uusi "
+			    "koollekutsuja\n"), f->id, cad_tr(cfg, f->name),
+			    date);
 	}
 	for (size_t i = 0; i < cfg->nforums; i++) {
 		const struct cad_forum *f = &cfg->forums[i];
@@ -161,7 +164,8 @@ print_consequences(struct cli *c, int p, int eff)
 		in |= cad_forum_member_index(cfg, f, p) >= 0;
 		if (!in)
 			continue;
-		printf("%s%s", first ? "jää pois foorumeista: " : ", ", f->id);
+		printf("%s%s", first ? _("jää pois foorumeista: ") : ", ",
+		    f->id);
 		first = false;
 	}
 	if (!first)
@@ -209,11 +213,14 @@ record_notice(struct cli *c, const char *id, const char *date)
 	}
 	cad_format_fi_date(t.noticed, noticed);
 	cad_format_fi_date(t.effective, eff);
-	printf("irtisanominen kirjattu: %s (%s), ilmoitettu %s, astuu "
-	    "voimaan %s%s\n", c->cfg->parties[p].name, t.party, noticed, eff,
-	    t.effective <= c->today ? " (jo voimassa)" : "");
+	/* TRANSLATORS: the party's name and id, the day of the notice, the
+	   day it takes effect and " (jo voimassa)" or nothing */
+	printf(_("irtisanominen kirjattu: %1$s (%2$s), ilmoitettu %3$s, astuu "
+	    "voimaan %4$s%5$s\n"), cad_tr(c->cfg, c->cfg->parties[p].name),
+	    t.party, noticed, eff, t.effective <= c->today ?
+	    _(" (jo voimassa)") : "");
 	if (old != NULL)
-		printf("korvaa aiemman ilmoituksen %s\n", was);
+		printf(_("korvaa aiemman ilmoituksen %s\n"), was);
 	print_consequences(c, p, t.effective);
 	return cli_flush();
 }
@@ -241,8 +248,8 @@ withdraw_notice(struct cli *c, const char *id)
 		cli_warnx("cannot withdraw the notice: %s", err.msg);
 		return 1;
 	}
-	printf("irtisanominen peruttu: %s (%s)\n",
-	    p >= 0 ? c->cfg->parties[p].name : id, id);
+	printf(_("irtisanominen peruttu: %1$s (%2$s)\n"),
+	    p >= 0 ? cad_tr(c->cfg, c->cfg->parties[p].name) : id, id);
 	return cli_flush();
 }
 

@@ -67,11 +67,11 @@ state_fi(enum cad_outbox_state state)
 {
 	switch (state) {
 	case CAD_STATE_PENDING:
-		return "odottaa";
+		return C_("outbox state", "odottaa");
 	case CAD_STATE_SENT:
-		return "lähetetty";
+		return C_("outbox state", "lähetetty");
 	case CAD_STATE_FAILED:
-		return "epäonnistui";
+		return C_("outbox state", "epäonnistui");
 	}
 	return "?";
 }
@@ -82,11 +82,13 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 	int pending = 0, sent = 0, failed = 0;
 
 	if (n == 0) {
-		printf("Lähtevät kutsut: ei yhtään.\n");
+		printf("%s\n", _("Lähtevät kutsut: ei yhtään."));
 		return;
 	}
-	printf("%5s  %-6s  %-11s  %-8s  %4s  %s\n", "id", "kanava", "tila",
-	    "laji", "yrit", "kohde / uid");
+	/* TRANSLATORS: the column heads of `cadencectl outbox`: keep them
+	   as short (channel, state, kind, attempts, target) */
+	printf("%5s  %-6s  %-11s  %-8s  %4s  %s\n", "id", _("kanava"),
+	    _("tila"), _("laji"), _("yrit"), _("kohde / uid"));
 	for (size_t i = 0; i < n; i++) {
 		const struct cad_outbox_entry *e = &v[i];
 		char when[24] = "";
@@ -98,7 +100,8 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 				struct tm tm;
 				if (localtime_r(&t, &tm) != NULL)
 					strftime(when, sizeof when,
-					    " (seur. %H.%M)", &tm);
+					    /* TRANSLATORS: the next attempt */
+					    _(" (seur. %H.%M)"), &tm);
 			}
 		} else if (e->state == CAD_STATE_SENT) {
 			sent++;
@@ -110,18 +113,19 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 		    cad_outbox_kind_name(e->kind), e->attempts,
 		    e->target);
 		if (e->kind == CAD_KIND_REMINDER)
-			printf("%5s  %-6s  %-11s  %-8s  %4s  %s (%d pv "
-			    "ennen)\n", "", "", "", "", "", e->uid,
+			printf(_("%1$5s  %2$-6s  %3$-11s  %4$-8s  %5$4s  %6$s "
+			    "(%7$d pv ennen)\n"), "", "", "", "", "", e->uid,
 			    e->sequence);
 		else
 			printf("%5s  %-6s  %-11s  %-8s  %4s  %s%s%s\n", "", "",
 			    "", "", "", e->uid, e->rid != NULL ? " " : "",
 			    e->rid != NULL ? e->rid : "");
 		if (e->last_error != NULL)
-			printf("%5s  virhe: %s%s\n", "", e->last_error, when);
+			printf(_("%1$5s  virhe: %2$s%3$s\n"), "", e->last_error,
+			    when);
 	}
-	printf("\nodottaa %d, lähetetty %d, epäonnistui %d\n", pending, sent,
-	    failed);
+	printf(_("\nodottaa %1$d, lähetetty %2$d, epäonnistui %3$d\n"),
+	    pending, sent, failed);
 }
 
 static int

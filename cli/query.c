@@ -208,15 +208,16 @@ cmd_forums(struct cli *c)
 			printf("  %s:", _("neuvottelu erikseen"));
 			for (size_t j = 0; j < f->nfor_each; j++)
 				printf("%s %s", j ? "," : "",
-				    cad_config_unit_name(c->cfg,
-				    &f->for_each[j]));
+				    cad_tr(c->cfg, cad_config_unit_name(c->cfg,
+				    &f->for_each[j])));
 			putchar('\n');
 		}
 		if (f->nparticipants) {
 			printf("  %s:", _("osallistujat"));
 			for (size_t j = 0; j < f->nparticipants; j++)
 				printf("%s %s", j ? "," : "",
-				    c->cfg->parties[f->participants[j]].name);
+				    cad_tr(c->cfg, c->cfg->parties[
+				    f->participants[j]].name));
 			putchar('\n');
 		}
 		free(cadence);

@@ -2,7 +2,9 @@
  * config_lang.c - `languages` and the language twins of text keys
  * (SPEC § 10.4).
  *
- * The text keys (name, description, location, title, reason) hold the
+ * The text keys (name, description, location, title, reason; of the
+ * organizer, the agreement, blackouts, parties and their contacts,
+ * groups, forums and tasks) hold the
  * default language's text (the first of `languages`); `name_sv`,
  * `name_en`, `name_fi`, ... hold the other languages'.  The model keeps
  * its plain strings; a sorted side table maps each such string to its
@@ -145,6 +147,23 @@ by_id(const config_setting_t *list, const char *id)
 	return NULL;
 }
 
+/* the names of a party's contacts (SPEC § 10.1), in contact order */
+static void
+contact_twins(struct tw *t, const config_setting_t *g,
+    const struct cad_party *p, const char *what)
+{
+	const config_setting_t *list = config_setting_get_member(g,
+	    "contacts");
+	int n = list != NULL ? config_setting_length(list) : 0;
+	char cwhat[128];
+
+	for (int i = 0; i < n && (size_t)i < p->ncontacts; i++) {
+		snprintf(cwhat, sizeof cwhat, "%s, contact %d", what, i + 1);
+		add_twins(t, config_setting_get_elem(list, (unsigned)i),
+		    "name", p->contacts[i].name, cwhat);
+	}
+}
+
 static void
 party_twins(struct tw *t, const config_setting_t *root)
 {
@@ -159,8 +178,18 @@ party_twins(struct tw *t, const config_setting_t *root)
 			continue;
 		snprintf(what, sizeof what, "party '%s'", p->id);
 		add_twins(t, g, "name", p->name, what);
+		add_twins(t, g, "location", p->location, what);
+		contact_twins(t, g, p, what);
 		blackout_twins(t, config_setting_get_member(g, "blackouts"),
 		    p->blackouts, p->nblackouts, what);
+	}
+	list = config_setting_get_member(root, "groups");
+	for (size_t i = 0; i < t->cfg->ngroups; i++) {
+		const config_setting_t *g = by_id(list, t->cfg->groups[i].id);
+		snprintf(what, sizeof what, "group '%s'",
+		    t->cfg->groups[i].id);
+		if (g != NULL)
+			add_twins(t, g, "name", t->cfg->groups[i].name, what);
 	}
 }
 

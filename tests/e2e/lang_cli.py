@@ -1,0 +1,88 @@
+"""lang_cli.py - the CLI's answers in Swedish (SPEC § 10.4) on the
+bilingual etc/keski-pohjanmaa.conf, run by tests/e2e/lang_cli.sh:
+lang_cli.py CADENCECTL.
+
+Expected lines by hand from the config and po/sv.po: Kannus is "Kannus
+stad"; a notice given on Sunday 1.11.2026 takes effect 12 months later,
+Monday 1.11.2027; the Kokkola HYTE negotiation is the 2nd Tuesday of
+February.  The config's check has no missing twin, and a contact's name
+without its Swedish twin is a warning.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ME = "lang_cli.sh"
+CTL = os.path.abspath(sys.argv[1])
+CONF = "etc/keski-pohjanmaa.conf"
+tmp = tempfile.mkdtemp(prefix="lang-cli.")
+failures = []
+
+
+def run(conf, *args, env=None):
+    r = subprocess.run([CTL, "-c", conf, "--today", "2026-12-03"] +
+                       list(args), capture_output=True, text=True,
+                       timeout=60, env=env)
+    return r.returncode, r.stdout, r.stderr
+
+
+def expect(conf, args, want, env=None):
+    rc, out, err = run(conf, *args, env=env)
+    if rc != 0 or want not in out.splitlines():
+        failures.append("%s: exit %d, no line %r in %r %r"
+                        % (" ".join(args), rc, want, out, err))
+
+
+def main():
+    # the example: bilingual, and no twin is missing
+    rc, out, err = run(CONF, "check")
+    missing = [l for l in (out + err).splitlines() if "_sv'" in l]
+    if rc != 0 or missing:
+        failures.append("check %s: exit %d, %s" % (CONF, rc, missing))
+
+    with open(CONF, encoding="utf-8") as f:
+        text = f.read()
+    conf = os.path.join(tmp, "k.conf")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(re.sub(r'state_dir = "[^"]*";', 'state_dir = "state";',
+                       text))
+    sv = ["--lang", "sv"]
+    # the last Friday of January 2027 (31.1. is a Sunday) at 9.00-12.00
+    expect(conf, sv + ["next", "-n", "1"], "fr 29.1.2027 kl. 9.00–12.00  "
+           "Mellersta Österbottens regionala delegation (Karleby)")
+    expect(conf, sv + ["outbox"], "Utgående kallelser: inga.")
+    expect(conf, sv + ["terminate", "kannus", "--noticed", "2026-11-01"],
+           "uppsägning registrerad: Kannus stad (kannus), anmäld "
+           "sö 1.11.2026, träder i kraft må 1.11.2027")
+    expect(conf, sv + ["terminate", "--list"],
+           "kannus  Kannus stad  anmäld sö 1.11.2026, i kraft må 1.11.2027")
+    expect(conf, sv + ["terminate", "kannus", "--withdraw"],
+           "uppsägning återkallad: Kannus stad (kannus)")
+    # the language from the environment, as a user's shell gives it
+    env = dict(os.environ, LANG="sv_FI.UTF-8", LC_ALL="", LC_MESSAGES="")
+    expect(conf, ["outbox"], "Utgående kallelser: inga.", env=env)
+
+    # a contact's name is a text key too: its missing twin is a warning
+    kokkola = text.index('email = "hyte@kokkola.example"')
+    twin = text.rindex('      name_sv = ', 0, kokkola)
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(re.sub(r'state_dir = "[^"]*";', 'state_dir = "state";',
+                       text[:twin] + text[text.index("\n", twin) + 1:]))
+    rc, out, err = run(conf, "check")
+    if rc != 0 or "party 'kokkola', contact 1: no 'name_sv'" not in out + err:
+        failures.append("contact without name_sv: exit %d, %r" % (rc, out))
+
+
+try:
+    main()
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+for f in failures:
+    print("%s: FAIL: %s" % (ME, f))
+if failures:
+    print("%s: %d failure(s)" % (ME, len(failures)))
+    sys.exit(1)
+print("%s: ok" % ME)
