@@ -187,12 +187,13 @@ cli_open(struct cli *c, bool need_store)
 		return 0;
 	r = cad_store_open(c->cfg->state_dir, &c->store, &err);
 	if (r < 0) {
-		cli_warnx("cannot open the database in '%s': %s",
+		cli_warnx(_("tietokantaa hakemistossa '%1$s' ei voi avata: "
+		    "%2$s"),
 		    c->cfg->state_dir, err.msg);
 		return EXIT_BAD;
 	}
 	if (cad_store_inputs(c->store, &c->in, &err) < 0) {
-		cli_warnx("cannot read the database: %s", err.msg);
+		cli_warnx(_("tietokantaa ei voi lukea: %s"), err.msg);
 		return EXIT_BAD;
 	}
 	cad_store_inputs_ctx(&c->in, c->today, &c->ctx);
@@ -212,7 +213,7 @@ cli_plan(struct cli *c, int from, int to, struct cad_plan *plan)
 {
 	struct cad_error err = { "" };
 	if (cad_plan_range(c->cfg, &c->ctx, from, to, plan, &err) < 0) {
-		cli_warnx("cannot plan: %s", err.msg);
+		cli_warnx(_("kokouksia ei voi suunnitella: %s"), err.msg);
 		return EXIT_BAD;
 	}
 	return 0;
@@ -222,38 +223,42 @@ int
 cli_arg_date(const char *what, const char *s, int *day)
 {
 	if (cad_parse_date(s, day) < 0) {
-		cli_warnx("%s '%s' is not a date (YYYY-MM-DD)", what, s);
+		cli_warnx(_("%1$s '%2$s' ei ole päivämäärä (VVVV-KK-PP)"),
+		    what, s);
 		return -1;
 	}
 	return 0;
 }
 
-/* idx, the index of id or -1 with a message */
+/* idx, the index of id or -1 with the message fmt (of one %s, id) */
 static int
-known(int idx, const char *what, const char *id)
+known(int idx, const char *fmt, const char *id)
 {
 	if (idx < 0)
-		cli_warnx("unknown %s '%s'", what, id);
+		cli_warnx(fmt, id);
 	return idx;
 }
 
 int
 cli_arg_forum(struct cli *c, const char *id)
 {
-	return known(cad_config_forum(c->cfg, id), "forum", id);
+	return known(cad_config_forum(c->cfg, id),
+	    _("tuntematon foorumi '%s'"), id);
 }
 
 int
 cli_arg_party(struct cli *c, const char *id)
 {
-	return known(cad_config_party(c->cfg, id), "party", id);
+	return known(cad_config_party(c->cfg, id),
+	    _("tuntematon osapuoli '%s'"), id);
 }
 
 int
 cli_flush(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_warnx("cannot write output: %s", strerror(errno));
+		cli_warnx(_("tulostetta ei voi kirjoittaa: %s"),
+		    strerror(errno));
 		return EXIT_BAD;
 	}
 	return 0;
@@ -263,7 +268,7 @@ int
 cli_print_buf(struct cad_buf *b, int r)
 {
 	if (r < 0) {
-		cli_warnx("output too large");
+		cli_warnx(_("tuloste on liian suuri"));
 		cad_buf_release(b);
 		return EXIT_BAD;
 	}
@@ -445,6 +450,10 @@ main(int argc, char **argv)
 	    strcmp(name, "done") != 0)
 		return cli_usage("--server: only cancel, move, add and done "
 		    "go through the API, not '%s'", name);
+	/* until the config is read (with --server, which reads none: the
+	   whole run), --lang or the environment; then use_language() */
+	(void)cad_lang_use(c.lang >= 0 ? (enum cad_lang)c.lang :
+	    cad_lang_from_env(CAD_LANG_FI));
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(commands[i].name, name) != 0)
 			continue;

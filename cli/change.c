@@ -42,7 +42,8 @@ static int
 remote(struct cli *c, const struct cad_change *ch,
     struct cad_change_result *res, struct cad_error *err)
 {
-	struct cad_api_client cl = { c->server, NULL, c->cafile };
+	struct cad_api_client cl = { c->server, NULL, c->cafile,
+	    cad_lang_code(cad_lang_current()) };
 	char *token;
 	int r;
 
@@ -80,7 +81,7 @@ cli_change_run(struct cli *c, const struct cad_change *ch,
 		return 1;
 	}
 	if (r < 0) {
-		cli_warnx("cannot save the change: %s", err.msg);
+		cli_warnx(_("muutosta ei voi tallentaa: %s"), err.msg);
 		return 1;
 	}
 	return 0;
@@ -92,7 +93,7 @@ static int
 apply(struct cli *c, const struct change_args *a, struct cad_change *ch,
     struct cad_change_result *res)
 {
-	if (cli_arg_date("date", a->pos[1], &ch->day) < 0)
+	if (cli_arg_date(_("päivä"), a->pos[1], &ch->day) < 0)
 		return 1;
 	ch->forum = a->pos[0];
 	ch->party = a->party;
@@ -117,11 +118,14 @@ cmd_cancel(struct cli *c)
 	if ((r = apply(c, &a, &ch, &res)) != 0)
 		return r;
 	cad_format_fi(res.day, res.time, when);
+	/* TRANSLATORS: the meeting's name and its start
+	   ("ti 13.10.2026 klo 13.00") */
 	if (res.outcome == CAD_CHANGE_ALREADY)
-		printf("%s %s on jo peruttu\n", res.name, when);
+		printf(_("%1$s %2$s on jo peruttu\n"), res.name, when);
+	else if (a.undo)
+		printf(_("palautettu: %1$s %2$s\n"), res.name, when);
 	else
-		printf("%s %s %s\n", a.undo ? "palautettu:" : "peruttu:",
-		    res.name, when);
+		printf(_("peruttu: %1$s %2$s\n"), res.name, when);
 	cad_change_result_release(&res);
 	return 0;
 }
@@ -141,28 +145,32 @@ cmd_move(struct cli *c)
 		return cli_usage(a.undo ? "move --undo: FORUM and DATE "
 		    "expected" : "move: FORUM DATE NEW-DATE [NEW-TIME] "
 		    "expected");
-	if (!a.undo && cli_arg_date("new date", a.pos[2], &ch.new_day) < 0)
+	if (!a.undo && cli_arg_date(_("uusi päivä"), a.pos[2],
+	    &ch.new_day) < 0)
 		return 1;
 	if (a.npos == 4 && cad_parse_time(a.pos[3], &ch.new_time) < 0) {
-		cli_warnx("new time '%s' is not HH:MM", a.pos[3]);
+		cli_warnx(_("uusi kellonaika '%s' ei ole muotoa HH:MM"),
+		    a.pos[3]);
 		return 1;
 	}
 	ch.action = a.undo ? CAD_CHANGE_UNDO : CAD_CHANGE_MOVE;
 	if ((r = apply(c, &a, &ch, &res)) != 0)
 		return r;
 	if (a.undo) {
-		printf("siirto peruttu: %s\n", res.name);
+		printf(_("siirto peruttu: %s\n"), res.name);
 		cad_change_result_release(&res);
 		return 0;
 	}
 	if (res.warnings & CAD_CHANGE_WARN_NOT_WORKING)
-		cli_warnx("warning: %s is not a working day", a.pos[2]);
+		cli_warnx(_("varoitus: %s ei ole arkipäivä"),
+		    a.pos[2]);
 	if (res.warnings & CAD_CHANGE_WARN_BLACKOUT)
-		cli_warnx("warning: %s is in a blackout of forum '%s'",
+		cli_warnx(_("varoitus: %1$s on foorumin '%2$s' katkolla"),
 		    a.pos[2], ch.forum);
 	cad_format_fi(res.day, res.time, from);
 	cad_format_fi(res.new_day, res.new_time, to);
-	printf("siirretty: %s %s -> %s\n", res.name, from, to);
+	/* TRANSLATORS: the meeting's name, its start and its new start */
+	printf(_("siirretty: %1$s %2$s -> %3$s\n"), res.name, from, to);
 	cad_change_result_release(&res);
 	return 0;
 }
@@ -181,7 +189,7 @@ cmd_add(struct cli *c)
 	if (a.npos != 3)
 		return cli_usage("add: FORUM DATE TIME expected");
 	if (cad_parse_time(a.pos[2], &ch.time) < 0) {
-		cli_warnx("time '%s' is not HH:MM", a.pos[2]);
+		cli_warnx(_("kellonaika '%s' ei ole muotoa HH:MM"), a.pos[2]);
 		return 1;
 	}
 	ch.action = a.undo ? CAD_CHANGE_UNADD : CAD_CHANGE_ADD;
@@ -189,8 +197,11 @@ cmd_add(struct cli *c)
 	if ((r = apply(c, &a, &ch, &res)) != 0)
 		return r;
 	cad_format_fi(res.day, res.time, when);
-	printf("%s %s %s\n", a.undo ? "lisäys peruttu:" : "lisätty:",
-	    res.uid, when);
+	/* TRANSLATORS: the series' UID and the added meeting's start */
+	if (a.undo)
+		printf(_("lisäys peruttu: %1$s %2$s\n"), res.uid, when);
+	else
+		printf(_("lisätty: %1$s %2$s\n"), res.uid, when);
 	cad_change_result_release(&res);
 	return 0;
 }

@@ -64,7 +64,7 @@ cmd_deadlines(struct cli *c)
 	if ((r = cli_open(c, true)) != 0)
 		return r;
 	if (cad_deadlines(c->cfg, &c->ctx, &v, &n, &err) < 0) {
-		cli_warnx("cannot compute the deadlines: %s", err.msg);
+		cli_warnx(_("määräaikoja ei voi laskea: %s"), err.msg);
 		return 1;
 	}
 	if (json) {
@@ -185,19 +185,20 @@ record_notice(struct cli *c, const char *id, const char *date)
 
 	if ((p = cli_arg_party(c, id)) < 0)
 		return 1;
-	if (cli_arg_date("notice date", date, &day) < 0)
+	if (cli_arg_date(_("irtisanomispäivä"), date, &day) < 0)
 		return 1;
 	cad_format_fi_date(c->today, today);
 	if (day > c->today) {
-		cli_warnx("notice date '%s' is after today (%s): record a "
-		    "notice once it has been given", date, today);
+		cli_warnx(_("irtisanomispäivä '%1$s' on tämän päivän (%2$s) "
+		    "jälkeen: kirjaa irtisanominen vasta, kun se on tehty"),
+		date, today);
 		return 1;
 	}
 	if (a->present && day < a->effective) {
 		char e[11];
 		cad_format_date(a->effective, e);
-		cli_warnx("notice date '%s' is before the agreement took "
-		    "effect (%s)", date, e);
+		cli_warnx(_("irtisanomispäivä '%1$s' on ennen sopimuksen "
+		    "voimaantuloa (%2$s)"), date, e);
 		return 1;
 	}
 	t.party = c->cfg->parties[p].id;
@@ -208,7 +209,7 @@ record_notice(struct cli *c, const char *id, const char *date)
 		cad_format_fi_date(old->noticed, was);
 	if (cad_change_termination(c->store, t.party, &t, old, &who,
 	    (int64_t)time(NULL), &err) < 0) {
-		cli_warnx("cannot save the notice: %s", err.msg);
+		cli_warnx(_("irtisanomista ei voi tallentaa: %s"), err.msg);
 		return 1;
 	}
 	cad_format_fi_date(t.noticed, noticed);
@@ -235,17 +236,18 @@ withdraw_notice(struct cli *c, const char *id)
 
 	/* a party gone from the config may still have a stored notice */
 	if (p < 0 && find_termination(c, id) == NULL) {
-		cli_warnx("unknown party '%s'", id);
+		cli_warnx(_("tuntematon osapuoli '%s'"), id);
 		return 1;
 	}
 	r = cad_change_termination(c->store, id, NULL,
 	    find_termination(c, id), &who, (int64_t)time(NULL), &err);
 	if (r == -ENOENT) {
-		cli_warnx("party '%s' has no recorded notice", id);
+		cli_warnx(_("osapuolella '%s' ei ole kirjattua irtisanomista"),
+		    id);
 		return 1;
 	}
 	if (r < 0) {
-		cli_warnx("cannot withdraw the notice: %s", err.msg);
+		cli_warnx(_("irtisanomista ei voi perua: %s"), err.msg);
 		return 1;
 	}
 	printf(_("irtisanominen peruttu: %1$s (%2$s)\n"),

@@ -107,14 +107,14 @@ export_set(struct export *x)
 
 	if (cad_ical_set_new(cfg, &x->c->ctx, &x->plan, x->states, &x->set,
 	    &err) < 0) {
-		cli_warnx("cannot render the feed: %s", err.msg);
+		cli_warnx(_("syötettä ei voi muodostaa: %s"), err.msg);
 		return 1;
 	}
 	if ((r = cad_deadlines(cfg, &x->c->ctx, &dl, &ndl, &err)) == 0)
 		r = cad_feeds_tasks(x->set, dl, ndl, x->now, &err);
 	cad_deadlines_free(dl, ndl);
 	if (r < 0) {
-		cli_warnx("cannot render the tasks: %s", err.msg);
+		cli_warnx(_("tehtäviä ei voi muodostaa: %s"), err.msg);
 		return 1;
 	}
 	return 0;
@@ -150,7 +150,7 @@ export_prepare(struct export *x, struct cli *c)
 		cad_store_rollback(c->store);
 	free(hash);
 	if (r < 0) {
-		cli_warnx("cannot record the series: %s", err.msg);
+		cli_warnx(_("sarjoja ei voi kirjata: %s"), err.msg);
 		return 1;
 	}
 	return export_set(x);
@@ -172,7 +172,7 @@ render(struct export *x, const struct cad_feed *f, struct cad_buf *b)
 		r = cad_ical_set_feed(x->set, f->forum, f->party, f->name,
 		    cad_feed_dtstamp(x->set, f, x->now, NULL), b, &err);
 	if (r < 0) {
-		cli_warnx("cannot render the feed: %s", err.msg);
+		cli_warnx(_("syötettä ei voi muodostaa: %s"), err.msg);
 		cad_buf_release(b);
 		return 1;
 	}
@@ -237,13 +237,14 @@ write_atomic(const char *dir, const char *name, const struct cad_buf *b)
 	int fd, dfd, r = 0;
 
 	if ((r = make_dirs(dir)) < 0) {
-		cli_warnx("cannot create directory '%s': %s", dir,
+		cli_warnx(_("hakemistoa '%1$s' ei voi luoda: %2$s"), dir,
 		    strerror(-r));
 		goto out;
 	}
 	if ((fd = mkstemp(tmp)) < 0) {
 		r = -errno;
-		cli_warnx("cannot create '%s': %s", tmp, strerror(-r));
+		cli_warnx(_("tiedostoa '%1$s' ei voi luoda: %2$s"),
+		    tmp, strerror(-r));
 		goto out;
 	}
 	/* mkstemp makes it 0600; a feed is for everyone to read */
@@ -254,21 +255,23 @@ write_atomic(const char *dir, const char *name, const struct cad_buf *b)
 	    fsync(fd) < 0) {
 		if (r == 0)
 			r = -errno;
-		cli_warnx("cannot write '%s': %s", tmp, strerror(-r));
+		cli_warnx(_("tiedostoon '%1$s' ei voi kirjoittaa: %2$s"),
+		    tmp, strerror(-r));
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	if (close(fd) < 0) {
 		r = -errno;
-		cli_warnx("cannot write '%s': %s", tmp, strerror(-r));
+		cli_warnx(_("tiedostoon '%1$s' ei voi kirjoittaa: %2$s"),
+		    tmp, strerror(-r));
 		unlink(tmp);
 		goto out;
 	}
 	if (rename(tmp, path) < 0) {
 		r = -errno;
-		cli_warnx("cannot rename '%s' to '%s': %s", tmp, path,
-		    strerror(-r));
+		cli_warnx(_("tiedostoa '%1$s' ei voi nimetä uudelleen '%2$s': "
+		    "%3$s"), tmp, path, strerror(-r));
 		unlink(tmp);
 		goto out;
 	}
@@ -299,7 +302,7 @@ render_deadlines(struct export *x, const struct cad_feed *f,
 	int r;
 
 	if (cad_deadlines(x->c->cfg, &x->c->ctx, &dl, &ndl, &err) < 0) {
-		cli_warnx("cannot compute the deadlines: %s", err.msg);
+		cli_warnx(_("määräaikoja ei voi laskea: %s"), err.msg);
 		return 1;
 	}
 	cad_buf_init(b, EXPORT_FEED_MAX);
@@ -307,7 +310,7 @@ render_deadlines(struct export *x, const struct cad_feed *f,
 	    cad_feed_dtstamp(x->set, f, x->now, NULL), b, &err);
 	cad_deadlines_free(dl, ndl);
 	if (r < 0) {
-		cli_warnx("cannot render the deadlines: %s", err.msg);
+		cli_warnx(_("määräaikoja ei voi muodostaa: %s"), err.msg);
 		cad_buf_release(b);
 		return 1;
 	}
@@ -364,8 +367,8 @@ export_dir(struct export *x, const char *root)
 	for (size_t li = 0; r == 0 && li < cfg->nlangs; li++) {
 		const char *code = cad_lang_code(cfg->langs[li]);
 		if (cad_lang_use(cfg->langs[li]) < 0 && li > 0) {
-			cli_warnx("language '%s' skipped: no locale or message "
-			    "catalogue for it", code);
+			cli_warnx(_("kieli '%s' ohitettu: sille ei ole "
+			    "localea eikä käännösluetteloa"), code);
 			continue;
 		}
 		char *sub = cad_asprintf("%s/%s", root, code);

@@ -137,7 +137,7 @@ outbox_list(struct cli *c, bool json)
 	int r;
 
 	if (cad_store_outbox_list(c->store, false, &v, &n, &err) < 0) {
-		cli_warnx("cannot read the outbox: %s", err.msg);
+		cli_warnx(_("lähtevien jonoa ei voi lukea: %s"), err.msg);
 		return 1;
 	}
 	if (json) {
@@ -161,8 +161,8 @@ outbox_deliver(struct cli *c)
 
 	memset(&plan, 0, sizeof plan);
 	if (!c->cfg->caldav.present && !c->cfg->smtp.present) {
-		cli_warnx("outbox: neither 'caldav' nor 'smtp' is configured "
-		    "in '%s'", c->config_path);
+		cli_warnx(_("lähtevät: tiedostossa '%s' ei ole asetettu "
+		    "'caldav'- eikä 'smtp'-yhteyttä"), c->config_path);
 		return 1;
 	}
 	cad_publish_window(c->cfg, c->today, &from, &to);
@@ -172,24 +172,27 @@ outbox_deliver(struct cli *c)
 	    &enq, &err);
 	cad_plan_release(&plan);
 	if (r < 0) {
-		cli_warnx("cannot update the outbox: %s", err.msg);
+		cli_warnx(_("lähtevien jonoa ei voi päivittää: %s"), err.msg);
 		return 1;
 	}
 	if (cad_reminders_sync(c->store, c->cfg, &c->ctx, c->today, now,
 	    &rem, &err) < 0) {
-		cli_warnx("cannot enqueue the deadline reminders: %s",
+		cli_warnx(_("määräaikojen muistutuksia ei voi lisätä jonoon: "
+		    "%s"),
 		    err.msg);
 		return 1;
 	}
 	enq += rem;
 	memset(&stats, 0, sizeof stats);
 	if (cad_outbox_deliver(c->store, c->cfg, &stats, &err) < 0) {
-		cli_warnx("cannot deliver: %s", err.msg);
+		cli_warnx(_("lähetys ei onnistu: %s"), err.msg);
 		return 1;
 	}
-	fprintf(stderr, "%s: outbox: %d new, %d sent, %d to retry, "
-	    "%d failed\n", cli_progname, enq, stats.sent, stats.retry,
-	    stats.failed);
+	/* TRANSLATORS: the program's name and how many invitations and
+	   reminders were new, sent, left to retry and failed for good */
+	fprintf(stderr, _("%1$s: lähtevät: %2$d uutta, %3$d lähetetty, "
+	    "%4$d yritetään uudelleen, %5$d epäonnistui\n"), cli_progname,
+	    enq, stats.sent, stats.retry, stats.failed);
 	return 0;
 }
 
@@ -213,11 +216,11 @@ cmd_outbox(struct cli *c)
 	if (retry) {
 		if (cad_store_outbox_retry(c->store, (int64_t)time(NULL), &n,
 		    &err) < 0) {
-			cli_warnx("cannot retry: %s", err.msg);
+			cli_warnx(_("uudelleenyritys ei onnistu: %s"), err.msg);
 			return 1;
 		}
-		fprintf(stderr, "%s: outbox: %d entr%s due now\n", cli_progname,
-		    n, n == 1 ? "y" : "ies");
+		fprintf(stderr, _("%1$s: lähtevät: nyt lähetettäviä %2$d\n"),
+		    cli_progname, n);
 	}
 	if (deliver && (r = outbox_deliver(c)) != 0)
 		return r;

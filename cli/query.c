@@ -49,7 +49,7 @@ parse_query(struct cli *c, const char *allowed, struct query_args *a)
 	if ((r = cli_options(c, opts, NULL, 0, &npos)) != 0)
 		return r;
 	if (n != NULL && cad_strtonum(n, 1, 100000, &a->n) < 0) {
-		cli_warnx("%s: -n '%s' is not a count from 1 to 100000",
+		cli_warnx(_("%1$s: -n '%2$s' ei ole luku väliltä 1–100000"),
 		    c->argv[0], n);
 		return 1;
 	}
@@ -100,7 +100,8 @@ print_compliance(struct cli *c, bool json, bool as_warnings)
 	cad_publish_window(c->cfg, c->today, &from, &to);
 	if (cad_plan_compliance(c->cfg, &c->ctx, from, to, &w, &n, &err) <
 	    0) {
-		cli_warnx("cannot check the legal minimums: %s", err.msg);
+		cli_warnx(_("lakisääteisiä vähimmäismääriä ei voi tarkistaa: "
+		    "%s"), err.msg);
 		return 1;
 	}
 	if (json) {
@@ -251,7 +252,8 @@ cmd_occurrences(struct cli *c)
 	    cli_arg_date("--to", a.to, &to) < 0)
 		return 1;
 	if (from > to) {
-		cli_warnx("--from %s is after --to %s", a.from, a.to);
+		cli_warnx(_("--from %1$s on myöhemmin kuin --to %2$s"),
+		    a.from, a.to);
 		return 1;
 	}
 	c->quiet_warnings = true;
@@ -333,7 +335,7 @@ cmd_holidays(struct cli *c)
 	if (a.year == NULL)
 		return cli_usage("holidays: --year is required");
 	if (cad_strtonum(a.year, 1900, 2199, &year) < 0) {
-		cli_warnx("--year '%s' is not a year between 1900 and 2199",
+		cli_warnx(_("--year '%s' ei ole vuosi väliltä 1900–2199"),
 		    a.year);
 		return 1;
 	}

@@ -32,7 +32,7 @@ cmd_done(struct cli *c)
 		return r;
 	if (a.npos != 2)
 		return cli_usage("done: TASK and DATE expected");
-	if (cli_arg_date("date", a.pos[1], &ch.day) < 0)
+	if (cli_arg_date(_("päivä"), a.pos[1], &ch.day) < 0)
 		return 1;
 	ch.action = a.undo ? CAD_CHANGE_UNDONE : CAD_CHANGE_DONE;
 	ch.task = a.pos[0];

@@ -66,7 +66,7 @@ cmd_wheel(struct cli *c)
 	if ((r = wheel_parse(c, &a)) != 0)
 		goto out;
 	if (a.year != NULL && cad_strtonum(a.year, 1991, 2100, &year) < 0) {
-		cli_warnx("--year '%s' is not a year between 1991 and 2100",
+		cli_warnx(_("--year '%s' ei ole vuosi väliltä 1991–2100"),
 		    a.year);
 		r = 1;
 		goto out;

@@ -442,10 +442,51 @@ done_scope(const struct cad_token *t, const struct cad_change_result *res,
 	return -EACCES;
 }
 
+/*
+ * The language of the answer's names (SPEC § 10.4): ?lang= when it names
+ * a listed language (another is -EINVAL, as for GET), else the first
+ * listed one of Accept-Language's tags, else the default language.
+ * Made the thread's language.
+ */
+static int
+answer_lang(struct MHD_Connection *c, const struct cad_config *cfg,
+    struct cad_error *err)
+{
+	const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+	    "lang");
+	const char *al = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	enum cad_lang l = cfg->langs[0];
+
+	if (q != NULL && (cad_lang_parse(q, &l) < 0 ||
+	    !cad_config_has_lang(cfg, l))) {
+		cad_error_set(err, "lang must be one of the config's "
+		    "languages");
+		return -EINVAL;
+	}
+	while (q == NULL && al != NULL) {
+		size_t n = strcspn(al, ",;");
+		char tag[3] = "";
+		enum cad_lang t;
+		if (n == 2 || (n > 2 && al[2] == '-'))
+			memcpy(tag, al, 2);
+		if (tag[0] != '\0' && cad_lang_parse(tag, &t) == 0 &&
+		    cad_config_has_lang(cfg, t)) {
+			l = t;
+			break;
+		}
+		if ((al = strchr(al, ',')) != NULL)
+			al += strspn(al, ", ");
+	}
+	(void)cad_lang_use(l);
+	return 0;
+}
+
 /* validates and stores ac as the token's: 0 or -errno with err */
 static int
-apply(const struct api_req *rq, const struct api_change *ac,
-    struct cad_change_result *res, struct cad_error *err)
+apply(struct MHD_Connection *c, const struct api_req *rq,
+    const struct api_change *ac, struct cad_change_result *res,
+    struct cad_error *err)
 {
 	struct cad_actor who = { rq->token.name, rq->addr };
 	struct snapshot *s = snapshot_get();
@@ -454,6 +495,10 @@ apply(const struct api_req *rq, const struct api_change *ac,
 	if (s == NULL) {
 		cad_error_set(err, "not ready yet");
 		return -EAGAIN;
+	}
+	if ((r = answer_lang(c, s->cfg, err)) != 0) {
+		snapshot_put(s);
+		return r;
 	}
 	pthread_mutex_lock(&api_lock);
 	if ((r = store_for(s->cfg, err)) == 0) {
@@ -502,7 +547,7 @@ post_change(struct MHD_Connection *c, struct api_req *rq)
 		api_change_release(&ac);
 		return answer_error(c, MHD_HTTP_FORBIDDEN, msg);
 	}
-	r = apply(rq, &ac, &res, &err);
+	r = apply(c, rq, &ac, &res, &err);
 	if (r != 0) {
 		if (r != -EINVAL && r != -ENOENT && r != -EACCES)
 			log_warnx("api: cannot save a change of token '%s': "

@@ -203,6 +203,14 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 			r |= cad_buf_xml_str(b, cad_tr(cfg,
 			    cfg->parties[s->party].name));
 		}
+		/* a place of its own (the member's, a rotation's), in the
+		   reader's language; the forum's is said above */
+		if (o->location != NULL && *o->location != '\0' &&
+		    (cfg->forums[forum].location == NULL ||
+		    strcmp(o->location, cfg->forums[forum].location) != 0)) {
+			r |= cad_buf_puts(b, ", ");
+			r |= cad_buf_xml_str(b, cad_tr(cfg, o->location));
+		}
 		if (o->moved != CAD_MOVED_NONE) {
 			cad_format_fi(o->rid_day, o->rid_time, from);
 			char *how = cad_moved_text(o->moved, from);

@@ -201,6 +201,12 @@ post(const struct cad_api_client *cl, const char *body, long *status,
 	auth = cad_asprintf("Authorization: Bearer %s", cl->token);
 	h = curl_slist_append(h, "Content-Type: application/json");
 	h = curl_slist_append(h, auth);
+	if (cl->lang != NULL) {
+		/* the names in the answer in the reader's language */
+		char *al = cad_asprintf("Accept-Language: %s", cl->lang);
+		h = curl_slist_append(h, al);
+		free(al);
+	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);

@@ -14,6 +14,7 @@ struct cad_api_client {
 	const char *server;	/* "https://host:port" (a path is kept) */
 	const char *token;
 	const char *cafile;	/* extra CA bundle, or NULL */
+	const char *lang;	/* Accept-Language of the answer, or NULL */
 };
 
 /* the token: the first line of path, which only its owner may read;

@@ -283,12 +283,12 @@ change_apply__bad_request__nothing_written(void **state)
 	ch = change(CAD_CHANGE_CANCEL, "nope", "2026-10-13");
 	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
 	    &cli_user, 1, &res, &err), -EINVAL);
-	assert_string_equal(err.msg, "unknown forum 'nope'");
+	assert_string_equal(err.msg, "tuntematon foorumi 'nope'");
 	/* a Wednesday: no meeting */
 	ch = change(CAD_CHANGE_CANCEL, "foorumi", "2026-10-14");
 	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
 	    &cli_user, 1, &res, &err), -EINVAL);
-	assert_string_equal(err.msg, "forum 'foorumi' has no meeting on "
+	assert_string_equal(err.msg, "foorumilla 'foorumi' ei ole kokousta "
 	    "2026-10-14");
 	ch = change(CAD_CHANGE_UNCANCEL, "foorumi", "2026-10-13");
 	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
@@ -359,8 +359,8 @@ change_apply__add__addition_and_audit_written_together(void **state)
 	rule.time = 13 * 60;
 	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &rule,
 	    &api_user, 6, &res, &err), -EINVAL);
-	assert_string_equal(err.msg, "'foorumi@example.org' already meets on "
-	    "2026-10-13 at 13:00");
+	assert_string_equal(err.msg, "'foorumi@example.org' kokoontuu jo "
+	    "2026-10-13 klo 13:00");
 	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
 	    &api_user, 6, &res, &err), -EINVAL);
 	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &cancel,
@@ -379,8 +379,9 @@ change_apply__add__addition_and_audit_written_together(void **state)
 	assert_int_equal(rows(f, "additions"), 0);
 	assert_int_equal(cad_change_apply(f->st, f->cfg, today, &ch,
 	    &cli_user, 10, &res, &err), -ENOENT);
-	assert_string_equal(err.msg, "nothing to undo: 'foorumi@example.org' "
-	    "has no added meeting on 2026-10-22 at 09:00");
+	assert_string_equal(err.msg, "ei peruttavaa: sarjalla "
+	    "'foorumi@example.org' ei ole lisättyä kokousta 2026-10-22 klo "
+	    "09:00");
 	assert_int_equal(cad_audit_list(f->st, &v, &n, &err), 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(v[0].action, CAD_AUDIT_ADD);
@@ -436,22 +437,22 @@ change_apply__done__wrong_task_owner_or_day_refused(void **state)
 	    &diag), 0);
 	cad_diag_release(&diag);
 	done_refused(f, cfg, done_of("nosuch", NULL, "2026-06-30"),
-	    "unknown task 'nosuch'");
+	    "tuntematon tehtävä 'nosuch'");
 	done_refused(f, cfg, done_of("raportti", NULL, "2026-06-30"),
-	    "task 'raportti' has 2 owners: give --party");
+	    "tehtävällä 'raportti' on 2 omistajaa: anna --party");
 	done_refused(f, cfg, done_of("raportti", "hva", "2026-06-30"),
-	    "party 'hva' is not an owner of task 'raportti'");
+	    "osapuoli 'hva' ei ole tehtävän 'raportti' omistaja");
 	done_refused(f, cfg, done_of("raportti", "nobody", "2026-06-30"),
-	    "unknown party 'nobody'");
+	    "tuntematon osapuoli 'nobody'");
 	done_refused(f, cfg, done_of("raportti", "sotkamo", "2026-07-01"),
-	    "task 'raportti' is not due on 2026-07-01 (the nearest due day "
-	    "is 2026-06-30)");
+	    "tehtävän 'raportti' määräpäivä ei ole 2026-07-01 (lähin "
+	    "määräpäivä on 2026-06-30)");
 	done_refused(f, cfg, done_of("kertomus", NULL, "2026-12-31"),
-	    "task 'kertomus' is not due on 2026-12-31 (the nearest due day "
-	    "is 2025-12-31)");
+	    "tehtävän 'kertomus' määräpäivä ei ole 2026-12-31 (lähin "
+	    "määräpäivä on 2025-12-31)");
 	/* no agreement, so no review_by date */
 	done_refused(f, cfg, done_of("review", NULL, "2026-06-30"),
-	    "the agreement has no review_by date 2026-06-30");
+	    "sopimuksella ei ole review_by-päivää 2026-06-30");
 	assert_int_equal(rows(f, "tasks_done"), 0);
 	assert_int_equal(rows(f, "audit"), 0);
 	cad_config_free(cfg);
@@ -498,8 +499,9 @@ change_apply__done__record_and_audit_together_undo_takes_back(void **state)
 	assert_int_equal(rows(f, "tasks_done"), 1);
 	assert_int_equal(cad_change_apply(f->st, cfg, 0, &ch, &cli_user, 54,
 	    &res, &err), -ENOENT);
-	assert_string_equal(err.msg, "nothing to undo: task 'raportti' of "
-	    "'sotkamo' due on 2026-06-30 is not recorded done");
+	assert_string_equal(err.msg, "ei peruttavaa: tehtävää 'raportti' "
+	    "(osapuoli 'sotkamo', määräpäivä 2026-06-30) ei ole kirjattu "
+	    "tehdyksi");
 	assert_int_equal(cad_audit_list(f->st, &v, &n, &err), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(v[0].action, CAD_AUDIT_DONE);

@@ -75,15 +75,17 @@ remove_x_props(icalcomponent *c)
 	}
 }
 
+/* the attendees; a CN that is a name of cfg in the thread's language
+   (the recipient's, SPEC § 10.4) */
 static void
-add_attendees(icalcomponent *ev, const struct cad_imip_attendee *att,
-    size_t natt, bool client)
+add_attendees(icalcomponent *ev, const struct cad_config *cfg,
+    const struct cad_imip_attendee *att, size_t natt, bool client)
 {
 	for (size_t i = 0; i < natt; i++) {
 		char *uri = cad_asprintf("mailto:%s", att[i].email);
 		icalproperty *p = icalproperty_new_attendee(uri);
 		if (att[i].name != NULL && *att[i].name != '\0') {
-			char *cn = cad_ical_cn_value(att[i].name);
+			char *cn = cad_ical_cn_value(cad_tr(cfg, att[i].name));
 			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 			free(cn);
 		}
@@ -312,7 +314,7 @@ cad_imip_calendar(const struct cad_config *cfg,
 		remove_props(ev, ICAL_ATTENDEE_PROPERTY);
 		remove_props(ev, ICAL_ORGANIZER_PROPERTY);
 		cad_ical_add_organizer(ev, cfg);
-		add_attendees(ev, att, natt, schedule_agent_client);
+		add_attendees(ev, cfg, att, natt, schedule_agent_client);
 		if (method == CAD_IMIP_CANCEL) {
 			remove_props(ev, ICAL_STATUS_PROPERTY);
 			icalcomponent_add_property(ev,
@@ -369,7 +371,7 @@ cad_imip_cancel_calendar(const struct cad_config *cfg, const char *uid,
 	icalcomponent_add_property(ev,
 	    icalproperty_new_status(ICAL_STATUS_CANCELLED));
 	cad_ical_add_organizer(ev, cfg);
-	add_attendees(ev, att, natt, false);
+	add_attendees(ev, cfg, att, natt, false);
 	icalcomponent_add_component(cal, ev);
 	r = cad_ical_write(out, cal, err);
 	icalcomponent_free(cal);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/lang.h"
 #include "model/calendar.h"
 #include "model/plan.h"
 #include "store/change.h"
@@ -84,29 +85,29 @@ resolve(const struct cad_config *cfg, const struct cad_change *ch,
 
 	*party = -1;
 	if ((*forum = cad_config_forum(cfg, ch->forum)) < 0) {
-		cad_error_set(err, "unknown forum '%s'", ch->forum);
+		cad_error_set(err, _("tuntematon foorumi '%s'"), ch->forum);
 		return -EINVAL;
 	}
 	f = &cfg->forums[*forum];
 	if (ch->party != NULL &&
 	    (*party = cad_config_party(cfg, ch->party)) < 0) {
-		cad_error_set(err, "unknown party '%s'", ch->party);
+		cad_error_set(err, _("tuntematon osapuoli '%s'"), ch->party);
 		return -EINVAL;
 	}
 	if (f->nfor_each != 0 && *party < 0) {
-		cad_error_set(err, "forum '%s' meets each party separately: "
-		    "give --party", f->id);
+		cad_error_set(err, _("foorumi '%s' kokoontuu kunkin osapuolen "
+		    "kanssa erikseen: anna --party"), f->id);
 		return -EINVAL;
 	}
 	if (f->nfor_each == 0 && *party >= 0) {
-		cad_error_set(err, "forum '%s' has no separate meetings per "
-		    "party: leave out --party", f->id);
+		cad_error_set(err, _("foorumilla '%s' ei ole "
+		    "osapuolikohtaisia kokouksia: jätä --party pois"), f->id);
 		return -EINVAL;
 	}
 	member = *party >= 0 && cad_forum_member_index(cfg, f, *party) >= 0;
 	if (*party >= 0 && !member) {
-		cad_error_set(err, "forum '%s' does not meet '%s' separately",
-		    f->id, cfg->parties[*party].id);
+		cad_error_set(err, _("foorumi '%1$s' ei kokoonnu osapuolen "
+		    "'%2$s' kanssa erikseen"), f->id, cfg->parties[*party].id);
 		return -EINVAL;
 	}
 	return 0;
@@ -132,10 +133,11 @@ find_instance(const struct cad_config *cfg, const struct cad_plan *plan,
 		}
 	cad_format_date(day, date);
 	if (party >= 0)
-		cad_error_set(err, "forum '%s' has no meeting with '%s' on %s",
+		cad_error_set(err, _("foorumilla '%1$s' ei ole kokousta "
+		    "osapuolen '%2$s' kanssa %3$s"),
 		    cfg->forums[forum].id, cfg->parties[party].id, date);
 	else
-		cad_error_set(err, "forum '%s' has no meeting on %s",
+		cad_error_set(err, _("foorumilla '%1$s' ei ole kokousta %2$s"),
 		    cfg->forums[forum].id, date);
 	return -1;
 }
@@ -195,15 +197,18 @@ audit_texts(const struct cad_change *ch, const struct cad_occurrence *o,
 	    describe(o->day, o->time, "cancelled");
 }
 
-/* the series' UID and what people call it into res */
+/* the series' UID and what people call it, in the thread's language
+   (SPEC § 10.4), into res */
 static void
 name_series(const struct cad_config *cfg, const struct cad_series *s,
     struct cad_change_result *res)
 {
+	const char *forum = cad_tr(cfg, cfg->forums[s->forum].name);
+
 	res->uid = cad_strdup(s->uid);
-	res->name = s->party < 0 ? cad_strdup(cfg->forums[s->forum].name) :
-	    cad_asprintf("%s: %s", cfg->forums[s->forum].name,
-	    cfg->parties[s->party].name);
+	res->name = s->party < 0 ? cad_strdup(forum) :
+	    cad_asprintf("%s: %s", forum,
+	    cad_tr(cfg, cfg->parties[s->party].name));
 }
 
 /*
@@ -224,8 +229,8 @@ decide_add(const struct cad_config *cfg, const struct cad_plan *plan,
 		    plan->series[s].party == party && !plan->series[s].first)
 			break;
 	if (s == plan->nseries) {
-		cad_error_set(err, "forum '%s' has no series to add a meeting "
-		    "to", cfg->forums[forum].id);
+		cad_error_set(err, _("foorumilla '%s' ei ole sarjaa, johon "
+		    "kokouksen voisi lisätä"), cfg->forums[forum].id);
 		return -EINVAL;
 	}
 	for (size_t i = 0; ch->action == CAD_CHANGE_ADD && i < plan->nocc;
@@ -234,8 +239,8 @@ decide_add(const struct cad_config *cfg, const struct cad_plan *plan,
 		if (o->series == s && o->status == CAD_CONFIRMED &&
 		    o->day == ch->day && o->time == ch->time) {
 			cad_format_date(ch->day, date);
-			cad_error_set(err, "'%s' already meets on %s at "
-			    "%02d:%02d", plan->series[s].uid, date,
+			cad_error_set(err, _("'%1$s' kokoontuu jo %2$s klo "
+			    "%3$02d:%4$02d"), plan->series[s].uid, date,
 			    ch->time / 60, ch->time % 60);
 			return -EINVAL;
 		}
@@ -284,8 +289,8 @@ decide(const struct cad_config *cfg, const struct cad_plan *plan,
 	case CAD_CHANGE_UNCANCEL:
 		if (o->status != CAD_CANCELLED) {
 			cad_format_date(o->day, date);
-			cad_error_set(err, "the meeting of %s is not "
-			    "cancelled", date);
+			cad_error_set(err, _("kokousta %s ei ole peruttu"),
+			    date);
 			return -EINVAL;
 		}
 		/* FALLTHROUGH */
@@ -383,19 +388,19 @@ nothing_to_undo(const struct cad_change_result *res, struct cad_error *err)
 
 	cad_format_date(res->day, date);
 	if (res->action == CAD_CHANGE_UNADD)
-		cad_error_set(err, "nothing to undo: '%s' has no added "
-		    "meeting on %s at %02d:%02d", res->uid, date,
+		cad_error_set(err, _("ei peruttavaa: sarjalla '%1$s' ei ole "
+		    "lisättyä kokousta %2$s klo %3$02d:%4$02d"), res->uid, date,
 		    res->time / 60, res->time % 60);
 	else if (res->action == CAD_CHANGE_UNDONE && *res->done.party == '\0')
-		cad_error_set(err, "nothing to undo: the review of %s is not "
-		    "recorded done", date);
+		cad_error_set(err, _("ei peruttavaa: sopimuksen tarkistusta "
+		    "%s ei ole kirjattu tehdyksi"), date);
 	else if (res->action == CAD_CHANGE_UNDONE)
-		cad_error_set(err, "nothing to undo: task '%s' of '%s' due on "
-		    "%s is not recorded done", res->done.task, res->done.party,
-		    date);
+		cad_error_set(err, _("ei peruttavaa: tehtävää '%1$s' "
+		    "(osapuoli '%2$s', määräpäivä %3$s) ei ole kirjattu "
+		    "tehdyksi"), res->done.task, res->done.party, date);
 	else
-		cad_error_set(err, "nothing to undo: the meeting has no "
-		    "change");
+		cad_error_set(err,
+		    _("ei peruttavaa: kokousta ei ole muutettu"));
 }
 
 /* the write of the prepared change res, inside its transaction */

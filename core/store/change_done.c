@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/lang.h"
 #include "model/deadline.h"
 #include "model/task.h"
 #include "store/change.h"
@@ -32,19 +33,19 @@ task_owner(const struct cad_config *cfg, const struct cad_task *t,
 	if (party == NULL && t->nowners == 1)
 		return t->owners[0];
 	if (party == NULL) {
-		cad_error_set(err, "task '%s' has %zu owners: give --party",
-		    t->id, t->nowners);
+		cad_error_set(err, _("tehtävällä '%1$s' on %2$zu omistajaa: "
+		    "anna --party"), t->id, t->nowners);
 		return -1;
 	}
 	if ((p = cad_config_party(cfg, party)) < 0) {
-		cad_error_set(err, "unknown party '%s'", party);
+		cad_error_set(err, _("tuntematon osapuoli '%s'"), party);
 		return -1;
 	}
 	for (size_t i = 0; i < t->nowners; i++)
 		if (t->owners[i] == p)
 			return p;
-	cad_error_set(err, "party '%s' is not an owner of task '%s'", party,
-	    t->id);
+	cad_error_set(err, _("osapuoli '%1$s' ei ole tehtävän '%2$s' "
+	    "omistaja"), party, t->id);
 	return -1;
 }
 
@@ -70,11 +71,12 @@ check_due(const struct cad_config *cfg, const struct cad_task *t, int day,
 	free(due);
 	cad_format_date(day, date);
 	if (best == CAD_NODAY) {
-		cad_error_set(err, "task '%s' is not due on %s", t->id, date);
+		cad_error_set(err, _("tehtävän '%1$s' määräpäivä ei ole %2$s"),
+		    t->id, date);
 	} else {
 		cad_format_date(best, near);
-		cad_error_set(err, "task '%s' is not due on %s (the nearest "
-		    "due day is %s)", t->id, date, near);
+		cad_error_set(err, _("tehtävän '%1$s' määräpäivä ei ole %2$s "
+		    "(lähin määräpäivä on %3$s)"), t->id, date, near);
 	}
 	return -EINVAL;
 }
@@ -88,15 +90,16 @@ check_review(const struct cad_config *cfg, const struct cad_change *ch,
 	char date[11];
 
 	if (ch->party != NULL) {
-		cad_error_set(err, "the review is the whole agreement's: "
-		    "leave out --party");
+		cad_error_set(err, _("tarkistus koskee koko sopimusta: jätä "
+		    "--party pois"));
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < ag->nreview_by; i++)
 		if (ag->review_by[i] == ch->day)
 			return 0;
 	cad_format_date(ch->day, date);
-	cad_error_set(err, "the agreement has no review_by date %s", date);
+	cad_error_set(err, _("sopimuksella ei ole review_by-päivää %s"),
+	    date);
 	return -EINVAL;
 }
 
@@ -131,8 +134,8 @@ cad_change_prepare_done(struct cad_store *st, const struct cad_config *cfg,
 
 	if (ti < 0 && (ch->task == NULL ||
 	    strcmp(ch->task, CAD_TASK_REVIEW) != 0)) {
-		cad_error_set(err, "unknown task '%s'", ch->task != NULL ?
-		    ch->task : "");
+		cad_error_set(err, _("tuntematon tehtävä '%s'"),
+		    ch->task != NULL ? ch->task : "");
 		return -EINVAL;
 	}
 	if (ti < 0 && (r = check_review(cfg, ch, err)) != 0)

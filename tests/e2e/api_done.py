@@ -233,11 +233,12 @@ def part_bad(all_):
     """3: 400 with a JSON reason, nothing changed"""
     before, dl = audit(), deadlines_json()
     for change, reason in (
-            (dict(DONE_KAJ, task="nosuch"), "unknown task 'nosuch'"),
-            (dict(DONE_KAJ, date="2026-06-29"), "task 'raportti' is not "
-             "due on 2026-06-29 (the nearest due day is 2026-06-30)"),
+            (dict(DONE_KAJ, task="nosuch"), "tuntematon tehtävä 'nosuch'"),
+            (dict(DONE_KAJ, date="2026-06-29"), "tehtävän 'raportti' "
+             "määräpäivä ei ole 2026-06-29 (lähin määräpäivä on "
+             "2026-06-30)"),
             ({k: v for k, v in DONE_KAJ.items() if k != "party"},
-             "task 'raportti' has 2 owners"),
+             "tehtävällä 'raportti' on 2 omistajaa"),
             ({k: v for k, v in DONE_KAJ.items() if k != "task"},
              "'task' is missing"),
             (dict(DONE_KAJ, forum="kuntaneuvottelu"), "takes 'task', "
@@ -268,7 +269,7 @@ def part_undo(kaj, all_):
     check(e["action"] == "undone" and e["who"] == "kajaani-raportit" and
           e["before"] == "2026-06-30 done", "audit of the undo: %s" % e)
     st, ans = post(kaj, undo)
-    check(st == 409 and "is not recorded done" in ans.get("error", ""),
+    check(st == 409 and "ei ole kirjattu tehdyksi" in ans.get("error", ""),
           "a second undo: %d %r" % (st, ans))
     st, ans = post(all_, {"action": "done", "task": "review",
                           "date": "2026-09-30"})
@@ -291,7 +292,7 @@ def part_remote(kaj_file, forum_file):
     within_5s("the remote done in deadlines.ics", lambda: feed_events().get(
         KAJ_UID, ("", 1))[1] == 0)
     r = remote(kaj_file, "done", "raportti", "2026-06-30")
-    check(r.returncode == 1 and "task 'raportti' has 2 owners" in r.stderr
+    check(r.returncode == 1 and "tehtävällä 'raportti' on 2 omistajaa" in r.stderr
           and r.stderr.count("\n") == 1,
           "remote done without --party: %d %r" % (r.returncode, r.stderr))
     r = remote(forum_file, "done", "raportti", "2026-06-30", "--party",

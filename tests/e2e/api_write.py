@@ -63,26 +63,34 @@ within_5s = RUN.within_5s
 free_port, poll_until, Fatal = peers.free_port, peers.poll_until, peers.Fatal
 
 # kuntaneuvottelu meets every member on 1 February (SPEC § 4: a series
-# per member); the summer is a blackout for everyone
+# per member); the summer is a blackout for everyone.  Finnish is the
+# default, Swedish listed: an answer's names in the reader's language.
 CONF = """
 timezone = "Europe/Helsinki";
 domain = "kainuu.example";
 state_dir = "var";
 horizon_days = 550;
+languages = [ "fi", "sv" ];
 holidays = "FI";
-blackouts = ( { from = "07-01"; to = "07-31"; reason = "Kesä"; } );
-organizer = { name = "Hyte"; email = "hyte@kainuu.example"; };
+blackouts = ( { from = "07-01"; to = "07-31"; reason = "Kesä";
+  reason_sv = "Sommar"; } );
+organizer = { name = "Hyte"; name_sv = "Hyte"; email = "hyte@kainuu.example"; };
 parties = (
-  { id = "hva"; name = "Kainuun hyvinvointialue"; email = "kirjaamo@hva.example"; },
-  { id = "kajaani"; name = "Kajaanin kaupunki"; email = "kirjaamo@kajaani.example"; },
-  { id = "sotkamo"; name = "Sotkamon kunta"; email = "kirjaamo@sotkamo.example"; }
+  { id = "hva"; name = "Kainuun hyvinvointialue";
+    name_sv = "Kajanalands välfärdsområde"; email = "kirjaamo@hva.example"; },
+  { id = "kajaani"; name = "Kajaanin kaupunki"; name_sv = "Kajana stad";
+    email = "kirjaamo@kajaani.example"; },
+  { id = "sotkamo"; name = "Sotkamon kunta"; name_sv = "Sotkamo kommun";
+    email = "kirjaamo@sotkamo.example"; }
 );
 forums = (
-  { id = "hytetu-foorumi"; name = "Hytetu-foorumi"; convenor = "hva";
+  { id = "hytetu-foorumi"; name = "Hytetu-foorumi"; name_sv = "Hytetu-forum";
+    convenor = "hva";
     participants = [ "hva", "kajaani", "sotkamo" ];
     rrule = "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU";
     start = "2026-01-01"; time = "13:00"; duration = 180; },
   { id = "kuntaneuvottelu"; name = "Kuntakohtainen neuvottelu";
+    name_sv = "Förhandling per kommun";
     convenor = "hva"; for_each = [ "kajaani", "sotkamo" ];
     rrule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=2";
     start = "2026-01-01"; time = "09:00"; duration = 120; }
@@ -287,9 +295,9 @@ def part_bad(all_):
                       "date": "2026-10-13", "reason": "x" * 9000})
     cases = [
         ({"action": "cancel", "forum": "nope", "date": "2026-10-13"},
-         "unknown forum 'nope'"),
+         "tuntematon foorumi 'nope'"),
         ({"action": "cancel", "forum": "hytetu-foorumi",
-          "date": "2026-10-14"}, "no meeting on 2026-10-14"),
+          "date": "2026-10-14"}, "ei ole kokousta 2026-10-14"),
         (big, "longer than 8192"),
         ({"action": "cancel", "forum": "hytetu-foorumi", "date": 20261013},
          "'date' must be a string"),
@@ -321,7 +329,7 @@ def part_bad(all_):
           "undo of the move: %d %r" % (st, ans))
     st, ans = post(all_, {"action": "undo", "forum": "hytetu-foorumi",
                           "date": "2026-10-13"})
-    check(st == 409 and "nothing to undo" in ans.get("error", ""),
+    check(st == 409 and "ei peruttavaa" in ans.get("error", ""),
           "a second undo: %d %r" % (st, ans))
 
 
@@ -355,6 +363,30 @@ def part_cli(foorumi):
     check(r.returncode == 1 and "may not change forum" in r.stderr,
           "out of scope via cadencectl --server: %d %r" % (r.returncode,
                                                            r.stderr))
+    # in the reader's language (SPEC § 10.4): --lang sv asks the daemon
+    # for Swedish names (Accept-Language), the line is Swedish; ?lang=
+    # of a language the config does not list is refused
+    r = subprocess.run([CTL, "--lang", "sv", "--server", BASE,
+                        "--token-file", tf, "--cacert",
+                        os.path.join(tmp, "cert.pem"), "cancel",
+                        "hytetu-foorumi", "2026-10-13"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0 and r.stdout ==
+          "Hytetu-forum ti 13.10.2026 kl. 13.00 är redan inställt\n",
+          "cadencectl --lang sv --server cancel: %d %r %r" % (
+              r.returncode, r.stdout, r.stderr))
+    st, body = curl("/api/v1/changes?lang=en", token=foorumi,
+                    data=json.dumps({"action": "cancel", "forum":
+                                     "hytetu-foorumi",
+                                     "date": "2026-10-13"}))
+    check(st == 400 and "lang" in body, "POST ?lang=en (not listed): "
+          "%d %r" % (st, body))
+    st, body = curl("/api/v1/changes?lang=sv", token=foorumi,
+                    data=json.dumps({"action": "cancel", "forum":
+                                     "hytetu-foorumi",
+                                     "date": "2026-10-13"}))
+    check(st == 200 and json.loads(body).get("name") == "Hytetu-forum",
+          "POST ?lang=sv: %d %r" % (st, body))
 
 
 def rdates_of(cal_bytes, uid):
@@ -396,10 +428,10 @@ def part_add(kaj, all_):
     st, ans = post(kaj, dict(add, party="sotkamo"))
     check(st == 403, "add for another party: %d %r" % (st, ans))
     for change, reason in (
-            (dict(add), "already meets on 2026-03-05 at 10:00"),
+            (dict(add), "kokoontuu jo 2026-03-05 klo 10:00"),
             ({"action": "add", "forum": "kuntaneuvottelu",
               "party": "sotkamo", "date": "2026-02-02", "time": "09:00"},
-             "already meets on 2026-02-02 at 09:00"),
+             "kokoontuu jo 2026-02-02 klo 09:00"),
             ({k: v for k, v in add.items() if k != "time"},
              "'time' is missing"),
             (dict(add, time="25:00"), "'time' must be a time HH:MM"),
@@ -424,7 +456,7 @@ def part_add(kaj, all_):
           e["before"] == "2026-03-05 10:00 added" and e["after"] == "",
           "audit of the undo of the add: %s" % e)
     st, ans = post(kaj, undo)
-    check(st == 409 and "has no added meeting" in ans.get("error", ""),
+    check(st == 409 and "ei ole lisättyä kokousta" in ans.get("error", ""),
           "a second undo of the add: %d %r" % (st, ans))
 
 
@@ -457,7 +489,7 @@ def part_cli_add():
     r = subprocess.run(remote + ["add", "hytetu-foorumi", "2026-11-17",
                                  "13:00", "--undo"],
                        capture_output=True, text=True, timeout=60)
-    check(r.returncode == 1 and "has no added meeting" in r.stderr and
+    check(r.returncode == 1 and "ei ole lisättyä kokousta" in r.stderr and
           r.stderr.count("\n") == 1,
           "a second remote add --undo: %d %r" % (r.returncode, r.stderr))
 

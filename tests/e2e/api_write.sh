@@ -6,6 +6,7 @@
 # Run from the repository root by tests/run.sh; $B is the build directory.
 B=${B:-build}
 ME=api_write.sh
+export CADENCE_LOCALEDIR=${CADENCE_LOCALEDIR:-$PWD/$B/locale}
 
 . tests/e2e/lib/daemon.sh
 need_programs "$B/cadenced" "$B/cadencectl" /usr/bin/openssl /usr/bin/curl

@@ -332,13 +332,13 @@ one_line_reason "2026-13-01" "occurrences --to 2026-13-01"
 run -c "$M" occurrences --from 2026-03-01 --to 2026-02-01
 one_line_reason "2026-03-01" "occurrences --from after --to"
 run -c "$M" next --forum nope
-one_line_reason "unknown forum 'nope'" "next --forum nope"
+one_line_reason "tuntematon foorumi 'nope'" "next --forum nope"
 run -c "$M" next --party nope
-one_line_reason "unknown party 'nope'" "next --party nope"
+one_line_reason "tuntematon osapuoli 'nope'" "next --party nope"
 run -c "$M" occurrences --from 2026-01-01 --to 2026-12-31 --forum nope
-one_line_reason "unknown forum 'nope'" "occurrences --forum nope"
+one_line_reason "tuntematon foorumi 'nope'" "occurrences --forum nope"
 run -c "$M" cancel nope 2026-10-13
-one_line_reason "unknown forum 'nope'" "cancel of an unknown forum"
+one_line_reason "tuntematon foorumi 'nope'" "cancel of an unknown forum"
 run -c "$M" cancel foorumi 2026-02-30
 one_line_reason "2026-02-30" "cancel on an impossible date"
 run -c "$M" holidays --year 1066
@@ -653,16 +653,19 @@ expect_line out '^ti 30\.6\.2026 +tehtävä +Vuosiraportti valtuustolle: Sotkamo
     "tasks: deadlines in Finnish"
 
 run -c "$TK" done raportti 2026-06-30
-one_line_reason "task 'raportti' has 2 owners: give --party" "done without --party"
+one_line_reason "tehtävällä 'raportti' on 2 omistajaa: anna --party" \
+    "done without --party"
 run -c "$TK" done raportti 2026-06-29 --party sotkamo
-one_line_reason "task 'raportti' is not due on 2026-06-29 (the nearest due day is 2026-06-30)" \
+one_line_reason "tehtävän 'raportti' määräpäivä ei ole 2026-06-29 (lähin määräpäivä on 2026-06-30)" \
     "done on a day that is not a due day"
 run -c "$TK" done raportti 2026-06-30 --party hva
-one_line_reason "party 'hva' is not an owner of task 'raportti'" "done by a non-owner"
+one_line_reason "osapuoli 'hva' ei ole tehtävän 'raportti' omistaja" \
+    "done by a non-owner"
 run -c "$TK" done nosuch 2026-06-30
-one_line_reason "unknown task 'nosuch'" "done of an unknown task"
+one_line_reason "tuntematon tehtävä 'nosuch'" "done of an unknown task"
 run -c "$TK" done raportti 2026-13-01 --party sotkamo
-one_line_reason "date '2026-13-01' is not a date (YYYY-MM-DD)" "done with a bad date"
+one_line_reason "päivä '2026-13-01' ei ole päivämäärä (VVVV-KK-PP)" \
+    "done with a bad date"
 run -c "$TK" done raportti
 usage_error "done without DATE"
 run -c "$TK" done raportti 2026-06-30 --party sotkamo --reason x
@@ -697,7 +700,7 @@ json_is '[x["party"] for x in d if x.get("task") == "raportti" and x["date"] == 
 run -c "$TK" done raportti 2026-06-30 --party sotkamo --undo
 expect_rc 0 "done --undo"
 run -c "$TK" done raportti 2026-06-30 --party sotkamo --undo
-one_line_reason "task 'raportti' of 'sotkamo' due on 2026-06-30 is not recorded done" \
+one_line_reason "tehtävää 'raportti' (osapuoli 'sotkamo', määräpäivä 2026-06-30) ei ole kirjattu tehdyksi" \
     "done --undo twice"
 
 # add: a one-off meeting, kept as given, in the feed as an RDATE
@@ -711,17 +714,17 @@ json_is '[o["start"] for o in d]' \
 run -c "$TK" --today 2026-06-01 export --forum foorumi
 expect_out "RDATE;TZID=Europe/Helsinki:20260421T090000" "add: published as an RDATE"
 run -c "$TK" add foorumi 2026-04-21 09:00
-one_line_reason "'foorumi@tehtavat.example' already meets on 2026-04-21 at 09:00" \
+one_line_reason "'foorumi@tehtavat.example' kokoontuu jo 2026-04-21 klo 09:00" \
     "add twice"
 run -c "$TK" add foorumi 2026-10-13 13:00
-one_line_reason "'foorumi@tehtavat.example' already meets on 2026-10-13 at 13:00" \
+one_line_reason "'foorumi@tehtavat.example' kokoontuu jo 2026-10-13 klo 13:00" \
     "add on a rule's meeting"
 run -c "$TK" add foorumi 2026-04-22 25:00
-one_line_reason "time '25:00' is not HH:MM" "add with a bad time"
+one_line_reason "kellonaika '25:00' ei ole muotoa HH:MM" "add with a bad time"
 run -c "$TK" add nosuch 2026-04-22 09:00
-one_line_reason "unknown forum 'nosuch'" "add to an unknown forum"
+one_line_reason "tuntematon foorumi 'nosuch'" "add to an unknown forum"
 run -c "$TK" add foorumi 2026-04-22 09:00 --party kajaani
-one_line_reason "forum 'foorumi' has no separate meetings per party: leave out --party" \
+one_line_reason "foorumilla 'foorumi' ei ole osapuolikohtaisia kokouksia: jätä --party pois" \
     "add --party to a forum without for_each"
 run -c "$TK" add foorumi 2026-04-22
 usage_error "add without TIME"
@@ -732,7 +735,7 @@ run -c "$TK" occurrences --from 2026-04-01 --to 2026-10-31 --json
 json_is '[o["start"] for o in d]' '["2026-10-13T13:00:00+03:00"]' \
     "add --undo: gone"
 run -c "$TK" add foorumi 2026-04-21 09:00 --undo
-one_line_reason "'foorumi@tehtavat.example' has no added meeting on 2026-04-21 at 09:00" \
+one_line_reason "sarjalla 'foorumi@tehtavat.example' ei ole lisättyä kokousta 2026-04-21 klo 09:00" \
     "add --undo twice"
 
 echo "cli.sh: ok: $n assertions"

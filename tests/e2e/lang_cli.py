@@ -6,7 +6,9 @@ Expected lines by hand from the config and po/sv.po: Kannus is "Kannus
 stad"; a notice given on Sunday 1.11.2026 takes effect 12 months later,
 Monday 1.11.2027; the Kokkola HYTE negotiation is the 2nd Tuesday of
 February.  The config's check has no missing twin, and a contact's name
-without its Swedish twin is a warning.
+without its Swedish twin is a warning.  The answers of cancel, move, add
+and done (core/store/change.c names the meeting) are Swedish under
+--lang sv and Finnish without it.
 """
 import os
 import re
@@ -34,6 +36,46 @@ def expect(conf, args, want, env=None):
     if rc != 0 or want not in out.splitlines():
         failures.append("%s: exit %d, no line %r in %r %r"
                         % (" ".join(args), rc, want, out, err))
+
+
+def changes(conf, sv, env):
+    """the answers of the commands that change a meeting or a task"""
+    aluen = ("Mellersta Österbottens regionala delegation fr 29.1.2027 "
+             "kl. 9.00")
+    expect(conf, sv + ["cancel", "alueneuvottelukunta", "2027-01-29"],
+           "inställt: " + aluen)
+    expect(conf, ["cancel", "alueneuvottelukunta", "2027-01-29"],
+           "Keski-Pohjanmaan alueneuvottelukunta pe 29.1.2027 klo 9.00 on "
+           "jo peruttu", env=dict(env, LANG="fi_FI.UTF-8"))
+    expect(conf, ["cancel", "--undo", "alueneuvottelukunta", "2027-01-29"],
+           "återställt: " + aluen, env=env)
+    expect(conf, ["cancel", "alueneuvottelukunta", "2027-01-29"],
+           "peruttu: Keski-Pohjanmaan alueneuvottelukunta pe 29.1.2027 "
+           "klo 9.00")
+    # Kokkola's HYTE negotiation: the 2nd Tuesday of February 2027, 9.2.
+    hyte = "Förhandling om främjande av välfärd och hälsa: Karleby stad"
+    expect(conf, sv + ["move", "hyte-neuvottelu", "2027-02-09",
+                       "2027-02-11", "--party", "kokkola"],
+           "flyttat: %s ti 9.2.2027 kl. 13.00 -> to 11.2.2027 kl. 13.00"
+           % hyte)
+    expect(conf, sv + ["move", "--undo", "hyte-neuvottelu", "2027-02-09",
+                       "--party", "kokkola"], "flytten ångrad: " + hyte)
+    uid = "alueneuvottelukunta@keski-pohjanmaa.example"
+    expect(conf, sv + ["add", "alueneuvottelukunta", "2027-02-26", "10:00"],
+           "tillagt: %s fr 26.2.2027 kl. 10.00" % uid)
+    expect(conf, sv + ["add", "--undo", "alueneuvottelukunta", "2027-02-26",
+                       "10:00"],
+           "tillägget ångrat: %s fr 26.2.2027 kl. 10.00" % uid)
+    # Kannus's annual report is due on 30 June, a Wednesday in 2027
+    task = ["kunta-vuosiraportti", "2027-06-30", "--party", "kannus"]
+    expect(conf, sv + ["done"] + task,
+           "utförd: kunta-vuosiraportti (kannus), förfallodag on 30.6.2027")
+    expect(conf, sv + ["done"] + task, "kunta-vuosiraportti (kannus, "
+           "on 30.6.2027) är redan registrerad som utförd")
+    expect(conf, sv + ["done", "--undo"] + task, "inte utförd: "
+           "kunta-vuosiraportti (kannus), förfallodag on 30.6.2027")
+    expect(conf, ["done"] + task, "tehty: kunta-vuosiraportti (kannus), "
+           "määräpäivä ke 30.6.2027")
 
 
 def main():
@@ -64,6 +106,7 @@ def main():
     # the language from the environment, as a user's shell gives it
     env = dict(os.environ, LANG="sv_FI.UTF-8", LC_ALL="", LC_MESSAGES="")
     expect(conf, ["outbox"], "Utgående kallelser: inga.", env=env)
+    changes(conf, sv, env)
 
     # a contact's name is a text key too: its missing twin is a warning
     kokkola = text.index('email = "hyte@kokkola.example"')

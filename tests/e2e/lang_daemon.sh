@@ -16,15 +16,7 @@ export CADENCE_LOCALEDIR=${CADENCE_LOCALEDIR:-$PWD/$B/locale}
 . tests/e2e/lib/daemon.sh
 need_programs "$B/cadenced" "$B/cadencectl"
 need_pymods icalendar recurring_ical_events
-T=$(mktemp -d) || exit 1
-pid=""
-n=0
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+daemon_test_init
 fail() { echo "$ME: FAIL: $*"; tail -n 20 "$T/log" 2>/dev/null; exit 1; }
 ok() { n=$((n + 1)); }
 TODAY=2026-12-03
@@ -44,20 +36,8 @@ for f in all.ics forum/vhf-forhandling.ics party/vasa.ics deadlines.ics; do
 	    fail "/calendars/$f and /sv/calendars/$f differ (sv is the default)"
 	ok
 	# the same meetings, UIDs and times, in both languages
-	$PY - "$T/sv.ics" "$T/fi.ics" <<'PYEOF' || fail "$f: languages disagree"
-import sys, datetime, icalendar, recurring_ical_events
-def occ(path):
-    cal = icalendar.Calendar.from_ical(open(path, 'rb').read())
-    evs = recurring_ical_events.of(cal).between(
-        datetime.date(2025, 1, 1), datetime.date(2029, 1, 1))
-    return sorted((str(e['UID']), e['DTSTART'].dt.isoformat(),
-                   str(e.get('STATUS', ''))) for e in evs)
-a, b = occ(sys.argv[1]), occ(sys.argv[2])
-if a != b or not a and 'deadlines' not in sys.argv[1]:
-    print("sv %d occurrences, fi %d; first differences: %s" % (
-        len(a), len(b), sorted(set(a) ^ set(b))[:3]))
-    sys.exit(1)
-PYEOF
+	$PY tests/e2e/same_occurrences.py "$T/sv.ics" "$T/fi.ics" "$f" ||
+	    fail "$f: languages disagree"
 	ok
 done
 
@@ -109,48 +89,18 @@ done
 # the Swedish page and wheel as Chromium shows them: no Finnish text that
 # has a Swedish twin (the config's *_fi values, and every message of the
 # catalogue whose Swedish differs), and the language switch to Finnish
-dump() {	# dump URL FILE: the document Chromium built
-	(cd "$T" && HOME="$T" timeout 90 chromium --headless --no-sandbox \
-	    --disable-gpu --no-first-run --disable-background-networking \
-	    --disable-component-update --disable-sync \
-	    --user-data-dir="$T/chrome" --dump-dom "$1" >"$2" 2>/dev/null) ||
-	    fail "chromium --dump-dom $1"
-}
 if command -v chromium >/dev/null 2>&1; then
-	dump "$BASE/" "$T/sv.html"
-	dump "$BASE/vuosikello.svg" "$T/sv.svg"
-	dump "$BASE/saavutettavuus" "$T/sv-stmt.html"
+	chromium_dump "$BASE/" "$T/sv.html"
+	chromium_dump "$BASE/vuosikello.svg" "$T/sv.svg"
+	chromium_dump "$BASE/saavutettavuus" "$T/sv-stmt.html"
 	grep -q '<html lang="sv"' "$T/sv.html" || fail "page is not lang=sv"; ok
 	grep -q 'href="/fi/" hreflang="fi" lang="fi"' "$T/sv.html" ||
 	    fail "no link to the Finnish page"; ok
 	grep -q 'xml:lang="sv"' "$T/sv.svg" || fail "wheel is not xml:lang=sv"
 	ok
-	$PY - "$T/p.conf" "$B/locale/sv/LC_MESSAGES/cadenced.mo" \
-	    "$T/sv.html" "$T/sv.svg" "$T/sv-stmt.html" <<'PYEOF' ||
-import gettext, html, re, sys
-conf, mo, docs = sys.argv[1], sys.argv[2], sys.argv[3:]
-def text(path):
-    s = open(path, encoding="utf-8").read()
-    s = re.sub(r"<style.*?</style>", " ", s, flags=re.S)
-    attrs = " ".join(re.findall(r'(?:alt|title|aria-label)="([^"]*)"', s))
-    return html.unescape(re.sub(r"<[^>]+>", " ", s) + " " + attrs)
-shown = {p: re.sub(r"\s+", " ", text(p)) for p in docs}
-finnish = set(re.findall(r'\w+_fi = "([^"]+)"', open(conf, encoding="utf-8").read()))
-cat = gettext.GNUTranslations(open(mo, "rb"))._catalog
-for key, msgstr in cat.items():
-    msgid = key[0] if isinstance(key, tuple) else key   # plural: (id, n)
-    if not msgid or msgid == msgstr:
-        continue
-    msgid = msgid.split("\x04")[-1]
-    for chunk in re.split(r"%[0-9$]*[a-z]+|<[^>]+>", msgid):
-        chunk = chunk.strip(" .,:;()–·")
-        if len(chunk) >= 8 and chunk not in msgstr:
-            finnish.add(chunk)
-bad = [(w, p) for w in sorted(finnish) for p in docs if w in shown[p]]
-for w, p in bad[:10]:
-    print("Finnish on the Swedish %s: %r" % (p.rsplit("/", 1)[-1], w))
-sys.exit(1 if bad else 0)
-PYEOF
+	$PY tests/e2e/no_finnish.py "$T/p.conf" \
+	    "$B/locale/sv/LC_MESSAGES/cadenced.mo" \
+	    "$T/sv.html" "$T/sv.svg" "$T/sv-stmt.html" ||
 	    fail "Finnish text on the Swedish page or wheel"
 	ok
 else

@@ -139,6 +139,13 @@ def master(cal):
     return [e for e in evs if "RECURRENCE-ID" not in e][0]
 
 
+def cns(ev):
+    """the CN of each ATTENDEE, sorted"""
+    att = ev.get("ATTENDEE", [])
+    return sorted(str(a.params.get("CN")) for a in
+                  (att if isinstance(att, list) else [att]))
+
+
 def has_all(text, words, who):
     for w in words:
         check(w in text, "%s: no %r in %r" % (who, w, text[:900]))
@@ -188,6 +195,9 @@ def first_delivery(dav_base):
                    "Sammankallare: Mellersta Österbottens välfärdsområde",
                    "Deltagare: Mellersta Österbottens välfärdsområde, "
                    "Karleby stad, Kannus stad"], "Swedish DESCRIPTION")
+    check(cns(ev) == ["Kannus stad", "Karleby stad",
+                      "Mellersta Österbottens välfärdsområde"],
+          "Swedish ATTENDEE CNs %s" % cns(ev))
 
     for addr in (KANNUS, HVA):
         fi = mail[addr]
@@ -208,6 +218,9 @@ def first_delivery(dav_base):
               "Finnish SUMMARY %s" % ev["SUMMARY"])
         check("Koollekutsuja: Keski-Pohjanmaan hyvinvointialue" in
               str(ev["DESCRIPTION"]), "Finnish DESCRIPTION")
+        check(cns(ev) == ["Kannuksen kaupunki", "Keski-Pohjanmaan "
+                          "hyvinvointialue", "Kokkolan kaupunki"],
+              "Finnish ATTENDEE CNs %s to %s" % (cns(ev), addr))
 
     # the organizer's own CalDAV copy: the default language
     ev = master(icalendar.Calendar.from_ical(dav_get(dav_base + UID +

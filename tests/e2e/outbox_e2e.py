@@ -246,7 +246,7 @@ def main():
 
     # 2. nothing changed: nothing enqueued, nothing sent
     r = ctl("outbox", "--deliver")
-    check(" 0 new, 0 sent" in r.stderr, "second run: %s" % r.stderr)
+    check(" 0 uutta, 0 lähetetty" in r.stderr, "second run: %s" % r.stderr)
     check(len(outbox()) == len(box), "second run added entries")
     check(len(messages()) == len(UIDS), "second run sent mail")
 

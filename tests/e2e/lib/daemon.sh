@@ -56,6 +56,33 @@ daemon_conf() {
 	    fail "cannot rewrite state_dir and http.listen of $1"
 }
 
+# daemon_test_init: a test's frame: $T, a directory removed at exit with
+# the daemon of $pid killed; n = 0, for the test's ok() to count
+daemon_test_init() {
+	T=$(mktemp -d) || exit 1
+	pid=""
+	n=0
+	trap daemon_test_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+}
+
+daemon_test_cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$T"
+}
+
+# chromium_dump URL FILE: the document headless Chromium built from URL
+# (after its styles and scripts) into FILE, with $T as its home; fail
+# when Chromium fails or gives nothing
+chromium_dump() {
+	(cd "$T" && HOME="$T" timeout 90 chromium --headless --no-sandbox \
+	    --disable-gpu --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$T/chrome" --dump-dom "$1" >"$2" 2>/dev/null) ||
+	    fail "chromium --dump-dom $1"
+	[ -s "$2" ] || fail "chromium --dump-dom $1: nothing"
+}
+
 # daemon_start CONF TODAY LOG [OPTION...]: start $B/cadenced in the
 # background (its pid in pid, output appended to LOG) and wait until
 # $BASE/healthz answers, at most 10 s; fail when it exits or does not
