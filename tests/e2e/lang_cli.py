@@ -69,10 +69,10 @@ def changes(conf, sv, env):
     # Kannus's annual report is due on 30 June, a Wednesday in 2027
     task = ["kunta-vuosiraportti", "2027-06-30", "--party", "kannus"]
     expect(conf, sv + ["done"] + task,
-           "utförd: kunta-vuosiraportti (kannus), förfallodag on 30.6.2027")
+           "gjord: kunta-vuosiraportti (kannus), förfallodag on 30.6.2027")
     expect(conf, sv + ["done"] + task, "kunta-vuosiraportti (kannus, "
-           "on 30.6.2027) är redan registrerad som utförd")
-    expect(conf, sv + ["done", "--undo"] + task, "inte utförd: "
+           "on 30.6.2027) är redan registrerad som gjord")
+    expect(conf, sv + ["done", "--undo"] + task, "inte gjord: "
            "kunta-vuosiraportti (kannus), förfallodag on 30.6.2027")
     expect(conf, ["done"] + task, "tehty: kunta-vuosiraportti (kannus), "
            "määräpäivä ke 30.6.2027")
