@@ -133,13 +133,14 @@ export_prepare(struct export *x, struct cli *c)
 	cfg = c->cfg;
 	x->now = (int64_t)time(NULL);
 	x->nfeeds = cad_feeds(cfg, &x->feeds);
-	cad_publish_window(cfg, c->today, &from, &to);
+	/* the hashes of the invitations' window, as the daemon's (ical.h) */
+	cad_invite_window(cfg, &c->ctx, &from, &to);
 	if ((r = cli_plan(c, from, to, &x->plan)) != 0)
 		return r;
 	x->states = cad_xcalloc(x->plan.nseries + 1, sizeof *x->states);
 	/* every series' hash in one pass; SEQUENCEs in one transaction */
 	char (*hash)[65] = cad_xcalloc(x->plan.nseries + 1, sizeof *hash);
-	cad_ical_series_hashes(cfg, &x->plan, hash);
+	cad_ical_series_hashes(cfg, &c->ctx, &x->plan, hash);
 	r = cad_store_begin(c->store, &err);
 	for (size_t i = 0; r == 0 && i < x->plan.nseries; i++)
 		if ((r = cad_store_series_sync(c->store,
@@ -153,6 +154,9 @@ export_prepare(struct export *x, struct cli *c)
 		cli_warnx(_("sarjoja ei voi kirjata: %s"), err.msg);
 		return 1;
 	}
+	/* the feeds show the publish window */
+	cad_publish_window(cfg, c->today, &from, &to);
+	cad_plan_keep(&x->plan, from, to);
 	return export_set(x);
 }
 

@@ -165,7 +165,7 @@ outbox_deliver(struct cli *c)
 		    "'caldav'- eikä 'smtp'-yhteyttä"), c->config_path);
 		return 1;
 	}
-	cad_publish_window(c->cfg, c->today, &from, &to);
+	cad_invite_window(c->cfg, &c->ctx, &from, &to);
 	if ((r = cli_plan(c, from, to, &plan)) != 0)
 		return r;
 	r = cad_outbox_sync(c->store, c->cfg, &c->ctx, &plan, NULL, now,

@@ -676,27 +676,31 @@ build_core(struct build *bd, struct cad_store *st, struct cad_error *err)
 	struct cad_series_state *states = NULL;
 	struct cad_audit_entry *audit = NULL;
 	char (*hashes)[65] = NULL;
-	struct cad_plan plan;
-	int r;
+	struct cad_plan plan, shown = { 0 };
+	int r, from, to;
 
 	memset(&plan, 0, sizeof plan);
 	snapshot_core_lock();
 	/* hashes, SEQUENCEs and mail start from the default language */
 	(void)cad_lang_use(s->cfg->langs[0]);
-	if ((r = cad_plan_range(s->cfg, &s->ctx, s->from, s->to, &plan,
+	/* invitations and hashes: the series from their starts (ical.h) */
+	cad_invite_window(s->cfg, &s->ctx, &from, &to);
+	if ((r = cad_plan_range(s->cfg, &s->ctx, from, to, &plan,
 	    err)) != 0 || (r = fault_at("plan", err)) != 0)
 		goto out;
-	s->nocc = plan.nocc;
 	states = cad_xcalloc(plan.nseries + 1, sizeof *states);
 	hashes = cad_xcalloc(plan.nseries + 1, sizeof *hashes);
-	cad_ical_series_hashes(s->cfg, &plan, hashes);
+	cad_ical_series_hashes(s->cfg, &s->ctx, &plan, hashes);
 	if ((r = build_store(s, st, &plan, (const char (*)[65])hashes, states,
 	    false, bd->now, err)) != 0 ||
 	    /* the page shows each meeting's last change */
 	    (r = cad_audit_list(st, &audit, &bd->changes.n, err)) != 0)
 		goto out;
 	bd->changes.v = audit;
-	if ((r = build_languages(bd, &plan, states, err)) != 0)
+	/* the feeds, the page and the wheel show the publish window */
+	cad_plan_view(&plan, s->from, s->to, &shown);
+	s->nocc = shown.nocc;
+	if ((r = build_languages(bd, &shown, states, err)) != 0)
 		goto out;
 	qsort(s->res, s->nres, sizeof *s->res, res_cmp);
 	/* the bodies are all in the store: the series text goes */
@@ -708,6 +712,7 @@ out:
 	bd->changes = (struct page_changes){ NULL, 0 };
 	free(hashes);
 	free(states);
+	free(shown.occ);
 	cad_plan_release(&plan);
 	snapshot_core_unlock();
 	return r;

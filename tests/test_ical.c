@@ -519,40 +519,40 @@ series_hash__occurrence_moved__changes_only_then(void **state)
 	(void)state;
 	char h1[65], h2[65], h3[65], other[65];
 
-	cad_ical_series_hash(&cfg, &plan, 0, h1);
+	cad_ical_series_hash(&cfg, NULL, &plan, 0, h1);
 	assert_int_equal(strlen(h1), 64);
 	assert_int_equal(strspn(h1, "0123456789abcdef"), 64);
 
 	/* SEQUENCE / DTSTAMP are not content: same plan, same hash */
 	states[0].sequence = 99;
-	cad_ical_series_hash(&cfg, &plan, 0, h2);
+	cad_ical_series_hash(&cfg, NULL, &plan, 0, h2);
 	states[0].sequence = 3;
 	assert_string_equal(h1, h2);
 
 	/* another series' move does not touch this one */
 	occ[2].day += 1;
-	cad_ical_series_hash(&cfg, &plan, 0, h2);
+	cad_ical_series_hash(&cfg, NULL, &plan, 0, h2);
 	assert_string_equal(h1, h2);
-	cad_ical_series_hash(&cfg, &plan, 1, other);
+	cad_ical_series_hash(&cfg, NULL, &plan, 1, other);
 	occ[2].day -= 1;
-	cad_ical_series_hash(&cfg, &plan, 1, h3);
+	cad_ical_series_hash(&cfg, NULL, &plan, 1, h3);
 	assert_string_not_equal(other, h3);
 
 	/* moving the 2026 meeting by one hour changes it */
 	occ[4].time += 60;
 	occ[4].moved = CAD_MOVED_PERSON;
-	cad_ical_series_hash(&cfg, &plan, 0, h2);
+	cad_ical_series_hash(&cfg, NULL, &plan, 0, h2);
 	assert_string_not_equal(h1, h2);
 
 	/* and moving it back restores it */
 	occ[4].time -= 60;
 	occ[4].moved = CAD_MOVED_NONE;
-	cad_ical_series_hash(&cfg, &plan, 0, h3);
+	cad_ical_series_hash(&cfg, NULL, &plan, 0, h3);
 	assert_string_equal(h1, h3);
 
 	/* a new location is visible to subscribers */
 	forums[0].location = "Sotkamo";
-	cad_ical_series_hash(&cfg, &plan, 0, h2);
+	cad_ical_series_hash(&cfg, NULL, &plan, 0, h2);
 	forums[0].location = "Kajaanin kaupungintalo";
 	assert_string_not_equal(h1, h2);
 }
@@ -564,9 +564,9 @@ series_hashes__every_series__same_as_one_at_a_time(void **state)
 	char all[sizeof series / sizeof series[0]][65], one[65];
 
 	/* the series interleave in plan.occ; the fourth has no occurrence */
-	cad_ical_series_hashes(&cfg, &plan, all);
+	cad_ical_series_hashes(&cfg, NULL, &plan, all);
 	for (size_t s = 0; s < plan.nseries; s++) {
-		cad_ical_series_hash(&cfg, &plan, s, one);
+		cad_ical_series_hash(&cfg, NULL, &plan, s, one);
 		assert_string_equal(all[s], one);
 	}
 	/* each series has its own content */

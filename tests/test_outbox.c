@@ -57,7 +57,7 @@ struct fixture {
 	char tmp[64];
 	struct cad_store *st;
 	struct cad_config cfg;
-	struct cad_occurrence occ[4];
+	struct cad_occurrence occ[5];
 	struct cad_plan plan;
 	struct cad_plan_ctx ctx;
 };
@@ -255,6 +255,37 @@ outbox_sync__unchanged_replan__nothing_enqueued(void **state)
 	mark_all_sent(f);
 	assert_int_equal(plan_sync(f, st, NOW + 7200), 0);
 	assert_int_equal(st[0].sequence, 0);
+}
+
+/*
+ * A year on (issue 19 item 2): the window now reaches 10.10.2028 (2nd
+ * Tuesday of October: 1.10.2028 is a Sunday), nothing anyone sees has
+ * changed, so nothing is sent and SEQUENCE stays; the invitation's rule
+ * has no COUNT that the window would have moved.
+ */
+static void
+outbox_sync__window_moves_on__nothing_enqueued(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_series_state st[2];
+	struct list l;
+
+	assert_int_equal(plan_sync(f, st, NOW), 4);
+	l = list(f);
+	const struct cad_outbox_entry *e = find(&l, H, "caldav", "put");
+	assert_non_null(strstr(e->payload, "\r\nRRULE:FREQ=YEARLY;"));
+	assert_null(strstr(e->payload, "COUNT="));
+	cad_outbox_entries_free(l.v, l.n);
+	mark_all_sent(f);
+
+	f->occ[4] = (struct cad_occurrence){ .series = 0,
+	    .rid_day = D(2028, 10, 10), .rid_time = 13 * 60,
+	    .day = D(2028, 10, 10), .time = 13 * 60, .duration = 180 };
+	f->plan.nocc = 5;
+	f->ctx.today = D(2027, 1, 1);
+	assert_int_equal(plan_sync(f, st, NOW + 86400 * 325), 0);
+	assert_int_equal(st[0].sequence, 0);
+	assert_int_equal(st[1].sequence, 0);
 }
 
 static void
@@ -681,6 +712,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T_(outbox_sync__new_series__one_row_per_channel_and_recipient),
 		T_(outbox_sync__unchanged_replan__nothing_enqueued),
+		T_(outbox_sync__window_moves_on__nothing_enqueued),
 		T_(outbox_sync__invite_participants__every_party_once),
 		T_(outbox_sync__terminated_party__no_invitation_then_cancel),
 		T_(outbox_sync__instance_cancelled__cancel_kept_caldav_superseded),

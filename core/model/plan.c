@@ -798,6 +798,29 @@ cad_plan_release(struct cad_plan *plan)
 	memset(plan, 0, sizeof *plan);
 }
 
+void
+cad_plan_keep(struct cad_plan *plan, int from, int to)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < plan->nocc; i++)
+		if (plan->occ[i].day >= from && plan->occ[i].day <= to)
+			plan->occ[k++] = plan->occ[i];
+	plan->nocc = k;
+}
+
+void
+cad_plan_view(const struct cad_plan *plan, int from, int to,
+    struct cad_plan *out)
+{
+	*out = *plan;
+	out->occ = cad_xcalloc(plan->nocc + 1, sizeof *out->occ);
+	out->nocc = 0;
+	for (size_t i = 0; i < plan->nocc; i++)
+		if (plan->occ[i].day >= from && plan->occ[i].day <= to)
+			out->occ[out->nocc++] = plan->occ[i];
+}
+
 bool
 cad_plan_involves(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,

@@ -122,6 +122,14 @@ int cad_plan_range(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, int from, int to, struct cad_plan *out,
     struct cad_error *err);
 void cad_plan_release(struct cad_plan *plan);
+/* keeps only the occurrences whose final start date lies in [from, to]:
+   cad_plan_range() of a wider range narrowed to this one */
+void cad_plan_keep(struct cad_plan *plan, int from, int to);
+/* out: plan's series (borrowed: free() only out->occ, never
+   cad_plan_release() it) and a copy of the occurrences of plan whose
+   final start date lies in [from, to] */
+void cad_plan_view(const struct cad_plan *plan, int from, int to,
+    struct cad_plan *out);
 
 /* the occurrence concerns party p: convenor, for_each member or participant
    (a terminated party stops counting from its effective day) */

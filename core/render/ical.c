@@ -26,6 +26,7 @@
 #include "render/output.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,102 +364,6 @@ cad_publish_window(const struct cad_config *cfg, int today, int *from,
 	    31);
 }
 
-/* the hash of series s whose occurrences are v[0..n), RECURRENCE-ID order */
-static void
-series_hash(const struct cad_config *cfg, const struct cad_plan *plan,
-    size_t s, const struct cad_occurrence *const *v, size_t n,
-    char out[static 65])
-{
-	static const char hex[] = "0123456789abcdef";
-	struct series_text t;
-	struct sha256 c;
-	unsigned char md[32];
-	size_t i;
-
-	sha256_init(&c);
-	sha256_str(&c, "cadenced-series-1");
-	sha256_str(&c, cfg->timezone);
-	sha256_str(&c, plan->series[s].uid);
-	/* every listed language's text, the default's first (so that a
-	   config of one language hashes as it always has): a changed twin
-	   is a change for its readers.  A language the system has no
-	   locale for is never rendered, so it is not hashed either. */
-	enum cad_lang was = cad_lang_current();
-	for (size_t l = 0; l < cfg->nlangs || l == 0; l++) {
-		if (cfg->nlangs > 0 && cad_lang_use(cfg->langs[l]) < 0 && l > 0)
-			continue;
-		series_text_init(cfg, plan, s, &t);
-		sha256_str(&c, t.summary);
-		sha256_str(&c, t.location);
-		sha256_str(&c, t.description);
-		if (l > 0)
-			sha256_str(&c, cad_tr(cfg, cfg->organizer_name));
-		else if (cfg->organizer_email && *cfg->organizer_email) {
-			sha256_str(&c, cfg->organizer_name);
-			sha256_str(&c, cfg->organizer_email);
-		}
-		if (l == 0)
-			sha256_int(&c, cfg->publish_attendees);
-		if (l == 0 && cfg->publish_attendees)
-			for (i = 0; i < t.npeople; i++)
-				sha256_str(&c,
-				    cfg->parties[t.people[i]].email);
-		series_text_release(&t);
-	}
-	(void)cad_lang_use(was);
-
-	for (i = 0; i < n; i++) {
-		sha256_int(&c, v[i]->rid_day);
-		sha256_int(&c, v[i]->rid_time);
-		sha256_int(&c, v[i]->day);
-		sha256_int(&c, v[i]->time);
-		sha256_int(&c, v[i]->duration);
-		sha256_int(&c, v[i]->status);
-		sha256_int(&c, v[i]->moved);
-		sha256_str(&c, v[i]->reason);
-		if (cfg->forums[plan->series[s].forum].nlocation_rotation > 0)
-			sha256_str(&c, v[i]->location);
-	}
-
-	sha256_final(&c, md);
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-}
-
-void
-cad_ical_series_hash(const struct cad_config *cfg,
-    const struct cad_plan *plan, size_t s, char out[static 65])
-{
-	const struct cad_occurrence **v;
-	size_t n = 0;
-
-	v = cad_xcalloc(plan->nocc + 1, sizeof *v);
-	for (size_t i = 0; i < plan->nocc; i++)
-		if (plan->occ[i].series == s)
-			v[n++] = &plan->occ[i];
-	qsort(v, n, sizeof *v, cmp_rid);
-	series_hash(cfg, plan, s, v, n, out);
-	free(v);
-}
-
-void
-cad_ical_series_hashes(const struct cad_config *cfg,
-    const struct cad_plan *plan, char (*out)[65])
-{
-	const struct cad_occurrence **rid;
-	size_t *off;
-
-	occ_index(plan, &off, NULL, &rid);
-	for (size_t s = 0; s < plan->nseries; s++)
-		series_hash(cfg, plan, s, rid + off[s], off[s + 1] - off[s],
-		    out[s]);
-	free(off);
-	free(rid);
-}
-
 /* ---------------------------------------------------------------- */
 /* libical pieces */
 
@@ -752,6 +657,7 @@ struct event_common {
 	struct icaltimetype last_modified;
 	struct icaltimetype created;
 	int sequence;
+	bool unbounded;		/* an open-ended rule without COUNT */
 };
 
 void
@@ -1000,7 +906,8 @@ add_rule_set(icalcomponent *ev, const struct event_common *ec,
 	while (i < n)
 		rd[nrd++] = v[i++];
 
-	rule.count = (int)steps;
+	if (!ec->unbounded)
+		rule.count = (int)steps;
 	icalcomponent_add_property(ev, icalproperty_new_rrule(rule));
 	for (i = 0; i < nex; i++) {
 		ex[i].zone = NULL;
@@ -1150,6 +1057,147 @@ add_series(icalcomponent *cal, const struct event_common *ec,
 		    cad_ical_local_time(o->rid_day, o->rid_time)), tz));
 		icalcomponent_add_component(cal, ev);
 	}
+}
+
+/*
+ * Whether series se goes on past any window: its forum's own rule (not
+ * per_term, not a first-convenor meeting) has no COUNT or UNTIL, and
+ * neither its convenor nor its member has given notice.  Its invitation
+ * carries that rule without a COUNT tied to the publish window, so that
+ * the window moving on changes nothing that is sent.
+ */
+static bool
+series_open_ended(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    const struct cad_series *se)
+{
+	const struct cad_forum *f = &cfg->forums[se->forum];
+	struct icalrecurrencetype rule;
+
+	if (se->first || f->rrule == NULL || *f->rrule == '\0')
+		return false;
+	icalerror_clear_errno();
+	rule = icalrecurrencetype_from_string(f->rrule);
+	if (icalerrno != ICAL_NO_ERROR || rule.count != 0 ||
+	    !icaltime_is_null_time(rule.until))
+		return false;
+	return cad_plan_party_effective(cfg, ctx, se->convenor) == INT_MAX &&
+	    cad_plan_party_effective(cfg, ctx, se->party) == INT_MAX;
+}
+
+/*
+ * Every listed language's text of series s into c, the default's first:
+ * a changed twin is a change for its readers.  A language the system has
+ * no locale for is never rendered, so it is not hashed either.
+ */
+static void
+hash_texts(const struct cad_config *cfg, const struct cad_plan *plan,
+    size_t s, struct sha256 *c)
+{
+	struct series_text t;
+	enum cad_lang was = cad_lang_current();
+
+	for (size_t l = 0; l < cfg->nlangs || l == 0; l++) {
+		if (cfg->nlangs > 0 && cad_lang_use(cfg->langs[l]) < 0 && l > 0)
+			continue;
+		series_text_init(cfg, plan, s, &t);
+		sha256_str(c, t.summary);
+		sha256_str(c, t.location);
+		sha256_str(c, t.description);
+		if (l > 0)
+			sha256_str(c, cad_tr(cfg, cfg->organizer_name));
+		else if (cfg->organizer_email && *cfg->organizer_email) {
+			sha256_str(c, cfg->organizer_name);
+			sha256_str(c, cfg->organizer_email);
+		}
+		if (l == 0)
+			sha256_int(c, cfg->publish_attendees);
+		if (l == 0 && cfg->publish_attendees)
+			for (size_t i = 0; i < t.npeople; i++)
+				sha256_str(c, cfg->parties[t.people[i]].email);
+		series_text_release(&t);
+	}
+	(void)cad_lang_use(was);
+}
+
+/*
+ * The hash of series s whose occurrences are v[0..n), RECURRENCE-ID
+ * order: of the VEVENTs of its invitation (open-ended rule, EXDATEs,
+ * overrides) without SEQUENCE and stamps.  It moves when what a
+ * recipient sees does, not when the window does.
+ */
+static void
+series_hash(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    const struct cad_plan *plan, size_t s,
+    const struct cad_occurrence **v, size_t n, char out[static 65])
+{
+	static const char hex[] = "0123456789abcdef";
+	struct series_text t;
+	struct event_common ec;
+	struct sha256 c;
+	unsigned char md[32];
+
+	sha256_init(&c);
+	sha256_str(&c, "cadenced-series-2");
+	sha256_str(&c, cfg->timezone);
+	sha256_str(&c, plan->series[s].uid);
+	hash_texts(cfg, plan, s, &c);
+	series_text_init(cfg, plan, s, &t);
+	if (n > 0) {
+		icalcomponent *cal = icalcomponent_new(
+		    ICAL_VCALENDAR_COMPONENT);
+		memset(&ec, 0, sizeof ec);
+		ec.cfg = cfg;
+		ec.se = &plan->series[s];
+		ec.t = &t;
+		ec.dtstamp = ec.created = ec.last_modified = utc_time(0);
+		ec.unbounded = series_open_ended(cfg, ctx, ec.se);
+		add_series(cal, &ec, v, n);
+		char *text = icalcomponent_as_ical_string_r(cal);
+		icalcomponent_free(cal);
+		sha256_str(&c, text);
+		free(text);
+	}
+	series_text_release(&t);
+
+	sha256_final(&c, md);
+	for (size_t i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+void
+cad_ical_series_hash(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    char out[static 65])
+{
+	const struct cad_occurrence **v;
+	size_t n = 0;
+
+	v = cad_xcalloc(plan->nocc + 1, sizeof *v);
+	for (size_t i = 0; i < plan->nocc; i++)
+		if (plan->occ[i].series == s)
+			v[n++] = &plan->occ[i];
+	qsort(v, n, sizeof *v, cmp_rid);
+	series_hash(cfg, ctx, plan, s, v, n, out);
+	free(v);
+}
+
+void
+cad_ical_series_hashes(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    char (*out)[65])
+{
+	const struct cad_occurrence **rid;
+	size_t *off;
+
+	occ_index(plan, &off, NULL, &rid);
+	for (size_t s = 0; s < plan->nseries; s++)
+		series_hash(cfg, ctx, plan, s, rid + off[s],
+		    off[s + 1] - off[s], out[s]);
+	free(off);
+	free(rid);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1664,6 +1712,8 @@ render_frag(struct cad_ical_set *set, size_t s,
 		    states[s].created : states[s].last_modified);
 	} else
 		ec.last_modified = ec.created = ec.dtstamp;
+	ec.unbounded = set->invitation && series_open_ended(set->cfg, set->ctx,
+	    ec.se);
 	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	add_series(cal, &ec, v, n);
 	series_text_release(&t);
@@ -2012,4 +2062,33 @@ cad_ical_feed(const struct cad_config *cfg,
 	r = cad_ical_set_feed(set, forum, party, name, dtstamp, out, err);
 	cad_ical_set_free(set);
 	return r;
+}
+
+int
+cad_ical_invitation(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_series_state *states, const char *name,
+    int64_t dtstamp, struct cad_buf *out, struct cad_error *err)
+{
+	struct cad_ical_set *set;
+	int r;
+
+	if ((r = cad_ical_set_new(cfg, ctx, plan, states, &set, err)) < 0)
+		return r;
+	set->invitation = true;
+	r = cad_ical_set_feed(set, -1, -1, name, dtstamp, out, err);
+	cad_ical_set_free(set);
+	return r;
+}
+
+void
+cad_invite_window(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, int *from, int *to)
+{
+	cad_publish_window(cfg, ctx->today, from, to);
+	for (size_t i = 0; i < cfg->nforums; i++) {
+		int start = cad_plan_forum_start(&cfg->forums[i], ctx);
+		if (start < *from)
+			*from = start;
+	}
 }

@@ -14,27 +14,40 @@
 #include "base/util.h"
 
 /*
- * The window that the daemon publishes, invites from and syncs SEQUENCE
- * over: SPEC § 4 asks for today - 1 year .. today + horizon_days; this
- * widens it to whole calendar years (from 1 January of last year to
- * 31 December of the horizon's year) so that the window, and with it
- * every series' content, moves once a year instead of every day.  A
- * daily moving window would raise SEQUENCE (and re-send invitations)
- * whenever an occurrence entered the horizon.
+ * The window that the daemon publishes: SPEC § 4 asks for today - 1 year
+ * .. today + horizon_days; this widens it to whole calendar years (from
+ * 1 January of last year to 31 December of the horizon's year) so that
+ * the feeds move once a year instead of every day.
  */
 void cad_publish_window(const struct cad_config *cfg, int today, int *from,
     int *to);
 
 /*
- * A content hash (hex, NUL-terminated, 65 bytes) of everything that the
- * feed says about series s: summary, times, rule, overrides, location,
- * attendees.  When it changes the store raises SEQUENCE.
+ * The window that invitations (CalDAV objects, iMIP) and the series
+ * hashes are made of: from the earliest series start (cad_plan_forum_
+ * start) to the publish window's end.  Its start does not move with
+ * today, so what was sent keeps its DTSTART, EXDATEs and overrides; an
+ * open-ended rule goes without COUNT (cad_ical_invitation), so the end
+ * moving on adds nothing either.
+ */
+void cad_invite_window(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, int *from, int *to);
+
+/*
+ * A content hash (hex, NUL-terminated, 65 bytes) of what the invitation
+ * of series s says (summary, times, rule, EXDATEs, overrides, location,
+ * attendees), without SEQUENCE and stamps: with the plan of
+ * cad_invite_window() it changes only when something a recipient sees
+ * does.  When it changes the store raises SEQUENCE.  ctx (may be NULL)
+ * gives the terminations that end a series.
  */
 void cad_ical_series_hash(const struct cad_config *cfg,
-    const struct cad_plan *plan, size_t s, char out[static 65]);
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    char out[static 65]);
 /* cad_ical_series_hash() of every series of plan: out[nseries] */
 void cad_ical_series_hashes(const struct cad_config *cfg,
-    const struct cad_plan *plan, char (*out)[65]);
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    char (*out)[65]);
 
 /*
  * The VCALENDAR (METHOD:PUBLISH) of every series of plan that belongs to
@@ -49,6 +62,13 @@ int cad_ical_feed(const struct cad_config *cfg,
     const struct cad_series_state *states, int forum, int party,
     const char *name, int64_t dtstamp, struct cad_buf *out,
     struct cad_error *err);
+
+/* cad_ical_feed() of every series of plan as an invitation: a series
+   whose rule is open-ended has it without COUNT (see series_open_ended) */
+int cad_ical_invitation(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
+    const struct cad_series_state *states, const char *name,
+    int64_t dtstamp, struct cad_buf *out, struct cad_error *err);
 
 /*
  * Every feed of one plan from text rendered once per series.  A series'

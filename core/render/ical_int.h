@@ -59,6 +59,7 @@ struct cad_ical_set {
 	struct cad_ical_frag *flat;	/* per occurrence: its flat VEVENT,
 					   rendered on first use (flat.c) */
 	size_t nocc;
+	bool invitation;		/* open-ended rules without COUNT */
 };
 
 /* a feed's pieces: called with each in order */

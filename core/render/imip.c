@@ -251,7 +251,7 @@ series_calendar(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	}
 	cad_buf_init(&feed, 0);
 	summary = series_summary(cfg, &plan->series[s]);
-	r = cad_ical_feed(cfg, ctx, &one, &st1, -1, -1, summary, dtstamp,
+	r = cad_ical_invitation(cfg, ctx, &one, &st1, summary, dtstamp,
 	    &feed, err);
 	free(summary);
 	free(one.occ);

@@ -261,8 +261,9 @@ series_facts(const struct cad_plan *plan, size_t s, struct cad_buf *cancelled,
  * reads only series s's occurrences, so only those are copied.
  */
 static void
-hash_without(const struct cad_config *cfg, const struct cad_plan *plan,
-    size_t s, const char *newly, char out[static 65])
+hash_without(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
+    const struct cad_plan *plan, size_t s, const char *newly,
+    char out[static 65])
 {
 	struct cad_plan one = *plan;
 	char rid[CAD_RID_SIZE];
@@ -286,7 +287,7 @@ hash_without(const struct cad_config *cfg, const struct cad_plan *plan,
 			o->reason = NULL;
 		}
 	}
-	cad_ical_series_hash(cfg, &one, s, out);
+	cad_ical_series_hash(cfg, ctx, &one, s, out);
 	free(one.occ);
 }
 
@@ -372,7 +373,7 @@ peer_news(const struct sync *sy, size_t s, const struct cad_outbox_peer *p,
 	/* nothing newly cancelled: the hash is the plan's, which differs */
 	if (restored || newly->len == 0)
 		return true;
-	hash_without(sy->cfg, sy->plan, s, newly->data, h2);
+	hash_without(sy->cfg, sy->ctx, sy->plan, s, newly->data, h2);
 	return !same_series(p->hash, h2);
 }
 
@@ -553,6 +554,23 @@ extra_messages(const struct sync *sy, size_t s,
 	return most;
 }
 
+/* series s has an occurrence in the publish window: the plan reaches
+   back to the series starts (cad_invite_window), but a series over
+   before the window is not introduced to anyone any more */
+static bool
+in_window(const struct sync *sy, size_t s)
+{
+	int from, to;
+
+	cad_publish_window(sy->cfg, sy->ctx->today, &from, &to);
+	for (size_t i = 0; i < sy->plan->nocc; i++) {
+		const struct cad_occurrence *o = &sy->plan->occ[i];
+		if (o->series == s && o->day >= from)
+			return true;
+	}
+	return false;
+}
+
 static int
 sync_series(struct sync *sy, size_t s, struct cad_series_state *state,
     const char *hash)
@@ -567,7 +585,7 @@ sync_series(struct sync *sy, size_t s, struct cad_series_state *state,
 	cad_buf_init(&cancelled, 0);
 	cad_buf_puts(&cancelled, "");
 	nocc = series_facts(sy->plan, s, &cancelled, &first_day, &first_time);
-	if (nocc == 0) {
+	if (nocc == 0 || !in_window(sy, s)) {
 		r = 0;		/* nothing to say in this window */
 		goto out;
 	}
@@ -679,7 +697,7 @@ cad_outbox_sync(struct cad_store *st, const struct cad_config *cfg,
 	int r;
 
 	/* every series' hash in one pass over the plan */
-	cad_ical_series_hashes(cfg, plan, hashes);
+	cad_ical_series_hashes(cfg, ctx, plan, hashes);
 	r = cad_outbox_sync_hashed(st, cfg, ctx, plan,
 	    (const char (*)[65])hashes, states_out, now, enqueued, err);
 	free(hashes);

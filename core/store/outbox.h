@@ -75,7 +75,7 @@
  * Syncs every series of plan (states_out[i] gets plan->series[i]'s
  * SEQUENCE / LAST-MODIFIED, as cad_store_series_sync) and enqueues the
  * invitations of what changed since the last call, all in one
- * transaction.  plan must cover the published window.  *enqueued (may
+ * transaction.  plan must cover cad_invite_window().  *enqueued (may
  * be NULL) is the number of rows added.  0 or -errno with err; on error
  * nothing is written.
  */
