@@ -368,6 +368,85 @@ cadence__rules_and_terms__finnish_words(void **state)
 	cad_diag_release(&diag);
 }
 
+/* the cadence of a rule, the thread's language as set */
+static void
+expect_cadence(const char *rrule, const char *want)
+{
+	struct cad_config cfg;
+	struct cad_forum f;
+
+	memset(&cfg, 0, sizeof cfg);
+	memset(&f, 0, sizeof f);
+	f.rrule = (char *)rrule;
+	char *s = cad_config_cadence(&cfg, &f);
+	assert_string_equal(s, want);
+	free(s);
+}
+
+/* rules of 2+ listed months a year: how often, the months, the day */
+static void
+cadence__listed_months__times_a_year(void **state)
+{
+	(void)state;
+	/* etc/kainuu.conf perhekeskus-johtoryhma */
+	expect_cadence("FREQ=MONTHLY;BYMONTH=2,5,9,11;BYDAY=3TU",
+	    "neljästi vuodessa: helmi-, touko-, syys- ja marraskuun "
+	    "3. tiistai");
+	expect_cadence("FREQ=YEARLY;BYMONTH=2,11;BYDAY=1TH",
+	    "kahdesti vuodessa: helmi- ja marraskuun 1. torstai");
+	/* in calendar order, whatever the rule's order */
+	expect_cadence("FREQ=MONTHLY;BYMONTH=11,3,7;BYDAY=-1FR",
+	    "kolmesti vuodessa: maalis-, heinä- ja marraskuun "
+	    "viimeinen perjantai");
+	expect_cadence("FREQ=MONTHLY;BYMONTH=1,3,5,9,11;BYMONTHDAY=15",
+	    "viidesti vuodessa: tammi-, maalis-, touko-, syys- ja "
+	    "marraskuun 15. päivä");
+	expect_cadence("FREQ=MONTHLY;BYMONTH=1,3,5,8,10,12;BYDAY=3WE",
+	    "kuudesti vuodessa: tammi-, maalis-, touko-, elo-, loka- ja "
+	    "joulukuun 3. keskiviikko");
+	expect_cadence("FREQ=MONTHLY;BYMONTH=1,2,4,5,6,9,10,11;BYDAY=2WE",
+	    "8 kertaa vuodessa: tammi-, helmi-, huhti-, touko-, kesä-, "
+	    "syys-, loka- ja marraskuun 2. keskiviikko");
+	/* no day: the start date's day of those months */
+	expect_cadence("FREQ=YEARLY;BYMONTH=2,8",
+	    "kahdesti vuodessa: helmikuussa ja elokuussa");
+	/* every second year, or weekly days: as before */
+	expect_cadence("FREQ=YEARLY;INTERVAL=2;BYMONTH=2,8;BYMONTHDAY=1",
+	    "joka 2. vuosi, helmikuussa ja elokuussa, kuun 1. päivä");
+	expect_cadence("FREQ=MONTHLY;BYMONTH=6,7;BYDAY=TU",
+	    "kuukausittain, kesäkuussa ja heinäkuussa tiistaisin");
+}
+
+/* the same in Swedish and English (skipped without the locales) */
+static void
+cadence__listed_months__swedish_and_english(void **state)
+{
+	(void)state;
+	cad_lang_init(NULL);
+	if (cad_lang_use(CAD_LANG_SV) < 0 || cad_lang_use(CAD_LANG_EN) < 0)
+		skip();
+	(void)cad_lang_use(CAD_LANG_SV);
+	expect_cadence("FREQ=MONTHLY;BYMONTH=2,5,9,11;BYDAY=3TU",
+	    "fyra gånger om året: 3:e tisdagen i februari, maj, september "
+	    "och november");
+	expect_cadence("FREQ=YEARLY;BYMONTH=2,11;BYDAY=1TH",
+	    "två gånger om året: 1:a torsdagen i februari och november");
+	expect_cadence("FREQ=MONTHLY;BYMONTH=1,2,4,5,6,9,10,11;BYDAY=-1WE",
+	    "8 gånger om året: sista onsdagen i januari, februari, april, "
+	    "maj, juni, september, oktober och november");
+	expect_cadence("FREQ=YEARLY;BYMONTH=2,8",
+	    "två gånger om året: i februari och i augusti");
+	(void)cad_lang_use(CAD_LANG_EN);
+	expect_cadence("FREQ=MONTHLY;BYMONTH=2,5,9,11;BYDAY=3TU",
+	    "four times a year: 3rd Tuesday of February, May, September "
+	    "and November");
+	expect_cadence("FREQ=MONTHLY;BYMONTH=3,6,9;BYMONTHDAY=1",
+	    "three times a year: day 1 of March, June and September");
+	expect_cadence("FREQ=YEARLY;BYMONTH=2,8",
+	    "twice a year: in February and in August");
+	(void)cad_lang_use(CAD_LANG_FI);
+}
+
 static void
 load__missing_file__enoent_and_reason(void **state)
 {
@@ -765,6 +844,8 @@ main(void)
 		cmocka_unit_test(lookup__ids__index_or_minus_one),
 		cmocka_unit_test(cadence__rules_and_terms__finnish_words),
 		cmocka_unit_test(cadence__swedish_and_english__their_word_order),
+		cmocka_unit_test(cadence__listed_months__times_a_year),
+		cmocka_unit_test(cadence__listed_months__swedish_and_english),
 		cmocka_unit_test(load__missing_file__enoent_and_reason),
 		cmocka_unit_test(load__syntax_error__libconfig_line_and_text),
 		cmocka_unit_test(load__unknown_party__reported_at_the_reference),

@@ -32,6 +32,32 @@ static const char *const month_in[12] = {
 	NC_("in a month", "syyskuussa"), NC_("in a month", "lokakuussa"),
 	NC_("in a month", "marraskuussa"), NC_("in a month", "joulukuussa"),
 };
+/* the months of a list but the last, which takes month_of: "helmi-, touko-
+   ja syyskuun" (Swedish and English: the month's name) */
+static const char *const month_stem[12] = {
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "tammi-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "helmi-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)",
+	    "maalis-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "huhti-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "touko-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "kesä-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "heinä-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "elo-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "syys-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "loka-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)",
+	    "marras-"),
+	NC_("month, first part of a compound (helmi- ja toukokuun)", "joulu-"),
+};
+/* how often a rule of 2..6 listed months meets: "neljästi vuodessa" */
+static const char *const times_a_year[5] = {
+	NC_("times a year", "kahdesti vuodessa"),
+	NC_("times a year", "kolmesti vuodessa"),
+	NC_("times a year", "neljästi vuodessa"),
+	NC_("times a year", "viidesti vuodessa"),
+	NC_("times a year", "kuudesti vuodessa"),
+};
 static const char *const weekday_name[] = {
 	NC_("weekday after an ordinal (2. tiistai)", "maanantai"),
 	NC_("weekday after an ordinal (2. tiistai)", "tiistai"),
@@ -125,6 +151,20 @@ put_months_in(struct cad_buf *b, const short *months, int n)
 	}
 }
 
+/* "helmi-, touko- ja syyskuun" (sv "februari, maj och september") */
+static void
+put_months_of(struct cad_buf *b, const short *months, int n)
+{
+	for (int i = 0; i < n - 1; i++) {
+		if (i > 0)
+			cad_buf_puts(b, ", ");
+		cad_buf_puts(b, cad_nc(month_stem[months[i] - 1]));
+	}
+	if (n > 1)
+		cad_buf_puts(b, C_("list", " ja "));
+	cad_buf_puts(b, cad_nc(month_of[months[n - 1] - 1]));
+}
+
 /* "vuosittain", "joka 2. kuukausi"; false for other frequencies */
 static bool
 put_frequency(struct cad_buf *b, const struct icalrecurrencetype *r)
@@ -181,6 +221,58 @@ rule_day(char *out, size_t len, const struct icalrecurrencetype *r,
 	return nth_day(out, len, r->by_month_day[0]);
 }
 
+/*
+ * A rule meeting in 2+ listed months a year (MONTHLY or YEARLY, interval 1)
+ * on one day of each: "neljästi vuodessa: helmi-, touko-, syys- ja
+ * marraskuun 3. tiistai"; with no day (the start date's day of the month)
+ * "kahdesti vuodessa: helmikuussa ja elokuussa".  false for a day we don't
+ * phrase.
+ */
+static bool
+put_times_a_year(struct cad_buf *b, const struct icalrecurrencetype *r,
+    int nday, int nmday, int nmonth)
+{
+	char times[64], day[64];
+	struct cad_buf months;
+	bool ok = true, listed[13] = { false };
+	short in_order[12];
+
+	for (int i = 0; i < nmonth; i++)	/* in calendar order, once */
+		listed[r->by_month[i]] = true;
+	nmonth = 0;
+	for (short m = 1; m <= 12; m++)
+		if (listed[m])
+			in_order[nmonth++] = m;
+	if (nmonth < 2)
+		return false;
+	if (nmonth <= 6)
+		snprintf(times, sizeof times, "%s",
+		    cad_nc(times_a_year[nmonth - 2]));
+	else
+		/* TRANSLATORS: how often a rule of 7+ listed months meets */
+		snprintf(times, sizeof times, C_("cadence",
+		    "%d kertaa vuodessa"), nmonth);
+	cad_buf_init(&months, 0);
+	if (nday == 0 && nmday == 0) {
+		put_months_in(&months, in_order, nmonth);
+		/* TRANSLATORS: how often and the months:
+		   "kahdesti vuodessa: helmikuussa ja elokuussa" */
+		cad_buf_printf(b, C_("cadence", "%1$s: %2$s"), times,
+		    months.data);
+	} else {
+		ok = rule_day(day, sizeof day, r, nday);
+		put_months_of(&months, in_order, nmonth);
+		/* TRANSLATORS: how often, the months (the last in genitive,
+		   the others their first part: helmi-, touko- ja syyskuun)
+		   and the day: "kolmesti vuodessa: helmi-, touko- ja
+		   syyskuun 3. tiistai" */
+		cad_buf_printf(b, C_("cadence", "%1$s: %2$s %3$s"), times,
+		    months.data, day);
+	}
+	cad_buf_release(&months);
+	return ok;
+}
+
 static bool
 phrase_rrule(struct cad_buf *b, const char *rule)
 {
@@ -211,6 +303,12 @@ phrase_rrule(struct cad_buf *b, const char *rule)
 
 	if (r.count == 1) {		/* a one-off, FREQ does not matter */
 		ok = cad_buf_puts(b, C_("cadence", "kertaluonteinen")) == 0;
+		goto out;
+	}
+	if ((r.freq == ICAL_MONTHLY_RECURRENCE ||
+	    r.freq == ICAL_YEARLY_RECURRENCE) && r.interval <= 1 &&
+	    nmonth > 1 && nday <= 1 && !(nday == 1 && plain_days)) {
+		ok = put_times_a_year(b, &r, nday, nmday, nmonth);
 		goto out;
 	}
 	if (!put_frequency(b, &r))

@@ -444,6 +444,13 @@ json_is '[f["id"] for f in d]' \
     "kainuu forums --json"
 json_is 'len(d[1]["for_each"])' '8' "kainuu kuntaneuvottelu for_each"
 
+# FREQ=MONTHLY;BYMONTH=2,5,9,11;BYDAY=3TU meets four times a year, not
+# monthly: the months as one compound, the last in genitive
+run -c "$K" forums
+expect_rc 0 "kainuu forums"
+expect_out "rytmi: neljästi vuodessa: helmi-, touko-, syys- ja marraskuun 3. tiistai" \
+    "kainuu forums perhekeskus-johtoryhma"
+
 # Easter 2026 is 5.4. (pitkäperjantai 3.4.); juhannusaatto is the Friday
 # 19-25.6.: 1.6.2026 is a Monday, so Friday 19.6.  15 holidays (§ 4).
 run -c "$M" holidays --year 2026 --json
