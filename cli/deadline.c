@@ -24,26 +24,6 @@
 #include "render/deadlines.h"
 #include "render/output.h"
 
-/* "(189 päivää)", "(tänään)", "(3 päivää sitten)" */
-static void
-days_to_go(int today, int day, char *out, size_t len)
-{
-	int n = day - today;
-
-	if (n == 0)
-		snprintf(out, len, "%s", _("tänään"));
-	else if (n == 1)
-		snprintf(out, len, "%s", _("huomenna"));
-	else if (n == -1)
-		snprintf(out, len, "%s", _("eilen"));
-	else if (n > 0)
-		/* TRANSLATORS: days to a deadline, 2 or more */
-		snprintf(out, len, _("%d päivää"), n);
-	else
-		/* TRANSLATORS: days since a deadline, 2 or more */
-		snprintf(out, len, _("%d päivää sitten"), -n);
-}
-
 int
 cmd_deadlines(struct cli *c)
 {
@@ -75,11 +55,11 @@ cmd_deadlines(struct cli *c)
 		return cli_print_buf(&b, r);
 	}
 	for (size_t i = 0; i < n; i++) {
-		char date[24], togo[40];
+		char date[24], togo[48];
 		if (!all && v[i].day < c->today)
 			continue;
 		cad_format_fi_date(v[i].day, date);
-		days_to_go(c->today, v[i].day, togo, sizeof togo);
+		cad_deadline_when(v[i].day - c->today, togo);
 		/* padded by characters, not bytes ("tehtävä") */
 		const char *kind = cad_deadline_kind_label(v[i].kind);
 		int pad = 13;

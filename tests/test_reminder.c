@@ -553,7 +553,7 @@ reminder_mail__notice_22_days_before__finnish_subject_and_text(
 	   the days left: 31.5. - 9.5. = 22 */
 	assert_string_equal(subject, "Muistutus: Viimeinen "
 	    "irtisanomispäivä valtuustokauden lopussa päättyvälle "
-	    "sopimukselle 31.5.2028 (22 päivää)");
+	    "sopimukselle 31.5.2028 (22 päivän päästä)");
 	text = text_of(m);
 	assert_non_null(strstr(text, "Sopimus: Strateginen "
 	    "yhteistyösopimus\r\n"));
@@ -574,7 +574,7 @@ reminder_mail__notice_22_days_before__finnish_subject_and_text(
 }
 
 static void
-reminder_subject__one_and_zero_days__singular_and_today(void **state)
+reminder_subject__one_and_zero_days__tomorrow_and_today(void **state)
 {
 	struct cad_deadline d = { .day = D(2028, 5, 31),
 		.kind = CAD_DEADLINE_REVIEW, .title = "Sopimuksen tarkistus",
@@ -585,7 +585,7 @@ reminder_subject__one_and_zero_days__singular_and_today(void **state)
 	(void)state;
 	s = cad_reminder_subject(&cfg, &d, 1);
 	assert_string_equal(s, "Muistutus: Sopimuksen tarkistus 31.5.2028 "
-	    "(1 päivä)");
+	    "(huomenna)");
 	free(s);
 	s = cad_reminder_subject(&cfg, &d, 0);
 	assert_string_equal(s, "Muistutus: Sopimuksen tarkistus 31.5.2028 "
@@ -634,7 +634,7 @@ main(void)
 		    reminder_mail__notice_22_days_before__finnish_subject_and_text,
 		    setup, teardown),
 		cmocka_unit_test(
-		    reminder_subject__one_and_zero_days__singular_and_today),
+		    reminder_subject__one_and_zero_days__tomorrow_and_today),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -482,7 +482,7 @@ reminder_mail__task__names_task_owner_and_law(void **state)
 	assert_non_null(d);
 	char *subject = cad_reminder_subject(f->cfg, d, 14);
 	assert_string_equal(subject, "Muistutus: Vuosiraportti valtuustolle: "
-	    "Kajaanin kaupunki 30.6.2026 (14 päivää)");
+	    "Kajaanin kaupunki 30.6.2026 (14 päivän päästä)");
 	free(subject);
 	cad_buf_init(&b, 0);
 	assert_int_equal(cad_reminder_mail(f->cfg, d, 14, "Kajaanin kaupunki",

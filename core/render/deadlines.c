@@ -32,6 +32,26 @@ cad_deadline_date(int day, char out[static 24])
 	    tmp);
 }
 
+void
+cad_deadline_when(int days, char out[static 48])
+{
+	if (days == 0)
+		snprintf(out, 48, "%s", _("tänään"));
+	else if (days == 1)
+		snprintf(out, 48, "%s", _("huomenna"));
+	else if (days == -1)
+		snprintf(out, 48, "%s", _("eilen"));
+	else if (days > 0)
+		/* TRANSLATORS: when a deadline is, counted from today:
+		   "545 päivän päästä" */
+		snprintf(out, 48, dngettext(CAD_TEXTDOMAIN, "%d päivän päästä",
+		    "%d päivän päästä", (unsigned long)days), days);
+	else
+		/* TRANSLATORS: days since a deadline: "3 päivää sitten" */
+		snprintf(out, 48, dngettext(CAD_TEXTDOMAIN, "%d päivä sitten",
+		    "%d päivää sitten", (unsigned long)-days), -days);
+}
+
 static char *
 task_description(const struct cad_config *cfg, const struct cad_deadline *d)
 {

@@ -15,6 +15,10 @@
 /* "31.5.2029": the date of cad_format_fi_date() without the weekday */
 void cad_deadline_date(int day, char out[static 24]);
 
+/* when a deadline days from today is, in the thread's language: "tänään",
+   "huomenna", "eilen", "545 päivän päästä", "3 päivää sitten" */
+void cad_deadline_when(int days, char out[static 48]);
+
 /* what to do, in Finnish (the feed's DESCRIPTION, the reminder's text) */
 char *cad_deadline_description(const struct cad_config *cfg,
     const struct cad_deadline *d);

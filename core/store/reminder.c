@@ -50,12 +50,12 @@ char *
 cad_reminder_subject(const struct cad_config *cfg,
     const struct cad_deadline *d, int days_left)
 {
-	char date[24], left[32], *title = title_of(cfg, d), *r;
+	char date[24], left[48], *title = title_of(cfg, d), *r;
 
 	cad_deadline_date(d->day, date);
-	days_text(days_left, left);
-	/* TRANSLATORS: the deadline, its date ("31.5.2028") and the days
-	   left ("22 päivää") */
+	cad_deadline_when(days_left, left);
+	/* TRANSLATORS: the deadline, its date ("31.5.2028") and when it is
+	   ("22 päivän päästä") */
 	r = cad_asprintf(_("Muistutus: %1$s %2$s (%3$s)"), title, date, left);
 	free(title);
 	return r;

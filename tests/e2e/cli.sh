@@ -656,7 +656,7 @@ json_is '[x for x in d if x.get("task") == "raportti" and x["date"] == "2026-06-
     '[{"date": "2026-06-30", "kind": "task", "title": "Vuosiraportti valtuustolle: Kajaanin kaupunki", "party": "kajaani", "task": "raportti", "done": false}, {"date": "2026-06-30", "kind": "task", "title": "Vuosiraportti valtuustolle: Sotkamon kunta", "party": "sotkamo", "task": "raportti", "done": false}]' \
     "tasks: one deadline per owner"
 run -c "$TK" --today 2026-06-01 deadlines
-expect_line out '^ti 30\.6\.2026 +tehtävä +Vuosiraportti valtuustolle: Sotkamon kunta +\(29 päivää\)$' \
+expect_line out '^ti 30\.6\.2026 +tehtävä +Vuosiraportti valtuustolle: Sotkamon kunta +\(29 päivän päästä\)$' \
     "tasks: deadlines in Finnish"
 
 run -c "$TK" done raportti 2026-06-30

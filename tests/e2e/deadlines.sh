@@ -82,8 +82,8 @@ json_check "all(set(x) == {'date','kind','title','party'} and x['party'] is None
 	"deadlines --json keys"
 
 expect_rc 0 "deadlines" deadlines
-grep -q '^ma 1\.6\.2026 .*uusiminen .*Uusi sopimus valtuustokauden alettua .*(61 päivää)$' "$TMP/out" ||
-	fail "deadlines: no renewal line 'ma 1.6.2026 ... (61 päivää)': $(cat "$TMP/out")"
+grep -q '^ma 1\.6\.2026 .*uusiminen .*Uusi sopimus valtuustokauden alettua .*(61 päivän päästä)$' "$TMP/out" ||
+	fail "deadlines: no renewal line 'ma 1.6.2026 ... (61 päivän päästä)': $(cat "$TMP/out")"
 grep -q '2024\|2025' "$TMP/out" &&
 	fail "deadlines: past deadlines shown without --all: $(cat "$TMP/out")"
 [ "$(wc -l <"$TMP/out")" -eq 5 ] ||
@@ -93,6 +93,22 @@ grep -q '^pe 31\.5\.2024 .*irtisanominen' "$TMP/out" ||
 	fail "deadlines --all: no 'pe 31.5.2024' notice line: $(cat "$TMP/out")"
 [ "$(wc -l <"$TMP/out")" -eq 7 ] ||
 	fail "deadlines --all: want 7 lines, got $(cat "$TMP/out")"
+# days since: 31.5.2025 -> 31.5.2026 is 365 days, 1.4. is 60 before it
+# (29 of April + 31 of May); 31.5.2024 one year (365) earlier still
+grep -q '^la 31\.5\.2025 .*(305 päivää sitten)$' "$TMP/out" ||
+	fail "deadlines --all: no 'la 31.5.2025 ... (305 päivää sitten)': $(cat "$TMP/out")"
+grep -q '^pe 31\.5\.2024 .*(670 päivää sitten)$' "$TMP/out" ||
+	fail "deadlines --all: no 'pe 31.5.2024 ... (670 päivää sitten)': $(cat "$TMP/out")"
+# the renewal of 1.6.2026 the day before and on the day
+TODAY=2026-05-31
+expect_rc 0 "deadlines the day before" deadlines
+grep -q '^ma 1\.6\.2026 .*uusiminen .*(huomenna)$' "$TMP/out" ||
+	fail "deadlines on 31.5.2026: the renewal not '(huomenna)': $(cat "$TMP/out")"
+TODAY=2026-06-01
+expect_rc 0 "deadlines on the day" deadlines
+grep -q '^ma 1\.6\.2026 .*uusiminen .*(tänään)$' "$TMP/out" ||
+	fail "deadlines on 1.6.2026: the renewal not '(tänään)': $(cat "$TMP/out")"
+TODAY=2026-04-01
 
 expect_rc 0 "check before" check
 grep -q "convenor" "$TMP/out" && fail "check: a lost convenor without a termination"

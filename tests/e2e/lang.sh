@@ -108,15 +108,15 @@ has err "unknown key 'nimi_sv'" "twin of no key"
 # (10.2.2026 is one, 140 days = 20 weeks earlier), 29 days after 1.6.2026.
 ctl -c "$C" --today 2026-06-01 --lang sv deadlines
 status 0 "deadlines --lang sv"
-has out "ti 30.6.2026   uppgift        Årsrapport till fullmäktige: Karleby stad  (29 dagar)" \
+has out "ti 30.6.2026   uppgift        Årsrapport till fullmäktige: Karleby stad  (om 29 dagar)" \
     "task deadline in Swedish"
 ctl -c "$C" --today 2026-06-01 --lang en deadlines
-has out "task           Vuosiraportti valtuustolle: Kokkolan kaupunki  (29 days)" \
+has out "task           Vuosiraportti valtuustolle: Kokkolan kaupunki  (in 29 days)" \
     "task deadline in English"
 ctl -c "$C" done raportti 2026-06-30
 status 0 "done raportti"
 ctl -c "$C" --today 2026-06-01 --lang sv deadlines
-has out "Karleby stad  (29 dagar)  gjord" "a done task in Swedish"
+has out "Karleby stad  (om 29 dagar)  gjord" "a done task in Swedish"
 ctl -c "$C" --today 2026-06-01 export --dir "$TMP/export"
 status 0 "export"
 # the Swedish deadlines.ics, its folded lines unfolded (RFC 5545 3.1)

@@ -237,7 +237,7 @@ def reminders():
     sv, fi = rem[KOKKOLA], rem[KANNUS]
     # 31.1.2026 - 17.1.2026 = 14 days; 31.1.2026 is a Saturday (lö/la)
     check(subject(sv) == "Påminnelse: Välfärdsberättelse: Karleby stad "
-          "31.1.2026 (14 dagar)", "Swedish reminder %r" % subject(sv))
+          "31.1.2026 (om 14 dagar)", "Swedish reminder %r" % subject(sv))
     text, _ = parts(sv)
     has_all(text, ["Uppgift: Välfärdsberättelse (1326/2010 12 §)",
                    "Tidsfrist: lö 31.1.2026", "Tid kvar: 14 dagar",
@@ -251,7 +251,7 @@ def reminders():
     has_none(flat, ["Muistutus", "Tehtävä", "päivää", "tänä päivänä",
                     "Kokkolan"], "Swedish reminder")
     check(subject(fi) == "Muistutus: Hyvinvointikertomus: Kannuksen "
-          "kaupunki 31.1.2026 (14 päivää)", "Finnish reminder %r"
+          "kaupunki 31.1.2026 (14 päivän päästä)", "Finnish reminder %r"
           % subject(fi))
     text, _ = parts(fi)
     has_all(text, ["Tehtävä: Hyvinvointikertomus (1326/2010 12 §)",

@@ -149,7 +149,7 @@ def fi_date(d):
 def check_reminder(msg, today, what):
     """one reminder of the notice deadline received on today"""
     left = (DEADLINE - today).days
-    want = "Muistutus: %s %d.%d.%d (%d päivää)" % (
+    want = "Muistutus: %s %d.%d.%d (%d päivän päästä)" % (
         TITLE, DEADLINE.day, DEADLINE.month, DEADLINE.year, left)
     check(subject(msg) == want, "%s: Subject %r, not %r"
           % (what, subject(msg), want))
