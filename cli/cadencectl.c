@@ -382,8 +382,10 @@ args_text(int argc, char **argv)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* the options before the command into c; 0, or the exit status with
+   *stop (after --help: 0) */
+static int
+global_options(struct cli *c, int argc, char **argv, bool *stop)
 {
 	static const struct option opts[] = {
 		{ "today", required_argument, NULL, 't' },
@@ -395,40 +397,34 @@ main(int argc, char **argv)
 		{ "cacert", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli c;
-	int ch, r;
+	enum cad_lang l;
+	int ch;
 
-	memset(&c, 0, sizeof c);
-	c.config_path = DEFAULT_CONFIG;
-	c.today = CAD_NODAY;
-	c.lang = -1;
-	cad_lang_init(NULL);
+	*stop = true;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			c.config_path = optarg;
+			c->config_path = optarg;
 			break;
 		case 't':
-			if (cli_arg_date("--today", optarg, &c.today) < 0)
+			if (cli_arg_date("--today", optarg, &c->today) < 0)
 				return EXIT_BAD;
 			break;
-		case 'l': {
-			enum cad_lang l;
+		case 'l':
 			if (cad_lang_parse(optarg, &l) < 0)
 				return cli_usage("unknown language '%s' (fi, sv "
 				    "or en)", optarg);
-			c.lang = (int)l;
+			c->lang = (int)l;
 			break;
-		}
 		case 'S':
-			c.server = optarg;
+			c->server = optarg;
 			break;
 		case 'T':
-			c.token_file = optarg;
+			c->token_file = optarg;
 			break;
 		case 'A':
-			c.cafile = optarg;
+			c->cafile = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -438,6 +434,24 @@ main(int argc, char **argv)
 			    argv[optind - 1]);
 		}
 	}
+	*stop = false;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli c;
+	bool stop;
+	int r;
+
+	memset(&c, 0, sizeof c);
+	c.config_path = DEFAULT_CONFIG;
+	c.today = CAD_NODAY;
+	c.lang = -1;
+	cad_lang_init(NULL);
+	if ((r = global_options(&c, argc, argv, &stop)) != 0 || stop)
+		return r;
 	if (optind >= argc)
 		return cli_usage("no command given");
 	const char *name = argv[optind];

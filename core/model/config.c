@@ -831,22 +831,12 @@ load_server(struct ld *ld, const config_setting_t *root, const char *name,
 
 /* --- the file ------------------------------------------------------------ */
 
+/* timezone, domain and state_dir */
 static void
-load_root(struct ld *ld, const config_setting_t *root)
+load_place(struct ld *ld, const config_setting_t *root)
 {
-	static const char *const keys[] = { "timezone", "domain",
-		"state_dir", "horizon_days", "http", "holidays",
-		"extra_holidays", "blackouts", "council_terms", "organizer",
-		"parties", "groups", "forums", "agreement", "tasks", "invite",
-		"publish_attendees", "caldav", "smtp", "languages", NULL };
-	static const char *const caldav_schemes[] = { "http://", "https://",
-		NULL };
-	static const char *const smtp_schemes[] = { "smtp://", "smtps://",
-		NULL };
 	struct cad_config *cfg = ld->cfg;
 	config_setting_t *x;
-
-	ld_check_keys(ld, root, "", keys);
 
 	const char *tz = ld_str(ld, root, "timezone", "", true, &x);
 	if (tz != NULL && icaltimezone_get_builtin_timezone(tz) == NULL)
@@ -864,6 +854,52 @@ load_root(struct ld *ld, const config_setting_t *root)
 		sd = NULL;
 	}
 	cfg->state_dir = resolve(cfg->dir, sd != NULL ? sd : "var");
+}
+
+static int
+cmp_day(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* extra_holidays, sorted, each day once */
+static void
+load_extra_holidays(struct ld *ld, const config_setting_t *root)
+{
+	struct cad_config *cfg = ld->cfg;
+	size_t k = 0;
+
+	ld_date_list(ld, root, "extra_holidays", "", &cfg->extra_holidays,
+	    &cfg->nextra_holidays);
+	if (cfg->nextra_holidays > 1)
+		qsort(cfg->extra_holidays, cfg->nextra_holidays,
+		    sizeof cfg->extra_holidays[0], cmp_day);
+	for (size_t i = 0; i < cfg->nextra_holidays; i++)
+		if (k == 0 || cfg->extra_holidays[k - 1] !=
+		    cfg->extra_holidays[i])
+			cfg->extra_holidays[k++] = cfg->extra_holidays[i];
+	cfg->nextra_holidays = k;
+}
+
+static void
+load_root(struct ld *ld, const config_setting_t *root)
+{
+	static const char *const keys[] = { "timezone", "domain",
+		"state_dir", "horizon_days", "http", "holidays",
+		"extra_holidays", "blackouts", "council_terms", "organizer",
+		"parties", "groups", "forums", "agreement", "tasks", "invite",
+		"publish_attendees", "caldav", "smtp", "languages", NULL };
+	static const char *const caldav_schemes[] = { "http://", "https://",
+		NULL };
+	static const char *const smtp_schemes[] = { "smtp://", "smtps://",
+		NULL };
+	struct cad_config *cfg = ld->cfg;
+	config_setting_t *x;
+
+	ld_check_keys(ld, root, "", keys);
+
+	load_place(ld, root);
 
 	cfg->horizon_days = 550;
 	ld_int_range(ld, root, "horizon_days", "", 1, 3660,
@@ -877,22 +913,7 @@ load_root(struct ld *ld, const config_setting_t *root)
 	else if (hol != NULL && strcmp(hol, "FI") != 0)
 		ld_err(ld, x, "holidays '%s' must be FI or none", hol);
 
-	ld_date_list(ld, root, "extra_holidays", "", &cfg->extra_holidays,
-	    &cfg->nextra_holidays);
-	/* sorted, each day once */
-	for (size_t i = 1; i < cfg->nextra_holidays; i++)
-		for (size_t j = i; j > 0 && cfg->extra_holidays[j - 1] >
-		    cfg->extra_holidays[j]; j--) {
-			int t = cfg->extra_holidays[j];
-			cfg->extra_holidays[j] = cfg->extra_holidays[j - 1];
-			cfg->extra_holidays[j - 1] = t;
-		}
-	size_t k = 0;
-	for (size_t i = 0; i < cfg->nextra_holidays; i++)
-		if (k == 0 || cfg->extra_holidays[k - 1] !=
-		    cfg->extra_holidays[i])
-			cfg->extra_holidays[k++] = cfg->extra_holidays[i];
-	cfg->nextra_holidays = k;
+	load_extra_holidays(ld, root);
 
 	ld_blackouts(ld, root, "", &cfg->blackouts, &cfg->nblackouts);
 	load_terms(ld, root);

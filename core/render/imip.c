@@ -559,16 +559,15 @@ cad_imip_seed(uint64_t given, const char *to, const char *subject,
 
 	if (given != 0)
 		return given;
-	/* NUL-separated, so no two different messages feed the same bytes */
 	snprintf(num, sizeof num, "%lld", (long long)date);
+	const char *part[] = { to, subject, num, content };
 	cad_sha256_init(&h);
-	cad_sha256_update(&h, to != NULL ? to : "", strlen(to != NULL ? to :
-	    "") + 1);
-	cad_sha256_update(&h, subject != NULL ? subject : "",
-	    strlen(subject != NULL ? subject : "") + 1);
-	cad_sha256_update(&h, num, strlen(num) + 1);
-	cad_sha256_update(&h, content != NULL ? content : "",
-	    strlen(content != NULL ? content : ""));
+	for (size_t i = 0; i < 4; i++) {
+		const char *s = part[i] != NULL ? part[i] : "";
+		/* NUL-separated: no two different messages feed the same
+		   bytes */
+		cad_sha256_update(&h, s, strlen(s) + (i < 3));
+	}
 	cad_sha256_final_hex(&h, hex);
 	hex[16] = '\0';
 	v = strtoull(hex, NULL, 16);

@@ -731,6 +731,15 @@ read_reminder(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
 	return 1;
 }
 
+static void
+drop_reminder(void *elem)
+{
+	struct cad_reminder_record *e = elem;
+
+	free(e->task);
+	free(e->party);
+}
+
 int
 cad_store_reminders(struct cad_store *st, struct cad_reminder_record **out,
     size_t *n, struct cad_error *err)
@@ -739,22 +748,13 @@ cad_store_reminders(struct cad_store *st, struct cad_reminder_record **out,
 	    "SELECT kind, date, party, days_before, state, recipients, "
 	    "created, task FROM reminders "
 	    "ORDER BY date, kind, task, party, days_before DESC";
-	sqlite3_stmt *stmt;
-	void *v = NULL;
+	void *v;
 	int r;
 
-	*out = NULL;
-	*n = 0;
-	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
-		return r;
-	if ((r = cad_store_rows(st, stmt, sizeof **out, read_reminder, &v, n,
-	    "read reminders", err)) != 0) {
-		cad_reminder_records_free(v, *n);
-		*n = 0;
-		return r;
-	}
+	r = cad_store_rows(st, sql, sizeof **out, read_reminder, drop_reminder, &v, n,
+	    "read reminders", err);
 	*out = v;
-	return 0;
+	return r;
 }
 
 void
@@ -762,9 +762,7 @@ cad_reminder_records_free(struct cad_reminder_record *v, size_t n)
 {
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].task);
-		free(v[i].party);
-	}
+	for (size_t i = 0; i < n; i++)
+		drop_reminder(&v[i]);
 	free(v);
 }

@@ -115,6 +115,15 @@ bad:
 	return -EIO;
 }
 
+static void
+drop_override(void *elem)
+{
+	struct cad_override *e = elem;
+
+	free(e->uid);
+	free(e->reason);
+}
+
 int
 cad_store_overrides(struct cad_store *st, struct cad_override **out,
     size_t *n, struct cad_error *err)
@@ -122,22 +131,13 @@ cad_store_overrides(struct cad_store *st, struct cad_override **out,
 	static const char sql[] =
 	    "SELECT uid, rid, kind, new_day, new_time, reason "
 	    "FROM overrides ORDER BY uid, rid";
-	sqlite3_stmt *stmt;
-	void *v = NULL;
+	void *v;
 	int r;
 
-	*out = NULL;
-	*n = 0;
-	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
-		return r;
-	if ((r = cad_store_rows(st, stmt, sizeof **out, read_override, &v, n,
-	    "read overrides", err)) != 0) {
-		cad_overrides_free(v, *n);
-		*n = 0;
-		return r;
-	}
+	r = cad_store_rows(st, sql, sizeof **out, read_override, drop_override, &v, n,
+	    "read overrides", err);
 	*out = v;
-	return 0;
+	return r;
 }
 
 void
@@ -145,10 +145,8 @@ cad_overrides_free(struct cad_override *v, size_t n)
 {
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].uid);
-		free(v[i].reason);
-	}
+	for (size_t i = 0; i < n; i++)
+		drop_override(&v[i]);
 	free(v);
 }
 
@@ -215,6 +213,14 @@ read_termination(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
 	return 1;
 }
 
+static void
+drop_termination(void *elem)
+{
+	struct cad_termination *e = elem;
+
+	free(e->party);
+}
+
 int
 cad_store_terminations(struct cad_store *st, struct cad_termination **out,
     size_t *n, struct cad_error *err)
@@ -222,22 +228,13 @@ cad_store_terminations(struct cad_store *st, struct cad_termination **out,
 	static const char sql[] =
 	    "SELECT party, noticed, effective FROM terminations "
 	    "ORDER BY party";
-	sqlite3_stmt *stmt;
-	void *v = NULL;
+	void *v;
 	int r;
 
-	*out = NULL;
-	*n = 0;
-	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
-		return r;
-	if ((r = cad_store_rows(st, stmt, sizeof **out, read_termination, &v,
-	    n, "read terminations", err)) != 0) {
-		cad_terminations_free(v, *n);
-		*n = 0;
-		return r;
-	}
+	r = cad_store_rows(st, sql, sizeof **out, read_termination, drop_termination, &v, n,
+	    "read terminations", err);
 	*out = v;
-	return 0;
+	return r;
 }
 
 void
@@ -246,7 +243,7 @@ cad_terminations_free(struct cad_termination *v, size_t n)
 	if (v == NULL)
 		return;
 	for (size_t i = 0; i < n; i++)
-		free(v[i].party);
+		drop_termination(&v[i]);
 	free(v);
 }
 
@@ -325,6 +322,15 @@ read_done(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
 	return 1;
 }
 
+static void
+drop_done(void *elem)
+{
+	struct cad_task_done *e = elem;
+
+	free(e->task);
+	free(e->party);
+}
+
 int
 cad_store_done(struct cad_store *st, struct cad_task_done **out, size_t *n,
     struct cad_error *err)
@@ -332,22 +338,13 @@ cad_store_done(struct cad_store *st, struct cad_task_done **out, size_t *n,
 	static const char sql[] =
 	    "SELECT task, party, due, created FROM tasks_done "
 	    "ORDER BY due, task, party";
-	sqlite3_stmt *stmt;
-	void *v = NULL;
+	void *v;
 	int r;
 
-	*out = NULL;
-	*n = 0;
-	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
-		return r;
-	if ((r = cad_store_rows(st, stmt, sizeof **out, read_done, &v, n,
-	    "read tasks done", err)) != 0) {
-		cad_task_done_free(v, *n);
-		*n = 0;
-		return r;
-	}
+	r = cad_store_rows(st, sql, sizeof **out, read_done, drop_done, &v, n,
+	    "read tasks done", err);
 	*out = v;
-	return 0;
+	return r;
 }
 
 void
@@ -355,10 +352,8 @@ cad_task_done_free(struct cad_task_done *v, size_t n)
 {
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].task);
-		free(v[i].party);
-	}
+	for (size_t i = 0; i < n; i++)
+		drop_done(&v[i]);
 	free(v);
 }
 
@@ -421,28 +416,28 @@ read_addition(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
 	return 1;
 }
 
+static void
+drop_addition(void *elem)
+{
+	struct cad_addition *e = elem;
+
+	free(e->uid);
+	free(e->reason);
+}
+
 int
 cad_store_additions(struct cad_store *st, struct cad_addition **out, size_t *n,
     struct cad_error *err)
 {
 	static const char sql[] =
 	    "SELECT uid, start, reason FROM additions ORDER BY uid, start";
-	sqlite3_stmt *stmt;
-	void *v = NULL;
+	void *v;
 	int r;
 
-	*out = NULL;
-	*n = 0;
-	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
-		return r;
-	if ((r = cad_store_rows(st, stmt, sizeof **out, read_addition, &v, n,
-	    "read extra meetings", err)) != 0) {
-		cad_additions_free(v, *n);
-		*n = 0;
-		return r;
-	}
+	r = cad_store_rows(st, sql, sizeof **out, read_addition, drop_addition, &v, n,
+	    "read extra meetings", err);
 	*out = v;
-	return 0;
+	return r;
 }
 
 void
@@ -450,10 +445,8 @@ cad_additions_free(struct cad_addition *v, size_t n)
 {
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].uid);
-		free(v[i].reason);
-	}
+	for (size_t i = 0; i < n; i++)
+		drop_addition(&v[i]);
 	free(v);
 }
 

@@ -675,15 +675,19 @@ cad_store_col_strdup(sqlite3_stmt *stmt, int i)
 /* for the other modules of core/store (store_int.h) */
 
 int
-cad_store_rows(struct cad_store *st, sqlite3_stmt *stmt, size_t size,
+cad_store_rows(struct cad_store *st, const char *sql, size_t size,
     int (*row)(sqlite3_stmt *stmt, void *elem, struct cad_error *err),
-    void **v, size_t *n, const char *what, struct cad_error *err)
+    void (*drop)(void *elem), void **v, size_t *n, const char *what,
+    struct cad_error *err)
 {
+	sqlite3_stmt *stmt;
 	size_t cap = 0;
-	int r = 0, rc;
+	int r, rc;
 
 	*v = NULL;
 	*n = 0;
+	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
+		return r;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*v = cad_store_grow(*v, *n, &cap, size);
 		void *e = (char *)*v + *n * size;
@@ -696,7 +700,15 @@ cad_store_rows(struct cad_store *st, sqlite3_stmt *stmt, size_t size,
 	if (r >= 0 && rc != SQLITE_DONE)
 		r = cad_store_fail(st, rc, what, err);
 	sqlite3_finalize(stmt);
-	return r < 0 ? r : 0;
+	if (r < 0) {
+		for (size_t i = 0; i < *n; i++)
+			drop((char *)*v + i * size);
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return r;
+	}
+	return 0;
 }
 
 int

@@ -42,14 +42,16 @@ int cad_store_step_done(struct cad_store *st, sqlite3_stmt *stmt,
 int cad_store_fail(struct cad_store *st, int rc, const char *what,
     struct cad_error *err);
 /*
- * Steps stmt to its end (and finalizes it), reading each row into a new
- * zeroed element of size bytes of *v with row(): 1 keeps the element,
- * 0 skips the row (not ours; row allocated nothing), < 0 fails with err.
- * *n elements are read either way: the caller frees them on failure.
+ * Runs sql (no parameters) and reads each row into a new zeroed element
+ * of size bytes of *v with row(): 1 keeps the element, 0 skips the row
+ * (not ours; row allocated nothing), < 0 fails with err.  On failure
+ * every element read is dropped (drop frees what one owns), *v is NULL
+ * and *n 0.
  */
-int cad_store_rows(struct cad_store *st, sqlite3_stmt *stmt, size_t size,
+int cad_store_rows(struct cad_store *st, const char *sql, size_t size,
     int (*row)(sqlite3_stmt *stmt, void *elem, struct cad_error *err),
-    void **v, size_t *n, const char *what, struct cad_error *err);
+    void (*drop)(void *elem), void **v, size_t *n, const char *what,
+    struct cad_error *err);
 /* a copy of the column's text, NULL for NULL */
 char *cad_store_col_strdup(sqlite3_stmt *stmt, int i);
 /* runs sql that returns no rows (BEGIN, COMMIT, ...) */
