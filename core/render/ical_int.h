@@ -1,7 +1,8 @@
 /*
- * ical_int.h - what ical.c (the series feeds) and flat.c (the flat
- * feeds) share: the feed set and its text fragments.  Internal to the
- * render layer; see ical.h and flat.h.
+ * ical_int.h - what the iCalendar files of the render layer share:
+ * ical.c (a series' text and VEVENTs), ical_hash.c, ical_fold.c (text
+ * and fragments), ical_set.c (the feed set) and flat.c (the flat
+ * feeds).  Internal to the render layer; see ical.h and flat.h.
  */
 #ifndef CAD_ICAL_INT_H
 #define CAD_ICAL_INT_H
@@ -13,6 +14,51 @@
 #include <libical/ical.h>
 
 #include "render/ical.h"
+
+/* what a series says, in the language in use (ical.c) */
+struct cad_ical_text {
+	char *summary;
+	char *description;	/* the master's */
+	const char *location;	/* borrowed from cfg, may be NULL */
+	int *people;		/* convenor, member, participants; no repeats */
+	size_t npeople;
+};
+void cad_ical_text_init(const struct cad_config *cfg,
+    const struct cad_plan *plan, size_t s, struct cad_ical_text *t);
+void cad_ical_text_release(struct cad_ical_text *t);
+/* who series se names: convenor, member, participants, no repeats, into
+   v (room for the forum's participants + 2); how many */
+size_t cad_ical_series_people(const struct cad_config *cfg,
+    const struct cad_series *se, int *v);
+
+/*
+ * The VEVENTs of series s made of v[0..n) (RECURRENCE-ID order) in a new
+ * VCALENDAR: with state its SEQUENCE, CREATED and LAST-MODIFIED, without
+ * state all stamps 0 and SEQUENCE 0; invitation: an open-ended rule
+ * (cad_ical_open_ended) without a COUNT tied to the window.
+ */
+icalcomponent *cad_ical_series_cal(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
+    const struct cad_occurrence **v, size_t n,
+    const struct cad_series_state *state, bool invitation);
+/*
+ * Whether series se goes on past any window: its forum's own rule has no
+ * COUNT or UNTIL and neither its convenor nor its member has given notice.
+ */
+bool cad_ical_open_ended(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_series *se);
+
+/* qsort order of occurrence pointers by RECURRENCE-ID */
+int cad_ical_cmp_rid(const void *a, const void *b);
+/*
+ * The plan's occurrences by series: series s has rid[off[s] ..
+ * off[s + 1]), in RECURRENCE-ID order; ord (when not NULL) gets them in
+ * the plan's order.
+ */
+void cad_ical_occ_index(const struct cad_plan *plan, size_t **offp,
+    const struct cad_occurrence ***ordp, const struct cad_occurrence ***ridp);
+/* t seconds since the epoch as a UTC DATE-TIME */
+struct icaltimetype cad_ical_utc_time(int64_t t);
 
 /*
  * Components as text, rendered once and shared by every feed that has
