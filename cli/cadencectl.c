@@ -162,23 +162,46 @@ use_language(struct cli *c)
 	return 0;
 }
 
-/* loads the config, the store and what the planner needs from it */
-int
-cli_open(struct cli *c, bool need_store)
+/*
+ * Loads the config and picks the output language.  The config's errors
+ * are in the language asked for (--lang, else LANG / LC_MESSAGES: the
+ * config's languages are not known before it is read); the warnings of a
+ * config that loads are in the output's language, as the rest is.
+ */
+static int
+load_config(struct cli *c)
 {
 	struct cad_diag diag;
-	struct cad_error err = { "" };
-	int r;
+	int r, lr = 0;
 
+	(void)cad_lang_use(c->lang >= 0 ? (enum cad_lang)c->lang :
+	    cad_lang_from_env(CAD_LANG_FI));
+	enum cad_lang asked = cad_lang_current();
 	cad_diag_init(&diag);
 	r = cad_config_load(c->config_path, &c->cfg, &diag);
+	if (r == 0 && (lr = use_language(c)) == 0 &&
+	    cad_lang_current() != asked && diag.n > 0) {
+		cad_config_free(c->cfg);
+		c->cfg = NULL;
+		cad_diag_release(&diag);
+		cad_diag_init(&diag);
+		r = cad_config_load(c->config_path, &c->cfg, &diag);
+	}
 	for (size_t i = 0; i < diag.n; i++)
 		if (r < 0 || !c->quiet_warnings)
 			fprintf(stderr, "%s\n", diag.msgs[i]);
 	cad_diag_release(&diag);
-	if (r < 0)
-		return EXIT_BAD;
-	if (use_language(c) < 0)
+	return r < 0 || lr < 0 ? -1 : 0;
+}
+
+/* loads the config, the store and what the planner needs from it */
+int
+cli_open(struct cli *c, bool need_store)
+{
+	struct cad_error err = { "" };
+	int r;
+
+	if (load_config(c) < 0)
 		return EXIT_BAD;
 	if (c->today == CAD_NODAY)
 		c->today = today_local(c->cfg->timezone);

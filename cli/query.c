@@ -138,9 +138,10 @@ warn_languages(const struct cad_config *cfg, struct cad_diag *diag)
 
 	for (size_t i = 0; i < cfg->nlangs; i++)
 		if (cad_lang_use(cfg->langs[i]) < 0)
-			cad_diag_warning(diag, cfg->path, 0, "language '%s' is "
-			    "listed but this system has no locale or message "
-			    "catalogue for it: its texts fall back to Finnish",
+			cad_diag_warning(diag, cfg->path, 0, _("kieli '%s' on "
+			    "lueteltu, mutta järjestelmässä ei ole sen "
+			    "localea tai käännöstiedostoa: sen tekstit "
+			    "näytetään suomeksi"),
 			    cad_lang_code(cfg->langs[i]));
 	(void)cad_lang_use(now);
 }
@@ -166,9 +167,19 @@ cmd_check(struct cli *c)
 	size_t confirmed = 0;
 	for (size_t i = 0; i < plan.nocc; i++)
 		confirmed += plan.occ[i].status == CAD_CONFIRMED;
-	printf("%s: ok: %zu forums, %zu parties, %zu series, %zu meetings "
-	    "from %s to %s\n", c->cfg->path, c->cfg->nforums,
-	    c->cfg->nparties, plan.nseries, confirmed, a1, a2);
+	/* "ok" stays in every language, as "error" and "warning" do */
+	printf("%s: ok: ", c->cfg->path);
+	printf(dngettext(CAD_TEXTDOMAIN, "%zu foorumi", "%zu foorumia",
+	    c->cfg->nforums), c->cfg->nforums);
+	printf(dngettext(CAD_TEXTDOMAIN, ", %zu osapuoli", ", %zu osapuolta",
+	    c->cfg->nparties), c->cfg->nparties);
+	printf(dngettext(CAD_TEXTDOMAIN, ", %zu sarja", ", %zu sarjaa",
+	    plan.nseries), plan.nseries);
+	/* TRANSLATORS: the confirmed meetings from the first to the last
+	   day of the published window: ", 94 kokousta ajalla ma 1.6.2026 –
+	   ti 30.11.2027" */
+	printf(dngettext(CAD_TEXTDOMAIN, ", %zu kokous ajalla %s – %s\n",
+	    ", %zu kokousta ajalla %s – %s\n", confirmed), confirmed, a1, a2);
 	cad_plan_release(&plan);
 	cad_diag_init(&diag);
 	cad_plan_lost_convenors(c->cfg, &c->ctx, &diag);

@@ -460,7 +460,7 @@ load__missing_file__enoent_and_reason(void **state)
 	assert_null(cfg);
 	assert_int_equal(diag.nerrors, 1);
 	assert_string_equal(diag.msgs[0], DIR "no-such.conf: error: "
-	    "cannot open: No such file or directory");
+	    "ei voi avata: No such file or directory");
 	cad_diag_release(&diag);
 }
 
@@ -469,7 +469,7 @@ load__syntax_error__libconfig_line_and_text(void **state)
 {
 	(void)state;
 	/* line 7: time = 13:00; (a bare 13:00 is no libconfig value) */
-	expect_one_error("syntax.conf", 7, "syntax error");
+	expect_one_error("syntax.conf", 7, "syntaksivirhe");
 }
 
 static void
@@ -478,7 +478,7 @@ load__unknown_party__reported_at_the_reference(void **state)
 	(void)state;
 	/* "kajaani" stands alone on line 9 of the participants list */
 	expect_one_error("unknown_party.conf", 9,
-	    "forum 'foorumi': unknown party 'kajaani'");
+	    "foorumi 'foorumi': tuntematon osapuoli 'kajaani'");
 }
 
 static void
@@ -486,8 +486,8 @@ load__bad_rrule__reported(void **state)
 {
 	(void)state;
 	/* BYDAY=2XX is not a weekday */
-	expect_one_error("bad_rrule.conf", 7, "forum 'foorumi': bad rrule "
-	    "'FREQ=YEARLY;BYMONTH=10;BYDAY=2XX': ");
+	expect_one_error("bad_rrule.conf", 7, "foorumi 'foorumi': "
+	    "virheellinen rrule 'FREQ=YEARLY;BYMONTH=10;BYDAY=2XX': ");
 }
 
 static void
@@ -495,7 +495,7 @@ load__hourly_rrule__rejected(void **state)
 {
 	(void)state;
 	expect_one_error("hourly_rrule.conf", 8,
-	    "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY");
+	    "FREQ pitää olla DAILY, WEEKLY, MONTHLY tai YEARLY");
 }
 
 static void
@@ -503,7 +503,7 @@ load__time_25_61__not_hh_mm(void **state)
 {
 	(void)state;
 	expect_one_error("bad_time.conf", 8,
-	    "forum 'foorumi': time '25:61' is not HH:MM");
+	    "foorumi 'foorumi': time '25:61' ei ole muotoa HH:MM");
 }
 
 static void
@@ -511,7 +511,8 @@ load__negative_duration__rejected(void **state)
 {
 	(void)state;
 	expect_one_error("negative_duration.conf", 8,
-	    "forum 'foorumi': duration must be a positive number of minutes");
+	    "foorumi 'foorumi': duration pitää olla positiivinen määrä "
+	    "minuutteja");
 }
 
 static void
@@ -519,7 +520,7 @@ load__duration_as_string__wrong_type(void **state)
 {
 	(void)state;
 	expect_one_error("wrong_type.conf", 7,
-	    "forum 'foorumi': 'duration' must be an integer");
+	    "foorumi 'foorumi': 'duration' pitää olla kokonaisluku");
 }
 
 static void
@@ -527,14 +528,15 @@ load__unknown_time_zone__rejected(void **state)
 {
 	(void)state;
 	expect_one_error("unknown_tz.conf", 3,
-	    "unknown time zone 'Europe/Helsinkx'");
+	    "tuntematon aikavyöhyke 'Europe/Helsinkx'");
 }
 
 static void
 load__unknown_top_level_key__rejected(void **state)
 {
 	(void)state;
-	expect_one_error("unknown_key_top.conf", 8, "unknown key 'horizon'");
+	expect_one_error("unknown_key_top.conf", 8,
+	    "tuntematon avain 'horizon'");
 }
 
 static void
@@ -542,14 +544,15 @@ load__unknown_key_in_forum__rejected(void **state)
 {
 	(void)state;
 	expect_one_error("unknown_key_forum.conf", 7,
-	    "forum 'foorumi': unknown key 'colour'");
+	    "foorumi 'foorumi': tuntematon avain 'colour'");
 }
 
 static void
 load__duplicate_party_id__second_one_reported(void **state)
 {
 	(void)state;
-	expect_one_error("duplicate_id.conf", 6, "duplicate party id 'kajaani'");
+	expect_one_error("duplicate_id.conf", 6,
+	    "osapuolen tunniste 'kajaani' on jo käytössä");
 }
 
 static void
@@ -557,7 +560,8 @@ load__impossible_date__rejected(void **state)
 {
 	(void)state;
 	/* 2026 is no leap year; the date is the list's second line */
-	expect_one_error("bad_date.conf", 4, "bad date '2026-02-30'");
+	expect_one_error("bad_date.conf", 4,
+	    "virheellinen päivämäärä '2026-02-30'");
 }
 
 static void
@@ -565,7 +569,8 @@ load__rrule_and_per_term__both_rejected(void **state)
 {
 	(void)state;
 	expect_one_error("rrule_and_per_term.conf", 8,
-	    "forum 'foorumi': give either 'rrule' or 'per_term', not both");
+	    "foorumi 'foorumi': anna joko 'rrule' tai 'per_term', ei "
+	    "molempia");
 }
 
 static void
@@ -573,7 +578,7 @@ load__spread_without_for_each__rejected(void **state)
 {
 	(void)state;
 	expect_one_error("spread_without_for_each.conf", 7,
-	    "forum 'foorumi': 'spread' needs 'for_each'");
+	    "foorumi 'foorumi': 'spread' vaatii avaimen 'for_each'");
 }
 
 static void
@@ -581,9 +586,64 @@ load__overlapping_council_terms__rejected(void **state)
 {
 	(void)state;
 	/* 2029-05-01.. (line 6) starts before 2025-06-01..2029-05-31 ends */
-	expect_one_error("overlapping_terms.conf", 6, "council terms "
-	    "'2025-06-01'..'2029-05-31' and '2029-05-01'..'2033-05-31' "
-	    "overlap");
+	expect_one_error("overlapping_terms.conf", 6, "valtuustokaudet "
+	    "'2025-06-01'..'2029-05-31' ja '2029-05-01'..'2033-05-31' ovat "
+	    "päällekkäin");
+}
+
+static void
+load__forum_without_convenor__said_once(void **state)
+{
+	(void)state;
+	/* the forum's group opens on line 6; ld_str and ld_party both
+	   looked for 'convenor' and said so twice */
+	expect_one_error("no_convenor.conf", 6,
+	    "foorumi 'foorumi': 'convenor' puuttuu");
+}
+
+/* the errors of many_errors.conf in Swedish and in English (skipped
+   without the locales) */
+static void
+load__several_errors__swedish_and_english(void **state)
+{
+	(void)state;
+	static const char *const want[][4] = {
+		{ "many_errors.conf:4: error: http: okänd nyckel 'port'",
+		    "many_errors.conf:5: error: part 'hva': ogiltig "
+		    "e-postadress 'kirjaamo.example': inget '@'",
+		    "many_errors.conf:7: error: forum 'foorumi': okänd part "
+		    "'hvaa'",
+		    "many_errors.conf:10: error: forum 'foorumi': on_holiday "
+		    "'later' måste vara next, previous, skip eller keep" },
+		{ "many_errors.conf:4: error: http: unknown key 'port'",
+		    "many_errors.conf:5: error: party 'hva': bad e-mail "
+		    "address 'kirjaamo.example': no '@'",
+		    "many_errors.conf:7: error: forum 'foorumi': unknown party "
+		    "'hvaa'",
+		    "many_errors.conf:10: error: forum 'foorumi': on_holiday "
+		    "'later' must be next, previous, skip or keep" },
+	};
+	static const enum cad_lang langs[] = { CAD_LANG_SV, CAD_LANG_EN };
+
+	cad_lang_init(NULL);
+	if (cad_lang_use(CAD_LANG_SV) < 0 || cad_lang_use(CAD_LANG_EN) < 0)
+		skip();
+	for (size_t l = 0; l < 2; l++) {
+		struct cad_diag diag;
+		struct cad_config *cfg = NULL;
+		(void)cad_lang_use(langs[l]);
+		cad_diag_init(&diag);
+		assert_int_equal(cad_config_load(DIR "many_errors.conf", &cfg,
+		    &diag), -EINVAL);
+		assert_int_equal(diag.n, 4);
+		for (size_t i = 0; i < 4; i++) {
+			char full[256];
+			snprintf(full, sizeof full, "%s%s", DIR, want[l][i]);
+			assert_string_equal(diag.msgs[i], full);
+		}
+		cad_diag_release(&diag);
+	}
+	(void)cad_lang_use(CAD_LANG_FI);
 }
 
 static void
@@ -591,7 +651,7 @@ load__caldav_without_organizer__rejected(void **state)
 {
 	(void)state;
 	expect_one_error("caldav_without_organizer.conf", 9,
-	    "'organizer' is required with 'caldav'");
+	    "'organizer' tarvitaan, kun 'caldav' on annettu");
 }
 
 static void
@@ -607,9 +667,9 @@ load__empty_file__every_required_key_missing(void **state)
 	/* timezone, domain, parties, forums; no line to point at */
 	assert_int_equal(diag.nerrors, 4);
 	assert_non_null(find_msg(&diag,
-	    DIR "empty.conf: error: 'timezone' is missing"));
+	    DIR "empty.conf: error: 'timezone' puuttuu"));
 	assert_non_null(find_msg(&diag,
-	    DIR "empty.conf: error: 'forums' is missing"));
+	    DIR "empty.conf: error: 'forums' puuttuu"));
 	cad_diag_release(&diag);
 }
 
@@ -630,13 +690,15 @@ load__several_errors__all_reported_in_line_order(void **state)
 	assert_true(diag.nerrors >= 3);
 	assert_int_equal(diag.nerrors, 4);
 	assert_string_equal(diag.msgs[0], DIR "many_errors.conf:4: error: "
-	    "http: unknown key 'port'");
+	    "http: tuntematon avain 'port'");
 	assert_string_equal(diag.msgs[1], DIR "many_errors.conf:5: error: "
-	    "party 'hva': bad e-mail address 'kirjaamo.example': no '@'");
+	    "osapuoli 'hva': virheellinen sähköpostiosoite 'kirjaamo.example': "
+	    "ei merkkiä '@'");
 	assert_string_equal(diag.msgs[2], DIR "many_errors.conf:7: error: "
-	    "forum 'foorumi': unknown party 'hvaa'");
+	    "foorumi 'foorumi': tuntematon osapuoli 'hvaa'");
 	assert_non_null(strstr(diag.msgs[3], "many_errors.conf:10: error: "
-	    "forum 'foorumi': on_holiday 'later'"));
+	    "foorumi 'foorumi': on_holiday 'later' pitää olla next, "
+	    "previous, skip tai keep"));
 	cad_diag_release(&diag);
 }
 
@@ -817,18 +879,19 @@ load10__each_mistake__file_line_error(void **state)
 		int line;
 		const char *what;
 	} cases[] = {
-		{ "unknown_role.conf", 24, "unknown role 'johtaja'" },
-		{ "group_member_not_party.conf", 19, "unknown party 'perho'" },
+		{ "unknown_role.conf", 24, "tuntematon rooli 'johtaja'" },
+		{ "group_member_not_party.conf", 19,
+		    "tuntematon osapuoli 'perho'" },
 		{ "group_party_same_id.conf", 19,
-		    "group 'kannus' has the id of a party" },
+		    "ryhmällä 'kannus' on osapuolen tunniste" },
 		{ "member_without_for_each.conf", 30,
-		    "convenor = \"member\" needs 'for_each'" },
-		{ "week_0.conf", 14, "week 0 is not an ISO week 1-53" },
-		{ "week_54.conf", 36, "week 54 is not an ISO week 1-53" },
+		    "convenor = \"member\" vaatii avaimen 'for_each'" },
+		{ "week_0.conf", 14, "week 0 ei ole ISO-viikko 1-53" },
+		{ "week_54.conf", 36, "week 54 ei ole ISO-viikko 1-53" },
 		{ "per_year_min_max.conf", 34,
-		    "per_year min 4 is more than max 3" },
+		    "per_year: min 4 on suurempi kuin max 3" },
 		{ "extra_year.conf", 35,
-		    "'2200-04-21' is not between 1900 and 2199" },
+		    "'2200-04-21' ei ole vuosien 1900 ja 2199 välillä" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		expect_one_error_in(DIR10, cases[i].file, cases[i].line,
@@ -848,6 +911,8 @@ main(void)
 		cmocka_unit_test(cadence__listed_months__swedish_and_english),
 		cmocka_unit_test(load__missing_file__enoent_and_reason),
 		cmocka_unit_test(load__syntax_error__libconfig_line_and_text),
+		cmocka_unit_test(load__forum_without_convenor__said_once),
+		cmocka_unit_test(load__several_errors__swedish_and_english),
 		cmocka_unit_test(load__unknown_party__reported_at_the_reference),
 		cmocka_unit_test(load__bad_rrule__reported),
 		cmocka_unit_test(load__hourly_rrule__rejected),

@@ -934,12 +934,13 @@ static void
 config__dst_skipped_or_repeated_time__refused(void **state)
 {
 	(void)state;
-	refused("Europe/Helsinki", "03:30", "time '03:30' does not exist in "
-	    "Europe/Helsinki on the days the clocks go forward (e.g. "
-	    "29.3.2026)");
-	refused("Australia/Lord_Howe", "01:45", "time '01:45' occurs twice "
-	    "in Australia/Lord_Howe on the days the clocks go back");
-	refused("Australia/Lord_Howe", "02:15", "does not exist");
+	refused("Europe/Helsinki", "03:30", "time '03:30' ei ole olemassa "
+	    "aikavyöhykkeellä Europe/Helsinki päivinä, joina kelloja "
+	    "siirretään eteenpäin (esim. 29.3.2026)");
+	refused("Australia/Lord_Howe", "01:45", "time '01:45' toistuu "
+	    "kahdesti aikavyöhykkeellä Australia/Lord_Howe päivinä, joina "
+	    "kelloja siirretään taaksepäin");
+	refused("Australia/Lord_Howe", "02:15", "ei ole olemassa");
 	cad_config_free(load_text("timezone = \"Europe/Helsinki\"; "
 	    "domain = \"t.example\"; parties = ( { id = \"a\"; name = "
 	    "\"A\"; } ); forums = ( { id = \"f\"; name = \"F\"; "

@@ -112,17 +112,18 @@ config_tasks__bad_input__every_error_at_its_line(void **state)
 {
 	(void)state;
 	static const char *const want[] = {
-		BAD ":11: error: task 'a': bad due day '13-01' (want MM-DD)",
-		BAD ":13: error: task 'b': give either 'due' or 'per_term', "
-		    "not both",
-		BAD ":14: error: task 'c': unknown party 'nobody'",
-		BAD ":15: error: task 'd': 'owners' is missing",
-		BAD ":16: error: task 'e': unknown key 'colour'",
-		BAD ":18: error: task 'f': per_term: 'day' must be between 1 "
-		    "and 31",
-		BAD ":19: error: duplicate task id 'a'",
-		BAD ":20: error: task 'g': 'due' (MM-DD, every year) or "
-		    "'per_term' is missing",
+		BAD ":11: error: tehtävä 'a': virheellinen määräpäivä '13-01' "
+		    "(muoto MM-DD)",
+		BAD ":13: error: tehtävä 'b': anna joko 'due' tai 'per_term', "
+		    "ei molempia",
+		BAD ":14: error: tehtävä 'c': tuntematon osapuoli 'nobody'",
+		BAD ":15: error: tehtävä 'd': 'owners' puuttuu",
+		BAD ":16: error: tehtävä 'e': tuntematon avain 'colour'",
+		BAD ":18: error: tehtävä 'f': per_term: 'day' pitää olla "
+		    "väliltä 1-31",
+		BAD ":19: error: tehtävän tunniste 'a' on jo käytössä",
+		BAD ":20: error: tehtävä 'g': 'due' (MM-DD, joka vuosi) tai "
+		    "'per_term' puuttuu",
 	};
 	struct cad_diag diag;
 	struct cad_config *cfg = NULL;

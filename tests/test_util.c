@@ -298,13 +298,13 @@ text_check__bad_bytes_and_controls__reason_with_byte(void **state)
 	    why), 0);
 	/* "ab" then a lone continuation byte: the third byte */
 	assert_int_equal(cad_text_check("ab\x80", CAD_TEXT_LINE, why), -EILSEQ);
-	assert_string_equal(why, "invalid UTF-8 at byte 3");
+	assert_string_equal(why, "virheellinen UTF-8 tavun 3 kohdalla");
 	assert_int_equal(cad_text_check("a\tb", CAD_TEXT_LINE, why), -EILSEQ);
-	assert_string_equal(why, "control character U+0009 at byte 2");
+	assert_string_equal(why, "ohjausmerkki U+0009 tavun 2 kohdalla");
 	assert_int_equal(cad_text_check("a\tb\nc", CAD_TEXT_LINES, why), 0);
 	assert_int_equal(cad_text_check("a\rb", CAD_TEXT_LINES, why), -EILSEQ);
 	assert_int_equal(cad_text_check("\x7f", CAD_TEXT_LINES, why), -EILSEQ);
-	assert_string_equal(why, "control character U+007F at byte 1");
+	assert_string_equal(why, "ohjausmerkki U+007F tavun 1 kohdalla");
 }
 
 static void

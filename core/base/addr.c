@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/addr.h"
+#include "base/lang.h"
 #include "base/util.h"
 
 #define LOCAL_MAX	64	/* RFC 5321 § 4.5.3.1.1 */
@@ -37,18 +38,20 @@ static int
 dot_string(const char *s, size_t n, bool *utf8, char why[static 96])
 {
 	if (n == 0)
-		return fail(why, "empty local part");
+		return fail(why, _("tyhjä paikallinen osa"));
 	if (n > LOCAL_MAX)
-		return fail(why, "local part over 64 octets");
+		return fail(why, _("paikallinen osa yli 64 tavua"));
 	if (s[0] == '"')
-		return fail(why, "quoted local part not supported");
+		return fail(why, _("lainausmerkeissä olevaa paikallista osaa "
+		    "ei tueta"));
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '.' && (i == 0 || i == n - 1 || s[i + 1] == '.'))
-			return fail(why, "local part has an empty dot-atom");
+			return fail(why, _("paikallisessa osassa on tyhjä "
+			    "pisteiden väli"));
 		if (c != '.' && !atext(c))
-			return fail(why, "character not allowed in the local "
-			    "part");
+			return fail(why, _("paikallisessa osassa on merkki, "
+			    "jota ei sallita"));
 		if (c >= 0x80)
 			*utf8 = true;
 	}
@@ -62,25 +65,28 @@ ldh_domain(const char *d, char why[static 96])
 	size_t n = strlen(d), label = 0;
 
 	if (n == 0)
-		return fail(why, "empty domain");
+		return fail(why, _("tyhjä verkkotunnus"));
 	if (n > DOMAIN_MAX)
-		return fail(why, "domain over 255 octets");
+		return fail(why, _("verkkotunnus yli 255 tavua"));
 	for (size_t i = 0; i <= n; i++) {
 		char c = d[i];
 		if (c == '.' || c == '\0') {
 			if (label == 0 || d[i - 1] == '-')
-				return fail(why, "domain has an empty label or "
-				    "one that ends in '-'");
+				return fail(why, _("verkkotunnuksessa on tyhjä "
+				    "osa tai osa, joka päättyy merkkiin '-'"));
 			if (label > 63)
-				return fail(why, "domain label over 63 octets");
+				return fail(why, _("verkkotunnuksen osa yli "
+				    "63 tavua"));
 			label = 0;
 			continue;
 		}
 		if (label == 0 && c == '-')
-			return fail(why, "domain label starts with '-'");
+			return fail(why, _("verkkotunnuksen osa alkaa "
+			    "merkillä '-'"));
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '-'))
-			return fail(why, "character not allowed in the domain");
+			return fail(why, _("verkkotunnuksessa on merkki, jota "
+			    "ei sallita"));
 		label++;
 	}
 	return 0;
@@ -95,13 +101,13 @@ address_literal(const char *d, char why[static 96])
 	unsigned char bin[16];
 
 	if (n < 3 || d[n - 1] != ']' || n - 2 >= sizeof ip)
-		return fail(why, "bad address literal");
+		return fail(why, _("virheellinen IP-osoite hakasulkeissa"));
 	memcpy(ip, d + 1, n - 2);
 	ip[n - 2] = '\0';
 	if (strncmp(ip, "IPv6:", 5) == 0 ? inet_pton(AF_INET6, ip + 5, bin) == 1
 	    : inet_pton(AF_INET, ip, bin) == 1)
 		return 0;
-	return fail(why, "bad address literal");
+	return fail(why, _("virheellinen IP-osoite hakasulkeissa"));
 }
 
 int
@@ -114,7 +120,7 @@ cad_addr_check(const char *s, char **out, bool *utf8, char why[static 96])
 	*out = NULL;
 	*utf8 = false;
 	if (at == NULL)
-		return fail(why, "no '@'");
+		return fail(why, _("ei merkkiä '@'"));
 	if ((r = dot_string(s, (size_t)(at - s), utf8, why)) < 0)
 		return r;
 	const char *dom = at + 1;
@@ -125,7 +131,8 @@ cad_addr_check(const char *s, char **out, bool *utf8, char why[static 96])
 		int rc = idn2_to_ascii_8z(dom, &ace, IDN2_NFC_INPUT |
 		    IDN2_NONTRANSITIONAL);
 		if (rc != IDN2_OK) {
-			snprintf(why, 96, "domain: %s", idn2_strerror(rc));
+			snprintf(why, 96, _("verkkotunnus: %s"),
+			    idn2_strerror(rc));
 			return -EINVAL;
 		}
 		if ((r = ldh_domain(ace, why)) < 0) {
@@ -138,7 +145,7 @@ cad_addr_check(const char *s, char **out, bool *utf8, char why[static 96])
 	if (strlen(*out) + 2 > PATH_MAX_) {
 		free(*out);
 		*out = NULL;
-		return fail(why, "address over 254 octets");
+		return fail(why, _("osoite yli 254 tavua"));
 	}
 	return 0;
 }

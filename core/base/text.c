@@ -11,6 +11,7 @@
 #include <unigbrk.h>
 #include <unistr.h>
 
+#include "base/lang.h"
 #include "base/text.h"
 
 static int
@@ -29,7 +30,7 @@ cad_text_check(const char *s, enum cad_text_kind kind, char why[static 64])
 	const uint8_t *bad = u8_check(u, n);
 
 	if (bad != NULL) {
-		snprintf(why, 64, "invalid UTF-8 at byte %zu",
+		snprintf(why, 64, _("virheellinen UTF-8 tavun %zu kohdalla"),
 		    (size_t)(bad - u) + 1);
 		return -EILSEQ;
 	}
@@ -37,8 +38,8 @@ cad_text_check(const char *s, enum cad_text_kind kind, char why[static 64])
 		ucs4_t c;
 		int len = u8_mbtouc(&c, u + i, n - i);
 		if (control(c, kind)) {
-			snprintf(why, 64, "control character U+%04X at byte %zu",
-			    (unsigned)c, i + 1);
+			snprintf(why, 64, _("ohjausmerkki U+%04X tavun %zu "
+			    "kohdalla"), (unsigned)c, i + 1);
 			return -EILSEQ;
 		}
 		i += (size_t)len;

@@ -257,9 +257,11 @@ cad_plan_lost_convenors(const struct cad_config *cfg,
 			continue;
 		char date[11];
 		cad_format_date(eff, date);
-		cad_diag_warning(diag, cfg->path, f->line, "forum '%s': "
-		    "convenor '%s' leaves on %s (termination); name a new "
-		    "convenor", f->id, cfg->parties[who].id, date);
+		/* TRANSLATORS: the forum's and the party's ids, the date */
+		cad_diag_warning(diag, cfg->path, f->line, _("foorumi '%s': "
+		    "koollekutsuja '%s' irtautuu sopimuksesta %s "
+		    "(irtisanominen); nimeä uusi koollekutsuja"), f->id,
+		    cfg->parties[who].id, date);
 	}
 	return 0;
 }

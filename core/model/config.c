@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <libical/ical.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +61,13 @@ ld_flush(struct ld *ld, struct cad_diag *diag)
 	if (ld->nmsgs > 1)
 		qsort(ld->msgs, ld->nmsgs, sizeof *ld->msgs, msg_cmp);
 	for (size_t i = 0; i < ld->nmsgs; i++) {
-		cad_diag_error(diag, ld->msgs[i].file, ld->msgs[i].line, "%s",
-		    ld->msgs[i].text);
+		const struct ld_msg *m = &ld->msgs[i], *p = m - 1;
+		/* the same problem found by two readers is said once */
+		if (i == 0 || p->line != m->line || strcmp(p->file, m->file)
+		    != 0 || strcmp(p->text, m->text) != 0)
+			cad_diag_error(diag, m->file, m->line, "%s", m->text);
+	}
+	for (size_t i = 0; i < ld->nmsgs; i++) {
 		free(ld->msgs[i].file);
 		free(ld->msgs[i].text);
 	}
@@ -97,7 +103,7 @@ ld_check_keys(struct ld *ld, const config_setting_t *g, const char *ctx,
 		const char *name = config_setting_name(c);
 		if (name != NULL && !in_list(name, keys) &&
 		    !cad_config_text_twin_key(name, keys))
-			ld_err(ld, c, "%sunknown key '%s'", ctx, name);
+			ld_err(ld, c, _("%stuntematon avain '%s'"), ctx, name);
 	}
 }
 
@@ -108,7 +114,7 @@ ld_member(struct ld *ld, const config_setting_t *g, const char *name,
 {
 	config_setting_t *s = config_setting_get_member(g, name);
 	if (s == NULL && required)
-		ld_err(ld, g, "%s'%s' is missing", ctx, name);
+		ld_err(ld, g, _("%s'%s' puuttuu"), ctx, name);
 	return s;
 }
 
@@ -123,7 +129,7 @@ ld_str(struct ld *ld, const config_setting_t *g, const char *name,
 	if (s == NULL)
 		return NULL;
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		ld_err(ld, s, "%s'%s' must be a string", ctx, name);
+		ld_err(ld, s, _("%s'%s' pitää olla merkkijono"), ctx, name);
 		return NULL;
 	}
 	/* only a description may have more lines than one */
@@ -155,7 +161,7 @@ ld_int(struct ld *ld, const config_setting_t *g, const char *name,
 	if (s == NULL)
 		return false;
 	if (!ld_is_int(s)) {
-		ld_err(ld, s, "%s'%s' must be an integer", ctx, name);
+		ld_err(ld, s, _("%s'%s' pitää olla kokonaisluku"), ctx, name);
 		return false;
 	}
 	*out = config_setting_get_int64(s);
@@ -172,7 +178,7 @@ ld_int_range(struct ld *ld, const config_setting_t *g, const char *name,
 	if (!ld_int(ld, g, name, ctx, false, &v, &s))
 		return;
 	if (v < min || v > max) {
-		ld_err(ld, s, "%s'%s' must be between %lld and %lld", ctx,
+		ld_err(ld, s, _("%s'%s' pitää olla väliltä %lld-%lld"), ctx,
 		    name, min, max);
 		return;
 	}
@@ -187,7 +193,8 @@ ld_bool(struct ld *ld, const config_setting_t *g, const char *name,
 	if (s == NULL)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		ld_err(ld, s, "%s'%s' must be true or false", ctx, name);
+		ld_err(ld, s, _("%s'%s' pitää olla true tai false"), ctx,
+		    name);
 		return;
 	}
 	*out = config_setting_get_bool(s) != 0;
@@ -200,13 +207,14 @@ ld_parse_date(struct ld *ld, const config_setting_t *s, const char *ctx,
     const char *name, const char *v, int *out)
 {
 	if (cad_parse_date(v, out) < 0) {
-		ld_err(ld, s, "%s%s: bad date '%s'", ctx, name, v);
+		ld_err(ld, s, _("%s%s: virheellinen päivämäärä '%s'"), ctx,
+		    name, v);
 		return false;
 	}
 	int y = cad_year_of(*out);
 	if (y < CONFIG_YEAR_MIN || y > CONFIG_YEAR_MAX) {
-		ld_err(ld, s, "%s%s: '%s' is not between %d and %d", ctx,
-		    name, v, CONFIG_YEAR_MIN, CONFIG_YEAR_MAX);
+		ld_err(ld, s, _("%s%s: '%s' ei ole vuosien %d ja %d välillä"),
+		    ctx, name, v, CONFIG_YEAR_MIN, CONFIG_YEAR_MAX);
 		return false;
 	}
 	return true;
@@ -231,7 +239,8 @@ ld_date_list(struct ld *ld, const config_setting_t *g, const char *name,
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "%s'%s' must be a list of dates", ctx, name);
+		ld_err(ld, s, _("%s'%s' pitää olla luettelo päivämääriä"), ctx,
+		    name);
 		return;
 	}
 	int n = config_setting_length(s);
@@ -240,8 +249,8 @@ ld_date_list(struct ld *ld, const config_setting_t *g, const char *name,
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			ld_err(ld, e, "%s'%s' must be a list of dates", ctx,
-			    name);
+			ld_err(ld, e, _("%s'%s' pitää olla luettelo "
+			    "päivämääriä"), ctx, name);
 			continue;
 		}
 		if (ld_parse_date(ld, e, ctx, name,
@@ -284,13 +293,13 @@ ld_email(struct ld *ld, const config_setting_t *g, const char *ctx,
 	if (v == NULL)
 		return NULL;
 	if (cad_addr_check(v, &out, &utf8, why) < 0) {
-		ld_err(ld, es, "%sbad e-mail address '%s': %s", ctx, v, why);
+		ld_err(ld, es, _("%svirheellinen sähköpostiosoite '%s': %s"),
+		    ctx, v, why);
 		return NULL;
 	}
 	return out;
 }
 
-/* hostname-ish: letters, digits, '-' and '.', labels not empty */
 const char *
 ld_id(struct ld *ld, config_setting_t *e, const char *kind,
     const char *const *keys, char ctx[CTX_MAX], config_setting_t **sp)
@@ -304,8 +313,10 @@ ld_id(struct ld *ld, config_setting_t *e, const char *kind,
 		snprintf(ctx, CTX_MAX, "%s", kctx);
 	ld_check_keys(ld, e, ctx, keys);
 	if (id != NULL && !ld_valid_id(id)) {
-		ld_err(ld, *sp, "bad %s id '%s': use a-z, 0-9, '-' and '_', "
-		    "at most %d characters", kind, id, ID_MAX);
+		/* TRANSLATORS: the kind ("foorumi"), the id and the length */
+		ld_err(ld, *sp, _("%1$s '%2$s': virheellinen tunniste: käytä "
+		    "merkkejä a-z, 0-9, '-' ja '_', enintään %3$d merkkiä"),
+		    kind, id, ID_MAX);
 		return NULL;
 	}
 	return id;
@@ -320,7 +331,8 @@ ld_list(struct ld *ld, const config_setting_t *root, const char *name,
 	if (s == NULL)
 		return 0;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "'%s' must be a list of %s", name, want);
+		ld_err(ld, s, _("'%s' pitää olla luettelo ryhmiä %s"), name,
+		    want);
 		return 0;
 	}
 	return config_setting_length(s);
@@ -334,7 +346,8 @@ ld_each(struct ld *ld, config_setting_t *s, const char *name,
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		if (!config_setting_is_group(e))
-			ld_err(ld, e, "'%s' must be a list of %s", name, want);
+			ld_err(ld, e, _("'%s' pitää olla luettelo ryhmiä %s"),
+			    name, want);
 		else
 			fn(ld, e);
 	}
@@ -423,16 +436,16 @@ load_tls(struct ld *ld, const config_setting_t *s)
 
 	ld_bool(ld, s, "behind_tls_proxy", "http: ", &cfg->behind_tls_proxy);
 	if ((cert != NULL) != (key != NULL)) {
-		ld_err(ld, cert != NULL ? cs : ks, "http: tls_cert and tls_key "
-		    "go together");
+		ld_err(ld, cert != NULL ? cs : ks, _("http: tls_cert ja "
+		    "tls_key annetaan yhdessä"));
 		return;
 	}
 	if (cert == NULL)
 		return;
 	if (cfg->behind_tls_proxy) {
-		ld_err(ld, cs, "http: tls_cert and behind_tls_proxy exclude "
-		    "each other: either cadenced speaks HTTPS or the proxy "
-		    "does");
+		ld_err(ld, cs, _("http: tls_cert ja behind_tls_proxy sulkevat "
+		    "toisensa pois: HTTPS:n hoitaa joko cadenced tai "
+		    "välityspalvelin"));
 		return;
 	}
 	cfg->tls_cert = resolve(cfg->dir, cert);
@@ -449,7 +462,7 @@ load_http(struct ld *ld, const config_setting_t *root)
 	config_setting_t *s = ld_member(ld, root, "http", "", false);
 
 	if (s != NULL && !config_setting_is_group(s)) {
-		ld_err(ld, s, "'http' must be a group { listen = ...; }");
+		ld_err(ld, s, _("'http' pitää olla ryhmä { listen = ...; }"));
 		s = NULL;
 	}
 	if (s != NULL) {
@@ -457,15 +470,15 @@ load_http(struct ld *ld, const config_setting_t *root)
 		ld_check_keys(ld, s, "http: ", keys);
 		listen = ld_str(ld, s, "listen", "http: ", false, &ls);
 		if (listen != NULL && !valid_listen(listen)) {
-			ld_err(ld, ls, "http: listen '%s' is not HOST:PORT "
-			    "with a port 1-65535", listen);
+			ld_err(ld, ls, _("http: listen '%s' ei ole muotoa "
+			    "HOST:PORT, jossa portti on 1-65535"), listen);
 			listen = NULL;
 		}
 		base = ld_str(ld, s, "base_url", "http: ", false, &bs);
 		if (base != NULL && !has_prefix(base, "http://") &&
 		    !has_prefix(base, "https://")) {
-			ld_err(ld, bs, "http: base_url '%s' must start with "
-			    "http:// or https://", base);
+			ld_err(ld, bs, _("http: base_url '%s' pitää alkaa "
+			    "http:// tai https://"), base);
 			base = NULL;
 		}
 		load_tls(ld, s);
@@ -500,8 +513,8 @@ load_terms(struct ld *ld, const config_setting_t *root)
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "'council_terms' must be a list of "
-		    "{ start = ...; end = ...; } groups");
+		ld_err(ld, s, _("'council_terms' pitää olla luettelo ryhmiä { "
+		    "start = ...; end = ...; }"));
 		return;
 	}
 	int n = config_setting_length(s);
@@ -510,8 +523,8 @@ load_terms(struct ld *ld, const config_setting_t *root)
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		if (!config_setting_is_group(e)) {
-			ld_err(ld, e, "'council_terms' must be a list of "
-			    "{ start = ...; end = ...; } groups");
+			ld_err(ld, e, _("'council_terms' pitää olla luettelo "
+			    "ryhmiä { start = ...; end = ...; }"));
 			continue;
 		}
 		ld_check_keys(ld, e, ctx, keys);
@@ -523,8 +536,8 @@ load_terms(struct ld *ld, const config_setting_t *root)
 			char a[11], b[11];
 			cad_format_date(v[k].t.start, a);
 			cad_format_date(v[k].t.end, b);
-			ld_err(ld, e, "council term: start '%s' is after end "
-			    "'%s'", a, b);
+			ld_err(ld, e, _("valtuustokausi: alku '%s' on lopun "
+			    "'%s' jälkeen"), a, b);
 			continue;
 		}
 		v[k].line = config_setting_source_line(e);
@@ -542,8 +555,8 @@ load_terms(struct ld *ld, const config_setting_t *root)
 			cad_format_date(p->end, b);
 			cad_format_date(v[i].t.start, c);
 			cad_format_date(v[i].t.end, d);
-			ld_err(ld, v[i].s, "council terms '%s'..'%s' and "
-			    "'%s'..'%s' overlap", a, b, c, d);
+			ld_err(ld, v[i].s, _("valtuustokaudet '%s'..'%s' ja "
+			    "'%s'..'%s' ovat päällekkäin"), a, b, c, d);
 			continue;
 		}
 		cfg->terms[cfg->nterms++] = v[i].t;
@@ -563,8 +576,8 @@ get_offsets(struct ld *ld, const config_setting_t *g, const char *name,
 	if (x == NULL)
 		return false;
 	if (!ld_is_seq(x)) {
-		ld_err(ld, x, "%s'%s' must be a list of numbers of days", ctx,
-		    name);
+		ld_err(ld, x, _("%s'%s' pitää olla luettelo päivien "
+		    "lukumääriä"), ctx, name);
 		return false;
 	}
 	int n = config_setting_length(x);
@@ -573,8 +586,8 @@ get_offsets(struct ld *ld, const config_setting_t *g, const char *name,
 		config_setting_t *e = config_setting_get_elem(x, (unsigned)i);
 		long long d = ld_is_int(e) ? config_setting_get_int64(e) : -1;
 		if (d < 0 || d > 3650) {
-			ld_err(ld, e, "%s'%s' values must be whole days "
-			    "between 0 and 3650", ctx, name);
+			ld_err(ld, e, _("%s'%s': arvojen pitää olla kokonaisia "
+			    "päiviä väliltä 0-3650"), ctx, name);
 			continue;
 		}
 		(*out)[(*nout)++] = (int)d;
@@ -599,7 +612,8 @@ load_agreement(struct ld *ld, const config_setting_t *root)
 	if (s == NULL)
 		goto defaults;
 	if (!config_setting_is_group(s)) {
-		ld_err(ld, s, "'agreement' must be a group { title = ...; }");
+		ld_err(ld, s, _("'agreement' pitää olla ryhmä { title = ...; "
+		    "}"));
 		goto defaults;
 	}
 	ld_check_keys(ld, s, ctx, keys);
@@ -648,8 +662,8 @@ load_task_term(struct ld *ld, config_setting_t *s, const char *tctx,
 
 	snprintf(ctx, sizeof ctx, "%sper_term: ", tctx);
 	if (!config_setting_is_group(s)) {
-		ld_err(ld, s, "%s'per_term' must be a group { year = ...; "
-		    "month = ...; day = ...; }", tctx);
+		ld_err(ld, s, _("%s'per_term' pitää olla ryhmä { year = ...; "
+		    "month = ...; day = ...; }"), tctx);
 		return;
 	}
 	ld_check_keys(ld, s, ctx, keys);
@@ -673,7 +687,8 @@ get_roles(struct ld *ld, const config_setting_t *g, const char *name,
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "%s'%s' must be a list of role names", ctx, name);
+		ld_err(ld, s, _("%s'%s' pitää olla luettelo roolien nimiä"),
+		    ctx, name);
 		return;
 	}
 	int n = config_setting_length(s);
@@ -683,8 +698,8 @@ get_roles(struct ld *ld, const config_setting_t *g, const char *name,
 		const char *v = config_setting_type(e) == CONFIG_TYPE_STRING ?
 		    config_setting_get_string(e) : NULL;
 		if (v == NULL || !ld_valid_id(v)) {
-			ld_err(ld, e, "%s'%s' must be a list of role names "
-			    "(a-z, 0-9, '-', '_')", ctx, name);
+			ld_err(ld, e, _("%s'%s' pitää olla luettelo roolien "
+			    "nimiä (a-z, 0-9, '-', '_')"), ctx, name);
 			continue;
 		}
 		(*out)[(*nout)++] = cad_strdup(v);
@@ -701,19 +716,20 @@ load_task(struct ld *ld, config_setting_t *e, struct cad_task *t)
 	char ctx[CTX_MAX];
 	config_setting_t *is, *x;
 
-	const char *id = ld_str(ld, e, "id", "task: ", true, &is);
+	const char *kind = C_("config", "tehtävä");
+	snprintf(ctx, sizeof ctx, "%s: ", kind);
+	const char *id = ld_str(ld, e, "id", ctx, true, &is);
 	if (id != NULL)
-		snprintf(ctx, sizeof ctx, "task '%s': ", id);
-	else
-		snprintf(ctx, sizeof ctx, "task: ");
+		snprintf(ctx, sizeof ctx, "%s '%s': ", kind, id);
 	ld_check_keys(ld, e, ctx, keys);
 	bool ok = id != NULL;
 	if (id != NULL && !ld_valid_id(id)) {
-		ld_err(ld, is, "bad task id '%s': use a-z, 0-9, '-' and '_', "
-		    "at most %d characters", id, ID_MAX);
+		ld_err(ld, is, _("virheellinen tehtävän tunniste '%s': käytä "
+		    "merkkejä a-z, 0-9, '-' ja '_', enintään %d merkkiä"), id,
+		    ID_MAX);
 		ok = false;
 	} else if (id != NULL && cad_config_task(ld->cfg, id) >= 0) {
-		ld_err(ld, is, "duplicate task id '%s'", id);
+		ld_err(ld, is, _("tehtävän tunniste '%s' on jo käytössä"), id);
 		ok = false;
 	}
 	t->id = cad_strdup(id);
@@ -726,20 +742,21 @@ load_task(struct ld *ld, config_setting_t *e, struct cad_task *t)
 	ld_party_or_group_list(ld, e, "owners", ctx, &t->owners, &t->nowners,
 	    &x);
 	if (x == NULL)
-		ld_err(ld, e, "%s'owners' is missing", ctx);
+		ld_err(ld, e, _("%s'owners' puuttuu"), ctx);
 	else if (ld_is_seq(x) && config_setting_length(x) == 0)
-		ld_err(ld, x, "%s'owners' is empty", ctx);
+		ld_err(ld, x, _("%s'owners' on tyhjä"), ctx);
 
 	config_setting_t *ds, *ps = ld_member(ld, e, "per_term", ctx, false);
 	const char *due = ld_str(ld, e, "due", ctx, false, &ds);
 	if (ds != NULL && ps != NULL)
-		ld_err(ld, ps, "%sgive either 'due' or 'per_term', not both",
-		    ctx);
+		ld_err(ld, ps, _("%sanna joko 'due' tai 'per_term', ei "
+		    "molempia"), ctx);
 	else if (ds == NULL && ps == NULL)
-		ld_err(ld, e, "%s'due' (MM-DD, every year) or 'per_term' is "
-		    "missing", ctx);
+		ld_err(ld, e, _("%s'due' (MM-DD, joka vuosi) tai 'per_term' "
+		    "puuttuu"), ctx);
 	if (due != NULL && cad_parse_monthday(due, &t->due_md) < 0)
-		ld_err(ld, ds, "%sbad due day '%s' (want MM-DD)", ctx, due);
+		ld_err(ld, ds, _("%svirheellinen määräpäivä '%s' (muoto "
+		    "MM-DD)"), ctx, due);
 	if (ps != NULL && ds == NULL)
 		load_task_term(ld, ps, ctx, t);
 
@@ -766,8 +783,8 @@ load_tasks(struct ld *ld, const config_setting_t *root)
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "'tasks' must be a list of "
-		    "{ id = ...; name = ...; owners = [...]; } groups");
+		ld_err(ld, s, _("'tasks' pitää olla luettelo ryhmiä { id = "
+		    "...; name = ...; owners = [...]; }"));
 		return;
 	}
 	int n = config_setting_length(s);
@@ -776,8 +793,8 @@ load_tasks(struct ld *ld, const config_setting_t *root)
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		struct cad_task *t = &cfg->tasks[cfg->ntasks];
 		if (!config_setting_is_group(e)) {
-			ld_err(ld, e, "'tasks' must be a list of "
-			    "{ id = ...; name = ...; owners = [...]; } groups");
+			ld_err(ld, e, _("'tasks' pitää olla luettelo ryhmiä { "
+			    "id = ...; name = ...; owners = [...]; }"));
 			continue;
 		}
 		if (load_task(ld, e, t))
@@ -802,7 +819,7 @@ load_server(struct ld *ld, const config_setting_t *root, const char *name,
 	if (s == NULL)
 		return;
 	if (!config_setting_is_group(s)) {
-		ld_err(ld, s, "'%s' must be a group { url = ...; }", name);
+		ld_err(ld, s, _("'%s' pitää olla ryhmä { url = ...; }"), name);
 		return;
 	}
 	snprintf(ctx, sizeof ctx, "%s: ", name);
@@ -816,7 +833,7 @@ load_server(struct ld *ld, const config_setting_t *root, const char *name,
 			ok = ok || (has_prefix(url, *p) &&
 			    url[strlen(*p)] != '\0');
 		if (!ok)
-			ld_err(ld, us, "%surl '%s' must start with %s or %s",
+			ld_err(ld, us, _("%surl '%s' pitää alkaa %s tai %s"),
 			    ctx, url, schemes[0], schemes[1]);
 		/* CalDAV objects are PUT to url + "<uid>.ics" */
 		srv->url = strcmp(name, "caldav") == 0 ? with_slash(url) :
@@ -840,17 +857,17 @@ load_place(struct ld *ld, const config_setting_t *root)
 
 	const char *tz = ld_str(ld, root, "timezone", "", true, &x);
 	if (tz != NULL && icaltimezone_get_builtin_timezone(tz) == NULL)
-		ld_err(ld, x, "unknown time zone '%s'", tz);
+		ld_err(ld, x, _("tuntematon aikavyöhyke '%s'"), tz);
 	cfg->timezone = cad_strdup(tz != NULL ? tz : "");
 
 	const char *domain = ld_str(ld, root, "domain", "", true, &x);
 	if (domain != NULL && !valid_domain(domain))
-		ld_err(ld, x, "domain '%s' is not a host name", domain);
+		ld_err(ld, x, _("domain '%s' ei ole palvelimen nimi"), domain);
 	cfg->domain = cad_strdup(domain != NULL ? domain : "");
 
 	const char *sd = ld_str(ld, root, "state_dir", "", false, &x);
 	if (sd != NULL && *sd == '\0') {
-		ld_err(ld, x, "'state_dir' is empty");
+		ld_err(ld, x, _("'state_dir' on tyhjä"));
 		sd = NULL;
 	}
 	cfg->state_dir = resolve(cfg->dir, sd != NULL ? sd : "var");
@@ -911,7 +928,7 @@ load_root(struct ld *ld, const config_setting_t *root)
 	if (hol != NULL && strcmp(hol, "none") == 0)
 		cfg->holidays_fi = false;
 	else if (hol != NULL && strcmp(hol, "FI") != 0)
-		ld_err(ld, x, "holidays '%s' must be FI or none", hol);
+		ld_err(ld, x, _("holidays '%s' pitää olla FI tai none"), hol);
 
 	load_extra_holidays(ld, root);
 
@@ -925,8 +942,8 @@ load_root(struct ld *ld, const config_setting_t *root)
 	if (inv != NULL && strcmp(inv, "participants") == 0)
 		cfg->invite = CAD_INVITE_PARTICIPANTS;
 	else if (inv != NULL && strcmp(inv, "convenors") != 0)
-		ld_err(ld, x, "invite '%s' must be convenors or participants",
-		    inv);
+		ld_err(ld, x, _("invite '%s' pitää olla convenors tai "
+		    "participants"), inv);
 	ld_load_forums(ld, root);
 	load_agreement(ld, root);
 	load_tasks(ld, root);
@@ -938,12 +955,34 @@ load_root(struct ld *ld, const config_setting_t *root)
 	bool has_org = config_setting_get_member(root, "organizer") != NULL;
 	if (cfg->caldav.present && !has_org)
 		ld_err(ld, config_setting_get_member(root, "caldav"),
-		    "'organizer' is required with 'caldav' (invitations "
-		    "need a sender)");
+		    _("'organizer' tarvitaan, kun 'caldav' on annettu "
+		    "(kutsuilla pitää olla lähettäjä)"));
 	if (cfg->smtp.present && !has_org)
 		ld_err(ld, config_setting_get_member(root, "smtp"),
-		    "'organizer' is required with 'smtp' (invitations "
-		    "need a sender)");
+		    _("'organizer' tarvitaan, kun 'smtp' on annettu "
+		    "(kutsuilla pitää olla lähettäjä)"));
+}
+
+/* libconfig's own messages (libconfig 1.5-1.7), in the thread's language */
+static const char *
+parse_error_text(const char *text)
+{
+	static const char *const known[][2] = {
+		{ "syntax error", N_("syntaksivirhe") },
+		{ "file I/O error", N_("tiedostoa ei voi lukea") },
+		{ "cannot open include file",
+		    N_("@include-tiedostoa ei voi avata") },
+		{ "include file nesting too deep",
+		    N_("@include-tiedostoja on liian monta sisäkkäin") },
+		{ "memory exhausted", N_("muisti loppui") },
+	};
+
+	if (text == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(text, known[i][0]) == 0)
+			return _(known[i][1]);
+	return text;
 }
 
 int
@@ -960,14 +999,16 @@ cad_config_load(const char *path, struct cad_config **out,
 	config_init(&lc);
 	if ((fp = fopen(path, "r")) == NULL) {
 		r = -errno;
-		cad_diag_error(diag, path, 0, "cannot open: %s", strerror(-r));
+		cad_diag_error(diag, path, 0, _("ei voi avata: %s"),
+		    strerror(-r));
 		goto out;
 	}
 	struct stat st;
 	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(fp);
 		r = -EISDIR;
-		cad_diag_error(diag, path, 0, "cannot open: %s", strerror(-r));
+		cad_diag_error(diag, path, 0, _("ei voi avata: %s"),
+		    strerror(-r));
 		goto out;
 	}
 	fclose(fp);
@@ -977,16 +1018,23 @@ cad_config_load(const char *path, struct cad_config **out,
 	cfg->dir = dir_of(path);
 	ld.cfg = cfg;
 	config_set_include_dir(&lc, cfg->dir);
-	if (config_read_file(&lc, path) != CONFIG_TRUE) {
+	/* libconfig 1.5 parses under a "C" LC_NUMERIC and then leaves the
+	   thread on the global locale: the messages would lose the
+	   thread's language (base/lang.h) */
+	locale_t lang = uselocale((locale_t)0);
+	int read = config_read_file(&lc, path);
+	uselocale(lang);
+	if (read != CONFIG_TRUE) {
 		const char *file = config_error_file(&lc);
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO) {
-			cad_diag_error(diag, path, 0, "cannot read: %s",
+			cad_diag_error(diag, path, 0, _("ei voi lukea: %s"),
 			    config_error_text(&lc));
 			r = -EIO;
 			goto out;
 		}
 		cad_diag_error(diag, file != NULL ? file : path,
-		    config_error_line(&lc), "%s", config_error_text(&lc));
+		    config_error_line(&lc), "%s",
+		    parse_error_text(config_error_text(&lc)));
 		r = -EINVAL;
 		goto out;
 	}

@@ -24,7 +24,7 @@ rrule_problem(const char *rule)
 	icalerror_clear_errno();
 	r = icalrecurrencetype_from_string(rule);
 	if (icalerrno != ICAL_NO_ERROR) {
-		why = "not an RFC 5545 recurrence rule";
+		why = _("ei ole RFC 5545 -toistosääntö");
 		goto out;
 	}
 	switch (r.freq) {
@@ -34,30 +34,30 @@ rrule_problem(const char *rule)
 	case ICAL_YEARLY_RECURRENCE:
 		break;
 	case ICAL_NO_RECURRENCE:
-		why = "FREQ is missing";
+		why = _("FREQ puuttuu");
 		goto out;
 	default:
-		why = "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY "
-		    "(meetings are planned in days)";
+		why = _("FREQ pitää olla DAILY, WEEKLY, MONTHLY tai YEARLY "
+		    "(kokoukset suunnitellaan päivinä)");
 		goto out;
 	}
 	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
 	    r.by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
 		if (r.by_month[i] < 1 || r.by_month[i] > 12) {
-			why = "BYMONTH must be 1-12";
+			why = _("BYMONTH pitää olla 1-12");
 			goto out;
 		}
 	}
 	for (int i = 0; i < ICAL_BY_HOUR_SIZE &&
 	    r.by_hour[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
-		why = "BYHOUR, BYMINUTE and BYSECOND are not supported "
-		    "(use 'time')";
+		why = _("BYHOUR-, BYMINUTE- ja BYSECOND-osia ei tueta "
+		    "(käytä avainta 'time')");
 		goto out;
 	}
 	if (r.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
 	    r.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX) {
-		why = "BYHOUR, BYMINUTE and BYSECOND are not supported "
-		    "(use 'time')";
+		why = _("BYHOUR-, BYMINUTE- ja BYSECOND-osia ei tueta "
+		    "(käytä avainta 'time')");
 		goto out;
 	}
 	/* RFC 5545 3.3.10: a numbered BYDAY only with MONTHLY or YEARLY,
@@ -72,13 +72,14 @@ rrule_problem(const char *rule)
 			continue;
 		if (r.freq != ICAL_MONTHLY_RECURRENCE &&
 		    r.freq != ICAL_YEARLY_RECURRENCE) {
-			why = "a numbered BYDAY (such as 2TU) needs FREQ=MONTHLY "
-			    "or FREQ=YEARLY";
+			why = _("numeroitu BYDAY (kuten 2TU) vaatii "
+			    "FREQ=MONTHLY tai FREQ=YEARLY");
 			goto out;
 		}
 		if (in_month ? pos < -5 || pos > 5 : pos < -53 || pos > 53) {
-			why = in_month ? "BYDAY numbers within a month are "
-			    "-5..5" : "BYDAY numbers within a year are -53..53";
+			why = in_month ? _("BYDAY-numerot kuukauden sisällä "
+			    "ovat -5..5") : _("BYDAY-numerot vuoden sisällä "
+			    "ovat -53..53");
 			goto out;
 		}
 	}
@@ -86,7 +87,7 @@ rrule_problem(const char *rule)
 	struct icaltimetype start = icaltime_from_string("20260101T090000");
 	icalrecur_iterator *it = icalrecur_iterator_new(r, start);
 	if (it == NULL)
-		why = "libical cannot expand it";
+		why = _("libical ei osaa laskea sen päiviä");
 	else
 		icalrecur_iterator_free(it);
 out:
@@ -117,22 +118,22 @@ load_per_term(struct ld *ld, config_setting_t *s, const char *fctx,
 
 	snprintf(ctx, sizeof ctx, "%sper_term: ", fctx);
 	if (!config_setting_is_group(s)) {
-		ld_err(ld, s, "%s'per_term' must be a group { year = ...; "
-		    "month = ...; weekday = ...; week = ...; }", fctx);
+		ld_err(ld, s, _("%s'per_term' pitää olla ryhmä { year = ...; "
+		    "month = ...; weekday = ...; week = ...; }"), fctx);
 		return;
 	}
 	ld_check_keys(ld, s, ctx, keys);
 	f->has_per_term = true;
 	if (ld_int(ld, s, "year", ctx, true, &v, &x)) {
 		if (v < 1 || v > 100)
-			ld_err(ld, x, "%s'year' must be 1 or more (1 = the "
-			    "first year of the term)", ctx);
+			ld_err(ld, x, _("%s'year' pitää olla 1 tai enemmän (1 "
+			    "= valtuustokauden ensimmäinen vuosi)"), ctx);
 		else
 			f->per_term.year = (int)v;
 	}
 	if (ld_int(ld, s, "month", ctx, true, &v, &x)) {
 		if (v < 1 || v > 12)
-			ld_err(ld, x, "%s'month' must be between 1 and 12",
+			ld_err(ld, x, _("%s'month' pitää olla väliltä 1-12"),
 			    ctx);
 		else
 			f->per_term.month = (int)v;
@@ -141,13 +142,13 @@ load_per_term(struct ld *ld, config_setting_t *s, const char *fctx,
 	if (wd != NULL) {
 		f->per_term.weekday = weekday_of_code(wd);
 		if (f->per_term.weekday < 0)
-			ld_err(ld, x, "%sweekday '%s' must be one of MO, TU, "
-			    "WE, TH, FR, SA, SU", ctx, wd);
+			ld_err(ld, x, _("%sweekday '%s' pitää olla jokin "
+			    "näistä: MO, TU, WE, TH, FR, SA, SU"), ctx, wd);
 	}
 	if (ld_int(ld, s, "week", ctx, true, &v, &x)) {
 		if ((v < 1 || v > 5) && v != -1)
-			ld_err(ld, x, "%s'week' must be 1-5, or -1 for the "
-			    "last", ctx);
+			ld_err(ld, x, _("%s'week' pitää olla 1-5 tai -1 "
+			    "(viimeinen)"), ctx);
 		else
 			f->per_term.week = (int)v;
 	}
@@ -179,9 +180,9 @@ need_party_members(struct ld *ld, const struct cad_forum *f,
 {
 	for (size_t i = 0; i < f->nfor_each; i++)
 		if (f->for_each[i].group >= 0)
-			ld_err(ld, x, "%s%s = \"member\" cannot be used with "
-			    "group '%s' in 'for_each' (a group is not one "
-			    "party)", ctx, what,
+			ld_err(ld, x, _("%s%s = \"member\" ei käy, kun "
+			    "'for_each' sisältää ryhmän '%s' (ryhmä ei ole "
+			    "yksi osapuoli)"), ctx, what,
 			    ld->cfg->groups[f->for_each[i].group].id);
 }
 
@@ -192,14 +193,19 @@ load_convenor(struct ld *ld, config_setting_t *e, const char *ctx,
 {
 	config_setting_t *x;
 	const char *c = ld_str(ld, e, "convenor", ctx, true, &x);
-	if (c == NULL || strcmp(c, "member") != 0) {
+	if (c == NULL) {	/* missing or not a string: said once above */
+		f->convenor = -1;
+		return;
+	}
+	if (strcmp(c, "member") != 0) {
 		ld_party(ld, e, "convenor", ctx, true, &f->convenor);
 		return;
 	}
 	f->convenor_member = true;
 	if (!has_for_each)
-		ld_err(ld, x, "%sconvenor = \"member\" needs 'for_each' (each "
-		    "member convenes its own series)", ctx);
+		ld_err(ld, x, _("%sconvenor = \"member\" vaatii avaimen "
+		    "'for_each' (kukin jäsen kutsuu koolle oman sarjansa)"),
+		    ctx);
 	need_party_members(ld, f, x, ctx, "convenor");
 }
 
@@ -212,21 +218,22 @@ load_first(struct ld *ld, config_setting_t *e, const char *ctx,
 	config_setting_t *x;
 	ld_party(ld, e, "first_convenor", ctx, false, &f->first_convenor);
 	if (has_for_each && fc != NULL)
-		ld_err(ld, fc, "%s'first_convenor' cannot be used with "
-		    "'for_each'", ctx);
+		ld_err(ld, fc, _("%s'first_convenor' ei käy yhdessä avaimen "
+		    "'for_each' kanssa"), ctx);
 	const char *scope = ld_str(ld, e, "first_scope", ctx, false, &x);
 	if (scope == NULL)
 		return;
 	if (strcmp(scope, "term") == 0)
 		f->first_scope = CAD_FIRST_TERM;
 	else if (strcmp(scope, "series") != 0)
-		ld_err(ld, x, "%sfirst_scope '%s' must be series or term",
-		    ctx, scope);
+		ld_err(ld, x, _("%sfirst_scope '%s' pitää olla series tai "
+		    "term"), ctx, scope);
 	if (fc == NULL)
-		ld_err(ld, x, "%s'first_scope' needs 'first_convenor'", ctx);
+		ld_err(ld, x, _("%s'first_scope' vaatii avaimen "
+		    "'first_convenor'"), ctx);
 	else if (f->first_scope == CAD_FIRST_TERM && ld->cfg->nterms == 0)
-		ld_err(ld, x, "%sfirst_scope 'term' needs 'council_terms'",
-		    ctx);
+		ld_err(ld, x, _("%sfirst_scope 'term' vaatii avaimen "
+		    "'council_terms'"), ctx);
 }
 
 /* who: convenors, participants, for_each, invitations */
@@ -241,7 +248,7 @@ load_forum_who(struct ld *ld, config_setting_t *e, const char *ctx,
 	ld_unit_list(ld, e, "for_each", ctx, &f->for_each, &f->nfor_each,
 	    &fe);
 	if (fe != NULL && ld_is_seq(fe) && config_setting_length(fe) == 0)
-		ld_err(ld, fe, "%s'for_each' is empty", ctx);
+		ld_err(ld, fe, _("%s'for_each' on tyhjä"), ctx);
 	load_convenor(ld, e, ctx, f, fe != NULL);
 	ld_party_or_group_list(ld, e, "co_convenors", ctx, &f->co_convenors,
 	    &f->nco_convenors, &x);
@@ -249,7 +256,7 @@ load_forum_who(struct ld *ld, config_setting_t *e, const char *ctx,
 	ld_bool(ld, e, "spread", ctx, &f->spread);
 	if (f->spread && fe == NULL)
 		ld_err(ld, ld_member(ld, e, "spread", ctx, false),
-		    "%s'spread' needs 'for_each'", ctx);
+		    _("%s'spread' vaatii avaimen 'for_each'"), ctx);
 
 	f->invite = ld->cfg->invite;
 	const char *inv = ld_str(ld, e, "invite", ctx, false, &x);
@@ -258,8 +265,8 @@ load_forum_who(struct ld *ld, config_setting_t *e, const char *ctx,
 	else if (inv != NULL && strcmp(inv, "convenors") == 0)
 		f->invite = CAD_INVITE_CONVENORS;
 	else if (inv != NULL)
-		ld_err(ld, x, "%sinvite '%s' must be convenors or "
-		    "participants", ctx, inv);
+		ld_err(ld, x, _("%sinvite '%s' pitää olla convenors tai "
+		    "participants"), ctx, inv);
 	ld_role_list(ld, e, "invite_roles", ctx, &f->invite_roles,
 	    &f->ninvite_roles);
 	f->party_blackouts = true;
@@ -277,19 +284,20 @@ load_forum_where(struct ld *ld, config_setting_t *e, const char *ctx,
 	    "location_rotation");
 
 	if (loc != NULL && rot != NULL)
-		ld_err(ld, rot, "%sgive either 'location' or "
-		    "'location_rotation', not both", ctx);
+		ld_err(ld, rot, _("%sanna joko 'location' tai "
+		    "'location_rotation', ei molempia"), ctx);
 	if (loc != NULL && strcmp(loc, "member") == 0) {
 		f->location_member = true;
 		if (f->nfor_each == 0)
-			ld_err(ld, x, "%slocation = \"member\" needs "
-			    "'for_each'", ctx);
+			ld_err(ld, x, _("%slocation = \"member\" vaatii "
+			    "avaimen 'for_each'"), ctx);
 		need_party_members(ld, f, x, ctx, "location");
 		for (size_t i = 0; i < f->nfor_each; i++) {
 			int p = f->for_each[i].party;
 			if (p >= 0 && ld->cfg->parties[p].location == NULL)
-				ld_err(ld, x, "%slocation = \"member\": party "
-				    "'%s' has no 'location'", ctx,
+				ld_err(ld, x, _("%slocation = \"member\": "
+				    "osapuolella '%s' ei ole avainta "
+				    "'location'"), ctx,
 				    ld->cfg->parties[p].id);
 		}
 	} else {
@@ -298,7 +306,7 @@ load_forum_where(struct ld *ld, config_setting_t *e, const char *ctx,
 	ld_str_list(ld, e, "location_rotation", ctx, &f->location_rotation,
 	    &f->nlocation_rotation);
 	if (rot != NULL && ld_is_seq(rot) && config_setting_length(rot) == 0)
-		ld_err(ld, rot, "%s'location_rotation' is empty", ctx);
+		ld_err(ld, rot, _("%s'location_rotation' on tyhjä"), ctx);
 }
 
 static int
@@ -316,14 +324,14 @@ load_extra(struct ld *ld, config_setting_t *e, const char *ctx,
     struct cad_forum *f)
 {
 	static const char *const keys[] = { "date", "time", NULL };
-	static const char *const want = "'extra' must be a list of "
-	    "{ date = \"YYYY-MM-DD\"; time = \"HH:MM\"; } groups";
+	static const char *const want = N_("'extra' pitää olla luettelo "
+	    "ryhmiä { date = \"YYYY-MM-DD\"; time = \"HH:MM\"; }");
 	config_setting_t *s = ld_member(ld, e, "extra", ctx, false);
 	char xctx[CTX_MAX + 16];
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "%s%s", ctx, want);
+		ld_err(ld, s, "%s%s", ctx, _(want));
 		return;
 	}
 	int n = config_setting_length(s);
@@ -334,20 +342,21 @@ load_extra(struct ld *ld, config_setting_t *e, const char *ctx,
 		config_setting_t *ts;
 		struct cad_extra x = { .time = f->time };
 		if (!config_setting_is_group(g)) {
-			ld_err(ld, g, "%s%s", ctx, want);
+			ld_err(ld, g, "%s%s", ctx, _(want));
 			continue;
 		}
 		ld_check_keys(ld, g, xctx, keys);
 		bool ok = ld_date(ld, g, "date", xctx, true, &x.day);
 		const char *t = ld_str(ld, g, "time", xctx, false, &ts);
 		if (t != NULL && cad_parse_time(t, &x.time) < 0) {
-			ld_err(ld, ts, "%stime '%s' is not HH:MM", xctx, t);
+			ld_err(ld, ts, _("%stime '%s' ei ole muotoa HH:MM"),
+			    xctx, t);
 			ok = false;
 		}
 		for (size_t j = 0; ok && j < f->nextra; j++)
 			if (extra_cmp(&f->extra[j], &x) == 0) {
-				ld_err(ld, g, "%sthe same date and time is "
-				    "listed twice", xctx);
+				ld_err(ld, g, _("%ssama päivä ja kellonaika on "
+				    "luettelossa kahdesti"), xctx);
 				ok = false;
 			}
 		if (ok)
@@ -366,21 +375,21 @@ load_per_year(struct ld *ld, config_setting_t *e, const char *ctx,
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s) || config_setting_length(s) != 2) {
-		ld_err(ld, s, "%s'per_year' must be [ min, max ]", ctx);
+		ld_err(ld, s, _("%s'per_year' pitää olla [ min, max ]"), ctx);
 		return;
 	}
 	for (unsigned i = 0; i < 2; i++) {
 		config_setting_t *x = config_setting_get_elem(s, i);
 		if (!ld_is_int(x) || (v[i] = config_setting_get_int64(x)) < 0 ||
 		    v[i] > 366) {
-			ld_err(ld, s, "%s'per_year' values must be whole "
-			    "numbers 0-366", ctx);
+			ld_err(ld, s, _("%s'per_year': arvojen pitää olla "
+			    "kokonaislukuja 0-366"), ctx);
 			return;
 		}
 	}
 	if (v[0] > v[1]) {
-		ld_err(ld, s, "%sper_year min %lld is more than max %lld", ctx,
-		    v[0], v[1]);
+		ld_err(ld, s, _("%sper_year: min %lld on suurempi kuin max "
+		    "%lld"), ctx, v[0], v[1]);
 		return;
 	}
 	f->has_per_year = true;
@@ -397,22 +406,23 @@ load_forum_rule(struct ld *ld, config_setting_t *e, const char *ctx,
 	const char *rrule = ld_str(ld, e, "rrule", ctx, false, &x);
 	config_setting_t *ps = config_setting_get_member(e, "per_term");
 	if (x != NULL && ps != NULL) {
-		ld_err(ld, ps, "%sgive either 'rrule' or 'per_term', not "
-		    "both", ctx);
+		ld_err(ld, ps, _("%sanna joko 'rrule' tai 'per_term', ei "
+		    "molempia"), ctx);
 	} else if (x == NULL && ps == NULL) {
-		ld_err(ld, e, "%s'rrule' or 'per_term' is missing", ctx);
+		ld_err(ld, e, _("%s'rrule' tai 'per_term' puuttuu"), ctx);
 	}
 	if (rrule != NULL) {
 		const char *why = rrule_problem(rrule);
 		if (why != NULL)
-			ld_err(ld, x, "%sbad rrule '%s': %s", ctx, rrule, why);
+			ld_err(ld, x, _("%svirheellinen rrule '%s': %s"), ctx,
+			    rrule, why);
 		f->rrule = cad_strdup(rrule);
 	}
 	if (ps != NULL) {
 		load_per_term(ld, ps, ctx, f);
 		if (ld->cfg->nterms == 0)
-			ld_err(ld, ps, "%s'per_term' needs 'council_terms'",
-			    ctx);
+			ld_err(ld, ps, _("%s'per_term' vaatii avaimen "
+			    "'council_terms'"), ctx);
 	}
 }
 
@@ -437,10 +447,16 @@ check_dst_time(struct ld *ld, const config_setting_t *x, const char *ctx,
 		return;
 	cad_civil_from_days(day, &y, &m, &d);
 	snprintf(when, sizeof when, "%d.%d.%d", d, m, y);
-	ld_err(ld, x, "%stime '%s' %s in %s on the days the clocks %s "
-	    "(e.g. %s); choose another time", ctx, t,
-	    k == CAD_TZ_LOCAL_SKIPPED ? "does not exist" : "occurs twice", tz,
-	    k == CAD_TZ_LOCAL_SKIPPED ? "go forward" : "go back", when);
+	if (k == CAD_TZ_LOCAL_SKIPPED)
+		/* TRANSLATORS: the time, the time zone and a date */
+		ld_err(ld, x, _("%stime '%s' ei ole olemassa aikavyöhykkeellä "
+		    "%s päivinä, joina kelloja siirretään eteenpäin (esim. "
+		    "%s); valitse toinen aika"), ctx, t, tz, when);
+	else
+		ld_err(ld, x, _("%stime '%s' toistuu kahdesti "
+		    "aikavyöhykkeellä %s päivinä, joina kelloja siirretään "
+		    "taaksepäin (esim. %s); valitse toinen aika"), ctx, t, tz,
+		    when);
 }
 
 /* when: start, time, duration, holidays, minimum, per_year, extra */
@@ -457,16 +473,16 @@ load_forum_when(struct ld *ld, config_setting_t *e, const char *ctx,
 	ld_date(ld, e, "start", ctx, false, &f->start);
 	const char *t = ld_str(ld, e, "time", ctx, true, &x);
 	if (t != NULL && cad_parse_time(t, &f->time) < 0)
-		ld_err(ld, x, "%stime '%s' is not HH:MM", ctx, t);
+		ld_err(ld, x, _("%stime '%s' ei ole muotoa HH:MM"), ctx, t);
 	else if (t != NULL)
 		check_dst_time(ld, x, ctx, t, f->time);
 	if (ld_int(ld, e, "duration", ctx, true, &v, &x)) {
 		if (v < 1)
-			ld_err(ld, x, "%sduration must be a positive number "
-			    "of minutes", ctx);
+			ld_err(ld, x, _("%sduration pitää olla positiivinen "
+			    "määrä minuutteja"), ctx);
 		else if (v > 1440)
-			ld_err(ld, x, "%sduration must be at most 1440 "
-			    "minutes (one day)", ctx);
+			ld_err(ld, x, _("%sduration saa olla enintään 1440 "
+			    "minuuttia (vuorokausi)"), ctx);
 		else
 			f->duration = (int)v;
 	}
@@ -477,8 +493,8 @@ load_forum_when(struct ld *ld, config_setting_t *e, const char *ctx,
 			if (strcmp(oh, holiday_names[i]) == 0)
 				break;
 		if (holiday_names[i] == NULL)
-			ld_err(ld, x, "%son_holiday '%s' must be next, "
-			    "previous, skip or keep", ctx, oh);
+			ld_err(ld, x, _("%son_holiday '%s' pitää olla next, "
+			    "previous, skip tai keep"), ctx, oh);
 		else
 			f->on_holiday = (enum cad_on_holiday)i;
 	}
@@ -488,9 +504,11 @@ load_forum_when(struct ld *ld, config_setting_t *e, const char *ctx,
 	else if (min != NULL && strcmp(min, "term") == 0)
 		f->minimum = CAD_MINIMUM_TERM;
 	else if (min != NULL)
-		ld_err(ld, x, "%sminimum '%s' must be year or term", ctx, min);
+		ld_err(ld, x, _("%sminimum '%s' pitää olla year tai term"),
+		    ctx, min);
 	if (f->minimum == CAD_MINIMUM_TERM && ld->cfg->nterms == 0)
-		ld_err(ld, x, "%sminimum 'term' needs 'council_terms'", ctx);
+		ld_err(ld, x, _("%sminimum 'term' vaatii avaimen "
+		    "'council_terms'"), ctx);
 	load_per_year(ld, e, ctx, f);
 	load_extra(ld, e, ctx, f);
 	ld_blackouts(ld, e, ctx, &f->blackouts, &f->nblackouts);
@@ -517,10 +535,11 @@ load_forum(struct ld *ld, config_setting_t *e)
 	f->start = CAD_NODAY;
 	f->line = config_setting_source_line(e);
 
-	const char *id = ld_id(ld, e, "forum", keys, ctx, &is);
+	const char *id = ld_id(ld, e, C_("config", "foorumi"), keys,
+	    ctx, &is);
 	bool ok = id != NULL;
 	if (id != NULL && cad_config_forum(cfg, id) >= 0) {
-		ld_err(ld, is, "duplicate forum id '%s'", id);
+		ld_err(ld, is, _("foorumin tunniste '%s' on jo käytössä"), id);
 		ok = false;
 	}
 	f->id = cad_strdup(id);
@@ -542,7 +561,7 @@ load_forum(struct ld *ld, config_setting_t *e)
 void
 ld_load_forums(struct ld *ld, const config_setting_t *root)
 {
-	static const char *const want = "{ id = ...; name = ...; } groups";
+	static const char *const want = "{ id = ...; name = ...; }";
 	config_setting_t *s;
 	int n = ld_list(ld, root, "forums", true, want, &s);
 	ld->cfg->forums = cad_xcalloc((size_t)n + 1, sizeof *ld->cfg->forums);

@@ -89,13 +89,14 @@ add_twins(struct tw *t, const config_setting_t *g, const char *key,
 		const char *s = v != NULL ? config_setting_get_string(v) : NULL;
 		if (v != NULL && (s == NULL || *s == '\0')) {
 			cad_diag_error(t->diag, file_of(t, v), line_of(v),
-			    "%s: '%s' must be a non-empty string", what, name);
+			    _("%s: '%s' pitää olla ei-tyhjä merkkijono"), what,
+			    name);
 			t->errors++;
 		} else if (v == NULL) {
 			cad_diag_warning(t->diag, file_of(t, k), line_of(k),
-			    "%s: no '%s' (language '%s' is listed); the %s "
-			    "text is shown", what, name, cad_lang_code(l),
-			    cad_lang_code(cfg->langs[0]));
+			    _("%s: '%s' puuttuu (kieli '%s' on lueteltu); "
+			    "näytetään kielen %s teksti"), what, name,
+			    cad_lang_code(l), cad_lang_code(cfg->langs[0]));
 		} else {
 			tw.tr[l] = cad_strdup(s);
 			any = true;
@@ -109,8 +110,8 @@ add_twins(struct tw *t, const config_setting_t *g, const char *key,
 		const config_setting_t *v = config_setting_get_member(g, name);
 		if (v != NULL && !cad_config_has_lang(cfg, (enum cad_lang)l)) {
 			cad_diag_error(t->diag, file_of(t, v), line_of(v),
-			    "%s: '%s' but language '%s' is not in "
-			    "'languages'", what, name,
+			    _("%s: '%s' on annettu, mutta kieli '%s' ei ole "
+			    "luettelossa 'languages'"), what, name,
 			    cad_lang_code((enum cad_lang)l));
 			t->errors++;
 		}
@@ -158,7 +159,8 @@ contact_twins(struct tw *t, const config_setting_t *g,
 	char cwhat[128];
 
 	for (int i = 0; i < n && (size_t)i < p->ncontacts; i++) {
-		snprintf(cwhat, sizeof cwhat, "%s, contact %d", what, i + 1);
+		snprintf(cwhat, sizeof cwhat, "%s, %s %d", what,
+		    C_("config", "yhteyshenkilö"), i + 1);
 		add_twins(t, config_setting_get_elem(list, (unsigned)i),
 		    "name", p->contacts[i].name, cwhat);
 	}
@@ -176,7 +178,8 @@ party_twins(struct tw *t, const config_setting_t *root)
 		const config_setting_t *g = by_id(list, p->id);
 		if (g == NULL)
 			continue;
-		snprintf(what, sizeof what, "party '%s'", p->id);
+		snprintf(what, sizeof what, "%s '%s'",
+		    C_("config", "osapuoli"), p->id);
 		add_twins(t, g, "name", p->name, what);
 		add_twins(t, g, "location", p->location, what);
 		contact_twins(t, g, p, what);
@@ -186,8 +189,8 @@ party_twins(struct tw *t, const config_setting_t *root)
 	list = config_setting_get_member(root, "groups");
 	for (size_t i = 0; i < t->cfg->ngroups; i++) {
 		const config_setting_t *g = by_id(list, t->cfg->groups[i].id);
-		snprintf(what, sizeof what, "group '%s'",
-		    t->cfg->groups[i].id);
+		snprintf(what, sizeof what, "%s '%s'",
+		    C_("config", "ryhmä"), t->cfg->groups[i].id);
 		if (g != NULL)
 			add_twins(t, g, "name", t->cfg->groups[i].name, what);
 	}
@@ -205,7 +208,8 @@ forum_twins(struct tw *t, const config_setting_t *root)
 		const config_setting_t *g = by_id(list, f->id);
 		if (g == NULL)
 			continue;
-		snprintf(what, sizeof what, "forum '%s'", f->id);
+		snprintf(what, sizeof what, "%s '%s'",
+		    C_("config", "foorumi"), f->id);
 		add_twins(t, g, "name", f->name, what);
 		add_twins(t, g, "description", f->description, what);
 		add_twins(t, g, "location", f->location, what);
@@ -225,7 +229,8 @@ task_twins(struct tw *t, const config_setting_t *root)
 	for (size_t i = 0; list != NULL && i < t->cfg->ntasks; i++) {
 		const struct cad_task *k = &t->cfg->tasks[i];
 		const config_setting_t *g = by_id(list, k->id);
-		snprintf(what, sizeof what, "task '%s'", k->id);
+		snprintf(what, sizeof what, "%s '%s'",
+		    C_("config", "tehtävä"), k->id);
 		if (g != NULL)
 			add_twins(t, g, "name", k->name, what);
 	}
@@ -246,8 +251,8 @@ load_languages(struct tw *t, const config_setting_t *root)
 		return;
 	if (!config_setting_is_array(v) || n < 1) {
 		cad_diag_error(t->diag, file_of(t, v), line_of(v),
-		    "'languages' must be a list of language codes, "
-		    "e.g. [ \"fi\", \"sv\" ]");
+		    _("'languages' pitää olla luettelo kielikoodeja, esim. [ "
+		    "\"fi\", \"sv\" ]"));
 		t->errors++;
 		return;
 	}
@@ -257,12 +262,12 @@ load_languages(struct tw *t, const config_setting_t *root)
 		enum cad_lang l;
 		if (s == NULL || cad_lang_parse(s, &l) < 0) {
 			cad_diag_error(t->diag, file_of(t, v), line_of(v),
-			    "unknown language '%s' (fi, sv or en)",
+			    _("tuntematon kieli '%s' (fi, sv tai en)"),
 			    s != NULL ? s : "?");
 			t->errors++;
 		} else if (cad_config_has_lang(cfg, l)) {
 			cad_diag_error(t->diag, file_of(t, v), line_of(v),
-			    "language '%s' listed twice", s);
+			    _("kieli '%s' on luettelossa kahdesti"), s);
 			t->errors++;
 		} else {
 			cfg->langs[cfg->nlangs++] = l;

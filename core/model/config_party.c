@@ -30,14 +30,15 @@ blackout_week(struct ld *ld, config_setting_t *e, const char *bctx,
 	config_setting_t *ws;
 	if (config_setting_get_member(e, "from") != NULL ||
 	    config_setting_get_member(e, "to") != NULL) {
-		ld_err(ld, e, "%sgive either 'week' or 'from' and 'to', not "
-		    "both", bctx);
+		ld_err(ld, e, _("%sanna joko 'week' tai 'from' ja 'to', ei "
+		    "molempia"), bctx);
 		return false;
 	}
 	if (!ld_int(ld, e, "week", bctx, true, &w, &ws))
 		return false;
 	if (w < 1 || w > 53) {
-		ld_err(ld, ws, "%sweek %lld is not an ISO week 1-53", bctx, w);
+		ld_err(ld, ws, _("%sweek %lld ei ole ISO-viikko 1-53"), bctx,
+		    w);
 		return false;
 	}
 	b->week = (int)w;
@@ -54,11 +55,13 @@ blackout_days(struct ld *ld, config_setting_t *e, const char *bctx,
 	const char *to = ld_str(ld, e, "to", bctx, true, &ts);
 	bool ok = from != NULL && to != NULL;
 	if (from != NULL && cad_parse_monthday(from, &b->from_md)) {
-		ld_err(ld, fs, "%sbad day '%s' (want MM-DD)", bctx, from);
+		ld_err(ld, fs, _("%svirheellinen päivä '%s' (muoto MM-DD)"),
+		    bctx, from);
 		ok = false;
 	}
 	if (to != NULL && cad_parse_monthday(to, &b->to_md)) {
-		ld_err(ld, ts, "%sbad day '%s' (want MM-DD)", bctx, to);
+		ld_err(ld, ts, _("%svirheellinen päivä '%s' (muoto MM-DD)"),
+		    bctx, to);
 		ok = false;
 	}
 	return ok;
@@ -70,24 +73,25 @@ ld_blackouts(struct ld *ld, const config_setting_t *g, const char *ctx,
 {
 	static const char *const keys[] = { "from", "to", "week", "reason",
 		NULL };
-	static const char *const want = "'blackouts' must be a list of "
-	    "{ from = \"MM-DD\"; to = \"MM-DD\"; } or { week = N; } groups";
+	static const char *const want = N_("'blackouts' pitää olla "
+	    "luettelo ryhmiä { from = \"MM-DD\"; to = \"MM-DD\"; } tai "
+	    "{ week = N; }");
 	config_setting_t *s = ld_member(ld, g, "blackouts", ctx, false);
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "%s%s", ctx, want);
+		ld_err(ld, s, "%s%s", ctx, _(want));
 		return;
 	}
 	int n = config_setting_length(s);
 	struct cad_blackout *v = cad_xcalloc((size_t)n, sizeof *v);
 	size_t k = 0;
 	char bctx[CTX_MAX + 16];
-	snprintf(bctx, sizeof bctx, "%sblackout: ", ctx);
+	snprintf(bctx, sizeof bctx, "%s%s: ", ctx, C_("config", "estojakso"));
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		if (!config_setting_is_group(e)) {
-			ld_err(ld, e, "%s%s", ctx, want);
+			ld_err(ld, e, "%s%s", ctx, _(want));
 			continue;
 		}
 		ld_check_keys(ld, e, bctx, keys);
@@ -115,8 +119,8 @@ ld_load_organizer(struct ld *ld, const config_setting_t *root)
 	if (s == NULL)
 		return;
 	if (!config_setting_is_group(s)) {
-		ld_err(ld, s, "'organizer' must be a group "
-		    "{ name = ...; email = ...; }");
+		ld_err(ld, s, _("'organizer' pitää olla ryhmä { name = ...; "
+		    "email = ...; }"));
 		return;
 	}
 	ld_check_keys(ld, s, ctx, keys);
@@ -153,24 +157,25 @@ load_contacts(struct ld *ld, const config_setting_t *g, const char *ctx,
     struct cad_party *p)
 {
 	static const char *const keys[] = { "role", "name", "email", NULL };
-	static const char *const want = "'contacts' must be a list of "
-	    "{ role = ...; name = ...; email = ...; } groups";
+	static const char *const want = N_("'contacts' pitää olla luettelo "
+	    "ryhmiä { role = ...; name = ...; email = ...; }");
 	config_setting_t *s = ld_member(ld, g, "contacts", ctx, false);
 	char cctx[CTX_MAX + 16];
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "%s%s", ctx, want);
+		ld_err(ld, s, "%s%s", ctx, _(want));
 		return;
 	}
 	int n = config_setting_length(s);
 	p->contacts = cad_xcalloc((size_t)n, sizeof *p->contacts);
-	snprintf(cctx, sizeof cctx, "%scontact: ", ctx);
+	snprintf(cctx, sizeof cctx, "%s%s: ", ctx,
+	    C_("config", "yhteyshenkilö"));
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		config_setting_t *rs;
 		if (!config_setting_is_group(e)) {
-			ld_err(ld, e, "%s%s", ctx, want);
+			ld_err(ld, e, "%s%s", ctx, _(want));
 			continue;
 		}
 		ld_check_keys(ld, e, cctx, keys);
@@ -179,8 +184,8 @@ load_contacts(struct ld *ld, const config_setting_t *g, const char *ctx,
 		char *email = ld_email(ld, e, cctx, true);
 		bool ok = role != NULL && name != NULL && email != NULL;
 		if (role != NULL && !ld_valid_id(role)) {
-			ld_err(ld, rs, "%sbad role '%s': use a-z, 0-9, '-' "
-			    "and '_'", cctx, role);
+			ld_err(ld, rs, _("%svirheellinen rooli '%s': käytä "
+			    "merkkejä a-z, 0-9, '-' ja '_'"), cctx, role);
 			ok = false;
 		}
 		if (!ok) {
@@ -203,12 +208,12 @@ load_party_more(struct ld *ld, config_setting_t *e, const char *ctx,
 	config_setting_t *x;
 	const char *lang = ld_str(ld, e, "language", ctx, false, &x);
 	if (lang != NULL && cad_lang_parse(lang, &p->language) < 0)
-		ld_err(ld, x, "%slanguage '%s' must be fi, sv or en", ctx,
-		    lang);
+		ld_err(ld, x, _("%slanguage '%s' pitää olla fi, sv tai en"),
+		    ctx, lang);
 	p->language_set = lang != NULL;
 	const char *loc = ld_str(ld, e, "location", ctx, false, &x);
 	if (loc != NULL && *loc == '\0')
-		ld_err(ld, x, "%s'location' is empty", ctx);
+		ld_err(ld, x, _("%s'location' on tyhjä"), ctx);
 	p->location = cad_strdup(loc);
 	load_contacts(ld, e, ctx, p);
 	ld_blackouts(ld, e, ctx, &p->blackouts, &p->nblackouts);
@@ -223,10 +228,12 @@ load_party(struct ld *ld, config_setting_t *e)
 	config_setting_t *is;
 	char ctx[CTX_MAX];
 
-	const char *id = ld_id(ld, e, "party", keys, ctx, &is);
+	const char *id = ld_id(ld, e, C_("config", "osapuoli"), keys,
+	    ctx, &is);
 	bool ok = id != NULL;
 	if (id != NULL && cad_config_party(cfg, id) >= 0) {
-		ld_err(ld, is, "duplicate party id '%s'", id);
+		ld_err(ld, is, _("osapuolen tunniste '%s' on jo käytössä"),
+		    id);
 		ok = false;
 	}
 	struct cad_party *p = &cfg->parties[cfg->nparties];
@@ -245,11 +252,11 @@ load_party(struct ld *ld, config_setting_t *e)
 void
 ld_load_parties(struct ld *ld, const config_setting_t *root)
 {
-	static const char *const want = "{ id = ...; name = ...; } groups";
+	static const char *const want = "{ id = ...; name = ...; }";
 	config_setting_t *s;
 	int n = ld_list(ld, root, "parties", true, want, &s);
 	if (n == 0 && s != NULL && ld_is_seq(s))
-		ld_err(ld, s, "'parties' is empty");
+		ld_err(ld, s, _("'parties' on tyhjä"));
 	ld->cfg->parties = cad_xcalloc((size_t)n + 1, sizeof *ld->cfg->parties);
 	ld_each(ld, s, "parties", want, load_party);
 }
@@ -274,14 +281,16 @@ load_group(struct ld *ld, config_setting_t *e)
 	config_setting_t *is, *ms;
 	char ctx[CTX_MAX];
 
-	const char *id = ld_id(ld, e, "group", keys, ctx, &is);
+	const char *id = ld_id(ld, e, C_("config", "ryhmä"), keys,
+	    ctx, &is);
 	bool ok = id != NULL;
 	if (id != NULL && cad_config_party(cfg, id) >= 0) {
-		ld_err(ld, is, "group '%s' has the id of a party: a group "
-		    "and a party cannot share an id", id);
+		ld_err(ld, is, _("ryhmällä '%s' on osapuolen tunniste: "
+		    "ryhmällä ja osapuolella ei voi olla samaa tunnistetta"),
+		    id);
 		ok = false;
 	} else if (id != NULL && cad_config_group(cfg, id) >= 0) {
-		ld_err(ld, is, "duplicate group id '%s'", id);
+		ld_err(ld, is, _("ryhmän tunniste '%s' on jo käytössä"), id);
 		ok = false;
 	}
 	const char *name = ld_str(ld, e, "name", ctx, true, NULL);
@@ -293,7 +302,7 @@ load_group(struct ld *ld, config_setting_t *e)
 		    &g->nmembers, &ms);
 		if (ms != NULL && ld_is_seq(ms) &&
 		    config_setting_length(ms) == 0)
-			ld_err(ld, ms, "%s'members' is empty", ctx);
+			ld_err(ld, ms, _("%s'members' on tyhjä"), ctx);
 	}
 	if (ok)
 		cfg->ngroups++;
@@ -305,7 +314,7 @@ void
 ld_load_groups(struct ld *ld, const config_setting_t *root)
 {
 	static const char *const want = "{ id = ...; name = ...; "
-	    "members = [ ... ]; } groups";
+	    "members = [ ... ]; }";
 	config_setting_t *s;
 	int n = ld_list(ld, root, "groups", false, want, &s);
 	ld->cfg->groups = cad_xcalloc((size_t)n + 1, sizeof *ld->cfg->groups);
@@ -326,7 +335,20 @@ ld_party(struct ld *ld, const config_setting_t *g, const char *name,
 		return;
 	*out = cad_config_party(ld->cfg, id);
 	if (*out < 0)
-		ld_err(ld, s, "%sunknown party '%s'", ctx, id);
+		ld_err(ld, s, _("%stuntematon osapuoli '%s'"), ctx, id);
+}
+
+/* S (list NAME, or an entry of it) is not a list of ids */
+static void
+not_id_list(struct ld *ld, const config_setting_t *s, const char *name,
+    const char *ctx, bool groups_ok)
+{
+	if (groups_ok)
+		ld_err(ld, s, _("%s'%s' pitää olla luettelo osapuolten tai "
+		    "ryhmien tunnisteita"), ctx, name);
+	else
+		ld_err(ld, s, _("%s'%s' pitää olla luettelo osapuolten "
+		    "tunnisteita"), ctx, name);
 }
 
 /* entry E of list NAME as a unit; false (reported) when unknown */
@@ -334,20 +356,22 @@ static bool
 read_unit(struct ld *ld, config_setting_t *e, const char *name,
     const char *ctx, bool groups_ok, struct cad_unit *u)
 {
-	const char *what = groups_ok ? "party or group ids" : "party ids";
 	if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-		ld_err(ld, e, "%s'%s' must be a list of %s", ctx, name, what);
+		not_id_list(ld, e, name, ctx, groups_ok);
 		return false;
 	}
 	const char *id = config_setting_get_string(e);
 	if (cad_config_unit(ld->cfg, id, u) < 0) {
-		ld_err(ld, e, "%sunknown party '%s'%s", ctx, id,
-		    groups_ok && ld->cfg->ngroups > 0 ? " (nor a group)" : "");
+		if (groups_ok && ld->cfg->ngroups > 0)
+			ld_err(ld, e, _("%stuntematon osapuoli tai ryhmä '%s'"),
+			    ctx, id);
+		else
+			ld_err(ld, e, _("%stuntematon osapuoli '%s'"), ctx, id);
 		return false;
 	}
 	if (!groups_ok && u->group >= 0) {
-		ld_err(ld, e, "%s'%s' names group '%s': only parties can be "
-		    "listed here", ctx, name, id);
+		ld_err(ld, e, _("%s'%s' sisältää ryhmän '%s': tähän voi "
+		    "luetella vain osapuolia"), ctx, name, id);
 		return false;
 	}
 	return true;
@@ -364,8 +388,7 @@ read_units(struct ld *ld, const config_setting_t *g, const char *name,
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "%s'%s' must be a list of %s", ctx, name,
-		    groups_ok ? "party or group ids" : "party ids");
+		not_id_list(ld, s, name, ctx, groups_ok);
 		return;
 	}
 	int n = config_setting_length(s);
@@ -380,8 +403,9 @@ read_units(struct ld *ld, const config_setting_t *g, const char *name,
 			dup = dup || (v[j].party == v[k].party &&
 			    v[j].group == v[k].group);
 		if (dup) {
-			ld_err(ld, e, "%s%s '%s' is listed twice in '%s'", ctx,
-			    v[k].group >= 0 ? "group" : "party",
+			ld_err(ld, e, v[k].group >= 0 ? _("%sryhmä '%s' on "
+			    "kahdesti avaimessa '%s'") : _("%sosapuoli '%s' on "
+			    "kahdesti avaimessa '%s'"), ctx,
 			    config_setting_get_string(e), name);
 			continue;
 		}
@@ -461,7 +485,8 @@ ld_str_list(struct ld *ld, const config_setting_t *g, const char *name,
 	if (s == NULL)
 		return;
 	if (!ld_is_seq(s)) {
-		ld_err(ld, s, "%s'%s' must be a list of strings", ctx, name);
+		ld_err(ld, s, _("%s'%s' pitää olla luettelo merkkijonoja"),
+		    ctx, name);
 		return;
 	}
 	int n = config_setting_length(s);
@@ -472,8 +497,8 @@ ld_str_list(struct ld *ld, const config_setting_t *g, const char *name,
 		const char *str = config_setting_type(e) == CONFIG_TYPE_STRING ?
 		    config_setting_get_string(e) : NULL;
 		if (str == NULL || *str == '\0') {
-			ld_err(ld, e, "%s'%s' must be a list of non-empty "
-			    "strings", ctx, name);
+			ld_err(ld, e, _("%s'%s' pitää olla luettelo ei-tyhjiä "
+			    "merkkijonoja"), ctx, name);
 			continue;
 		}
 		v[k++] = cad_strdup(str);
@@ -495,11 +520,12 @@ ld_role_list(struct ld *ld, const config_setting_t *g, const char *name,
 		for (size_t j = 0; j < k; j++)
 			dup = dup || strcmp(v[j], v[i]) == 0;
 		if (!cad_config_has_role(ld->cfg, v[i]))
-			ld_err(ld, s, "%sunknown role '%s' in '%s': no party "
-			    "has a contact in it", ctx, v[i], name);
+			ld_err(ld, s, _("%stuntematon rooli '%s' avaimessa "
+			    "'%s': yhdelläkään osapuolella ei ole tämän roolin "
+			    "yhteyshenkilöä"), ctx, v[i], name);
 		else if (dup)
-			ld_err(ld, s, "%srole '%s' is listed twice in '%s'",
-			    ctx, v[i], name);
+			ld_err(ld, s, _("%srooli '%s' on kahdesti avaimessa "
+			    "'%s'"), ctx, v[i], name);
 		else {
 			v[k++] = v[i];
 			continue;

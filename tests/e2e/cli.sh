@@ -195,9 +195,9 @@ while IFS='|' read -r f text msg; do
 	    fail "$what: expected exactly one error"
 	pass
 done <<EOF
-$DATA/config/unknown_party.conf|"kajaani" ]|unknown party 'kajaani'
-$DATA/cli/unknown_for_each.conf|"sotkamo" ]|unknown party 'sotkamo'
-$DATA/config/bad_rrule.conf|BYDAY=2XX|bad rrule
+$DATA/config/unknown_party.conf|"kajaani" ]|tuntematon osapuoli 'kajaani'
+$DATA/cli/unknown_for_each.conf|"sotkamo" ]|tuntematon osapuoli 'sotkamo'
+$DATA/config/bad_rrule.conf|BYDAY=2XX|virheellinen rrule
 $DATA/config/hourly_rrule.conf|FREQ=HOURLY|FREQ
 $DATA/config/bad_time.conf|time = "25:61"|'25:61'
 $DATA/config/negative_duration.conf|duration = -30|duration
@@ -210,8 +210,8 @@ $DATA/cli/duplicate_forum.conf|"Toinen foorumi"|'foorumi'
 $DATA/config/bad_date.conf|"2026-02-30"|2026-02-30
 $DATA/cli/leap_day.conf|start = "2026-02-29"|2026-02-29
 $DATA/cli/bad_blackout.conf|"02-30"|02-30
-$DATA/config/syntax.conf|time = 13:00|syntax error
-$DATA/config/overlapping_terms.conf|"2029-05-01"|overlap
+$DATA/config/syntax.conf|time = 13:00|syntaksivirhe
+$DATA/config/overlapping_terms.conf|"2029-05-01"|päällekkäin
 $DATA/config/rrule_and_per_term.conf|per_term =|per_term
 $DATA/config/spread_without_for_each.conf|spread = true|for_each
 $DATA/config/caldav_without_organizer.conf|caldav =|organizer
@@ -238,6 +238,20 @@ done <<EOF
 $DATA/config/many_errors.conf|4|port = 8080;;"kirjaamo.example";;"hvaa";;"later"
 $DATA/cli/several_errors.conf|5|horizon_days = 0;;phone =;;"XX";;"9.00";;"liitto"
 EOF
+
+# A forum without a convenor: said once (it was said twice, by the string
+# reader and by the party reader), in Finnish, on the forum's line; with
+# the missing top-level settings and the forum's time and duration.
+printf 'forums = ( { id = "x"; name = "X"; rrule = "FREQ=WEEKLY"; } );\n' \
+    >"$T/noconvenor.conf"
+run -c "$T/noconvenor.conf" check
+expect_rc 1 "check of a forum without convenor"
+expect_err "$T/noconvenor.conf:1: error: foorumi 'x': 'convenor' puuttuu" \
+    "check of a forum without convenor"
+[ "$(grep -c "'convenor'" "$T/err")" -eq 1 ] ||
+    fail "check of a forum without convenor: 'convenor' said $(grep -c "'convenor'" "$T/err") times"
+pass
+expect_nlines err 6 "check of a forum without convenor (timezone, domain, parties, convenor, time, duration)"
 
 # A file without settings has no line numbers to give: FILE: error: for
 # each of the four required settings (SPEC § 3: timezone, domain,

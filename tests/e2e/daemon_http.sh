@@ -408,7 +408,7 @@ done
 wait "$bpid"
 rc=$?
 [ $rc -eq 1 ] || fail "broken config at start: exit status $rc, want 1"
-grep -q "c\.conf:[0-9][0-9]*: error: unknown key 'no_such_key'" "$T/out" ||
+grep -q "c\.conf:[0-9][0-9]*: error: tuntematon avain 'no_such_key'" "$T/out" ||
     fail "broken config at start: no FILE:LINE error ($(cat "$T/out"))"
 cat "$T/out" >>"$T/log"
 

@@ -111,7 +111,7 @@ grep -q '^ma 1\.6\.2026 .*uusiminen .*(tänään)$' "$TMP/out" ||
 TODAY=2026-04-01
 
 expect_rc 0 "check before" check
-grep -q "convenor" "$TMP/out" && fail "check: a lost convenor without a termination"
+grep -q "koollekutsuja" "$TMP/out" && fail "check: a lost convenor without a termination"
 
 # --- terminate ------------------------------------------------------------
 expect_rc 0 "terminate" terminate kajaani --noticed 2026-03-15
@@ -138,7 +138,7 @@ grep -q '^ma 15\.3\.2027 .*eroaminen .*Kajaanin kaupunki' "$TMP/out" ||
 	fail "deadlines: no termination line: $(cat "$TMP/out")"
 
 expect_rc 0 "check with termination" check
-grep -q "forum 'tyoryhma': convenor 'kajaani' leaves on 2027-03-15" "$TMP/out" ||
+grep -q "foorumi 'tyoryhma': koollekutsuja 'kajaani' irtautuu sopimuksesta 2027-03-15" "$TMP/out" ||
 	fail "check: no lost-convenor warning: $(cat "$TMP/out")"
 
 # Kajaani's meetings of 2027: only before 2027-03-15 (neuvottelu on
@@ -152,7 +152,7 @@ expect_rc 0 "withdraw" terminate kajaani --withdraw
 expect_rc 0 "deadlines --json after withdraw" deadlines --json
 json_check "[(x['date'], x['kind']) for x in d] == $BASE" "deadlines --json after withdraw"
 expect_rc 0 "check after withdraw" check
-grep -q "convenor" "$TMP/out" && fail "check: lost convenor after withdraw: $(cat "$TMP/out")"
+grep -q "koollekutsuja" "$TMP/out" && fail "check: lost convenor after withdraw: $(cat "$TMP/out")"
 expect_rc 0 "terminate --list --json after withdraw" terminate --list --json
 json_check "d == []" "terminate --list --json after withdraw"
 

@@ -66,31 +66,31 @@ def refused_arg(what, args, reason, path):
 def text_checks():
     # 0xff never occurs in UTF-8; "\xc3" alone is a cut "a with diaeresis"
     refused_config("0xff in a forum name", conf(forum=b"Foo\xffrumi"), 6,
-                   "'name': invalid UTF-8 at byte 4")
+                   "'name': virheellinen UTF-8 tavun 4 kohdalla")
     refused_config("a cut character", conf(party=b"Hyvinvointialue \xc3"), 4,
-                   "invalid UTF-8 at byte 17")
+                   "virheellinen UTF-8 tavun 17 kohdalla")
     # an overlong "/" (0xc0 0xaf) and a UTF-16 surrogate (ED A0 80)
-    refused_config("overlong", conf(forum=b"a\xc0\xafb"), 6, "invalid UTF-8")
+    refused_config("overlong", conf(forum=b"a\xc0\xafb"), 6, "virheellinen UTF-8")
     refused_config("surrogate", conf(forum=b"a\xed\xa0\x80"), 6,
-                   "invalid UTF-8")
+                   "virheellinen UTF-8")
     # a raw BEL byte, and an ESC written as libconfig's "\x1b" escape
     refused_config("BEL", conf(forum=b"Foo\x07"), 6,
-                   "control character U+0007 at byte 4")
+                   "ohjausmerkki U+0007 tavun 4 kohdalla")
     refused_config("ESC escape", conf(party=b"x\\x1b[2J"), 4,
-                   "control character U+001B at byte 2")
+                   "ohjausmerkki U+001B tavun 2 kohdalla")
     refused_config("C1 NEL", conf(forum=b"a\xc2\x85"), 6,
-                   "control character U+0085")
+                   "ohjausmerkki U+0085")
     good = conf(forum="Sote-yhteistyöryhmä – Kainuu".encode())
     rc, _, err = ctl("-c", good, "check")
     check(rc == 0, "a valid non-ASCII name: check exit %d %r" % (rc, err))
     refused_arg("cancel --reason 0xff",
                 ["cancel", "foorumi", "2026-12-08", "--reason", b"sairas\xff"],
-                "cancel: --reason: invalid UTF-8 at byte 7", good)
+                "cancel: --reason: virheellinen UTF-8 tavun 7 kohdalla", good)
     refused_arg("cancel --reason CR LF",
                 ["cancel", "foorumi", "2026-12-08", "--reason",
-                 "peruttu\r\nBCC: x"], "control character U+000D", good)
+                 "peruttu\r\nBCC: x"], "ohjausmerkki U+000D", good)
     refused_arg("forum id with ESC", ["next", "--forum", "\x1b[31m"],
-                "next: --forum: control character U+001B at byte 1", good)
+                "next: --forum: ohjausmerkki U+001B tavun 1 kohdalla", good)
     rc, _, err = ctl("-c", good, "cancel", "foorumi", "2026-12-08",
                      "--reason", "Lomakausi – ei päätösvaltaa")
     check(rc == 0, "cancel with a valid reason: exit %d %r" % (rc, err))
@@ -117,18 +117,18 @@ def wheel_checks():
 def address_checks():
     # RFC 5321 § 4.1.2 / 4.5.3.1: the party's email is on line 5
     for addr, reason in [
-            (b"kirjaamo", "no '@'"),
-            (b"kirjaamo@", "domain"),
-            (b"@hva.example", "empty local part"),
-            (b"kirj..aamo@hva.example", "empty dot-atom"),
-            (b".kirjaamo@hva.example", "empty dot-atom"),
-            (b"kirjaamo@hva..example", "domain"),
-            (b"kirjaamo@-hva.example", "domain"),
-            (b"kirjaamo@hva_x.example", "domain"),
-            (b"kirja(amo@hva.example", "not allowed in the local part"),
-            (b"x" * 65 + b"@hva.example", "local part over 64 octets"),
-            (b"k@" + b"a" * 64 + b".example", "domain"),
-            (b"k@[300.1.2.3]", "bad address literal")]:
+            (b"kirjaamo", "ei merkkiä '@'"),
+            (b"kirjaamo@", "verkkotun"),
+            (b"@hva.example", "tyhjä paikallinen osa"),
+            (b"kirj..aamo@hva.example", "tyhjä pisteiden väli"),
+            (b".kirjaamo@hva.example", "tyhjä pisteiden väli"),
+            (b"kirjaamo@hva..example", "verkkotun"),
+            (b"kirjaamo@-hva.example", "verkkotun"),
+            (b"kirjaamo@hva_x.example", "verkkotun"),
+            (b"kirja(amo@hva.example", "paikallisessa osassa on merkki"),
+            (b"x" * 65 + b"@hva.example", "paikallinen osa yli 64 tavua"),
+            (b"k@" + b"a" * 64 + b".example", "verkkotun"),
+            (b"k@[300.1.2.3]", "virheellinen IP-osoite hakasulkeissa")]:
         refused_config("address %r" % addr[:30], conf(email=addr), 5,
                        reason)
     for addr in [b"kirjaamo@hva.example", b"o'brien+hyte@hva.example",

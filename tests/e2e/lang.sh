@@ -84,24 +84,56 @@ has err "unknown language 'de'" "--lang de"
 ctl -c "$C" --today 2026-01-15 check
 status 0 "check with a missing twin"
 line=$(grep -n 'name = "Työryhmä"' "$C" | cut -d: -f1)
-has err "$C:$line: warning: forum 'tyoryhma': no 'name_sv'" "missing twin"
+has err "$C:$line: warning: foorumi 'tyoryhma': 'name_sv' puuttuu" "missing twin"
 sed 's/languages = \[ "fi", "sv" \];/languages = [ "fi" ];/' "$C" >"$TMP/bad1.conf"
 ctl -c "$TMP/bad1.conf" check
 status 1 "a twin of an unlisted language"
 line=$(grep -n 'name_sv = "Samarbetsforum"' "$TMP/bad1.conf" | cut -d: -f1)
-has err "$TMP/bad1.conf:$line: error: forum 'foorumi': 'name_sv' but language 'sv' is not in 'languages'" "unlisted twin"
+has err "$TMP/bad1.conf:$line: error: foorumi 'foorumi': 'name_sv' on annettu, mutta kieli 'sv' ei ole luettelossa 'languages'" "unlisted twin"
 sed 's/languages = \[ "fi", "sv" \];/languages = [ "fi", "de" ];/' "$C" >"$TMP/bad2.conf"
 ctl -c "$TMP/bad2.conf" check
 status 1 "unknown language"
-has err "error: unknown language 'de'" "unknown language"
+has err "error: tuntematon kieli 'de'" "unknown language"
 sed 's/name_sv = "Karleby stad";/name_sv = "";/' "$C" >"$TMP/bad3.conf"
 ctl -c "$TMP/bad3.conf" check
 status 1 "an empty twin"
-has err "'name_sv' must be a non-empty string" "empty twin"
+has err "'name_sv' pitää olla ei-tyhjä merkkijono" "empty twin"
 sed 's/name_sv = "Karleby stad";/nimi_sv = "Karleby stad";/' "$C" >"$TMP/bad4.conf"
 ctl -c "$TMP/bad4.conf" check
 status 1 "a twin of no text key"
-has err "unknown key 'nimi_sv'" "twin of no key"
+has err "tuntematon avain 'nimi_sv'" "twin of no key"
+
+# --- check in the reader's language (issue 15) -------------------------------
+# A broken file: its errors in the language asked for, --lang or LANG (the
+# file's languages are not known); "error:" stays for scripts.
+line=$(grep -n 'name_sv = "Samarbetsforum"' "$TMP/bad1.conf" | cut -d: -f1)
+ctl -c "$TMP/bad1.conf" --lang sv check
+status 1 "check --lang sv of a broken file"
+has err "$TMP/bad1.conf:$line: error: forum 'foorumi': 'name_sv' är angiven men språket 'sv' finns inte i 'languages'" \
+    "check --lang sv: the error in Swedish"
+hasnt err "kieli" "check --lang sv: no Finnish"
+env -u LC_ALL -u LC_MESSAGES LANG=sv_SE.UTF-8 "$CTL" -c "$TMP/bad2.conf" \
+    check >"$TMP/out" 2>"$TMP/err"
+rc=$?
+status 1 "LANG=sv_SE.UTF-8 check of a broken file"
+has err "error: okänt språk 'de' (fi, sv eller en)" "LANG=sv_SE.UTF-8 check"
+# A good file, fi and sv: the summary and the warnings in Swedish; two
+# forums (foorumi, tyoryhma) and two parties (hva, kokkola)
+line=$(grep -n 'name = "Työryhmä"' "$C" | cut -d: -f1)
+ctl -c "$C" --today 2026-01-15 --lang sv check
+status 0 "check --lang sv"
+has out "$C: ok: 2 forum, 2 parter, " "check --lang sv: the summary"
+has err "$C:$line: warning: forum 'tyoryhma': 'name_sv' saknas (språket 'sv' finns i listan); texten på fi visas" \
+    "check --lang sv: the warning"
+# LANG names English, which the file does not list: the output is in its
+# first language, Finnish, and so are the warnings of the file
+env -u LC_ALL -u LC_MESSAGES LANG=en_GB.UTF-8 "$CTL" -c "$C" \
+    --today 2026-01-15 check >"$TMP/out" 2>"$TMP/err"
+rc=$?
+status 0 "LANG=en_GB.UTF-8 check of a fi+sv file"
+has out "$C: ok: 2 foorumia, 2 osapuolta, " "LANG=en_GB.UTF-8: the summary"
+has err "$C:$line: warning: foorumi 'tyoryhma': 'name_sv' puuttuu" \
+    "LANG=en_GB.UTF-8: the warning in the output's language"
 
 # --- task deadlines in each language (SPEC § 10.3) --------------------------
 # "raportti" is due on 30.6. every year for kokkola: 30.6.2026 is a Tuesday

@@ -115,7 +115,8 @@ def main():
         f.write(re.sub(r'state_dir = "[^"]*";', 'state_dir = "state";',
                        text[:twin] + text[text.index("\n", twin) + 1:]))
     rc, out, err = run(conf, "check")
-    if rc != 0 or "party 'kokkola', contact 1: no 'name_sv'" not in out + err:
+    if rc != 0 or ("osapuoli 'kokkola', yhteyshenkilö 1: 'name_sv' puuttuu "
+                   "(kieli 'sv' on lueteltu)") not in out + err:
         failures.append("contact without name_sv: exit %d, %r" % (rc, out))
 
 

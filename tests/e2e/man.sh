@@ -112,7 +112,7 @@ elif ! "$CTL" -c "$tmp/example.conf" --today 2026-06-01 check \
     > "$tmp/check.out" 2>&1; then
 	bad "the example of cadenced.conf.5 fails 'cadencectl check':"
 	cat "$tmp/check.out"
-elif ! grep -q ': ok: 4 forums, 3 parties' "$tmp/check.out"; then
+elif ! grep -q ': ok: 4 foorumia, 3 osapuolta' "$tmp/check.out"; then
 	bad "unexpected 'cadencectl check' of the example:"
 	cat "$tmp/check.out"
 fi
