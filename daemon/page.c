@@ -198,10 +198,9 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 		cad_format_fi(o->day, o->time, when);
 		r |= cad_buf_printf(b, o->status == CAD_CONFIRMED ?
 		    "<li>%s" : "<li><s>%s</s>", when);
-		if (s->party >= 0) {
+		if (cad_series_member(cfg, s) != NULL) {
 			r |= cad_buf_puts(b, " – ");
-			r |= cad_buf_xml_str(b, cad_tr(cfg,
-			    cfg->parties[s->party].name));
+			r |= cad_buf_xml_str(b, cad_series_member(cfg, s));
 		}
 		/* a place of its own (the member's, a rotation's), in the
 		   reader's language; the forum's is said above */

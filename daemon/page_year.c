@@ -96,10 +96,7 @@ day_meetings(struct year *y, int day)
 		if (o->day != day)
 			break;
 		cad_format_fi(o->day, o->time, when);
-		what = s->party >= 0 ? cad_asprintf("%s: %s",
-		    cad_tr(y->cfg, y->cfg->forums[s->forum].name),
-		    cad_tr(y->cfg, y->cfg->parties[s->party].name)) :
-		    cad_strdup(cad_tr(y->cfg, y->cfg->forums[s->forum].name));
+		what = cad_series_name(y->cfg, s);
 		note = meeting_note(o);
 		row(y, when, what, note, _("kokous"));
 		free(note);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model/config.h"
+#include "model/plan.h"
 
 #define DIR "tests/data/config/"
 
@@ -830,6 +831,22 @@ units__party_or_group__members_and_names(void **state)
 	/* toholampi is in alue's for_each through the group (entry 1) */
 	assert_int_equal(cad_forum_member_index(cfg, &cfg->forums[1], 3), 1);
 	assert_int_equal(cad_forum_member_index(cfg, &cfg->forums[1], 0), -1);
+
+	/* a series is called by its forum and its member, a group's too
+	   (good.conf: alue's for_each is kokkola and the group) */
+	struct cad_series kok = { .forum = 1, .party = 1, .group = -1 };
+	struct cad_series les = { .forum = 1, .party = -1, .group = 0 };
+	struct cad_series all = { .forum = 1, .party = -1, .group = -1 };
+	char *name = cad_series_name(cfg, &kok);
+	assert_string_equal(name, "Alueneuvottelu: Kokkolan kaupunki");
+	free(name);
+	name = cad_series_name(cfg, &les);
+	assert_string_equal(name, "Alueneuvottelu: Lestijokilaakso");
+	free(name);
+	name = cad_series_name(cfg, &all);
+	assert_string_equal(name, "Alueneuvottelu");
+	free(name);
+	assert_null(cad_series_member(cfg, &all));
 	cad_config_free(cfg);
 }
 

@@ -281,6 +281,10 @@ const char *cad_config_unit_id(const struct cad_config *cfg,
 const char *cad_config_unit_name(const struct cad_config *cfg,
     const struct cad_unit *u);
 
+/* party p's name in the thread's language (its id when it has none;
+   "?" for no party) */
+const char *cad_config_party_name(const struct cad_config *cfg, int p);
+
 /* the index in f->for_each of the unit party P is (P itself, or a group
    that has P as a member), or -1 */
 int cad_forum_member_index(const struct cad_config *cfg,

@@ -578,6 +578,15 @@ cad_config_unit_id(const struct cad_config *cfg, const struct cad_unit *u)
 }
 
 const char *
+cad_config_party_name(const struct cad_config *cfg, int p)
+{
+	if (p < 0 || (size_t)p >= cfg->nparties)
+		return "?";
+	return cfg->parties[p].name != NULL ?
+	    cad_tr(cfg, cfg->parties[p].name) : cfg->parties[p].id;
+}
+
+const char *
 cad_config_unit_name(const struct cad_config *cfg, const struct cad_unit *u)
 {
 	return u->group >= 0 ? cfg->groups[u->group].name :

@@ -786,6 +786,29 @@ out:
 	return r;
 }
 
+const char *
+cad_series_member(const struct cad_config *cfg, const struct cad_series *se)
+{
+	const struct cad_group *g;
+
+	if (se->party >= 0)
+		return cad_config_party_name(cfg, se->party);
+	if (se->group < 0 || (size_t)se->group >= cfg->ngroups)
+		return NULL;
+	g = &cfg->groups[se->group];
+	return g->name != NULL ? cad_tr(cfg, g->name) : g->id;
+}
+
+char *
+cad_series_name(const struct cad_config *cfg, const struct cad_series *se)
+{
+	const char *forum = cad_tr(cfg, cfg->forums[se->forum].name);
+	const char *member = cad_series_member(cfg, se);
+
+	return member != NULL ? cad_asprintf("%s: %s", forum, member) :
+	    cad_strdup(forum);
+}
+
 void
 cad_plan_release(struct cad_plan *plan)
 {

@@ -91,6 +91,19 @@ struct cad_series {
 	int convenor;		/* party index */
 };
 
+/*
+ * What people call series se, in the thread's language: its forum's
+ * name, and for a for_each member "Forum: Member" with the member's
+ * (party's or group's) name.  The one home of a series' SUMMARY and
+ * name in answers, mail and pages.
+ */
+char *cad_series_name(const struct cad_config *cfg,
+    const struct cad_series *se);
+/* the for_each member's (party's or group's) name in the thread's
+   language, or NULL for a series of the whole forum */
+const char *cad_series_member(const struct cad_config *cfg,
+    const struct cad_series *se);
+
 struct cad_occurrence {
 	size_t series;		/* index into plan->series */
 	int rid_day;		/* original candidate (RECURRENCE-ID) */

@@ -46,15 +46,6 @@ has_person(const int *v, size_t n, int p)
 	return false;
 }
 
-static const char *
-party_name(const struct cad_config *cfg, int p)
-{
-	if (p < 0 || (size_t)p >= cfg->nparties)
-		return "?";
-	return cfg->parties[p].name ? cad_tr(cfg, cfg->parties[p].name) :
-	    cfg->parties[p].id;
-}
-
 size_t
 cad_ical_series_people(const struct cad_config *cfg,
     const struct cad_series *se, int *v)
@@ -81,11 +72,7 @@ cad_ical_text_init(const struct cad_config *cfg, const struct cad_plan *plan,
 	size_t i;
 
 	memset(t, 0, sizeof *t);
-	if (se->party >= 0)
-		t->summary = cad_asprintf("%s: %s", cad_tr(cfg, f->name),
-		    party_name(cfg, se->party));
-	else
-		t->summary = cad_strdup(cad_tr(cfg, f->name));
+	t->summary = cad_series_name(cfg, se);
 	/* location = "member": the member's place; a rotation's are the
 	   occurrences' own (occ_location) */
 	const char *loc = f->location_member && se->party >= 0 ?
@@ -106,11 +93,11 @@ cad_ical_text_init(const struct cad_config *cfg, const struct cad_plan *plan,
 		cad_buf_printf(&d, "%s: %s\n", _("Säädösperusta"),
 		    f->legal_basis);
 	cad_buf_printf(&d, "%s: %s\n", _("Koollekutsuja"),
-	    party_name(cfg, se->convenor));
+	    cad_config_party_name(cfg, se->convenor));
 	cad_buf_printf(&d, "%s: ", _("Osallistujat"));
 	for (i = 0; i < t->npeople; i++)
 		cad_buf_printf(&d, "%s%s", i ? ", " : "",
-		    party_name(cfg, t->people[i]));
+		    cad_config_party_name(cfg, t->people[i]));
 	cad_buf_puts(&d, "\n");
 	if (cfg->base_url && *cfg->base_url) {
 		const char *lp = cad_config_lang_prefix(cfg);
@@ -344,7 +331,7 @@ add_people(icalcomponent *ev, const struct event_common *ec)
 			continue;
 		uri = cad_asprintf("mailto:%s", pa->email);
 		p = icalproperty_new_attendee(uri);
-		cn = cad_ical_cn_value(party_name(cfg,
+		cn = cad_ical_cn_value(cad_config_party_name(cfg,
 		    ec->t->people[i]));
 		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 		icalproperty_add_parameter(p, icalparameter_new_role(

@@ -30,27 +30,6 @@
 /* ---------------------------------------------------------------- */
 /* calendar */
 
-static const char *
-party_name(const struct cad_config *cfg, int p)
-{
-	if (p < 0 || (size_t)p >= cfg->nparties)
-		return "?";
-	return cfg->parties[p].name != NULL ?
-	    cad_tr(cfg, cfg->parties[p].name) : cfg->parties[p].id;
-}
-
-/* the feed's SUMMARY of the series (ical.c's series_text_init) */
-static char *
-series_summary(const struct cad_config *cfg, const struct cad_series *se)
-{
-	const struct cad_forum *f = &cfg->forums[se->forum];
-
-	if (se->party >= 0)
-		return cad_asprintf("%s: %s", cad_tr(cfg, f->name),
-		    party_name(cfg, se->party));
-	return cad_strdup(cad_tr(cfg, f->name));
-}
-
 static void
 remove_props(icalcomponent *c, icalproperty_kind kind)
 {
@@ -250,7 +229,7 @@ series_calendar(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 		return -ENOENT;
 	}
 	cad_buf_init(&feed, 0);
-	summary = series_summary(cfg, &plan->series[s]);
+	summary = cad_series_name(cfg, &plan->series[s]);
 	r = cad_ical_invitation(cfg, ctx, &one, &st1, summary, dtstamp,
 	    &feed, err);
 	free(summary);
@@ -757,7 +736,7 @@ text_facts(struct cad_buf *b, const struct cad_config *cfg,
 	cad_buf_printf(b, "%s: %s\n", _("Foorumi"), cad_tr(cfg, f->name));
 	if (se->party >= 0)
 		cad_buf_printf(b, "%s: %s\n", _("Osapuoli"),
-		    party_name(cfg, se->party));
+		    cad_config_party_name(cfg, se->party));
 	if (kind != CAD_IMIP_CANCEL_ONE) {
 		cad_buf_printf(b, "%s: ", _("Seuraava kokous"));
 		if (next != NULL)
@@ -777,7 +756,7 @@ text_facts(struct cad_buf *b, const struct cad_config *cfg,
 		cad_buf_printf(b, "%s: %s\n", _("Säädösperusta"),
 		    f->legal_basis);
 	cad_buf_printf(b, "%s: %s\n", _("Koollekutsuja"),
-	    party_name(cfg, se->convenor));
+	    cad_config_party_name(cfg, se->convenor));
 }
 
 static char *
@@ -788,7 +767,7 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	const struct cad_series *se = &plan->series[s];
 	const struct cad_forum *f = &cfg->forums[se->forum];
 	const struct cad_occurrence *next = NULL, *one = NULL;
-	char *summary = series_summary(cfg, se), *r;
+	char *summary = cad_series_name(cfg, se), *r;
 	char when[32];
 	struct cad_buf b;
 	size_t listed = 0;
@@ -882,7 +861,7 @@ cad_imip_series_mail(const struct cad_config *cfg,
 	    CAD_IMIP_CANCEL : CAD_IMIP_REQUEST, rid_day, rid_time, att, natt,
 	    false, now, &cal, err)) < 0)
 		goto out;
-	summary = series_summary(cfg, &plan->series[s]);
+	summary = cad_series_name(cfg, &plan->series[s]);
 	subject = cad_imip_subject(kind, summary, rid_day, rid_time);
 	text = series_text(cfg, ctx, plan, s, kind, rid_day, rid_time);
 	cad_imip_mail_init(&m, cfg, to->name, to->email, subject, now);

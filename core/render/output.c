@@ -120,14 +120,9 @@ cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
 	r |= cad_buf_json_str(b, s->group >= 0 ? cfg->groups[s->group].id :
 	    NULL);
 	r |= cad_buf_puts(b, ", \"summary\": ");
-	if (s->party >= 0 || s->group >= 0) {
-		struct cad_unit u = { s->party, s->group };
-		char *sum = cad_asprintf("%s: %s", cad_tr(cfg, f->name),
-		    cad_tr(cfg, cad_config_unit_name(cfg, &u)));
-		r |= cad_buf_json_str(b, sum);
-		free(sum);
-	} else
-		r |= cad_buf_json_str(b, cad_tr(cfg, f->name));
+	char *sum = cad_series_name(cfg, s);
+	r |= cad_buf_json_str(b, sum);
+	free(sum);
 	r |= cad_buf_puts(b, ", \"start\": ");
 	r |= cad_buf_json_str(b, start);
 	r |= cad_buf_puts(b, ", \"end\": ");

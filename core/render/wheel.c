@@ -419,9 +419,10 @@ meeting(struct wheel *w, const struct cad_plan *plan,
 	cad_format_fi(o->day, o->time, when);
 	n = cad_text_snprintf(title, sizeof(title), "%s – %s", when,
 	    cad_tr(w->cfg, f->name));
-	if (s->party >= 0 && n > 0 && (size_t)n < sizeof(title))
+	const char *member = cad_series_member(w->cfg, s);
+	if (member != NULL && n > 0 && (size_t)n < sizeof(title))
 		n += cad_text_snprintf(title + n, sizeof(title) - n, " – %s",
-		    cad_tr(w->cfg, w->cfg->parties[s->party].name));
+		    member);
 	if (o->moved != CAD_MOVED_NONE && n > 0 && (size_t)n < sizeof(title)) {
 		char from[8];
 		wheel_short_date(o->rid_day, from);

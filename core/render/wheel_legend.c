@@ -180,9 +180,9 @@ forum_dates(const struct wheel *w, int fi)
 			continue;
 		wheel_short_date(o->day, d);
 		r |= cad_buf_printf(&b, "%s%s", n++ ? ", " : "", d);
-		if (s->party >= 0)
-			r |= cad_buf_printf(&b, " %s", cad_tr(w->cfg,
-			    w->cfg->parties[s->party].name));
+		if (cad_series_member(w->cfg, s) != NULL)
+			r |= cad_buf_printf(&b, " %s",
+			    cad_series_member(w->cfg, s));
 		if (o->status == CAD_CANCELLED)
 			r |= cad_buf_printf(&b, " (%s)", _("peruttu"));
 	}

@@ -203,12 +203,8 @@ static void
 name_series(const struct cad_config *cfg, const struct cad_series *s,
     struct cad_change_result *res)
 {
-	const char *forum = cad_tr(cfg, cfg->forums[s->forum].name);
-
 	res->uid = cad_strdup(s->uid);
-	res->name = s->party < 0 ? cad_strdup(forum) :
-	    cad_asprintf("%s: %s", forum,
-	    cad_tr(cfg, cfg->parties[s->party].name));
+	res->name = cad_series_name(cfg, s);
 }
 
 /*

@@ -463,10 +463,7 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 		    state->sequence, &msg)) < 0)
 			goto out;
 	}
-	summary = se->party >= 0 ? cad_asprintf("%s: %s",
-	    cad_tr(cfg, cfg->forums[se->forum].name),
-	    cad_tr(cfg, cfg->parties[se->party].name)) :
-	    cad_strdup(cad_tr(cfg, cfg->forums[se->forum].name));
+	summary = cad_series_name(cfg, se);
 	cad_rid_format(first_day, first_time, start);
 	memset(&np, 0, sizeof np);
 	np.uid = se->uid;
