@@ -1,0 +1,320 @@
+/*
+ * imip_mime.c - the iMIP message around a calendar (RFC 6047): headers
+ * with RFC 2047 encoded-words for non-ASCII and long display names, a
+ * multipart/mixed of text and calendar alternatives plus the calendar
+ * as a file, every body in base64 (nettle's).  Message-ID and boundaries
+ * come from the message itself (cad_imip_seed): the same message renders
+ * the same bytes.
+ */
+#include "render/imip.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <nettle/base64.h>
+
+#include "base/hash.h"
+
+#define B64_LINE	76	/* RFC 2045 body lines */
+#define B64_CHUNK	(B64_LINE / 4 * 3)	/* input bytes of a line */
+#define EW_BYTES	45	/* input bytes per RFC 2047 encoded-word */
+#define QUOTED_MAX	60	/* longer display names: encoded-words */
+
+/* base64 of p[0..n) without line breaks (nettle) */
+static int
+b64_add(struct cad_buf *b, const unsigned char *p, size_t n)
+{
+	char q[BASE64_ENCODE_RAW_LENGTH(B64_CHUNK)];
+	int r;
+
+	while (n > 0) {
+		size_t k = n < B64_CHUNK ? n : B64_CHUNK;
+		base64_encode_raw(q, k, p);
+		if ((r = cad_buf_add(b, q, BASE64_ENCODE_RAW_LENGTH(k))) < 0)
+			return r;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* a base64 body: lines of 76 characters, CRLF */
+int
+cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n)
+{
+	const size_t chunk = B64_CHUNK;
+	int r;
+
+	for (size_t i = 0; i < n; i += chunk) {
+		size_t k = n - i < chunk ? n - i : chunk;
+		if ((r = b64_add(b, (const unsigned char *)s + i, k)) < 0 ||
+		    (r = cad_buf_puts(b, "\r\n")) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool
+is_plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
+/*
+ * How many bytes of s[i..n) go into the next encoded-word: at most
+ * EW_BYTES, ending just after a space, since the space between two
+ * encoded-words is not shown (RFC 2047 § 6.2) and a word split in two
+ * shows a stray space in Python's email and some mail readers.  Only a
+ * word longer than EW_BYTES is split, on a character boundary.
+ */
+static size_t
+ew_chunk(const char *s, size_t i, size_t n)
+{
+	size_t k = n - i < EW_BYTES ? n - i : EW_BYTES;
+
+	if (i + k == n)
+		return k;
+	for (size_t j = k; j > 1; j--)
+		if (s[i + j - 1] == ' ')
+			return j;
+	while (k > 1 && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
+/*
+ * s as RFC 2047 "B" encoded-words of at most 75 characters, split after
+ * spaces (ew_chunk) and folded with CRLF SP between words.
+ */
+static int
+encoded_words(struct cad_buf *b, const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	int r;
+
+	while (i < n) {
+		size_t k = ew_chunk(s, i, n);
+		if ((i > 0 && (r = cad_buf_puts(b, "\r\n ")) < 0) ||
+		    (r = cad_buf_puts(b, "=?UTF-8?B?")) < 0 ||
+		    (r = b64_add(b, (const unsigned char *)s + i, k)) < 0 ||
+		    (r = cad_buf_puts(b, "?=")) < 0)
+			return r;
+		i += k;
+	}
+	return 0;
+}
+
+/* "Subject: ..." CRLF; plain ASCII stays as it is */
+static int
+header_text(struct cad_buf *b, const char *name, const char *value)
+{
+	int r;
+
+	if ((r = cad_buf_printf(b, "%s: ", name)) < 0)
+		return r;
+	if (is_plain_ascii(value) && strlen(value) < 900)
+		r = cad_buf_puts(b, value);
+	else
+		r = encoded_words(b, value);
+	if (r < 0)
+		return r;
+	return cad_buf_puts(b, "\r\n");
+}
+
+/* "From: Name <addr>" with the name quoted or encoded as needed */
+static int
+header_address(struct cad_buf *b, const char *hdr, const char *name,
+    const char *email)
+{
+	int r;
+
+	if ((r = cad_buf_printf(b, "%s: ", hdr)) < 0)
+		return r;
+	if (name != NULL && *name != '\0') {
+		/* a quoted-string cannot be folded without changing it:
+		   only a short one stays quoted (RFC 5322 § 2.1.1: 78) */
+		bool quoted = is_plain_ascii(name) &&
+		    strlen(name) <= QUOTED_MAX;
+		if (quoted) {
+			if ((r = cad_buf_puts(b, "\"")) < 0)
+				return r;
+			for (const char *p = name; *p; p++) {
+				if ((*p == '"' || *p == '\\') &&
+				    (r = cad_buf_puts(b, "\\")) < 0)
+					return r;
+				if ((r = cad_buf_add(b, p, 1)) < 0)
+					return r;
+			}
+			r = cad_buf_puts(b, "\"");
+		} else {
+			r = encoded_words(b, name);
+		}
+		/* after encoded-words the address goes on a line of its
+		   own (at most 256 octets) */
+		if (r < 0 || (r = cad_buf_puts(b, quoted ? " " : "\r\n ")) < 0)
+			return r;
+	}
+	return cad_buf_printf(b, "<%s>\r\n", email);
+}
+
+/* RFC 5322 date-time: "Tue, 10 Feb 2026 13:00:00 +0200" */
+static int
+header_date(struct cad_buf *b, int64_t t, int offset)
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+		"Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t lt = (time_t)(t + offset);
+	struct tm tm;
+	int a = offset < 0 ? -offset : offset;
+
+	if (gmtime_r(&lt, &tm) == NULL)
+		return -EINVAL;
+	return cad_buf_printf(b, "Date: %s, %d %s %04d %02d:%02d:%02d "
+	    "%c%02d%02d\r\n", wd[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+}
+
+uint64_t
+cad_imip_seed(uint64_t given, const char *to, const char *subject,
+    int64_t date, const char *content)
+{
+	struct cad_sha256 h;
+	char hex[CAD_SHA256_HEX], num[24];
+	uint64_t v;
+
+	if (given != 0)
+		return given;
+	snprintf(num, sizeof num, "%lld", (long long)date);
+	const char *part[] = { to, subject, num, content };
+	cad_sha256_init(&h);
+	for (size_t i = 0; i < 4; i++) {
+		const char *s = part[i] != NULL ? part[i] : "";
+		/* NUL-separated: no two different messages feed the same
+		   bytes */
+		cad_sha256_update(&h, s, strlen(s) + (i < 3));
+	}
+	cad_sha256_final_hex(&h, hex);
+	hex[16] = '\0';
+	v = strtoull(hex, NULL, 16);
+	return v != 0 ? v : 1;
+}
+
+/* the text with CRLF line ends */
+char *
+cad_imip_crlf_text(const char *s)
+{
+	struct cad_buf b;
+	char *r;
+
+	cad_buf_init(&b, 0);
+	for (; *s; s++) {
+		if (*s == '\r')
+			continue;
+		if (*s == '\n')
+			cad_buf_puts(&b, "\r\n");
+		else
+			cad_buf_add(&b, s, 1);
+	}
+	r = cad_buf_steal(&b);
+	cad_buf_release(&b);
+	return r != NULL ? r : cad_strdup("");
+}
+
+int
+cad_imip_headers(const struct cad_imip_mail *m, uint64_t rnd,
+    struct cad_buf *out)
+{
+	int r;
+
+	if ((r = header_address(out, "From", m->from_name,
+	    m->from_email)) < 0 ||
+	    (r = header_address(out, "To", m->to_name, m->to_email)) < 0 ||
+	    (r = header_text(out, "Subject", m->subject != NULL ?
+	    m->subject : "")) < 0 ||
+	    (r = header_date(out, m->date, m->utc_offset)) < 0 ||
+	    (r = cad_buf_printf(out, "Message-ID: <%016llx.%lld@%s>\r\n",
+	    (unsigned long long)rnd, (long long)m->date,
+	    m->domain != NULL && *m->domain ? m->domain : "localhost")) < 0)
+		return r;
+	return cad_buf_puts(out, "MIME-Version: 1.0\r\n");
+}
+
+int
+cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
+    struct cad_error *err)
+{
+	uint64_t rnd = cad_imip_seed(m->random, m->to_email, m->subject,
+	    m->date, m->calendar);
+	char mixed[64], alt[64];
+	char *text = NULL;
+	size_t start = out->len;
+	int r;
+
+	if (m->from_email == NULL || m->to_email == NULL ||
+	    m->calendar == NULL || m->method == NULL) {
+		cad_error_set(err, "message without sender, recipient or "
+		    "calendar");
+		return -EINVAL;
+	}
+	snprintf(mixed, sizeof mixed, "=_cadenced_%016llx_m",
+	    (unsigned long long)rnd);
+	snprintf(alt, sizeof alt, "=_cadenced_%016llx_a",
+	    (unsigned long long)rnd);
+	text = cad_imip_crlf_text(m->text != NULL ? m->text : "");
+
+	if ((r = cad_imip_headers(m, rnd, out)) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: multipart/mixed; "
+	    "boundary=\"%s\"\r\n\r\n", mixed)) < 0 ||
+	    (r = cad_buf_puts(out, "This is a multi-part message in MIME "
+	    "format.\r\n")) < 0)
+		goto out;
+
+	/* the readable text and the calendar as alternatives */
+	if ((r = cad_buf_printf(out, "\r\n--%s\r\n", mixed)) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: multipart/alternative; "
+	    "boundary=\"%s\"\r\n", alt)) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s\r\n", alt)) < 0 ||
+	    (r = cad_buf_puts(out, "Content-Type: text/plain; "
+	    "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")) <
+	    0 ||
+	    (r = cad_imip_b64_body(out, text, strlen(text))) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s\r\n", alt)) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: text/calendar; "
+	    "charset=utf-8; method=%s\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", m->method)) < 0 ||
+	    (r = cad_imip_b64_body(out, m->calendar,
+	    strlen(m->calendar))) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", alt)) < 0)
+		goto out;
+
+	/* the same calendar as a file */
+	if ((r = cad_buf_printf(out, "\r\n--%s\r\n", mixed)) < 0 ||
+	    (r = cad_buf_printf(out, "Content-Type: application/ics; "
+	    "name=\"invite.ics\"\r\n"
+	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n")) < 0 ||
+	    (r = cad_imip_b64_body(out, m->calendar,
+	    strlen(m->calendar))) < 0 ||
+	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", mixed)) < 0)
+		goto out;
+	r = 0;
+out:
+	if (r < 0) {
+		cad_error_set(err, "message too large");
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+	}
+	free(text);
+	return r;
+}
