@@ -142,8 +142,10 @@ $(B)/tests/test_outbox: $(B)/tests/test_outbox.o $(LIB_NET)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB_NET) $(LIBS_NET) -lcmocka
 
 # the fuzz regression replay: every fuzz target's entry function (built
-# without libFuzzer) and the daemon but its main()
-FUZZ_DAEMON_OBJS = $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJS))
+# without libFuzzer) and the daemon but its main thread's lifecycle
+# (main.c, state.c, reload.c: the struct daemon of daemon.h)
+FUZZ_DAEMON_OBJS = $(filter-out $(addprefix $(B)/daemon/,main.o state.o \
+	reload.o),$(DAEMON_OBJS))
 $(B)/tests/test_fuzz_regress: $(B)/tests/test_fuzz_regress.o $(FUZZ_OBJS) \
 		$(FUZZ_DAEMON_OBJS) $(LIB_NET)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(FUZZ_OBJS) \

@@ -158,7 +158,8 @@ job_setup(struct cad_outbox_worker *w, struct job *j, CURL *h,
 
 /* a fresh easy handle for the job's phase, added to the multi handle */
 int
-deliver_job_start(struct cad_outbox_worker *w, struct job *j, struct cad_error *err)
+deliver_job_start(struct cad_outbox_worker *w, struct job *j,
+    struct cad_error *err)
 {
 	CURL *h;
 	int r;
@@ -207,7 +208,8 @@ deliver_job_start(struct cad_outbox_worker *w, struct job *j, struct cad_error *
 /* writes the outcome kept in j; -errno (and j stays unrecorded) when
    the store refuses */
 int
-deliver_job_flush(struct cad_outbox_worker *w, struct job *j, struct cad_error *err)
+deliver_job_flush(struct cad_outbox_worker *w, struct job *j,
+    struct cad_error *err)
 {
 	enum cad_outbox_state state;
 	int r;

@@ -732,8 +732,8 @@ cad_ical_series_cal(const struct cad_config *cfg,
  * the window moving on changes nothing that is sent.
  */
 bool
-cad_ical_open_ended(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
-    const struct cad_series *se)
+cad_ical_open_ended(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_series *se)
 {
 	const struct cad_forum *f = &cfg->forums[se->forum];
 	struct icalrecurrencetype rule;

@@ -301,7 +301,8 @@ cad_ical_frag_of(icalcomponent *cal, bool all_stamps, const char *what,
 }
 
 int
-cad_ical_frag_walk(const struct cad_ical_frag *fr, const char *stamp, cad_ical_piece_fn fn, void *arg)
+cad_ical_frag_walk(const struct cad_ical_frag *fr, const char *stamp,
+    cad_ical_piece_fn fn, void *arg)
 {
 	size_t at = 0;
 	int r;

@@ -1,9 +1,10 @@
 #!/bin/sh
 # libFuzzer targets with ASan + UBSan (`make fuzz`, FUZZ_SECONDS each).
 #
-# Builds the core and net/ (and, for fuzz_http_route, the daemon minus main.c)
-# with clang -fsanitize=fuzzer-no-link,address,undefined into $FB
-# (default build-fuzz/, never the Makefile's build dirs), links every
+# Builds the core and net/ (and, for fuzz_http_route, the daemon minus
+# main.c, state.c and reload.c) with clang
+# -fsanitize=fuzzer-no-link,address,undefined into $FB (default
+# build-fuzz/, never the Makefile's build dirs), links every
 # tests/fuzz/fuzz_*.c target, replays tests/fuzz/regress/<target>/ and
 # then fuzzes each target for FUZZ_SECONDS on a temporary copy of
 # tests/fuzz/corpus/<target>/ (the repository stays clean).  Crash
@@ -80,11 +81,11 @@ rm -f "$FB/libcadence-fuzz.a"
 # shellcheck disable=SC2086
 ar rcs "$FB/libcadence-fuzz.a" $objs || exit 2
 
-# the daemon but main.c (its main())
+# the daemon but its main thread's lifecycle (main.c, state.c, reload.c)
 mkdir -p "$FB/daemon"
 dobjs=""
 for c in daemon/*.c; do
-	case $c in daemon/main.c) continue ;; esac
+	case $c in daemon/main.c|daemon/state.c|daemon/reload.c) continue ;; esac
 	o="$FB/${c%.c}.o"
 	if stale "$c" "$o"; then
 		echo "fuzz: cc $c"
