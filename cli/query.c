@@ -345,7 +345,7 @@ cmd_holidays(struct cli *c)
 		return r;
 	if (a.year == NULL)
 		return cli_usage("holidays: --year is required");
-	if (cad_strtonum(a.year, 1900, 2199, &year) < 0) {
+	if (cad_strtonum(a.year, CAD_YEAR_MIN, CAD_YEAR_MAX, &year) < 0) {
 		cli_warnx(_("--year '%s' ei ole vuosi väliltä 1900–2199"),
 		    a.year);
 		return 1;

@@ -24,8 +24,6 @@
 #include "render/wheel.h"
 
 #define API_BODY_MAX	(16u << 20)	/* one computed answer */
-#define API_YEAR_MIN	1900		/* dates the API plans at all */
-#define API_YEAR_MAX	2199
 
 int64_t route_started;
 
@@ -197,7 +195,7 @@ arg(struct MHD_Connection *c, const char *key)
 	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
 }
 
-/* an API date: YYYY-MM-DD within API_YEAR_MIN..API_YEAR_MAX */
+/* an API date: YYYY-MM-DD within CAD_YEAR_MIN..CAD_YEAR_MAX */
 static bool
 api_date(const char *s, int *day)
 {
@@ -206,7 +204,7 @@ api_date(const char *s, int *day)
 	if (s == NULL || cad_parse_date(s, day) != 0)
 		return false;
 	y = cad_year_of(*day);
-	return y >= API_YEAR_MIN && y <= API_YEAR_MAX;
+	return y >= CAD_YEAR_MIN && y <= CAD_YEAR_MAX;
 }
 
 /* GET /api/v1/occurrences?from=D&to=D[&forum=ID][&party=ID] */

@@ -15,6 +15,11 @@
 
 #define CAD_NODAY (-2147483647 - 1) /* "no date" marker */
 
+/* the years planned at all (config dates, --year, API dates): dates far
+   from now only cost planning time (found by tests/fuzz) */
+#define CAD_YEAR_MIN	1900
+#define CAD_YEAR_MAX	2199
+
 /* civil dates */
 int cad_days_from_civil(int y, int m, int d);
 void cad_civil_from_days(int days, int *y, int *m, int *d);

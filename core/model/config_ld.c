@@ -202,9 +202,9 @@ ld_parse_date(struct ld *ld, const config_setting_t *s, const char *ctx,
 		return false;
 	}
 	int y = cad_year_of(*out);
-	if (y < CONFIG_YEAR_MIN || y > CONFIG_YEAR_MAX) {
+	if (y < CAD_YEAR_MIN || y > CAD_YEAR_MAX) {
 		ld_err(ld, s, _("%s%s: '%s' ei ole vuosien %d ja %d välillä"),
-		    ctx, name, v, CONFIG_YEAR_MIN, CONFIG_YEAR_MAX);
+		    ctx, name, v, CAD_YEAR_MIN, CAD_YEAR_MAX);
 		return false;
 	}
 	return true;

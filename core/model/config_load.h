@@ -20,10 +20,6 @@
 #define ID_MAX		64
 #define CTX_MAX		160
 
-/* dates far from now only cost planning time (found by tests/fuzz) */
-#define CONFIG_YEAR_MIN	1900
-#define CONFIG_YEAR_MAX	2199
-
 struct ld_msg {
 	int line;
 	size_t seq;
