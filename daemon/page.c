@@ -230,6 +230,30 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 	return r;
 }
 
+/* the forum's place: its own, each member's own (location = "member":
+   each meeting below says where) or the rotation's places in turn */
+static int
+page_place(struct cad_buf *b, const struct cad_config *cfg,
+    const struct cad_forum *f)
+{
+	int r;
+
+	if (f->location == NULL && !f->location_member &&
+	    f->nlocation_rotation == 0)
+		return 0;
+	r = cad_buf_printf(b, "<dt>%s</dt><dd>", _("Paikka"));
+	if (f->location_member)
+		r |= cad_buf_xml_str(b, _("kunkin osapuolen omissa tiloissa"));
+	else if (f->location != NULL)
+		r |= cad_buf_xml_str(b, cad_tr(cfg, f->location));
+	for (size_t i = 0; f->location == NULL && !f->location_member &&
+	    i < f->nlocation_rotation; i++) {
+		r |= cad_buf_puts(b, i ? "; " : _("vuorotellen: "));
+		r |= cad_buf_xml_str(b, cad_tr(cfg, f->location_rotation[i]));
+	}
+	return r | cad_buf_puts(b, "</dd>\n");
+}
+
 static int
 page_forum(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_plan *plan, int today, size_t fi,
@@ -279,11 +303,7 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 		    f->nparticipants);
 		r |= cad_buf_puts(b, "</dd>\n");
 	}
-	if (f->location != NULL) {
-		r |= cad_buf_printf(b, "<dt>%s</dt><dd>", _("Paikka"));
-		r |= cad_buf_xml_str(b, cad_tr(cfg, f->location));
-		r |= cad_buf_puts(b, "</dd>\n");
-	}
+	r |= page_place(b, cfg, f);
 	r |= cad_buf_puts(b, "</dl>\n");
 	r |= page_next(b, cfg, plan, today, (int)fi, changes);
 	r |= cad_buf_puts(b, "<p class=\"noprint\">");

@@ -426,9 +426,9 @@ text_facts(struct cad_buf *b, const struct cad_config *cfg,
 	char *cadence;
 
 	cad_buf_printf(b, "%s: %s\n", _("Foorumi"), cad_tr(cfg, f->name));
-	if (se->party >= 0)
-		cad_buf_printf(b, "%s: %s\n", _("Osapuoli"),
-		    cad_config_party_name(cfg, se->party));
+	if (se->party >= 0 || se->group >= 0)
+		cad_buf_printf(b, "%s: %s\n", se->group >= 0 ? _("Ryhmä") :
+		    _("Osapuoli"), cad_series_member(cfg, se));
 	if (kind != CAD_IMIP_CANCEL_ONE) {
 		cad_buf_printf(b, "%s: ", _("Seuraava kokous"));
 		if (next != NULL)

@@ -78,6 +78,48 @@ def changes(conf, sv, env):
            "määräpäivä ke 30.6.2027")
 
 
+def groups(conf, sv):
+    """a group's series is named by the forum and the group (SPEC § 10.1),
+    in the answers and in every language's feed; its UID stays
+    <forum>.<group>@<domain>.  February 2027: the 2nd Tuesday is 9.2.;
+    spread, Kokkola keeps it, Perhonjokilaakso (the second member) moves
+    to Wednesday 10.2."""
+    fi_name = "HYTE-neuvottelu: Perhonjokilaakso"
+    sv_name = "Förhandling om främjande av välfärd och hälsa: Perho ådal"
+    for args, start, name in (
+            ([], "ke 10.2.2027 klo 13.00–16.00  ", fi_name + " (Kokkola)"),
+            (sv, "on 10.2.2027 kl. 13.00–16.00  ", sv_name + " (Karleby)")):
+        rc, out, err = run(conf, *args, "occurrences", "--from",
+                           "2027-02-10", "--to", "2027-02-10")
+        if rc != 0 or not any(l.startswith(start + name)
+                              for l in out.splitlines()):
+            failures.append("group series %s: exit %d, no %r in %r %r" % (
+                args, rc, start + name, out, err))
+    d = os.path.join(tmp, "export")
+    rc, out, err = run(conf, "export", "--dir", d)
+    uid = "hyte-neuvottelu.perhonjokilaakso@keski-pohjanmaa.example"
+    for sub, name in (("", fi_name), ("sv", sv_name)):
+        path = os.path.join(d, sub, "calendars", "forum",
+                            "hyte-neuvottelu.ics")
+        try:
+            with open(path, encoding="utf-8") as f:
+                lines = f.read().replace("\r\n ", "").splitlines()
+        except OSError as e:
+            failures.append("export %s: exit %d, %s" % (sub, rc, e))
+            continue
+        got, cur = set(), None
+        for l in lines:
+            if l.startswith("UID:"):
+                cur = l[4:]
+            elif l.startswith("SUMMARY:") and cur == uid:
+                got.add(l[8:])
+            elif l == "END:VEVENT":
+                cur = None
+        if got != {name}:
+            failures.append("feed %s: SUMMARY of %s: %r, want %r" % (
+                sub or "fi", uid, got, name))
+
+
 def main():
     # the example: bilingual, and no twin is missing
     rc, out, err = run(CONF, "check")
@@ -106,6 +148,7 @@ def main():
     # the language from the environment, as a user's shell gives it
     env = dict(os.environ, LANG="sv_FI.UTF-8", LC_ALL="", LC_MESSAGES="")
     expect(conf, ["outbox"], "Utgående kallelser: inga.", env=env)
+    groups(conf, sv)
     changes(conf, sv, env)
 
     # a contact's name is a text key too: its missing twin is a warning

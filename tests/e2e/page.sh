@@ -44,6 +44,16 @@ grep -q 'tänään' "$T/this.svg" || fail "no today on the screen wheel"
 grep -q 'tänään\|class="today"' "$T/print.svg" && fail "today in print"
 grep -q 'href="/vuosikello.svg?print=1"' "$T/page.html" ||
     fail "no print link on the page"; ok
+# where each forum meets (etc/kainuu.conf): kuntakohtainen neuvottelu at
+# each member's own place (location = "member"), the working group in
+# turn at the nine places of its location_rotation
+grep -q '<dt>Paikka</dt><dd>kunkin osapuolen omissa tiloissa</dd>' \
+    "$T/page.html" || fail "no place of a location = member forum"
+grep -q '<dt>Paikka</dt><dd>vuorotellen: Kajaani, hyvinvointialueen '\
+'hallintorakennus; Kajaanin kaupungintalo; Sotkamon kunnantalo; ' "$T/page.html" ||
+    fail "no places of the rotation"
+[ "$(grep -c '<dt>Paikka</dt>' "$T/page.html")" = 4 ] ||
+    fail "not one place per forum"; ok
 c=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/saavutettavuus")
 [ "$c" = 200 ] || fail "/saavutettavuus gave $c"; ok
 for q in year=1990 year=abc year=20277 print=2 print=yes; do
