@@ -80,7 +80,7 @@ PROGS	= $(B)/cadencectl $(if $(wildcard daemon/main.c),$(B)/cadenced)
 # CADENCE_LOCALEDIR (tests, make run) or at $(LOCALEDIR) once installed.
 LINGUAS	:= $(shell cat po/LINGUAS)
 MOS	:= $(LINGUAS:%=$(B)/locale/%/LC_MESSAGES/cadenced.mo)
-POT_SRCS = $(sort $(wildcard core/*/*.c daemon/*.c cli/*.c))
+POT_SRCS = $(sort $(wildcard core/*/*.c net/*.c daemon/*.c cli/*.c))
 
 all: $(PROGS) $(MOS)
 

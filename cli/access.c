@@ -57,8 +57,9 @@ token_add(struct cli *c, const char *name, struct cli_strv *forums,
 	   file; the note on stderr */
 	printf("%s\n", secret);
 	free(secret);
-	fprintf(stderr, "%s: token '%s' made; it is shown only now: keep it "
-	    "in a file readable by its user only\n", cli_progname, name);
+	fprintf(stderr, _("%1$s: pääsytunnus '%2$s' on luotu; se näytetään "
+	    "vain nyt: säilytä se tiedostossa, jota vain sen käyttäjä voi "
+	    "lukea\n"), cli_progname, name);
 	return cli_flush();
 }
 
@@ -67,7 +68,7 @@ print_ids(const char *what, char *const *v, size_t n)
 {
 	printf("  %s: ", what);
 	if (n == 0)
-		fputs("all", stdout);
+		fputs(_("kaikki"), stdout);
 	for (size_t i = 0; i < n; i++)
 		printf("%s%s", i ? " " : "", v[i]);
 }
@@ -81,7 +82,7 @@ token_list(struct cli *c, bool json)
 	size_t n;
 
 	if (cad_token_list(c->store, &v, &n, &err) < 0) {
-		cli_warnx("cannot read the tokens: %s", err.msg);
+		cli_warnx(_("pääsytunnuksia ei voi lukea: %s"), err.msg);
 		return 1;
 	}
 	if (json) {
@@ -94,9 +95,9 @@ token_list(struct cli *c, bool json)
 		char when[32];
 		cad_format_utc(v[i].created, when);
 		printf("%s", v[i].name);
-		print_ids("forums", v[i].forums, v[i].nforums);
-		print_ids("parties", v[i].parties, v[i].nparties);
-		printf("  created %s\n", when);
+		print_ids(_("foorumit"), v[i].forums, v[i].nforums);
+		print_ids(_("osapuolet"), v[i].parties, v[i].nparties);
+		printf(_("  luotu %s\n"), when);
 	}
 	cad_tokens_free(v, n);
 	return cli_flush();
@@ -113,7 +114,7 @@ token_revoke(struct cli *c, const char *name)
 		cli_warnx("%s", err.msg);
 		return 1;
 	}
-	printf("token '%s' revoked\n", name);
+	printf(_("pääsytunnus '%s' on mitätöity\n"), name);
 	return cli_flush();
 }
 
@@ -174,6 +175,42 @@ local_time(const char *tz, int64_t t, char out[static 40])
 	    abs(off) / 60 % 60);
 }
 
+/* what was done, in the reader's language (the JSON has the store's
+   action names) */
+static const char *
+audit_action(enum cad_audit_action a)
+{
+	static const char *const words[] = {
+		[CAD_AUDIT_CANCEL] =
+		    NC_("audit action", "peruttu"),
+		[CAD_AUDIT_MOVE] =
+		    NC_("audit action", "siirretty"),
+		[CAD_AUDIT_UNCANCEL] =
+		    NC_("audit action", "palautettu"),
+		[CAD_AUDIT_UNDO] =
+		    NC_("audit action", "siirto peruttu"),
+		[CAD_AUDIT_ADD] =
+		    NC_("audit action", "lisätty"),
+		[CAD_AUDIT_UNADD] =
+		    NC_("audit action", "lisäys peruttu"),
+		[CAD_AUDIT_TERMINATE] =
+		    NC_("audit action", "irtisanottu"),
+		[CAD_AUDIT_WITHDRAW] =
+		    NC_("audit action", "irtisanominen peruttu"),
+		[CAD_AUDIT_TOKEN_ADD] =
+		    NC_("audit action", "pääsytunnus luotu"),
+		[CAD_AUDIT_TOKEN_REVOKE] =
+		    NC_("audit action", "pääsytunnus mitätöity"),
+		[CAD_AUDIT_DONE] =
+		    NC_("audit action", "tehty"),
+		[CAD_AUDIT_UNDONE] =
+		    NC_("audit action", "kirjaus tehdyksi peruttu"),
+	};
+	if ((size_t)a >= sizeof words / sizeof words[0] || words[a] == NULL)
+		return cad_audit_action_name(a);
+	return cad_nc(words[a]);
+}
+
 int
 cmd_audit(struct cli *c)
 {
@@ -193,7 +230,7 @@ cmd_audit(struct cli *c)
 	if ((r = cli_open(c, true)) != 0)
 		return r;
 	if (cad_audit_list(c->store, &v, &n, &err) < 0) {
-		cli_warnx("cannot read the audit: %s", err.msg);
+		cli_warnx(_("muutoslokia ei voi lukea: %s"), err.msg);
 		return 1;
 	}
 	if (json) {
@@ -207,10 +244,12 @@ cmd_audit(struct cli *c)
 		const struct cad_audit_entry *e = &v[i];
 		char when[40];
 		local_time(c->cfg->timezone, e->time, when);
-		printf("%s  %s%s%s  %s  %s", when, e->who,
-		    e->address ? " from " : " (cadencectl)",
-		    e->address ? e->address : "",
-		    cad_audit_action_name(e->action), e->what);
+		printf("%s  %s", when, e->who);
+		if (e->address != NULL)
+			printf(_(" osoitteesta %s"), e->address);
+		else
+			fputs(" (cadencectl)", stdout);
+		printf("  %s  %s", audit_action(e->action), e->what);
 		if (e->before[0] != '\0' || e->after[0] != '\0')
 			printf("  %s -> %s", e->before[0] ? e->before : "-",
 			    e->after[0] ? e->after : "-");

@@ -151,9 +151,9 @@ use_language(struct cli *c)
 	if (cad_lang_use(l) == 0)
 		return 0;
 	if (c->lang >= 0) {
-		cli_warnx("language '%s': no locale or message catalogue for "
-		    "it (Debian: generate %s with the locales package; the "
-		    "catalogues are installed by make install)",
+		cli_warnx(_("kieli '%1$s': sille ei ole localea eikä "
+		    "käännösluetteloa (Debian: luo %2$s locales-paketilla; "
+		    "make install asentaa käännösluettelot)"),
 		    cad_lang_code(l), l == CAD_LANG_SV ? "sv_FI.UTF-8" :
 		    "en_GB.UTF-8");
 		return -1;

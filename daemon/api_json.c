@@ -10,7 +10,41 @@
 #include <jansson.h>
 
 #include "api_json.h"
+#include "base/lang.h"
 #include "base/util.h"
+
+/*
+ * The client's bytes in a reason (a key, jansson's quote of the body):
+ * printable ASCII only, the rest '?', at most n - 1 bytes, so that the
+ * reason goes into the JSON answer and the log as it is, whatever was
+ * sent.  The reason's own words are in the answer's language.
+ */
+static const char *
+printable(const char *s, char *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < n; i++)
+		out[i] = (unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] > 0x7e ? '?' : s[i];
+	out[i] = '\0';
+	return out;
+}
+
+/* "'KEY' puuttuu": a member the change needs is not there */
+static int
+missing(const char *key, struct cad_error *err)
+{
+	cad_error_set(err, _("'%s' puuttuu"), key);
+	return -EINVAL;
+}
+
+static int
+bad_time(const char *key, struct cad_error *err)
+{
+	cad_error_set(err, _("'%s' pitää olla kellonaika HH:MM"), key);
+	return -EINVAL;
+}
 
 /* the string member key of o (absent: NULL); -EINVAL for a wrong type */
 static int
@@ -21,17 +55,14 @@ member_str(json_t *o, const char *key, bool required, const char **out,
 
 	*out = NULL;
 	if (v == NULL || (json_is_null(v) && !required)) {
-		if (!required)
-			return 0;
-		cad_error_set(err, "'%s' is missing", key);
-		return -EINVAL;
+		return required ? missing(key, err) : 0;
 	}
 	if (!json_is_string(v)) {
-		cad_error_set(err, "'%s' must be a string", key);
+		cad_error_set(err, _("'%s' pitää olla merkkijono"), key);
 		return -EINVAL;
 	}
 	if (strlen(json_string_value(v)) != json_string_length(v)) {
-		cad_error_set(err, "'%s' contains a NUL character", key);
+		cad_error_set(err, _("'%s' sisältää NUL-merkin"), key);
 		return -EINVAL;
 	}
 	*out = json_string_value(v);
@@ -54,7 +85,9 @@ check_keys(json_t *o, struct cad_error *err)
 		    i++)
 			;
 		if (known[i] == NULL) {
-			cad_error_set(err, "unknown key '%.64s'", key);
+			char k[65];
+			cad_error_set(err, _("tuntematon avain '%s'"),
+			    printable(key, k, sizeof k));
 			return -EINVAL;
 		}
 	}
@@ -65,7 +98,8 @@ static int
 parse_date(const char *key, const char *s, int *day, struct cad_error *err)
 {
 	if (cad_parse_date(s, day) != 0) {
-		cad_error_set(err, "'%s' must be a date YYYY-MM-DD", key);
+		cad_error_set(err, _("'%s' pitää olla päivämäärä "
+		    "YYYY-MM-DD"), key);
 		return -EINVAL;
 	}
 	return 0;
@@ -76,20 +110,17 @@ parse_date(const char *key, const char *s, int *day, struct cad_error *err)
 static int
 parse_time_of(struct cad_change *ch, const char *t, struct cad_error *err)
 {
-	if (t == NULL && ch->action == CAD_CHANGE_ADD) {
-		cad_error_set(err, "'time' is missing");
-		return -EINVAL;
-	}
+	if (t == NULL && ch->action == CAD_CHANGE_ADD)
+		return missing("time", err);
 	if (t == NULL)
 		return 0;
 	if (ch->action != CAD_CHANGE_ADD && ch->action != CAD_CHANGE_UNDO) {
-		cad_error_set(err, "'time' goes with \"add\" or \"undo\"");
+		cad_error_set(err, _("'time' kuuluu vain toimintoihin "
+		    "\"add\" ja \"undo\""));
 		return -EINVAL;
 	}
-	if (cad_parse_time(t, &ch->time) != 0) {
-		cad_error_set(err, "'time' must be a time HH:MM");
-		return -EINVAL;
-	}
+	if (cad_parse_time(t, &ch->time) != 0)
+		return bad_time("time", err);
 	if (ch->action == CAD_CHANGE_UNDO)
 		ch->action = CAD_CHANGE_UNADD;
 	return 0;
@@ -109,20 +140,17 @@ parse_task_of(struct cad_change *ch, const char *task, const char *t,
 
 	if (!done) {
 		if (task != NULL) {
-			cad_error_set(err, "'task' goes with \"done\" or "
-			    "\"undo\"");
+			cad_error_set(err, _("'task' kuuluu vain toimintoihin "
+			    "\"done\" ja \"undo\""));
 			return -EINVAL;
 		}
-		if (ch->forum == NULL) {
-			cad_error_set(err, "'forum' is missing");
-			return -EINVAL;
-		}
-		return 0;
+		return ch->forum == NULL ? missing("forum", err) : 0;
 	}
-	if (task == NULL || ch->forum != NULL || t != NULL ||
-	    ch->reason != NULL) {
-		cad_error_set(err, task == NULL ? "'task' is missing" :
-		    "a task's \"%s\" takes 'task', 'date' and 'party' only",
+	if (task == NULL)
+		return missing("task", err);
+	if (ch->forum != NULL || t != NULL || ch->reason != NULL) {
+		cad_error_set(err, _("tehtävän \"%s\" avaimet ovat vain "
+		    "'task', 'date' ja 'party'"),
 		    cad_change_action_name(ch->action));
 		return -EINVAL;
 	}
@@ -152,8 +180,8 @@ parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 	    (r = member_str(o, "reason", false, &ch->reason, err)) != 0)
 		return r;
 	if (cad_change_action_parse(out->action, &ch->action) != 0) {
-		cad_error_set(err, "'action' must be \"cancel\", \"move\", "
-		    "\"add\", \"undo\" or \"done\"");
+		cad_error_set(err, _("'action' pitää olla \"cancel\", "
+		    "\"move\", \"add\", \"undo\" tai \"done\""));
 		return -EINVAL;
 	}
 	if ((r = parse_task_of(ch, task, t, err)) != 0 ||
@@ -162,39 +190,25 @@ parse_members(json_t *o, struct api_change *out, struct cad_error *err)
 	if ((r = parse_date("date", date, &ch->day, err)) != 0)
 		return r;
 	if (ch->action != CAD_CHANGE_MOVE && (nd != NULL || nt != NULL)) {
-		cad_error_set(err, "'new_date' and 'new_time' go with "
-		    "\"move\"");
+		cad_error_set(err, _("'new_date' ja 'new_time' kuuluvat "
+		    "vain toimintoon \"move\""));
 		return -EINVAL;
 	}
 	if (ch->action != CAD_CHANGE_CANCEL && ch->action != CAD_CHANGE_ADD &&
 	    ch->reason != NULL) {
-		cad_error_set(err, "'reason' goes with \"cancel\" or \"add\"");
+		cad_error_set(err, _("'reason' kuuluu vain toimintoihin "
+		    "\"cancel\" ja \"add\""));
 		return -EINVAL;
 	}
-	if (ch->action == CAD_CHANGE_MOVE && nd == NULL) {
-		cad_error_set(err, "'new_date' is missing");
-		return -EINVAL;
-	}
+	if (ch->action == CAD_CHANGE_MOVE && nd == NULL)
+		return missing("new_date", err);
 	if (nd != NULL && (r = parse_date("new_date", nd, &ch->new_day,
 	    err)) != 0)
 		return r;
 	ch->new_time = -1;
-	if (nt != NULL && cad_parse_time(nt, &ch->new_time) != 0) {
-		cad_error_set(err, "'new_time' must be a time HH:MM");
-		return -EINVAL;
-	}
+	if (nt != NULL && cad_parse_time(nt, &ch->new_time) != 0)
+		return bad_time("new_time", err);
 	return 0;
-}
-
-/* the reason quotes the client's bytes: printable ASCII only, so that
-   it goes into the JSON answer and the log as it is */
-static int
-refuse(struct cad_error *err)
-{
-	for (char *p = err->msg; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-			*p = '?';
-	return -EINVAL;
 }
 
 int
@@ -207,25 +221,27 @@ api_change_parse(const char *body, size_t len, struct api_change *out,
 
 	memset(out, 0, sizeof *out);
 	if (len > API_CHANGE_BODY_MAX) {
-		cad_error_set(err, "the body is longer than %d bytes",
-		    API_CHANGE_BODY_MAX);
+		api_too_large(err);
 		return -EINVAL;
 	}
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
-		cad_error_set(err, "invalid JSON at line %d, column %d: %s",
-		    je.line, je.column, je.text);
-		return refuse(err);
+		char why[sizeof je.text];
+		/* TRANSLATORS: the last %s is jansson's reason, in English */
+		cad_error_set(err, _("virheellinen JSON rivillä %1$d, "
+		    "sarakkeessa %2$d: %3$s"), je.line, je.column,
+		    printable(je.text, why, sizeof why));
+		return -EINVAL;
 	}
 	if (!json_is_object(root)) {
-		cad_error_set(err, "the body must be a JSON object");
+		cad_error_set(err, _("pyynnön rungon pitää olla JSON-olio"));
 		json_decref(root);
 		return -EINVAL;
 	}
 	if ((r = parse_members(root, out, err)) != 0) {
 		json_decref(root);
 		memset(out, 0, sizeof *out);
-		return refuse(err);
+		return r;
 	}
 	out->root = root;
 	return 0;
@@ -236,4 +252,11 @@ api_change_release(struct api_change *c)
 {
 	json_decref(c->root);
 	memset(c, 0, sizeof *c);
+}
+
+void
+api_too_large(struct cad_error *err)
+{
+	cad_error_set(err, _("pyynnön runko on yli %d tavua"),
+	    API_CHANGE_BODY_MAX);
 }

@@ -39,5 +39,7 @@ struct api_change {
 int api_change_parse(const char *body, size_t len, struct api_change *out,
     struct cad_error *err);
 void api_change_release(struct api_change *c);
+/* the reason for a body over API_CHANGE_BODY_MAX bytes, into err */
+void api_too_large(struct cad_error *err);
 
 #endif

@@ -298,25 +298,27 @@ authorize(struct MHD_Connection *c, const struct snapshot *s,
 	client_address(c, s->cfg->behind_tls_proxy, rq->addr);
 	pthread_mutex_lock(&api_lock);
 	if (fail_blocked(rq->addr, now)) {
-		cad_error_set(err, "too many failed tokens from %s: try again "
-		    "in a minute", rq->addr);
+		cad_error_set(err, _("liian monta väärää pääsytunnusta "
+		    "osoitteesta %s: yritä uudelleen minuutin kuluttua"),
+		    rq->addr);
 		code = MHD_HTTP_TOO_MANY_REQUESTS;
 	} else if (!over_tls(c) && !s->cfg->behind_tls_proxy &&
 	    !peer_loopback(peer(c))) {
-		cad_error_set(err, "tokens are accepted only over HTTPS "
-		    "(http.tls_cert) or behind a TLS proxy "
-		    "(http.behind_tls_proxy)");
+		cad_error_set(err, _("pääsytunnukset otetaan vastaan vain "
+		    "HTTPS-yhteydellä (http.tls_cert) tai "
+		    "TLS-välityspalvelimen takaa (http.behind_tls_proxy)"));
 		code = MHD_HTTP_FORBIDDEN;
 	} else if (tok == NULL) {
-		cad_error_set(err, "a token is needed: Authorization: Bearer "
-		    "TOKEN");
+		/* TRANSLATORS: TUNNUS is the token in the header's example */
+		cad_error_set(err, _("tarvitaan pääsytunnus: Authorization: "
+		    "Bearer TUNNUS"));
 		code = MHD_HTTP_UNAUTHORIZED;
 	} else if ((r = store_for(s->cfg, err)) != 0) {
 		code = MHD_HTTP_SERVICE_UNAVAILABLE;
 	} else if ((r = cad_token_check(api_store, tok, &rq->token,
 	    err)) == -EACCES) {
 		fail_count(rq->addr, now);
-		cad_error_set(err, "the token is not valid");
+		cad_error_set(err, _("pääsytunnus ei kelpaa"));
 		code = MHD_HTTP_UNAUTHORIZED;
 	} else if (r != 0)
 		code = MHD_HTTP_SERVICE_UNAVAILABLE;
@@ -365,7 +367,7 @@ answer_change(struct MHD_Connection *c, const struct cad_change_result *res)
 	r |= cad_buf_puts(&b, "]}\n");
 	if (r != 0) {
 		cad_buf_release(&b);
-		return answer_error(c, 500, "answer too large");
+		return answer_error(c, 500, _("vastaus on liian suuri"));
 	}
 	return answer_buf(c, MHD_HTTP_OK, &b);
 }
@@ -397,7 +399,7 @@ answer_done(struct MHD_Connection *c, const struct cad_change_result *res)
 	    cad_buf_puts(&b, ", \"warnings\": []}\n");
 	if (r != 0) {
 		cad_buf_release(&b);
-		return answer_error(c, 500, "answer too large");
+		return answer_error(c, 500, _("vastaus on liian suuri"));
 	}
 	return answer_buf(c, MHD_HTTP_OK, &b);
 }
@@ -431,14 +433,16 @@ done_scope(const struct cad_token *t, const struct cad_change_result *res,
 	if (cad_token_allows(t, NULL, party))
 		return 0;
 	if (party == NULL)
-		cad_error_set(err, "token '%s' may not record the agreement's "
-		    "review: that needs a token without limits", t->name);
+		cad_error_set(err, _("pääsytunnus '%s' ei saa kirjata "
+		    "sopimuksen tarkistusta: se vaatii pääsytunnuksen ilman "
+		    "rajauksia"), t->name);
 	else if (t->nforums != 0)
-		cad_error_set(err, "token '%s' is limited to forums: it may "
-		    "not record tasks done", t->name);
+		cad_error_set(err, _("pääsytunnus '%s' on rajattu "
+		    "foorumeihin: se ei saa kirjata tehtäviä tehdyiksi"),
+		    t->name);
 	else
-		cad_error_set(err, "token '%s' may not record tasks of party "
-		    "'%s'", t->name, party);
+		cad_error_set(err, _("pääsytunnus '%1$s' ei saa kirjata "
+		    "osapuolen '%2$s' tehtäviä"), t->name, party);
 	return -EACCES;
 }
 
@@ -460,8 +464,9 @@ answer_lang(struct MHD_Connection *c, const struct cad_config *cfg,
 
 	if (q != NULL && (cad_lang_parse(q, &l) < 0 ||
 	    !cad_config_has_lang(cfg, l))) {
-		cad_error_set(err, "lang must be one of the config's "
-		    "languages");
+		(void)cad_lang_use(cfg->langs[0]);
+		cad_error_set(err, _("lang pitää olla jokin asetusten "
+		    "kielistä (languages)"));
 		return -EINVAL;
 	}
 	while (q == NULL && al != NULL) {
@@ -482,6 +487,20 @@ answer_lang(struct MHD_Connection *c, const struct cad_config *cfg,
 	return 0;
 }
 
+/* the answer's language again in a later call of the request: the
+   thread may have answered another request in between */
+static void
+use_answer_lang(struct MHD_Connection *c)
+{
+	struct cad_error ignored = { "" };
+	struct snapshot *s = snapshot_get();
+
+	if (s != NULL) {
+		(void)answer_lang(c, s->cfg, &ignored);
+		snapshot_put(s);
+	}
+}
+
 /* validates and stores ac as the token's: 0 or -errno with err */
 static int
 apply(struct MHD_Connection *c, const struct api_req *rq,
@@ -493,7 +512,7 @@ apply(struct MHD_Connection *c, const struct api_req *rq,
 	int r;
 
 	if (s == NULL) {
-		cad_error_set(err, "not ready yet");
+		cad_error_set(err, _("ei vielä valmis"));
 		return -EAGAIN;
 	}
 	if ((r = answer_lang(c, s->cfg, err)) != 0) {
@@ -530,20 +549,25 @@ post_change(struct MHD_Connection *c, struct api_req *rq)
 	char msg[320];
 	int r;
 
+	use_answer_lang(c);
 	if (rq->too_large) {
-		snprintf(msg, sizeof msg, "the body is longer than %d bytes",
-		    API_CHANGE_BODY_MAX);
-		return answer_error(c, MHD_HTTP_BAD_REQUEST, msg);
+		api_too_large(&err);
+		return answer_error(c, MHD_HTTP_BAD_REQUEST, err.msg);
 	}
 	if (api_change_parse(rq->body.data != NULL ? rq->body.data : "",
 	    rq->body.len, &ac, &err) != 0)
 		return answer_error(c, MHD_HTTP_BAD_REQUEST, err.msg);
 	if (!is_done(ac.ch.action) &&
 	    !cad_token_allows(&rq->token, ac.ch.forum, ac.ch.party)) {
-		snprintf(msg, sizeof msg, "token '%s' may not change forum "
-		    "'%.64s'%s%.64s", rq->token.name, ac.ch.forum,
-		    ac.ch.party != NULL ? " of party " : "",
-		    ac.ch.party != NULL ? ac.ch.party : "");
+		if (ac.ch.party != NULL)
+			snprintf(msg, sizeof msg, _("pääsytunnus '%1$s' ei "
+			    "saa muuttaa foorumin '%2$.64s' kokouksia "
+			    "osapuolelle '%3$.64s'"), rq->token.name,
+			    ac.ch.forum, ac.ch.party);
+		else
+			snprintf(msg, sizeof msg, _("pääsytunnus '%1$s' ei "
+			    "saa muuttaa foorumia '%2$.64s'"), rq->token.name,
+			    ac.ch.forum);
 		api_change_release(&ac);
 		return answer_error(c, MHD_HTTP_FORBIDDEN, msg);
 	}
@@ -581,15 +605,16 @@ get_audit(struct MHD_Connection *c)
 	r = api_store != NULL ? cad_audit_list(api_store, &v, &n, &err) :
 	    -EAGAIN;
 	pthread_mutex_unlock(&api_lock);
+	use_answer_lang(c);
 	if (r != 0)
 		return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "cannot read the audit");
+		    _("muutoslokia ei voi lukea"));
 	cad_buf_init(&b, AUDIT_BODY_MAX);
 	r = cad_audit_json(&b, v, n);
 	cad_audit_entries_free(v, n);
 	if (r != 0) {
 		cad_buf_release(&b);
-		return answer_error(c, 500, "the audit is too large");
+		return answer_error(c, 500, _("muutosloki on liian suuri"));
 	}
 	return answer_buf(c, MHD_HTTP_OK, &b);
 }
@@ -607,17 +632,22 @@ first_call(struct MHD_Connection *c, const char *url, const char *method,
 	unsigned code;
 
 	rq->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	/* the reasons in the answer's language from the start */
+	if ((s = snapshot_get()) != NULL)
+		(void)answer_lang(c, s->cfg, &err);
 	if (changes != rq->post || (!changes &&
 	    strcmp(method, MHD_HTTP_METHOD_GET) != 0)) {
+		if (s != NULL)
+			snapshot_put(s);
 		rq->answered = true;
-		return changes ? answer_error(c,
-		    MHD_HTTP_METHOD_NOT_ALLOWED, "POST only") :
-		    answer_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
+		/* TRANSLATORS: POST or GET, the one method allowed */
+		cad_error_set(&err, _("vain %s"), changes ? "POST" : "GET");
+		return answer_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, err.msg);
 	}
-	if ((s = snapshot_get()) == NULL) {
+	if (s == NULL) {
 		rq->answered = true;
 		return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "not ready yet");
+		    _("ei vielä valmis"));
 	}
 	code = authorize(c, s, rq, &err);
 	snapshot_put(s);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "net/api_client.h"
+#include "base/lang.h"
 
 #define ANSWER_MAX	(64u << 10)
 #define TIMEOUT_S	30L
@@ -29,13 +30,14 @@ cad_api_read_token(const char *path, char **out, struct cad_error *err)
 	*out = NULL;
 	if ((fp = fopen(path, "re")) == NULL) {
 		int e = errno;
-		cad_error_set(err, "cannot open '%s': %s", path, strerror(e));
+		cad_error_set(err, _("tiedostoa '%1$s' ei voi avata: %2$s"),
+		    path, strerror(e));
 		return -e;
 	}
 	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & 077) != 0) {
 		fclose(fp);
-		cad_error_set(err, "token file '%s' may be read by others: "
-		    "chmod 600 it", path);
+		cad_error_set(err, _("muut voivat lukea pääsytunnustiedostoa "
+		    "'%s': chmod 600 sille"), path);
 		return -EPERM;
 	}
 	if (fgets(line, sizeof line, fp) == NULL)
@@ -44,7 +46,8 @@ cad_api_read_token(const char *path, char **out, struct cad_error *err)
 	n = strcspn(line, "\r\n \t");
 	line[n] = '\0';
 	if (n == 0) {
-		cad_error_set(err, "token file '%s' holds no token", path);
+		cad_error_set(err, _("pääsytunnustiedostossa '%s' ei ole "
+		    "pääsytunnusta"), path);
 		return -EINVAL;
 	}
 	*out = cad_strdup(line);
@@ -136,7 +139,7 @@ read_answer(const char *text, struct cad_change_result *res,
 	    &res->time) || parse_start(o, "new_start", &res->new_day,
 	    &res->new_time))) {
 		cad_change_result_release(res);
-		cad_error_set(err, "the server's answer is not understood");
+		cad_error_set(err, _("palvelimen vastausta ei ymmärretä"));
 		goto out;
 	}
 	res->uid = cad_strdup(uid);
@@ -160,8 +163,8 @@ read_error(long status, const char *text, struct cad_error *err)
 	json_t *o = json_loads(text, 0, NULL);
 	const char *msg = json_string_value(json_object_get(o, "error"));
 
-	cad_error_set(err, "server: %s (HTTP %ld)", msg != NULL ? msg :
-	    "no reason given", status);
+	cad_error_set(err, _("palvelin: %1$s (HTTP %2$ld)"), msg != NULL ?
+	    msg : _("syytä ei kerrottu"), status);
 	json_decref(o);
 	switch (status) {
 	case 400:
@@ -192,7 +195,7 @@ post(const struct cad_api_client *cl, const char *body, long *status,
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    (curl = curl_easy_init()) == NULL) {
-		cad_error_set(err, "cannot start libcurl");
+		cad_error_set(err, _("libcurlia ei voi käynnistää"));
 		return -ENOMEM;
 	}
 	while (n > 0 && cl->server[n - 1] == '/')
@@ -245,7 +248,7 @@ cad_api_change(const struct cad_api_client *cl, const struct cad_change *ch,
 
 	memset(res, 0, sizeof *res);
 	if (body == NULL) {
-		cad_error_set(err, "cannot build the request");
+		cad_error_set(err, _("pyyntöä ei voi muodostaa"));
 		return -ENOMEM;
 	}
 	cad_buf_init(&ans, ANSWER_MAX);

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include "base/hash.h"
+#include "base/lang.h"
 #include "store/store_int.h"
 #include "store/token.h"
 
@@ -126,8 +127,9 @@ cad_token_add(struct cad_store *st, const struct cad_token *t,
 
 	*secret = NULL;
 	if (!cad_token_name_valid(t->name)) {
-		cad_error_set(err, "token name '%s' is not 1-%d letters, "
-		    "digits or ._-@", t->name, CAD_TOKEN_NAME_MAX);
+		cad_error_set(err, _("pääsytunnuksen nimi '%1$s' ei ole "
+		    "1-%2$d kirjainta, numeroa tai merkkiä ._-@"), t->name,
+		    CAD_TOKEN_NAME_MAX);
 		return -EINVAL;
 	}
 	if ((r = new_secret(&s, err)) != 0)
@@ -146,8 +148,8 @@ cad_token_add(struct cad_store *st, const struct cad_token *t,
 	    (r = cad_store_commit(st, err)) != 0) {
 		cad_store_rollback(st);
 		if (strstr(err->msg, "UNIQUE") != NULL) {
-			cad_error_set(err, "a token named '%s' exists "
-			    "already", t->name);
+			cad_error_set(err, _("pääsytunnus nimeltä '%s' on jo "
+			    "olemassa"), t->name);
 			r = -EEXIST;
 		}
 		goto out;
@@ -197,7 +199,8 @@ cad_token_revoke(struct cad_store *st, const char *name,
 	for (i = 0; i < n && strcmp(v[i].name, name) != 0; i++)
 		;
 	if (i == n) {
-		cad_error_set(err, "no token named '%s'", name);
+		cad_error_set(err, _("pääsytunnusta nimeltä '%s' ei ole"),
+		    name);
 		r = -ENOENT;
 		goto out;
 	}

@@ -218,10 +218,13 @@ def part_scope(kaj, forum_tok):
     before, feed = audit(), feed_events()
     for tok, change, reason in (
             (kaj, dict(DONE_KAJ, party="sotkamo"),
-             "may not record tasks of party 'sotkamo'"),
+             "pääsytunnus 'kajaani-raportit' ei saa kirjata osapuolen "
+             "'sotkamo' tehtäviä"),
             (kaj, {"action": "done", "task": "review",
-                   "date": "2026-09-30"}, "needs a token without limits"),
-            (forum_tok, DONE_KAJ, "is limited to forums")):
+                   "date": "2026-09-30"}, "sopimuksen tarkistusta: se vaatii "
+             "pääsytunnuksen ilman rajauksia"),
+            (forum_tok, DONE_KAJ, "on rajattu foorumeihin: se ei saa "
+             "kirjata tehtäviä tehdyiksi")):
         st, ans = post(tok, change)
         check(st == 403 and reason in ans.get("error", ""),
               "out of scope %r: %d %r" % (change, st, ans))
@@ -240,14 +243,14 @@ def part_bad(all_):
             ({k: v for k, v in DONE_KAJ.items() if k != "party"},
              "tehtävällä 'raportti' on 2 omistajaa"),
             ({k: v for k, v in DONE_KAJ.items() if k != "task"},
-             "'task' is missing"),
-            (dict(DONE_KAJ, forum="kuntaneuvottelu"), "takes 'task', "
-             "'date' and 'party' only"),
-            (dict(DONE_KAJ, action="undo", time="09:00"), "takes 'task', "
-             "'date' and 'party' only"),
+             "'task' puuttuu"),
+            (dict(DONE_KAJ, forum="kuntaneuvottelu"), "tehtävän \"done\" "
+             "avaimet ovat vain 'task', 'date' ja 'party'"),
+            (dict(DONE_KAJ, action="undo", time="09:00"), "tehtävän "
+             "\"undo\" avaimet ovat vain 'task', 'date' ja 'party'"),
             ({"action": "cancel", "forum": "kuntaneuvottelu",
               "party": "kajaani", "date": "2026-10-02", "task": "raportti"},
-             "'task' goes with")):
+             "'task' kuuluu vain toimintoihin \"done\" ja \"undo\"")):
         st, ans = post(all_, change)
         check(st == 400 and isinstance(ans, dict) and
               reason in ans.get("error", ""),
@@ -297,7 +300,7 @@ def part_remote(kaj_file, forum_file):
           "remote done without --party: %d %r" % (r.returncode, r.stderr))
     r = remote(forum_file, "done", "raportti", "2026-06-30", "--party",
                "kajaani")
-    check(r.returncode == 1 and "is limited to forums" in r.stderr and
+    check(r.returncode == 1 and "on rajattu foorumeihin" in r.stderr and
           r.stderr.count("\n") == 1,
           "remote done out of scope: %d %r" % (r.returncode, r.stderr))
     r = remote(kaj_file, "terminate", "kuhmo", "--noticed", "2026-05-01")

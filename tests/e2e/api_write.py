@@ -131,6 +131,14 @@ def curl(path, *args, cacert="cert", token=None, data=None):
                       else None)
 
 
+def ctl_server(token_file, pre, *args):
+    """cadencectl [pre] --server with the token of token_file"""
+    return subprocess.run([CTL] + pre + [
+        "--server", BASE, "--token-file", token_file, "--cacert",
+        os.path.join(tmp, "cert.pem")] + list(args),
+        capture_output=True, text=True, timeout=60)
+
+
 def post(token, change):
     data = change if isinstance(change, str) else json.dumps(change)
     st, body = curl("/api/v1/changes", token=token, data=data)
@@ -298,18 +306,21 @@ def part_bad(all_):
          "tuntematon foorumi 'nope'"),
         ({"action": "cancel", "forum": "hytetu-foorumi",
           "date": "2026-10-14"}, "ei ole kokousta 2026-10-14"),
-        (big, "longer than 8192"),
+        (big, "pyynnön runko on yli 8192 tavua"),
         ({"action": "cancel", "forum": "hytetu-foorumi", "date": 20261013},
-         "'date' must be a string"),
+         "'date' pitää olla merkkijono"),
         ({"action": "move", "forum": "hytetu-foorumi", "date": "2026-10-13",
-          "new_date": ["2026-10-15"]}, "'new_date' must be a string"),
-        ('{"action": "cancel", "forum": "hytetu-foorumi",', "invalid JSON"),
+          "new_date": ["2026-10-15"]}, "'new_date' pitää olla merkkijono"),
+        ('{"action": "cancel", "forum": "hytetu-foorumi",',
+         "virheellinen JSON rivillä 1"),
         ('{"action": "cancel", "action": "move", "forum": "x", '
-         '"date": "2026-10-13"}', "invalid JSON"),
+         '"date": "2026-10-13"}', "virheellinen JSON"),
         ({"action": "delete", "forum": "hytetu-foorumi",
-          "date": "2026-10-13"}, "'action' must be"),
+          "date": "2026-10-13"}, "'action' pitää olla \"cancel\", "
+         "\"move\", \"add\", \"undo\" tai \"done\""),
         ({"action": "cancel", "forum": "hytetu-foorumi",
-          "date": "2026-02-30"}, "'date' must be a date"),
+          "date": "2026-02-30"}, "'date' pitää olla päivämäärä "
+         "YYYY-MM-DD"),
     ]
     for change, reason in cases:
         st, ans = post(all_, change)
@@ -355,12 +366,11 @@ def part_cli(foorumi):
     check(e["who"] == "foorumi" and e["action"] == "cancel" and
           e["what"] == "hytetu-foorumi 2026-10-13: Etänä",
           "audit of the remote cancel: %s" % e)
-    r = subprocess.run([CTL, "--server", BASE, "--token-file", tf,
-                        "--cacert", os.path.join(tmp, "cert.pem"), "move",
-                        "kuntaneuvottelu", "2026-02-02", "2026-02-03",
-                        "--party", "sotkamo"],
-                       capture_output=True, text=True, timeout=60)
-    check(r.returncode == 1 and "may not change forum" in r.stderr,
+    r = ctl_server(tf, [], "move", "kuntaneuvottelu", "2026-02-02",
+                   "2026-02-03", "--party", "sotkamo")
+    check(r.returncode == 1 and r.stderr == "cadencectl: palvelin: "
+          "pääsytunnus 'foorumi' ei saa muuttaa foorumin 'kuntaneuvottelu' "
+          "kokouksia osapuolelle 'sotkamo' (HTTP 403)\n",
           "out of scope via cadencectl --server: %d %r" % (r.returncode,
                                                            r.stderr))
     # in the reader's language (SPEC § 10.4): --lang sv asks the daemon
@@ -387,6 +397,38 @@ def part_cli(foorumi):
                                      "date": "2026-10-13"}))
     check(st == 200 and json.loads(body).get("name") == "Hytetu-forum",
           "POST ?lang=sv: %d %r" % (st, body))
+    # the reasons of a refusal too, from the first check on: a bad token
+    # and a bad body in Swedish (Accept-Language, ?lang=), the reader's
+    # scope through cadencectl --lang sv --server; a ?lang= the config
+    # does not list is refused in the default language
+    for path, args, token, data, code, want in (
+            ("/api/v1/changes", ["-H", "Accept-Language: sv-FI, fi;q=0.5"],
+             "cad_wrong", "{}", 401, "token är inte giltig"),
+            ("/api/v1/changes?lang=sv", [], foorumi,
+             json.dumps({"action": "cancel", "forum": "hytetu-foorumi",
+                         "date": "13.10.2026"}), 400,
+             "'date' måste vara ett datum YYYY-MM-DD"),
+            ("/api/v1/changes", ["-H", "Accept-Language: sv"], foorumi,
+             '{"action": "cancel", "åtgärd": 1}', 400,
+             "okänd nyckel '??tg??rd'"),
+            ("/api/v1/changes?lang=en", [], foorumi,
+             json.dumps({"action": "cancel", "forum": "hytetu-foorumi",
+                         "date": "2026-10-13"}), 400,
+             "lang pitää olla jokin asetusten kielistä (languages)")):
+        st, body = curl(path, *args, token=token, data=data)
+        try:
+            reason = json.loads(body).get("error")
+        except ValueError:
+            reason = None
+        check(st == code and reason == want, "%s %s: %d %r, want %d %r" % (
+            path, args, st, body, code, want))
+    r = ctl_server(tf, ["--lang", "sv"], "move", "kuntaneuvottelu",
+                   "2026-02-02", "2026-02-03", "--party", "sotkamo")
+    check(r.returncode == 1 and r.stderr == "cadencectl: server: token "
+          "'foorumi' får inte ändra forumet 'kuntaneuvottelu' för parten "
+          "'sotkamo' (HTTP 403)\n",
+          "out of scope via cadencectl --lang sv --server: %d %r" % (
+              r.returncode, r.stderr))
 
 
 def rdates_of(cal_bytes, uid):
@@ -433,11 +475,11 @@ def part_add(kaj, all_):
               "party": "sotkamo", "date": "2026-02-02", "time": "09:00"},
              "kokoontuu jo 2026-02-02 klo 09:00"),
             ({k: v for k, v in add.items() if k != "time"},
-             "'time' is missing"),
-            (dict(add, time="25:00"), "'time' must be a time HH:MM"),
+             "'time' puuttuu"),
+            (dict(add, time="25:00"), "'time' pitää olla kellonaika HH:MM"),
             ({"action": "cancel", "forum": "kuntaneuvottelu",
               "party": "kajaani", "date": "2026-03-05", "time": "10:00"},
-             "'time' goes with")):
+             "'time' kuuluu vain toimintoihin \"add\" ja \"undo\"")):
         st, ans = post(all_, change)
         check(st == 400 and reason in ans.get("error", ""),
               "bad add %r: %d %r, want 400 with %r" % (
@@ -564,7 +606,7 @@ def part_plain(secret):
              "plain daemon on %s: no /healthz" % url)
         st, body = ask("/api/v1/audit", "-H",
                        "Authorization: Bearer " + secret)
-        check(st == 403 and "only over HTTPS" in body,
+        check(st == 403 and "otetaan vastaan vain HTTPS-yhteydellä" in body,
               "a token over plain HTTP from %s: %d %r" % (ip, st, body))
         t = t.replace('http = { listen = "%s:%d"; };' % (ip, port),
                       'http = { listen = "%s:%d"; behind_tls_proxy = '

@@ -120,6 +120,46 @@ def groups(conf, sv):
                 sub or "fi", uid, got, name))
 
 
+def tokens(conf, sv):
+    """token and audit in the reader's language (the audit's JSON keeps
+    the store's words); by hand from po/sv.po"""
+    rc, out, err = run(conf, "token", "add", "kokkola-hyte", "--party",
+                       "kokkola")
+    if rc != 0 or not out.startswith("cad_") or err != (
+            "cadencectl: pääsytunnus 'kokkola-hyte' on luotu; se näytetään "
+            "vain nyt: säilytä se tiedostossa, jota vain sen käyttäjä voi "
+            "lukea\n"):
+        failures.append("token add: exit %d, %r %r" % (rc, out, err))
+    for args, want in (
+            ([], "kokkola-hyte  foorumit: kaikki  osapuolet: kokkola  luotu "),
+            (sv, "kokkola-hyte  forum: alla  parter: kokkola  skapad ")):
+        rc, out, err = run(conf, *args, "token", "list")
+        if rc != 0 or not out.startswith(want):
+            failures.append("token list %s: exit %d, %r, want %r..." % (
+                args, rc, out, want))
+    expect(conf, sv + ["token", "revoke", "kokkola-hyte"],
+           "token 'kokkola-hyte' har återkallats")
+    rc, out, err = run(conf, "token", "revoke", "nosuch")
+    if rc != 1 or err != "cadencectl: pääsytunnusta nimeltä 'nosuch' ei ole\n":
+        failures.append("token revoke nosuch: exit %d, %r" % (rc, err))
+    stamp = (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d  "
+             r"\S+ \(cadencectl\)  ")
+    for args, words in (
+            ([], ["pääsytunnus luotu  kokkola-hyte  ",
+                  "pääsytunnus mitätöity  kokkola-hyte  ",
+                  "peruttu  alueneuvottelukunta 2027-01-29",
+                  "kirjaus tehdyksi peruttu  kunta-vuosiraportti"]),
+            (sv, ["token skapad  kokkola-hyte  ",
+                  "token återkallad  kokkola-hyte  ",
+                  "inställt  alueneuvottelukunta 2027-01-29",
+                  "registrering som gjord ångrad  kunta-vuosiraportti"])):
+        rc, out, err = run(conf, *args, "audit")
+        for w in words:
+            if not re.search("^" + stamp + re.escape(w), out, re.M):
+                failures.append("audit %s: exit %d, no %r in %r" % (
+                    args, rc, w, out))
+
+
 def main():
     # the example: bilingual, and no twin is missing
     rc, out, err = run(CONF, "check")
@@ -150,6 +190,7 @@ def main():
     expect(conf, ["outbox"], "Utgående kallelser: inga.", env=env)
     groups(conf, sv)
     changes(conf, sv, env)
+    tokens(conf, sv)
 
     # a contact's name is a text key too: its missing twin is a warning
     kokkola = text.index('email = "hyte@kokkola.example"')
