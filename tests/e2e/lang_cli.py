@@ -76,6 +76,20 @@ def changes(conf, sv, env):
            "kunta-vuosiraportti (kannus), förfallodag on 30.6.2027")
     expect(conf, ["done"] + task, "tehty: kunta-vuosiraportti (kannus), "
            "määräpäivä ke 30.6.2027")
+    # one word per concept in Swedish: "gjord" for done, "översyn" for
+    # the agreement's review
+    expect(conf, ["done", "--undo"] + task, "ei tehty: kunta-vuosiraportti "
+           "(kannus), määräpäivä ke 30.6.2027")
+    for args, want in (
+            (["done", "--undo"] + task, "cadencectl: inget att ångra: "
+             "uppgiften 'kunta-vuosiraportti' för 'kannus' med förfallodag "
+             "2027-06-30 är inte registrerad som gjord\n"),
+            (["done", "review", "2027-06-30", "--party", "kannus"],
+             "cadencectl: översynen gäller hela avtalet: utelämna --party\n")):
+        rc, out, err = run(conf, *(sv + args))
+        if rc == 0 or err != want:
+            failures.append("%s: exit %d, %r, want %r" % (
+                " ".join(args), rc, err, want))
 
 
 def groups(conf, sv):
