@@ -512,6 +512,9 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	r = build_feeds(bd, lang, set, dl, ndl, b, err);
 	cad_ical_set_free(set);
 	set = NULL;
+	/* the set's text (MBs at national scale) goes back to the system
+	   before the wheel and the page make their own peak */
+	malloc_trim(0);
 	if (r != 0)
 		goto out;
 

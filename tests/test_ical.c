@@ -18,6 +18,7 @@
 
 #include "render/flat.h"
 #include "render/ical.h"
+#include "render/ical_int.h"
 
 /* 2026-01-01T00:00:00Z: 20454 days (2026-02-10 = 20494, minus 40) */
 #define DTSTAMP		(20454LL * 86400)
@@ -1066,6 +1067,51 @@ flat_feed__party_left_part_way__same_bytes_as_tree(void **state)
 	ctx.nterminations = 0;
 }
 
+/*
+ * The hytetu forum's meetings differ in their first lines only (UID,
+ * DTSTART, DTEND): one after the first keeps those and shares the rest,
+ * its long folded DESCRIPTION among it, with one kept whole -- and the
+ * bytes are still those of the tree.
+ */
+static void
+flat_feed__alike_occurrences__share_their_ends(void **state)
+{
+	struct cad_ical_set *set;
+	struct cad_error err = { "" };
+	const struct cad_ical_frag *first, *fr;
+	char *a, *want;
+
+	(void)state;
+	/* two more plain meetings: 9.10.2029 and 8.10.2030 */
+	set_occ(7, 0, D(2029, 10, 9), 780, D(2029, 10, 9), 780, 180,
+	    CAD_CONFIRMED, CAD_MOVED_NONE);
+	set_occ(8, 0, D(2030, 10, 8), 780, D(2030, 10, 8), 780, 180,
+	    CAD_CONFIRMED, CAD_MOVED_NONE);
+	plan.nocc = 9;
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
+	    &err), 0);
+	a = flat_set(set, 0, -1, DTSTAMP);
+	want = flat_tree(states, 0, -1, DTSTAMP);
+	assert_string_equal(a, want);
+	/* 13.10.2026, the first, is whole; the plain ones after it keep
+	   their beginning, stamp included, and share more than that */
+	first = &set->flat[4];
+	assert_true(first->done);
+	assert_int_equal(first->taillen, 0);
+	for (size_t i = 7; i < 9; i++) {
+		fr = &set->flat[i];
+		assert_true(fr->done);
+		assert_true(fr->taillen > fr->len);
+		assert_true(fr->tail > first->text &&
+		    fr->tail + fr->taillen == first->text + first->len);
+		assert_int_equal(fr->nslots, 1);
+		assert_true(fr->slots[0] + CAD_ICAL_STAMP_LEN <= fr->len);
+	}
+	free(want);
+	free(a);
+	cad_ical_set_free(set);
+}
+
 static void
 flat_doc__pieces__concatenate_to_the_flat_feed(void **state)
 {
@@ -1137,6 +1183,8 @@ main(void)
 		    flat_feed__party_left_part_way__same_bytes_as_tree, setup),
 		cmocka_unit_test_setup(
 		    flat_doc__pieces__concatenate_to_the_flat_feed, setup),
+		cmocka_unit_test_setup(
+		    flat_feed__alike_occurrences__share_their_ends, setup),
 	};
 	return cmocka_run_group_tests_name("ical", tests, NULL, teardown_all);
 }

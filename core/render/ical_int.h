@@ -74,6 +74,10 @@ struct cad_ical_frag {
 	size_t *slots;		/* offsets of CAD_ICAL_STAMP_LEN stamps */
 	size_t nslots;
 	bool done;
+	/* flat.c: the rest of the text, the end of another fragment's
+	   (not owned; walked after text, no stamps in it) */
+	const char *tail;
+	size_t taillen;
 };
 
 /* a series as a party that left it part-way sees it */
