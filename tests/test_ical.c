@@ -79,7 +79,7 @@ static struct cad_series_state states[] = {
 };
 
 static struct cad_config cfg;
-static struct cad_occurrence occ[9];
+static struct cad_occurrence occ[12];
 static struct cad_plan plan;
 static struct cad_plan_ctx ctx;
 
@@ -1068,33 +1068,28 @@ flat_feed__party_left_part_way__same_bytes_as_tree(void **state)
 }
 
 /*
- * The hytetu forum's meetings differ in their first lines only (UID,
- * DTSTART, DTEND): one after the first keeps those and shares the rest,
- * its long folded DESCRIPTION among it, with one kept whole -- and the
- * bytes are still those of the tree.
+ * The hytetu forum's plain meetings differ in their first lines only
+ * (UID, DTSTART, DTEND): the first goes through libical, each later one
+ * is its text with those written in up to DTEND and shares the rest,
+ * its long folded DESCRIPTION among it -- the bytes still those of the
+ * tree, with stored state (a DTSTAMP to fill in) and without (DTSTAMP,
+ * CREATED and LAST-MODIFIED).
  */
 static void
-flat_feed__alike_occurrences__share_their_ends(void **state)
+flat_alike(const struct cad_series_state *st)
 {
 	struct cad_ical_set *set;
 	struct cad_error err = { "" };
 	const struct cad_ical_frag *first, *fr;
 	char *a, *want;
 
-	(void)state;
-	/* two more plain meetings: 9.10.2029 and 8.10.2030 */
-	set_occ(7, 0, D(2029, 10, 9), 780, D(2029, 10, 9), 780, 180,
-	    CAD_CONFIRMED, CAD_MOVED_NONE);
-	set_occ(8, 0, D(2030, 10, 8), 780, D(2030, 10, 8), 780, 180,
-	    CAD_CONFIRMED, CAD_MOVED_NONE);
-	plan.nocc = 9;
-	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
-	    &err), 0);
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, st, &set, &err),
+	    0);
 	a = flat_set(set, 0, -1, DTSTAMP);
-	want = flat_tree(states, 0, -1, DTSTAMP);
+	want = flat_tree(st, 0, -1, DTSTAMP);
 	assert_string_equal(a, want);
 	/* 13.10.2026, the first, is whole; the plain ones after it keep
-	   their beginning, stamp included, and share more than that */
+	   their beginning, stamps included, and share the rest of it */
 	first = &set->flat[4];
 	assert_true(first->done);
 	assert_int_equal(first->taillen, 0);
@@ -1104,10 +1099,63 @@ flat_feed__alike_occurrences__share_their_ends(void **state)
 		assert_true(fr->taillen > fr->len);
 		assert_true(fr->tail > first->text &&
 		    fr->tail + fr->taillen == first->text + first->len);
-		assert_int_equal(fr->nslots, 1);
-		assert_true(fr->slots[0] + CAD_ICAL_STAMP_LEN <= fr->len);
+		assert_int_equal(fr->nslots, st != NULL ? 1 : 3);
+		assert_true(fr->slots[fr->nslots - 1] + CAD_ICAL_STAMP_LEN <=
+		    fr->len);
 	}
 	free(want);
+	free(a);
+	cad_ical_set_free(set);
+}
+
+/* occurrence i: series s's meeting at its own time, kept */
+static void
+plain_occ(size_t i, size_t s, int day, int time, int duration)
+{
+	set_occ(i, s, day, time, day, time, duration, CAD_CONFIRMED,
+	    CAD_MOVED_NONE);
+}
+
+static void
+flat_feed__alike_occurrences__share_their_text(void **state)
+{
+	(void)state;
+	/* two more plain meetings: 9.10.2029 and 8.10.2030 */
+	plain_occ(7, 0, D(2029, 10, 9), 780, 180);
+	plain_occ(8, 0, D(2030, 10, 8), 780, 180);
+	plan.nocc = 9;
+	flat_alike(states);
+	flat_alike(NULL);
+	/* strategic forum meetings at night: the two over the change to
+	   summer time end by a DURATION (3 hours' wall time, 2 real), the
+	   one in June by DTEND; only alike ones share */
+	plain_occ(9, 3, D(2031, 3, 30), 120, 120);
+	plain_occ(10, 3, D(2032, 3, 28), 120, 120);
+	plain_occ(11, 3, D(2032, 6, 1), 120, 120);
+	plan.nocc = 12;
+	flat_every_feed_as_tree(states);
+	flat_every_feed_as_tree(NULL);
+}
+
+static void
+flat_feed__over_a_dst_change__alike_ones_only(void **state)
+{
+	struct cad_ical_set *set;
+	struct cad_error err = { "" };
+	char *a;
+
+	flat_feed__alike_occurrences__share_their_text(state);
+	assert_int_equal(cad_ical_set_new(&cfg, &ctx, &plan, states, &set,
+	    &err), 0);
+	a = flat_set(set, 2, -1, DTSTAMP);
+	assert_int_equal(count(a, "\r\nDURATION:PT2H\r\n"), 2);
+	assert_int_equal(count(a, "\r\nDTEND;"), 1);
+	assert_int_equal(set->flat[9].taillen, 0);
+	assert_true(set->flat[10].taillen > 0 && set->flat[10].tail >
+	    set->flat[9].text && set->flat[10].tail <
+	    set->flat[9].text + set->flat[9].len);
+	/* June's went through libical: its end is shared, not its DTEND */
+	assert_non_null(strstr(set->flat[11].text, "\r\nDTEND;"));
 	free(a);
 	cad_ical_set_free(set);
 }
@@ -1184,7 +1232,9 @@ main(void)
 		cmocka_unit_test_setup(
 		    flat_doc__pieces__concatenate_to_the_flat_feed, setup),
 		cmocka_unit_test_setup(
-		    flat_feed__alike_occurrences__share_their_ends, setup),
+		    flat_feed__alike_occurrences__share_their_text, setup),
+		cmocka_unit_test_setup(
+		    flat_feed__over_a_dst_change__alike_ones_only, setup),
 	};
 	return cmocka_run_group_tests_name("ical", tests, NULL, teardown_all);
 }

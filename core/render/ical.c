@@ -359,6 +359,19 @@ same_location(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/* DTEND is local wall time; a meeting over a DST change (one at night
+   on the last Sunday of March or October) lasts its real minutes only
+   as a DURATION */
+static bool
+ends_by_duration(const char *tz, int day, int time, int duration)
+{
+	int eday, emin, eoff, soff;
+
+	return cad_tz_offset(tz, day, time, &soff) == 0 &&
+	    cad_tz_end(tz, day, time, duration, &eday, &emin, &eoff) == 0 &&
+	    soff != eoff;
+}
+
 /* the properties every VEVENT of the series carries */
 static icalcomponent *
 event_new(const struct event_common *ec, int day, int time, int duration,
@@ -378,13 +391,7 @@ event_new(const struct event_common *ec, int day, int time, int duration,
 	    icalproperty_new_lastmodified(ec->last_modified));
 	icalcomponent_add_property(ev, with_tzid(
 	    icalproperty_new_dtstart(cad_ical_local_time(day, time)), tz));
-	/* DTEND is local wall time; a meeting over a DST change (one at
-	   night on the last Sunday of March or October) lasts its real
-	   minutes only as a DURATION */
-	int eday, emin, eoff, soff;
-	if (cad_tz_offset(tz, day, time, &soff) == 0 &&
-	    cad_tz_end(tz, day, time, duration, &eday, &emin, &eoff) == 0 &&
-	    soff != eoff) {
+	if (ends_by_duration(tz, day, time, duration)) {
 		struct icaldurationtype d = icaldurationtype_null_duration();
 		d.hours = (unsigned)duration / 60;
 		d.minutes = (unsigned)duration % 60;
@@ -419,6 +426,22 @@ needs_override(const struct cad_occurrence *o, int duration)
 	return o->moved != CAD_MOVED_NONE || o->status == CAD_CANCELLED ||
 	    o->day != o->rid_day || o->time != o->rid_time ||
 	    o->duration != duration;
+}
+
+bool
+cad_ical_alike(const struct cad_config *cfg, const struct cad_occurrence *a,
+    const struct cad_occurrence *b)
+{
+	const char *pa = a->location != NULL && *a->location != '\0' ?
+	    a->location : NULL;
+	const char *pb = b->location != NULL && *b->location != '\0' ?
+	    b->location : NULL;
+
+	return a->series == b->series && a->duration == b->duration &&
+	    !needs_override(a, a->duration) &&
+	    !needs_override(b, b->duration) && same_location(pa, pb) &&
+	    ends_by_duration(cfg->timezone, a->day, a->time, a->duration) ==
+	    ends_by_duration(cfg->timezone, b->day, b->time, b->duration);
 }
 
 /*

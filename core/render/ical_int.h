@@ -48,6 +48,15 @@ icalcomponent *cad_ical_series_cal(const struct cad_config *cfg,
 bool cad_ical_open_ended(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_series *se);
 
+/*
+ * Whether occurrences a and b of one series have instance VEVENTs
+ * (cad_ical_occurrence_event) that differ in the values of DTSTART and
+ * DTEND only: neither moved nor cancelled, the same length and place,
+ * and both end by DTEND or both by DURATION.
+ */
+bool cad_ical_alike(const struct cad_config *cfg,
+    const struct cad_occurrence *a, const struct cad_occurrence *b);
+
 /* qsort order of occurrence pointers by RECURRENCE-ID */
 int cad_ical_cmp_rid(const void *a, const void *b);
 /*
