@@ -121,6 +121,7 @@ setup(void **state)
 	cfg.nforums = 3;
 	cfg.publish_attendees = false;
 	forums[0].rrule = NULL;
+	forums[0].start = 0;
 	forums[1].rrule = NULL;
 	forums[2].has_per_term = false;
 
@@ -641,6 +642,103 @@ feed__rule_instance_not_planned__exdate_like_dtstart(void **state)
 	free(ev);
 	free(u);
 	free(f);
+}
+
+/* the master VEVENT (DTSTART local time dtstart) of series 0 (Hytetu)
+   as an invitation, unfolded */
+static char *
+invitation_event(const char *dtstart)
+{
+	struct cad_buf b;
+	struct cad_error err = { "" };
+	char *u, *ev;
+
+	cad_buf_init(&b, 0);
+	assert_int_equal(cad_ical_invitation(&cfg, &ctx, &plan, states,
+	    "Hytetu", DTSTAMP, &b, &err), 0);
+	u = unfold(b.data);
+	cad_buf_release(&b);
+	char *line = cad_asprintf("\r\nDTSTART;TZID=Europe/Helsinki:%s\r\n",
+	    dtstart);
+	ev = event_with(u, line);
+	free(line);
+	assert_non_null(ev);
+	free(u);
+	return ev;
+}
+
+/* the master of series 0 with rule from 1.1.2026 as an invitation; *rr:
+   its RRULE line */
+static char *
+invitation_of(char *rule, const char *dtstart, char **rr)
+{
+	char *ev;
+
+	forums[0].rrule = rule;
+	forums[0].start = D(2026, 1, 1);
+	ev = invitation_event(dtstart);
+	*rr = rrule_line(ev);
+	return ev;
+}
+
+#define EXDATES_2029_2030 "\r\nEXDATE;TZID=Europe/Helsinki:" \
+	"20291009T130000,20301008T130000\r\n"
+
+/*
+ * Standing on 15.1.2026 with horizon_days 0 the publish window ends
+ * 31.12.2026 and the invitations' 31.12.2030 (the first multiple of 5
+ * after 2026).  2nd Tuesdays of October on from 2028 (1.10. a Sunday:
+ * 10.10.): 1.10.2029 is a Monday (2028 is a leap year but October 2028
+ * -> October 2029 has no 29 February: + 365 days, + 1 weekday) -> 9.10.;
+ * 1.10.2030 a Tuesday -> 8.10.; 1.10.2031 a Wednesday -> 14.10.  The
+ * plan has nothing in 2029 and 2030 (say, blackouts): an open rule goes
+ * without COUNT, its 2029 and 2030 instances excluded, nothing after
+ * 2030 (the plan does not know it).
+ */
+static void
+invitation__open_rule__no_count_exdates_to_the_invitation_end(void **state)
+{
+	char *rr, *ev = invitation_of("FREQ=YEARLY;BYMONTH=10;BYDAY=2TU",
+	    "20261013T130000", &rr);
+
+	(void)state;
+	assert_null(strstr(rr, "COUNT="));
+	assert_null(strstr(rr, "UNTIL="));
+	assert_int_equal(count(ev, "\r\nEXDATE"), 1);
+	assert_non_null(strstr(ev, EXDATES_2029_2030));
+	free(rr);
+	free(ev);
+}
+
+/*
+ * A rule with its own COUNT=6 from 1.1.2026: 13.10.2026, 12.10.2027,
+ * 10.10.2028, 9.10.2029, 8.10.2030 and 14.10.2031 (above).  The
+ * invitation carries that bound, whatever the windows: COUNT=6 from
+ * DTSTART 13.10.2026; without the 2026 meeting in the plan (a blackout)
+ * DTSTART is 12.10.2027 and COUNT=5, the same last instance.  2029 and
+ * 2030 are excluded as the plan has them not; 2031 is past what the
+ * plan knows and is left to the rule.
+ */
+static void
+invitation__own_count__carried_not_the_windows(void **state)
+{
+	char *rr, *ev = invitation_of(
+	    "FREQ=YEARLY;BYMONTH=10;BYDAY=2TU;COUNT=6", "20261013T130000", &rr);
+
+	(void)state;
+	assert_non_null(strstr(rr, ";COUNT=6"));
+	assert_non_null(strstr(ev, EXDATES_2029_2030));
+	assert_null(strstr(ev, "20311014"));
+	free(rr);
+	free(ev);
+
+	occ[4] = occ[6];	/* 13.10.2026 gone */
+	plan.nocc = 6;
+	ev = invitation_event("20271012T130000");
+	rr = rrule_line(ev);
+	assert_non_null(strstr(rr, ";COUNT=5"));
+	free(rr);
+	free(ev);
 }
 
 static void
@@ -1207,6 +1305,11 @@ main(void)
 		    feed__forum_with_rrule__rrule_with_count_no_rdate, setup),
 		cmocka_unit_test_setup(
 		    feed__rule_instance_not_planned__exdate_like_dtstart, setup),
+		cmocka_unit_test_setup(
+		    invitation__open_rule__no_count_exdates_to_the_invitation_end,
+		    setup),
+		cmocka_unit_test_setup(
+		    invitation__own_count__carried_not_the_windows, setup),
 		cmocka_unit_test_setup(
 		    feed__per_term_forum__yearly_rule_other_years_excluded,
 		    setup),

@@ -52,7 +52,7 @@ static const struct cad_imip_attendee att[] = {
 };
 
 static struct cad_config cfg;
-static struct cad_occurrence occ[3];
+static struct cad_occurrence occ[5];
 static struct cad_plan plan;
 static struct cad_plan_ctx ctx;
 
@@ -65,7 +65,9 @@ D(int y, int m, int d)
 /*
  * 2nd Tuesday of October, 13:00: 1.10.2026 is a Thursday -> 13.10.2026;
  * 1.10.2027 a Friday -> 12.10.2027 (cancelled here); 1.10.2028 a Sunday
- * -> 10.10.2028.
+ * -> 10.10.2028; 1.10.2029 a Monday -> 9.10.2029; 1.10.2030 a Tuesday
+ * -> 8.10.2030.  Standing on 10.2.2026 the invitations' window ends
+ * 31.12.2030 (ical.h), and the plan reaches it.
  */
 static int
 setup(void **st)
@@ -92,10 +94,14 @@ setup(void **st)
 	occ[2] = (struct cad_occurrence){ .series = 0,
 	    .rid_day = D(2028, 10, 10), .rid_time = t, .day = D(2028, 10, 10),
 	    .time = t, .duration = 180 };
+	occ[3] = occ[2];
+	occ[3].rid_day = occ[3].day = D(2029, 10, 9);
+	occ[4] = occ[2];
+	occ[4].rid_day = occ[4].day = D(2030, 10, 8);
 	plan.series = series;
 	plan.nseries = 1;
 	plan.occ = occ;
-	plan.nocc = 3;
+	plan.nocc = 5;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.today = D(2026, 2, 10);
 	return 0;

@@ -57,7 +57,7 @@ struct fixture {
 	char tmp[64];
 	struct cad_store *st;
 	struct cad_config cfg;
-	struct cad_occurrence occ[5];
+	struct cad_occurrence occ[9];
 	struct cad_plan plan;
 	struct cad_plan_ctx ctx;
 };
@@ -258,10 +258,17 @@ outbox_sync__unchanged_replan__nothing_enqueued(void **state)
 }
 
 /*
- * A year on (issue 19 item 2): the window now reaches 10.10.2028 (2nd
- * Tuesday of October: 1.10.2028 is a Sunday), nothing anyone sees has
- * changed, so nothing is sent and SEQUENCE stays; the invitation's rule
- * has no COUNT that the window would have moved.
+ * The publish window moving on (issue 19 item 2).  Standing on 10.2.2026
+ * with horizon_days 0 the publish window ends 31.12.2026 and the
+ * invitations' 31.12.2030 (ical.h), so the plan reaches 2030 with its
+ * exceptions: Hytetu 10.10.2028 (1.10. a Sunday), none in 2029 (say, a
+ * blackout: 9.10.2029 excluded), 8.10.2030 (1.10. a Tuesday); työryhmä
+ * 3.3.2028 a Friday (2028 is a leap year: + 366 days from a Wednesday),
+ * 3.3.2029 a Saturday moved to Monday 5.3., 3.3.2030 a Sunday moved to
+ * Monday 4.3.  They are sent with the first invitation; standing on
+ * 1.1.2028 and 1.1.2029 (the publish window's end reaching 2028 and
+ * 2029) nothing anyone sees has changed, so nothing is sent and SEQUENCE
+ * stays; the rule has no COUNT that the window would have moved.
  */
 static void
 outbox_sync__window_moves_on__nothing_enqueued(void **state)
@@ -270,20 +277,39 @@ outbox_sync__window_moves_on__nothing_enqueued(void **state)
 	struct cad_series_state st[2];
 	struct list l;
 
+	f->occ[4] = f->occ[5] = f->occ[1];
+	f->occ[4].rid_day = f->occ[4].day = D(2028, 10, 10);
+	f->occ[5].rid_day = f->occ[5].day = D(2030, 10, 8);
+	f->occ[6] = f->occ[7] = f->occ[8] = f->occ[3];
+	f->occ[6].rid_day = f->occ[6].day = D(2028, 3, 3);
+	f->occ[7].rid_day = D(2029, 3, 3);
+	f->occ[7].day = D(2029, 3, 5);
+	f->occ[7].moved = CAD_MOVED_HOLIDAY;
+	f->occ[8].rid_day = D(2030, 3, 3);
+	f->occ[8].day = D(2030, 3, 4);
+	f->occ[8].moved = CAD_MOVED_HOLIDAY;
+	f->plan.nocc = 9;
 	assert_int_equal(plan_sync(f, st, NOW), 4);
 	l = list(f);
 	const struct cad_outbox_entry *e = find(&l, H, "caldav", "put");
 	assert_non_null(strstr(e->payload, "\r\nRRULE:FREQ=YEARLY;"));
 	assert_null(strstr(e->payload, "COUNT="));
+	assert_non_null(strstr(e->payload,
+	    "\r\nEXDATE;TZID=Europe/Helsinki:20291009T130000\r\n"));
+	e = find(&l, T, "caldav", "put");
+	assert_non_null(strstr(e->payload,
+	    "\r\nRECURRENCE-ID;TZID=Europe/Helsinki:20290303T090000\r\n"));
+	assert_non_null(strstr(e->payload,
+	    "\r\nDTSTART;TZID=Europe/Helsinki:20290305T090000\r\n"));
+	assert_non_null(strstr(e->payload,
+	    "\r\nDTSTART;TZID=Europe/Helsinki:20300304T090000\r\n"));
 	cad_outbox_entries_free(l.v, l.n);
 	mark_all_sent(f);
 
-	f->occ[4] = (struct cad_occurrence){ .series = 0,
-	    .rid_day = D(2028, 10, 10), .rid_time = 13 * 60,
-	    .day = D(2028, 10, 10), .time = 13 * 60, .duration = 180 };
-	f->plan.nocc = 5;
-	f->ctx.today = D(2027, 1, 1);
-	assert_int_equal(plan_sync(f, st, NOW + 86400 * 325), 0);
+	f->ctx.today = D(2028, 1, 1);
+	assert_int_equal(plan_sync(f, st, NOW + 86400 * 690), 0);
+	f->ctx.today = D(2029, 1, 1);
+	assert_int_equal(plan_sync(f, st, NOW + 86400 * 1056), 0);
 	assert_int_equal(st[0].sequence, 0);
 	assert_int_equal(st[1].sequence, 0);
 }

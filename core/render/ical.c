@@ -292,7 +292,8 @@ struct event_common {
 	struct icaltimetype last_modified;
 	struct icaltimetype created;
 	int sequence;
-	bool unbounded;		/* an open-ended rule without COUNT */
+	struct cad_ical_invite inv;	/* an invitation's rule; a feed's
+					   is zeroed (CAD_BOUND_PLAN) */
 };
 
 void
@@ -517,6 +518,22 @@ cmp_day_time(int d1, int t1, int d2, int t2)
 #define RULE_MAX_STEPS	20000
 #define RULE_MAX_EXDATES 1000
 
+/*
+ * Whether an invitation's rule instance at day, min (past the last
+ * planned occurrence) still belongs in its set: an open rule's up to
+ * the last day the plan knows (its EXDATEs; later ones go as the rule
+ * says), an own-bounded rule's up to its own last instance (its COUNT).
+ */
+static bool
+rule_goes_on(const struct cad_ical_invite *inv, int day, int min)
+{
+	if (inv->bound == CAD_BOUND_OPEN)
+		return day <= inv->known;
+	if (inv->bound == CAD_BOUND_OWN)
+		return cmp_day_time(day, min, inv->end_day, inv->end_time) <= 0;
+	return false;
+}
+
 static bool
 add_rule_set(icalcomponent *ev, const struct event_common *ec,
     struct icalrecurrencetype rule, const struct cad_occurrence **v,
@@ -536,7 +553,7 @@ add_rule_set(icalcomponent *ev, const struct event_common *ec,
 		return false;
 	ex = cad_xcalloc(RULE_MAX_EXDATES, sizeof *ex);
 	rd = cad_xcalloc(n, sizeof *rd);
-	while (i < n) {
+	while (i < n || ec->inv.bound != CAD_BOUND_PLAN) {
 		int day, min;
 		t = icalrecur_iterator_next(it);
 		if (icaltime_is_null_time(t))
@@ -546,7 +563,8 @@ add_rule_set(icalcomponent *ev, const struct event_common *ec,
 		if (steps == 0 && cmp_day_time(day, min, v[0]->rid_day,
 		    v[0]->rid_time) != 0)
 			goto out;	/* DTSTART is not the rule's first */
-		if (cmp_day_time(day, min, last->rid_day, last->rid_time) > 0)
+		if (cmp_day_time(day, min, last->rid_day, last->rid_time) > 0 &&
+		    !rule_goes_on(&ec->inv, day, min))
 			break;
 		if (++steps > RULE_MAX_STEPS)
 			goto out;
@@ -556,6 +574,8 @@ add_rule_set(icalcomponent *ev, const struct event_common *ec,
 		if (i < n && cmp_day_time(v[i]->rid_day, v[i]->rid_time, day,
 		    min) == 0)
 			i++;
+		else if (ec->inv.bound != CAD_BOUND_PLAN && day > ec->inv.known)
+			;	/* past what the plan knows: as the rule says */
 		else if (nex == RULE_MAX_EXDATES)
 			goto out;
 		else
@@ -564,7 +584,7 @@ add_rule_set(icalcomponent *ev, const struct event_common *ec,
 	while (i < n)
 		rd[nrd++] = v[i++];
 
-	if (!ec->unbounded)
+	if (ec->inv.bound != CAD_BOUND_OPEN)
 		rule.count = (int)steps;
 	icalcomponent_add_property(ev, icalproperty_new_rrule(rule));
 	for (i = 0; i < nex; i++) {
@@ -740,46 +760,10 @@ cad_ical_series_cal(const struct cad_config *cfg,
 		    state->created : state->last_modified);
 	} else
 		ec.last_modified = ec.created = ec.dtstamp;
-	ec.unbounded = invitation && cad_ical_open_ended(cfg, ctx, ec.se);
+	if (invitation)
+		cad_ical_invite_bound(cfg, ctx, ec.se, &ec.inv);
 	if (n > 0)
 		add_series(cal, &ec, v, n);
 	cad_ical_text_release(&t);
 	return cal;
-}
-
-/*
- * Whether series se goes on past any window: its forum's own rule (not
- * per_term, not a first-convenor meeting) has no COUNT or UNTIL, and
- * neither its convenor nor its member has given notice.  Its invitation
- * carries that rule without a COUNT tied to the publish window, so that
- * the window moving on changes nothing that is sent.
- */
-bool
-cad_ical_open_ended(const struct cad_config *cfg,
-    const struct cad_plan_ctx *ctx, const struct cad_series *se)
-{
-	const struct cad_forum *f = &cfg->forums[se->forum];
-	struct icalrecurrencetype rule;
-
-	if (se->first || f->rrule == NULL || *f->rrule == '\0')
-		return false;
-	icalerror_clear_errno();
-	rule = icalrecurrencetype_from_string(f->rrule);
-	if (icalerrno != ICAL_NO_ERROR || rule.count != 0 ||
-	    !icaltime_is_null_time(rule.until))
-		return false;
-	return cad_plan_party_effective(cfg, ctx, se->convenor) == INT_MAX &&
-	    cad_plan_party_effective(cfg, ctx, se->party) == INT_MAX;
-}
-
-void
-cad_invite_window(const struct cad_config *cfg,
-    const struct cad_plan_ctx *ctx, int *from, int *to)
-{
-	cad_publish_window(cfg, ctx->today, from, to);
-	for (size_t i = 0; i < cfg->nforums; i++) {
-		int start = cad_plan_forum_start(&cfg->forums[i], ctx);
-		if (start < *from)
-			*from = start;
-	}
 }

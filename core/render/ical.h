@@ -25,11 +25,18 @@ void cad_publish_window(const struct cad_config *cfg, int today, int *from,
 /*
  * The window that invitations (CalDAV objects, iMIP) and the series
  * hashes are made of: from the earliest series start (cad_plan_forum_
- * start) to the publish window's end.  Its start does not move with
- * today, so what was sent keeps its DTSTART, EXDATEs and overrides; an
- * open-ended rule goes without COUNT (cad_ical_invitation), so the end
- * moving on adds nothing either.
+ * start) to 31 December of the first year after the publish window's
+ * end that is a multiple of CAD_INVITE_YEARS (at 1.6.2027 with
+ * horizon_days 550: 31.12.2030; it moves to 2035 when the publish window
+ * reaches 2030).  Its start does not move with today, so what was sent
+ * keeps its DTSTART, EXDATEs and overrides; an open-ended rule goes
+ * without COUNT and an own-bounded one with its own (cad_ical_
+ * invitation), and the exceptions of the years the publish window
+ * reaches (blackouts, holiday and spread moves) are known and sent
+ * years before, so the end moving on sends nothing either, but once
+ * every CAD_INVITE_YEARS years (the next years' exceptions).
  */
+#define CAD_INVITE_YEARS 5
 void cad_invite_window(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, int *from, int *to);
 
@@ -64,7 +71,7 @@ int cad_ical_feed(const struct cad_config *cfg,
     struct cad_error *err);
 
 /* cad_ical_feed() of every series of plan as an invitation: a series
-   whose rule is open-ended has it without COUNT (see series_open_ended) */
+   whose rule is bound as cad_ical_invite_bound() (ical_int.h) says */
 int cad_ical_invitation(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan,
     const struct cad_series_state *states, const char *name,

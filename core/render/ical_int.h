@@ -34,19 +34,32 @@ size_t cad_ical_series_people(const struct cad_config *cfg,
 /*
  * The VEVENTs of series s made of v[0..n) (RECURRENCE-ID order) in a new
  * VCALENDAR: with state its SEQUENCE, CREATED and LAST-MODIFIED, without
- * state all stamps 0 and SEQUENCE 0; invitation: an open-ended rule
- * (cad_ical_open_ended) without a COUNT tied to the window.
+ * state all stamps 0 and SEQUENCE 0; invitation: the rule bound as
+ * cad_ical_invite_bound() says, not by the window.
  */
 icalcomponent *cad_ical_series_cal(const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan, size_t s,
     const struct cad_occurrence **v, size_t n,
     const struct cad_series_state *state, bool invitation);
 /*
- * Whether series se goes on past any window: its forum's own rule has no
- * COUNT or UNTIL and neither its convenor nor its member has given notice.
+ * How an invitation's rule ends (issue 19).  CAD_BOUND_PLAN (feeds,
+ * per_term, a first meeting, a notice given): COUNT up to the last
+ * planned occurrence; CAD_BOUND_OPEN: a rule with no end of its own,
+ * sent without COUNT, its EXDATEs up to known; CAD_BOUND_OWN: a rule with
+ * its own COUNT or UNTIL, sent with a COUNT up to its own last instance
+ * (end_day, end_time: as the plan expands it, rrule.h).  known: the last
+ * day whose exceptions the plan of cad_invite_window() knows.  None of it
+ * depends on the publish window, so its moving on changes nothing sent.
  */
-bool cad_ical_open_ended(const struct cad_config *cfg,
-    const struct cad_plan_ctx *ctx, const struct cad_series *se);
+enum cad_ical_bound { CAD_BOUND_PLAN, CAD_BOUND_OPEN, CAD_BOUND_OWN };
+struct cad_ical_invite {
+	enum cad_ical_bound bound;
+	int end_day, end_time;
+	int known;
+};
+void cad_ical_invite_bound(const struct cad_config *cfg,
+    const struct cad_plan_ctx *ctx, const struct cad_series *se,
+    struct cad_ical_invite *out);
 
 /*
  * Whether occurrences a and b of one series have instance VEVENTs

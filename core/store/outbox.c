@@ -552,8 +552,10 @@ extra_messages(const struct sync *sy, size_t s,
 }
 
 /* series s has an occurrence in the publish window: the plan reaches
-   back to the series starts (cad_invite_window), but a series over
-   before the window is not introduced to anyone any more */
+   back to the series starts and years past the window's end
+   (cad_invite_window), but a series over before the window is not
+   introduced to anyone any more, nor one that begins after it (SPEC
+   § 4: invited from today - 1 year to today + horizon_days) */
 static bool
 in_window(const struct sync *sy, size_t s)
 {
@@ -562,7 +564,7 @@ in_window(const struct sync *sy, size_t s)
 	cad_publish_window(sy->cfg, sy->ctx->today, &from, &to);
 	for (size_t i = 0; i < sy->plan->nocc; i++) {
 		const struct cad_occurrence *o = &sy->plan->occ[i];
-		if (o->series == s && o->day >= from)
+		if (o->series == s && o->day >= from && o->day <= to)
 			return true;
 	}
 	return false;
