@@ -338,11 +338,19 @@ def disk_full(d, dav, smtp, date, state, mounted):
     check(log.count("changes and deliveries cannot be recorded") == 1,
           "%s: disk warning logged %d times" % (
               name, log.count("changes and deliveries cannot be recorded")))
-    # the change cadencectl could not make goes through now
-    r = d.ctl("cancel", "foorumi", occurrence_dates(d, 12)[11])
+    # the change cadencectl could not make goes through now.  The
+    # daemon sees a commit at its next tick (1 s), then rebuilds and
+    # enqueues the CANCEL: right after cadencectl, "all sent" is true of
+    # the rows before it, so wait for the CANCEL itself, delivered and
+    # recorded, lest the next phase find this one's rebuild and delivery
+    # still under way (a changed feed, a 503 of its own)
+    later = occurrence_dates(d, 12)[11]
+    r = d.ctl("cancel", "foorumi", later)
     check(r.returncode == 0, "%s: cancel after freeing: %s" % (
         name, r.stderr))
-    check(poll_until(lambda: all_sent(d), 15), "%s: not sent" % name)
+    check(poll_until(lambda: cancels_of(smtp, later) == 1 and
+                     cancel_rows(d, later) > 0 and all_sent(d), 15),
+          "%s: the CANCEL of %s not sent" % (name, later))
     print("faults: full disk: nothing lost, %d row(s) kept, CANCEL "
           "delivered once; /healthz 200 %d ms after freeing space" % (
               len(rows0), recovered * 1000), flush=True)
@@ -373,6 +381,10 @@ def disk_full_rebuild(d, dav, smtp, date, state, mounted):
     dav.rec.phase = smtp.rec.phase = name
     dav.rec.set("ok")
     smtp.rec.set("ok")
+    # nothing of the last phase under way: healthy, all sent
+    need(poll_until(lambda: http(d.base, "/healthz")[0] == 200 and
+                    all_sent(d), 15), "%s: the last phase is not over: %r"
+         % (name, http(d.base, "/healthz")))
     feed0 = http(d.base, FEED)[1]
     filler = os.path.join(state, "filler")
     # the daemon is stopped so that it cannot rebuild before the disk is
