@@ -14,7 +14,8 @@ independent readers:
      e-mailed once to its convenor, METHOD:REQUEST in the calendar and on
      the MIME part; /metrics counts the outbox;
   2. a restart sends nothing;
-  3. `cadencectl move` and `cadencectl cancel` go out within 5 s: a
+  3. `cadencectl move` and `cadencectl cancel` go out within 5 s (15 s
+     under AddressSanitizer, see LATENCY): a
      REQUEST with a higher SEQUENCE, a CANCEL with the RECURRENCE-ID;
   4. a change made while the sink is down is pending (attempts >= 1,
      last_error), survives kill -9, and is delivered exactly once when
@@ -54,6 +55,16 @@ SRC_CONF = "etc/kainuu.conf"
 # 2026-01-15: no deadline reminder is due (the nearest deadline, the new
 # agreement due 2026-06-01, is 137 days ahead, beyond remind_days 90)
 TODAY = "2026-01-15"
+# SPEC § 6: a change reaches CalDAV and mail within 5 s.  The daemon sees
+# cadencectl's commit at its next tick (<= 1 s), rebuilds (0.1-0.6 s for
+# this config in a release build on a loaded machine) and delivers.
+# AddressSanitizer makes the rebuild several times slower: 0.6-1 s alone,
+# up to 5.4 s measured at load 10-12 (make check SANITIZE=1 beside other
+# builds), so under a sanitizer the same path gets 15 s; the latency
+# measured is printed either way.
+with open(DAEMON, "rb") as _f:
+    SANITIZED = b"__asan_init" in _f.read()
+LATENCY = 15 if SANITIZED else 5
 USER, PASSWORD = "hyte", "s3cret pass"
 RUN = peers.Run(ME, "daemon-outbox.", poll_step=0.05)
 failures, tmp = RUN.failures, RUN.tmp
@@ -446,9 +457,10 @@ def radicale_part(dav_port, smtp_port):
     def moved():
         return [s for s in map(summary, invitations()[n_inv:])
                 if s["uid"] == mv["uid"] and s["method"] == "REQUEST"]
-    got = poll_until(moved, 5)
-    check(got and time.monotonic() - t0 <= 5,
-          "no REQUEST for the move within 5 s")
+    got = poll_until(moved, LATENCY)
+    took_move = time.monotonic() - t0
+    check(got and took_move <= LATENCY,
+          "no REQUEST for the move within %d s" % LATENCY)
     if got:
         check(len(got) == 1 and got[0]["seq"] > seq[mv["uid"]],
               "move: SEQUENCE %s, before %d" % (
@@ -460,15 +472,20 @@ def radicale_part(dav_port, smtp_port):
     def cancelled():
         return [s for s in map(summary, invitations()[n_inv:])
                 if s["uid"] == cn["uid"] and s["method"] == "CANCEL"]
-    got = poll_until(cancelled, 5)
-    check(got and time.monotonic() - t0 <= 5,
-          "no CANCEL for the cancel within 5 s")
+    got = poll_until(cancelled, LATENCY)
+    took_cancel = time.monotonic() - t0
+    print("daemon_outbox: move -> REQUEST in %d ms, cancel -> CANCEL in %d "
+          "ms (bound %d s)" % (took_move * 1000, took_cancel * 1000,
+                               LATENCY), flush=True)
+    check(got and took_cancel <= LATENCY,
+          "no CANCEL for the cancel within %d s" % LATENCY)
     if got:
         check(len(got) == 1 and got[0]["rid"] == cn["recurrence_id"][:16]
               and got[0]["status"] == "CANCELLED",
               "CANCEL: %s, want RECURRENCE-ID %s" % (got,
                                                       cn["recurrence_id"]))
-    box = wait_all_sent(inst, len(inst.outbox()), 5, "move and cancel")
+    box = wait_all_sent(inst, len(inst.outbox()), LATENCY,
+                        "move and cancel")
     for uid in (mv["uid"], cn["uid"]):
         st, body, _ = dav("GET", base + uid + ".ics")
         check(st == 200 and master_seq(icalendar.Calendar.from_ical(body))
