@@ -18,6 +18,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1335,6 +1336,44 @@ compliance__per_year__years_outside_the_range(void **state)
 	cad_config_free(cfg);
 }
 
+/*
+ * The JSON of a year's meetings into a buffer with a ceiling: one byte
+ * short of the whole answer is an error (never a cut-off array), a
+ * ceiling hit midway too; exactly enough is the same text as unbounded.
+ */
+static void
+json_occurrences__past_the_ceiling__error_not_truncated(void **state)
+{
+	(void)state;
+	struct cad_config *cfg = load("kainuu.conf");
+	struct cad_plan p;
+	struct cad_buf all, b;
+
+	plan(cfg, &ctx2026, D(2026, 1, 1), D(2026, 12, 31), &p);
+	cad_buf_init(&all, 0);
+	assert_int_equal(cad_json_occurrences(&all, cfg, &ctx2026, &p, -1,
+	    -1), 0);
+	assert_true(all.len > 1000);
+	assert_int_equal(all.data[all.len - 2], ']');
+	cad_buf_init(&b, all.len - 1);
+	assert_int_equal(cad_json_occurrences(&b, cfg, &ctx2026, &p, -1, -1),
+	    -E2BIG);
+	assert_int_equal(cad_buf_error(&b), -E2BIG);
+	assert_null(cad_buf_steal(&b));
+	cad_buf_init(&b, all.len / 2);
+	assert_int_equal(cad_json_occurrences(&b, cfg, &ctx2026, &p, -1, -1),
+	    -E2BIG);
+	assert_null(cad_buf_steal(&b));
+	cad_buf_init(&b, all.len);
+	assert_int_equal(cad_json_occurrences(&b, cfg, &ctx2026, &p, -1, -1),
+	    0);
+	assert_string_equal(b.data, all.data);
+	cad_buf_release(&b);
+	cad_buf_release(&all);
+	cad_plan_release(&p);
+	cad_config_free(cfg);
+}
+
 static void
 compliance__shortened_term__term_warnings(void **state)
 {
@@ -1455,6 +1494,8 @@ main(void)
 		cmocka_unit_test(
 		    compliance__cancelled_and_terminated__only_missing_years),
 		cmocka_unit_test(compliance__shortened_term__term_warnings),
+		cmocka_unit_test(
+		    json_occurrences__past_the_ceiling__error_not_truncated),
 		cmocka_unit_test(compliance__per_year__years_outside_the_range),
 		cmocka_unit_test(
 		    lost_convenors__first_convenor_terminated__one_warning),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/lang.h"
@@ -89,8 +90,67 @@ buf__ceiling__refuses_more(void **state)
 	assert_int_equal(cad_buf_puts(&b, "89"), -E2BIG);
 	assert_string_equal(b.data, "1234567");
 	cad_buf_reset(&b);
+	assert_int_equal(cad_buf_error(&b), 0);
 	assert_int_equal(cad_buf_json_str(&b, "a\"b"), 0);
 	assert_string_equal(b.data, "\"a\\\"b\"");
+	cad_buf_release(&b);
+}
+
+/* the first failure stays: what fits afterwards is not added, so the
+   bytes never have a hole in the middle */
+static void
+buf__ceiling_hit_midway__later_adds_do_nothing(void **state)
+{
+	(void)state;
+	struct cad_buf b;
+	char big[600];
+
+	cad_buf_init(&b, 10);
+	cad_buf_puts(&b, "abc");
+	cad_buf_printf(&b, "%d-%s", 42, "x");	/* "abc42-x": 7 bytes */
+	assert_int_equal(cad_buf_error(&b), 0);
+	cad_buf_puts(&b, "defg");		/* 11 > 10 */
+	assert_int_equal(cad_buf_error(&b), -E2BIG);
+	cad_buf_puts(&b, "d");			/* would fit: not added */
+	cad_buf_add(&b, "e", 1);
+	cad_buf_printf(&b, "%c", 'f');
+	cad_buf_json_str(&b, "g");
+	cad_buf_xml_str(&b, "<");
+	assert_int_equal(cad_buf_error(&b), -E2BIG);
+	assert_string_equal(b.data, "abc42-x");
+	assert_int_equal(b.len, 7);
+	/* the long printf path (past its 512-byte stack copy) too */
+	cad_buf_reset(&b);
+	memset(big, 'y', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	cad_buf_printf(&b, "%s", big);
+	assert_int_equal(cad_buf_error(&b), -E2BIG);
+	assert_int_equal(b.len, 0);
+	cad_buf_release(&b);
+}
+
+static void
+buf__failed__steal_answers_null_and_buffer_is_reusable(void **state)
+{
+	(void)state;
+	struct cad_buf b;
+	char *s;
+
+	cad_buf_init(&b, 4);
+	cad_buf_puts(&b, "ab");
+	cad_buf_puts(&b, "cde");
+	assert_null(cad_buf_steal(&b));
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(cad_buf_error(&b), 0);
+	cad_buf_puts(&b, "abcd");
+	s = cad_buf_steal(&b);
+	assert_string_equal(s, "abcd");
+	free(s);
+	/* nothing added is an empty string, not a failure */
+	s = cad_buf_steal(&b);
+	assert_string_equal(s, "");
+	free(s);
 	cad_buf_release(&b);
 }
 
@@ -342,6 +402,9 @@ main(void)
 		cmocka_unit_test(parse_time__out_of_range__rejected),
 		cmocka_unit_test(add_months__month_end__clamped),
 		cmocka_unit_test(buf__ceiling__refuses_more),
+		cmocka_unit_test(buf__ceiling_hit_midway__later_adds_do_nothing),
+		cmocka_unit_test(
+		    buf__failed__steal_answers_null_and_buffer_is_reusable),
 		cmocka_unit_test(
 		    format_rfc3339__skipped_local_time__offset_before_gap),
 		cmocka_unit_test(

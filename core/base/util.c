@@ -275,6 +275,7 @@ cad_buf_init(struct cad_buf *b, size_t max)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->max = max ? max : BUF_DEFAULT_MAX;
+	b->err = 0;
 }
 
 void
@@ -283,33 +284,50 @@ cad_buf_release(struct cad_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->err = 0;
 }
 
 void
 cad_buf_reset(struct cad_buf *b)
 {
 	b->len = 0;
+	b->err = 0;
 	if (b->data)
 		b->data[0] = '\0';
 }
 
 int
-cad_buf_add(struct cad_buf *b, const void *p, size_t n)
+cad_buf_error(const struct cad_buf *b)
+{
+	return b->err;
+}
+
+/* grows b for n more bytes and the NUL; 0 or the error, kept */
+static int
+buf_room(struct cad_buf *b, size_t n)
 {
 	if (b->max == 0)
 		b->max = BUF_DEFAULT_MAX;
 	if (n > b->max || b->len + n > b->max)
-		return -E2BIG;
+		return b->err = -E2BIG;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap < b->len + n + 1)
 			cap *= 2;
 		char *q = realloc(b->data, cap);
 		if (q == NULL)
-			return -ENOMEM;
+			return b->err = -ENOMEM;
 		b->data = q;
 		b->cap = cap;
 	}
+	return 0;
+}
+
+int
+cad_buf_add(struct cad_buf *b, const void *p, size_t n)
+{
+	if (b->err != 0 || buf_room(b, n) < 0)
+		return b->err;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
@@ -327,16 +345,19 @@ cad_buf_vprintf(struct cad_buf *b, const char *fmt, va_list ap)
 {
 	char small[512];
 	va_list ap2;
+
+	if (b->err != 0)
+		return b->err;
 	va_copy(ap2, ap);
 	int n = vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
-		return -EINVAL;
+		return b->err = -EINVAL;
 	if ((size_t)n < sizeof small)
 		return cad_buf_add(b, small, (size_t)n);
 	char *big = malloc((size_t)n + 1);
 	if (big == NULL)
-		return -ENOMEM;
+		return b->err = -ENOMEM;
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	int r = cad_buf_add(b, big, (size_t)n);
 	free(big);
@@ -365,17 +386,15 @@ buf_escaped(struct cad_buf *b, const char *s,
 	const unsigned char *p = (const unsigned char *)s, *run;
 	const char *rep = NULL;
 	char tmp[8];
-	int r;
 
 	for (;;) {
 		for (run = p; *p != '\0' && (rep = esc(*p, tmp)) == NULL; p++)
 			;
-		if (p > run && (r = cad_buf_add(b, run, (size_t)(p - run))) < 0)
-			return r;
-		if (*p == '\0')
-			return 0;
-		if ((r = cad_buf_puts(b, rep)) < 0)
-			return r;
+		if (p > run)
+			cad_buf_add(b, run, (size_t)(p - run));
+		if (*p == '\0' || b->err != 0)
+			return b->err;
+		cad_buf_puts(b, rep);
 		p++;
 	}
 }
@@ -400,13 +419,10 @@ json_esc(unsigned char c, char tmp[static 8])
 int
 cad_buf_json_str(struct cad_buf *b, const char *s)
 {
-	int r;
-
 	if (s == NULL)
 		return cad_buf_puts(b, "null");
-	if ((r = cad_buf_add(b, "\"", 1)) < 0 ||
-	    (r = buf_escaped(b, s, json_esc)) < 0)
-		return r;
+	cad_buf_add(b, "\"", 1);
+	buf_escaped(b, s, json_esc);
 	return cad_buf_add(b, "\"", 1);
 }
 
@@ -437,10 +453,28 @@ cad_buf_xml_str(struct cad_buf *b, const char *s)
 char *
 cad_buf_steal(struct cad_buf *b)
 {
-	char *p = b->data ? b->data : cad_strdup("");
+	char *p;
+
+	if (b->err != 0) {
+		cad_buf_release(b);
+		return NULL;
+	}
+	p = b->data ? b->data : cad_strdup("");
 	b->data = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+char *
+cad_buf_xsteal(struct cad_buf *b)
+{
+	if (b->err == -ENOMEM)
+		oom();
+	if (b->err != 0) {
+		fputs("text over its buffer's ceiling\n", stderr);
+		abort();
+	}
+	return cad_buf_steal(b);
 }
 
 void

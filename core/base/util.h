@@ -55,28 +55,49 @@ void *cad_xreallocarray(void *p, size_t n, size_t size);
 /* strtonum(3) from OpenBSD: 0 on success, -EINVAL/-ERANGE */
 int cad_strtonum(const char *s, long long min, long long max, long long *out);
 
-/* bounded growable buffer (curl's dynbuf) */
+/*
+ * Bounded growable buffer (curl's dynbuf), with one error policy for
+ * every writer: errors are sticky, as stdio's ferror(3).  The first add
+ * that fails (-ENOMEM, -E2BIG past the ceiling, -EINVAL from a format)
+ * is kept in err; the buffer keeps the bytes it had and every later add
+ * does nothing.  So writers make plain calls, and whoever uses the bytes
+ * checks once: cad_buf_error(), or cad_buf_steal() answering NULL.  A
+ * static helper that only writes into its caller's buffer returns void;
+ * a module's entry point, or a function that can also fail for reasons
+ * of its own, returns 0 or -errno with the buffer's error included
+ * (cad_buf_error() at its end).  A buffer past its ceiling is never
+ * used truncated.
+ */
 struct cad_buf {
 	char *data;		/* always NUL terminated when non-NULL */
 	size_t len;
 	size_t cap;
 	size_t max;		/* 0 = default ceiling (64 MiB) */
+	int err;		/* 0 or the first failure: sticky */
 };
 void cad_buf_init(struct cad_buf *b, size_t max);
-void cad_buf_release(struct cad_buf *b);
-void cad_buf_reset(struct cad_buf *b);
-/* 0 or -ENOMEM / -E2BIG when the ceiling is hit */
+void cad_buf_release(struct cad_buf *b);	/* frees; error cleared */
+void cad_buf_reset(struct cad_buf *b);		/* empties; error cleared */
+/* 0 or the first -ENOMEM / -E2BIG / -EINVAL of the buffer's adds */
+int cad_buf_error(const struct cad_buf *b);
+/* the adds: no-ops once the buffer has failed; they answer
+   cad_buf_error() for the callers not yet converted */
 int cad_buf_add(struct cad_buf *b, const void *p, size_t n);
 int cad_buf_puts(struct cad_buf *b, const char *s);
 int cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int cad_buf_vprintf(struct cad_buf *b, const char *fmt, va_list ap);
-/* JSON string with quotes and escapes */
+/* JSON string with quotes and escapes; NULL = null */
 int cad_buf_json_str(struct cad_buf *b, const char *s);
 /* text escaped for HTML and XML content and attribute values; NULL = "" */
 int cad_buf_xml_str(struct cad_buf *b, const char *s);
-/* steals the data; the buffer is empty afterwards */
+/* steals the data ("" when nothing was added) and empties the buffer;
+   NULL, the bytes freed, when an add failed */
 char *cad_buf_steal(struct cad_buf *b);
+/* the same for a short text of bounded input (a name, a sentence):
+   as cad_asprintf, a failed add aborts (out of memory, or input far
+   past the 64 MiB default ceiling: a bug) */
+char *cad_buf_xsteal(struct cad_buf *b);
 
 /* one human-readable error detail from a library (sqlite, libical, ...) */
 struct cad_error {

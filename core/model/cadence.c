@@ -372,5 +372,5 @@ cad_config_cadence(const struct cad_config *cfg, const struct cad_forum *f)
 		cad_buf_reset(&b);
 		cad_buf_printf(&b, "RRULE: %s", f->rrule);
 	}
-	return cad_buf_steal(&b);
+	return cad_buf_xsteal(&b);
 }

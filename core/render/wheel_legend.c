@@ -166,10 +166,9 @@ forum_dates(const struct wheel *w, int fi)
 {
 	struct cad_buf b;
 	size_t n = 0;
-	int r = 0;
 
 	cad_buf_init(&b, 0);
-	r |= cad_buf_printf(&b, _("Kokoukset %d: "), w->year);
+	cad_buf_printf(&b, _("Kokoukset %d: "), w->year);
 	for (size_t i = 0; i < w->plan->nocc; i++) {
 		const struct cad_occurrence *o = &w->plan->occ[i];
 		const struct cad_series *s = &w->plan->series[o->series];
@@ -179,20 +178,15 @@ forum_dates(const struct wheel *w, int fi)
 		    o->day >= w->jan1 + w->ndays)
 			continue;
 		wheel_short_date(o->day, d);
-		r |= cad_buf_printf(&b, "%s%s", n++ ? ", " : "", d);
+		cad_buf_printf(&b, "%s%s", n++ ? ", " : "", d);
 		if (cad_series_member(w->cfg, s) != NULL)
-			r |= cad_buf_printf(&b, " %s",
-			    cad_series_member(w->cfg, s));
+			cad_buf_printf(&b, " %s", cad_series_member(w->cfg, s));
 		if (o->status == CAD_CANCELLED)
-			r |= cad_buf_printf(&b, " (%s)", _("peruttu"));
+			cad_buf_printf(&b, " (%s)", _("peruttu"));
 	}
 	if (n == 0)
-		r |= cad_buf_puts(&b, _("ei kokouksia"));
-	if (r != 0) {
-		cad_buf_release(&b);
-		return cad_strdup("");
-	}
-	return cad_buf_steal(&b);
+		cad_buf_puts(&b, _("ei kokouksia"));
+	return cad_buf_xsteal(&b);
 }
 
 static char *

@@ -36,7 +36,6 @@ cad_outbox_caldav_url(const struct cad_config *cfg, const char *uid)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	struct cad_buf b;
-	char *r;
 
 	cad_buf_init(&b, 0);
 	cad_buf_puts(&b, cfg->caldav.url != NULL ? cfg->caldav.url : "");
@@ -50,9 +49,7 @@ cad_outbox_caldav_url(const struct cad_config *cfg, const char *uid)
 		}
 	}
 	cad_buf_puts(&b, ".ics");
-	r = cad_buf_steal(&b);
-	cad_buf_release(&b);
-	return r;
+	return cad_buf_xsteal(&b);
 }
 
 /* ---------------------------------------------------------------- */

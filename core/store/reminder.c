@@ -72,7 +72,6 @@ on_the_date(const char *s, const char *date)
 	size_t len = strlen(phrase);
 	struct cad_buf b;
 	const char *p;
-	char *r;
 
 	cad_buf_init(&b, 0);
 	while (len > 0 && (p = strstr(s, phrase)) != NULL) {
@@ -81,9 +80,7 @@ on_the_date(const char *s, const char *date)
 		s = p + len;
 	}
 	cad_buf_puts(&b, s);
-	r = cad_buf_steal(&b);
-	cad_buf_release(&b);
-	return r != NULL ? r : cad_strdup("");
+	return cad_buf_xsteal(&b);
 }
 
 /* characters (not bytes) of UTF-8 s[0..n) */
@@ -159,7 +156,7 @@ reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
     int days_left)
 {
 	const struct cad_agreement *a = &cfg->agreement;
-	char when[24], date[24], left[32], *desc, *what, *r, *title;
+	char when[24], date[24], left[32], *desc, *what, *title;
 	struct cad_buf b;
 	size_t noff;
 	const int *off = cad_deadline_offsets(cfg, d, &noff);
@@ -208,9 +205,7 @@ reminder_text(const struct cad_config *cfg, const struct cad_deadline *d,
 	    "",
 	    cfg->organizer_name != NULL ? " " : "",
 	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
-	r = cad_buf_steal(&b);
-	cad_buf_release(&b);
-	return r != NULL ? r : cad_strdup("");
+	return cad_buf_xsteal(&b);
 }
 
 int

@@ -450,13 +450,14 @@ immutable_uri(const char *path)
 	struct cad_buf b;
 
 	cad_buf_init(&b, 0);
-	(void)cad_buf_puts(&b, "file:");
+	cad_buf_puts(&b, "file:");
 	for (const char *p = path; *p; p++)
-		(void)(strchr("%?#", *p) != NULL ?
-		    cad_buf_printf(&b, "%%%02X", (unsigned char)*p) :
-		    cad_buf_add(&b, p, 1));
-	(void)cad_buf_puts(&b, "?immutable=1");
-	return cad_buf_steal(&b);
+		if (strchr("%?#", *p) != NULL)
+			cad_buf_printf(&b, "%%%02X", (unsigned char)*p);
+		else
+			cad_buf_add(&b, p, 1);
+	cad_buf_puts(&b, "?immutable=1");
+	return cad_buf_xsteal(&b);
 }
 
 bool

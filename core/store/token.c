@@ -39,8 +39,7 @@ join_ids(char *const *v, size_t n)
 	cad_buf_init(&b, 0);
 	for (size_t i = 0; i < n; i++)
 		cad_buf_printf(&b, "%s%s", i > 0 ? " " : "", v[i]);
-	cad_buf_add(&b, "", 0);
-	return cad_buf_steal(&b);
+	return cad_buf_xsteal(&b);
 }
 
 static void
