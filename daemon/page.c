@@ -5,7 +5,6 @@
  */
 #include "page.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,53 +81,49 @@ page_after_scheme(const char *url)
 
 /* the subscribe links of the feed at rel ("calendars/all.ics"): webcal,
    http and, for a series feed, its flat variant (SPEC § 10.6) */
-static int
+static void
 page_links(struct cad_buf *b, const struct cad_config *cfg, const char *rel)
 {
-	int r = 0;
 
 	const char *lp = cad_config_lang_prefix(cfg);
 
-	r |= cad_buf_puts(b, "<span class=\"sub\"><a href=\"webcal://");
-	r |= cad_buf_xml_str(b, page_after_scheme(cfg->base_url));
-	r |= cad_buf_xml_str(b, lp);
-	r |= cad_buf_xml_str(b, rel);
-	r |= cad_buf_printf(b, "\">%s</a><a href=\"",
+	cad_buf_puts(b, "<span class=\"sub\"><a href=\"webcal://");
+	cad_buf_xml_str(b, page_after_scheme(cfg->base_url));
+	cad_buf_xml_str(b, lp);
+	cad_buf_xml_str(b, rel);
+	cad_buf_printf(b, "\">%s</a><a href=\"",
 	    _("Tilaa kalenteriin (webcal)"));
-	r |= cad_buf_xml_str(b, cfg->base_url);
-	r |= cad_buf_xml_str(b, lp);
-	r |= cad_buf_xml_str(b, rel);
-	r |= cad_buf_puts(b, "\">");
-	r |= cad_buf_xml_str(b, cfg->base_url);
-	r |= cad_buf_xml_str(b, lp);
-	r |= cad_buf_xml_str(b, rel);
-	r |= cad_buf_puts(b, "</a>");
+	cad_buf_xml_str(b, cfg->base_url);
+	cad_buf_xml_str(b, lp);
+	cad_buf_xml_str(b, rel);
+	cad_buf_puts(b, "\">");
+	cad_buf_xml_str(b, cfg->base_url);
+	cad_buf_xml_str(b, lp);
+	cad_buf_xml_str(b, rel);
+	cad_buf_puts(b, "</a>");
 	/* the flat variant of a series feed (SPEC § 10.6) */
 	if (strncmp(rel, "calendars/", 10) == 0 &&
 	    strcmp(rel, "calendars/deadlines.ics") != 0) {
-		r |= cad_buf_puts(b, "<a class=\"flat\" href=\"");
-		r |= cad_buf_xml_str(b, cfg->base_url);
-		r |= cad_buf_puts(b, "calendars/flat/");
-		r |= cad_buf_xml_str(b, rel + 10);
-		r |= cad_buf_puts(b, "\">Yksinkertaisille "
+		cad_buf_puts(b, "<a class=\"flat\" href=\"");
+		cad_buf_xml_str(b, cfg->base_url);
+		cad_buf_puts(b, "calendars/flat/");
+		cad_buf_xml_str(b, rel + 10);
+		cad_buf_puts(b, "\">Yksinkertaisille "
 		    "kalenteriohjelmille</a>");
 	}
-	r |= cad_buf_puts(b, "</span>");
-	return r;
+	cad_buf_puts(b, "</span>");
 }
 
-static int
+static void
 page_party_list(struct cad_buf *b, const struct cad_config *cfg,
     const int *v, size_t n)
 {
-	int r = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			r |= cad_buf_puts(b, ", ");
-		r |= cad_buf_xml_str(b, cad_tr(cfg, cfg->parties[v[i]].name));
+			cad_buf_puts(b, ", ");
+		cad_buf_xml_str(b, cad_tr(cfg, cfg->parties[v[i]].name));
 	}
-	return r;
 }
 
 /* the audit's last record of the meeting o of series s, or NULL */
@@ -149,7 +144,7 @@ page_last_change(const struct page_changes *ch, const struct cad_series *s,
 
 /* " (viimeisin muutos: peruttu to 3.12.2026, kajaani-hyte)": what,
    when and who (the token's or the user's name, never the address) */
-static int
+static void
 page_change(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_audit_entry *e)
 {
@@ -162,26 +157,26 @@ page_change(struct cad_buf *b, const struct cad_config *cfg,
 		[CAD_AUDIT_UNADD] = "lisäys peruttu",
 	};
 	char date[24];
-	int off = 0, r;
+	int off = 0;
 
 	if ((size_t)e->action >= sizeof what / sizeof what[0])
-		return 0;
+		return;
 	(void)cad_tz_offset_utc(cfg->timezone, (long long)e->time, &off);
 	cad_format_fi_date((int)((e->time + off) / 86400), date);
-	r = cad_buf_printf(b, " <span class=\"muted\">(viimeisin muutos: "
+	cad_buf_printf(b, " <span class=\"muted\">(viimeisin muutos: "
 	    "%s %s, ", what[e->action], date);
-	r |= cad_buf_xml_str(b, e->who);
-	return r | cad_buf_puts(b, ")</span>");
+	cad_buf_xml_str(b, e->who);
+	cad_buf_puts(b, ")</span>");
 }
 
-static int
+static void
 page_next(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_plan *plan, int today, int forum,
     const struct page_changes *changes)
 {
-	int shown = 0, r = 0;
+	int shown = 0;
 
-	r |= cad_buf_printf(b, "<div class=\"next\">\n<h4>%s</h4>\n<ul>\n",
+	cad_buf_printf(b, "<div class=\"next\">\n<h4>%s</h4>\n<ul>\n",
 	    _("Seuraavat kokoukset"));
 	for (size_t i = 0; i < plan->nocc && shown < PAGE_NEXT; i++) {
 		const struct cad_occurrence *o = &plan->occ[i];
@@ -196,65 +191,62 @@ page_next(struct cad_buf *b, const struct cad_config *cfg,
 		if (o->status != CAD_CONFIRMED && last == NULL)
 			continue;
 		cad_format_fi(o->day, o->time, when);
-		r |= cad_buf_printf(b, o->status == CAD_CONFIRMED ?
+		cad_buf_printf(b, o->status == CAD_CONFIRMED ?
 		    "<li>%s" : "<li><s>%s</s>", when);
 		if (cad_series_member(cfg, s) != NULL) {
-			r |= cad_buf_puts(b, " – ");
-			r |= cad_buf_xml_str(b, cad_series_member(cfg, s));
+			cad_buf_puts(b, " – ");
+			cad_buf_xml_str(b, cad_series_member(cfg, s));
 		}
 		/* a place of its own (the member's, a rotation's), in the
 		   reader's language; the forum's is said above */
 		if (o->location != NULL && *o->location != '\0' &&
 		    (cfg->forums[forum].location == NULL ||
 		    strcmp(o->location, cfg->forums[forum].location) != 0)) {
-			r |= cad_buf_puts(b, ", ");
-			r |= cad_buf_xml_str(b, cad_tr(cfg, o->location));
+			cad_buf_puts(b, ", ");
+			cad_buf_xml_str(b, cad_tr(cfg, o->location));
 		}
 		if (o->moved != CAD_MOVED_NONE) {
 			cad_format_fi(o->rid_day, o->rid_time, from);
 			char *how = cad_moved_text(o->moved, from);
-			r |= cad_buf_puts(b, " <span class=\"muted\">(");
-			r |= cad_buf_xml_str(b, how);
-			r |= cad_buf_puts(b, ")</span>");
+			cad_buf_puts(b, " <span class=\"muted\">(");
+			cad_buf_xml_str(b, how);
+			cad_buf_puts(b, ")</span>");
 			free(how);
 		}
 		if (last != NULL)
-			r |= page_change(b, cfg, last);
-		r |= cad_buf_puts(b, "</li>\n");
+			page_change(b, cfg, last);
+		cad_buf_puts(b, "</li>\n");
 		shown++;
 	}
 	if (shown == 0)
-		r |= cad_buf_printf(b, "<li class=\"muted\">%s</li>\n",
+		cad_buf_printf(b, "<li class=\"muted\">%s</li>\n",
 		    _("Ei suunniteltuja kokouksia."));
-	r |= cad_buf_puts(b, "</ul>\n</div>\n");
-	return r;
+	cad_buf_puts(b, "</ul>\n</div>\n");
 }
 
 /* the forum's place: its own, each member's own (location = "member":
    each meeting below says where) or the rotation's places in turn */
-static int
+static void
 page_place(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_forum *f)
 {
-	int r;
-
 	if (f->location == NULL && !f->location_member &&
 	    f->nlocation_rotation == 0)
-		return 0;
-	r = cad_buf_printf(b, "<dt>%s</dt><dd>", _("Paikka"));
+		return;
+	cad_buf_printf(b, "<dt>%s</dt><dd>", _("Paikka"));
 	if (f->location_member)
-		r |= cad_buf_xml_str(b, _("kunkin osapuolen omissa tiloissa"));
+		cad_buf_xml_str(b, _("kunkin osapuolen omissa tiloissa"));
 	else if (f->location != NULL)
-		r |= cad_buf_xml_str(b, cad_tr(cfg, f->location));
+		cad_buf_xml_str(b, cad_tr(cfg, f->location));
 	for (size_t i = 0; f->location == NULL && !f->location_member &&
 	    i < f->nlocation_rotation; i++) {
-		r |= cad_buf_puts(b, i ? "; " : _("vuorotellen: "));
-		r |= cad_buf_xml_str(b, cad_tr(cfg, f->location_rotation[i]));
+		cad_buf_puts(b, i ? "; " : _("vuorotellen: "));
+		cad_buf_xml_str(b, cad_tr(cfg, f->location_rotation[i]));
 	}
-	return r | cad_buf_puts(b, "</dd>\n");
+	cad_buf_puts(b, "</dd>\n");
 }
 
-static int
+static void
 page_forum(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_plan *plan, int today, size_t fi,
     const struct page_changes *changes)
@@ -262,88 +254,85 @@ page_forum(struct cad_buf *b, const struct cad_config *cfg,
 	const struct cad_forum *f = &cfg->forums[fi];
 	char *cadence = cad_config_cadence(cfg, f);
 	char *rel = cad_asprintf("calendars/forum/%s.ics", f->id);
-	int r = 0;
 
-	r |= cad_buf_puts(b, "<article id=\"forum-");
-	r |= cad_buf_xml_str(b, f->id);
-	r |= cad_buf_puts(b, "\">\n<h3>");
-	r |= cad_buf_xml_str(b, cad_tr(cfg, f->name));
-	r |= cad_buf_printf(b, "</h3>\n<dl>\n<dt>%s</dt><dd>",
+	cad_buf_puts(b, "<article id=\"forum-");
+	cad_buf_xml_str(b, f->id);
+	cad_buf_puts(b, "\">\n<h3>");
+	cad_buf_xml_str(b, cad_tr(cfg, f->name));
+	cad_buf_printf(b, "</h3>\n<dl>\n<dt>%s</dt><dd>",
 	    _("Koollekutsuja"));
 	if (f->first_convenor >= 0 && f->first_convenor != f->convenor) {
-		r |= cad_buf_xml_str(b, cad_tr(cfg,
+		cad_buf_xml_str(b, cad_tr(cfg,
 		    cfg->parties[f->first_convenor].name));
-		r |= cad_buf_printf(b, " %s ",
+		cad_buf_printf(b, " %s ",
 		    _("(ensimmäinen kokous), sen jälkeen"));
 	}
-	r |= cad_buf_xml_str(b, cad_tr(cfg, cad_forum_convenor_name(cfg, f)));
-	r |= cad_buf_printf(b, "</dd>\n<dt>%s</dt><dd>", _("Rytmi"));
-	r |= cad_buf_xml_str(b, cadence);
-	r |= cad_buf_puts(b, "</dd>\n");
+	cad_buf_xml_str(b, cad_tr(cfg, cad_forum_convenor_name(cfg, f)));
+	cad_buf_printf(b, "</dd>\n<dt>%s</dt><dd>", _("Rytmi"));
+	cad_buf_xml_str(b, cadence);
+	cad_buf_puts(b, "</dd>\n");
 	if (f->legal_basis != NULL) {
-		r |= cad_buf_printf(b, "<dt>%s</dt><dd>", _("Säädösperusta"));
-		r |= cad_buf_xml_str(b, f->legal_basis);
-		r |= cad_buf_puts(b, "</dd>\n");
+		cad_buf_printf(b, "<dt>%s</dt><dd>", _("Säädösperusta"));
+		cad_buf_xml_str(b, f->legal_basis);
+		cad_buf_puts(b, "</dd>\n");
 	}
 	if (f->nfor_each > 0) {
-		r |= cad_buf_printf(b, "<dt>%s</dt><dd>",
+		cad_buf_printf(b, "<dt>%s</dt><dd>",
 		    _("Neuvottelut erikseen"));
 		for (size_t i = 0; i < f->nfor_each; i++) {
 			if (i)
-				r |= cad_buf_puts(b, ", ");
-			r |= cad_buf_xml_str(b, cad_tr(cfg,
+				cad_buf_puts(b, ", ");
+			cad_buf_xml_str(b, cad_tr(cfg,
 			    cad_config_unit_name(cfg, &f->for_each[i])));
 		}
-		r |= cad_buf_puts(b, "</dd>\n");
+		cad_buf_puts(b, "</dd>\n");
 	}
 	if (f->nparticipants > 0) {
-		r |= cad_buf_printf(b, "<dt class=\"participants\">%s"
+		cad_buf_printf(b, "<dt class=\"participants\">%s"
 		    "</dt><dd class=\"participants\">", _("Osallistujat"));
-		r |= page_party_list(b, cfg, f->participants,
+		page_party_list(b, cfg, f->participants,
 		    f->nparticipants);
-		r |= cad_buf_puts(b, "</dd>\n");
+		cad_buf_puts(b, "</dd>\n");
 	}
-	r |= page_place(b, cfg, f);
-	r |= cad_buf_puts(b, "</dl>\n");
-	r |= page_next(b, cfg, plan, today, (int)fi, changes);
-	r |= cad_buf_puts(b, "<p class=\"noprint\">");
-	r |= page_links(b, cfg, rel);
-	r |= cad_buf_puts(b, "</p>\n</article>\n");
+	page_place(b, cfg, f);
+	cad_buf_puts(b, "</dl>\n");
+	page_next(b, cfg, plan, today, (int)fi, changes);
+	cad_buf_puts(b, "<p class=\"noprint\">");
+	page_links(b, cfg, rel);
+	cad_buf_puts(b, "</p>\n</article>\n");
 	free(rel);
 	free(cadence);
-	return r;
 }
 
 /* the coming deadlines, nearest first */
-static int
+static void
 page_deadlines(struct cad_buf *b, const struct cad_deadline *dl, size_t ndl,
     int today)
 {
-	int shown = 0, r = 0;
+	int shown = 0;
 
-	r |= cad_buf_puts(b, "<table>\n");
+	cad_buf_puts(b, "<table>\n");
 	for (size_t i = 0; i < ndl && shown < PAGE_DEADLINES; i++) {
 		char date[24];
 
 		if (dl[i].day < today)
 			continue;
 		cad_format_fi_date(dl[i].day, date);
-		r |= cad_buf_printf(b, "<tr><th scope=\"row\">%s</th><td>", date);
-		r |= cad_buf_xml_str(b, dl[i].title);	/* in the language */
+		cad_buf_printf(b, "<tr><th scope=\"row\">%s</th><td>", date);
+		cad_buf_xml_str(b, dl[i].title);	/* in the language */
 		if (dl[i].kind == CAD_DEADLINE_TASK && dl[i].done)
-			r |= cad_buf_printf(b, " (%s)", C_("task", "tehty"));
-		r |= cad_buf_puts(b, "</td></tr>\n");
+			cad_buf_printf(b, " (%s)", C_("task", "tehty"));
+		cad_buf_puts(b, "</td></tr>\n");
 		shown++;
 	}
 	if (shown == 0)
-		r |= cad_buf_printf(b, "<tr><td class=\"muted\">%s</td></tr>\n",
+		cad_buf_printf(b, "<tr><td class=\"muted\">%s</td></tr>\n",
 		    _("Ei tulevia määräaikoja."));
-	r |= cad_buf_puts(b, "</table>\n");
-	return r;
+	cad_buf_puts(b, "</table>\n");
 }
 
 /* the links to this page in the other listed languages (hreflang) */
-static int
+static void
 page_languages(struct cad_buf *b, const struct cad_config *cfg,
     const char *page)
 {
@@ -351,52 +340,48 @@ page_languages(struct cad_buf *b, const struct cad_config *cfg,
 	static const char *const names[CAD_LANG_N] = { "Suomeksi",
 		"På svenska", "In English" };
 	enum cad_lang now = cad_lang_current();
-	int r = 0;
 
 	if (cfg->nlangs < 2)
-		return 0;
-	r |= cad_buf_printf(b, "<nav class=\"lang noprint\" aria-label=\"%s\">"
+		return;
+	cad_buf_printf(b, "<nav class=\"lang noprint\" aria-label=\"%s\">"
 	    "<ul>", _("Kieli"));
 	for (size_t i = 0; i < cfg->nlangs; i++) {
 		const char *code = cad_lang_code(cfg->langs[i]);
 		if (cfg->langs[i] == now)
 			continue;
-		r |= cad_buf_printf(b, "<li><a href=\"/%s/%s\" hreflang=\"%s\" "
+		cad_buf_printf(b, "<li><a href=\"/%s/%s\" hreflang=\"%s\" "
 		    "lang=\"%s\">%s</a></li>", code, page, code, code,
 		    names[cfg->langs[i]]);
 	}
-	r |= cad_buf_puts(b, "</ul></nav>\n");
-	return r;
+	cad_buf_puts(b, "</ul></nav>\n");
 }
 
-int
+void
 page_head(struct cad_buf *b, const struct cad_config *cfg, const char *what,
     const char *page)
 {
 	const char *title = cad_feeds_title(cfg);
-	int r = 0;
 
-	r |= cad_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	cad_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>",
 	    cad_lang_code(cad_lang_current()));
-	r |= cad_buf_xml_str(b, title);
-	r |= cad_buf_printf(b, " – %s</title>\n<style>%s</style>\n</head>\n"
+	cad_buf_xml_str(b, title);
+	cad_buf_printf(b, " – %s</title>\n<style>%s</style>\n</head>\n"
 	    "<body>\n<a class=\"skip\" href=\"#sisalto\">%s</a>\n"
 	    "<header>\n", what, page_css, _("Siirry sisältöön"));
-	r |= page_languages(b, cfg, page);
-	r |= cad_buf_puts(b, "<h1>");
-	r |= cad_buf_xml_str(b, title);
-	r |= cad_buf_puts(b, "</h1>\n");
-	return r;
+	page_languages(b, cfg, page);
+	cad_buf_puts(b, "<h1>");
+	cad_buf_xml_str(b, title);
+	cad_buf_puts(b, "</h1>\n");
 }
 
-int
+void
 page_foot(struct cad_buf *b, const struct cad_config *cfg)
 {
 	const char *lp = cad_config_lang_prefix(cfg);
 
-	return cad_buf_printf(b, "<footer class=\"muted noprint\"><p>"
+	cad_buf_printf(b, "<footer class=\"muted noprint\"><p>"
 	    "cadenced %s · <a href=\"/%s\">%s</a> · "
 	    "<a href=\"/%ssaavutettavuus\">%s</a> · "
 	    "<a href=\"/api/v1/compliance%s%s\">%s</a></p>"
@@ -405,119 +390,109 @@ page_foot(struct cad_buf *b, const struct cad_config *cfg)
 	    *lp ? cad_lang_code(cad_lang_current()) : "", _("JSON-rajapinta"));
 }
 
-static int
+static void
 page_forums(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_plan *plan, int today,
     const struct page_changes *changes)
 {
-	int r = 0;
 
-	r |= cad_buf_printf(b, "<section id=\"foorumit\">\n<h2>%s</h2>\n"
+	cad_buf_printf(b, "<section id=\"foorumit\">\n<h2>%s</h2>\n"
 	    "<div class=\"forums\">\n", _("Foorumit"));
 	for (size_t i = 0; i < cfg->nforums; i++)
-		r |= page_forum(b, cfg, plan, today, i, changes);
-	r |= cad_buf_puts(b, "</div>\n</section>\n");
-	return r;
+		page_forum(b, cfg, plan, today, i, changes);
+	cad_buf_puts(b, "</div>\n</section>\n");
 }
 
 /* the wheel: today's on screen, the one without "today" in print; the
    year's table (#vuosi) is its text equivalent */
-static int
+static void
 page_wheel(struct cad_buf *b, const struct cad_config *cfg, int year)
 {
 	const char *lp = cad_config_lang_prefix(cfg);
-	int r = 0;
 
-	r |= cad_buf_printf(b, "<section id=\"vuosikello\">\n<h2>%s %d</h2>\n"
+	cad_buf_printf(b, "<section id=\"vuosikello\">\n<h2>%s %d</h2>\n"
 	    "<p class=\"noprint\"><a href=\"#vuosi\">%s</a> · "
 	    "<a href=\"/%svuosikello.svg?print=1\">%s</a>", _("Vuosikello"),
 	    year, _("Vuosikello tekstinä: kuukausittaiset taulukot"), lp,
 	    _("Tulostettava vuosikello (A4, SVG)"));
 	for (int y = year - 1; y <= year + 1; y += 2)
-		r |= cad_buf_printf(b, " · <a href=\"/%svuosikello.svg?year=%d\">"
+		cad_buf_printf(b, " · <a href=\"/%svuosikello.svg?year=%d\">"
 		    "%s %d</a>", lp, y, _("Vuosikello"), y);
-	r |= cad_buf_printf(b, "</p>\n<img class=\"wheel noprint\" "
+	cad_buf_printf(b, "</p>\n<img class=\"wheel noprint\" "
 	    "src=\"/%svuosikello.svg\" width=\"700\" height=\"990\" alt=\"",
 	    lp);
-	r |= cad_buf_printf(b, _("Vuosikello %1$d: vuoden kokoukset ja "
+	cad_buf_printf(b, _("Vuosikello %1$d: vuoden kokoukset ja "
 	    "määräajat ympyränä. Sama sisältö on tekstinä alla, kohdassa "
 	    "Vuosi %2$d kuukausittain."), year, year);
-	r |= cad_buf_printf(b, "\">\n<img class=\"wheel print-only\" "
+	cad_buf_printf(b, "\">\n<img class=\"wheel print-only\" "
 	    "src=\"/%svuosikello.svg?print=1\" width=\"700\" height=\"990\" "
 	    "alt=\"%s %d\">\n</section>\n", lp, _("Vuosikello"), year);
-	return r;
 }
 
-static int
+static void
 page_parties(struct cad_buf *b, const struct cad_config *cfg)
 {
-	int r = 0;
 
-	r |= cad_buf_printf(b, "<section id=\"osapuolet\" class=\"noprint\">\n"
+	cad_buf_printf(b, "<section id=\"osapuolet\" class=\"noprint\">\n"
 	    "<h2>%s</h2>\n<p>%s</p>\n<ul class=\"parties\">\n",
 	    _("Osapuolet"), _("Kunkin osapuolen kalenterissa ovat kokoukset, "
 	    "jotka se kutsuu koolle tai joihin se osallistuu."));
 	for (size_t i = 0; i < cfg->nparties; i++) {
 		char *rel = cad_asprintf("calendars/party/%s.ics",
 		    cfg->parties[i].id);
-		r |= cad_buf_puts(b, "<li><strong>");
-		r |= cad_buf_xml_str(b, cad_tr(cfg, cfg->parties[i].name));
-		r |= cad_buf_puts(b, "</strong>: ");
-		r |= page_links(b, cfg, rel);
-		r |= cad_buf_puts(b, "</li>\n");
+		cad_buf_puts(b, "<li><strong>");
+		cad_buf_xml_str(b, cad_tr(cfg, cfg->parties[i].name));
+		cad_buf_puts(b, "</strong>: ");
+		page_links(b, cfg, rel);
+		cad_buf_puts(b, "</li>\n");
 		free(rel);
 	}
-	r |= cad_buf_puts(b, "</ul>\n</section>\n");
-	return r;
+	cad_buf_puts(b, "</ul>\n</section>\n");
 }
 
-static int
+static void
 page_compliance(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_compliance *warn, size_t nwarn)
 {
-	int r = 0;
 
-	r |= cad_buf_printf(b, "<section id=\"vahimmaiskokoukset\" "
+	cad_buf_printf(b, "<section id=\"vahimmaiskokoukset\" "
 	    "class=\"noprint\">\n<h2>%s</h2>\n",
 	    _("Lakisääteiset vähimmäiskokoukset"));
 	if (nwarn == 0)
-		r |= cad_buf_printf(b, "<p>%s</p>\n", _("Jokaiselle vuodelle "
+		cad_buf_printf(b, "<p>%s</p>\n", _("Jokaiselle vuodelle "
 		    "ja valtuustokaudelle on vahvistettu kokous."));
 	else {
-		r |= cad_buf_puts(b, "<ul class=\"warn\">\n");
+		cad_buf_puts(b, "<ul class=\"warn\">\n");
 		for (size_t i = 0; i < nwarn; i++) {
 			char *msg = cad_compliance_message(cfg, &warn[i]);
-			r |= cad_buf_puts(b, "<li>");
-			r |= cad_buf_xml_str(b, msg);
-			r |= cad_buf_puts(b, "</li>\n");
+			cad_buf_puts(b, "<li>");
+			cad_buf_xml_str(b, msg);
+			cad_buf_puts(b, "</li>\n");
 			free(msg);
 		}
-		r |= cad_buf_puts(b, "</ul>\n");
+		cad_buf_puts(b, "</ul>\n");
 	}
-	r |= cad_buf_puts(b, "</section>\n");
-	return r;
+	cad_buf_puts(b, "</section>\n");
 }
 
-static int
+static void
 page_deadline_section(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_deadline *dl, size_t ndl, int today)
 {
-	int r = 0;
 
-	r |= cad_buf_printf(b, "<section id=\"maaraajat\" class=\"noprint\">\n"
+	cad_buf_printf(b, "<section id=\"maaraajat\" class=\"noprint\">\n"
 	    "<h2>%s</h2>\n", _("Tulevat määräajat"));
-	r |= page_deadlines(b, dl, ndl, today);
-	r |= cad_buf_printf(b, "<p>%s ", _("Sopimuksen tarkistus-, uusimis- "
+	page_deadlines(b, dl, ndl, today);
+	cad_buf_printf(b, "<p>%s ", _("Sopimuksen tarkistus-, uusimis- "
 	    "ja irtisanomismääräajat koko päivän tapahtumina:"));
-	r |= page_links(b, cfg, "calendars/deadlines.ics");
-	r |= cad_buf_puts(b, "</p>\n</section>\n");
-	return r;
+	page_links(b, cfg, "calendars/deadlines.ics");
+	cad_buf_puts(b, "</p>\n</section>\n");
 }
 
-static int
+static void
 page_howto(struct cad_buf *b)
 {
-	return cad_buf_printf(b, "<section id=\"ohjeet\" class=\"noprint\">\n"
+	cad_buf_printf(b, "<section id=\"ohjeet\" class=\"noprint\">\n"
 	    "<h2>%s</h2>\n<p>%s</p>\n<ul>\n<li>%s</li>\n<li>%s</li>\n"
 	    "<li>%s</li>\n</ul>\n</section>\n", _("Näin tilaat kalenterin"),
 	    _("Kopioi kalenterin http(s)-osoite ja lisää se "
@@ -541,29 +516,28 @@ page_render(struct cad_buf *b, const struct cad_config *cfg,
 {
 	int year = cad_year_of(today);
 	char date[24];
-	int r = 0;
 
 	cad_format_fi_date(today, date);
-	r |= page_head(b, cfg, _("kokoukset ja kalenterit"), "");
-	r |= cad_buf_puts(b, "<p class=\"muted noprint\">");
-	r |= cad_buf_printf(b, _("Yhteistyöfoorumien kokoukset "
+	page_head(b, cfg, _("kokoukset ja kalenterit"), "");
+	cad_buf_puts(b, "<p class=\"muted noprint\">");
+	cad_buf_printf(b, _("Yhteistyöfoorumien kokoukset "
 	    "kalenteritilauksina. Tilanne %s."), date);
-	r |= cad_buf_puts(b, "</p>\n<p class=\"print-only\">");
-	r |= cad_buf_printf(b, _("Yhteistyöfoorumit, niiden kokousrytmi ja "
+	cad_buf_puts(b, "</p>\n<p class=\"print-only\">");
+	cad_buf_printf(b, _("Yhteistyöfoorumit, niiden kokousrytmi ja "
 	    "vuoden %d kokoukset ja määräajat."), year);
-	r |= cad_buf_printf(b, "</p>\n<p class=\"noprint\">%s ",
+	cad_buf_printf(b, "</p>\n<p class=\"noprint\">%s ",
 	    _("Kaikki kokoukset:"));
-	r |= page_links(b, cfg, "calendars/all.ics");
-	r |= cad_buf_puts(b, "</p>\n</header>\n<main id=\"sisalto\" "
+	page_links(b, cfg, "calendars/all.ics");
+	cad_buf_puts(b, "</p>\n</header>\n<main id=\"sisalto\" "
 	    "tabindex=\"-1\">\n");
-	r |= page_forums(b, cfg, plan, today, changes);
-	r |= page_wheel(b, cfg, year);
-	r |= page_year(b, cfg, plan, dl, ndl, year);
-	r |= page_parties(b, cfg);
-	r |= page_compliance(b, cfg, warn, nwarn);
-	r |= page_deadline_section(b, cfg, dl, ndl, today);
-	r |= page_howto(b);
-	r |= cad_buf_puts(b, "</main>\n");
-	r |= page_foot(b, cfg);
-	return r ? -E2BIG : 0;
+	page_forums(b, cfg, plan, today, changes);
+	page_wheel(b, cfg, year);
+	page_year(b, cfg, plan, dl, ndl, year);
+	page_parties(b, cfg);
+	page_compliance(b, cfg, warn, nwarn);
+	page_deadline_section(b, cfg, dl, ndl, today);
+	page_howto(b);
+	cad_buf_puts(b, "</main>\n");
+	page_foot(b, cfg);
+	return cad_buf_error(b);
 }

@@ -35,19 +35,20 @@ int page_render(struct cad_buf *out, const struct cad_config *cfg,
    <title> ends in " – what", with the style sheet, the skip link to
    #sisalto and links to the same page ("" the front page,
    "saavutettavuus") in the other listed languages; and the footer to
-   </html>.  In the thread's language.  0 or non-zero on overflow. */
-int page_head(struct cad_buf *out, const struct cad_config *cfg,
+   </html>.  In the thread's language.  The caller checks out's error. */
+void page_head(struct cad_buf *out, const struct cad_config *cfg,
     const char *what, const char *page);
-int page_foot(struct cad_buf *out, const struct cad_config *cfg);
+void page_foot(struct cad_buf *out, const struct cad_config *cfg);
 
 /* section#vuosi: year's meetings, deadlines, holidays and blackouts as
-   a table per month (the wheel's text equivalent); plan holds the year */
+   a table per month (the wheel's text equivalent); plan holds the year;
+   0 or out's error */
 int page_year(struct cad_buf *out, const struct cad_config *cfg,
     const struct cad_plan *plan, const struct cad_deadline *dl, size_t ndl,
     int year);
 
 /* GET /saavutettavuus: the accessibility statement (laki digitaalisten
-   palvelujen tarjoamisesta 306/2019, 16 §) */
+   palvelujen tarjoamisesta 306/2019, 16 §); 0 or out's error */
 int page_statement(struct cad_buf *out, const struct cad_config *cfg);
 
 #endif

@@ -37,7 +37,6 @@ struct year {
 	int nhol;
 	size_t next;		/* the first occurrence not yet written */
 	size_t rows;		/* of the month being written */
-	int r;
 };
 
 /* one row: when (a date, or a date and time), what, and what kind */
@@ -48,20 +47,20 @@ row(struct year *y, const char *when, const char *what, const char *note,
 	struct cad_buf *b = y->b;
 
 	if (y->rows++ == 0)
-		y->r |= cad_buf_printf(b, "<thead><tr><th scope=\"col\">%s</th>"
+		cad_buf_printf(b, "<thead><tr><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "</tr></thead>\n<tbody>\n", _("Aika"), _("Mitä"),
 		    _("Laji"));
-	y->r |= cad_buf_puts(b, "<tr><th scope=\"row\">");
-	y->r |= cad_buf_xml_str(b, when);
-	y->r |= cad_buf_puts(b, "</th><td>");
-	y->r |= cad_buf_xml_str(b, what);
+	cad_buf_puts(b, "<tr><th scope=\"row\">");
+	cad_buf_xml_str(b, when);
+	cad_buf_puts(b, "</th><td>");
+	cad_buf_xml_str(b, what);
 	if (note != NULL) {
-		y->r |= cad_buf_puts(b, " <span class=\"muted\">(");
-		y->r |= cad_buf_xml_str(b, note);
-		y->r |= cad_buf_puts(b, ")</span>");
+		cad_buf_puts(b, " <span class=\"muted\">(");
+		cad_buf_xml_str(b, note);
+		cad_buf_puts(b, ")</span>");
 	}
-	y->r |= cad_buf_printf(b, "</td><td>%s</td></tr>\n", kind);
+	cad_buf_printf(b, "</td><td>%s</td></tr>\n", kind);
 }
 
 /* "peruttu", "siirretty, alun perin ti 3.2.2026 klo 9.00" or NULL */
@@ -180,25 +179,25 @@ page_year(struct cad_buf *b, const struct cad_config *cfg,
 	y.nhol = cad_calendar_holidays(cfg, year, y.hol, YEAR_HOLIDAYS);
 	if (y.nhol < 0)
 		y.nhol = 0;
-	y.r |= cad_buf_puts(b, "<section id=\"vuosi\">\n<h2>");
-	y.r |= cad_buf_printf(b, _("Vuosi %d kuukausittain"), year);
-	y.r |= cad_buf_printf(b, "</h2>\n<p>%s</p>\n<div class=\"months\">\n",
+	cad_buf_puts(b, "<section id=\"vuosi\">\n<h2>");
+	cad_buf_printf(b, _("Vuosi %d kuukausittain"), year);
+	cad_buf_printf(b, "</h2>\n<p>%s</p>\n<div class=\"months\">\n",
 	    _("Vuosikellon sisältö tekstinä: kokoukset, määräajat, "
 	    "pyhäpäivät ja loma-ajat."));
 	for (int m = 1; m <= 12; m++) {
 		int d0 = cad_days_from_civil(year, m, 1);
 
 		y.rows = 0;
-		y.r |= cad_buf_printf(b, "<table class=\"month\" id=\"vuosi-%d-"
+		cad_buf_printf(b, "<table class=\"month\" id=\"vuosi-%d-"
 		    "%02d\">\n<caption>%s %d</caption>\n", year, m,
 		    cad_nc(month_caption[m - 1]), year);
 		for (int d = d0; d < d0 + cad_days_in_month(year, m); d++)
 			day_rows(&y, d, year);
 		if (y.rows == 0)
-			y.r |= cad_buf_printf(b, "<tbody><tr><td>%s</td></tr>\n",
+			cad_buf_printf(b, "<tbody><tr><td>%s</td></tr>\n",
 			    _("Ei kokouksia, määräaikoja eikä pyhäpäiviä."));
-		y.r |= cad_buf_puts(b, "</tbody>\n</table>\n");
+		cad_buf_puts(b, "</tbody>\n</table>\n");
 	}
-	y.r |= cad_buf_puts(b, "</div>\n</section>\n");
-	return y.r;
+	cad_buf_puts(b, "</div>\n</section>\n");
+	return cad_buf_error(b);
 }
