@@ -11,7 +11,6 @@
 
 #include "base/lang.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,46 +146,46 @@ int
 cad_deadlines_json(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_deadline *v, size_t n)
 {
-	int r = cad_buf_puts(b, "[");
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
 		char date[11];
 		cad_format_date(v[i].day, date);
-		r |= cad_buf_printf(b, "%s{\"date\": \"%s\", \"kind\": \"%s\", "
+		cad_buf_printf(b, "%s{\"date\": \"%s\", \"kind\": \"%s\", "
 		    "\"title\": ", i ? ",\n  " : "\n  ", date,
 		    cad_deadline_kind_name(v[i].kind));
-		r |= cad_buf_json_str(b, v[i].title);
-		r |= cad_buf_puts(b, ", \"party\": ");
-		r |= cad_buf_json_str(b, v[i].party);
+		cad_buf_json_str(b, v[i].title);
+		cad_buf_puts(b, ", \"party\": ");
+		cad_buf_json_str(b, v[i].party);
 		const struct cad_task *t = cad_deadline_task(cfg, &v[i]);
 		if (t != NULL) {
-			r |= cad_buf_puts(b, ", \"task\": ");
-			r |= cad_buf_json_str(b, t->id);
-			r |= cad_buf_printf(b, ", \"done\": %s",
+			cad_buf_puts(b, ", \"task\": ");
+			cad_buf_json_str(b, t->id);
+			cad_buf_printf(b, ", \"done\": %s",
 			    v[i].done ? "true" : "false");
 		}
-		r |= cad_buf_puts(b, "}");
+		cad_buf_puts(b, "}");
 	}
-	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return cad_buf_error(b);
 }
 
 int
 cad_terminations_json(struct cad_buf *b, const struct cad_termination *t,
     size_t n)
 {
-	int r = cad_buf_puts(b, "[");
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
 		char noticed[11], effective[11];
 		cad_format_date(t[i].noticed, noticed);
 		cad_format_date(t[i].effective, effective);
-		r |= cad_buf_puts(b, i ? ",\n  {\"party\": " :
+		cad_buf_puts(b, i ? ",\n  {\"party\": " :
 		    "\n  {\"party\": ");
-		r |= cad_buf_json_str(b, t[i].party);
-		r |= cad_buf_printf(b, ", \"noticed\": \"%s\", "
+		cad_buf_json_str(b, t[i].party);
+		cad_buf_printf(b, ", \"noticed\": \"%s\", "
 		    "\"effective\": \"%s\"}", noticed, effective);
 	}
-	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return cad_buf_error(b);
 }
 
 /* ---------------------------------------------------------------- */

@@ -4,7 +4,6 @@
  */
 #include "render/output.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,52 +100,51 @@ cad_json_occurrence(struct cad_buf *b, const struct cad_config *cfg,
 	const struct cad_series *s = &plan->series[o->series];
 	const struct cad_forum *f = &cfg->forums[s->forum];
 	char rid[32], start[32], end[32], from[32];
-	int r = 0;
 
 	cad_format_rfc3339(cfg->timezone, o->rid_day, o->rid_time, rid);
 	cad_format_rfc3339(cfg->timezone, o->day, o->time, start);
 	cad_format_rfc3339_end(cfg->timezone, o->day, o->time, o->duration,
 	    end);
-	r |= cad_buf_puts(b, "{\"uid\": ");
-	r |= cad_buf_json_str(b, s->uid);
-	r |= cad_buf_puts(b, ", \"recurrence_id\": ");
-	r |= cad_buf_json_str(b, rid);
-	r |= cad_buf_puts(b, ", \"forum\": ");
-	r |= cad_buf_json_str(b, f->id);
-	r |= cad_buf_puts(b, ", \"party\": ");
-	r |= cad_buf_json_str(b, s->party >= 0 ? cfg->parties[s->party].id :
+	cad_buf_puts(b, "{\"uid\": ");
+	cad_buf_json_str(b, s->uid);
+	cad_buf_puts(b, ", \"recurrence_id\": ");
+	cad_buf_json_str(b, rid);
+	cad_buf_puts(b, ", \"forum\": ");
+	cad_buf_json_str(b, f->id);
+	cad_buf_puts(b, ", \"party\": ");
+	cad_buf_json_str(b, s->party >= 0 ? cfg->parties[s->party].id :
 	    NULL);
-	r |= cad_buf_puts(b, ", \"group\": ");
-	r |= cad_buf_json_str(b, s->group >= 0 ? cfg->groups[s->group].id :
+	cad_buf_puts(b, ", \"group\": ");
+	cad_buf_json_str(b, s->group >= 0 ? cfg->groups[s->group].id :
 	    NULL);
-	r |= cad_buf_puts(b, ", \"summary\": ");
+	cad_buf_puts(b, ", \"summary\": ");
 	char *sum = cad_series_name(cfg, s);
-	r |= cad_buf_json_str(b, sum);
+	cad_buf_json_str(b, sum);
 	free(sum);
-	r |= cad_buf_puts(b, ", \"start\": ");
-	r |= cad_buf_json_str(b, start);
-	r |= cad_buf_puts(b, ", \"end\": ");
-	r |= cad_buf_json_str(b, end);
-	r |= cad_buf_puts(b, ", \"status\": ");
-	r |= cad_buf_json_str(b, o->status == CAD_CANCELLED ? "CANCELLED" :
+	cad_buf_puts(b, ", \"start\": ");
+	cad_buf_json_str(b, start);
+	cad_buf_puts(b, ", \"end\": ");
+	cad_buf_json_str(b, end);
+	cad_buf_puts(b, ", \"status\": ");
+	cad_buf_json_str(b, o->status == CAD_CANCELLED ? "CANCELLED" :
 	    "CONFIRMED");
-	r |= cad_buf_puts(b, ", \"moved_from\": ");
+	cad_buf_puts(b, ", \"moved_from\": ");
 	if (o->moved != CAD_MOVED_NONE) {
 		cad_format_rfc3339(cfg->timezone, o->rid_day, o->rid_time,
 		    from);
-		r |= cad_buf_json_str(b, from);
+		cad_buf_json_str(b, from);
 	} else
-		r |= cad_buf_puts(b, "null");
-	r |= cad_buf_puts(b, ", \"moved\": ");
-	r |= cad_buf_json_str(b, cad_moved_code(o->moved));
-	r |= cad_buf_puts(b, ", \"location\": ");
-	r |= cad_buf_json_str(b, o->location != NULL ?
+		cad_buf_puts(b, "null");
+	cad_buf_puts(b, ", \"moved\": ");
+	cad_buf_json_str(b, cad_moved_code(o->moved));
+	cad_buf_puts(b, ", \"location\": ");
+	cad_buf_json_str(b, o->location != NULL ?
 	    cad_tr(cfg, o->location) : NULL);
-	r |= cad_buf_puts(b, ", \"convenor\": ");
-	r |= cad_buf_json_str(b, s->convenor >= 0 ?
+	cad_buf_puts(b, ", \"convenor\": ");
+	cad_buf_json_str(b, s->convenor >= 0 ?
 	    cfg->parties[s->convenor].id : NULL);
-	r |= cad_buf_puts(b, "}");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, "}");
+	return cad_buf_error(b);
 }
 
 int
@@ -154,76 +152,76 @@ cad_json_occurrences(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_plan_ctx *ctx, const struct cad_plan *plan, int forum,
     int party)
 {
-	int r = cad_buf_puts(b, "[");
+	cad_buf_puts(b, "[");
 	bool first = true;
-	for (size_t i = 0; i < plan->nocc && r == 0; i++) {
+	for (size_t i = 0; i < plan->nocc && cad_buf_error(b) == 0; i++) {
 		const struct cad_occurrence *o = &plan->occ[i];
 		if (!cad_occurrence_matches(cfg, ctx, plan, o, forum, party))
 			continue;
-		r |= cad_buf_puts(b, first ? "\n  " : ",\n  ");
-		r |= cad_json_occurrence(b, cfg, plan, o);
+		cad_buf_puts(b, first ? "\n  " : ",\n  ");
+		cad_json_occurrence(b, cfg, plan, o);
 		first = false;
 	}
-	r |= cad_buf_puts(b, first ? "]\n" : "\n]\n");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, first ? "]\n" : "\n]\n");
+	return cad_buf_error(b);
 }
 
-static int
+static void
 json_party_ids(struct cad_buf *b, const struct cad_config *cfg,
     const int *v, size_t n)
 {
-	int r = cad_buf_puts(b, "[");
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			r |= cad_buf_puts(b, ", ");
-		r |= cad_buf_json_str(b, cfg->parties[v[i]].id);
+			cad_buf_puts(b, ", ");
+		cad_buf_json_str(b, cfg->parties[v[i]].id);
 	}
-	return r | cad_buf_puts(b, "]");
+	cad_buf_puts(b, "]");
 }
 
-static int
+static void
 json_unit_ids(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_unit *v, size_t n)
 {
-	int r = cad_buf_puts(b, "[");
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			r |= cad_buf_puts(b, ", ");
-		r |= cad_buf_json_str(b, cad_config_unit_id(cfg, &v[i]));
+			cad_buf_puts(b, ", ");
+		cad_buf_json_str(b, cad_config_unit_id(cfg, &v[i]));
 	}
-	return r | cad_buf_puts(b, "]");
+	cad_buf_puts(b, "]");
 }
 
 int
 cad_json_forums(struct cad_buf *b, const struct cad_config *cfg)
 {
 	static const char *minimum[] = { NULL, "year", "term" };
-	int r = cad_buf_puts(b, "[");
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < cfg->nforums; i++) {
 		const struct cad_forum *f = &cfg->forums[i];
 		char *cadence = cad_config_cadence(cfg, f);
-		r |= cad_buf_puts(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
-		r |= cad_buf_json_str(b, f->id);
-		r |= cad_buf_puts(b, ", \"name\": ");
-		r |= cad_buf_json_str(b, f->name);
-		r |= cad_buf_puts(b, ", \"convenor\": ");
-		r |= cad_buf_json_str(b, cad_forum_convenor_id(cfg, f));
-		r |= cad_buf_puts(b, ", \"participants\": ");
-		r |= json_party_ids(b, cfg, f->participants,
+		cad_buf_puts(b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+		cad_buf_json_str(b, f->id);
+		cad_buf_puts(b, ", \"name\": ");
+		cad_buf_json_str(b, f->name);
+		cad_buf_puts(b, ", \"convenor\": ");
+		cad_buf_json_str(b, cad_forum_convenor_id(cfg, f));
+		cad_buf_puts(b, ", \"participants\": ");
+		json_party_ids(b, cfg, f->participants,
 		    f->nparticipants);
-		r |= cad_buf_puts(b, ", \"for_each\": ");
-		r |= json_unit_ids(b, cfg, f->for_each, f->nfor_each);
-		r |= cad_buf_puts(b, ", \"cadence\": ");
-		r |= cad_buf_json_str(b, cadence);
-		r |= cad_buf_puts(b, ", \"legal_basis\": ");
-		r |= cad_buf_json_str(b, f->legal_basis);
-		r |= cad_buf_puts(b, ", \"minimum\": ");
-		r |= cad_buf_json_str(b, minimum[f->minimum]);
-		r |= cad_buf_puts(b, "}");
+		cad_buf_puts(b, ", \"for_each\": ");
+		json_unit_ids(b, cfg, f->for_each, f->nfor_each);
+		cad_buf_puts(b, ", \"cadence\": ");
+		cad_buf_json_str(b, cadence);
+		cad_buf_puts(b, ", \"legal_basis\": ");
+		cad_buf_json_str(b, f->legal_basis);
+		cad_buf_puts(b, ", \"minimum\": ");
+		cad_buf_json_str(b, minimum[f->minimum]);
+		cad_buf_puts(b, "}");
 		free(cadence);
 	}
-	r |= cad_buf_puts(b, cfg->nforums ? "\n]\n" : "]\n");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, cfg->nforums ? "\n]\n" : "]\n");
+	return cad_buf_error(b);
 }
 
 int
@@ -231,17 +229,17 @@ cad_json_holidays(struct cad_buf *b, const struct cad_config *cfg, int year)
 {
 	struct cad_holiday h[64];
 	int n = cad_calendar_holidays(cfg, year, h, 64);
-	int r = cad_buf_puts(b, "[");
+	cad_buf_puts(b, "[");
 	for (int i = 0; i < n; i++) {
 		char date[11];
 		cad_format_date(h[i].day, date);
-		r |= cad_buf_printf(b, "%s{\"date\": \"%s\", \"name\": ",
+		cad_buf_printf(b, "%s{\"date\": \"%s\", \"name\": ",
 		    i ? ",\n  " : "\n  ", date);
-		r |= cad_buf_json_str(b, _(h[i].name));
-		r |= cad_buf_puts(b, "}");
+		cad_buf_json_str(b, _(h[i].name));
+		cad_buf_puts(b, "}");
 	}
-	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return cad_buf_error(b);
 }
 
 /* an overdue task or a passed agreement deadline */
@@ -358,42 +356,42 @@ int
 cad_json_compliance(struct cad_buf *b, const struct cad_config *cfg,
     const struct cad_compliance *w, size_t n)
 {
-	int r = cad_buf_puts(b, "[");
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
 		char from[11], to[11];
 		char *msg = cad_compliance_message(cfg, &w[i]);
 		cad_format_date(w[i].from, from);
 		cad_format_date(w[i].to, to);
-		r |= cad_buf_puts(b, i ? ",\n  {\"forum\": " :
+		cad_buf_puts(b, i ? ",\n  {\"forum\": " :
 		    "\n  {\"forum\": ");
-		r |= cad_buf_json_str(b, w[i].forum >= 0 ?
+		cad_buf_json_str(b, w[i].forum >= 0 ?
 		    cfg->forums[w[i].forum].id : NULL);
-		r |= cad_buf_puts(b, ", \"party\": ");
-		r |= cad_buf_json_str(b, w[i].party >= 0 ?
+		cad_buf_puts(b, ", \"party\": ");
+		cad_buf_json_str(b, w[i].party >= 0 ?
 		    cfg->parties[w[i].party].id : NULL);
-		r |= cad_buf_printf(b, ", \"kind\": \"%s\", \"from\": \"%s\", "
+		cad_buf_printf(b, ", \"kind\": \"%s\", \"from\": \"%s\", "
 		    "\"to\": \"%s\", ", cad_compliance_kind_name(w[i].kind),
 		    from, to);
 		if (w[i].kind == CAD_COMPLIANCE_OVERDUE) {
-			r |= cad_buf_puts(b, "\"task\": ");
-			r |= cad_buf_json_str(b, cfg->tasks[w[i].task].id);
-			r |= cad_buf_puts(b, ", ");
+			cad_buf_puts(b, "\"task\": ");
+			cad_buf_json_str(b, cfg->tasks[w[i].task].id);
+			cad_buf_puts(b, ", ");
 		} else if (w[i].kind == CAD_COMPLIANCE_PASSED) {
-			r |= cad_buf_printf(b, "\"deadline\": \"%s\", ",
+			cad_buf_printf(b, "\"deadline\": \"%s\", ",
 			    cad_deadline_kind_name(w[i].deadline));
 		} else if (w[i].kind == CAD_COMPLIANCE_PER_YEAR) {
 			const struct cad_forum *f = &cfg->forums[w[i].forum];
-			r |= cad_buf_printf(b, "\"count\": %d, \"min\": %d, "
+			cad_buf_printf(b, "\"count\": %d, \"min\": %d, "
 			    "\"max\": %d, ", w[i].count, f->per_year_min,
 			    f->per_year_max);
 		}
-		r |= cad_buf_puts(b, "\"message\": ");
-		r |= cad_buf_json_str(b, msg);
-		r |= cad_buf_puts(b, "}");
+		cad_buf_puts(b, "\"message\": ");
+		cad_buf_json_str(b, msg);
+		cad_buf_puts(b, "}");
 		free(msg);
 	}
-	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return cad_buf_error(b);
 }
 
 char *

@@ -1,7 +1,8 @@
 /*
  * output.h - formats shared by cadencectl and the daemon's API:
  * RFC 3339 with the local offset, Finnish human dates, the JSON shapes
- * of SPEC §§ 5, 7, 8.  Writes into a cad_buf; never prints.
+ * of SPEC §§ 5, 7, 8.  Writes into a cad_buf; never prints.  The
+ * cad_json_* answer 0 or the buffer's error (util.h: errors stick).
  */
 #ifndef CAD_OUTPUT_H
 #define CAD_OUTPUT_H

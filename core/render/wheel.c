@@ -52,18 +52,15 @@ wheel_out(struct wheel *w, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (w->r < 0)
-		return;
 	va_start(ap, fmt);
-	w->r = cad_buf_vprintf(w->b, fmt, ap);
+	cad_buf_vprintf(w->b, fmt, ap);
 	va_end(ap);
 }
 
 void
 wheel_text(struct wheel *w, const char *s)
 {
-	if (w->r >= 0)
-		w->r = cad_buf_xml_str(w->b, s);
+	cad_buf_xml_str(w->b, s);
 }
 
 /* the angle of the start of day (frac = 0) or its middle (frac = 0.5) */
@@ -646,9 +643,9 @@ cad_wheel_svg(const struct cad_config *cfg, const struct cad_plan *plan,
 	wheel_out(&w, "</svg>\n");
 	wheel_legend_free(legend);
 	free(rings);
-	if (w.r < 0) {
+	if (cad_buf_error(out_buf) != 0) {
 		cad_error_set(err, "SVG larger than its buffer");
-		return w.r;
+		return cad_buf_error(out_buf);
 	}
 	return 0;
 }

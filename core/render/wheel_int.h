@@ -35,7 +35,6 @@ struct wheel {
 	int jan1;
 	int ndays;
 	int today;		/* CAD_NODAY when not drawn (print) */
-	int r;			/* first error of a buffer write */
 };
 
 /* a forum ring: forum index, radii, lanes for for_each members */
