@@ -7,6 +7,7 @@
 
 #include <libical/ical.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* the words of the cadence phrases (cad_config_cadence), translated */
@@ -173,18 +174,22 @@ put_frequency(struct cad_buf *b, const struct icalrecurrencetype *r)
 
 	switch (r->freq) {
 	case ICAL_YEARLY_RECURRENCE:
-		return cad_buf_printf(b, every ? C_("cadence", "vuosittain") :
-		    C_("cadence", "joka %d. vuosi"), r->interval) == 0;
+		cad_buf_printf(b, every ? C_("cadence", "vuosittain") :
+		    C_("cadence", "joka %d. vuosi"), r->interval);
+		return true;
 	case ICAL_MONTHLY_RECURRENCE:
-		return cad_buf_printf(b, every ?
+		cad_buf_printf(b, every ?
 		    C_("cadence", "kuukausittain") :
-		    C_("cadence", "joka %d. kuukausi"), r->interval) == 0;
+		    C_("cadence", "joka %d. kuukausi"), r->interval);
+		return true;
 	case ICAL_WEEKLY_RECURRENCE:
-		return cad_buf_printf(b, every ? C_("cadence", "viikoittain") :
-		    C_("cadence", "joka %d. viikko"), r->interval) == 0;
+		cad_buf_printf(b, every ? C_("cadence", "viikoittain") :
+		    C_("cadence", "joka %d. viikko"), r->interval);
+		return true;
 	case ICAL_DAILY_RECURRENCE:
-		return cad_buf_printf(b, every ? C_("cadence", "päivittäin") :
-		    C_("cadence", "joka %d. päivä"), r->interval) == 0;
+		cad_buf_printf(b, every ? C_("cadence", "päivittäin") :
+		    C_("cadence", "joka %d. päivä"), r->interval);
+		return true;
 	default:
 		return false;
 	}
@@ -233,7 +238,8 @@ put_times_a_year(struct cad_buf *b, const struct icalrecurrencetype *r,
     int nday, int nmday, int nmonth)
 {
 	char times[64], day[64];
-	struct cad_buf months;
+	struct cad_buf mb;
+	char *months;
 	bool ok = true, listed[13] = { false };
 	short in_order[12];
 
@@ -252,24 +258,26 @@ put_times_a_year(struct cad_buf *b, const struct icalrecurrencetype *r,
 		/* TRANSLATORS: how often a rule of 7+ listed months meets */
 		snprintf(times, sizeof times, C_("cadence",
 		    "%d kertaa vuodessa"), nmonth);
-	cad_buf_init(&months, 0);
+	cad_buf_init(&mb, 0);
 	if (nday == 0 && nmday == 0) {
-		put_months_in(&months, in_order, nmonth);
+		put_months_in(&mb, in_order, nmonth);
+		months = cad_buf_xsteal(&mb);
 		/* TRANSLATORS: how often and the months:
 		   "kahdesti vuodessa: helmikuussa ja elokuussa" */
 		cad_buf_printf(b, C_("cadence", "%1$s: %2$s"), times,
-		    months.data);
+		    months);
 	} else {
 		ok = rule_day(day, sizeof day, r, nday);
-		put_months_of(&months, in_order, nmonth);
+		put_months_of(&mb, in_order, nmonth);
+		months = cad_buf_xsteal(&mb);
 		/* TRANSLATORS: how often, the months (the last in genitive,
 		   the others their first part: helmi-, touko- ja syyskuun)
 		   and the day: "kolmesti vuodessa: helmi-, touko- ja
 		   syyskuun 3. tiistai" */
 		cad_buf_printf(b, C_("cadence", "%1$s: %2$s %3$s"), times,
-		    months.data, day);
+		    months, day);
 	}
-	cad_buf_release(&months);
+	free(months);
 	return ok;
 }
 
@@ -302,7 +310,8 @@ phrase_rrule(struct cad_buf *b, const char *rule)
 		    ical_wday(r.by_day[i]) >= 0;
 
 	if (r.count == 1) {		/* a one-off, FREQ does not matter */
-		ok = cad_buf_puts(b, C_("cadence", "kertaluonteinen")) == 0;
+		cad_buf_puts(b, C_("cadence", "kertaluonteinen"));
+		ok = true;
 		goto out;
 	}
 	if ((r.freq == ICAL_MONTHLY_RECURRENCE ||

@@ -152,36 +152,35 @@ cad_format_utc(int64_t t, char out[static 32])
 		snprintf(out, 32, "%lld", (long long)t);
 }
 
-static int
+static void
 json_field(struct cad_buf *b, const char *name, const char *value)
 {
-	return cad_buf_printf(b, ", \"%s\": ", name) |
-	    cad_buf_json_str(b, value);
+	cad_buf_printf(b, ", \"%s\": ", name);
+	cad_buf_json_str(b, value);
 }
 
 int
 cad_audit_json(struct cad_buf *b, const struct cad_audit_entry *v, size_t n)
 {
-	int r = cad_buf_puts(b, "[");
-
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
 		const struct cad_audit_entry *e = &v[i];
 		char when[32];
 
 		cad_format_utc(e->time, when);
-		r |= cad_buf_printf(b, "%s{\"id\": %lld, \"time\": \"%s\"",
+		cad_buf_printf(b, "%s{\"id\": %lld, \"time\": \"%s\"",
 		    i ? ",\n  " : "\n  ", (long long)e->id, when);
-		r |= json_field(b, "who", e->who);
-		r |= json_field(b, "via", e->address != NULL ? "api" : "cli");
-		r |= json_field(b, "address", e->address);
-		r |= json_field(b, "action", cad_audit_action_name(e->action));
-		r |= json_field(b, "uid", e->uid);
-		r |= json_field(b, "recurrence_id", e->rid);
-		r |= json_field(b, "what", e->what);
-		r |= json_field(b, "before", e->before);
-		r |= json_field(b, "after", e->after);
-		r |= cad_buf_puts(b, "}");
+		json_field(b, "who", e->who);
+		json_field(b, "via", e->address != NULL ? "api" : "cli");
+		json_field(b, "address", e->address);
+		json_field(b, "action", cad_audit_action_name(e->action));
+		json_field(b, "uid", e->uid);
+		json_field(b, "recurrence_id", e->rid);
+		json_field(b, "what", e->what);
+		json_field(b, "before", e->before);
+		json_field(b, "after", e->after);
+		cad_buf_puts(b, "}");
 	}
-	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return cad_buf_error(b);
 }

@@ -397,6 +397,8 @@ send_cancels(struct sync *sy, size_t s, const struct cad_series_state *state,
 		if (!cad_rid_in(newly, rid) || cad_rid_in(sent.data, rid))
 			continue;
 		cad_buf_printf(&sent, " %s", rid);
+		if ((r = cad_buf_error(&sent)) < 0)
+			break;
 		cad_buf_reset(&msg);
 		cst.sequence = base++;
 		if ((r = cad_imip_series_mail(sy->cfg, sy->ctx, sy->plan, s,
@@ -442,6 +444,8 @@ sync_smtp_one(struct sync *sy, size_t s, const struct cad_series_state *state,
 		request = peer_news(sy, s, p, &newly) ||
 		    (strchr(p->hash, '.') != NULL &&
 		    strcmp(strchr(p->hash, '.'), strchr(ph, '.')) != 0);
+		if ((r = cad_buf_error(&newly)) < 0)
+			goto out;
 		if (newly.len > 0 && (r = send_cancels(sy, s, state, base,
 		    natt, &to, newly.data)) < 0)
 			goto out;
@@ -523,7 +527,7 @@ sync_unwanted(struct sync *sy, const struct cad_outbox_peer *p, int sequence)
 /*
  * How many messages past the first this sync sends one e-mail receiver
  * of series s at most (CANCELs, then maybe a REQUEST): the SEQUENCE goes
- * up by one for each.
+ * up by one for each.  -ENOMEM when the RIDs do not fit in memory.
  */
 static int
 extra_messages(const struct sync *sy, size_t s,
@@ -539,6 +543,10 @@ extra_messages(const struct sync *sy, size_t s,
 			continue;
 		cad_buf_reset(&newly);
 		int n = peer_news(sy, s, &peers[k], &newly);
+		if (cad_buf_error(&newly) != 0) {
+			most = cad_buf_error(&newly);
+			break;
+		}
 		for (const char *p = newly.data; p != NULL && *p; p++)
 			n += p == newly.data || *p == ' ';
 		if (n - 1 > most)
@@ -581,6 +589,8 @@ sync_series(struct sync *sy, size_t s, struct cad_series_state *state,
 	cad_buf_init(&cancelled, 0);
 	cad_buf_puts(&cancelled, "");
 	nocc = series_facts(sy->plan, s, &cancelled, &first_day, &first_time);
+	if ((r = cad_buf_error(&cancelled)) < 0)
+		goto out;
 	if (nocc == 0 || !in_window(sy, s)) {
 		r = 0;		/* nothing to say in this window */
 		goto out;
@@ -595,8 +605,11 @@ sync_series(struct sync *sy, size_t s, struct cad_series_state *state,
 	/* a receiver's messages of this sync take base, base + 1, ...; the
 	   series (the REQUEST, the CalDAV object, the feeds) the last */
 	base = state->sequence;
-	if (cfg->smtp.present && (extra = extra_messages(sy, s, peers,
-	    npeers, hash)) > 0) {
+	extra = cfg->smtp.present ? extra_messages(sy, s, peers, npeers,
+	    hash) : 0;
+	if ((r = extra) < 0)
+		goto out;
+	if (extra > 0) {
 		state->sequence = base + extra;
 		if ((r = cad_store_series_raise(sy->st, se->uid,
 		    state->sequence, sy->err)) < 0)

@@ -133,20 +133,21 @@ add_wrapped(struct cad_buf *b, const char *s, const char *prefix)
 static void
 offsets_text(struct cad_buf *b, const int *off, size_t noff)
 {
-	struct cad_buf list;
+	struct cad_buf lb;
+	char *list;
 
-	cad_buf_init(&list, 0);
-	cad_buf_puts(&list, "");
+	cad_buf_init(&lb, 0);
 	for (size_t i = 0; i < noff; i++)
-		cad_buf_printf(&list, "%s%d", i == 0 ? "" :
+		cad_buf_printf(&lb, "%s%d", i == 0 ? "" :
 		    /* TRANSLATORS: before the last of a list of numbers */
 		    i + 1 == noff ? _(" ja ") : ", ", off[i]);
+	list = cad_buf_xsteal(&lb);
 	/* TRANSLATORS: %s is a list of numbers of days: "60, 30 ja 7" */
 	cad_buf_printf(b, dngettext(CAD_TEXTDOMAIN, "Muistutukset "
 	    "lähetetään %s päivä ennen määräaikaa.\n", "Muistutukset "
 	    "lähetetään %s päivää ennen määräaikaa.\n",
-	    (unsigned long)off[noff - 1]), list.data);
-	cad_buf_release(&list);
+	    (unsigned long)off[noff - 1]), list);
+	free(list);
 }
 
 /* the text/plain body in the thread's language, '\n' line ends; free()
@@ -216,7 +217,6 @@ cad_reminder_mail(const struct cad_config *cfg, const struct cad_deadline *d,
 	struct cad_imip_mail m;
 	struct cad_buf ics;
 	char bnd[64], *subject = NULL, *text = NULL, *crlf = NULL;
-	size_t start = out->len;
 	int r;
 
 	if (cfg->organizer_email == NULL || to_email == NULL) {
@@ -234,30 +234,25 @@ cad_reminder_mail(const struct cad_config *cfg, const struct cad_deadline *d,
 	    (unsigned long long)rnd);
 
 	cad_imip_mail_init(&m, cfg, to_name, to_email, subject, now);
-	if ((r = cad_imip_headers(&m, rnd, out)) < 0 ||
-	    (r = cad_buf_printf(out, "Content-Type: multipart/mixed; "
-	    "boundary=\"%s\"\r\n\r\n", bnd)) < 0 ||
-	    (r = cad_buf_puts(out, "This is a multi-part message in MIME "
-	    "format.\r\n")) < 0 ||
-	    (r = cad_buf_printf(out, "\r\n--%s\r\n", bnd)) < 0 ||
-	    (r = cad_buf_puts(out, "Content-Type: text/plain; "
-	    "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")) <
-	    0 ||
-	    (r = cad_imip_b64_body(out, crlf, strlen(crlf))) < 0 ||
-	    (r = cad_buf_printf(out, "\r\n--%s\r\n", bnd)) < 0 ||
-	    (r = cad_buf_puts(out, "Content-Type: application/ics; "
+	r = cad_imip_headers(&m, rnd, out);
+	cad_buf_printf(out, "Content-Type: multipart/mixed; "
+	    "boundary=\"%s\"\r\n\r\n", bnd);
+	cad_buf_puts(out, "This is a multi-part message in MIME format.\r\n");
+	cad_buf_printf(out, "\r\n--%s\r\n", bnd);
+	cad_buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	cad_imip_b64_body(out, crlf, strlen(crlf));
+	cad_buf_printf(out, "\r\n--%s\r\n", bnd);
+	cad_buf_puts(out, "Content-Type: application/ics; "
 	    "name=\"" ICS_NAME "\"\r\n"
 	    "Content-Disposition: attachment; filename=\"" ICS_NAME "\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n")) < 0 ||
-	    (r = cad_imip_b64_body(out, ics.data, ics.len)) < 0 ||
-	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", bnd)) < 0) {
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	cad_imip_b64_body(out, ics.data, ics.len);
+	cad_buf_printf(out, "\r\n--%s--\r\n", bnd);
+	if (r == 0)
+		r = cad_buf_error(out);
+	if (r < 0)
 		cad_error_set(err, "reminder message too large");
-		out->len = start;
-		if (out->data != NULL)
-			out->data[start] = '\0';
-		goto out;
-	}
-	r = 0;
 out:
 	free(subject);
 	free(text);

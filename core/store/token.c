@@ -355,35 +355,33 @@ cad_token_allows(const struct cad_token *t, const char *forum,
 	    listed(t->parties, t->nparties, party);
 }
 
-static int
+static void
 json_ids(struct cad_buf *b, char *const *v, size_t n)
 {
-	int r = cad_buf_puts(b, "[");
-
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
-		r |= cad_buf_puts(b, i ? ", " : "");
-		r |= cad_buf_json_str(b, v[i]);
+		cad_buf_puts(b, i ? ", " : "");
+		cad_buf_json_str(b, v[i]);
 	}
-	return r | cad_buf_puts(b, "]");
+	cad_buf_puts(b, "]");
 }
 
 int
 cad_token_json(struct cad_buf *b, const struct cad_token *v, size_t n)
 {
-	int r = cad_buf_puts(b, "[");
-
+	cad_buf_puts(b, "[");
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
 
 		cad_format_utc(v[i].created, when);
-		r |= cad_buf_puts(b, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
-		r |= cad_buf_json_str(b, v[i].name);
-		r |= cad_buf_puts(b, ", \"forums\": ");
-		r |= json_ids(b, v[i].forums, v[i].nforums);
-		r |= cad_buf_puts(b, ", \"parties\": ");
-		r |= json_ids(b, v[i].parties, v[i].nparties);
-		r |= cad_buf_printf(b, ", \"created\": \"%s\"}", when);
+		cad_buf_puts(b, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
+		cad_buf_json_str(b, v[i].name);
+		cad_buf_puts(b, ", \"forums\": ");
+		json_ids(b, v[i].forums, v[i].nforums);
+		cad_buf_puts(b, ", \"parties\": ");
+		json_ids(b, v[i].parties, v[i].nparties);
+		cad_buf_printf(b, ", \"created\": \"%s\"}", when);
 	}
-	r |= cad_buf_puts(b, n ? "\n]\n" : "]\n");
-	return r ? -E2BIG : 0;
+	cad_buf_puts(b, n ? "\n]\n" : "]\n");
+	return cad_buf_error(b);
 }
