@@ -71,6 +71,7 @@ api_write_route(const char *method, const char *url)
 
 /* --- answers ---------------------------------------------------------- */
 
+/* b was checked: cad_buf_error(b) is 0 */
 static enum MHD_Result
 answer_buf(struct MHD_Connection *c, unsigned code, struct cad_buf *b)
 {
@@ -112,8 +113,10 @@ answer_error(struct MHD_Connection *c, unsigned code, const char *msg)
 	struct cad_buf b;
 
 	cad_buf_init(&b, 4096);
-	if (cad_buf_puts(&b, "{\"error\": ") | cad_buf_json_str(&b, msg) |
-	    cad_buf_puts(&b, "}\n")) {
+	cad_buf_puts(&b, "{\"error\": ");
+	cad_buf_json_str(&b, msg);
+	cad_buf_puts(&b, "}\n");
+	if (cad_buf_error(&b) != 0) {
 		cad_buf_reset(&b);
 		cad_buf_puts(&b, "{\"error\": \"bad request\"}\n");
 	}
@@ -331,41 +334,41 @@ authorize(struct MHD_Connection *c, const struct snapshot *s,
 /* --- the change ------------------------------------------------------- */
 
 /* , "key": "YYYY-MM-DDTHH:MM" (local) */
-static int
+static void
 json_start(struct cad_buf *b, const char *key, int day, int time)
 {
 	char dt[CAD_RID_SIZE];
 
 	cad_rid_format(day, time, dt);
-	return cad_buf_printf(b, ", \"%s\": \"%s\"", key, dt);
+	cad_buf_printf(b, ", \"%s\": \"%s\"", key, dt);
 }
 
 static enum MHD_Result
 answer_change(struct MHD_Connection *c, const struct cad_change_result *res)
 {
 	struct cad_buf b;
-	int r, k = 0;
+	int k = 0;
 
 	cad_buf_init(&b, 0);
-	r = cad_buf_puts(&b, "{\"uid\": ") | cad_buf_json_str(&b, res->uid) |
-	    cad_buf_puts(&b, ", \"name\": ") |
-	    cad_buf_json_str(&b, res->name) |
-	    json_start(&b, "start", res->day, res->time) |
-	    json_start(&b, "new_start", res->new_day, res->new_time) |
-	    cad_buf_printf(&b, ", \"changed\": %s, \"before\": ",
-	    res->outcome == CAD_CHANGE_STORED ? "true" : "false") |
-	    cad_buf_json_str(&b, res->before) |
-	    cad_buf_puts(&b, ", \"after\": ") |
-	    cad_buf_json_str(&b, res->after) |
-	    cad_buf_puts(&b, ", \"warnings\": [");
+	cad_buf_puts(&b, "{\"uid\": ");
+	cad_buf_json_str(&b, res->uid);
+	cad_buf_puts(&b, ", \"name\": ");
+	cad_buf_json_str(&b, res->name);
+	json_start(&b, "start", res->day, res->time);
+	json_start(&b, "new_start", res->new_day, res->new_time);
+	cad_buf_printf(&b, ", \"changed\": %s, \"before\": ",
+	    res->outcome == CAD_CHANGE_STORED ? "true" : "false");
+	cad_buf_json_str(&b, res->before);
+	cad_buf_puts(&b, ", \"after\": ");
+	cad_buf_json_str(&b, res->after);
+	cad_buf_puts(&b, ", \"warnings\": [");
 	for (int i = 0; i < CAD_CHANGE_NWARNINGS; i++)
 		if (res->warnings & (1 << i)) {
-			r |= cad_buf_puts(&b, k++ ? ", " : "");
-			r |= cad_buf_json_str(&b,
-			    cad_change_warning_name(1 << i));
+			cad_buf_puts(&b, k++ ? ", " : "");
+			cad_buf_json_str(&b, cad_change_warning_name(1 << i));
 		}
-	r |= cad_buf_puts(&b, "]}\n");
-	if (r != 0) {
+	cad_buf_puts(&b, "]}\n");
+	if (cad_buf_error(&b) != 0) {
 		cad_buf_release(&b);
 		return answer_error(c, 500, _("vastaus on liian suuri"));
 	}
@@ -381,23 +384,25 @@ answer_done(struct MHD_Connection *c, const struct cad_change_result *res)
 	const char *party = *res->done.party != '\0' ? res->done.party : NULL;
 	struct cad_buf b;
 	char date[11];
-	int r;
 
 	cad_format_date(res->done.due, date);
 	cad_buf_init(&b, 0);
-	r = cad_buf_puts(&b, "{\"uid\": ") | cad_buf_json_str(&b, res->uid) |
-	    cad_buf_puts(&b, ", \"name\": ") |
-	    cad_buf_json_str(&b, res->name) |
-	    cad_buf_puts(&b, ", \"task\": ") |
-	    cad_buf_json_str(&b, res->done.task) |
-	    cad_buf_puts(&b, ", \"party\": ") | cad_buf_json_str(&b, party) |
-	    cad_buf_printf(&b, ", \"date\": \"%s\", \"changed\": %s, "
+	cad_buf_puts(&b, "{\"uid\": ");
+	cad_buf_json_str(&b, res->uid);
+	cad_buf_puts(&b, ", \"name\": ");
+	cad_buf_json_str(&b, res->name);
+	cad_buf_puts(&b, ", \"task\": ");
+	cad_buf_json_str(&b, res->done.task);
+	cad_buf_puts(&b, ", \"party\": ");
+	cad_buf_json_str(&b, party);
+	cad_buf_printf(&b, ", \"date\": \"%s\", \"changed\": %s, "
 	    "\"before\": ", date, res->outcome == CAD_CHANGE_STORED ?
-	    "true" : "false") | cad_buf_json_str(&b, res->before) |
-	    cad_buf_puts(&b, ", \"after\": ") |
-	    cad_buf_json_str(&b, res->after) |
-	    cad_buf_puts(&b, ", \"warnings\": []}\n");
-	if (r != 0) {
+	    "true" : "false");
+	cad_buf_json_str(&b, res->before);
+	cad_buf_puts(&b, ", \"after\": ");
+	cad_buf_json_str(&b, res->after);
+	cad_buf_puts(&b, ", \"warnings\": []}\n");
+	if (cad_buf_error(&b) != 0) {
 		cad_buf_release(&b);
 		return answer_error(c, 500, _("vastaus on liian suuri"));
 	}
@@ -676,10 +681,10 @@ api_write_handler(struct MHD_Connection *c, const char *url,
 		/* the body: kept up to the limit, the rest discarded */
 		if (rq->body.len + *upload_data_size > API_CHANGE_BODY_MAX)
 			rq->too_large = true;
-		if (!rq->answered && !rq->too_large &&
-		    cad_buf_add(&rq->body, upload_data,
-		    *upload_data_size) != 0)
-			rq->too_large = true;
+		if (!rq->answered && !rq->too_large) {
+			cad_buf_add(&rq->body, upload_data, *upload_data_size);
+			rq->too_large = cad_buf_error(&rq->body) != 0;
+		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}

@@ -3,7 +3,6 @@
  */
 #include "metrics.h"
 
-#include <errno.h>
 #include <stdatomic.h>
 
 #define CODE_MIN	100
@@ -68,9 +67,8 @@ int
 metrics_render(struct cad_buf *b)
 {
 	unsigned long sent, retry, failed;
-	int r = 0;
 
-	r |= cad_buf_puts(b,
+	cad_buf_puts(b,
 	    "# HELP cadenced_http_requests_total HTTP responses sent by "
 	    "cadenced, by status code.\n"
 	    "# TYPE cadenced_http_requests_total counter\n");
@@ -78,11 +76,11 @@ metrics_render(struct cad_buf *b)
 		unsigned long v = atomic_load(&http_codes[c - CODE_MIN]);
 		/* 200 always, so the series exists from the start */
 		if (v != 0 || c == 200)
-			r |= cad_buf_printf(b,
+			cad_buf_printf(b,
 			    "cadenced_http_requests_total{code=\"%u\"} %lu\n",
 			    c, v);
 	}
-	r |= cad_buf_printf(b,
+	cad_buf_printf(b,
 	    "# HELP cadenced_feed_renders_total iCalendar feeds rendered.\n"
 	    "# TYPE cadenced_feed_renders_total counter\n"
 	    "cadenced_feed_renders_total %lu\n"
@@ -119,7 +117,7 @@ metrics_render(struct cad_buf *b)
 	sent = atomic_load(&outbox_sent);
 	retry = atomic_load(&outbox_retry);
 	failed = atomic_load(&outbox_failed);
-	r |= cad_buf_printf(b,
+	cad_buf_printf(b,
 	    "# HELP cadenced_outbox_entries Invitations and reminders in "
 	    "the outbox, by state.\n"
 	    "# TYPE cadenced_outbox_entries gauge\n"
@@ -139,5 +137,5 @@ metrics_render(struct cad_buf *b)
 	    atomic_load(&depth_pending), atomic_load(&depth_failed),
 	    atomic_load(&depth_sent), sent + retry + failed, sent, retry,
 	    failed);
-	return r ? -E2BIG : 0;
+	return cad_buf_error(b);
 }

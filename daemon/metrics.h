@@ -29,7 +29,7 @@ void metrics_outbox_deliveries(unsigned sent, unsigned retry,
 /* the outbox's rows by state (read from the store by the main loop) */
 void metrics_outbox_depth(size_t pending, size_t sent, size_t failed);
 
-/* the whole exposition */
+/* the whole exposition; 0 or out's error */
 int metrics_render(struct cad_buf *out);
 
 #endif

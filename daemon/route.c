@@ -56,7 +56,7 @@ reply_static(struct reply *rp, unsigned code, const char *type,
 	rp->flags = REPLY_NOSTORE;
 }
 
-/* takes b's data */
+/* takes b's data; b was checked (cad_buf_error(b) is 0) */
 void
 reply_buf(struct reply *rp, unsigned code, const char *type,
     struct cad_buf *b, int64_t last_modified, int flags)
@@ -82,9 +82,10 @@ reply_api_error(struct reply *rp, unsigned code, const char *msg)
 	struct cad_buf b;
 
 	cad_buf_init(&b, 4096);
-	if (cad_buf_puts(&b, "{\"error\": ") != 0 ||
-	    cad_buf_json_str(&b, msg) != 0 ||
-	    cad_buf_puts(&b, "}\n") != 0) {
+	cad_buf_puts(&b, "{\"error\": ");
+	cad_buf_json_str(&b, msg);
+	cad_buf_puts(&b, "}\n");
+	if (cad_buf_error(&b) != 0) {
 		cad_buf_release(&b);
 		reply_static(rp, code, CT_JSON,
 		    "{\"error\": \"bad request\"}\n");
@@ -365,7 +366,8 @@ route_status(const char *url, struct reply *rp)
 		}
 		/* what is wrong, while the last good feeds are served */
 		cad_buf_init(&b, sizeof why);
-		if (cad_buf_puts(&b, why) != 0) {
+		cad_buf_puts(&b, why);
+		if (cad_buf_error(&b) != 0) {
 			cad_buf_release(&b);
 			reply_static(rp, 503, CT_TEXT, "unhealthy\n");
 			return true;

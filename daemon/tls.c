@@ -28,12 +28,14 @@ read_pem(const char *path, char **out, struct cad_error *err)
 		return r;
 	}
 	cad_buf_init(&b, TLS_FILE_MAX);
-	while (r == 0 && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (cad_buf_add(&b, chunk, n) != 0) {
-			cad_error_set(err, "'%s' is larger than %u bytes", path,
-			    TLS_FILE_MAX);
-			r = -EFBIG;
-		}
+	while (cad_buf_error(&b) == 0 &&
+	    (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		cad_buf_add(&b, chunk, n);
+	if (cad_buf_error(&b) != 0) {
+		cad_error_set(err, "'%s' is larger than %u bytes", path,
+		    TLS_FILE_MAX);
+		r = -EFBIG;
+	}
 	if (r == 0 && ferror(fp)) {
 		r = -EIO;
 		cad_error_set(err, "cannot read '%s'", path);
