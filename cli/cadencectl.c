@@ -290,7 +290,7 @@ cli_flush(void)
 int
 cli_print_buf(struct cad_buf *b, int r)
 {
-	if (r < 0) {
+	if (r < 0 || cad_buf_error(b) != 0) {
 		cli_warnx(_("tuloste on liian suuri"));
 		cad_buf_release(b);
 		return EXIT_BAD;

@@ -46,7 +46,8 @@ int cli_plan(struct cli *c, int from, int to, struct cad_plan *plan);
 int cli_arg_date(const char *what, const char *s, int *day);
 int cli_arg_forum(struct cli *c, const char *id);	/* -1 + message */
 int cli_arg_party(struct cli *c, const char *id);
-/* writes b to stdout and releases it; r < 0: error; returns exit status */
+/* writes b to stdout and releases it; r < 0 or b failed (its error,
+   util.h): a one-line error instead; returns the exit status */
 int cli_print_buf(struct cad_buf *b, int r);
 /* flushes stdout: 0, or 1 with a message when the output failed */
 int cli_flush(void);

@@ -12,7 +12,6 @@
  * A reminder is listed with channel smtp, its recipient as the target,
  * the deadline's UID (as in deadlines.ics) and its offset in days.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,38 +27,37 @@ static int
 outbox_json(struct cad_outbox_entry *v, size_t n)
 {
 	struct cad_buf b;
-	int r = 0;
 
 	cad_buf_init(&b, 0);
-	r |= cad_buf_puts(&b, "[");
+	cad_buf_puts(&b, "[");
 	for (size_t i = 0; i < n; i++) {
-		r |= cad_buf_printf(&b, "%s\n  {\"id\": %lld, \"channel\": ",
+		cad_buf_printf(&b, "%s\n  {\"id\": %lld, \"channel\": ",
 		    i ? "," : "", (long long)v[i].id);
-		r |= cad_buf_json_str(&b, cad_channel_name(v[i].channel));
-		r |= cad_buf_puts(&b, ", \"target\": ");
-		r |= cad_buf_json_str(&b, v[i].target);
-		r |= cad_buf_puts(&b, ", \"uid\": ");
-		r |= cad_buf_json_str(&b, v[i].uid);
-		r |= cad_buf_puts(&b, ", \"kind\": ");
-		r |= cad_buf_json_str(&b, cad_outbox_kind_name(v[i].kind));
-		r |= cad_buf_puts(&b, ", \"recurrence_id\": ");
+		cad_buf_json_str(&b, cad_channel_name(v[i].channel));
+		cad_buf_puts(&b, ", \"target\": ");
+		cad_buf_json_str(&b, v[i].target);
+		cad_buf_puts(&b, ", \"uid\": ");
+		cad_buf_json_str(&b, v[i].uid);
+		cad_buf_puts(&b, ", \"kind\": ");
+		cad_buf_json_str(&b, cad_outbox_kind_name(v[i].kind));
+		cad_buf_puts(&b, ", \"recurrence_id\": ");
 		if (v[i].rid != NULL)
-			r |= cad_buf_json_str(&b, v[i].rid);
+			cad_buf_json_str(&b, v[i].rid);
 		else
-			r |= cad_buf_puts(&b, "null");
-		r |= cad_buf_printf(&b, ", \"sequence\": %d, \"state\": ",
+			cad_buf_puts(&b, "null");
+		cad_buf_printf(&b, ", \"sequence\": %d, \"state\": ",
 		    v[i].sequence);
-		r |= cad_buf_json_str(&b, cad_outbox_state_name(v[i].state));
-		r |= cad_buf_printf(&b, ", \"attempts\": %d, \"last_error\": ",
+		cad_buf_json_str(&b, cad_outbox_state_name(v[i].state));
+		cad_buf_printf(&b, ", \"attempts\": %d, \"last_error\": ",
 		    v[i].attempts);
 		if (v[i].last_error != NULL)
-			r |= cad_buf_json_str(&b, v[i].last_error);
+			cad_buf_json_str(&b, v[i].last_error);
 		else
-			r |= cad_buf_puts(&b, "null");
-		r |= cad_buf_puts(&b, "}");
+			cad_buf_puts(&b, "null");
+		cad_buf_puts(&b, "}");
 	}
-	r |= cad_buf_puts(&b, n ? "\n]\n" : "]\n");
-	return cli_print_buf(&b, r != 0 ? -ENOMEM : 0);
+	cad_buf_puts(&b, n ? "\n]\n" : "]\n");
+	return cli_print_buf(&b, 0);
 }
 
 static const char *

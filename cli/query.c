@@ -310,7 +310,7 @@ cmd_next(struct cli *c)
 	if ((r = cli_plan(c, c->today, c->today + 5 * 366, &plan)) != 0)
 		return r;
 	cad_buf_init(&b, 0);
-	r = cad_buf_puts(&b, "[");
+	cad_buf_puts(&b, "[");
 	for (size_t i = 0; i < plan.nocc && shown < a.n; i++) {
 		const struct cad_occurrence *o = &plan.occ[i];
 		if (o->status != CAD_CONFIRMED ||
@@ -318,16 +318,16 @@ cmd_next(struct cli *c)
 		    party))
 			continue;
 		if (a.json) {
-			r |= cad_buf_puts(&b, shown ? ",\n  " : "\n  ");
-			r |= cad_json_occurrence(&b, c->cfg, &plan, o);
+			cad_buf_puts(&b, shown ? ",\n  " : "\n  ");
+			cad_json_occurrence(&b, c->cfg, &plan, o);
 		} else
 			print_occurrence(c->cfg, &plan, o);
 		shown++;
 	}
-	r |= cad_buf_puts(&b, shown ? "\n]\n" : "]\n");
+	cad_buf_puts(&b, shown ? "\n]\n" : "]\n");
 	cad_plan_release(&plan);
 	if (a.json)
-		return cli_print_buf(&b, r);
+		return cli_print_buf(&b, 0);
 	cad_buf_release(&b);
 	if (shown == 0)
 		printf("%s\n", _("ei tulevia kokouksia"));
