@@ -61,20 +61,10 @@ check, need, messages = RUN.check, RUN.need, RUN.messages
 within_5s = RUN.within_5s
 free_port, poll_until, Fatal = peers.free_port, peers.poll_until, peers.Fatal
 
-CONF = """
-timezone = "Europe/Helsinki";
-domain = "kainuu.example";
-state_dir = "var";
-horizon_days = 550;
-holidays = "FI";
+CONF = peers.KAINUU_HEAD + """\
 council_terms = ( { start = "2025-06-01"; end = "2029-05-31"; } );
 organizer = { name = "Hyte"; email = "hyte@kainuu.example"; };
-parties = (
-  { id = "hva"; name = "Kainuun hyvinvointialue"; email = "kirjaamo@hva.example"; },
-  { id = "kajaani"; name = "Kajaanin kaupunki"; email = "kirjaamo@kajaani.example"; },
-  { id = "sotkamo"; name = "Sotkamon kunta"; email = "kirjaamo@sotkamo.example"; },
-  { id = "kuhmo"; name = "Kuhmon kaupunki"; email = "kirjaamo@kuhmo.example"; }
-);
+""" + peers.kainuu_parties("hva", "kajaani", "sotkamo", "kuhmo") + """\
 forums = (
   { id = "kuntaneuvottelu"; name = "Kuntakohtainen neuvottelu";
     convenor = "hva"; for_each = [ "kajaani", "sotkamo" ];
@@ -124,11 +114,7 @@ def curl(path, token=None, data=None):
 
 
 def post(token, change):
-    st, body = curl("/api/v1/changes", token=token, data=json.dumps(change))
-    try:
-        return st, json.loads(body)
-    except ValueError:
-        return st, body
+    return peers.post_change(curl, token, change)
 
 
 def audit():

@@ -42,14 +42,10 @@ import signal
 import subprocess
 import sys
 
-try:
-    import icalendar
-except ImportError:
-    print("api_write.sh: FAIL: /usr/bin/python3 cannot import icalendar")
-    sys.exit(1)
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers  # noqa: E402
+
+icalendar = peers.require("api_write.sh", "icalendar")
 
 ME = "api_write.sh"
 DAEMON = os.path.abspath(sys.argv[1])
@@ -140,12 +136,7 @@ def ctl_server(token_file, pre, *args):
 
 
 def post(token, change):
-    data = change if isinstance(change, str) else json.dumps(change)
-    st, body = curl("/api/v1/changes", token=token, data=data)
-    try:
-        return st, json.loads(body)
-    except ValueError:
-        return st, body
+    return peers.post_change(curl, token, change)
 
 
 def audit():

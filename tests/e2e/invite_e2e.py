@@ -22,12 +22,9 @@ of it: a renamed contact gets an update, a contact added in a role gets
 an invitation (and the party address it replaces a CANCEL), a removed
 contact gets a CANCEL; nobody else gets mail.
 """
-import base64
 import os
-import shutil
 import subprocess
 import sys
-import urllib.request
 
 import icalendar     # tests/e2e/outbox.sh made sure it is there
 
@@ -142,13 +139,8 @@ def ctl(*args):
 
 
 def dav_get(url):
-    req = urllib.request.Request(url)
-    auth = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
-    req.add_header("Authorization", "Basic " + auth)
-    if url.endswith("/"):
-        req.method = "MKCALENDAR"
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return r.read()
+    return peers.dav_body("MKCALENDAR" if url.endswith("/") else "GET",
+                          url, USER, PASSWORD)
 
 
 def attendees(cal, want_client):
@@ -293,19 +285,7 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except (peers.Fatal, OSError) as e:
-        check(False, "stopped: %s" % e)
-    finally:
-        RUN.stop_all()
-        if RUN.failures:
-            print("outbox.sh: invite: kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    if RUN.failures:
-        print("outbox.sh: invite: %d failure(s)" % len(RUN.failures))
-        sys.exit(1)
-    print("outbox.sh: invite: ok: %d series, their attendees and mail as derived "
-          "by hand; renamed, added and removed contacts reach only "
-          "themselves" % len(EXPECTED))
+    RUN.finish(main, keep=True, stops=(OSError,),
+               note="%d series, their attendees and mail as derived by "
+               "hand; renamed, added and removed contacts reach only "
+               "themselves" % len(EXPECTED))

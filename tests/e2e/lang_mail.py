@@ -20,7 +20,6 @@ language.
 import base64
 import email.utils
 import os
-import shutil
 import subprocess
 import sys
 import urllib.request
@@ -111,11 +110,7 @@ def ctl(*args):
 
 
 def dav_get(url):
-    req = urllib.request.Request(url)
-    auth = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
-    req.add_header("Authorization", "Basic " + auth)
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return r.read()
+    return peers.dav_body("GET", url, USER, PASSWORD)
 
 
 def parts(msg):
@@ -309,17 +304,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except peers.Fatal:
-        pass
-    finally:
-        RUN.stop_all()
-        if RUN.failures:
-            print("%s: kept %s" % (ME, tmp))
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    if RUN.failures:
-        print("%s: %d failure(s)" % (ME, len(RUN.failures)))
-        sys.exit(1)
-    print("%s: ok" % ME)
+    RUN.finish(main, keep=True)

@@ -19,21 +19,12 @@ independent readers:
 """
 import json
 import os
-import shutil
-import subprocess
 import sys
-import urllib.request
-import base64
-
-try:
-    import icalendar
-except ImportError:
-    print("outbox.sh: FAIL: /usr/bin/python3 cannot import icalendar "
-          "(apt-get install python3-icalendar)")
-    sys.exit(1)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers  # noqa: E402
+
+icalendar = peers.require("outbox.sh", "icalendar", "python3-icalendar")
 
 CTL = os.path.abspath(sys.argv[1])
 TODAY = "2026-01-15"
@@ -44,18 +35,9 @@ check, messages, stop = RUN.check, RUN.messages, RUN.stop
 free_port, subject, Fatal = peers.free_port, peers.subject, peers.Fatal
 
 
-CONF = """
-timezone = "Europe/Helsinki";
-domain = "kainuu.example";
-state_dir = "var";
-horizon_days = 550;
-holidays = "FI";
+CONF = peers.KAINUU_HEAD + """\
 organizer = { name = "Hyte-koordinaattori"; email = "hyte@kainuu.example"; };
-parties = (
-  { id = "hva"; name = "Kainuun hyvinvointialue"; email = "kirjaamo@hva.example"; },
-  { id = "kajaani"; name = "Kajaanin kaupunki"; email = "kirjaamo@kajaani.example"; },
-  { id = "sotkamo"; name = "Sotkamon kunta"; email = "kirjaamo@sotkamo.example"; }
-);
+""" + peers.kainuu_parties("hva", "kajaani", "sotkamo") + """\
 forums = (
   { id = "hytetu-foorumi";
     name = "Kainuun Hytetu -yhteistyöfoorumi";
@@ -88,26 +70,12 @@ CONVENOR = "kirjaamo@hva.example"
 
 
 def dav(method, url, body=None, headers=None):
-    req = urllib.request.Request(url, data=body, method=method)
-    auth = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
-    req.add_header("Authorization", "Basic " + auth)
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read(), r.headers
-    except urllib.error.HTTPError as e:
-        return e.code, e.read(), e.headers
+    return peers.dav(method, url, USER, PASSWORD, body, headers)
 
 
 def ctl(*args, ok=True):
-    r = subprocess.run([CTL, "-c", os.path.join(tmp, "cadenced.conf"),
-                        "--today", TODAY] + list(args),
-                       capture_output=True, text=True, timeout=120)
-    if ok and r.returncode != 0:
-        raise SystemExit("outbox.sh: FAIL: cadencectl %s: exit %d: %s"
-                         % (" ".join(args), r.returncode, r.stderr))
-    return r
+    return peers.run_ctl(CTL, os.path.join(tmp, "cadenced.conf"), TODAY,
+                         args, ok=ok, timeout=120)
 
 
 def outbox():
@@ -323,18 +291,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Fatal:
-        pass
-    finally:
-        RUN.stop_all()
-        if failures:
-            print("outbox.sh: kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-
-    if failures:
-        print("outbox.sh: %d failure(s)" % len(failures))
-        sys.exit(1)
-    print("outbox.sh: ok")
+    RUN.finish(main, keep=True)

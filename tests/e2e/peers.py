@@ -7,9 +7,12 @@ it with their own directory first on sys.path.  Every server binds
 127.0.0.1 on a free port; every wait is bounded.
 """
 
+import base64
 import email
 import email.header
 import email.policy
+import importlib
+import json
 import os
 import shutil
 import signal
@@ -18,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 PYTHON = "/usr/bin/python3"
@@ -36,8 +40,75 @@ forums = ( { id = "foorumi"; name = "Foorumi"; convenor = "hva";
 """
 
 
+# The head of the Kainuu test configs: the zone, domain kainuu.example
+# (so UIDs end in @kainuu.example), the state in ./var, 550 days ahead,
+# Finnish holidays.  A test's CONF goes on after it.
+KAINUU_HEAD = """
+timezone = "Europe/Helsinki";
+domain = "kainuu.example";
+state_dir = "var";
+horizon_days = 550;
+holidays = "FI";
+"""
+
+# Kainuu's parties as the tests name them, one config line each: hva
+# convenes; kajaani and sotkamo are members, each with its registry
+# address (kirjaamo@ID.example)
+KAINUU_PARTY = {
+    "hva": '{ id = "hva"; name = "Kainuun hyvinvointialue"; '
+           'email = "kirjaamo@hva.example"; }',
+    "kajaani": '{ id = "kajaani"; name = "Kajaanin kaupunki"; '
+               'email = "kirjaamo@kajaani.example"; }',
+    "sotkamo": '{ id = "sotkamo"; name = "Sotkamon kunta"; '
+               'email = "kirjaamo@sotkamo.example"; }',
+    "kuhmo": '{ id = "kuhmo"; name = "Kuhmon kaupunki"; '
+             'email = "kirjaamo@kuhmo.example"; }',
+}
+
+
+def kainuu_parties(*ids):
+    """parties = ( ... ); of the KAINUU_PARTY lines of ids"""
+    return "parties = (\n  %s\n);\n" % ",\n  ".join(
+        KAINUU_PARTY[i] for i in ids)
+
+
+def require(me, module, package=None):
+    """the module imported, or "ME: FAIL: ... cannot import MODULE" and
+    exit 1 (the .sh checks the test's modules; this says which)"""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        print("%s: FAIL: /usr/bin/python3 cannot import %s%s" % (
+            me, module, " (apt-get install %s)" % package if package
+            else ""))
+        sys.exit(1)
+
+
+def dav(method, url, user, password, body=None, headers=None, timeout=10):
+    """(status, body, headers) of one WebDAV/CalDAV request with HTTP
+    Basic authentication; an HTTP error is an answer, not an exception"""
+    req = urllib.request.Request(url, data=body, method=method)
+    auth = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+    req.add_header("Authorization", "Basic " + auth)
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read(), r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), e.headers
+
+
 class Fatal(Exception):
     """a check failed that the rest of the test cannot do without"""
+
+
+def dav_body(method, url, user, password, body=None):
+    """the body of a DAV request that must succeed (2xx); Fatal if not"""
+    st, got, _ = dav(method, url, user, password, body)
+    if not 200 <= st < 300:
+        raise Fatal("%s %s: HTTP %d" % (method, url, st))
+    return got
 
 
 def free_port():
@@ -58,11 +129,11 @@ def poll_until(what, timeout, step=0.1):
         time.sleep(step)
 
 
-def run_ctl(ctl, conf, today, args, ok=True):
+def run_ctl(ctl, conf, today, args, ok=True, timeout=60):
     """`ctl -c conf --today today args...`: its CompletedProcess (text);
     Fatal when ok and it did not exit 0"""
     r = subprocess.run([ctl, "-c", conf, "--today", today] + list(args),
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=timeout)
     if ok and r.returncode != 0:
         raise Fatal("cadencectl %s: exit %d: %s" % (
             " ".join(args), r.returncode, r.stderr.strip()))
@@ -85,6 +156,18 @@ def curl(url, *args, cacert=None, token=None, data=None):
                        capture_output=True, timeout=30, text=True)
     body, _, code = r.stdout.rpartition("\n")
     return int(code or 0), body
+
+
+def post_change(curl_fn, token, change):
+    """(status, the answer's JSON, or its text when it is not JSON) of
+    POST /api/v1/changes with change (a dict, or raw text) through
+    curl_fn(path, token=, data=), the test's curl of its daemon"""
+    data = change if isinstance(change, str) else json.dumps(change)
+    st, body = curl_fn("/api/v1/changes", token=token, data=data)
+    try:
+        return st, json.loads(body)
+    except ValueError:
+        return st, body
 
 
 def subject(msg):
@@ -110,21 +193,28 @@ class Run:
         self.stop_wait = stop_wait      # seconds before SIGKILL in stop()
         self.poll_step = poll_step      # wait_port's polling step
 
-    def finish(self, fn):
+    def finish(self, fn, keep=False, note=None, stops=()):
         """runs fn(); then stops the peers and removes tmp, and prints
-        "ME: ok" or exits 1 after "ME: N failed" """
+        "ME: ok" (with ": note") or exits 1 after "ME: N failed".  keep:
+        tmp stays after a failure ("ME: kept TMP"); stops: exceptions
+        that end the run as a failure ("stopped: ...") besides Fatal"""
         try:
             fn()
-        except Fatal:
-            pass
+        except Fatal as e:
+            if str(e) not in self.failures:     # need() has said it
+                self.check(False, str(e))
+        except stops as e:
+            self.check(False, "stopped: %s" % e)
         finally:
             self.stop_all()
-            if self.tmp:
+            if self.tmp and keep and self.failures:
+                print("%s: kept %s" % (self.me, self.tmp))
+            elif self.tmp:
                 shutil.rmtree(self.tmp, ignore_errors=True)
         if self.failures:
             print("%s: %d failed" % (self.me, len(self.failures)))
             sys.exit(1)
-        print("%s: ok" % self.me)
+        print("%s: ok%s" % (self.me, ": " + note if note else ""))
 
     def finish_daemon(self, fn, log, stop_daemon):
         """runs fn(), then checks the daemon's log for sanitizer reports,

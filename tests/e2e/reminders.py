@@ -30,18 +30,13 @@ import email
 import email.utils
 import json
 import os
-import shutil
 import subprocess
 import sys
 
-try:
-    import icalendar
-except ImportError:
-    print("reminders.sh: FAIL: /usr/bin/python3 cannot import icalendar")
-    sys.exit(1)
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers  # noqa: E402
+
+icalendar = peers.require("reminders.sh", "icalendar")
 
 ME = "reminders.sh"
 CTL = os.path.abspath(sys.argv[1])
@@ -408,17 +403,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Fatal:
-        pass
-    finally:
-        RUN.stop_all()
-        if failures:
-            print("%s: logs kept in %s" % (ME, tmp))
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print("%s: %d failure(s)" % (ME, len(failures)))
-        sys.exit(1)
-    print("%s: ok" % ME)
+    RUN.finish(main, keep=True)

@@ -39,14 +39,11 @@ series with exceptions in 2031..2035 (tyoryhma's Julys, itsenaisyys'
 Decembers) are sent once more, foorumi (never a holiday, never in a
 blackout) is not.
 """
-import base64
 import datetime
 import json
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 
 import icalendar
 import recurring_ical_events
@@ -98,14 +95,7 @@ check, need = RUN.check, RUN.need
 
 
 def dav(method, url, body=None):
-    req = urllib.request.Request(url, data=body, method=method)
-    auth = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
-    req.add_header("Authorization", "Basic " + auth)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
+    return peers.dav(method, url, USER, PASSWORD, body)[:2]
 
 
 def main():
