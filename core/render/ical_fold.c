@@ -20,28 +20,24 @@
 static const char feed_end[] = "END:VCALENDAR\r\n";
 
 
-static int
+static void
 emit_line(struct cad_buf *out, const char *s, size_t len)
 {
 	size_t limit = FOLD_OCTETS;
-	int r;
 
 	while (len > limit) {
 		size_t k = limit;
 		/* never split a multi-byte character */
 		while (k > 1 && ((unsigned char)s[k] & 0xC0) == 0x80)
 			k--;
-		if ((r = cad_buf_add(out, s, k)) < 0 ||
-		    (r = cad_buf_add(out, "\r\n ", 3)) < 0)
-			return r;
+		cad_buf_add(out, s, k);
+		cad_buf_add(out, "\r\n ", 3);
 		s += k;
 		len -= k;
 		limit = FOLD_OCTETS - 1;	/* the leading space counts */
 	}
-	if ((r = cad_buf_add(out, s, len)) < 0 ||
-	    (r = cad_buf_add(out, "\r\n", 2)) < 0)
-		return r;
-	return 0;
+	cad_buf_add(out, s, len);
+	cad_buf_add(out, "\r\n", 2);
 }
 
 /*
@@ -85,29 +81,23 @@ slot_note(struct stamp_slots *sl, const struct cad_buf *out, const char *s,
  * followed by X-WR-CALNAME with the same, already TEXT-escaped, value.
  * sl (may be NULL) learns where the stamps of depth-2 components went.
  */
-static int
+static void
 emit_unfolded(struct cad_buf *out, const char *s, size_t len, int *depth,
     struct stamp_slots *sl)
 {
-	int r;
-
 	if (len >= 6 && strncmp(s, "BEGIN:", 6) == 0)
 		(*depth)++;
 	else if (len >= 4 && strncmp(s, "END:", 4) == 0)
 		(*depth)--;
 	if (sl != NULL && *depth == 2)
 		slot_note(sl, out, s, len);
-	if ((r = emit_line(out, s, len)) < 0)
-		return r;
+	emit_line(out, s, len);
 	if (*depth == 1 && len >= 5 && strncmp(s, "NAME:", 5) == 0) {
-		struct cad_buf x;
-		cad_buf_init(&x, 0);
-		if ((r = cad_buf_puts(&x, "X-WR-CALNAME:")) == 0 &&
-		    (r = cad_buf_add(&x, s + 5, len - 5)) == 0)
-			r = emit_line(out, x.data, x.len);
-		cad_buf_release(&x);
+		char *x = cad_asprintf("X-WR-CALNAME:%.*s", (int)(len - 5),
+		    s + 5);
+		emit_line(out, x, strlen(x));
+		free(x);
 	}
-	return r;
 }
 
 /*
@@ -132,46 +122,49 @@ list_prop(const char *s, size_t len, size_t *head)
 	return true;
 }
 
-static int
+static void
 emit_gathered(struct cad_buf *out, const char *s, size_t len, int *depth,
     struct stamp_slots *sl, struct cad_buf *pending)
 {
 	size_t head, phead;
-	int r;
 
 	if (list_prop(s, len, &head)) {
 		if (pending->len > 0 && list_prop(pending->data, pending->len,
 		    &phead) && phead == head &&
 		    memcmp(pending->data, s, head) == 0) {
-			if ((r = cad_buf_puts(pending, ",")) < 0)
-				return r;
-			return cad_buf_add(pending, s + head, len - head);
+			cad_buf_puts(pending, ",");
+			cad_buf_add(pending, s + head, len - head);
+			return;
 		}
-		if (pending->len > 0 && (r = emit_unfolded(out, pending->data,
-		    pending->len, depth, sl)) < 0)
-			return r;
+		if (pending->len > 0)
+			emit_unfolded(out, pending->data, pending->len, depth,
+			    sl);
 		cad_buf_reset(pending);
-		return cad_buf_add(pending, s, len);
+		cad_buf_add(pending, s, len);
+		return;
 	}
 	if (pending->len > 0) {
-		if ((r = emit_unfolded(out, pending->data, pending->len, depth,
-		    sl)) < 0)
-			return r;
+		emit_unfolded(out, pending->data, pending->len, depth, sl);
 		cad_buf_reset(pending);
 	}
-	return len > 0 ? emit_unfolded(out, s, len, depth, sl) : 0;
+	if (len > 0)
+		emit_unfolded(out, s, len, depth, sl);
 }
 
+/* text unfolded, its EXDATEs and RDATEs gathered, folded again into
+   out; 0 or the first error of out or of the lines held aside */
 static int
 refold(struct cad_buf *out, const char *text, struct stamp_slots *sl)
 {
 	struct cad_buf line, pending;
 	const char *p = text;
-	int r = 0, depth = 0;
+	int r, depth = 0;
 
 	cad_buf_init(&line, 0);
 	cad_buf_init(&pending, 0);
-	while (*p) {
+	while (*p && (r = cad_buf_error(out)) == 0 &&
+	    (r = cad_buf_error(&line)) == 0 &&
+	    (r = cad_buf_error(&pending)) == 0) {
 		if (*p == '\r' || *p == '\n') {
 			const char *q = p;
 			if (*q == '\r' && q[1] == '\n')
@@ -181,20 +174,21 @@ refold(struct cad_buf *out, const char *text, struct stamp_slots *sl)
 				p = q + 1;	/* a fold: drop it */
 				continue;
 			}
-			if (line.len > 0 && (r = emit_gathered(out, line.data,
-			    line.len, &depth, sl, &pending)) < 0)
-				goto out;
+			if (line.len > 0)
+				emit_gathered(out, line.data, line.len,
+				    &depth, sl, &pending);
 			cad_buf_reset(&line);
 			p = q;
 			continue;
 		}
 		size_t k = strcspn(p, "\r\n");
-		if ((r = cad_buf_add(&line, p, k)) < 0)
-			goto out;
+		cad_buf_add(&line, p, k);
 		p += k;
 	}
-	r = emit_gathered(out, line.data, line.len, &depth, sl, &pending);
-out:
+	emit_gathered(out, line.data, line.len, &depth, sl, &pending);
+	if ((r = cad_buf_error(&line)) == 0 &&
+	    (r = cad_buf_error(&pending)) == 0)
+		r = cad_buf_error(out);
 	cad_buf_release(&line);
 	cad_buf_release(&pending);
 	return r;
@@ -225,7 +219,6 @@ cad_ical_publish_calendar(const struct cad_config *cfg, const char *name)
 int
 cad_ical_write(struct cad_buf *out, icalcomponent *c, struct cad_error *err)
 {
-	size_t start_len = out->len;
 	char *text;
 	int r;
 
@@ -235,13 +228,8 @@ cad_ical_write(struct cad_buf *out, icalcomponent *c, struct cad_error *err)
 		    icalerror_strerror(icalerrno));
 		return -ENOMEM;
 	}
-	if ((r = refold(out, text, NULL)) < 0) {
+	if ((r = refold(out, text, NULL)) < 0)
 		cad_error_set(err, "calendar too large: %s", strerror(-r));
-		if (out->len > start_len) {
-			out->len = start_len;
-			out->data[start_len] = '\0';
-		}
-	}
 	free(text);
 	return r < 0 ? r : 0;
 }

@@ -124,12 +124,14 @@ int cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
  * MIME helpers, shared with core/store/reminder.c.  cad_imip_headers writes
  * m's From, To, Subject (RFC 2047 when not plain ASCII), Date and
  * Message-ID (from rnd, m->date and m->domain) and MIME-Version, each
- * line ending in CRLF; the caller adds Content-Type and the body.
+ * line ending in CRLF; the caller adds Content-Type and the body.  0 or
+ * -errno, out's error included.
  */
 int cad_imip_headers(const struct cad_imip_mail *m, uint64_t rnd,
     struct cad_buf *out);
-/* base64 of s[0..n) in lines of 76 characters, each ending in CRLF */
-int cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n);
+/* base64 of s[0..n) in lines of 76 characters, each ending in CRLF; the
+   caller checks b's error */
+void cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n);
 /*
  * The number behind a message's Message-ID and MIME boundaries: given
  * when not 0, else taken from the message itself (SHA-256 of recipient,

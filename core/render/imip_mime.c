@@ -25,37 +25,29 @@
 #define QUOTED_MAX	60	/* longer display names: encoded-words */
 
 /* base64 of p[0..n) without line breaks (nettle) */
-static int
+static void
 b64_add(struct cad_buf *b, const unsigned char *p, size_t n)
 {
 	char q[BASE64_ENCODE_RAW_LENGTH(B64_CHUNK)];
-	int r;
 
 	while (n > 0) {
 		size_t k = n < B64_CHUNK ? n : B64_CHUNK;
 		base64_encode_raw(q, k, p);
-		if ((r = cad_buf_add(b, q, BASE64_ENCODE_RAW_LENGTH(k))) < 0)
-			return r;
+		cad_buf_add(b, q, BASE64_ENCODE_RAW_LENGTH(k));
 		p += k;
 		n -= k;
 	}
-	return 0;
 }
 
 /* a base64 body: lines of 76 characters, CRLF */
-int
+void
 cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n)
 {
-	const size_t chunk = B64_CHUNK;
-	int r;
-
-	for (size_t i = 0; i < n; i += chunk) {
-		size_t k = n - i < chunk ? n - i : chunk;
-		if ((r = b64_add(b, (const unsigned char *)s + i, k)) < 0 ||
-		    (r = cad_buf_puts(b, "\r\n")) < 0)
-			return r;
+	for (size_t i = 0; i < n && cad_buf_error(b) == 0; i += B64_CHUNK) {
+		size_t k = n - i < B64_CHUNK ? n - i : B64_CHUNK;
+		b64_add(b, (const unsigned char *)s + i, k);
+		cad_buf_puts(b, "\r\n");
 	}
-	return 0;
 }
 
 static bool
@@ -93,75 +85,61 @@ ew_chunk(const char *s, size_t i, size_t n)
  * s as RFC 2047 "B" encoded-words of at most 75 characters, split after
  * spaces (ew_chunk) and folded with CRLF SP between words.
  */
-static int
+static void
 encoded_words(struct cad_buf *b, const char *s)
 {
 	size_t n = strlen(s), i = 0;
-	int r;
 
 	while (i < n) {
 		size_t k = ew_chunk(s, i, n);
-		if ((i > 0 && (r = cad_buf_puts(b, "\r\n ")) < 0) ||
-		    (r = cad_buf_puts(b, "=?UTF-8?B?")) < 0 ||
-		    (r = b64_add(b, (const unsigned char *)s + i, k)) < 0 ||
-		    (r = cad_buf_puts(b, "?=")) < 0)
-			return r;
+		if (i > 0)
+			cad_buf_puts(b, "\r\n ");
+		cad_buf_puts(b, "=?UTF-8?B?");
+		b64_add(b, (const unsigned char *)s + i, k);
+		cad_buf_puts(b, "?=");
 		i += k;
 	}
-	return 0;
 }
 
 /* "Subject: ..." CRLF; plain ASCII stays as it is */
-static int
+static void
 header_text(struct cad_buf *b, const char *name, const char *value)
 {
-	int r;
-
-	if ((r = cad_buf_printf(b, "%s: ", name)) < 0)
-		return r;
+	cad_buf_printf(b, "%s: ", name);
 	if (is_plain_ascii(value) && strlen(value) < 900)
-		r = cad_buf_puts(b, value);
+		cad_buf_puts(b, value);
 	else
-		r = encoded_words(b, value);
-	if (r < 0)
-		return r;
-	return cad_buf_puts(b, "\r\n");
+		encoded_words(b, value);
+	cad_buf_puts(b, "\r\n");
 }
 
 /* "From: Name <addr>" with the name quoted or encoded as needed */
-static int
+static void
 header_address(struct cad_buf *b, const char *hdr, const char *name,
     const char *email)
 {
-	int r;
-
-	if ((r = cad_buf_printf(b, "%s: ", hdr)) < 0)
-		return r;
+	cad_buf_printf(b, "%s: ", hdr);
 	if (name != NULL && *name != '\0') {
 		/* a quoted-string cannot be folded without changing it:
 		   only a short one stays quoted (RFC 5322 § 2.1.1: 78) */
 		bool quoted = is_plain_ascii(name) &&
 		    strlen(name) <= QUOTED_MAX;
 		if (quoted) {
-			if ((r = cad_buf_puts(b, "\"")) < 0)
-				return r;
+			cad_buf_puts(b, "\"");
 			for (const char *p = name; *p; p++) {
-				if ((*p == '"' || *p == '\\') &&
-				    (r = cad_buf_puts(b, "\\")) < 0)
-					return r;
-				if ((r = cad_buf_add(b, p, 1)) < 0)
-					return r;
+				if (*p == '"' || *p == '\\')
+					cad_buf_puts(b, "\\");
+				cad_buf_add(b, p, 1);
 			}
-			r = cad_buf_puts(b, "\"");
+			cad_buf_puts(b, "\"");
 		} else {
-			r = encoded_words(b, name);
+			encoded_words(b, name);
 		}
 		/* after encoded-words the address goes on a line of its
 		   own (at most 256 octets) */
-		if (r < 0 || (r = cad_buf_puts(b, quoted ? " " : "\r\n ")) < 0)
-			return r;
+		cad_buf_puts(b, quoted ? " " : "\r\n ");
 	}
-	return cad_buf_printf(b, "<%s>\r\n", email);
+	cad_buf_printf(b, "<%s>\r\n", email);
 }
 
 /* RFC 5322 date-time: "Tue, 10 Feb 2026 13:00:00 +0200" */
@@ -214,7 +192,6 @@ char *
 cad_imip_crlf_text(const char *s)
 {
 	struct cad_buf b;
-	char *r;
 
 	cad_buf_init(&b, 0);
 	for (; *s; s++) {
@@ -225,9 +202,7 @@ cad_imip_crlf_text(const char *s)
 		else
 			cad_buf_add(&b, s, 1);
 	}
-	r = cad_buf_steal(&b);
-	cad_buf_release(&b);
-	return r != NULL ? r : cad_strdup("");
+	return cad_buf_xsteal(&b);
 }
 
 int
@@ -236,17 +211,15 @@ cad_imip_headers(const struct cad_imip_mail *m, uint64_t rnd,
 {
 	int r;
 
-	if ((r = header_address(out, "From", m->from_name,
-	    m->from_email)) < 0 ||
-	    (r = header_address(out, "To", m->to_name, m->to_email)) < 0 ||
-	    (r = header_text(out, "Subject", m->subject != NULL ?
-	    m->subject : "")) < 0 ||
-	    (r = header_date(out, m->date, m->utc_offset)) < 0 ||
-	    (r = cad_buf_printf(out, "Message-ID: <%016llx.%lld@%s>\r\n",
+	header_address(out, "From", m->from_name, m->from_email);
+	header_address(out, "To", m->to_name, m->to_email);
+	header_text(out, "Subject", m->subject != NULL ? m->subject : "");
+	r = header_date(out, m->date, m->utc_offset);
+	cad_buf_printf(out, "Message-ID: <%016llx.%lld@%s>\r\n",
 	    (unsigned long long)rnd, (long long)m->date,
-	    m->domain != NULL && *m->domain ? m->domain : "localhost")) < 0)
-		return r;
-	return cad_buf_puts(out, "MIME-Version: 1.0\r\n");
+	    m->domain != NULL && *m->domain ? m->domain : "localhost");
+	cad_buf_puts(out, "MIME-Version: 1.0\r\n");
+	return r < 0 ? r : cad_buf_error(out);
 }
 
 int
@@ -257,7 +230,6 @@ cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 	    m->date, m->calendar);
 	char mixed[64], alt[64];
 	char *text = NULL;
-	size_t start = out->len;
 	int r;
 
 	if (m->from_email == NULL || m->to_email == NULL ||
@@ -272,49 +244,38 @@ cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 	    (unsigned long long)rnd);
 	text = cad_imip_crlf_text(m->text != NULL ? m->text : "");
 
-	if ((r = cad_imip_headers(m, rnd, out)) < 0 ||
-	    (r = cad_buf_printf(out, "Content-Type: multipart/mixed; "
-	    "boundary=\"%s\"\r\n\r\n", mixed)) < 0 ||
-	    (r = cad_buf_puts(out, "This is a multi-part message in MIME "
-	    "format.\r\n")) < 0)
-		goto out;
+	r = cad_imip_headers(m, rnd, out);
+	cad_buf_printf(out, "Content-Type: multipart/mixed; "
+	    "boundary=\"%s\"\r\n\r\n", mixed);
+	cad_buf_puts(out, "This is a multi-part message in MIME format.\r\n");
 
 	/* the readable text and the calendar as alternatives */
-	if ((r = cad_buf_printf(out, "\r\n--%s\r\n", mixed)) < 0 ||
-	    (r = cad_buf_printf(out, "Content-Type: multipart/alternative; "
-	    "boundary=\"%s\"\r\n", alt)) < 0 ||
-	    (r = cad_buf_printf(out, "\r\n--%s\r\n", alt)) < 0 ||
-	    (r = cad_buf_puts(out, "Content-Type: text/plain; "
-	    "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")) <
-	    0 ||
-	    (r = cad_imip_b64_body(out, text, strlen(text))) < 0 ||
-	    (r = cad_buf_printf(out, "\r\n--%s\r\n", alt)) < 0 ||
-	    (r = cad_buf_printf(out, "Content-Type: text/calendar; "
+	cad_buf_printf(out, "\r\n--%s\r\n", mixed);
+	cad_buf_printf(out, "Content-Type: multipart/alternative; "
+	    "boundary=\"%s\"\r\n", alt);
+	cad_buf_printf(out, "\r\n--%s\r\n", alt);
+	cad_buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	cad_imip_b64_body(out, text, strlen(text));
+	cad_buf_printf(out, "\r\n--%s\r\n", alt);
+	cad_buf_printf(out, "Content-Type: text/calendar; "
 	    "charset=utf-8; method=%s\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", m->method)) < 0 ||
-	    (r = cad_imip_b64_body(out, m->calendar,
-	    strlen(m->calendar))) < 0 ||
-	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", alt)) < 0)
-		goto out;
+	    "Content-Transfer-Encoding: base64\r\n\r\n", m->method);
+	cad_imip_b64_body(out, m->calendar, strlen(m->calendar));
+	cad_buf_printf(out, "\r\n--%s--\r\n", alt);
 
 	/* the same calendar as a file */
-	if ((r = cad_buf_printf(out, "\r\n--%s\r\n", mixed)) < 0 ||
-	    (r = cad_buf_printf(out, "Content-Type: application/ics; "
+	cad_buf_printf(out, "\r\n--%s\r\n", mixed);
+	cad_buf_puts(out, "Content-Type: application/ics; "
 	    "name=\"invite.ics\"\r\n"
 	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n")) < 0 ||
-	    (r = cad_imip_b64_body(out, m->calendar,
-	    strlen(m->calendar))) < 0 ||
-	    (r = cad_buf_printf(out, "\r\n--%s--\r\n", mixed)) < 0)
-		goto out;
-	r = 0;
-out:
-	if (r < 0) {
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	cad_imip_b64_body(out, m->calendar, strlen(m->calendar));
+	cad_buf_printf(out, "\r\n--%s--\r\n", mixed);
+	if (r == 0)
+		r = cad_buf_error(out);
+	if (r < 0)
 		cad_error_set(err, "message too large");
-		out->len = start;
-		if (out->data != NULL)
-			out->data[start] = '\0';
-	}
 	free(text);
 	return r;
 }
