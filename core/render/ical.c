@@ -108,10 +108,7 @@ cad_ical_text_init(const struct cad_config *cfg, const struct cad_plan *plan,
 	}
 	if (d.len > 0 && d.data[d.len - 1] == '\n')
 		d.data[--d.len] = '\0';
-	t->description = cad_buf_steal(&d);
-	if (t->description == NULL)
-		t->description = cad_strdup("");
-	cad_buf_release(&d);
+	t->description = cad_buf_xsteal(&d);
 }
 
 void
@@ -130,7 +127,6 @@ override_description(const struct cad_ical_text *t,
 {
 	struct cad_buf d;
 	char when[32];
-	char *s;
 
 	cad_buf_init(&d, 0);
 	cad_buf_puts(&d, t->description);
@@ -154,9 +150,7 @@ override_description(const struct cad_ical_text *t,
 		else if (o->moved == CAD_MOVED_SPREAD)
 			cad_buf_printf(&d, " (%s)", _("päivä jo varattu"));
 	}
-	s = cad_buf_steal(&d);
-	cad_buf_release(&d);
-	return s ? s : cad_strdup("");
+	return cad_buf_xsteal(&d);
 }
 
 /* the occurrences of series s, in RECURRENCE-ID order */

@@ -459,7 +459,7 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	const struct cad_series *se = &plan->series[s];
 	const struct cad_forum *f = &cfg->forums[se->forum];
 	const struct cad_occurrence *next = NULL, *one = NULL;
-	char *summary = cad_series_name(cfg, se), *r;
+	char *summary = cad_series_name(cfg, se);
 	char when[32];
 	struct cad_buf b;
 	size_t listed = 0;
@@ -525,9 +525,7 @@ series_text(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	    cfg->organizer_name != NULL ? " " : "",
 	    cfg->organizer_email != NULL ? cfg->organizer_email : "");
 	free(summary);
-	r = cad_buf_steal(&b);
-	cad_buf_release(&b);
-	return r != NULL ? r : cad_strdup("");
+	return cad_buf_xsteal(&b);
 }
 
 int
