@@ -129,6 +129,18 @@ int cad_imip_gone_mail(const struct cad_config *cfg, const char *uid,
  */
 int cad_imip_headers(const struct cad_imip_mail *m, uint64_t rnd,
     struct cad_buf *out);
+/*
+ * The body of a multipart/mixed message of boundary bnd: its Content-Type
+ * and preamble (cad_imip_mixed_start); a part of header lines type (each
+ * ending in CRLF) with s[0..n) in base64 (cad_imip_b64_part); an
+ * application/ics attachment called name (cad_imip_ics_part).  The caller
+ * ends the parts and checks out's error.
+ */
+void cad_imip_mixed_start(struct cad_buf *out, const char *bnd);
+void cad_imip_b64_part(struct cad_buf *out, const char *bnd, const char *type,
+    const char *s, size_t n);
+void cad_imip_ics_part(struct cad_buf *out, const char *bnd, const char *name,
+    const char *s, size_t n);
 /* base64 of s[0..n) in lines of 76 characters, each ending in CRLF; the
    caller checks b's error */
 void cad_imip_b64_body(struct cad_buf *b, const char *s, size_t n);

@@ -81,6 +81,34 @@ ew_chunk(const char *s, size_t i, size_t n)
 	return k;
 }
 
+void
+cad_imip_mixed_start(struct cad_buf *out, const char *bnd)
+{
+	cad_buf_printf(out, "Content-Type: multipart/mixed; "
+	    "boundary=\"%s\"\r\n\r\n", bnd);
+	cad_buf_puts(out, "This is a multi-part message in MIME format.\r\n");
+}
+
+void
+cad_imip_b64_part(struct cad_buf *out, const char *bnd, const char *type,
+    const char *s, size_t n)
+{
+	cad_buf_printf(out, "\r\n--%s\r\n%s"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", bnd, type);
+	cad_imip_b64_body(out, s, n);
+}
+
+void
+cad_imip_ics_part(struct cad_buf *out, const char *bnd, const char *name,
+    const char *s, size_t n)
+{
+	cad_buf_printf(out, "\r\n--%s\r\nContent-Type: application/ics; "
+	    "name=\"%s\"\r\nContent-Disposition: attachment; "
+	    "filename=\"%s\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", bnd, name, name);
+	cad_imip_b64_body(out, s, n);
+}
+
 /*
  * s as RFC 2047 "B" encoded-words of at most 75 characters, split after
  * spaces (ew_chunk) and folded with CRLF SP between words.
@@ -228,7 +256,7 @@ cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 {
 	uint64_t rnd = cad_imip_seed(m->random, m->to_email, m->subject,
 	    m->date, m->calendar);
-	char mixed[64], alt[64];
+	char mixed[64], alt[64], type[128];
 	char *text = NULL;
 	int r;
 
@@ -245,32 +273,22 @@ cad_imip_message(const struct cad_imip_mail *m, struct cad_buf *out,
 	text = cad_imip_crlf_text(m->text != NULL ? m->text : "");
 
 	r = cad_imip_headers(m, rnd, out);
-	cad_buf_printf(out, "Content-Type: multipart/mixed; "
-	    "boundary=\"%s\"\r\n\r\n", mixed);
-	cad_buf_puts(out, "This is a multi-part message in MIME format.\r\n");
+	cad_imip_mixed_start(out, mixed);
 
 	/* the readable text and the calendar as alternatives */
 	cad_buf_printf(out, "\r\n--%s\r\n", mixed);
 	cad_buf_printf(out, "Content-Type: multipart/alternative; "
 	    "boundary=\"%s\"\r\n", alt);
-	cad_buf_printf(out, "\r\n--%s\r\n", alt);
-	cad_buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n");
-	cad_imip_b64_body(out, text, strlen(text));
-	cad_buf_printf(out, "\r\n--%s\r\n", alt);
-	cad_buf_printf(out, "Content-Type: text/calendar; "
-	    "charset=utf-8; method=%s\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", m->method);
-	cad_imip_b64_body(out, m->calendar, strlen(m->calendar));
+	cad_imip_b64_part(out, alt, "Content-Type: text/plain; "
+	    "charset=utf-8\r\n", text, strlen(text));
+	snprintf(type, sizeof type, "Content-Type: text/calendar; "
+	    "charset=utf-8; method=%s\r\n", m->method);
+	cad_imip_b64_part(out, alt, type, m->calendar, strlen(m->calendar));
 	cad_buf_printf(out, "\r\n--%s--\r\n", alt);
 
 	/* the same calendar as a file */
-	cad_buf_printf(out, "\r\n--%s\r\n", mixed);
-	cad_buf_puts(out, "Content-Type: application/ics; "
-	    "name=\"invite.ics\"\r\n"
-	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n");
-	cad_imip_b64_body(out, m->calendar, strlen(m->calendar));
+	cad_imip_ics_part(out, mixed, "invite.ics", m->calendar,
+	    strlen(m->calendar));
 	cad_buf_printf(out, "\r\n--%s--\r\n", mixed);
 	if (r == 0)
 		r = cad_buf_error(out);

@@ -235,19 +235,10 @@ cad_reminder_mail(const struct cad_config *cfg, const struct cad_deadline *d,
 
 	cad_imip_mail_init(&m, cfg, to_name, to_email, subject, now);
 	r = cad_imip_headers(&m, rnd, out);
-	cad_buf_printf(out, "Content-Type: multipart/mixed; "
-	    "boundary=\"%s\"\r\n\r\n", bnd);
-	cad_buf_puts(out, "This is a multi-part message in MIME format.\r\n");
-	cad_buf_printf(out, "\r\n--%s\r\n", bnd);
-	cad_buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n");
-	cad_imip_b64_body(out, crlf, strlen(crlf));
-	cad_buf_printf(out, "\r\n--%s\r\n", bnd);
-	cad_buf_puts(out, "Content-Type: application/ics; "
-	    "name=\"" ICS_NAME "\"\r\n"
-	    "Content-Disposition: attachment; filename=\"" ICS_NAME "\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n");
-	cad_imip_b64_body(out, ics.data, ics.len);
+	cad_imip_mixed_start(out, bnd);
+	cad_imip_b64_part(out, bnd, "Content-Type: text/plain; "
+	    "charset=utf-8\r\n", crlf, strlen(crlf));
+	cad_imip_ics_part(out, bnd, ICS_NAME, ics.data, ics.len);
 	cad_buf_printf(out, "\r\n--%s--\r\n", bnd);
 	if (r == 0)
 		r = cad_buf_error(out);
