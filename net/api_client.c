@@ -55,10 +55,13 @@ cad_api_read_token(const char *path, char **out, struct cad_error *err)
 	return 0;
 }
 
+/* libcurl's write callback: a short count stops the transfer once the
+   answer is past its buffer's ceiling */
 static size_t
 collect(char *p, size_t size, size_t n, void *cls)
 {
-	return cad_buf_add(cls, p, size * n) == 0 ? size * n : 0;
+	cad_buf_add(cls, p, size * n);
+	return cad_buf_error(cls) == 0 ? size * n : 0;
 }
 
 /* the request's body: only the members the change has */
