@@ -175,8 +175,9 @@ party_tasks(struct cad_ical_set *set, int p, const struct cad_deadline *dl,
 			    "text");
 			r = -EINVAL;
 		} else {
-			r = cad_buf_add(&set->ptasks[p], ev,
+			cad_buf_add(&set->ptasks[p], ev,
 			    end - (size_t)(ev - b.data));
+			r = cad_buf_error(&set->ptasks[p]);
 		}
 	}
 	cad_buf_release(&b);
@@ -373,7 +374,8 @@ format_stamp(int64_t t, char out[static STAMP_LEN + 1])
 static int
 piece_to_buf(void *arg, const char *p, size_t len)
 {
-	return cad_buf_add(arg, p, len);
+	cad_buf_add(arg, p, len);
+	return cad_buf_error(arg);
 }
 
 int
