@@ -80,8 +80,8 @@ void cad_buf_release(struct cad_buf *b);	/* frees; error cleared */
 void cad_buf_reset(struct cad_buf *b);		/* empties; error cleared */
 /* 0 or the first -ENOMEM / -E2BIG / -EINVAL of the buffer's adds */
 int cad_buf_error(const struct cad_buf *b);
-/* the adds: no-ops once the buffer has failed; they answer
-   cad_buf_error() for the callers not yet converted */
+/* the adds: no-ops once the buffer has failed; each answers
+   cad_buf_error(), which a writer does not look at add by add */
 int cad_buf_add(struct cad_buf *b, const void *p, size_t n);
 int cad_buf_puts(struct cad_buf *b, const char *s);
 int cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
