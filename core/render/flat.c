@@ -20,13 +20,7 @@
 static void
 local_text(int day, int minutes, char out[static LOCAL_LEN + 1])
 {
-	struct icaltimetype t = cad_ical_local_time(day, minutes);
-	char tmp[64];
-
-	snprintf(tmp, sizeof tmp, "%04d%02d%02dT%02d%02d%02d", t.year,
-	    t.month, t.day, t.hour, t.minute, t.second);
-	memcpy(out, tmp, LOCAL_LEN);
-	out[LOCAL_LEN] = '\0';
+	cad_ical_time_text(cad_ical_local_time(day, minutes), false, out);
 }
 
 /* "<YYYYMMDDTHHMMSS>-<series uid>" of occurrence o */

@@ -249,6 +249,17 @@ cad_ical_utc_time(int64_t t)
 	    icaltimezone_get_utc_timezone());
 }
 
+void
+cad_ical_time_text(struct icaltimetype t, bool utc, char *out)
+{
+	char tmp[64];
+
+	snprintf(tmp, sizeof tmp, "%04d%02d%02dT%02d%02d%02d%s", t.year,
+	    t.month, t.day, t.hour, t.minute, t.second, utc ? "Z" : "");
+	memcpy(out, tmp, utc ? 16 : 15);
+	out[utc ? 16 : 15] = '\0';
+}
+
 /*
  * An X- property with a plain token value (a zone name, a duration).
  * libical 3.0 doubles backslashes in X- values but leaves ',' and ';'

@@ -81,6 +81,9 @@ void cad_ical_occ_index(const struct cad_plan *plan, size_t **offp,
     const struct cad_occurrence ***ordp, const struct cad_occurrence ***ridp);
 /* t seconds since the epoch as a UTC DATE-TIME */
 struct icaltimetype cad_ical_utc_time(int64_t t);
+/* t as libical writes a DATE-TIME value: "YYYYMMDDTHHMMSS", with utc a
+   "Z" after it (CAD_ICAL_STAMP_LEN octets), and a NUL */
+void cad_ical_time_text(struct icaltimetype t, bool utc, char *out);
 
 /*
  * Components as text, rendered once and shared by every feed that has

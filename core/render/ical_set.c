@@ -361,14 +361,7 @@ feed_head(const struct cad_config *cfg, const char *name, struct cad_buf *b,
 static void
 format_stamp(int64_t t, char out[static STAMP_LEN + 1])
 {
-	struct icaltimetype u = cad_ical_utc_time(t);
-	char tmp[64];
-
-	/* as libical writes a UTC DATE-TIME */
-	snprintf(tmp, sizeof tmp, "%04d%02d%02dT%02d%02d%02dZ", u.year,
-	    u.month, u.day, u.hour, u.minute, u.second);
-	memcpy(out, tmp, STAMP_LEN);
-	out[STAMP_LEN] = '\0';
+	cad_ical_time_text(cad_ical_utc_time(t), true, out);
 }
 
 static int
