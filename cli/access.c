@@ -139,15 +139,22 @@ cmd_token(struct cli *c)
 	bool list = strcmp(sub, "list") == 0;
 	bool revoke = strcmp(sub, "revoke") == 0;
 	if (!add && !list && !revoke)
-		return cli_usage("token: add, list or revoke expected");
+		return cli_usage(_("%1$s: anna %2$s, %3$s tai %4$s"), "token",
+		    "add", "list", "revoke");
+	if (list && npos != 1)
+		return cli_usage(_("%1$s ei ota argumenttia %2$s"),
+		    "token list", "NAME");
 	if (npos != (list ? 1 : 2))
-		return cli_usage(list ? "token list: no NAME expected" :
-		    "token %s: NAME expected", sub);
+		return cli_usage(_("%1$s: anna %2$s"), add ? "token add" :
+		    "token revoke", "NAME");
 	if (!add && (forums.n || parties.n))
-		return cli_usage("token %s: --forum and --party go with add",
-		    sub);
+		return cli_usage(_("%1$s: valitsimet %2$s ja %3$s kuuluvat "
+		    "vain muotoon '%4$s'"), list ? "token list" : "token revoke",
+		    "--forum", "--party", "token add");
 	if (json && !list)
-		return cli_usage("token %s: --json goes with list", sub);
+		return cli_usage(_("%1$s: valitsin %2$s kuuluu vain muotoon "
+		    "'%3$s'"), add ? "token add" : "token revoke", "--json",
+		    "token list");
 	c->quiet_warnings = true;
 	if ((r = cli_open(c, true)) != 0)
 		return r;

@@ -104,8 +104,22 @@ cli_usage(const char *fmt, ...)
 	}
 	fprintf(stderr, "%.*s", (int)(strchr(usage_text, '\n') -
 	    usage_text + 1), usage_text);
-	fputs("Try 'cadencectl --help' for more.\n", stderr);
+	fprintf(stderr, _("Lisätietoja: %s --help\n"), cli_progname);
 	return EXIT_USAGE;
+}
+
+/* the option getopt_long() stopped at, as typed: "-x" (maybe one of a
+   cluster, "-hx") or "--frobnicate" */
+static const char *
+bad_option(char **argv, int ch)
+{
+	static char s[3];
+
+	if (ch == '?' && optopt > 0 && optopt < 256) {
+		snprintf(s, sizeof s, "-%c", optopt);
+		return s;
+	}
+	return argv[optind - 1];
 }
 
 const char *
@@ -318,8 +332,8 @@ cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
     int maxpos, int *npos)
 {
 	struct option lo[CLI_MAXOPT + 1];
-	char shorts[2 * CLI_MAXOPT + 1];
-	size_t n, nl = 0, ns = 0;
+	char shorts[2 * CLI_MAXOPT + 2] = ":";	/* ':': a missing value */
+	size_t n, nl = 0, ns = 1;
 	const struct cli_opt *o;
 	int ch;
 
@@ -340,14 +354,19 @@ cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
 	shorts[ns] = '\0';
 	opterr = 0;
 	while ((ch = getopt_long(c->argc, c->argv, shorts, lo, NULL)) != -1) {
+		if (ch == ':')
+			return cli_usage(_("%1$s: valitsin '%2$s' tarvitsee "
+			    "arvon"), c->argv[0], bad_option(c->argv, ch));
 		if ((o = cli_option_of(opts, ch)) == NULL)
-			return cli_usage("%s: unknown option '%s'", c->argv[0],
-			    c->argv[optind - 1]);
+			return cli_usage(_("%1$s: tuntematon valitsin '%2$s'"),
+			    c->argv[0], bad_option(c->argv, ch));
 		if (o->many) {
-			if (o->many->n == (int)(sizeof o->many->v /
-			    sizeof o->many->v[0]))
-				return cli_usage("%s: too many --%s",
-				    c->argv[0], o->name);
+			int max = (int)(sizeof o->many->v /
+			    sizeof o->many->v[0]);
+			if (o->many->n == max)
+				return cli_usage(_("%1$s: valitsimen --%2$s "
+				    "voi antaa enintään %3$d kertaa"),
+				    c->argv[0], o->name, max);
 			o->many->v[o->many->n++] = optarg;
 		} else if (o->arg)
 			*o->arg = optarg;
@@ -356,8 +375,8 @@ cli_options(struct cli *c, const struct cli_opt *opts, const char **pos,
 	}
 	for (*npos = 0; optind < c->argc; optind++) {
 		if (*npos == maxpos)
-			return cli_usage("%s: unexpected argument '%s'",
-			    c->argv[0], c->argv[optind]);
+			return cli_usage(_("%1$s: ylimääräinen argumentti "
+			    "'%2$s'"), c->argv[0], c->argv[optind]);
 		pos[(*npos)++] = c->argv[optind];
 	}
 	return 0;
@@ -399,10 +418,40 @@ args_text(int argc, char **argv)
 		if (argv[i - 1][0] == '-' && argv[i][0] != '-')
 			cli_warnx("%s: %s: %s", argv[0], argv[i - 1], why);
 		else
-			cli_warnx("%s: argument %d: %s", argv[0], i, why);
+			cli_warnx(_("%1$s: argumentti %2$d: %3$s"), argv[0], i,
+			    why);
 		return EXIT_BAD;
 	}
 	return 0;
+}
+
+/*
+ * The language of cadencectl's own words until the config is read: --lang
+ * wherever it stands among the global options, else LC_ALL / LC_MESSAGES
+ * / LANG, else Finnish.  So a mistake in the global options is reported
+ * once they are all read, in that language; cli_open() then picks the
+ * output's language (use_language()).
+ */
+static void
+early_language(const struct cli *c)
+{
+	(void)cad_lang_use(c->lang >= 0 ? (enum cad_lang)c->lang :
+	    cad_lang_from_env(CAD_LANG_FI));
+}
+
+/* the first mistake in the global options: a message of one %s */
+struct early_usage {
+	const char *fmt;
+	const char *arg;
+};
+
+static void
+early_mistake(struct early_usage *e, const char *fmt, const char *arg)
+{
+	if (e->fmt == NULL) {
+		e->fmt = fmt;
+		e->arg = arg;
+	}
 }
 
 /* the options before the command into c; 0, or the exit status with
@@ -420,25 +469,28 @@ global_options(struct cli *c, int argc, char **argv, bool *stop)
 		{ "cacert", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct early_usage e = { NULL, NULL };
+	const char *today = NULL;
+	bool help = false;
 	enum cad_lang l;
 	int ch;
 
 	*stop = true;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:c:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			c->config_path = optarg;
 			break;
 		case 't':
-			if (cli_arg_date("--today", optarg, &c->today) < 0)
-				return EXIT_BAD;
+			today = optarg;
 			break;
 		case 'l':
 			if (cad_lang_parse(optarg, &l) < 0)
-				return cli_usage("unknown language '%s' (fi, sv "
-				    "or en)", optarg);
-			c->lang = (int)l;
+				early_mistake(&e, N_("tuntematon kieli '%s' "
+				    "(fi, sv tai en)"), optarg);
+			else
+				c->lang = (int)l;
 			break;
 		case 'S':
 			c->server = optarg;
@@ -450,13 +502,26 @@ global_options(struct cli *c, int argc, char **argv, bool *stop)
 			c->cafile = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
+			help = true;
+			break;
+		case ':':
+			early_mistake(&e, N_("valitsin '%s' tarvitsee arvon"),
+			    bad_option(argv, ch));
+			break;
 		default:
-			return cli_usage("unknown option '%s'",
-			    argv[optind - 1]);
+			early_mistake(&e, N_("tuntematon valitsin '%s'"),
+			    bad_option(argv, ch));
 		}
 	}
+	early_language(c);
+	if (e.fmt != NULL)
+		return cli_usage(_(e.fmt), e.arg);
+	if (help) {
+		fputs(usage_text, stdout);
+		return cli_flush();
+	}
+	if (today != NULL && cli_arg_date("--today", today, &c->today) < 0)
+		return EXIT_BAD;
 	*stop = false;
 	return 0;
 }
@@ -476,21 +541,19 @@ main(int argc, char **argv)
 	if ((r = global_options(&c, argc, argv, &stop)) != 0 || stop)
 		return r;
 	if (optind >= argc)
-		return cli_usage("no command given");
+		return cli_usage(_("komento puuttuu"));
 	const char *name = argv[optind];
 	if (args_text(argc - optind, argv + optind) != 0)
 		return EXIT_BAD;
 	if ((c.server != NULL) != (c.token_file != NULL))
-		return cli_usage("--server and --token-file go together");
+		return cli_usage(_("%1$s ja %2$s annetaan aina yhdessä"),
+		    "--server", "--token-file");
 	if (c.server != NULL && strcmp(name, "cancel") != 0 &&
 	    strcmp(name, "move") != 0 && strcmp(name, "add") != 0 &&
 	    strcmp(name, "done") != 0)
-		return cli_usage("--server: only cancel, move, add and done "
-		    "go through the API, not '%s'", name);
-	/* until the config is read (with --server, which reads none: the
-	   whole run), --lang or the environment; then use_language() */
-	(void)cad_lang_use(c.lang >= 0 ? (enum cad_lang)c.lang :
-	    cad_lang_from_env(CAD_LANG_FI));
+		return cli_usage(_("%1$s: vain %2$s, %3$s, %4$s ja %5$s "
+		    "kulkevat API:n kautta, ei '%6$s'"), "--server", "cancel",
+		    "move", "add", "done", name);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(commands[i].name, name) != 0)
 			continue;
@@ -502,5 +565,5 @@ main(int argc, char **argv)
 		cli_close(&c);
 		return r;
 	}
-	return cli_usage("unknown command '%s'", name);
+	return cli_usage(_("tuntematon komento '%s'"), name);
 }

@@ -33,7 +33,8 @@ cli_change_args(struct cli *c, bool reason, struct change_args *a)
 	if ((r = cli_options(c, opts, a->pos, 4, &a->npos)) != 0)
 		return r;
 	if (a->reason && !reason)
-		return cli_usage("%s: --reason not allowed here", c->argv[0]);
+		return cli_usage(_("%1$s ei ota valitsinta %2$s"), c->argv[0],
+		    "--reason");
 	return 0;
 }
 
@@ -112,7 +113,7 @@ cmd_cancel(struct cli *c)
 	if ((r = cli_change_args(c, true, &a)) != 0)
 		return r;
 	if (a.npos != 2)
-		return cli_usage("cancel: FORUM and DATE expected");
+		return cli_usage(_("%1$s: anna %2$s"), "cancel", "FORUM DATE");
 	ch.action = a.undo ? CAD_CHANGE_UNCANCEL : CAD_CHANGE_CANCEL;
 	ch.reason = a.reason;
 	if ((r = apply(c, &a, &ch, &res)) != 0)
@@ -142,9 +143,9 @@ cmd_move(struct cli *c)
 	if ((r = cli_change_args(c, false, &a)) != 0)
 		return r;
 	if (a.undo ? a.npos != 2 : a.npos != 3 && a.npos != 4)
-		return cli_usage(a.undo ? "move --undo: FORUM and DATE "
-		    "expected" : "move: FORUM DATE NEW-DATE [NEW-TIME] "
-		    "expected");
+		return cli_usage(_("%1$s: anna %2$s"), a.undo ? "move --undo" :
+		    "move", a.undo ? "FORUM DATE" :
+		    "FORUM DATE NEW-DATE [NEW-TIME]");
 	if (!a.undo && cli_arg_date(_("uusi päivä"), a.pos[2],
 	    &ch.new_day) < 0)
 		return 1;
@@ -187,7 +188,8 @@ cmd_add(struct cli *c)
 	if ((r = cli_change_args(c, true, &a)) != 0)
 		return r;
 	if (a.npos != 3)
-		return cli_usage("add: FORUM DATE TIME expected");
+		return cli_usage(_("%1$s: anna %2$s"), "add",
+		    "FORUM DATE TIME");
 	if (cad_parse_time(a.pos[2], &ch.time) < 0) {
 		cli_warnx(_("kellonaika '%s' ei ole muotoa HH:MM"), a.pos[2]);
 		return 1;

@@ -253,14 +253,17 @@ cmd_terminate(struct cli *c)
 	if ((r = cli_options(c, opts, &party, 1, &npos)) != 0)
 		return r;
 	if ((noticed != NULL) + withdraw + list != 1)
-		return cli_usage("terminate: give one of --noticed DATE, "
-		    "--withdraw or --list");
+		return cli_usage(_("%1$s: anna yksi näistä: %2$s, %3$s tai "
+		    "%4$s"), "terminate", "--noticed DATE", "--withdraw",
+		    "--list");
 	if (list && party != NULL)
-		return cli_usage("terminate --list: no PARTY expected");
+		return cli_usage(_("%1$s ei ota argumenttia %2$s"),
+		    "terminate --list", "PARTY");
 	if (!list && party == NULL)
-		return cli_usage("terminate: PARTY expected");
+		return cli_usage(_("%1$s: anna %2$s"), "terminate", "PARTY");
 	if (json && !list)
-		return cli_usage("terminate: --json goes with --list");
+		return cli_usage(_("%1$s: valitsin %2$s kuuluu vain muotoon "
+		    "'%3$s'"), "terminate", "--json", "terminate --list");
 
 	c->quiet_warnings = true;
 	if ((r = cli_open(c, true)) != 0)

@@ -69,12 +69,15 @@ parse_export(struct cli *c, struct export_args *a)
 	if ((r = cli_options(c, opts, NULL, 0, &npos)) != 0)
 		return r;
 	if (a->forum && a->party)
-		return cli_usage("export: give --forum or --party, not both");
+		return cli_usage(_("%1$s: anna %2$s tai %3$s, ei molempia"),
+		    "export", "--forum", "--party");
 	if (a->dir && (a->forum || a->party))
-		return cli_usage("export: --dir writes every feed; leave out "
-		    "--forum and --party");
+		return cli_usage(_("%1$s: %2$s kirjoittaa kaikki syötteet: "
+		    "jätä %3$s ja %4$s pois"), "export", "--dir", "--forum",
+		    "--party");
 	if (a->dir && *a->dir == '\0')
-		return cli_usage("export: --dir needs a directory");
+		return cli_usage(_("%1$s: %2$s tarvitsee hakemiston"), "export",
+		    "--dir");
 	return 0;
 }
 

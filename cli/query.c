@@ -258,7 +258,8 @@ cmd_occurrences(struct cli *c)
 	if ((r = parse_query(c, "jftFP", &a)) != 0)
 		return r;
 	if (a.from == NULL || a.to == NULL)
-		return cli_usage("occurrences: --from and --to are required");
+		return cli_usage(_("%1$s: %2$s ja %3$s ovat pakollisia"),
+		    "occurrences", "--from", "--to");
 	if (cli_arg_date("--from", a.from, &from) < 0 ||
 	    cli_arg_date("--to", a.to, &to) < 0)
 		return 1;
@@ -344,7 +345,8 @@ cmd_holidays(struct cli *c)
 	if ((r = parse_query(c, "jY", &a)) != 0)
 		return r;
 	if (a.year == NULL)
-		return cli_usage("holidays: --year is required");
+		return cli_usage(_("%1$s: %2$s on pakollinen"), "holidays",
+		    "--year");
 	if (cad_strtonum(a.year, CAD_YEAR_MIN, CAD_YEAR_MAX, &year) < 0) {
 		cli_warnx(_("--year '%s' ei ole vuosi väliltä 1900–2199"),
 		    a.year);

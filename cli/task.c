@@ -31,7 +31,7 @@ cmd_done(struct cli *c)
 	if ((r = cli_change_args(c, false, &a)) != 0)
 		return r;
 	if (a.npos != 2)
-		return cli_usage("done: TASK and DATE expected");
+		return cli_usage(_("%1$s: anna %2$s"), "done", "TASK DATE");
 	if (cli_arg_date(_("päivä"), a.pos[1], &ch.day) < 0)
 		return 1;
 	ch.action = a.undo ? CAD_CHANGE_UNDONE : CAD_CHANGE_DONE;

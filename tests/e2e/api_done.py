@@ -289,8 +289,9 @@ def part_remote(kaj_file, forum_file):
     check(r.returncode == 1 and "on rajattu foorumeihin" in r.stderr and
           r.stderr.count("\n") == 1,
           "remote done out of scope: %d %r" % (r.returncode, r.stderr))
-    r = remote(kaj_file, "terminate", "kuhmo", "--noticed", "2026-05-01")
-    check(r.returncode == 2 and "only cancel, move, add and done" in
+    r = remote(kaj_file, "--lang", "fi", "terminate", "kuhmo", "--noticed",
+               "2026-05-01")
+    check(r.returncode == 2 and "vain cancel, move, add ja done kulkevat" in
           r.stderr, "--server terminate: %d %r" % (r.returncode, r.stderr))
 
 

@@ -78,9 +78,12 @@ ctl -c "$C" --lang sv holidays --year 2026 --json
 has out '{"date": "2026-06-19", "name": "Midsommarafton"}' "holidays --json sv"
 
 # --- bad input ---------------------------------------------------------------
-ctl -c "$C" --lang de next
+# a usage error, in the language of LANG (the config is not read yet)
+LANG=fi_FI.UTF-8 LC_ALL= LC_MESSAGES= ctl -c "$C" --lang de next
 status 2 "--lang de"
-has err "unknown language 'de'" "--lang de"
+has err "cadencectl: tuntematon kieli 'de' (fi, sv tai en)" "--lang de"
+LANG=en_GB.UTF-8 LC_ALL= LC_MESSAGES= ctl -c "$C" --lang de next
+has err "cadencectl: unknown language 'de' (fi, sv or en)" "--lang de, en"
 ctl -c "$C" --today 2026-01-15 check
 status 0 "check with a missing twin"
 line=$(grep -n 'name = "Työryhmä"' "$C" | cut -d: -f1)

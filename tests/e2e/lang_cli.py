@@ -174,6 +174,114 @@ def tokens(conf, sv):
                     args, rc, w, out))
 
 
+def lang_env(code):
+    """the environment of a user whose shell names the language code"""
+    name = {"fi": "fi_FI.UTF-8", "sv": "sv_FI.UTF-8", "en": "en_GB.UTF-8"}
+    return dict(os.environ, LC_ALL="", LC_MESSAGES="", LANG=name[code])
+
+
+def raw(args, code):
+    """cadencectl ARGS (no -c: usage errors come before the config) with
+    LANG naming code"""
+    r = subprocess.run([CTL] + args, capture_output=True, text=True,
+                       timeout=60, env=lang_env(code))
+    return r.returncode, r.stdout, r.stderr
+
+
+# the synopsis's first line and the pointer to --help, by hand
+SYNOPSIS = ("cadencectl [-c FILE] [--today YYYY-MM-DD] [--lang LANG] "
+            "COMMAND [ARGS...]")
+MORE = {"fi": "Lisätietoja: cadencectl --help",
+        "sv": "Mer information: cadencectl --help",
+        "en": "Try 'cadencectl --help' for more."}
+
+
+def usage_is(args, code, reason, shown=None):
+    """exit 2, nothing on stdout, and on stderr the one-line reason, the
+    synopsis and the pointer to --help, all in the language shown (LANG
+    names code)"""
+    rc, out, err = raw(args, code)
+    shown = shown or code
+    lines = err.splitlines()
+    if (rc != 2 or out != "" or len(lines) != 3 or
+            lines[0] != "cadencectl: " + reason or
+            not lines[1].endswith(SYNOPSIS) or lines[2] != MORE[shown]):
+        failures.append("usage %s %s: exit %d, %r %r, want %r" % (
+            code, " ".join(args), rc, out, err, reason))
+
+
+# bad command lines: (arguments, the command the reason names or "",
+# the exit status); 33 --forum is one more than token add takes
+BAD = [
+    ([], "", 2), (["frobnicate"], "frobnicate", 2),
+    (["--frobnicate", "check"], "--frobnicate", 2), (["--today"], "", 2),
+    (["--lang", "de", "next"], "'de'", 2), (["-c"], "-c", 2),
+    (["--server", "https://127.0.0.1:1", "cancel"], "--token-file", 2),
+    (["--server", "u", "--token-file", "f", "terminate"], "terminate", 2),
+    (["next", "--frobnicate"], "next", 2), (["next", "-n"], "next", 2),
+    (["check", "extra"], "check", 2),
+    (["token", "add", "x"] + ["--forum", "f"] * 33, "token", 2),
+    (["occurrences", "--from", "2026-01-01"], "occurrences", 2),
+    (["holidays"], "holidays", 2), (["cancel", "f"], "cancel", 2),
+    (["move", "f", "2026-01-01"], "move", 2),
+    (["move", "--undo", "f"], "move --undo", 2),
+    (["move", "f", "2026-01-01", "2026-01-02", "--reason", "r"], "move", 2),
+    (["add", "f", "2026-01-01"], "add", 2), (["done", "t"], "done", 2),
+    (["terminate"], "terminate", 2), (["terminate", "p"], "terminate", 2),
+    (["terminate", "--list", "p"], "terminate --list", 2),
+    (["terminate", "p", "--withdraw", "--json"], "terminate", 2),
+    (["export", "--forum", "a", "--party", "b"], "export", 2),
+    (["export", "--dir", "d", "--forum", "a"], "export", 2),
+    (["export", "--dir", ""], "export", 2), (["token"], "token", 2),
+    (["token", "list", "x"], "token list", 2), (["token", "add"], "token add", 2),
+    (["token", "list", "--forum", "f"], "token list", 2),
+    (["token", "revoke", "x", "--json"], "token revoke", 2),
+    # not a usage error: a control character in an argument
+    (["cancel", "f", "2026-01-01", "--reason", "a\x01"], "cancel", 1),
+]
+
+
+def usage():
+    """cadencectl's usage errors in fi, sv and en (SPEC § 10.4): the
+    language of --lang wherever it stands among the global options, else
+    LANG; the texts below by hand"""
+    usage_is(["--lang", "sv", "token"], "fi",
+             "token: ange add, list eller revoke", "sv")
+    usage_is(["cancel"], "sv", "cancel: ange FORUM DATE")
+    usage_is(["cancel"], "fi", "cancel: anna FORUM DATE")
+    usage_is(["--lang", "en", "cancel"], "sv", "cancel: FORUM DATE expected",
+             "en")
+    # --lang after the mistake still names the language of its report
+    usage_is(["--frobnicate", "--lang", "sv", "check"], "en",
+             "okänd flagga '--frobnicate'", "sv")
+    usage_is(["export", "--forum", "a", "--party", "b"], "en",
+             "export: give --forum or --party, not both")
+    usage_is(["export", "--forum", "a", "--party", "b"], "fi",
+             "export: anna --forum tai --party, ei molempia")
+    usage_is(["--lang", "de", "next"], "sv", "okänt språk 'de' "
+             "(fi, sv eller en)")
+    usage_is(["next", "-n"], "fi", "next: valitsin '-n' tarvitsee arvon")
+    usage_is(["--server", "u", "--token-file", "f", "terminate"], "en",
+             "--server: only cancel, move, add and done go through the "
+             "API, not 'terminate'")
+    # no usage error stays English in Finnish or Swedish
+    for args, names, status in BAD:
+        got = {code: raw(args, code) for code in ("fi", "sv", "en")}
+        first = {}
+        for code, (rc, out, err) in got.items():
+            lines = err.splitlines()
+            first[code] = lines[0] if lines else ""
+            if (rc != status or out != "" or
+                    len(lines) != (3 if status == 2 else 1) or
+                    not first[code].startswith("cadencectl: ") or
+                    names not in first[code]):
+                failures.append("%s %s: exit %d, %r %r" % (
+                    code, args, rc, out, err))
+        if len(set(first.values())) != 3:
+            failures.append("%s: a reason is the same in two languages: %r"
+                            % (args, first))
+
+
 def main():
     # the example: bilingual, and no twin is missing
     rc, out, err = run(CONF, "check")
@@ -205,6 +313,7 @@ def main():
     groups(conf, sv)
     changes(conf, sv, env)
     tokens(conf, sv)
+    usage()
 
     # a contact's name is a text key too: its missing twin is a warning
     kokkola = text.index('email = "hyte@kokkola.example"')
