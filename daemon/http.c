@@ -33,12 +33,14 @@
 #include <sys/socket.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "api_write.h"
 #include "route.h"
 #include "body.h"
+#include "http_accept.h"
 #include "http_guard.h"
 #include "log.h"
 #include "metrics.h"
@@ -46,6 +48,7 @@
 
 struct http {
 	struct MHD_Daemon *mhd;
+	struct http_accept *acc;	/* accepts for mhd's pool */
 	char *listen;
 };
 
@@ -374,20 +377,23 @@ http_start(const char *listen, const struct http_tls *tls, struct http **out,
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	unsigned flags;
-	uint16_t port;
 	struct http *h;
-	int r;
+	int r, fd;
 
 	if ((r = http_resolve(listen, &ss, &sslen, err)) != 0)
 		return r;
+	/* the pool's threads do not listen: http_accept.h says why */
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
+	    MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 	if (tls != NULL)
 		flags |= MHD_USE_TLS;
-
+	if ((fd = http_accept_listen((struct sockaddr *)&ss, sslen, 128)) < 0) {
+		cad_error_set(err, "cannot listen on '%s' (address in use or "
+		    "not available?)", listen);
+		return fd;
+	}
 	if ((r = http_guard_start()) != 0) {
+		close(fd);
 		cad_error_set(err, "cannot start the connection guard: %s",
 		    strerror(-r));
 		return r;
@@ -396,19 +402,13 @@ http_start(const char *listen, const struct http_tls *tls, struct http **out,
 	h->listen = cad_strdup(listen);
 	http_starting = 1;
 	route_started = (int64_t)time(NULL);
-	/* the port again, only for libmicrohttpd's messages */
-	port = ntohs(ss.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&ss)->sin6_port :
-	    ((struct sockaddr_in *)&ss)->sin_port);
-	h->mhd = MHD_start_daemon(flags, port, NULL, NULL, http_handler, NULL,
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)128,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_guard_notify, NULL,
@@ -418,12 +418,15 @@ http_start(const char *listen, const struct http_tls *tls, struct http **out,
 	    MHD_OPTION_HTTPS_MEM_KEY, tls != NULL ? tls->key_pem : NULL,
 	    MHD_OPTION_END);
 	http_starting = 0;
-	(void)sslen;
-	if (h->mhd == NULL) {
-		cad_error_set(err, "cannot listen on '%s' (address in use or "
-		    "not available?)", listen);
+	r = h->mhd == NULL ? -EIO : http_accept_start(fd, h->mhd, &h->acc);
+	if (h->mhd == NULL)
+		close(fd);
+	if (r != 0) {
+		cad_error_set(err, "cannot serve on '%s': %s", listen,
+		    h->mhd == NULL ? "libmicrohttpd did not start" :
+		    strerror(-r));
 		http_stop(h);
-		return -EADDRNOTAVAIL;
+		return r;
 	}
 	*out = h;
 	return 0;
@@ -434,6 +437,7 @@ http_stop(struct http *h)
 {
 	if (h == NULL)
 		return;
+	http_accept_stop(h->acc);
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
 	http_guard_stop();
