@@ -374,17 +374,19 @@ def bench_serving():
     out("   national config, horizon_days 3652 (gen_national.py), "
         "exported with cadencectl export --dir; nginx serves the files")
     out("   wrk -t%d -c%d -d%ds --latency, %d runs per server, kind and "
-        "size, alternating" % (THREADS, CONNS, DURATION, RUNS))
+        "size, alternating; load average %s" % (THREADS, CONNS, DURATION,
+                                                 RUNS, loadavg()))
     rows = []
     for label, path, size in feeds:
         etags = check_same(servers, www, path)
         for kind in ("200", "304"):
+            load = loadavg().split()[0]
             res = wrk_alternating(servers, path, etags, kind)
             c = [r["rps"] for r in res["cadenced"]]
             n = [r["rps"] for r in res["nginx"]]
             cp = [r["p99"] for r in res["cadenced"]]
             np_ = [r["p99"] for r in res["nginx"]]
-            row = (label, kind, size, path, c, n, cp, np_)
+            row = (label, kind, size, path, c, n, cp, np_, load)
             rows.append(row)
             out("   %-6s %s %-52s cadenced %9.0f  nginx %9.0f req/s  "
                 "%.2f x; p99 %.2f / %.2f ms" % (
@@ -396,21 +398,23 @@ def bench_serving():
     stop(ngx, signal.SIGQUIT)
 
     out("")
+    out("   load average after the runs: " + loadavg())
     out("   medians of %d runs; spread = (max - min) / median of each "
-        "server's runs" % RUNS)
+        "server's runs; load = 1-minute load average as the cell began"
+        % RUNS)
     out("   | size | kind | bytes | cadenced req/s | nginx req/s | ratio "
-        "| cadenced p99 ms | nginx p99 ms | p99 ratio | spread c / n |")
-    out("   |---|---|---|---|---|---|---|---|---|---|")
+        "| cadenced p99 ms | nginx p99 ms | p99 ratio | spread c / n "
+        "| load |")
+    out("   |---|---|---|---|---|---|---|---|---|---|---|")
     worst_rps, worst_p99 = None, None
-    for label, kind, size, path, c, n, cp, np_ in rows:
+    for label, kind, size, path, c, n, cp, np_, load in rows:
         rr = statistics.median(c) / statistics.median(n)
         pr = statistics.median(cp) / statistics.median(np_)
         out("   | %s | %s | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f "
-            "| %.0f %% / %.0f %% |" % (label, kind, size, statistics.median(c),
-                                       statistics.median(n), rr,
-                                       statistics.median(cp),
-                                       statistics.median(np_), pr,
-                                       spread(c), spread(n)))
+            "| %.0f %% / %.0f %% | %s |" % (
+                label, kind, size, statistics.median(c),
+                statistics.median(n), rr, statistics.median(cp),
+                statistics.median(np_), pr, spread(c), spread(n), load))
         if worst_rps is None or rr < worst_rps[0]:
             worst_rps = (rr, label, kind)
         if worst_p99 is None or pr > worst_p99[0]:

@@ -2,8 +2,9 @@
  * http.c - the HTTP server: libmicrohttpd, methods, limits, sending.
  * What a path answers is route.c's.
  *
- * libmicrohttpd runs its own polling threads (epoll, a small pool).  A
- * request takes a reference to the current snapshot while it is routed.
+ * libmicrohttpd runs its own polling threads (epoll, a small pool), fed
+ * evenly by http_accept.c's accepting thread.  A request takes a
+ * reference to the current snapshot while it is routed.
  * Feeds, the page and the precomputed JSON are answered with responses
  * that the snapshot keeps, one 200 and one 304 per resource, made with
  * all their headers by the first request that needs them and queued

@@ -3,13 +3,14 @@
  * accepts on it (issue 16).
  *
  * libmicrohttpd 0.9.75's own pool puts the listening socket in every
- * worker's epoll and lets whichever wakes first accept up to a series of
- * connections: wrk's 64 connections ended up 43/19/1/0 (and 55/3/3/3)
- * over the 4 workers, so one thread did most of the sending and large
- * feeds fell to 0.64-0.9 x nginx, whose workers each get an equal share
- * (reuseport).  Here one thread accepts and hands each connection to the
- * pool with MHD_add_connection, which places it by descriptor modulo the
- * pool size: 16 per worker.  Limits (HTTP_CONNECTIONS, HTTP_PER_IP) stay
+ * worker's epoll and lets whichever wakes first accept a series of
+ * connections: under wrk -c64 its 4 workers made 16870, 9377, 777 and 0
+ * of the sends (perf stat --per-thread), so one or two threads did the
+ * work of four and the 200 KB feed fell below nginx, whose workers each
+ * get a quarter (reuseport).  Here one thread accepts and hands each
+ * connection to the pool with MHD_add_connection, which places it by
+ * descriptor modulo the pool size (8021, 7936, 7936, 5067 sends in the
+ * same run).  Limits (HTTP_CONNECTIONS, HTTP_PER_IP) stay
  * libmicrohttpd's, checked in the same place as before.
  */
 #ifndef DAEMON_HTTP_ACCEPT_H
