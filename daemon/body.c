@@ -161,6 +161,34 @@ body_store_seal(struct body_store *bs, struct cad_error *err)
 	return 0;
 }
 
+struct body_store *
+body_store_open(int fd, uint64_t off, uint64_t size, struct cad_error *err)
+{
+	struct body_store *bs = cad_xcalloc(1, sizeof *bs);
+	void *m;
+
+	atomic_init(&bs->refs, 1);
+	bs->fd = -1;
+	bs->size = size;
+	bs->map = "";
+	if (size == 0)
+		return bs;
+	m = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, (off_t)off);
+	if (m == MAP_FAILED) {
+		cad_error_set(err, "bodies: mmap: %s", strerror(errno));
+		free(bs);
+		return NULL;
+	}
+	bs->map = m;
+	return bs;
+}
+
+const char *
+body_store_bytes(const struct body_store *bs)
+{
+	return bs->map;
+}
+
 void
 body_store_put(struct body_store *bs)
 {

@@ -41,6 +41,16 @@ uint64_t body_store_tell(const struct body_store *bs);
 int body_store_write(struct body_store *bs, const void *p, size_t n);
 /* writes what is buffered and makes the store read-only; 0 or -errno */
 int body_store_seal(struct body_store *bs, struct cad_error *err);
+/*
+ * A sealed store of the size bytes at off (a multiple of the page size)
+ * in the file fd, mapped read-only: a kept snapshot's bodies
+ * (persist.h).  The file must never be written in place; fd may be
+ * closed afterwards.  NULL with err.
+ */
+struct body_store *body_store_open(int fd, uint64_t off, uint64_t size,
+    struct cad_error *err);
+/* a sealed store's bytes */
+const char *body_store_bytes(const struct body_store *bs);
 /* bytes in the store */
 uint64_t body_store_size(const struct body_store *bs);
 void body_store_put(struct body_store *bs);

@@ -50,6 +50,7 @@
 #include "net/deliver.h"
 #include "store/outbox.h"
 #include "render/output.h"
+#include "persist.h"
 #include "snapshot.h"
 #include "store/store.h"
 #include "sys.h"
@@ -183,6 +184,8 @@ tick(struct daemon *d)
 		why = "new day";
 	} else if (moved && inputs_changed(d))
 		why = "database changed";
+	else if (d->restored)
+		why = "start";
 	else if (d->dirty)
 		why = "retry";
 	if (why != NULL)
@@ -271,6 +274,8 @@ loop(struct daemon *d)
 static void
 daemon_release(struct daemon *d)
 {
+	/* a kept snapshot half written is given up (persist.h) */
+	persist_stop();
 	/* transfers in flight are aborted: they stay pending */
 	cad_outbox_worker_free(d->worker);
 	d->worker = NULL;
@@ -322,7 +327,9 @@ daemon_start(struct daemon *d)
 	if (!cad_store_readonly(d->store) &&
 	    cad_outbox_worker_new(d->store, cfg, &d->worker, &err) != 0)
 		goto error;
-	if ((r = daemon_rebuild(d, "start")) != 0)
+	/* the documents kept by the last run when nothing they are made
+	   of changed since (persist.h), built again at the first tick */
+	if (!daemon_restore(d) && (r = daemon_rebuild(d, "start")) != 0)
 		return r == -ECANCELED ? r : -1;
 	daemon_outbox_depth(d);
 	if (tls_load(cfg, &d->tls, &err) != 0)

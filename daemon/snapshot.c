@@ -41,6 +41,8 @@
 #define CT_HTML	"text/html; charset=utf-8"
 #define CT_SVG	"image/svg+xml"
 
+static const char *const snapshot_types[] = { CT_ICS, CT_JSON, CT_HTML, CT_SVG };
+
 static pthread_mutex_t snapshot_mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t snapshot_core_mtx = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot *snapshot_current;
@@ -664,6 +666,11 @@ build_store(struct snapshot *s, struct cad_store *st,
 			}
 		free(again);
 	}
+	/* what the documents were made of, as committed: the key of the
+	   kept snapshot (persist.h); "" when unknown (nothing kept) */
+	if (r == 0 && keep && cad_store_digest(st, s->store_digest,
+	    err) != 0)
+		s->store_digest[0] = '\0';
 	if (r == 0 && keep && (r = fault_at("commit", err)) == 0 &&
 	    (r = cad_store_commit(st, err)) == 0)
 		return 0;
@@ -729,13 +736,11 @@ out:
  * store and the served bytes as they were.
  */
 int
-snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
+snapshot_new(struct snapshot_config *conf, struct cad_store *st, int today,
     int64_t now, const struct snapshot *prev, struct snapshot **out,
     struct cad_error *err)
 {
 	struct snapshot *s = cad_xcalloc(1, sizeof *s);
-	struct build bd = { .s = s, .prev = prev, .now = now };
-	uint64_t t0 = monotonic_usec();
 	int r;
 
 	atomic_init(&s->refs, 1);
@@ -745,15 +750,43 @@ snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
 	s->today = today;
 	cad_publish_window(s->cfg, today, &s->from, &s->to);
 	s->built = now;
-	s->bodies = body_store_new();
-
-	if ((r = cad_store_inputs(st, &s->in, err)) != 0)
-		goto out;
+	if ((r = cad_store_inputs(st, &s->in, err)) != 0) {
+		snapshot_free(s);
+		return r;
+	}
 	s->ctx.today = today;
 	cad_store_inputs_ctx(&s->in, today, &s->ctx);
 	s->inputs_hash = inputs_hash(conf->gen, today, &s->in);
 	s->data_modified = prev != NULL &&
 	    prev->inputs_hash == s->inputs_hash ? prev->data_modified : now;
+	*out = s;
+	return 0;
+}
+
+const char *
+snapshot_type(const char *type)
+{
+	for (size_t i = 0; i < sizeof snapshot_types /
+	    sizeof snapshot_types[0]; i++)
+		if (strcmp(type, snapshot_types[i]) == 0)
+			return snapshot_types[i];
+	return NULL;
+}
+
+int
+snapshot_build(struct snapshot_config *conf, struct cad_store *st, int today,
+    int64_t now, const struct snapshot *prev, struct snapshot **out,
+    struct cad_error *err)
+{
+	struct snapshot *s = NULL;
+	struct build bd = { .prev = prev, .now = now };
+	uint64_t t0 = monotonic_usec();
+	int r;
+
+	if ((r = snapshot_new(conf, st, today, now, prev, &s, err)) != 0)
+		goto out;
+	bd.s = s;
+	s->bodies = body_store_new();
 	if ((r = build_core(&bd, st, err)) != 0)
 		goto out;
 	metrics_feed_renders(bd.renders);

@@ -77,6 +77,9 @@ struct snapshot {
 	int64_t data_modified;
 	uint64_t inputs_hash;
 	int enqueued;			/* outbox rows this build added */
+	/* the store's digest (cad_store_digest) when the build committed,
+	   "" when unknown; "kept" when restored from the state directory */
+	char store_digest[65];
 };
 
 /*
@@ -92,6 +95,17 @@ struct snapshot {
 int snapshot_build(struct snapshot_config *conf, struct cad_store *st,
     int today, int64_t now, const struct snapshot *prev,
     struct snapshot **out, struct cad_error *err);
+
+/*
+ * A snapshot without documents (no body store yet) for today from conf
+ * and the store's inputs, as snapshot_build starts one: for a kept
+ * snapshot's documents (persist.h).  0 or -errno with err.
+ */
+int snapshot_new(struct snapshot_config *conf, struct cad_store *st,
+    int today, int64_t now, const struct snapshot *prev,
+    struct snapshot **out, struct cad_error *err);
+/* the snapshot's own copy of Content-Type type, NULL if none has it */
+const char *snapshot_type(const char *type);
 
 /*
  * The inputs_hash a snapshot_build from conf, st and today would have

@@ -16,6 +16,7 @@
 #include "health.h"
 #include "log.h"
 #include "metrics.h"
+#include "persist.h"
 #include "store/outbox.h"
 #include "sys.h"
 
@@ -87,9 +88,36 @@ daemon_rebuild_health(struct daemon *d, const char *why, bool health)
 			cad_outbox_worker_kick(d->worker);
 	}
 	snapshot_put(prev);
+	/* kept for a quick restart, in the background (persist.h) */
+	persist_save(s, d->store_dir);
 	snapshot_publish(s);
 	d->dirty = false;
+	d->restored = false;
 	return 0;
+}
+
+bool
+daemon_restore(struct daemon *d)
+{
+	struct cad_error err = { "" };
+	struct snapshot *s = NULL;
+	uint64_t t0 = monotonic_usec();
+	int64_t version;
+
+	if (cad_store_changed(d->store, &version) == 0)
+		d->store_version = version;
+	if (persist_restore(d->conf, d->store, d->store_dir, d->today,
+	    (int64_t)time(NULL), &s, &err) != 0) {
+		log_debug("building the documents: the kept ones are not "
+		    "served (%s)", err.msg);
+		return false;
+	}
+	log_info("serving the %zu documents kept in %s/%s (%llu ms); "
+	    "building them again", s->nres, d->store_dir, PERSIST_FILE,
+	    (unsigned long long)((monotonic_usec() - t0) / 1000));
+	snapshot_publish(s);
+	d->restored = true;
+	return true;
 }
 
 int

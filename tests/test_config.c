@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tmpdir.h"
+
 #include "model/config.h"
 #include "model/plan.h"
 
@@ -915,6 +917,63 @@ load10__each_mistake__file_line_error(void **state)
 		    cases[i].what);
 }
 
+/* the digest of DIR good.conf as written to path after edit(text) */
+static void
+digest_of(const char *path, const char *from, const char *to,
+    char out[static 65])
+{
+	struct cad_diag diag;
+	struct cad_config *cfg = NULL;
+	char text[1 << 16];
+	FILE *fp = fopen(DIR "good.conf", "r");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(text, 1, sizeof text - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	char *at = strstr(text, from);
+	assert_non_null(at);
+	assert_non_null(fp = fopen(path, "w"));
+	fprintf(fp, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	fclose(fp);
+	cad_diag_init(&diag);
+	assert_int_equal(cad_config_load(path, &cfg, &diag), 0);
+	cad_diag_release(&diag);
+	assert_int_equal(strlen(cfg->digest), 64);
+	memcpy(out, cfg->digest, 65);
+	cad_config_free(cfg);
+}
+
+/* the kept snapshot's key (daemon/persist.h): what was parsed, not how
+   it was written */
+static void
+digest__same_settings_same__any_value_moves_it(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/cad-digest-XXXXXX", path[64], a[65], b[65], c[65],
+	    d[65];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/c.conf", dir);
+	digest_of(path, "domain = \"kainuu.example\";",
+	    "domain = \"kainuu.example\";", a);
+	/* a comment and other spacing: the same settings */
+	digest_of(path, "domain = \"kainuu.example\";",
+	    "# a comment\ndomain   =   \"kainuu.example\" ;", b);
+	assert_string_equal(a, b);
+	/* one character of one value */
+	digest_of(path, "domain = \"kainuu.example\";",
+	    "domain = \"kainuu.exampla\";", c);
+	assert_string_not_equal(a, c);
+	/* the same file elsewhere: its relative paths mean other files */
+	snprintf(path, sizeof path, "%s/d.conf", dir);
+	digest_of(path, "domain = \"kainuu.example\";",
+	    "domain = \"kainuu.example\";", d);
+	assert_string_not_equal(a, d);
+	tmpdir_remove(dir);
+}
+
 int
 main(void)
 {
@@ -953,6 +1012,7 @@ main(void)
 		cmocka_unit_test(units__party_or_group__members_and_names),
 		cmocka_unit_test(contacts__roles_with_fallback__each_address_once),
 		cmocka_unit_test(load10__each_mistake__file_line_error),
+		cmocka_unit_test(digest__same_settings_same__any_value_moves_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

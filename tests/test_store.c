@@ -574,10 +574,52 @@ store_close__null__no_crash(void **state)
 	cad_store_close(NULL);
 }
 
+/* the kept snapshot's store key (daemon/persist.h): moves with what the
+   documents are made of, not with a delivery's bookkeeping */
+static void
+digest__override_and_series_move_it__caldav_etag_does_not(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_store *st = open_ok(f);
+	struct cad_error err = { "" };
+	struct cad_series_state ss;
+	char a[65], b[65], c[65], d[65], e[65];
+	struct cad_override cancel = {
+		.uid = "hytetu-tyoryhma@kainuu.example",
+		.rid_day = day(2026, 2, 10), .rid_time = 13 * 60,
+		.kind = CAD_OVERRIDE_CANCEL, .reason = NULL,
+	};
+
+	assert_int_equal(cad_store_digest(st, a, &err), 0);
+	assert_int_equal(strlen(a), 64);
+	assert_int_equal(cad_store_digest(st, b, &err), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(cad_store_set_etag(st, "http://dav.example/x.ics",
+	    "\"1\"", &err), 0);
+	assert_int_equal(cad_store_digest(st, b, &err), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(cad_store_put_override(st, &cancel, &err), 0);
+	assert_int_equal(cad_store_digest(st, c, &err), 0);
+	assert_string_not_equal(a, c);
+	assert_int_equal(cad_store_series_sync(st, cancel.uid, "h1", 1000,
+	    &ss, &err), 0);
+	assert_int_equal(cad_store_digest(st, d, &err), 0);
+	assert_string_not_equal(c, d);
+	/* the same hash again: nothing written, the same digest */
+	assert_int_equal(cad_store_series_sync(st, cancel.uid, "h1", 2000,
+	    &ss, &err), 0);
+	assert_int_equal(cad_store_digest(st, e, &err), 0);
+	assert_string_equal(d, e);
+	cad_store_close(st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    digest__override_and_series_move_it__caldav_etag_does_not,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    store_open__missing_state_dir__creates_dir_and_db,
 		    setup, teardown),

@@ -17,6 +17,16 @@ cad_sha256_update(struct cad_sha256 *h, const void *data, size_t len)
 	sha256_update(&h->ctx, len, data);
 }
 
+void
+cad_sha256_update_field(struct cad_sha256 *h, const void *data, size_t n)
+{
+	uint64_t len = n;
+
+	sha256_update(&h->ctx, sizeof len, (const uint8_t *)&len);
+	if (n > 0)
+		sha256_update(&h->ctx, n, data);
+}
+
 static void
 to_hex(const uint8_t d[static CAD_SHA256_SIZE],
     char out[static CAD_SHA256_HEX])

@@ -25,6 +25,10 @@ struct cad_sha256 {
 };
 void cad_sha256_init(struct cad_sha256 *h);
 void cad_sha256_update(struct cad_sha256 *h, const void *data, size_t len);
+/* n as 8 bytes, then the n bytes: a run of fields is told apart from
+   any other ("ab","c" from "a","bc") */
+void cad_sha256_update_field(struct cad_sha256 *h, const void *data,
+    size_t n);
 void cad_sha256_final_hex(struct cad_sha256 *h,
     char out[static CAD_SHA256_HEX]);
 /* a == b over n bytes, in time that depends on n only */

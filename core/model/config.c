@@ -717,6 +717,7 @@ cad_config_load(const char *path, struct cad_config **out,
 		r = -EINVAL;
 		goto out;
 	}
+	ld_digest(config_root_setting(&lc), cfg->path, cfg->digest);
 	*out = cfg;
 	cfg = NULL;
 out:

@@ -211,6 +211,9 @@ struct cad_text_twin {
 struct cad_config {
 	char *path;		/* as given */
 	char *dir;		/* directory of the config file */
+	/* SHA-256 (hex) of the path and the settings as parsed: equal
+	   digests, equal configs (config_digest.c) */
+	char digest[65];
 	char *timezone;		/* IANA name */
 	char *domain;
 	char *state_dir;	/* resolved against dir */

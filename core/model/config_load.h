@@ -41,6 +41,9 @@ void ld_err(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
 /* generic readers: a missing required key is an error on the group */
 /* hands the collected messages to DIAG, in the order of the file */
 void ld_flush(struct ld *ld, struct cad_diag *diag);
+/* config_digest.c: cfg->digest from the tree as parsed and the path */
+void ld_digest(const config_setting_t *root, const char *path,
+    char out[static 65]);
 bool ld_is_seq(const config_setting_t *s);
 bool ld_is_int(const config_setting_t *s);
 void ld_check_keys(struct ld *ld, const config_setting_t *g, const char *ctx,

@@ -327,4 +327,13 @@ void cad_store_inputs_ctx(const struct cad_store_inputs *in, int today,
    combined with our own writes); lets the daemon notice cadencectl */
 int cad_store_changed(struct cad_store *st, int64_t *version);
 
+/*
+ * SHA-256 (hex, 65 with the NUL) of every row of the tables that what
+ * the daemon serves is made of (overrides, terminations, series states,
+ * tasks done, extra meetings, the audit; not the outbox): equal digests,
+ * equal inputs.  Read inside the caller's transaction, if any (digest.c).
+ */
+int cad_store_digest(struct cad_store *st, char out[static 65],
+    struct cad_error *err);
+
 #endif
