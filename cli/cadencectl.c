@@ -31,48 +31,101 @@
 
 const char *cli_progname = "cadencectl";
 
-static const char usage_text[] =
-"usage: cadencectl [-c FILE] [--today YYYY-MM-DD] [--lang LANG] COMMAND [ARGS...]\n"
-"       cadencectl --server URL --token-file FILE [--cacert FILE]\n"
-"                  cancel|move|add|done ARGS...\n"
-"\n"
-"commands:\n"
-"  check                                   validate the config, print warnings\n"
-"  forums [--json]                         list the forums\n"
-"  occurrences --from D --to D [--forum ID] [--party ID] [--json]\n"
-"  next [-n N] [--forum ID] [--party ID] [--json]\n"
-"  holidays --year Y [--json]              the year's holidays\n"
-"  deadlines [--json] [--all]              agreement and task deadlines\n"
-"  compliance [--json]                     legal minimums, overdue tasks,\n"
-"                                          passed agreement deadlines\n"
-"  cancel FORUM DATE [--party ID] [--reason TEXT] [--undo]\n"
-"  move FORUM DATE NEW-DATE [NEW-TIME] [--party ID] [--undo]\n"
-"  add FORUM DATE TIME [--party ID] [--reason TEXT] [--undo]\n"
-"                                          a one-off extra meeting\n"
-"  done TASK DATE [--party ID] [--undo]    the task due on DATE is done\n"
-"  terminate PARTY --noticed DATE | PARTY --withdraw | --list [--json]\n"
-"  export [--forum ID | --party ID] [--dir DIR]\n"
-"  outbox [--json] [--retry] [--deliver]   invitations: list, retry now,\n"
-"                                          or send what is due (no daemon)\n"
-"  wheel [--year Y] [--forum ID...] [--print]  the vuosikello as SVG\n"
-"  token add NAME [--forum ID]... [--party ID]...\n"
-"                                          an API token, printed once\n"
-"  token list [--json] | token revoke NAME\n"
-"  audit [--json]                          who changed what, and when\n"
-"\n"
-"options:\n"
-"  -c FILE             config file (default " DEFAULT_CONFIG ")\n"
-"  --today YYYY-MM-DD  stand on another day\n"
-"  --lang LANG         output language: fi, sv or en (default: LANG /\n"
-"                      LC_MESSAGES when the config lists it, else the\n"
-"                      config's first language)\n"
-"  --server URL        send cancel, move, add and done to cadenced's API\n"
-"                      at URL (terminate, token and audit stay local)\n"
-"  --token-file FILE   the API token (cadencectl token add), mode 600\n"
-"  --cacert FILE       trust the server certificate(s) in FILE\n"
-"  -h, --help          this help\n"
-"\n"
-"Dates are YYYY-MM-DD, times HH:MM.  Exit status: 0 ok, 1 bad input, 2 usage.\n";
+/*
+ * --help begins.  cadencectl --help, one message per paragraph, as
+ * coreutils writes its --help: a translator edits one .po entry for each.
+ */
+/* TRANSLATORS: cadencectl's synopsis: keep the option spellings, command
+   names and metavariables (FILE, DATE, LANG, COMMAND, ARGS, URL) as they
+   are, the first line whole (a usage error shows it alone) and every line
+   at most 80 columns */
+static const char *const help_synopsis = N_(
+	"käyttö: cadencectl [-c FILE] [--today DATE] [--lang LANG] COMMAND [ARGS...]\n"
+	"        cadencectl --server URL --token-file FILE [--cacert FILE]\n"
+	"                   cancel|move|add|done ARGS...\n");
+
+/* the commands, a paragraph each: the command lines (command, options,
+   metavariables such as FORUM or TASK) stay as they are */
+static const char *const help_commands[] = {
+	/* TRANSLATORS: cadencectl --help, the commands that read: keep the
+	   command lines as they are; descriptions at column 43, lines
+	   at most 80 columns */
+	N_(
+	"\n"
+	"komennot:\n"
+	"  check                                   tarkista asetukset, näytä varoitukset\n"
+	"  forums [--json]                         foorumit\n"
+	"  occurrences --from D --to D [--forum ID] [--party ID] [--json]\n"
+	"                                          kokoukset päivästä D päivään D\n"
+	"  next [-n N] [--forum ID] [--party ID] [--json]\n"
+	"                                          seuraavat N kokousta\n"
+	"  holidays --year Y [--json]              vuoden Y pyhäpäivät\n"
+	"  deadlines [--json] [--all]              sopimusten ja tehtävien määräajat\n"
+	"  compliance [--json]                     lakisääteiset vähimmäiskokoukset,\n"
+	"                                          myöhässä olevat tehtävät ja ohitetut\n"
+	"                                          sopimusten määräajat\n"),
+	/* TRANSLATORS: cadencectl --help, the commands that change something: keep the
+	   command lines as they are; descriptions at column 43, lines
+	   at most 80 columns */
+	N_(
+	"  cancel FORUM DATE [--party ID] [--reason TEXT] [--undo]\n"
+	"                                          peru kokous\n"
+	"  move FORUM DATE NEW-DATE [NEW-TIME] [--party ID] [--undo]\n"
+	"                                          siirrä kokous\n"
+	"  add FORUM DATE TIME [--party ID] [--reason TEXT] [--undo]\n"
+	"                                          kertaluonteinen lisäkokous\n"
+	"  done TASK DATE [--party ID] [--undo]    päivänä DATE erääntyvä tehtävä\n"
+	"                                          on tehty\n"
+	"  terminate PARTY --noticed DATE | PARTY --withdraw | --list [--json]\n"
+	"                                          osapuolen irtisanominen: kirjaa, peru\n"
+	"                                          tai luettele\n"),
+	/* TRANSLATORS: cadencectl --help, the commands that write files or send: keep the
+	   command lines as they are; descriptions at column 43, lines
+	   at most 80 columns */
+	N_(
+	"  export [--forum ID | --party ID] [--dir DIR]\n"
+	"                                          iCalendar-syöte; --dir: kaikki\n"
+	"                                          syötteet hakemistoon DIR\n"
+	"  outbox [--json] [--retry] [--deliver]   kutsut: luettele, yritä heti\n"
+	"                                          uudelleen tai lähetä erääntyneet\n"
+	"                                          (ilman cadenced-palvelua)\n"
+	"  wheel [--year Y] [--forum ID...] [--print]  vuosikello SVG-kuvana\n"),
+	/* TRANSLATORS: cadencectl --help, the API tokens and the audit: keep the
+	   command lines as they are; descriptions at column 43, lines
+	   at most 80 columns */
+	N_(
+	"  token add NAME [--forum ID]... [--party ID]...\n"
+	"                                          API-pääsytunnus, näytetään vain kerran\n"
+	"  token list [--json] | token revoke NAME\n"
+	"                                          pääsytunnukset; mitätöi pääsytunnus\n"
+	"  audit [--json]                          kuka muutti mitä ja milloin\n"),
+};
+
+/* TRANSLATORS: the options of cadencectl --help: keep the option column
+   as it is; %s is the default config file */
+static const char *const help_options = N_(
+	"\n"
+	"valitsimet:\n"
+	"  -c FILE             asetustiedosto (oletus %s)\n"
+	"  --today YYYY-MM-DD  toimi kuin tänään olisi YYYY-MM-DD\n"
+	"  --lang LANG         tulosteen kieli: fi, sv tai en (oletus: LANG /\n"
+	"                      LC_MESSAGES, jos asetukset luettelevat sen,\n"
+	"                      muuten asetusten ensimmäinen kieli)\n"
+	"  -h, --help          tämä ohje\n");
+/* TRANSLATORS: the options of cadencectl --help that reach the daemon;
+   keep the option column and the command names as they are */
+static const char *const help_server = N_(
+	"  --server URL        lähetä cancel, move, add ja done cadencedin API:lle\n"
+	"                      osoitteeseen URL (terminate, token ja audit\n"
+	"                      toimivat vain paikallisesti)\n"
+	"  --token-file FILE   API-pääsytunnus (cadencectl token add), tila 600\n"
+	"  --cacert FILE       luota tiedoston FILE palvelinvarmenteisiin\n");
+/* TRANSLATORS: the end of cadencectl --help; keep YYYY-MM-DD and HH:MM */
+static const char *const help_footer = N_(
+	"\n"
+	"Päivämäärät ovat muotoa YYYY-MM-DD, kellonajat HH:MM.  Paluuarvo: 0 ok,\n"
+	"1 virheellinen syöte, 2 virheellinen komentorivi.\n");
+/* --help ends */
 
 static void
 vwarnx(const char *fmt, va_list ap)
@@ -91,6 +144,20 @@ cli_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* cadencectl --help, in the language of its own words */
+static int
+help_print(void)
+{
+	fputs(_(help_synopsis), stdout);
+	for (size_t i = 0; i < sizeof help_commands /
+	    sizeof help_commands[0]; i++)
+		fputs(_(help_commands[i]), stdout);
+	printf(_(help_options), DEFAULT_CONFIG);
+	fputs(_(help_server), stdout);
+	fputs(_(help_footer), stdout);
+	return cli_flush();
+}
+
 /* the reason, the synopsis's first line and where the rest is (the
    whole help would bury the reason) */
 int
@@ -102,8 +169,8 @@ cli_usage(const char *fmt, ...)
 		vwarnx(fmt, ap);
 		va_end(ap);
 	}
-	fprintf(stderr, "%.*s", (int)(strchr(usage_text, '\n') -
-	    usage_text + 1), usage_text);
+	const char *syn = _(help_synopsis);
+	fprintf(stderr, "%.*s\n", (int)strcspn(syn, "\n"), syn);
 	fprintf(stderr, _("Lisätietoja: %s --help\n"), cli_progname);
 	return EXIT_USAGE;
 }
@@ -516,10 +583,8 @@ global_options(struct cli *c, int argc, char **argv, bool *stop)
 	early_language(c);
 	if (e.fmt != NULL)
 		return cli_usage(_(e.fmt), e.arg);
-	if (help) {
-		fputs(usage_text, stdout);
-		return cli_flush();
-	}
+	if (help)
+		return help_print();
 	if (today != NULL && cli_arg_date("--today", today, &c->today) < 0)
 		return EXIT_BAD;
 	*stop = false;

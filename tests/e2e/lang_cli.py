@@ -189,8 +189,9 @@ def raw(args, code):
 
 
 # the synopsis's first line and the pointer to --help, by hand
-SYNOPSIS = ("cadencectl [-c FILE] [--today YYYY-MM-DD] [--lang LANG] "
-            "COMMAND [ARGS...]")
+SYNOPSIS = "cadencectl [-c FILE] [--today DATE] [--lang LANG] COMMAND [ARGS...]"
+USAGE = {"fi": "käyttö: " + SYNOPSIS, "sv": "användning: " + SYNOPSIS,
+         "en": "usage: " + SYNOPSIS}
 MORE = {"fi": "Lisätietoja: cadencectl --help",
         "sv": "Mer information: cadencectl --help",
         "en": "Try 'cadencectl --help' for more."}
@@ -205,7 +206,7 @@ def usage_is(args, code, reason, shown=None):
     lines = err.splitlines()
     if (rc != 2 or out != "" or len(lines) != 3 or
             lines[0] != "cadencectl: " + reason or
-            not lines[1].endswith(SYNOPSIS) or lines[2] != MORE[shown]):
+            lines[1] != USAGE[shown] or lines[2] != MORE[shown]):
         failures.append("usage %s %s: exit %d, %r %r, want %r" % (
             code, " ".join(args), rc, out, err, reason))
 
@@ -282,6 +283,85 @@ def usage():
                             % (args, first))
 
 
+# lines of each language's --help, by hand
+HELP_LINES = {
+    "fi": ["komennot:", "valitsimet:",
+           "  cancel FORUM DATE [--party ID] [--reason TEXT] [--undo]",
+           "  -c FILE             asetustiedosto (oletus "
+           "/etc/cadenced/cadenced.conf)",
+           "  -h, --help          tämä ohje",
+           "1 virheellinen syöte, 2 virheellinen komentorivi."],
+    "sv": ["kommandon:", "flaggor:",
+           "  cancel FORUM DATE [--party ID] [--reason TEXT] [--undo]",
+           "  -c FILE             inställningsfilen (standard "
+           "/etc/cadenced/cadenced.conf)",
+           "  -h, --help          den här hjälpen",
+           "indata, 2 felaktig kommandorad."],
+    "en": ["commands:", "options:",
+           "  cancel FORUM DATE [--party ID] [--reason TEXT] [--undo]",
+           "  -c FILE             config file (default "
+           "/etc/cadenced/cadenced.conf)",
+           "  -h, --help          this help",
+           "Dates are YYYY-MM-DD, times HH:MM.  Exit status: 0 ok, 1 bad "
+           "input, 2 usage."],
+}
+COMMANDS = ("check forums occurrences next holidays deadlines compliance "
+            "cancel move add done terminate export outbox wheel token "
+            "audit").split()
+SYNTAX = re.compile(r"^(-{1,2}[a-z][a-z-]*|[A-Z][A-Z-]*|\||(%s)(\|(%s))*)$"
+                    % ("|".join(COMMANDS + ["add", "list", "revoke"]),
+                       "|".join(COMMANDS)))
+
+
+def syntax_only(line):
+    """true when a line of --help is only commands, options and
+    metavariables, the same in every language"""
+    for t in line.split():
+        t = t.strip("[],").rstrip(".").strip("[]")
+        if t and t != "cadencectl" and not SYNTAX.match(t):
+            return False
+    return True
+
+
+def helps():
+    """cadencectl --help in fi, sv and en: every command and option in
+    each, at most 80 columns, and no description left in English"""
+    got = {}
+    for args, code, shown in ((["--help"], "fi", "fi"),
+                              (["--help"], "sv", "sv"),
+                              (["-h"], "en", "en"),
+                              (["--lang", "sv", "--help"], "fi", "sv"),
+                              (["--help", "--lang", "en"], "sv", "en")):
+        rc, out, err = raw(args, code)
+        lines = out.splitlines()
+        what = "%s --help %s" % (code, " ".join(args))
+        if rc != 0 or err != "" or not lines or lines[0] != USAGE[shown]:
+            failures.append("%s: exit %d, %r %r" % (what, rc, out[:200],
+                                                    err))
+            continue
+        for want in HELP_LINES[shown]:
+            if want not in lines:
+                failures.append("%s: no line %r" % (what, want))
+        for cmd in COMMANDS:
+            if not any(re.match("  %s( |$)" % cmd, l) for l in lines):
+                failures.append("%s: no command %s" % (what, cmd))
+        for l in lines:
+            if len(l) > 80:
+                failures.append("%s: %d columns: %r" % (what, len(l), l))
+        got[shown] = out
+    if len(got) != 3:
+        return
+    opts = {code: set(re.findall(r"--[a-z][a-z-]*", out))
+            for code, out in got.items()}
+    if opts["fi"] != opts["en"] or opts["sv"] != opts["en"]:
+        failures.append("--help options differ: %r" % opts)
+    for code in ("fi", "sv"):
+        same = set(got[code].splitlines()) & set(got["en"].splitlines())
+        for l in sorted(same):
+            if l.strip() and not syntax_only(l):
+                failures.append("--help %s: English line %r" % (code, l))
+
+
 def main():
     # the example: bilingual, and no twin is missing
     rc, out, err = run(CONF, "check")
@@ -314,6 +394,7 @@ def main():
     changes(conf, sv, env)
     tokens(conf, sv)
     usage()
+    helps()
 
     # a contact's name is a text key too: its missing twin is a warning
     kokkola = text.index('email = "hyte@kokkola.example"')

@@ -58,11 +58,11 @@ for cmd in $(cat "$tmp/commands"); do
 	grep -qx "$cmd" "$tmp/documented" ||
 	    bad "command '$cmd' is not documented in cadencectl.1"
 done
-# The long options of usage_text, "--json" and friends, each as "Fl -json".
-sed -n '/usage_text\[\] =/,/;$/p' cli/cadencectl.c |
+# The long options of --help, "--json" and friends, each as "Fl -json".
+sed -n '/--help begins/,/--help ends/p' cli/cadencectl.c |
     grep -o -- '--[a-z][a-z-]*' | sort -u > "$tmp/options"
 if [ ! -s "$tmp/options" ]; then
-	bad "found no options in usage_text of cli/cadencectl.c"
+	bad "found no options in the --help of cli/cadencectl.c"
 fi
 for opt in $(cat "$tmp/options"); do
 	grep -q -- "Fl -${opt#--}\( \|$\)" man/cadencectl.1 ||
