@@ -33,11 +33,11 @@ static int
 token_add(struct cli *c, const char *name, struct cli_strv *forums,
     struct cli_strv *parties)
 {
-	struct cad_token t = {
-		.name = (char *)name,
-		.forums = (char **)forums->v,
+	struct cad_token_row t = {
+		.name = name,
+		.forums = forums->v,
 		.nforums = (size_t)forums->n,
-		.parties = (char **)parties->v,
+		.parties = parties->v,
 		.nparties = (size_t)parties->n,
 	};
 	struct cad_actor who = { cli_user(), NULL };

@@ -221,14 +221,21 @@ res_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* bsearch's: the key, a path, against a resource */
+static int
+path_cmp(const void *key, const void *elem)
+{
+	const struct snapshot_res *r = elem;
+
+	return strcmp(key, r->path);
+}
+
 struct snapshot_res *
 snapshot_find(const struct snapshot *s, const char *path)
 {
-	struct snapshot_res key = { .path = (char *)path };
-
 	if (s == NULL || s->nres == 0)
 		return NULL;
-	return bsearch(&key, s->res, s->nres, sizeof *s->res, res_cmp);
+	return bsearch(path, s->res, s->nres, sizeof *s->res, path_cmp);
 }
 
 /* resources of the snapshot being built */

@@ -115,8 +115,8 @@ token_add__scoped__secret_checks_and_only_its_hash_is_stored(void **state)
 {
 	struct fixture *f = *state;
 	struct cad_error err = { "" };
-	char *forums[] = { "foorumi" }, *parties[] = { "hva" };
-	struct cad_token t = { .name = "coord", .forums = forums,
+	const char *forums[] = { "foorumi" }, *parties[] = { "hva" };
+	struct cad_token_row t = { .name = "coord", .forums = forums,
 		.nforums = 1, .parties = parties, .nparties = 1 };
 	struct cad_token got;
 	char *secret, hex[CAD_SHA256_HEX], path[128], *db;
@@ -161,7 +161,7 @@ token_add__same_name_or_bad_name__refused(void **state)
 {
 	struct fixture *f = *state;
 	struct cad_error err = { "" };
-	struct cad_token t = { .name = "coord" }, bad = { .name = "a b" };
+	struct cad_token_row t = { .name = "coord" }, bad = { .name = "a b" };
 	char *s1, *s2;
 
 	assert_int_equal(cad_token_add(f->st, &t, &cli_user, 1, &s1, &err),
@@ -181,7 +181,8 @@ token_revoke__then_check__refused_and_audited(void **state)
 {
 	struct fixture *f = *state;
 	struct cad_error err = { "" };
-	struct cad_token t = { .name = "coord" }, got;
+	struct cad_token_row t = { .name = "coord" };
+	struct cad_token got;
 	struct cad_audit_entry *v;
 	size_t n;
 	char *s;
@@ -209,7 +210,7 @@ audit__update_or_delete__refused_by_the_table(void **state)
 {
 	struct fixture *f = *state;
 	struct cad_error err = { "" };
-	struct cad_audit_entry e = { .time = 5, .who = "x",
+	struct cad_audit_row e = { .time = 5, .who = "x",
 		.action = CAD_AUDIT_CANCEL, .what = "w" };
 	char path[128];
 	sqlite3 *db;

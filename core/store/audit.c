@@ -45,7 +45,7 @@ action_parse(const char *s, enum cad_audit_action *out)
 }
 
 int
-cad_audit_add(struct cad_store *st, const struct cad_audit_entry *e,
+cad_audit_add(struct cad_store *st, const struct cad_audit_row *e,
     struct cad_error *err)
 {
 	static const char sql[] =

@@ -33,24 +33,33 @@ struct cad_actor {
 	const char *address;	/* the API client's address, NULL for CLI */
 };
 
-struct cad_audit_entry {
-	int64_t id;
+/* a record to append (cad_audit_add): the caller's strings, borrowed */
+struct cad_audit_row {
 	int64_t time;		/* unix seconds */
-	char *who;
-	char *address;		/* NULL: made with cadencectl */
+	const char *who;
+	const char *address;	/* NULL: made with cadencectl */
 	enum cad_audit_action action;
-	char *uid;		/* the meeting's series, or NULL */
-	char *rid;		/* its RECURRENCE-ID "YYYY-MM-DDTHH:MM" */
-	char *what;		/* e.g. "kuntaneuvottelu 2026-02-04 sotkamo" */
-	char *before;		/* "" when nothing */
-	char *after;
+	const char *uid;	/* the meeting's series, or NULL */
+	const char *rid;	/* its RECURRENCE-ID "YYYY-MM-DDTHH:MM" */
+	const char *what;	/* e.g. "kuntaneuvottelu 2026-02-04 sotkamo" */
+	const char *before;	/* NULL or "": nothing */
+	const char *after;
+};
+/* a record read back (cad_audit_list): owned, cad_audit_entries_free() */
+struct cad_audit_entry {
+	int64_t id;		/* the table's, in order of writing */
+	int64_t time;		/* the fields as in cad_audit_row */
+	char *who, *address;
+	enum cad_audit_action action;
+	char *uid, *rid, *what;
+	char *before, *after;	/* "" when nothing */
 };
 
 /* "cancel", "move", ..., "token-revoke", "done", "undone" */
 const char *cad_audit_action_name(enum cad_audit_action a);
 
-/* appends e (id and time as given: e->time) */
-int cad_audit_add(struct cad_store *st, const struct cad_audit_entry *e,
+/* appends e (its time as given: e->time; the id is the table's) */
+int cad_audit_add(struct cad_store *st, const struct cad_audit_row *e,
     struct cad_error *err);
 /* every record, oldest first */
 int cad_audit_list(struct cad_store *st, struct cad_audit_entry **out,

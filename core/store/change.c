@@ -364,7 +364,7 @@ out:
    the audit record e and commits; otherwise, or when that fails, rolls
    back */
 static int
-audit_commit(struct cad_store *st, int r, const struct cad_audit_entry *e,
+audit_commit(struct cad_store *st, int r, const struct cad_audit_row *e,
     struct cad_error *err)
 {
 	if (r == 0)
@@ -436,10 +436,10 @@ cad_change_commit(struct cad_store *st, struct cad_change_result *res,
     const struct cad_actor *who, int64_t now, struct cad_error *err)
 {
 	char rid[CAD_RID_SIZE];
-	struct cad_audit_entry e = {
+	struct cad_audit_row e = {
 		.time = now,
-		.who = (char *)who->who,
-		.address = (char *)who->address,
+		.who = who->who,
+		.address = who->address,
 		.action = audit_of[res->action],
 		.uid = res->uid,
 		.rid = rid,
@@ -508,14 +508,16 @@ cad_change_termination(struct cad_store *st, const char *party,
     const struct cad_termination *t, const struct cad_termination *old,
     const struct cad_actor *who, int64_t now, struct cad_error *err)
 {
-	struct cad_audit_entry e = {
+	char *before = describe_termination(old);
+	char *after = describe_termination(t);
+	struct cad_audit_row e = {
 		.time = now,
-		.who = (char *)who->who,
-		.address = (char *)who->address,
+		.who = who->who,
+		.address = who->address,
 		.action = t != NULL ? CAD_AUDIT_TERMINATE : CAD_AUDIT_WITHDRAW,
-		.what = (char *)party,
-		.before = describe_termination(old),
-		.after = describe_termination(t),
+		.what = party,
+		.before = before,
+		.after = after,
 	};
 	int r;
 
@@ -525,7 +527,7 @@ cad_change_termination(struct cad_store *st, const char *party,
 	    cad_store_withdraw_termination(st, party, err);
 	r = audit_commit(st, r, &e, err);
 out:
-	free(e.before);
-	free(e.after);
+	free(before);
+	free(after);
 	return r;
 }

@@ -148,7 +148,7 @@ cad_change_prepare_done(struct cad_store *st, const struct cad_config *cfg,
 	cad_store_inputs_ctx(&in, ch->day, &ctx);
 	d.kind = ti >= 0 ? CAD_DEADLINE_TASK : CAD_DEADLINE_REVIEW;
 	d.task = ti;
-	d.party = p >= 0 ? (char *)cfg->parties[p].id : NULL;
+	d.party = p >= 0 ? cad_strdup(cfg->parties[p].id) : NULL;
 	res->action = ch->action;
 	res->undo = ch->action == CAD_CHANGE_UNDONE;
 	res->day = res->new_day = ch->day;
@@ -162,5 +162,6 @@ cad_change_prepare_done(struct cad_store *st, const struct cad_config *cfg,
 	if (was && !res->undo)
 		res->outcome = CAD_CHANGE_ALREADY;
 	describe_done(cfg, &d, was, res);
+	free(d.party);
 	return 0;
 }

@@ -681,7 +681,7 @@ cad_store_set_etag(struct cad_store *st, const char *url, const char *etag,
 
 int
 cad_store_reminder_put(struct cad_store *st,
-    const struct cad_reminder_record *rec, struct cad_error *err)
+    const struct cad_reminder_row *rec, struct cad_error *err)
 {
 	static const char sql[] =
 	    "INSERT OR IGNORE INTO reminders (kind, date, party, days_before, "

@@ -342,17 +342,17 @@ record(struct cad_store *st, const struct cad_config *cfg,
     const struct cad_deadline *d, int offset, enum cad_reminder_state state,
     int nrecipients, int64_t now, struct cad_error *err)
 {
-	struct cad_reminder_record rec;
+	struct cad_reminder_row rec = {
+		.kind = d->kind,
+		.task = task_id(cfg, d),
+		.day = d->day,
+		.party = d->party,
+		.days_before = offset,
+		.state = state,
+		.recipients = nrecipients,
+		.created = now,
+	};
 
-	memset(&rec, 0, sizeof rec);
-	rec.kind = d->kind;
-	rec.task = (char *)task_id(cfg, d);
-	rec.day = d->day;
-	rec.party = d->party;
-	rec.days_before = offset;
-	rec.state = state;
-	rec.recipients = nrecipients;
-	rec.created = now;
 	return cad_store_reminder_put(st, &rec, err);
 }
 

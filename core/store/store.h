@@ -262,19 +262,28 @@ enum cad_reminder_state {
 	CAD_REMINDER_SENT,
 	CAD_REMINDER_SKIPPED,
 };
-struct cad_reminder_record {
+/* a record to write: the caller's strings, borrowed */
+struct cad_reminder_row {
 	enum cad_deadline_kind kind;
-	char *task;		/* the task's id, or NULL */
+	const char *task;	/* the task's id, or NULL */
 	int day;		/* the deadline's day number */
-	char *party;		/* termination's party, or NULL */
+	const char *party;	/* termination's or task's party, or NULL */
 	int days_before;	/* the remind_days offset */
 	enum cad_reminder_state state;
 	int recipients;		/* outbox rows enqueued */
 	int64_t created;	/* unix seconds */
 };
+/* a record read back: owned, the fields as in cad_reminder_row */
+struct cad_reminder_record {
+	enum cad_deadline_kind kind;
+	enum cad_reminder_state state;
+	char *task, *party;
+	int day, days_before, recipients;
+	int64_t created;
+};
 /* records one; an existing record of the same key stays as it is */
 int cad_store_reminder_put(struct cad_store *st,
-    const struct cad_reminder_record *rec, struct cad_error *err);
+    const struct cad_reminder_row *rec, struct cad_error *err);
 /* every record, by date, kind, party, largest offset first */
 int cad_store_reminders(struct cad_store *st,
     struct cad_reminder_record **out, size_t *n, struct cad_error *err);

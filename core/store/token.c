@@ -32,7 +32,7 @@ cad_token_name_valid(const char *name)
 }
 
 static char *
-join_ids(char *const *v, size_t n)
+join_ids(const char *const *v, size_t n)
 {
 	struct cad_buf b;
 
@@ -92,14 +92,14 @@ token_audit(struct cad_store *st, enum cad_audit_action a,
     const char *name, const char *scope, const struct cad_actor *who,
     int64_t now, struct cad_error *err)
 {
-	struct cad_audit_entry e = {
+	struct cad_audit_row e = {
 		.time = now,
-		.who = (char *)who->who,
-		.address = (char *)who->address,
+		.who = who->who,
+		.address = who->address,
 		.action = a,
-		.what = (char *)name,
-		.before = (char *)(a == CAD_AUDIT_TOKEN_ADD ? "" : scope),
-		.after = (char *)(a == CAD_AUDIT_TOKEN_ADD ? scope : ""),
+		.what = name,
+		.before = a == CAD_AUDIT_TOKEN_ADD ? "" : scope,
+		.after = a == CAD_AUDIT_TOKEN_ADD ? scope : "",
 	};
 	return cad_audit_add(st, &e, err);
 }
@@ -113,7 +113,7 @@ scope_text(const char *forums, const char *parties)
 }
 
 int
-cad_token_add(struct cad_store *st, const struct cad_token *t,
+cad_token_add(struct cad_store *st, const struct cad_token_row *t,
     const struct cad_actor *who, int64_t now, char **secret,
     struct cad_error *err)
 {
@@ -203,8 +203,11 @@ cad_token_revoke(struct cad_store *st, const char *name,
 		r = -ENOENT;
 		goto out;
 	}
-	forums = join_ids(v[i].forums, v[i].nforums);
-	parties = join_ids(v[i].parties, v[i].nparties);
+	/* char ** to const char *const *: it only adds const, but C
+	   still wants the cast */
+	forums = join_ids((const char *const *)v[i].forums, v[i].nforums);
+	parties = join_ids((const char *const *)v[i].parties,
+	    v[i].nparties);
 	scope = scope_text(forums, parties);
 	if ((r = cad_store_stmt(st, &stmt, "DELETE FROM tokens WHERE "
 	    "name = ?1", err, "t", name)) != 0 ||

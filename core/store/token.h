@@ -16,6 +16,15 @@
 #define CAD_TOKEN_NAME_MAX	64
 #define CAD_TOKEN_MAX		128	/* longer ones are never ours */
 
+/* a token to make (cad_token_add): the caller's strings, borrowed */
+struct cad_token_row {
+	const char *name;
+	const char *const *forums;	/* ids; nforums == 0: every forum */
+	size_t nforums;
+	const char *const *parties;	/* ids; nparties == 0: every party */
+	size_t nparties;
+};
+/* a token read back (cad_token_list, cad_token_check): owned */
 struct cad_token {
 	char *name;
 	char **forums;		/* ids; nforums == 0: every forum */
@@ -34,7 +43,7 @@ bool cad_token_name_valid(const char *name);
  * record by who.  *secret (freed by the caller) is the only copy.
  * -EEXIST when the name is taken, -EINVAL for a bad name.
  */
-int cad_token_add(struct cad_store *st, const struct cad_token *t,
+int cad_token_add(struct cad_store *st, const struct cad_token_row *t,
     const struct cad_actor *who, int64_t now, char **secret,
     struct cad_error *err);
 /* deletes it (-ENOENT when none has that name), with its audit record */
