@@ -86,12 +86,15 @@ buf__ceiling__refuses_more(void **state)
 	(void)state;
 	struct cad_buf b;
 	cad_buf_init(&b, 8);
-	assert_int_equal(cad_buf_puts(&b, "1234567"), 0);
-	assert_int_equal(cad_buf_puts(&b, "89"), -E2BIG);
+	cad_buf_puts(&b, "1234567");
+	assert_int_equal(cad_buf_error(&b), 0);
+	cad_buf_puts(&b, "89");
+	assert_int_equal(cad_buf_error(&b), -E2BIG);
 	assert_string_equal(b.data, "1234567");
 	cad_buf_reset(&b);
 	assert_int_equal(cad_buf_error(&b), 0);
-	assert_int_equal(cad_buf_json_str(&b, "a\"b"), 0);
+	cad_buf_json_str(&b, "a\"b");
+	assert_int_equal(cad_buf_error(&b), 0);
 	assert_string_equal(b.data, "\"a\\\"b\"");
 	cad_buf_release(&b);
 }
@@ -312,23 +315,28 @@ buf_json_str__runs_between_escapes__copied_whole(void **state)
 	struct cad_buf b;
 
 	cad_buf_init(&b, 0);
-	assert_int_equal(cad_buf_json_str(&b, "Kajaani \"Hytetu\"\\x\n"
-	    "ä\x01ö\ttab"), 0);
+	cad_buf_json_str(&b, "Kajaani \"Hytetu\"\\x\n"
+	    "ä\x01ö\ttab");
+	assert_int_equal(cad_buf_error(&b), 0);
 	assert_string_equal(b.data, "\"Kajaani \\\"Hytetu\\\"\\\\x\\n"
 	    "ä\\u0001ö\\ttab\"");
 	cad_buf_reset(&b);
-	assert_int_equal(cad_buf_json_str(&b, ""), 0);
+	cad_buf_json_str(&b, "");
+	assert_int_equal(cad_buf_error(&b), 0);
 	assert_string_equal(b.data, "\"\"");
 	cad_buf_reset(&b);
-	assert_int_equal(cad_buf_json_str(&b, NULL), 0);
+	cad_buf_json_str(&b, NULL);
+	assert_int_equal(cad_buf_error(&b), 0);
 	assert_string_equal(b.data, "null");
 	cad_buf_reset(&b);
 	/* the ceiling: 8 octets hold the quotes and 6 more, not 7 */
 	cad_buf_release(&b);
 	cad_buf_init(&b, 8);
-	assert_int_equal(cad_buf_json_str(&b, "123456"), 0);
+	cad_buf_json_str(&b, "123456");
+	assert_int_equal(cad_buf_error(&b), 0);
 	cad_buf_reset(&b);
-	assert_int_equal(cad_buf_json_str(&b, "1234567"), -E2BIG);
+	cad_buf_json_str(&b, "1234567");
+	assert_int_equal(cad_buf_error(&b), -E2BIG);
 	cad_buf_release(&b);
 }
 
@@ -340,11 +348,13 @@ buf_xml_str__runs_between_escapes__copied_whole(void **state)
 	struct cad_buf b;
 
 	cad_buf_init(&b, 0);
-	assert_int_equal(cad_buf_xml_str(&b, "a<b>&\"c'd\x02" "e\nf\tgäö"), 0);
+	cad_buf_xml_str(&b, "a<b>&\"c'd\x02" "e\nf\tgäö");
+	assert_int_equal(cad_buf_error(&b), 0);
 	assert_string_equal(b.data,
 	    "a&lt;b&gt;&amp;&quot;c&#39;d?e\nf\tgäö");
 	cad_buf_reset(&b);
-	assert_int_equal(cad_buf_xml_str(&b, NULL), 0);
+	cad_buf_xml_str(&b, NULL);
+	assert_int_equal(cad_buf_error(&b), 0);
 	assert_int_equal(b.len, 0);
 	cad_buf_release(&b);
 }

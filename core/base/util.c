@@ -323,55 +323,58 @@ buf_room(struct cad_buf *b, size_t n)
 	return 0;
 }
 
-int
+void
 cad_buf_add(struct cad_buf *b, const void *p, size_t n)
 {
 	if (b->err != 0 || buf_room(b, n) < 0)
-		return b->err;
+		return;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
-	return 0;
 }
 
-int
+void
 cad_buf_puts(struct cad_buf *b, const char *s)
 {
-	return cad_buf_add(b, s, strlen(s));
+	cad_buf_add(b, s, strlen(s));
 }
 
-int
+void
 cad_buf_vprintf(struct cad_buf *b, const char *fmt, va_list ap)
 {
 	char small[512];
 	va_list ap2;
 
 	if (b->err != 0)
-		return b->err;
+		return;
 	va_copy(ap2, ap);
 	int n = vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
-		return b->err = -EINVAL;
-	if ((size_t)n < sizeof small)
-		return cad_buf_add(b, small, (size_t)n);
+	if (n < 0) {
+		b->err = -EINVAL;
+		return;
+	}
+	if ((size_t)n < sizeof small) {
+		cad_buf_add(b, small, (size_t)n);
+		return;
+	}
 	char *big = malloc((size_t)n + 1);
-	if (big == NULL)
-		return b->err = -ENOMEM;
+	if (big == NULL) {
+		b->err = -ENOMEM;
+		return;
+	}
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	int r = cad_buf_add(b, big, (size_t)n);
+	cad_buf_add(b, big, (size_t)n);
 	free(big);
-	return r;
 }
 
-int
+void
 cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = cad_buf_vprintf(b, fmt, ap);
+	cad_buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	return r;
 }
 
 /*
@@ -379,7 +382,7 @@ cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
  * the runs in between are copied whole.  esc() answers NULL for a byte
  * that stays as it is (it may write its answer into tmp).
  */
-static int
+static void
 buf_escaped(struct cad_buf *b, const char *s,
     const char *(*esc)(unsigned char, char tmp[static 8]))
 {
@@ -393,7 +396,7 @@ buf_escaped(struct cad_buf *b, const char *s,
 		if (p > run)
 			cad_buf_add(b, run, (size_t)(p - run));
 		if (*p == '\0' || b->err != 0)
-			return b->err;
+			return;
 		cad_buf_puts(b, rep);
 		p++;
 	}
@@ -416,14 +419,16 @@ json_esc(unsigned char c, char tmp[static 8])
 	return tmp;
 }
 
-int
+void
 cad_buf_json_str(struct cad_buf *b, const char *s)
 {
-	if (s == NULL)
-		return cad_buf_puts(b, "null");
+	if (s == NULL) {
+		cad_buf_puts(b, "null");
+		return;
+	}
 	cad_buf_add(b, "\"", 1);
 	buf_escaped(b, s, json_esc);
-	return cad_buf_add(b, "\"", 1);
+	cad_buf_add(b, "\"", 1);
 }
 
 /* XML and HTML: markup characters, and C0 controls but '\n' and '\t' */
@@ -444,10 +449,11 @@ xml_esc(unsigned char c, char tmp[static 8])
 	return c < 0x20 ? "?" : NULL;
 }
 
-int
+void
 cad_buf_xml_str(struct cad_buf *b, const char *s)
 {
-	return s == NULL ? 0 : buf_escaped(b, s, xml_esc);
+	if (s != NULL)
+		buf_escaped(b, s, xml_esc);
 }
 
 char *

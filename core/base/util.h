@@ -60,13 +60,13 @@ int cad_strtonum(const char *s, long long min, long long max, long long *out);
  * every writer: errors are sticky, as stdio's ferror(3).  The first add
  * that fails (-ENOMEM, -E2BIG past the ceiling, -EINVAL from a format)
  * is kept in err; the buffer keeps the bytes it had and every later add
- * does nothing.  So writers make plain calls, and whoever uses the bytes
- * checks once: cad_buf_error(), or cad_buf_steal() answering NULL.  A
- * static helper that only writes into its caller's buffer returns void;
- * a module's entry point, or a function that can also fail for reasons
- * of its own, returns 0 or -errno with the buffer's error included
- * (cad_buf_error() at its end).  A buffer past its ceiling is never
- * used truncated.
+ * does nothing.  So the adds return nothing, writers make plain calls,
+ * and whoever uses the bytes checks once: cad_buf_error(), or
+ * cad_buf_steal() answering NULL.  A static helper that only writes into
+ * its caller's buffer returns void; a module's entry point, or a function
+ * that can also fail for reasons of its own, returns 0 or -errno with the
+ * buffer's error included (cad_buf_error() at its end).  A buffer past
+ * its ceiling is never used truncated.
  */
 struct cad_buf {
 	char *data;		/* always NUL terminated when non-NULL */
@@ -80,17 +80,17 @@ void cad_buf_release(struct cad_buf *b);	/* frees; error cleared */
 void cad_buf_reset(struct cad_buf *b);		/* empties; error cleared */
 /* 0 or the first -ENOMEM / -E2BIG / -EINVAL of the buffer's adds */
 int cad_buf_error(const struct cad_buf *b);
-/* the adds: no-ops once the buffer has failed; each answers
-   cad_buf_error(), which a writer does not look at add by add */
-int cad_buf_add(struct cad_buf *b, const void *p, size_t n);
-int cad_buf_puts(struct cad_buf *b, const char *s);
-int cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
+/* the adds: no-ops once the buffer has failed; void, so that no writer
+   checks add by add: a failure is cad_buf_error()'s to tell */
+void cad_buf_add(struct cad_buf *b, const void *p, size_t n);
+void cad_buf_puts(struct cad_buf *b, const char *s);
+void cad_buf_printf(struct cad_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int cad_buf_vprintf(struct cad_buf *b, const char *fmt, va_list ap);
+void cad_buf_vprintf(struct cad_buf *b, const char *fmt, va_list ap);
 /* JSON string with quotes and escapes; NULL = null */
-int cad_buf_json_str(struct cad_buf *b, const char *s);
+void cad_buf_json_str(struct cad_buf *b, const char *s);
 /* text escaped for HTML and XML content and attribute values; NULL = "" */
-int cad_buf_xml_str(struct cad_buf *b, const char *s);
+void cad_buf_xml_str(struct cad_buf *b, const char *s);
 /* steals the data ("" when nothing was added) and empties the buffer;
    NULL, the bytes freed, when an add failed */
 char *cad_buf_steal(struct cad_buf *b);

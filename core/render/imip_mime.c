@@ -170,7 +170,8 @@ header_address(struct cad_buf *b, const char *hdr, const char *name,
 	cad_buf_printf(b, "<%s>\r\n", email);
 }
 
-/* RFC 5322 date-time: "Tue, 10 Feb 2026 13:00:00 +0200" */
+/* RFC 5322 date-time: "Tue, 10 Feb 2026 13:00:00 +0200"; -EINVAL for a
+   time gmtime_r() cannot break down, else the buffer's error */
 static int
 header_date(struct cad_buf *b, int64_t t, int offset)
 {
@@ -184,10 +185,11 @@ header_date(struct cad_buf *b, int64_t t, int offset)
 
 	if (gmtime_r(&lt, &tm) == NULL)
 		return -EINVAL;
-	return cad_buf_printf(b, "Date: %s, %d %s %04d %02d:%02d:%02d "
+	cad_buf_printf(b, "Date: %s, %d %s %04d %02d:%02d:%02d "
 	    "%c%02d%02d\r\n", wd[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon],
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
 	    offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+	return cad_buf_error(b);
 }
 
 uint64_t

@@ -56,10 +56,9 @@ put_rule(struct cad_buf *b, const uint8_t *data, size_t size)
 	for (size_t i = 0; i < size; i++) {
 		if (data[i] == '"' || data[i] == '\\')
 			cad_buf_add(b, "\\", 1);
-		if (cad_buf_add(b, &data[i], 1) != 0)
-			return -1;
+		cad_buf_add(b, &data[i], 1);
 	}
-	return 0;
+	return cad_buf_error(b) != 0 ? -1 : 0;
 }
 
 int

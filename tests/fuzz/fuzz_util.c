@@ -62,7 +62,8 @@ check_escape(const char *s)
 	struct cad_buf b;
 
 	cad_buf_init(&b, 0);
-	if (cad_buf_json_str(&b, s) != 0)
+	cad_buf_json_str(&b, s);
+	if (cad_buf_error(&b) != 0)
 		abort();
 	for (size_t i = 0; i < b.len; i++)
 		if ((unsigned char)b.data[i] < 0x20 ||
@@ -70,7 +71,8 @@ check_escape(const char *s)
 		    b.data[i - 1] != '\\'))
 			abort();
 	cad_buf_reset(&b);
-	if (cad_buf_xml_str(&b, s) != 0)
+	cad_buf_xml_str(&b, s);
+	if (cad_buf_error(&b) != 0)
 		abort();
 	for (size_t i = 0; i < b.len; i++)
 		if (b.data[i] == '<' || b.data[i] == '>' || b.data[i] == '"')
