@@ -348,8 +348,8 @@ cmd_holidays(struct cli *c)
 		return cli_usage(_("%1$s: %2$s on pakollinen"), "holidays",
 		    "--year");
 	if (cad_strtonum(a.year, CAD_YEAR_MIN, CAD_YEAR_MAX, &year) < 0) {
-		cli_warnx(_("--year '%s' ei ole vuosi väliltä 1900–2199"),
-		    a.year);
+		cli_warnx(_("--year '%1$s' ei ole vuosi väliltä %2$d–%3$d"),
+		    a.year, CAD_YEAR_MIN, CAD_YEAR_MAX);
 		return 1;
 	}
 	c->quiet_warnings = true;

@@ -65,9 +65,10 @@ cmd_wheel(struct cli *c)
 
 	if ((r = wheel_parse(c, &a)) != 0)
 		goto out;
-	if (a.year != NULL && cad_strtonum(a.year, 1991, 2100, &year) < 0) {
-		cli_warnx(_("--year '%s' ei ole vuosi väliltä 1991–2100"),
-		    a.year);
+	if (a.year != NULL && cad_strtonum(a.year, CAD_HOLIDAY_YEAR_MIN,
+	    CAD_HOLIDAY_YEAR_MAX, &year) < 0) {
+		cli_warnx(_("--year '%1$s' ei ole vuosi väliltä %2$d–%3$d"),
+		    a.year, CAD_HOLIDAY_YEAR_MIN, CAD_HOLIDAY_YEAR_MAX);
 		r = 1;
 		goto out;
 	}

@@ -24,6 +24,9 @@
 #include "render/wheel.h"
 
 #define API_BODY_MAX	(16u << 20)	/* one computed answer */
+/* "1991-2100", the years of ?year= */
+#define HOLIDAY_YEARS	CAD_STR(CAD_HOLIDAY_YEAR_MIN) "-" \
+	CAD_STR(CAD_HOLIDAY_YEAR_MAX)
 
 int64_t route_started;
 
@@ -227,7 +230,8 @@ api_occurrences(struct MHD_Connection *c, const struct snapshot *s,
 	}
 	if (!api_date(from_s, &from) || !api_date(to_s, &to)) {
 		reply_api_error(rp, 400, "from and to must be dates "
-		    "YYYY-MM-DD between 1900 and 2199");
+		    "YYYY-MM-DD between " CAD_STR(CAD_YEAR_MIN) " and "
+		    CAD_STR(CAD_YEAR_MAX));
 		return;
 	}
 	if (from > to) {
@@ -277,8 +281,9 @@ api_holidays(struct MHD_Connection *c, const struct snapshot *s,
 	long long year;
 	struct cad_buf b;
 
-	if (year_s == NULL || cad_strtonum(year_s, 1991, 2100, &year) != 0) {
-		reply_api_error(rp, 400, "year must be a year 1991-2100");
+	if (year_s == NULL || cad_strtonum(year_s, CAD_HOLIDAY_YEAR_MIN,
+	    CAD_HOLIDAY_YEAR_MAX, &year) != 0) {
+		reply_api_error(rp, 400, "year must be a year " HOLIDAY_YEARS);
 		return;
 	}
 	cad_buf_init(&b, API_BODY_MAX);
@@ -399,9 +404,10 @@ route_wheel(struct MHD_Connection *c, struct snapshot *s, struct reply *rp)
 
 	if (y == NULL && p == NULL)
 		return false;
-	if (y != NULL && cad_strtonum(y, 1991, 2100, &year) != 0) {
+	if (y != NULL && cad_strtonum(y, CAD_HOLIDAY_YEAR_MIN,
+	    CAD_HOLIDAY_YEAR_MAX, &year) != 0) {
 		reply_static(rp, 400, CT_TEXT,
-		    "year must be a year 1991-2100\n");
+		    "year must be a year " HOLIDAY_YEARS "\n");
 		return true;
 	}
 	if (p != NULL && strcmp(p, "0") != 0 && strcmp(p, "1") != 0) {

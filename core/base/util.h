@@ -19,6 +19,15 @@
    from now only cost planning time (found by tests/fuzz) */
 #define CAD_YEAR_MIN	1900
 #define CAD_YEAR_MAX	2199
+/* the years the holiday rules are known to hold for (SPEC § 4: 1991-2100):
+   the years of a vuosikello and of the API's holiday list */
+#define CAD_HOLIDAY_YEAR_MIN	1991
+#define CAD_HOLIDAY_YEAR_MAX	2100
+/* a macro's value as a string literal, for a fixed text that names one
+   of the numbers above, which stay plain numbers for it (a text to
+   translate takes them as %d instead: xgettext sees only literals) */
+#define CAD_STR(x)	CAD_STR_(x)
+#define CAD_STR_(x)	#x
 
 /* civil dates */
 int cad_days_from_civil(int y, int m, int d);

@@ -613,8 +613,9 @@ cad_wheel_svg(const struct cad_config *cfg, const struct cad_plan *plan,
 	size_t nrings, nmeet = 0, ndl = 0;
 	double scale, height;
 
-	if (year < 1991 || year > 2100) {
-		cad_error_set(err, "year %d outside 1991-2100", year);
+	if (year < CAD_HOLIDAY_YEAR_MIN || year > CAD_HOLIDAY_YEAR_MAX) {
+		cad_error_set(err, "year %d outside %d-%d", year,
+		    CAD_HOLIDAY_YEAR_MIN, CAD_HOLIDAY_YEAR_MAX);
 		return -EINVAL;
 	}
 	w.jan1 = cad_days_from_civil(year, 1, 1);
@@ -660,8 +661,9 @@ cad_wheel_year(const struct cad_config *cfg, const struct cad_plan_ctx *ctx,
 	size_t ndl = 0;
 	int r;
 
-	if (year < 1991 || year > 2100) {
-		cad_error_set(err, "year %d outside 1991-2100", year);
+	if (year < CAD_HOLIDAY_YEAR_MIN || year > CAD_HOLIDAY_YEAR_MAX) {
+		cad_error_set(err, "year %d outside %d-%d", year,
+		    CAD_HOLIDAY_YEAR_MIN, CAD_HOLIDAY_YEAR_MAX);
 		return -EINVAL;
 	}
 	if ((r = cad_plan_range(cfg, ctx, cad_days_from_civil(year, 1, 1),

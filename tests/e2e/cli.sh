@@ -358,6 +358,15 @@ run -c "$M" cancel foorumi 2026-02-30
 one_line_reason "2026-02-30" "cancel on an impossible date"
 run -c "$M" holidays --year 1066
 one_line_reason "1066" "holidays --year out of range"
+expect_err "cadencectl: --year '1066' ei ole vuosi väliltä 1900–2199" \
+    "holidays --year names the years planned"
+run -c "$M" --lang sv holidays --year 2200
+one_line_reason "är inte ett år mellan 1900 och 2199" "holidays --year, sv"
+run -c "$M" --lang en holidays --year 1899
+one_line_reason "'1899' is not a year between 1900 and 2199" \
+    "holidays --year, en"
+run -c "$M" holidays --year 1900
+expect_rc 0 "holidays --year 1900, the first year planned"
 run -c "$M" move foorumi 2026-10-13 2026-10-32
 one_line_reason "2026-10-32" "move to an impossible date"
 run -c "$M" move foorumi 2026-10-13 2026-10-20 25:61

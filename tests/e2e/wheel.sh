@@ -86,7 +86,12 @@ ok
 
 # bad input
 set +e
-ctl wheel --year 1900 >/dev/null 2>&1; [ $? = 1 ] || fail "year 1900"
+ctl wheel --year 1900 >/dev/null 2>"$tmp/err"; [ $? = 1 ] || fail "year 1900"
+grep -qxF "cadencectl: --year '1900' ei ole vuosi väliltä 1991–2100" \
+    "$tmp/err" || fail "year 1900: the reason names 1991–2100"
+ctl --lang en wheel --year 2101 >/dev/null 2>"$tmp/err"
+grep -qxF "cadencectl: --year '2101' is not a year between 1991 and 2100" \
+    "$tmp/err" || fail "year 2101: the reason in English"
 ctl wheel --forum nosuch >/dev/null 2>&1; [ $? = 1 ] || fail "unknown forum"
 ctl wheel --colour red >/dev/null 2>&1; [ $? = 2 ] || fail "unknown option"
 set -e
