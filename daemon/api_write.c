@@ -28,6 +28,7 @@
 #include "api_json.h"
 #include "log.h"
 #include "metrics.h"
+#include "route.h"
 #include "snapshot.h"
 #include "store/audit.h"
 #include "store/change.h"
@@ -113,13 +114,7 @@ answer_error(struct MHD_Connection *c, unsigned code, const char *msg)
 	struct cad_buf b;
 
 	cad_buf_init(&b, 4096);
-	cad_buf_puts(&b, "{\"error\": ");
-	cad_buf_json_str(&b, msg);
-	cad_buf_puts(&b, "}\n");
-	if (cad_buf_error(&b) != 0) {
-		cad_buf_reset(&b);
-		cad_buf_puts(&b, "{\"error\": \"bad request\"}\n");
-	}
+	api_error_body(&b, msg);
 	return answer_buf(c, code, &b);
 }
 

@@ -78,6 +78,18 @@ reply_buf(struct reply *rp, unsigned code, const char *type,
 		rp->etag[0] = '\0';
 }
 
+void
+api_error_body(struct cad_buf *b, const char *msg)
+{
+	cad_buf_puts(b, "{\"error\": ");
+	cad_buf_json_str(b, msg);
+	cad_buf_puts(b, "}\n");
+	if (cad_buf_error(b) != 0) {
+		cad_buf_reset(b);
+		cad_buf_puts(b, "{\"error\": \"bad request\"}\n");
+	}
+}
+
 /* 400/404 for the API: {"error": msg} */
 void
 reply_api_error(struct reply *rp, unsigned code, const char *msg)
@@ -85,15 +97,7 @@ reply_api_error(struct reply *rp, unsigned code, const char *msg)
 	struct cad_buf b;
 
 	cad_buf_init(&b, 4096);
-	cad_buf_puts(&b, "{\"error\": ");
-	cad_buf_json_str(&b, msg);
-	cad_buf_puts(&b, "}\n");
-	if (cad_buf_error(&b) != 0) {
-		cad_buf_release(&b);
-		reply_static(rp, code, CT_JSON,
-		    "{\"error\": \"bad request\"}\n");
-		return;
-	}
+	api_error_body(&b, msg);
 	reply_buf(rp, code, CT_JSON, &b, 0, REPLY_NOSTORE);
 }
 

@@ -54,6 +54,10 @@ void reply_static(struct reply *rp, unsigned code, const char *type,
 void reply_buf(struct reply *rp, unsigned code, const char *type,
     struct cad_buf *b, int64_t last_modified, int flags);
 void reply_api_error(struct reply *rp, unsigned code, const char *msg);
+/* the API's error body into b (empty, ceiling 4096 or more):
+   {"error": msg}, or {"error": "bad request"} when msg is past b's
+   ceiling; for reply_api_error and the write API's answers */
+void api_error_body(struct cad_buf *b, const char *msg);
 /* an HTTP date (RFC 9110 IMF-fixdate) */
 void http_date(int64_t t, char out[static 40]);
 /* whether the request's If-None-Match / If-Modified-Since match rp */
