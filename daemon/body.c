@@ -20,7 +20,8 @@
 
 struct body_store {
 	atomic_int refs;
-	int fd;			/* the memfd until sealed; -1: in the heap */
+	int fd;			/* the memfd (also sealed); -1: in the heap
+				   or a kept file's mapping */
 	uint64_t size;		/* written so far, staged bytes included */
 	char *stage;		/* memfd: bytes not written yet */
 	size_t nstage;
@@ -155,9 +156,9 @@ body_store_seal(struct body_store *bs, struct cad_error *err)
 		}
 		bs->map = m;
 	}
-	/* the mapping keeps the memfd */
-	close(bs->fd);
-	bs->fd = -1;
+	/* the descriptor stays: the kept snapshot is copied from it
+	   (persist.c), not through the mapping, whose pages would all
+	   become the daemon's resident memory */
 	return 0;
 }
 
@@ -187,6 +188,12 @@ const char *
 body_store_bytes(const struct body_store *bs)
 {
 	return bs->map;
+}
+
+int
+body_store_fd(const struct body_store *bs)
+{
+	return bs->map != NULL ? bs->fd : -1;
 }
 
 void

@@ -51,6 +51,8 @@ struct body_store *body_store_open(int fd, uint64_t off, uint64_t size,
     struct cad_error *err);
 /* a sealed store's bytes */
 const char *body_store_bytes(const struct body_store *bs);
+/* a sealed store's memfd (offset 0 is byte 0), -1 when it has none */
+int body_store_fd(const struct body_store *bs);
 /* bytes in the store */
 uint64_t body_store_size(const struct body_store *bs);
 void body_store_put(struct body_store *bs);

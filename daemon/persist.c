@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -144,6 +145,36 @@ write_all(int fd, const void *p, size_t n, uint64_t off)
 	return 0;
 }
 
+/*
+ * The bodies to fd at off: from the memfd by sendfile(2), so that the
+ * daemon maps none of their pages (its RSS and USS stay what clients
+ * asked for); from the mapping only for a store without one.
+ */
+static int
+kept_bodies(int fd, const struct body_store *bs, uint64_t off, uint64_t len)
+{
+	int in = body_store_fd(bs);
+	off_t pos = 0;
+	ssize_t w;
+
+	if (in < 0)
+		return write_all(fd, body_store_bytes(bs), len, off);
+	if (lseek(fd, (off_t)off, SEEK_SET) < 0)
+		return -errno;
+	while ((uint64_t)pos < len) {
+		size_t k = len - (uint64_t)pos < KEPT_CHUNK ?
+		    (size_t)(len - (uint64_t)pos) : KEPT_CHUNK;
+
+		if (atomic_load(&kept_stopping))
+			return -ECANCELED;
+		if ((w = sendfile(fd, in, &pos, k)) < 0 && errno != EINTR)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+	}
+	return 0;
+}
+
 /* head, meta and bodies to fd, then to the disk */
 static int
 kept_write_fd(int fd, const struct snapshot *s, const char *key)
@@ -168,8 +199,7 @@ kept_write_fd(int fd, const struct snapshot *s, const char *key)
 	cad_sha256_hex(meta, len, h.meta_sha);
 	if ((r = write_all(fd, &h, sizeof h, 0)) == 0 &&
 	    (r = write_all(fd, meta, len, sizeof h)) == 0)
-		r = write_all(fd, body_store_bytes(s->bodies), h.body_len,
-		    h.body_off);
+		r = kept_bodies(fd, s->bodies, h.body_off, h.body_len);
 	free(meta);
 	if (r == 0 && fsync(fd) != 0)
 		r = -errno;
@@ -225,7 +255,8 @@ kept_main(void *arg)
 
 	(void)arg;
 	/* the copy yields to the builds and the requests (Linux: a
-	   thread's own nice value) */
+	   thread's own nice value; the unit's system call filter refuses
+	   it with EPERM, and then the copy runs at the daemon's) */
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
 	for (;;) {
 		pthread_mutex_lock(&kept_mtx);
