@@ -39,6 +39,7 @@
 #define FAIL_WINDOW_S	60
 #define FAIL_SLOTS	512		/* addresses remembered */
 #define AUDIT_BODY_MAX	(16u << 20)
+#define STORE_IDLE_MAX	4		/* connections kept for reuse */
 
 struct api_req {
 	unsigned magic;
@@ -56,10 +57,16 @@ struct fail_slot {
 	unsigned n;
 };
 
-/* the store connection and the failure counts */
+/*
+ * The failure counts and the idle store connections.  api_lock guards
+ * only these, never a read or a write of the store: each request uses a
+ * connection of its own, and sqlite's write lock (BEGIN IMMEDIATE, the
+ * busy timeout) makes two changes take turns (store/change.h).
+ */
 static pthread_mutex_t api_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct cad_store *api_store;
-static char *api_store_dir;
+static struct cad_store *idle[STORE_IDLE_MAX];
+static size_t nidle;
+static char *idle_dir;		/* the state_dir they are of */
 static struct fail_slot fails[FAIL_SLOTS];
 
 bool
@@ -233,33 +240,55 @@ fail_count(const char *addr, int64_t now)
 		    "refused for the rest of it", f->n, addr);
 }
 
-/* --- the store (under api_lock) --------------------------------------- */
+/* --- the store connections ------------------------------------------ */
 
+/* an idle connection to cfg's state_dir, or a new one */
 static int
-store_for(const struct cad_config *cfg, struct cad_error *err)
+store_take(const struct cad_config *cfg, struct cad_store **st,
+    struct cad_error *err)
 {
-	int r;
+	*st = NULL;
+	pthread_mutex_lock(&api_lock);
+	if (nidle != 0 && strcmp(idle_dir, cfg->state_dir) == 0)
+		*st = idle[--nidle];
+	pthread_mutex_unlock(&api_lock);
+	return *st != NULL ? 0 : cad_store_open(cfg->state_dir, st, err);
+}
 
-	if (api_store != NULL && strcmp(api_store_dir, cfg->state_dir) == 0)
-		return 0;
-	cad_store_close(api_store);
-	api_store = NULL;
-	free(api_store_dir);
-	api_store_dir = NULL;
-	if ((r = cad_store_open(cfg->state_dir, &api_store, err)) != 0)
-		return r;
-	api_store_dir = cad_strdup(cfg->state_dir);
-	return 0;
+/*
+ * st back among the idle ones of cfg's state_dir (after a reload that
+ * moved it, those of the old one go), or closed; closed outside the lock
+ */
+static void
+store_give(const struct cad_config *cfg, struct cad_store *st)
+{
+	struct cad_store *drop[STORE_IDLE_MAX + 1];
+	size_t ndrop = 0;
+
+	pthread_mutex_lock(&api_lock);
+	if (idle_dir == NULL || strcmp(idle_dir, cfg->state_dir) != 0) {
+		while (nidle != 0)
+			drop[ndrop++] = idle[--nidle];
+		free(idle_dir);
+		idle_dir = cad_strdup(cfg->state_dir);
+	}
+	if (nidle < STORE_IDLE_MAX)
+		idle[nidle++] = st;
+	else
+		drop[ndrop++] = st;
+	pthread_mutex_unlock(&api_lock);
+	while (ndrop != 0)
+		cad_store_close(drop[--ndrop]);
 }
 
 void
 api_write_release(void)
 {
 	pthread_mutex_lock(&api_lock);
-	cad_store_close(api_store);
-	api_store = NULL;
-	free(api_store_dir);
-	api_store_dir = NULL;
+	while (nidle != 0)
+		cad_store_close(idle[--nidle]);
+	free(idle_dir);
+	idle_dir = NULL;
 	pthread_mutex_unlock(&api_lock);
 }
 
@@ -281,6 +310,35 @@ bearer(struct MHD_Connection *c)
 }
 
 /*
+ * The token of the request into rq->token: 0, MHD_HTTP_UNAUTHORIZED
+ * (counted as a failure of the address) or
+ * MHD_HTTP_SERVICE_UNAVAILABLE, with the reason in err.  The store is
+ * read without api_lock: two wrong tokens of one address at once may
+ * both be tried before either is counted.
+ */
+static unsigned
+check_token(const struct snapshot *s, const char *tok, struct api_req *rq,
+    int64_t now, struct cad_error *err)
+{
+	struct cad_store *st;
+	int r;
+
+	if ((r = store_take(s->cfg, &st, err)) != 0)
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	r = cad_token_check(st, tok, &rq->token, err);
+	store_give(s->cfg, st);
+	if (r == 0)
+		return 0;
+	if (r != -EACCES)
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	pthread_mutex_lock(&api_lock);
+	fail_count(rq->addr, now);
+	pthread_mutex_unlock(&api_lock);
+	cad_error_set(err, _("pääsytunnus ei kelpaa"));
+	return MHD_HTTP_UNAUTHORIZED;
+}
+
+/*
  * Checks who is asking into rq->token; 0, or the status to answer with
  * the reason in err.
  */
@@ -291,11 +349,13 @@ authorize(struct MHD_Connection *c, const struct snapshot *s,
 	const char *tok = bearer(c);
 	int64_t now = (int64_t)time(NULL);
 	unsigned code = 0;
-	int r;
+	bool blocked;
 
 	client_address(c, s->cfg->behind_tls_proxy, rq->addr);
 	pthread_mutex_lock(&api_lock);
-	if (fail_blocked(rq->addr, now)) {
+	blocked = fail_blocked(rq->addr, now);
+	pthread_mutex_unlock(&api_lock);
+	if (blocked) {
 		cad_error_set(err, _("liian monta väärää pääsytunnusta "
 		    "osoitteesta %s: yritä uudelleen minuutin kuluttua"),
 		    rq->addr);
@@ -311,16 +371,8 @@ authorize(struct MHD_Connection *c, const struct snapshot *s,
 		cad_error_set(err, _("tarvitaan pääsytunnus: Authorization: "
 		    "Bearer TUNNUS"));
 		code = MHD_HTTP_UNAUTHORIZED;
-	} else if ((r = store_for(s->cfg, err)) != 0) {
-		code = MHD_HTTP_SERVICE_UNAVAILABLE;
-	} else if ((r = cad_token_check(api_store, tok, &rq->token,
-	    err)) == -EACCES) {
-		fail_count(rq->addr, now);
-		cad_error_set(err, _("pääsytunnus ei kelpaa"));
-		code = MHD_HTTP_UNAUTHORIZED;
-	} else if (r != 0)
-		code = MHD_HTTP_SERVICE_UNAVAILABLE;
-	pthread_mutex_unlock(&api_lock);
+	} else
+		code = check_token(s, tok, rq, now, err);
 	if (code == MHD_HTTP_SERVICE_UNAVAILABLE)
 		log_warnx("api: cannot read the tokens: %s", err->msg);
 	return code;
@@ -501,40 +553,58 @@ use_answer_lang(struct MHD_Connection *c)
 	}
 }
 
+/*
+ * Validates ac and stores it as the token's with st (cad_change_apply
+ * with the scope of a task's done checked between the two): the
+ * planning under the core lock (libical), the write after it under no
+ * lock of ours; prepared again when another change of the same came
+ * first (-EAGAIN, store/change.h).  0 or -errno with err.
+ */
+static int
+apply_with(struct cad_store *st, const struct snapshot *s,
+    const struct api_req *rq, const struct api_change *ac,
+    struct cad_change_result *res, struct cad_error *err)
+{
+	struct cad_actor who = { rq->token.name, rq->addr };
+	int r, tries = 0;
+
+	do {
+		snapshot_core_lock();
+		r = cad_change_prepare(st, s->cfg, s->today, &ac->ch, res,
+		    err);
+		snapshot_core_unlock();
+		if (r != 0)
+			return r;
+		/* a task's owner is known once prepared (--party may be
+		   left out) */
+		if ((is_done(ac->ch.action) &&
+		    (r = done_scope(&rq->token, res, err)) != 0) ||
+		    (r = cad_change_commit(st, res, &who, (int64_t)time(NULL),
+		    err)) != 0)
+			cad_change_result_release(res);
+	} while (r == -EAGAIN && ++tries < CAD_CHANGE_TRIES);
+	return r;
+}
+
 /* validates and stores ac as the token's: 0 or -errno with err */
 static int
 apply(struct MHD_Connection *c, const struct api_req *rq,
     const struct api_change *ac, struct cad_change_result *res,
     struct cad_error *err)
 {
-	struct cad_actor who = { rq->token.name, rq->addr };
 	struct snapshot *s = snapshot_get();
+	struct cad_store *st;
 	int r;
 
 	if (s == NULL) {
 		cad_error_set(err, _("ei vielä valmis"));
 		return -EAGAIN;
 	}
-	if ((r = answer_lang(c, s->cfg, err)) != 0) {
-		snapshot_put(s);
-		return r;
+	if ((r = answer_lang(c, s->cfg, err)) == 0 &&
+	    (r = store_take(s->cfg, &st, err)) == 0) {
+		r = apply_with(st, s, rq, ac, res, err);
+		store_give(s->cfg, st);
 	}
-	pthread_mutex_lock(&api_lock);
-	if ((r = store_for(s->cfg, err)) == 0) {
-		/* planning under the core lock; the write after it */
-		snapshot_core_lock();
-		r = cad_change_prepare(api_store, s->cfg, s->today, &ac->ch,
-		    res, err);
-		snapshot_core_unlock();
-	}
-	/* a task's owner is known once prepared (--party may be left out) */
-	if (r == 0 && is_done(ac->ch.action) &&
-	    (r = done_scope(&rq->token, res, err)) != 0)
-		cad_change_result_release(res);
-	if (r == 0 && (r = cad_change_commit(api_store, res, &who,
-	    (int64_t)time(NULL), err)) != 0)
-		cad_change_result_release(res);
-	pthread_mutex_unlock(&api_lock);
 	snapshot_put(s);
 	return r;
 }
@@ -597,14 +667,18 @@ get_audit(struct MHD_Connection *c)
 {
 	struct cad_error err = { "" };
 	struct cad_audit_entry *v = NULL;
+	struct snapshot *s = snapshot_get();
+	struct cad_store *st;
 	struct cad_buf b;
 	size_t n = 0;
-	int r;
+	int r = -EAGAIN;
 
-	pthread_mutex_lock(&api_lock);
-	r = api_store != NULL ? cad_audit_list(api_store, &v, &n, &err) :
-	    -EAGAIN;
-	pthread_mutex_unlock(&api_lock);
+	if (s != NULL && (r = store_take(s->cfg, &st, &err)) == 0) {
+		r = cad_audit_list(st, &v, &n, &err);
+		store_give(s->cfg, st);
+	}
+	if (s != NULL)
+		snapshot_put(s);
 	use_answer_lang(c);
 	if (r != 0)
 		return answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,

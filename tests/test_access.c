@@ -271,6 +271,66 @@ change_apply__move__override_and_audit_written_together(void **state)
 	cad_audit_entries_free(v, n);
 }
 
+/*
+ * Two writers prepare a cancel of the same meeting (13.10.2026) on two
+ * connections before either commits: the first commits; the second
+ * would record a cancel of a meeting already cancelled, so its commit
+ * writes nothing and answers -EAGAIN; prepared again it is "already"
+ * (as a cancel after the first would be), and the audit has one record.
+ * A prepared change of something else is not held up by it.
+ */
+static void
+change_commit__other_writer_first__again_then_already(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_change ch = change(CAD_CHANGE_CANCEL, "foorumi",
+	    "2026-10-13");
+	struct cad_change_result a, b;
+	struct cad_store *other;
+	int today;
+
+	assert_int_equal(cad_parse_date("2026-01-01", &today), 0);
+	assert_int_equal(cad_store_open(f->tmp, &other, &err), 0);
+	assert_int_equal(cad_change_prepare(f->st, f->cfg, today, &ch, &a,
+	    &err), 0);
+	assert_int_equal(cad_change_prepare(other, f->cfg, today, &ch, &b,
+	    &err), 0);
+	assert_int_equal(a.outcome, CAD_CHANGE_STORED);
+	assert_int_equal(b.outcome, CAD_CHANGE_STORED);
+	assert_int_equal(cad_change_commit(f->st, &a, &cli_user, 10, &err),
+	    0);
+	assert_int_equal(cad_change_commit(other, &b, &api_user, 11, &err),
+	    -EAGAIN);
+	assert_string_equal(err.msg, "muutoksen kohde muuttui samaan aikaan "
+	    "toisaalla: yritä uudelleen");
+	assert_int_equal(rows(f, "audit"), 1);
+	cad_change_result_release(&b);
+	assert_int_equal(cad_change_prepare(other, f->cfg, today, &ch, &b,
+	    &err), 0);
+	assert_int_equal(b.outcome, CAD_CHANGE_ALREADY);
+	assert_int_equal(cad_change_commit(other, &b, &api_user, 12, &err),
+	    0);
+	assert_int_equal(rows(f, "audit"), 1);
+	assert_int_equal(rows(f, "overrides"), 1);
+	cad_change_result_release(&a);
+	cad_change_result_release(&b);
+	/* apply prepares again by itself: the undo of the first's cancel,
+	   prepared aside meanwhile, still undoes it */
+	ch.action = CAD_CHANGE_UNCANCEL;
+	assert_int_equal(cad_change_prepare(f->st, f->cfg, today, &ch, &a,
+	    &err), 0);
+	assert_int_equal(cad_change_apply(other, f->cfg, today, &ch,
+	    &api_user, 13, &b, &err), 0);
+	assert_int_equal(cad_change_commit(f->st, &a, &cli_user, 14, &err),
+	    -EAGAIN);
+	assert_int_equal(rows(f, "overrides"), 0);
+	assert_int_equal(rows(f, "audit"), 2);
+	cad_change_result_release(&a);
+	cad_change_result_release(&b);
+	cad_store_close(other);
+}
+
 static void
 change_apply__bad_request__nothing_written(void **state)
 {
@@ -572,6 +632,7 @@ main(void)
 		T(change_apply__move__override_and_audit_written_together),
 		T(change_apply__bad_request__nothing_written),
 		T(change_apply__cancel_twice__second_changes_nothing),
+		T(change_commit__other_writer_first__again_then_already),
 		T(change_apply__add__addition_and_audit_written_together),
 		T(change_apply__done__wrong_task_owner_or_day_refused),
 		T(change_apply__done__record_and_audit_together_undo_takes_back),

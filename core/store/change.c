@@ -339,7 +339,7 @@ cad_change_prepare(struct cad_store *st, const struct cad_config *cfg,
 		return r;
 	/* everything the planner reads: a cancel may be of an extra
 	   meeting, and an extra meeting must not double one */
-	if ((r = cad_store_inputs(st, &in, err)) != 0)
+	if ((r = cad_store_inputs_read(st, &in, res->inputs, err)) != 0)
 		return r;
 	cad_store_inputs_ctx(&in, today, &ctx);
 	if ((r = cad_plan_range(cfg, &ctx, ch->day - CHANGE_WINDOW,
@@ -448,6 +448,7 @@ cad_change_commit(struct cad_store *st, struct cad_change_result *res,
 		.after = res->after,
 	};
 	const struct cad_override *ov = &res->ov;
+	char now_inputs[65];
 	int r;
 
 	if (res->outcome == CAD_CHANGE_ALREADY)
@@ -458,7 +459,16 @@ cad_change_commit(struct cad_store *st, struct cad_change_result *res,
 		cad_rid_format(ov->rid_day, ov->rid_time, rid);
 	if ((r = cad_store_begin(st, err)) != 0)
 		return r;
-	r = commit_write(st, res, now, err);
+	/* inside the write lock: what the change was decided on is still
+	   so, or another change came first */
+	if ((r = cad_store_inputs_digest(st, now_inputs, err)) == 0 &&
+	    strcmp(now_inputs, res->inputs) != 0) {
+		cad_error_set(err, _("muutoksen kohde muuttui samaan aikaan "
+		    "toisaalla: yritä uudelleen"));
+		r = -EAGAIN;
+	}
+	if (r == 0)
+		r = commit_write(st, res, now, err);
 	return audit_commit(st, r, &e, err);
 }
 
@@ -467,12 +477,15 @@ cad_change_apply(struct cad_store *st, const struct cad_config *cfg,
     int today, const struct cad_change *ch, const struct cad_actor *who,
     int64_t now, struct cad_change_result *res, struct cad_error *err)
 {
-	int r;
+	int r, tries = 0;
 
-	if ((r = cad_change_prepare(st, cfg, today, ch, res, err)) != 0)
-		return r;
-	if ((r = cad_change_commit(st, res, who, now, err)) != 0)
-		cad_change_result_release(res);
+	do {
+		if ((r = cad_change_prepare(st, cfg, today, ch, res,
+		    err)) != 0)
+			return r;
+		if ((r = cad_change_commit(st, res, who, now, err)) != 0)
+			cad_change_result_release(res);
+	} while (r == -EAGAIN && ++tries < CAD_CHANGE_TRIES);
 	return r;
 }
 

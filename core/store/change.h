@@ -90,6 +90,8 @@ struct cad_change_result {
 					   name its title; done.party is ""
 					   for the review */
 	char *what, *before, *after;	/* the audit texts */
+	char inputs[65];	/* the digest of the store's inputs it was
+				   decided on (cad_store_inputs_digest) */
 };
 void cad_change_result_release(struct cad_change_result *res);
 
@@ -120,11 +122,18 @@ int cad_change_prepare_done(struct cad_store *st, const struct cad_config *cfg,
  * Stores a prepared change and appends its audit record by who at now,
  * in one transaction (nothing when res->outcome is CAD_CHANGE_ALREADY).
  * -ENOENT (err: "nothing to undo ...") when there is no change, no
- * extra meeting or no done record to undo.
+ * extra meeting or no done record to undo.  -EAGAIN when another
+ * writer changed what res was decided on since it was prepared (two
+ * changes of one meeting at once): nothing is written, prepare again.
+ * sqlite's write lock (BEGIN IMMEDIATE, the busy timeout) is what makes
+ * writers take turns; a caller holds no lock of its own around this.
  */
 int cad_change_commit(struct cad_store *st, struct cad_change_result *res,
     const struct cad_actor *who, int64_t now, struct cad_error *err);
-/* prepare and commit; res released on failure */
+/* how many times a change is prepared again after -EAGAIN */
+#define CAD_CHANGE_TRIES	8
+/* prepare and commit, again while the commit says -EAGAIN (at most
+   CAD_CHANGE_TRIES times); res released on failure */
 int cad_change_apply(struct cad_store *st, const struct cad_config *cfg,
     int today, const struct cad_change *ch, const struct cad_actor *who,
     int64_t now, struct cad_change_result *res, struct cad_error *err);

@@ -143,7 +143,7 @@ cad_change_prepare_done(struct cad_store *st, const struct cad_config *cfg,
 	if (ti >= 0 && ((p = task_owner(cfg, &cfg->tasks[ti], ch->party,
 	    err)) < 0 || check_due(cfg, &cfg->tasks[ti], ch->day, err) != 0))
 		return -EINVAL;
-	if ((r = cad_store_inputs(st, &in, err)) != 0)
+	if ((r = cad_store_inputs_read(st, &in, res->inputs, err)) != 0)
 		return r;
 	cad_store_inputs_ctx(&in, ch->day, &ctx);
 	d.kind = ti >= 0 ? CAD_DEADLINE_TASK : CAD_DEADLINE_REVIEW;

@@ -53,18 +53,38 @@ digest_table(struct cad_store *st, struct cad_sha256 *h, const char *table,
 	return rc == SQLITE_DONE ? 0 : cad_store_fail(st, rc, table, err);
 }
 
-int
-cad_store_digest(struct cad_store *st, char out[static 65],
-    struct cad_error *err)
+/* the planner's inputs: what cad_store_inputs reads */
+static const char *const input_tables[] = {
+	"overrides", "terminations", "tasks_done", "additions",
+};
+
+static int
+digest_tables_of(struct cad_store *st, const char *const *tables, size_t n,
+    char out[static 65], struct cad_error *err)
 {
 	struct cad_sha256 h;
 	int r = 0;
 
 	cad_sha256_init(&h);
 	cad_sha256_update(&h, &st->version, sizeof st->version);
-	for (size_t i = 0; r == 0 && i < sizeof digest_tables /
-	    sizeof digest_tables[0]; i++)
-		r = digest_table(st, &h, digest_tables[i], err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = digest_table(st, &h, tables[i], err);
 	cad_sha256_final_hex(&h, out);
 	return r;
+}
+
+int
+cad_store_digest(struct cad_store *st, char out[static 65],
+    struct cad_error *err)
+{
+	return digest_tables_of(st, digest_tables, sizeof digest_tables /
+	    sizeof digest_tables[0], out, err);
+}
+
+int
+cad_store_inputs_digest(struct cad_store *st, char out[static 65],
+    struct cad_error *err)
+{
+	return digest_tables_of(st, input_tables, sizeof input_tables /
+	    sizeof input_tables[0], out, err);
 }

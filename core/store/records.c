@@ -470,6 +470,24 @@ cad_store_inputs(struct cad_store *st, struct cad_store_inputs *in,
 	return r;
 }
 
+int
+cad_store_inputs_read(struct cad_store *st, struct cad_store_inputs *in,
+    char digest[static 65], struct cad_error *err)
+{
+	int r;
+
+	memset(in, 0, sizeof *in);
+	if ((r = cad_store_begin_read(st, err)) != 0)
+		return r;
+	if ((r = cad_store_inputs(st, in, err)) == 0 &&
+	    (r = cad_store_inputs_digest(st, digest, err)) == 0 &&
+	    (r = cad_store_commit(st, err)) == 0)
+		return 0;
+	cad_store_inputs_release(in);
+	cad_store_rollback(st);
+	return r;
+}
+
 void
 cad_store_inputs_release(struct cad_store_inputs *in)
 {

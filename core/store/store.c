@@ -560,17 +560,30 @@ cad_store_changed(struct cad_store *st, int64_t *version)
 /* ---------------------------------------------------------------- */
 /* transactions and the outbox */
 
-int
-cad_store_begin(struct cad_store *st, struct cad_error *err)
+/* BEGIN IMMEDIATE or BEGIN DEFERRED, or inside an open one a savepoint,
+   ended with it */
+static int
+store_begin(struct cad_store *st, const char *begin, struct cad_error *err)
 {
 	int r;
 
-	/* inside an open one: a savepoint, ended with it */
-	r = store_exec(st->db, st->depth == 0 ? "BEGIN IMMEDIATE" :
-	    "SAVEPOINT nested", "begin", err);
+	r = store_exec(st->db, st->depth == 0 ? begin : "SAVEPOINT nested",
+	    "begin", err);
 	if (r == 0)
 		st->depth++;
 	return r;
+}
+
+int
+cad_store_begin(struct cad_store *st, struct cad_error *err)
+{
+	return store_begin(st, "BEGIN IMMEDIATE", err);
+}
+
+int
+cad_store_begin_read(struct cad_store *st, struct cad_error *err)
+{
+	return store_begin(st, "BEGIN DEFERRED", err);
 }
 
 int

@@ -91,6 +91,12 @@ int cad_store_series_sync(struct cad_store *st, const char *uid,
 int cad_store_begin(struct cad_store *st, struct cad_error *err);
 int cad_store_commit(struct cad_store *st, struct cad_error *err);
 void cad_store_rollback(struct cad_store *st);
+/*
+ * A read transaction (BEGIN DEFERRED; nested, a savepoint): the reads
+ * until its commit or rollback see one state of the store, and in WAL
+ * mode it holds back no writer.
+ */
+int cad_store_begin_read(struct cad_store *st, struct cad_error *err);
 
 /*
  * A series that no longer exists: SEQUENCE raised, hash forgotten (so a
@@ -328,6 +334,13 @@ struct cad_store_inputs {
 int cad_store_inputs(struct cad_store *st, struct cad_store_inputs *in,
     struct cad_error *err);
 void cad_store_inputs_release(struct cad_store_inputs *in);
+/*
+ * cad_store_inputs and cad_store_inputs_digest of the same moment, in
+ * one read transaction: what a change was decided on and how to tell,
+ * when it is written, that nothing of it changed meanwhile (change.h)
+ */
+int cad_store_inputs_read(struct cad_store *st, struct cad_store_inputs *in,
+    char digest[static 65], struct cad_error *err);
 /* a plan context for today that points into in */
 void cad_store_inputs_ctx(const struct cad_store_inputs *in, int today,
     struct cad_plan_ctx *ctx);
@@ -343,6 +356,11 @@ int cad_store_changed(struct cad_store *st, int64_t *version);
  * equal inputs.  Read inside the caller's transaction, if any (digest.c).
  */
 int cad_store_digest(struct cad_store *st, char out[static 65],
+    struct cad_error *err);
+/* the same of the tables cad_store_inputs reads (overrides,
+   terminations, tasks done, extra meetings): equal digests, equal
+   inputs */
+int cad_store_inputs_digest(struct cad_store *st, char out[static 65],
     struct cad_error *err);
 
 #endif

@@ -32,7 +32,11 @@ python3-icalendar, the mail with the email package):
      get 401 ten times at most and then 429, also for a good token;
   7. SIGHUP with a new certificate: curl --cacert NEW works, OLD fails;
   8. a daemon on plain HTTP on an outside address of the host refuses
-     tokens (403) until behind_tls_proxy = true (skipped without one).
+     tokens (403) until behind_tls_proxy = true (skipped without one);
+  9. changes at once: six POSTs cancelling one meeting and four adding
+     four meetings, all sent together, are each answered 200; of the
+     six exactly one says "changed": true, and the audit gains exactly
+     five records, one per meeting changed.
 """
 import json
 import os
@@ -41,6 +45,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers  # noqa: E402
@@ -527,6 +532,47 @@ def part_cli_add():
           "a second remote add --undo: %d %r" % (r.returncode, r.stderr))
 
 
+def part_race(all_):
+    """9: ten changes at once, six of them the same cancel"""
+    cancel = {"action": "cancel", "forum": "kuntaneuvottelu",
+              "party": "sotkamo", "date": "2027-02-02",
+              "reason": "Samaan aikaan"}
+    adds = [{"action": "add", "forum": "hytetu-foorumi",
+             "date": "2026-11-%02d" % d, "time": "13:00"}
+            for d in (3, 4, 5, 6)]
+    changes = [cancel] * 6 + adds
+    answers = [None] * len(changes)
+    go = threading.Barrier(len(changes))
+
+    def one(i):
+        go.wait(10)
+        answers[i] = post(all_, changes[i])
+    before = audit()
+    threads = [threading.Thread(target=one, args=(i,))
+               for i in range(len(changes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    check(all(a is not None and a[0] == 200 for a in answers),
+          "changes at once: not all answered 200: %s" % answers)
+    answers = [a if a is not None else (0, {}) for a in answers]
+    changed = [a[1].get("changed") for a in answers
+               if isinstance(a[1], dict)]
+    check(changed[:6].count(True) == 1 and changed[:6].count(False) == 5
+          and changed[6:] == [True] * 4,
+          "changes at once: changed %s, want one true of the six same "
+          "cancels and four true adds" % changed)
+    new = audit()[len(before):]
+    got = sorted((e["action"], e["what"]) for e in new)
+    want = sorted([("cancel", "kuntaneuvottelu 2027-02-02 sotkamo: "
+                    "Samaan aikaan")] +
+                  [("add", "hytetu-foorumi 2026-11-%02d" % d)
+                   for d in (3, 4, 5, 6)])
+    check(got == want, "changes at once: new audit records %s, want %s" %
+          (got, want))
+
+
 def part_limits(kaj, all_):
     """6: revoked at once; 429 after 10 failed tokens"""
     ctl("token", "revoke", "kajaani-coord")
@@ -649,6 +695,7 @@ def main():
     part_cli(foorumi)
     part_add(kaj, all_)
     part_cli_add()
+    part_race(all_)
     part_limits(kaj, all_)
     part_reload()
 
