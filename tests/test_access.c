@@ -226,6 +226,34 @@ audit__update_or_delete__refused_by_the_table(void **state)
 	assert_int_equal(rows(f, "audit"), 1);
 }
 
+/* a record written by something else with an action no program knows:
+   the list is refused whole (-EIO naming its id), nothing half read is
+   handed out (and, under ASan, nothing read is leaked) */
+static void
+audit_list__unknown_action__refused_whole(void **state)
+{
+	struct fixture *f = *state;
+	struct cad_error err = { "" };
+	struct cad_audit_row e = { .time = 5, .who = "x",
+		.action = CAD_AUDIT_CANCEL, .what = "w" };
+	struct cad_audit_entry *v = (void *)&e;
+	size_t n = 7;
+	char path[128];
+	sqlite3 *db;
+
+	assert_int_equal(cad_audit_add(f->st, &e, &err), 0);
+	snprintf(path, sizeof path, "%s/cadenced.db", f->tmp);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO audit (time, who, via, "
+	    "action, what, before, after) VALUES (6, 'y', 'cli', 'explode', "
+	    "'w', 'b', 'a')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(cad_audit_list(f->st, &v, &n, &err), -EIO);
+	assert_string_equal(err.msg, "audit record 2 is malformed");
+	assert_null(v);
+	assert_int_equal(n, 0);
+}
+
 static struct cad_change
 change(enum cad_change_action a, const char *forum, const char *date)
 {
@@ -629,6 +657,7 @@ main(void)
 		T(token_add__same_name_or_bad_name__refused),
 		T(token_revoke__then_check__refused_and_audited),
 		T(audit__update_or_delete__refused_by_the_table),
+		T(audit_list__unknown_action__refused_whole),
 		T(change_apply__move__override_and_audit_written_together),
 		T(change_apply__bad_request__nothing_written),
 		T(change_apply__cancel_twice__second_changes_nothing),

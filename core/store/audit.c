@@ -64,11 +64,13 @@ cad_audit_add(struct cad_store *st, const struct cad_audit_row *e,
 	return cad_store_step_done(st, stmt, "audit", err);
 }
 
+/* one audit row into elem, a struct cad_audit_entry (cad_store_rows'
+   row); -EIO when malformed */
 static int
-read_entry(sqlite3_stmt *stmt, struct cad_audit_entry *e,
-    struct cad_error *err)
+read_entry(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
 {
-	memset(e, 0, sizeof *e);
+	struct cad_audit_entry *e = elem;
+
 	e->id = sqlite3_column_int64(stmt, 0);
 	e->time = sqlite3_column_int64(stmt, 1);
 	e->who = cad_store_col_strdup(stmt, 2);
@@ -85,7 +87,21 @@ read_entry(sqlite3_stmt *stmt, struct cad_audit_entry *e,
 		    (long long)e->id);
 		return -EIO;
 	}
-	return 0;
+	return 1;
+}
+
+static void
+drop_entry(void *elem)
+{
+	struct cad_audit_entry *e = elem;
+
+	free(e->who);
+	free(e->address);
+	free(e->uid);
+	free(e->rid);
+	free(e->what);
+	free(e->before);
+	free(e->after);
 }
 
 int
@@ -95,49 +111,20 @@ cad_audit_list(struct cad_store *st, struct cad_audit_entry **out,
 	static const char sql[] =
 	    "SELECT id, time, who, address, action, uid, rid, what, before, "
 	    "after FROM audit ORDER BY id";
-	struct cad_audit_entry *v = NULL;
-	sqlite3_stmt *stmt;
-	size_t nv = 0, cap = 0;
-	int r = 0, rc;
+	void *v;
+	int r;
 
-	*out = NULL;
-	*n = 0;
-	if ((r = cad_store_stmt(st, &stmt, sql, err, "")) != 0)
-		return r;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (nv == cap) {
-			cap = cap != 0 ? 2 * cap : 16;
-			v = cad_xreallocarray(v, cap, sizeof *v);
-		}
-		r = read_entry(stmt, &v[nv], err);
-		nv++;
-		if (r != 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = cad_store_fail(st, rc, "read audit", err);
-	sqlite3_finalize(stmt);
-	if (r != 0) {
-		cad_audit_entries_free(v, nv);
-		return r;
-	}
+	r = cad_store_rows(st, sql, sizeof **out, read_entry, drop_entry, &v,
+	    n, "read audit", err);
 	*out = v;
-	*n = nv;
-	return 0;
+	return r;
 }
 
 void
 cad_audit_entries_free(struct cad_audit_entry *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].who);
-		free(v[i].address);
-		free(v[i].uid);
-		free(v[i].rid);
-		free(v[i].what);
-		free(v[i].before);
-		free(v[i].after);
-	}
+	for (size_t i = 0; i < n; i++)
+		drop_entry(&v[i]);
 	free(v);
 }
 

@@ -706,8 +706,10 @@ cad_store_rows(struct cad_store *st, const char *sql, size_t size,
 		*v = cad_store_grow(*v, *n, &cap, size);
 		void *e = (char *)*v + *n * size;
 		memset(e, 0, size);
-		if ((r = row(stmt, e, err)) < 0)
+		if ((r = row(stmt, e, err)) < 0) {
+			drop(e);	/* what it read before it failed */
 			break;
+		}
 		if (r > 0)
 			(*n)++;
 	}

@@ -45,8 +45,8 @@ int cad_store_fail(struct cad_store *st, int rc, const char *what,
  * Runs sql (no parameters) and reads each row into a new zeroed element
  * of size bytes of *v with row(): 1 keeps the element, 0 skips the row
  * (not ours; row allocated nothing), < 0 fails with err.  On failure
- * every element read is dropped (drop frees what one owns), *v is NULL
- * and *n 0.
+ * every element read, the failing one too, is dropped (drop frees what
+ * one owns, and takes an element only partly read), *v is NULL and *n 0.
  */
 int cad_store_rows(struct cad_store *st, const char *sql, size_t size,
     int (*row)(sqlite3_stmt *stmt, void *elem, struct cad_error *err),
