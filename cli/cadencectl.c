@@ -334,6 +334,21 @@ cli_arg_date(const char *what, const char *s, int *day)
 	return 0;
 }
 
+int
+cli_arg_year(const char *s, int *year)
+{
+	long long y;
+
+	if (cad_strtonum(s, CAD_HOLIDAY_YEAR_MIN, CAD_HOLIDAY_YEAR_MAX,
+	    &y) < 0) {
+		cli_warnx(_("--year '%1$s' ei ole vuosi väliltä %2$d–%3$d"),
+		    s, CAD_HOLIDAY_YEAR_MIN, CAD_HOLIDAY_YEAR_MAX);
+		return -1;
+	}
+	*year = (int)y;
+	return 0;
+}
+
 /* idx, the index of id or -1 with the message fmt (of one %s, id) */
 static int
 known(int idx, const char *fmt, const char *id)

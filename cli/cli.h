@@ -44,6 +44,9 @@ int cli_open(struct cli *c, bool need_store);
 void cli_close(struct cli *c);
 int cli_plan(struct cli *c, int from, int to, struct cad_plan *plan);
 int cli_arg_date(const char *what, const char *s, int *day);
+/* --year of holidays and wheel: a year the holiday rules hold for
+   (CAD_HOLIDAY_YEAR_MIN..MAX, SPEC § 4), the API's range; -1 + message */
+int cli_arg_year(const char *s, int *year);
 int cli_arg_forum(struct cli *c, const char *id);	/* -1 + message */
 int cli_arg_party(struct cli *c, const char *id);
 /* writes b to stdout and releases it; r < 0 or b failed (its error,

@@ -339,19 +339,15 @@ int
 cmd_holidays(struct cli *c)
 {
 	struct query_args a;
-	long long year;
-	int r;
+	int r, year;
 
 	if ((r = parse_query(c, "jY", &a)) != 0)
 		return r;
 	if (a.year == NULL)
 		return cli_usage(_("%1$s: %2$s on pakollinen"), "holidays",
 		    "--year");
-	if (cad_strtonum(a.year, CAD_YEAR_MIN, CAD_YEAR_MAX, &year) < 0) {
-		cli_warnx(_("--year '%1$s' ei ole vuosi väliltä %2$d–%3$d"),
-		    a.year, CAD_YEAR_MIN, CAD_YEAR_MAX);
+	if (cli_arg_year(a.year, &year) < 0)
 		return 1;
-	}
 	c->quiet_warnings = true;
 	if ((r = cli_open(c, false)) != 0)
 		return r;
@@ -359,10 +355,10 @@ cmd_holidays(struct cli *c)
 		struct cad_buf b;
 		cad_buf_init(&b, 0);
 		return cli_print_buf(&b, cad_json_holidays(&b, c->cfg,
-		    (int)year));
+		    year));
 	}
 	struct cad_holiday h[64];
-	int n = cad_calendar_holidays(c->cfg, (int)year, h, 64);
+	int n = cad_calendar_holidays(c->cfg, year, h, 64);
 	for (int i = 0; i < n; i++) {
 		char date[24];
 		cad_format_fi_date(h[i].day, date);

@@ -60,15 +60,11 @@ cmd_wheel(struct cli *c)
 	struct cad_error err = { "" };
 	struct cad_buf b;
 	bool *selected = NULL;
-	long long year;
-	int r;
+	int r, year;
 
 	if ((r = wheel_parse(c, &a)) != 0)
 		goto out;
-	if (a.year != NULL && cad_strtonum(a.year, CAD_HOLIDAY_YEAR_MIN,
-	    CAD_HOLIDAY_YEAR_MAX, &year) < 0) {
-		cli_warnx(_("--year '%1$s' ei ole vuosi väliltä %2$d–%3$d"),
-		    a.year, CAD_HOLIDAY_YEAR_MIN, CAD_HOLIDAY_YEAR_MAX);
+	if (a.year != NULL && cli_arg_year(a.year, &year) < 0) {
 		r = 1;
 		goto out;
 	}
@@ -82,7 +78,7 @@ cmd_wheel(struct cli *c)
 		goto out;
 	}
 	cad_buf_init(&b, 0);
-	if (cad_wheel_year(c->cfg, &c->ctx, selected, (int)year, a.print, &b,
+	if (cad_wheel_year(c->cfg, &c->ctx, selected, year, a.print, &b,
 	    &err) < 0) {
 		cli_warnx("wheel: %s", err.msg);
 		cad_buf_release(&b);

@@ -20,7 +20,9 @@
 #define CAD_YEAR_MIN	1900
 #define CAD_YEAR_MAX	2199
 /* the years the holiday rules are known to hold for (SPEC § 4: 1991-2100):
-   the years of a vuosikello and of the API's holiday list */
+   the years of a vuosikello and of a holiday list, the API's and
+   cadencectl's (before 1991 Finland kept loppiainen and helatorstai on
+   Saturdays: a list for 1980 would be wrong) */
 #define CAD_HOLIDAY_YEAR_MIN	1991
 #define CAD_HOLIDAY_YEAR_MAX	2100
 /* a macro's value as a string literal, for a fixed text that names one

@@ -356,17 +356,30 @@ run -c "$M" cancel nope 2026-10-13
 one_line_reason "tuntematon foorumi 'nope'" "cancel of an unknown forum"
 run -c "$M" cancel foorumi 2026-02-30
 one_line_reason "2026-02-30" "cancel on an impossible date"
+# holidays --year: the years the holiday rules hold for (SPEC § 4:
+# 1991-2100), as the API's /api/v1/holidays and wheel --year
 run -c "$M" holidays --year 1066
 one_line_reason "1066" "holidays --year out of range"
-expect_err "cadencectl: --year '1066' ei ole vuosi väliltä 1900–2199" \
-    "holidays --year names the years planned"
-run -c "$M" --lang sv holidays --year 2200
-one_line_reason "är inte ett år mellan 1900 och 2199" "holidays --year, sv"
-run -c "$M" --lang en holidays --year 1899
-one_line_reason "'1899' is not a year between 1900 and 2199" \
+expect_err "cadencectl: --year '1066' ei ole vuosi väliltä 1991–2100" \
+    "holidays --year names the holiday rules' years"
+run -c "$M" --lang sv holidays --year 2101
+one_line_reason "är inte ett år mellan 1991 och 2100" "holidays --year, sv"
+run -c "$M" --lang en holidays --year 1990
+one_line_reason "'1990' is not a year between 1991 and 2100" \
     "holidays --year, en"
 run -c "$M" holidays --year 1900
-expect_rc 0 "holidays --year 1900, the first year planned"
+one_line_reason "'1900' ei ole vuosi väliltä 1991–2100" \
+    "holidays --year 1900: before the rules, refused"
+# the first and the last year: Easter 1991 was 31.3., so pitkäperjantai
+# 29.3.; 1.6.1991 was a Saturday, so juhannusaatto the Friday 21.6.;
+# Easter 2100 is 28.3., pitkäperjantai 26.3.
+run -c "$M" holidays --year 1991 --json
+expect_rc 0 "holidays --year 1991, the first year"
+json_is '[h["date"] for h in d if h["date"] in ("1991-03-29", "1991-06-21")]' \
+    '["1991-03-29", "1991-06-21"]' "holidays --year 1991 --json"
+run -c "$M" holidays --year 2100
+expect_rc 0 "holidays --year 2100, the last year"
+expect_out "pe 26.3.2100" "holidays --year 2100: pitkäperjantai"
 run -c "$M" move foorumi 2026-10-13 2026-10-32
 one_line_reason "2026-10-32" "move to an impossible date"
 run -c "$M" move foorumi 2026-10-13 2026-10-20 25:61
