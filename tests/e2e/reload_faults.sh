@@ -1,8 +1,10 @@
 #!/bin/sh
 # reload_faults.sh - a reload or a rebuild that fails at any step changes
-# nothing (issue #11): the daemon built with its failure points
-# ($B/cadenced-faults, daemon/fault.h) fails at "plan", "render" and
-# "commit" in turn; after each failure the served bytes (feeds, page,
+# nothing (issue #11): a new TLS pair that cannot be read and a new
+# state_dir whose database cannot be opened are refused (a broken config:
+# daemon_http.sh; a password file open to others: daemon_outbox.py); the
+# daemon built with its failure points ($B/cadenced-faults,
+# daemon/fault.h) fails at "plan", "render" and "commit" in turn; after each failure the served bytes (feeds, page,
 # JSON, with their ETags) and what the build writes to the store (series
 # SEQUENCEs and hashes, outbox rows and what each recipient was given,
 # reminders) are exactly as before.  Then the same reload without a
@@ -108,7 +110,43 @@ sed -i '/id = "hytetu-tyoryhma"/,/time = /s/time = "13:00"/time = "14:00"/' \
     "$T/c.conf"
 grep -q 'time = "14:00"' "$T/c.conf" || fail "cannot change the config"
 
+# refused before any build: a TLS pair that cannot be read, a state_dir
+# whose database cannot be opened (under a plain file)
 fails=0
+cp "$T/c.conf" "$T/c.good"
+: >"$T/afile"
+for step in tls store; do
+	case $step in
+	tls) sed -i "s|base_url = |tls_cert = \"$T/none.pem\"; \
+tls_key = \"$T/none.key\"; base_url = |" "$T/c.conf"
+	     grep -q 'tls_key = ' "$T/c.conf" || fail "cannot name a TLS pair" ;;
+	store) sed -i "s|^state_dir = .*|state_dir = \"$T/afile/state\";|" \
+	     "$T/c.conf"
+	     grep -q "afile/state" "$T/c.conf" || fail "cannot move state_dir" ;;
+	esac
+	kill -HUP "$pid"
+	fails=$((fails + 1))
+	wait_for sh -c "[ \"\$(curl -s --max-time 5 $BASE/metrics |
+	    sed -n 's/^cadenced_config_reloads_total{result=\"failure\"} //p')\" \
+	    = $fails ]" || fail "a reload failing at $step was not refused"
+	served >"$T/served"
+	cmp -s "$T/served0" "$T/served" ||
+	    fail "served bytes changed by a reload failing at $step:
+$(diff "$T/served0" "$T/served")"
+	ok
+	store >"$T/store"
+	cmp -s "$T/store0" "$T/store" ||
+	    fail "the store changed by a reload failing at $step:
+$(diff "$T/store0" "$T/store" | head -5)"
+	ok
+	kill -0 "$pid" 2>/dev/null || fail "cadenced exited"
+	case $step in
+	tls) why="error: cannot open '$T/none.pem'" ;;
+	store) why="cannot open the database in '$T/afile/state'" ;;
+	esac
+	grep -qF "$why" "$T/log" || fail "the log does not say: $why"
+	cp "$T/c.good" "$T/c.conf"
+done
 for point in plan render commit; do
 	echo "$point" >"$T/fault"
 	kill -HUP "$pid"
@@ -176,4 +214,4 @@ wait "$pid"
 rc=$?
 pid=
 [ $rc -eq 0 ] || fail "cadenced exited $rc on SIGTERM"
-echo "$ME: ok: $n assertions (plan, render, commit)"
+echo "$ME: ok: $n assertions (tls, store, plan, render, commit)"
