@@ -33,6 +33,7 @@ struct daemon {
 	int64_t depth_version;		/* ... at the last outbox count */
 	bool dirty;			/* the last rebuild failed: retry */
 	bool restored;			/* serving kept documents: build */
+	bool stale;			/* ... made of other inputs: now */
 	int sigfd, tickfd, wdfd;
 	uint64_t wd_usec;
 	struct cad_outbox_worker *worker;
@@ -49,8 +50,9 @@ struct cad_config *daemon_load_config(const char *path);
 /* state.c */
 int daemon_rebuild_health(struct daemon *d, const char *why, bool health);
 int daemon_rebuild(struct daemon *d, const char *why);
-/* at start: publishes the kept documents if they are still what a
-   build would make (persist.h); false when there are none such */
+/* at start: publishes the kept documents if this program made them
+   (persist.h), with d->stale when they are not what a build would make
+   now; false when there are none such */
 bool daemon_restore(struct daemon *d);
 void daemon_disk_check(struct daemon *d);
 bool daemon_db_check(struct daemon *d);

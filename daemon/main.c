@@ -240,6 +240,10 @@ loop(struct daemon *d)
 		own = 3;
 	for (nfds_t i = 0; i < own; i++)
 		pfd[i].events = POLLIN;
+	/* kept documents made of other inputs are served while the build
+	   runs, now rather than at the first tick (persist.h) */
+	if (d->stale)
+		tick(d);
 	for (;;) {
 		nw = d->worker == NULL ? 0 : cad_outbox_worker_pollfds(
 		    d->worker, pfd + own, WORKER_FDS);

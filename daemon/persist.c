@@ -1,6 +1,6 @@
 /*
  * persist.c - the last snapshot kept in the state directory and served
- * at a start with the same key (see persist.h).
+ * at a start by the same program (see persist.h).
  *
  * The file: a head (struct kept_head), the meta part (the program's
  * files, then one record per document with its path and Content-Type),
@@ -478,7 +478,7 @@ kept_inputs(struct snapshot_config *conf, struct cad_store *st, int today,
 int
 persist_restore(struct snapshot_config *conf, struct cad_store *st,
     const char *dir, int today, int64_t now, struct snapshot **out,
-    struct cad_error *err)
+    bool *stale, struct cad_error *err)
 {
 	char *path = cad_asprintf("%s/%s", dir, PERSIST_FILE);
 	struct snapshot *s = NULL;
@@ -488,6 +488,7 @@ persist_restore(struct snapshot_config *conf, struct cad_store *st,
 	int fd, r;
 
 	*out = NULL;
+	*stale = false;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		r = errno == ENOENT ? -ENOENT : -errno;
 		cad_error_set(err, "%s: %s", path, strerror(errno));
@@ -497,19 +498,18 @@ persist_restore(struct snapshot_config *conf, struct cad_store *st,
 	if ((r = kept_read(fd, &h, &meta, err)) != 0 ||
 	    (r = kept_inputs(conf, st, today, now, &s, err)) != 0)
 		goto out;
-	if (persist_key(conf->cfg, today, s->store_digest, key) != 0 ||
-	    strcmp(key, h.key) != 0) {
-		cad_error_set(err, "made of other inputs");
-		r = -ENOENT;
-		goto out;
-	}
+	*stale = persist_key(conf->cfg, today, s->store_digest, key) != 0 ||
+	    strcmp(key, h.key) != 0;
 	if ((r = kept_deps(&h, meta, &pos, err)) != 0 ||
 	    (r = kept_docs(s, fd, &h, meta, pos, err)) != 0)
 		goto out;
 	s->data_modified = h.data_modified;
 	s->nocc = (size_t)h.nocc;
+	/* made of other inputs: never "unchanged" to the build after it */
+	if (*stale)
+		s->inputs_hash = 0;
 	pthread_mutex_lock(&kept_mtx);
-	memcpy(kept_key, key, sizeof key);
+	memcpy(kept_key, h.key, sizeof kept_key);
 	pthread_mutex_unlock(&kept_mtx);
 	*out = s;
 	s = NULL;

@@ -7,32 +7,38 @@
  * thread of its own writes the snapshot's documents (paths, types,
  * ETags, Last-Modified and the bodies) to state_dir/cadenced.snapshot
  * (a temporary file, fsync, rename).  At start, the daemon serves that
- * file's documents instead of building only when its key is the key of
- * this start: the same
+ * file's documents instead of building first when it was written by this
+ * same program: the executable, every shared library and message
+ * catalogue it had mapped (path, device, inode, size, mtime), each still
+ * the same on disk, and the running process mapping nothing they do not
+ * list.  Its key says whether they are still what a build would make:
+ * the same
  *   - config as parsed (cad_config.digest: the settings and the path),
  *   - day (today),
  *   - store contents that documents are made of (cad_store_digest:
  *     overrides, terminations, series states, tasks done, additions,
  *     the audit), as the kept build committed them,
- *   - program: the executable, every shared library and message
- *     catalogue it had mapped (path, device, inode, size, mtime), each
- *     still the same on disk, and the running process mapping nothing
- *     they do not list; the locale directory and its catalogues.
+ *   - locale directory and its catalogues.
  * With all of those equal a build makes the same bytes (the feeds'
- * DTSTAMP is the newest LAST-MODIFIED of their series, not the clock),
- * so what is served is what the build would serve.  The build still
- * runs at the first tick after the start (it syncs SEQUENCEs and
- * enqueues invitations and reminders: nothing is sent from a kept
- * snapshot, nothing is skipped), and its documents replace the kept
- * ones with the same ETags and Last-Modified.
+ * DTSTAMP is the newest LAST-MODIFIED of their series, not the clock);
+ * the build still runs at the first tick after the start (it syncs
+ * SEQUENCEs and enqueues invitations and reminders: nothing is sent from
+ * a kept snapshot, nothing is skipped), and its documents replace the
+ * kept ones with the same ETags and Last-Modified.  With another key
+ * (the config, the day or the store changed while the daemon was
+ * stopped) the kept documents are "stale": served while the build runs
+ * at once, as a running daemon serves its last snapshot while it builds
+ * after a SIGHUP, a new day or a cadencectl change, and replaced by what
+ * that build makes.
  *
- * Any mismatch, a damaged or short file, or no file: the start builds as
- * before (one debug line says why).  The file is only ever replaced by a
+ * Another program, a damaged or short file, or no file: the start builds
+ * first (one debug line says why).  The file is only ever replaced by a
  * rename, never written in place, so its mapping stays valid.
  */
 #ifndef DAEMON_PERSIST_H
 #define DAEMON_PERSIST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "snapshot.h"
@@ -41,12 +47,13 @@
 
 /*
  * The kept snapshot for conf, today and the store now, published by
- * the caller: 0 and *out, -ENOENT when there is none or its key differs
- * (err says why), else -errno with err.
+ * the caller: 0 and *out, with *stale when its key is not this start's
+ * (made of other inputs: build at once); -ENOENT when there is none or
+ * another program made it (err says why), else -errno with err.
  */
 int persist_restore(struct snapshot_config *conf, struct cad_store *st,
     const char *dir, int today, int64_t now, struct snapshot **out,
-    struct cad_error *err);
+    bool *stale, struct cad_error *err);
 
 /*
  * Keeps s in dir in the background (takes no reference from the caller;

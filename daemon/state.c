@@ -93,6 +93,7 @@ daemon_rebuild_health(struct daemon *d, const char *why, bool health)
 	snapshot_publish(s);
 	d->dirty = false;
 	d->restored = false;
+	d->stale = false;
 	return 0;
 }
 
@@ -107,14 +108,16 @@ daemon_restore(struct daemon *d)
 	if (cad_store_changed(d->store, &version) == 0)
 		d->store_version = version;
 	if (persist_restore(d->conf, d->store, d->store_dir, d->today,
-	    (int64_t)time(NULL), &s, &err) != 0) {
+	    (int64_t)time(NULL), &s, &d->stale, &err) != 0) {
 		log_debug("building the documents: the kept ones are not "
 		    "served (%s)", err.msg);
 		return false;
 	}
-	log_info("serving the %zu documents kept in %s/%s (%llu ms); "
+	log_info("serving the %zu documents kept in %s/%s (%llu ms)%s; "
 	    "building them again", s->nres, d->store_dir, PERSIST_FILE,
-	    (unsigned long long)((monotonic_usec() - t0) / 1000));
+	    (unsigned long long)((monotonic_usec() - t0) / 1000),
+	    d->stale ? ", made of other inputs (the config, the day or the "
+	    "database changed since)" : "");
 	snapshot_publish(s);
 	d->restored = true;
 	return true;
