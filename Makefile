@@ -17,19 +17,19 @@ CFLAGS	?= -O2 -g
 # The layers (README: "How the code is laid out"), each its own archive
 # and its own libraries: a layer uses only the ones before it.
 #	core/base	dates, text, buffers, diagnostics, hashes	libidn2
-#						libunistring nettle
+#						libunistring nettle libxxhash
 #	core/model	config, calendar, plan		libical libconfig
 #	core/render	iCalendar, iMIP, JSON, SVG	libical
 #	core/store	sqlite, the outbox engine	sqlite3
 #	net		CalDAV, SMTP, password files, API client
 #						libcurl jansson
 #	daemon, cli	the programs			libmicrohttpd libsystemd
-#						gnutls jansson libxxhash
-PKGS_BASE = libidn2 nettle
+#						gnutls jansson
+PKGS_BASE = libidn2 nettle libxxhash
 PKGS_MODEL = $(PKGS_BASE) libical libconfig
 PKGS_STORE = $(PKGS_MODEL) sqlite3
 PKGS_NET = $(PKGS_STORE) libcurl jansson
-PKGS	= $(PKGS_NET) libmicrohttpd libsystemd gnutls libxxhash
+PKGS	= $(PKGS_NET) libmicrohttpd libsystemd gnutls
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \

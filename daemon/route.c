@@ -16,6 +16,7 @@
 
 #include <microhttpd.h>
 
+#include "base/hash.h"
 #include "health.h"
 #include "http.h"
 #include "log.h"
@@ -73,7 +74,7 @@ reply_buf(struct reply *rp, unsigned code, const char *type,
 	rp->flags = flags;
 	rp->last_modified = last_modified;
 	if (code == 200)
-		snapshot_etag(rp->body, rp->len, rp->etag);
+		cad_etag(rp->body, rp->len, rp->etag);
 	else
 		rp->etag[0] = '\0';
 }
@@ -369,7 +370,7 @@ route_status(const char *url, struct reply *rp)
 		char why[HEALTH_LINE_MAX];
 		if (health_status(why, sizeof why) == 200) {
 			reply_static(rp, 200, CT_TEXT, "ok\n");
-			snapshot_etag(rp->body, rp->len, rp->etag);
+			cad_etag(rp->body, rp->len, rp->etag);
 			rp->last_modified = route_started;
 			return true;
 		}

@@ -39,7 +39,7 @@ struct reply {
 	enum body_kind kind;
 	struct snapshot *snap;	/* BODY_SNAPSHOT: the reference handed on */
 	struct snapshot_res *res;	/* BODY_SNAPSHOT: what is answered */
-	char etag[48];		/* "" = none */
+	char etag[CAD_ETAG_SIZE];	/* "" = none */
 	int64_t last_modified;	/* 0 = none */
 	int flags;		/* RES_FEED, RES_CORS, REPLY_* */
 };

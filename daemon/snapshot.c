@@ -16,8 +16,8 @@
 #include <time.h>
 
 #include <microhttpd.h>
-#include <xxhash.h>
 
+#include "base/hash.h"
 #include "body.h"
 #include "model/deadline.h"
 #include "render/deadlines.h"
@@ -47,75 +47,6 @@ static pthread_mutex_t snapshot_mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t snapshot_core_mtx = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot *snapshot_current;
 static unsigned snapshot_config_gen;
-
-/* FNV-1a, 64 bits */
-#define FNV_OFFSET	0xcbf29ce484222325ULL
-#define FNV_PRIME	0x100000001b3ULL
-
-static uint64_t
-fnv_add(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-static uint64_t
-fnv_str(uint64_t h, const char *s)
-{
-	/* the NUL too, so that ("ab","c") and ("a","bc") differ */
-	return s == NULL ? fnv_add(h, "\xff", 1) : fnv_add(h, s, strlen(s) + 1);
-}
-
-static uint64_t
-fnv_int(uint64_t h, long long v)
-{
-	return fnv_add(h, &v, sizeof v);
-}
-
-/*
- * A strong ETag: XXH3's 128 bits of the body and its length.  Every
- * byte of every body is hashed at each build (166 MB at national
- * scale with the flat feeds): XXH3 does that some 20 times faster than
- * the two FNV-1a hashes used before.
- */
-static void
-etag_format(XXH128_hash_t h, size_t len, char out[static 48])
-{
-	snprintf(out, 48, "\"%016llx%016llx-%zx\"",
-	    (unsigned long long)h.high64, (unsigned long long)h.low64, len);
-}
-
-void
-snapshot_etag(const void *body, size_t len, char out[static 48])
-{
-	etag_format(XXH3_128bits(body, len), len, out);
-}
-
-/* the same ETag over a body in pieces; 0 or -ENOMEM */
-static int
-snapshot_etag_pieces(const struct cad_ical_piece *pc, size_t n,
-    char out[static 48])
-{
-	XXH3_state_t *st = XXH3_createState();
-	size_t len = 0;
-
-	if (st == NULL || XXH3_128bits_reset(st) != XXH_OK) {
-		XXH3_freeState(st);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		(void)XXH3_128bits_update(st, pc[i].data, pc[i].len);
-		len += pc[i].len;
-	}
-	etag_format(XXH3_128bits_digest(st), len, out);
-	XXH3_freeState(st);
-	return 0;
-}
 
 struct snapshot_config *
 snapshot_config_new(struct cad_config *cfg)
@@ -294,7 +225,8 @@ build_put(struct build *bd, char *path, const char *type,
     struct cad_error *err)
 {
 	struct snapshot_res *r;
-	int e = 0;
+	struct cad_etag et;
+	int e;
 
 	if (stop_pending()) {
 		free(path);
@@ -307,17 +239,18 @@ build_put(struct build *bd, char *path, const char *type,
 	r->type = type;
 	r->flags = flags;
 	r->off = body_store_tell(bd->s->bodies);
-	for (size_t i = 0; e == 0 && i < n; i++)
+	e = cad_etag_init(&et);
+	for (size_t i = 0; e == 0 && i < n; i++) {
 		e = body_store_write(bd->s->bodies, pc[i].data, pc[i].len);
+		cad_etag_update(&et, pc[i].data, pc[i].len);
+	}
 	if (e != 0) {
+		cad_etag_drop(&et);
 		cad_error_set(err, "%s: %s", path, strerror(-e));
 		return e;
 	}
 	r->len = (size_t)(body_store_tell(bd->s->bodies) - r->off);
-	if (snapshot_etag_pieces(pc, n, r->etag) != 0) {
-		cad_error_set(err, "%s: %s", path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
+	cad_etag_final(&et, r->etag);
 	build_dates(bd, r, natural);
 	return 0;
 }
@@ -393,36 +326,36 @@ build_feed(struct build *bd, struct cad_ical_set *set, char *path,
 static uint64_t
 inputs_hash(unsigned gen, int today, const struct cad_store_inputs *in)
 {
-	uint64_t h = FNV_OFFSET;
+	uint64_t h = CAD_FNV_OFFSET;
 
-	h = fnv_int(h, gen);
-	h = fnv_int(h, today);
+	h = cad_fnv_int(h, gen);
+	h = cad_fnv_int(h, today);
 	for (size_t i = 0; i < in->nov; i++) {
 		const struct cad_override *o = &in->ov[i];
-		h = fnv_str(h, o->uid);
-		h = fnv_int(h, o->rid_day);
-		h = fnv_int(h, o->rid_time);
-		h = fnv_int(h, o->kind);
-		h = fnv_int(h, o->new_day);
-		h = fnv_int(h, o->new_time);
-		h = fnv_str(h, o->reason);
+		h = cad_fnv_str(h, o->uid);
+		h = cad_fnv_int(h, o->rid_day);
+		h = cad_fnv_int(h, o->rid_time);
+		h = cad_fnv_int(h, o->kind);
+		h = cad_fnv_int(h, o->new_day);
+		h = cad_fnv_int(h, o->new_time);
+		h = cad_fnv_str(h, o->reason);
 	}
 	for (size_t i = 0; i < in->nterm; i++) {
 		const struct cad_termination *t = &in->term[i];
-		h = fnv_str(h, t->party);
-		h = fnv_int(h, t->noticed);
-		h = fnv_int(h, t->effective);
+		h = cad_fnv_str(h, t->party);
+		h = cad_fnv_int(h, t->noticed);
+		h = cad_fnv_int(h, t->effective);
 	}
 	for (size_t i = 0; i < in->ndone; i++) {
-		h = fnv_str(h, in->done[i].task);
-		h = fnv_str(h, in->done[i].party);
-		h = fnv_int(h, in->done[i].due);
+		h = cad_fnv_str(h, in->done[i].task);
+		h = cad_fnv_str(h, in->done[i].party);
+		h = cad_fnv_int(h, in->done[i].due);
 	}
 	for (size_t i = 0; i < in->nadditions; i++) {
-		h = fnv_str(h, in->additions[i].uid);
-		h = fnv_int(h, in->additions[i].day);
-		h = fnv_int(h, in->additions[i].time);
-		h = fnv_str(h, in->additions[i].reason);
+		h = cad_fnv_str(h, in->additions[i].uid);
+		h = cad_fnv_int(h, in->additions[i].day);
+		h = cad_fnv_int(h, in->additions[i].time);
+		h = cad_fnv_str(h, in->additions[i].reason);
 	}
 	return h;
 }
@@ -489,6 +422,34 @@ build_feeds(struct build *bd, const char *lang, struct cad_ical_set *set,
 	return r;
 }
 
+/* /api/v1/compliance for the window (its warnings are the page's too)
+   and /api/v1/deadlines */
+static int
+build_json(struct build *bd, const char *lang, const struct cad_deadline *dl,
+    size_t ndl, struct cad_compliance **warn, size_t *nwarn,
+    struct cad_buf *b, struct cad_error *err)
+{
+	struct snapshot *s = bd->s;
+	int r;
+
+	if ((r = cad_plan_compliance(s->cfg, &s->ctx, s->from, s->to, warn,
+	    nwarn, err)) != 0)
+		return r;
+	if ((r = cad_json_compliance(b, s->cfg, *warn, *nwarn)) != 0) {
+		cad_error_set(err, "compliance: %s", strerror(-r));
+		return r;
+	}
+	if ((r = build_add(bd, lang_path(lang, "/api/v1/compliance"), CT_JSON,
+	    b, 0, RES_CORS, err)) != 0)
+		return r;
+	if ((r = cad_deadlines_json(b, s->cfg, dl, ndl)) != 0) {
+		cad_error_set(err, "deadlines: %s", strerror(-r));
+		return r;
+	}
+	return build_add(bd, lang_path(lang, "/api/v1/deadlines"), CT_JSON, b,
+	    0, RES_CORS, err);
+}
+
 /*
  * Everything people read, rendered in the calling thread's language
  * under /LANG (LANG "": the default language, at the root): the feeds
@@ -536,23 +497,7 @@ build_readable(struct build *bd, const char *lang, const struct cad_plan *plan,
 	    0, 0, err)) != 0)
 		goto out;
 
-	/* /api/v1/compliance for the window */
-	if ((r = cad_plan_compliance(cfg, &s->ctx, s->from, s->to, &warn,
-	    &nwarn, err)) != 0)
-		goto out;
-	if ((r = cad_json_compliance(b, cfg, warn, nwarn)) != 0) {
-		cad_error_set(err, "compliance: %s", strerror(-r));
-		goto out;
-	}
-	if ((r = build_add(bd, lang_path(lang, "/api/v1/compliance"), CT_JSON,
-	    b, 0, RES_CORS, err)) != 0)
-		goto out;
-	if ((r = cad_deadlines_json(b, cfg, dl, ndl)) != 0) {
-		cad_error_set(err, "deadlines: %s", strerror(-r));
-		goto out;
-	}
-	if ((r = build_add(bd, lang_path(lang, "/api/v1/deadlines"), CT_JSON,
-	    b, 0, RES_CORS, err)) != 0)
+	if ((r = build_json(bd, lang, dl, ndl, &warn, &nwarn, b, err)) != 0)
 		goto out;
 
 	/* the page and the accessibility statement */

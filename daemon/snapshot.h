@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/hash.h"
 #include "model/config.h"
 #include "model/plan.h"
 #include "store/store.h"
@@ -50,7 +51,7 @@ struct snapshot_res {
 	const char *type;	/* Content-Type */
 	uint64_t off;		/* the body: len bytes at off in s->bodies */
 	size_t len;
-	char etag[48];		/* strong, with the quotes */
+	char etag[CAD_ETAG_SIZE];	/* strong, with the quotes */
 	int64_t last_modified;	/* unix seconds */
 	int flags;
 	/* the responses, 200 with the body and 304 without, made by the
@@ -135,8 +136,5 @@ struct snapshot_res *snapshot_find(const struct snapshot *s, const char *path);
  */
 void snapshot_core_lock(void);
 void snapshot_core_unlock(void);
-
-/* strong ETag of a body: "\"<hex>\"" into out[48] */
-void snapshot_etag(const void *body, size_t len, char out[static 48]);
 
 #endif

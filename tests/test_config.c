@@ -501,6 +501,38 @@ load__hourly_rrule__rejected(void **state)
 	    "FREQ pitää olla DAILY, WEEKLY, MONTHLY tai YEARLY");
 }
 
+/* BYHOUR, BYMINUTE and BYSECOND each alone get the one reason that
+   says where the time goes instead (cadenced.conf(5): 'time') */
+static void
+load__byhour_byminute_bysecond__time_key_named(void **state)
+{
+	(void)state;
+	static const char *const part[] = { "BYHOUR=9", "BYMINUTE=30",
+		"BYSECOND=15" };
+	char dir[] = "/tmp/cad-byhour-XXXXXX", path[64], sub[80];
+
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%zu.conf", dir, i);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "timezone = \"Europe/Helsinki\";\n"
+		    "domain = \"example.org\";\n"
+		    "parties = ( { id = \"hva\"; name = \"Alue\"; } );\n"
+		    "forums = ( { id = \"f\"; name = \"F\"; "
+		    "convenor = \"hva\";\n"
+		    "  time = \"13:00\"; duration = 60;\n"
+		    "  rrule = \"FREQ=WEEKLY;%s\"; } );\n", part[i]);
+		assert_int_equal(fclose(f), 0);
+		snprintf(sub, sizeof sub, "%zu.conf", i);
+		char d[40];
+		snprintf(d, sizeof d, "%s/", dir);
+		expect_one_error_in(d, sub, 6, "BYHOUR-, BYMINUTE- ja "
+		    "BYSECOND-osia ei tueta (käytä avainta 'time')");
+	}
+	tmpdir_remove(dir);
+}
+
 static void
 load__time_25_61__not_hh_mm(void **state)
 {
@@ -992,6 +1024,7 @@ main(void)
 		cmocka_unit_test(load__unknown_party__reported_at_the_reference),
 		cmocka_unit_test(load__bad_rrule__reported),
 		cmocka_unit_test(load__hourly_rrule__rejected),
+		cmocka_unit_test(load__byhour_byminute_bysecond__time_key_named),
 		cmocka_unit_test(load__time_25_61__not_hh_mm),
 		cmocka_unit_test(load__negative_duration__rejected),
 		cmocka_unit_test(load__duration_as_string__wrong_type),

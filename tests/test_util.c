@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/lang.h"
 #include "render/output.h"
 #include "base/text.h"
@@ -402,6 +403,50 @@ text_snprintf__overflow__ellipsis_on_a_boundary(void **state)
 	assert_string_equal(buf, "abc");
 }
 
+/* the expected values come from outside this code: xxhsum -H2 (the
+   xxhash package's command) of "abc" and of nothing, and the two FNV-1a
+   runs computed in Python from their definition */
+static void
+etag__xxh3_128_and_length__as_xxhsum_says(void **state)
+{
+	(void)state;
+	char whole[CAD_ETAG_SIZE], pieces[CAD_ETAG_SIZE];
+	struct cad_etag e;
+
+	cad_etag("abc", 3, whole);
+	assert_string_equal(whole, "\"06b05ab6733a618578af5f94892f3950-3\"");
+	cad_etag("", 0, whole);
+	assert_string_equal(whole, "\"99aa06d3014798d86001c324468d497f-0\"");
+	/* in pieces: the same tag as the whole body */
+	assert_int_equal(cad_etag_init(&e), 0);
+	cad_etag_update(&e, "a", 1);
+	cad_etag_update(&e, "", 0);
+	cad_etag_update(&e, "bc", 2);
+	cad_etag_final(&e, pieces);
+	assert_string_equal(pieces, "\"06b05ab6733a618578af5f94892f3950-3\"");
+}
+
+static void
+fingerprint__two_fnv1a_runs__as_defined(void **state)
+{
+	(void)state;
+	char fp[CAD_FINGERPRINT_HEX];
+
+	/* kept in the store: a change here resends every invitation */
+	cad_fingerprint_hex("abc", 3, fp);
+	assert_string_equal(fp, "e71fa2190541574b81757be9a849390c");
+	cad_fingerprint_hex("", 0, fp);
+	assert_string_equal(fp, "cbf29ce48422232584222325cbf29ce4");
+	/* FNV-1a 64 of "a" (its published test vector) */
+	assert_true(cad_fnv_add(CAD_FNV_OFFSET, "a", 1) ==
+	    0xaf63dc4c8601ec8cULL);
+	/* fields keep their bounds, and NULL is not "" */
+	assert_true(cad_fnv_str(cad_fnv_str(CAD_FNV_OFFSET, "ab"), "c") !=
+	    cad_fnv_str(cad_fnv_str(CAD_FNV_OFFSET, "a"), "bc"));
+	assert_true(cad_fnv_str(CAD_FNV_OFFSET, NULL) !=
+	    cad_fnv_str(CAD_FNV_OFFSET, ""));
+}
+
 int
 main(void)
 {
@@ -412,6 +457,8 @@ main(void)
 		cmocka_unit_test(parse_time__out_of_range__rejected),
 		cmocka_unit_test(add_months__month_end__clamped),
 		cmocka_unit_test(buf__ceiling__refuses_more),
+		cmocka_unit_test(etag__xxh3_128_and_length__as_xxhsum_says),
+		cmocka_unit_test(fingerprint__two_fnv1a_runs__as_defined),
 		cmocka_unit_test(buf__ceiling_hit_midway__later_adds_do_nothing),
 		cmocka_unit_test(
 		    buf__failed__steal_answers_null_and_buffer_is_reusable),

@@ -48,13 +48,8 @@ rrule_problem(const char *rule)
 			goto out;
 		}
 	}
-	for (int i = 0; i < ICAL_BY_HOUR_SIZE &&
-	    r.by_hour[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
-		why = _("BYHOUR-, BYMINUTE- ja BYSECOND-osia ei tueta "
-		    "(käytä avainta 'time')");
-		goto out;
-	}
-	if (r.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	if (r.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
 	    r.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX) {
 		why = _("BYHOUR-, BYMINUTE- ja BYSECOND-osia ei tueta "
 		    "(käytä avainta 'time')");

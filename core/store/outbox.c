@@ -9,27 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "render/ical.h"
 #include "render/imip.h"
 
 
 /* ---------------------------------------------------------------- */
 /* small helpers */
-
-/* two FNV-1a 64 with different bases: a 128-bit content fingerprint */
-static void
-fingerprint(const char *s, size_t n, char out[static 33])
-{
-	uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
-
-	for (size_t i = 0; i < n; i++) {
-		a = (a ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-		b = (b ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-		b ^= b >> 29;
-	}
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)a,
-	    (unsigned long long)b);
-}
 
 char *
 cad_outbox_caldav_url(const struct cad_config *cfg, const char *uid)
@@ -87,9 +73,9 @@ peer_hash(const char *hash, const struct recipient *rc,
 {
 	char *who = cad_asprintf("%s\n%s", rc->name != NULL ? rc->name : "",
 	    rc->chair ? "CHAIR" : "REQ-PARTICIPANT");
-	char fp[33];
+	char fp[CAD_FINGERPRINT_HEX];
 
-	fingerprint(who, strlen(who), fp);
+	cad_fingerprint_hex(who, strlen(who), fp);
 	snprintf(out, PEER_HASH_SIZE, "%.64s.%s", hash, fp);
 	free(who);
 }
@@ -297,7 +283,7 @@ sync_caldav(struct sync *sy, size_t s, const struct cad_series_state *state,
 	struct cad_outbox_peer *p = NULL;
 	struct cad_peer_row np;
 	struct cad_buf obj;
-	char fp[33];
+	char fp[CAD_FINGERPRINT_HEX];
 	char *url = cad_outbox_caldav_url(cfg, uid);
 	int r;
 
@@ -318,7 +304,7 @@ sync_caldav(struct sync *sy, size_t s, const struct cad_series_state *state,
 	(void)cad_lang_use(was);
 	if (r < 0)
 		goto out;
-	fingerprint(obj.data, obj.len, fp);
+	cad_fingerprint_hex(obj.data, obj.len, fp);
 	if (p != NULL && strcmp(p->hash, fp) == 0)
 		goto out;
 	if ((r = cad_store_outbox_supersede(sy->st, uid, CAD_CHANNEL_CALDAV,
