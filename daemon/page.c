@@ -106,10 +106,11 @@ page_links(struct cad_buf *b, const struct cad_config *cfg, const char *rel)
 	    strcmp(rel, "calendars/deadlines.ics") != 0) {
 		cad_buf_puts(b, "<a class=\"flat\" href=\"");
 		cad_buf_xml_str(b, cfg->base_url);
+		cad_buf_xml_str(b, lp);
 		cad_buf_puts(b, "calendars/flat/");
 		cad_buf_xml_str(b, rel + 10);
-		cad_buf_puts(b, "\">Yksinkertaisille "
-		    "kalenteriohjelmille</a>");
+		cad_buf_printf(b, "\">%s</a>",
+		    _("Yksinkertaisille kalenteriohjelmille"));
 	}
 	cad_buf_puts(b, "</span>");
 }

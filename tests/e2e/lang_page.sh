@@ -7,7 +7,8 @@
 # same_occurrences.py); Chromium's rendering of /sv/ and
 # /sv/vuosikello.svg says the Swedish names and none of the Finnish texts
 # that have a Swedish twin, of the config or the catalogue
-# (tests/e2e/no_finnish.py).  And a forum that meets at each member's
+# (tests/e2e/no_finnish.py); its flat-feed links say so in Swedish and
+# lead to the Swedish flat feeds.  And a forum that meets at each member's
 # place (location = "member") lists each meeting's place in the reader's
 # language: "Karleby stadshus" at /sv/, "Kokkolan kaupungintalo" at /.
 B=${B:-build}
@@ -78,6 +79,29 @@ for f in all.ics forum/hyte-neuvottelu.ics party/kokkola.ics deadlines.ics; do
 	    fail "$f: languages disagree"
 	ok
 done
+# the page's flat-feed links (SPEC § 10.6: flat feeds under /<lang>/ too)
+# lead to the Swedish flat feed and say so in Swedish
+curl -sf -o "$T/k-sv.html" "$BASE/sv/" || fail "GET /sv/"
+grep -o '<a class="flat" href="[^"]*">[^<]*</a>' "$T/k-sv.html" >"$T/flat"
+[ -s "$T/flat" ] || fail "/sv/ has no flat-feed link"
+events=0
+while IFS= read -r a; do
+	case $a in
+	*"href=\"$BASE/sv/calendars/flat/"*".ics\">För enkla kalenderprogram</a>")
+		;;
+	*) fail "/sv/'s flat link is not Swedish: $a" ;;
+	esac
+	u=${a#*href=\"}; u=${u%%\"*}
+	curl -sf -o "$T/flat.ics" "$u" || fail "GET $u"
+	grep -q '^BEGIN:VCALENDAR' "$T/flat.ics" || fail "$u: no calendar"
+	grep -q '^BEGIN:VEVENT' "$T/flat.ics" && events=$((events + 1))
+	awk '/^BEGIN:VEVENT/ { e = 1 } /^END:VEVENT/ { e = 0 }
+	    e && /^(RRULE|RDATE|EXDATE|RECURRENCE-ID)/ { x = 1 }
+	    END { exit !x }' "$T/flat.ics" && fail "$u is not flat"
+	ok
+done <"$T/flat"
+# (a past one-off forum's flat feed has none)
+[ "$events" -gt 3 ] || fail "only $events Swedish flat feeds have events"
 if ! command -v chromium >/dev/null 2>&1; then
 	echo "$ME: chromium missing, the rendered page not checked"
 	echo "$ME: ok: $n assertions"
