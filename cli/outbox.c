@@ -9,8 +9,10 @@
  *				once (for tests, and for admins running
  *				without the daemon)
  *
- * A reminder is listed with channel smtp, its recipient as the target,
- * the deadline's UID (as in deadlines.ics) and its offset in days.
+ * A reminder is listed with channel e-mail, its recipient as the target,
+ * the deadline's UID (as in deadlines.ics) and its offset in days.  The
+ * listing names channels, states and kinds in the reader's language and
+ * pads its columns by terminal width; --json keeps the identifiers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "base/text.h"
 #include "render/ical.h"
 #include "net/deliver.h"
 #include "store/outbox.h"
@@ -60,18 +63,52 @@ outbox_json(struct cad_outbox_entry *v, size_t n)
 	return cli_print_buf(&b, 0);
 }
 
-static const char *
-state_fi(enum cad_outbox_state state)
+/* what the listing calls a row's state, channel and kind, in the
+   reader's language (the JSON keeps the store's identifiers) */
+static const char *const state_words[] = {
+	[CAD_STATE_PENDING] = NC_("outbox state", "odottaa"),
+	[CAD_STATE_SENT] = NC_("outbox state", "lähetetty"),
+	[CAD_STATE_FAILED] = NC_("outbox state", "epäonnistui"),
+};
+static const char *const channel_words[] = {
+	[CAD_CHANNEL_CALDAV] = NC_("outbox channel", "kalenteri"),
+	[CAD_CHANNEL_SMTP] = NC_("outbox channel", "sähköposti"),
+};
+static const char *const kind_words[] = {
+	[CAD_KIND_PUT] = NC_("outbox kind", "tallennus"),
+	[CAD_KIND_DELETE] = NC_("outbox kind", "poisto"),
+	[CAD_KIND_INVITE] = NC_("outbox kind", "kutsu"),
+	[CAD_KIND_UPDATE] = NC_("outbox kind", "päivitys"),
+	[CAD_KIND_CANCEL] = NC_("outbox kind", "peruutus"),
+	[CAD_KIND_REMINDER] = NC_("outbox kind", "muistutus"),
+};
+#define LABEL(words, i) ((unsigned)(i) < sizeof(words) / sizeof(words[0]) \
+	&& words[i] != NULL ? cad_nc(words[i]) : "?")
+
+/* s, then spaces to w terminal columns ("lähetetty" is 9 columns of 10
+   bytes, which printf's widths count) */
+static void
+put_left(const char *s, size_t w)
 {
-	switch (state) {
-	case CAD_STATE_PENDING:
-		return C_("outbox state", "odottaa");
-	case CAD_STATE_SENT:
-		return C_("outbox state", "lähetetty");
-	case CAD_STATE_FAILED:
-		return C_("outbox state", "epäonnistui");
-	}
-	return "?";
+	fputs(s, stdout);
+	for (size_t n = cad_text_width(s); n < w; n++)
+		putchar(' ');
+}
+
+static void
+put_right(const char *s, size_t w)
+{
+	for (size_t n = cad_text_width(s); n < w; n++)
+		putchar(' ');
+	fputs(s, stdout);
+}
+
+static size_t
+wider(size_t w, const char *s)
+{
+	size_t n = cad_text_width(s);
+
+	return n > w ? n : w;
 }
 
 static void
@@ -84,9 +121,28 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 		return;
 	}
 	/* TRANSLATORS: the column heads of `cadencectl outbox`: keep them
-	   as short (channel, state, kind, attempts, target) */
-	printf("%5s  %-6s  %-11s  %-8s  %4s  %s\n", "id", _("kanava"),
-	    _("tila"), _("laji"), _("yrit"), _("kohde / uid"));
+	   short (number, channel, state, kind, attempts, target) */
+	const char *head[] = { C_("outbox column", "id"), _("kanava"),
+		_("tila"), _("laji"), _("yrit"), _("kohde / uid") };
+	size_t w[5] = { 5, 0, 0, 0, 4 };
+	for (size_t c = 0; c < 5; c++)
+		w[c] = wider(w[c], head[c]);
+	for (size_t i = 0; i < n; i++) {
+		w[1] = wider(w[1], LABEL(channel_words, v[i].channel));
+		w[2] = wider(w[2], LABEL(state_words, v[i].state));
+		w[3] = wider(w[3], LABEL(kind_words, v[i].kind));
+	}
+	/* the target's column, where a row's second line starts */
+	size_t indent = w[0] + w[1] + w[2] + w[3] + w[4] + 10;
+
+	put_right(head[0], w[0]);
+	for (size_t c = 1; c < 4; c++) {
+		fputs("  ", stdout);
+		put_left(head[c], w[c]);
+	}
+	fputs("  ", stdout);
+	put_right(head[4], w[4]);
+	printf("  %s\n", head[5]);
 	for (size_t i = 0; i < n; i++) {
 		const struct cad_outbox_entry *e = &v[i];
 		char when[24] = "";
@@ -106,17 +162,21 @@ outbox_human(const struct cad_outbox_entry *v, size_t n)
 		} else {
 			failed++;
 		}
-		printf("%5lld  %-6s  %-11s  %-8s  %4d  %s\n", (long long)e->id,
-		    cad_channel_name(e->channel), state_fi(e->state),
-		    cad_outbox_kind_name(e->kind), e->attempts,
-		    e->target);
+		printf("%*lld  ", (int)w[0], (long long)e->id);
+		put_left(LABEL(channel_words, e->channel), w[1]);
+		fputs("  ", stdout);
+		put_left(LABEL(state_words, e->state), w[2]);
+		fputs("  ", stdout);
+		put_left(LABEL(kind_words, e->kind), w[3]);
+		printf("  %*d  %s\n%*s", (int)w[4], e->attempts, e->target,
+		    (int)indent, "");
 		if (e->kind == CAD_KIND_REMINDER)
-			printf(_("%1$5s  %2$-6s  %3$-11s  %4$-8s  %5$4s  %6$s "
-			    "(%7$d pv ennen)\n"), "", "", "", "", "", e->uid,
+			/* TRANSLATORS: a reminder's deadline UID and how many
+			   days before the deadline it is sent */
+			printf(_("%1$s (%2$d pv ennen)\n"), e->uid,
 			    e->sequence);
 		else
-			printf("%5s  %-6s  %-11s  %-8s  %4s  %s%s%s\n", "", "",
-			    "", "", "", e->uid, e->rid != NULL ? " " : "",
+			printf("%s%s%s\n", e->uid, e->rid != NULL ? " " : "",
 			    e->rid != NULL ? e->rid : "");
 		if (e->last_error != NULL)
 			printf(_("%1$5s  virhe: %2$s%3$s\n"), "", e->last_error,

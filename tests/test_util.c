@@ -391,6 +391,20 @@ text_cut__inside_characters__cut_before_them(void **state)
 }
 
 static void
+text_width__letters_marks_and_wide__terminal_columns(void **state)
+{
+	(void)state;
+	/* "lähetetty": 9 letters, 10 bytes; "epäonnistui": 11 of 12 */
+	assert_int_equal(cad_text_width("l\xc3\xa4hetetty"), 9);
+	assert_int_equal(cad_text_width("ep\xc3\xa4onnistui"), 11);
+	/* "a" + U+0308 COMBINING DIAERESIS: one column */
+	assert_int_equal(cad_text_width("a\xcc\x88"), 1);
+	/* U+6708 (a CJK ideograph) is East Asian Wide: two columns */
+	assert_int_equal(cad_text_width("\xe6\x9c\x88"), 2);
+	assert_int_equal(cad_text_width(""), 0);
+}
+
+static void
 text_snprintf__overflow__ellipsis_on_a_boundary(void **state)
 {
 	char buf[8];
@@ -479,6 +493,8 @@ main(void)
 		cmocka_unit_test(
 		    text_check__bad_bytes_and_controls__reason_with_byte),
 		cmocka_unit_test(text_cut__inside_characters__cut_before_them),
+		cmocka_unit_test(
+		    text_width__letters_marks_and_wide__terminal_columns),
 		cmocka_unit_test(
 		    text_snprintf__overflow__ellipsis_on_a_boundary),
 	};

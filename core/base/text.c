@@ -1,7 +1,7 @@
 /*
  * text.c - UTF-8 checks and cuts (see text.h), on GNU libunistring:
  * u8_check for validity, u8_mbtouc for code points, u8_grapheme_next for
- * the cluster boundaries of UAX #29.
+ * the cluster boundaries of UAX #29, u8_strwidth for terminal columns.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unigbrk.h>
 #include <unistr.h>
+#include <uniwidth.h>
 
 #include "base/lang.h"
 #include "base/text.h"
@@ -82,4 +83,12 @@ cad_text_snprintf(char *buf, size_t size, const char *fmt, ...)
 	else
 		buf[cad_text_cut(buf, size - 1)] = '\0';
 	return n;
+}
+
+size_t
+cad_text_width(const char *s)
+{
+	int w = u8_strwidth((const uint8_t *)s, "UTF-8");
+
+	return w > 0 ? (size_t)w : 0;
 }

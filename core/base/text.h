@@ -41,4 +41,8 @@ size_t cad_text_cut(const char *s, size_t max);
 int cad_text_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* the columns valid UTF-8 s takes on a terminal (UAX #11: "lähetetty" is
+   9 columns of 10 bytes, a combining mark none) */
+size_t cad_text_width(const char *s);
+
 #endif
