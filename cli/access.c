@@ -218,6 +218,32 @@ audit_action(enum cad_audit_action a)
 	return cad_nc(words[a]);
 }
 
+/* a change's before or after as the store keeps it ("2026-10-13 13:00
+   cancelled"), its state word in the reader's language */
+static void
+audit_state(const char *s)
+{
+	static const struct { const char *id, *word; } states[] = {
+		{ " cancelled", NC_("audit action", "peruttu") },
+		{ " moved", NC_("audit action", "siirretty") },
+	};
+	size_t n = strlen(s);
+
+	if (n == 0) {
+		fputs("-", stdout);
+		return;
+	}
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+		size_t k = strlen(states[i].id);
+		if (n > k && strcmp(s + n - k, states[i].id) == 0) {
+			printf("%.*s %s", (int)(n - k), s,
+			    cad_nc(states[i].word));
+			return;
+		}
+	}
+	fputs(s, stdout);
+}
+
 int
 cmd_audit(struct cli *c)
 {
@@ -257,9 +283,12 @@ cmd_audit(struct cli *c)
 		else
 			fputs(" (cadencectl)", stdout);
 		printf("  %s  %s", audit_action(e->action), e->what);
-		if (e->before[0] != '\0' || e->after[0] != '\0')
-			printf("  %s -> %s", e->before[0] ? e->before : "-",
-			    e->after[0] ? e->after : "-");
+		if (e->before[0] != '\0' || e->after[0] != '\0') {
+			fputs("  ", stdout);
+			audit_state(e->before);
+			fputs(" -> ", stdout);
+			audit_state(e->after);
+		}
 		putchar('\n');
 	}
 	cad_audit_entries_free(v, n);

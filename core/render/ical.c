@@ -628,7 +628,8 @@ instance_event(const struct event_common *ec, const struct cad_occurrence *o,
 		return event_new(ec, o->day, o->time, o->duration,
 		    ec->t->summary, ec->t->description, occ_location(ec, o),
 		    false);
-	summary = cancelled ? cad_asprintf("PERUTTU: %s", ec->t->summary) :
+	summary = cancelled ? cad_asprintf("%s: %s", _("PERUTTU"),
+	    ec->t->summary) :
 	    cad_strdup(ec->t->summary);
 	desc = override_description(ec->t, o);
 	ev = event_new(ec, o->day, o->time, o->duration, summary, desc,
