@@ -6,15 +6,16 @@ tests/e2e/lang_pseudo.sh.
 A pseudo-translation of po/sv.po (tests/e2e/pseudo_po.py: each word of
 each message wrapped in «», "Seuraava kokous" -> "«Seuraava» «kokous»")
 is compiled with msgfmt --check and installed as the Swedish catalogue
-of a locale directory of its own (CADENCE_LOCALEDIR).  Then, in Swedish,
+of a locale directory of its own (CADENCE_LOCALEDIR). Then, in Swedish,
 on etc/keski-pohjanmaa.conf (a party and the convenor with language
 "sv", mail to a local SMTP sink): the page, the accessibility statement,
 this year's, another year's and the print wheel, the JSON answers with
-?lang=sv, cadencectl's human answers (check, forums, next, occurrences,
-deadlines, compliance, holidays, wheel, terminate --list, cancel, audit,
-outbox with failed and sent rows, --help and errors) and the mail a
-Swedish-language party receives (Subject, text, and the SUMMARY,
-DESCRIPTION, LOCATION and COMMENT of its calendar).
+?lang=sv, the feeds (all, deadlines, flat, a party's: what a calendar
+program shows of them), cadencectl's human answers (check, forums, next,
+occurrences, deadlines, compliance, holidays, wheel, terminate --list,
+cancel, audit, outbox with failed and sent rows, --help and errors) and
+the mail a Swedish-language party receives (Subject, text, and the
+SUMMARY, DESCRIPTION, LOCATION and COMMENT of its calendar).
 
 What is left of each text once the marked words, the config's own texts
 (read here with a tokenizer of its own, not cadenced's loader), URLs,
@@ -137,6 +138,22 @@ def json_text(v, out):
     return out
 
 
+def calendar_text(data):
+    """the texts a calendar program shows of an iCalendar document: its
+    name and description, and each component's SUMMARY, DESCRIPTION,
+    LOCATION, COMMENT and the CN of its ORGANIZER and ATTENDEEs"""
+    out = []
+    for c in icalendar.Calendar.from_ical(data).walk():
+        for k in ("X-WR-CALNAME", "X-WR-CALDESC", "NAME", "DESCRIPTION",
+                  "SUMMARY", "LOCATION", "COMMENT", "ORGANIZER",
+                  "ATTENDEE"):
+            for v in c.get(k) if isinstance(c.get(k), list) else \
+                    [c.get(k)] if k in c else []:
+                out.append(str(v.params.get("CN", "")) if k in (
+                    "ORGANIZER", "ATTENDEE") else str(v))
+    return out
+
+
 def get(url):
     try:
         with urllib.request.urlopen(url, timeout=10) as r:
@@ -212,6 +229,12 @@ def daemon_checks(env, conf, base, allowed):
         need(st == 200, "GET /%s: HTTP %d" % (path, st))
         verdict("/" + path, "\n".join(json_text(json.loads(body), [])),
                 allowed)
+    for path in ("sv/calendars/all.ics", "sv/calendars/deadlines.ics",
+                 "sv/calendars/flat/all.ics",
+                 "sv/calendars/party/kokkola.ics"):
+        st, body = get(base + path)
+        need(st == 200, "GET /%s: HTTP %d" % (path, st))
+        verdict("/" + path, "\n".join(calendar_text(body)), allowed)
     RUN.stop("cadenced")
 
 
@@ -323,12 +346,7 @@ def outbox_and_mail(env, conf, smtp, allowed):
             if p.get_content_type() == "text/plain":
                 texts.append(p.get_payload(decode=True).decode("utf-8"))
             elif p.get_content_type() == "text/calendar":
-                cal = icalendar.Calendar.from_ical(p.get_payload(decode=True))
-                for c in cal.walk():
-                    for k in ("SUMMARY", "DESCRIPTION", "LOCATION",
-                              "COMMENT"):
-                        if k in c:
-                            texts.append(str(c[k]))
+                texts += calendar_text(p.get_payload(decode=True))
         check("«" in texts[0], "%s: the pseudo catalogue not used" % who)
         verdict(who, "\n".join(texts), allowed)
 
