@@ -12,8 +12,9 @@ on etc/keski-pohjanmaa.conf (a party and the convenor with language
 this year's, another year's and the print wheel, the JSON answers with
 ?lang=sv, the feeds (all, deadlines, flat, a party's: what a calendar
 program shows of them), cadencectl's human answers (check, forums, next,
-occurrences, deadlines, compliance, holidays, wheel, terminate --list,
-cancel, audit, outbox with failed and sent rows, --help and errors) and
+occurrences, deadlines, compliance, holidays, wheel, cancel, move, add,
+done, terminate and its list, token list, the audit of them all, export,
+outbox with failed and sent rows, --help and errors) and
 the mail a Swedish-language party receives (Subject, text, and the
 SUMMARY, DESCRIPTION, LOCATION and COMMENT of its calendar).
 
@@ -245,15 +246,28 @@ def cli_checks(env, conf, allowed):
         ("check",), ("forums",), ("next", "-n", "30"),
         ("occurrences", "--from", "2027-01-01", "--to", "2027-12-31"),
         ("deadlines", "--all"), ("compliance",),
-        ("holidays", "--year", "2027"), ("terminate", "--list"),
-        ("cancel", "alueneuvottelukunta", "2027-05-28", "--reason", "x"),
-        ("audit",), ("--help",),
+        ("holidays", "--year", "2027"),
     ]
-    for args in runs:
-        out = ctl(env, conf, *args, status=None)
+    # changes, each recorded in the audit; a token's answer is the token
+    changes = [
+        ("cancel", "alueneuvottelukunta", "2027-05-28", "--reason", "x"),
+        ("move", "alueneuvottelukunta", "2027-09-24", "2027-09-23"),
+        ("add", "alueneuvottelukunta", "2027-10-15", "10:00",
+         "--reason", "y"),
+        ("done", "kunta-vuosiraportti", "2027-06-30", "--party", "kokkola"),
+        ("terminate", "kannus", "--noticed", "2027-04-01"),
+        ("terminate", "--list"), ("token", "list"), ("audit",),
+        ("--help",),
+    ]
+    ctl(env, conf, "token", "add", "x")
+    for args in runs + changes:
+        out = ctl(env, conf, *args, status=None if args in runs else 0)
         check("«" in out, "cadencectl %s: the pseudo catalogue not used: %s"
               % (" ".join(args), out[:200]))
         verdict("cadencectl " + " ".join(args), out, allowed)
+    # export --dir says nothing when it succeeds
+    verdict("cadencectl export", ctl(env, conf, "export", "--dir",
+                                     os.path.join(tmp, "export")), allowed)
     out = ctl(env, conf, "wheel")
     verdict("cadencectl wheel", page_text(out), allowed)
     # errors: a word of the command line may come back, nothing else
