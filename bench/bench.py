@@ -372,9 +372,9 @@ def bench_serving():
         if t is None:
             raise RuntimeError("%s did not serve all.ics" % name)
         t_first = max(t_first, t)
-    # cadenced rebuilds once more after its first start (its own writes
-    # to the store count as a change), taking a core for about as long
-    # as the first build: the sweep starts after it
+    # after its first build cadenced writes the kept snapshot
+    # (daemon/persist.h) in the background, and a start that served a
+    # kept one builds behind it: the sweep starts once that is over
     time.sleep(2 * t_first + 3)
     servers = [("cadenced", cport), ("nginx", nport)]
     feeds = pick_feeds(www)
@@ -607,13 +607,13 @@ def bench_memory():
     out("   national config (horizon_days 550), empty state: first %s "
         "(%d bytes) after %.3f s; VmHWM %.1f MB"
         % (path, len(b), t_first, hwm0 / 1024.0))
-    # cadenced rebuilds once more after its first start (its own writes
-    # to the store count as a change): let that happen before the load
+    # after its first build cadenced writes the kept snapshot
+    # (daemon/persist.h) in the background: let that end before the load
     t0 = time.monotonic()
     while time.monotonic() - t0 < 2 * t_first + 3:
         time.sleep(0.25)
     hwm1 = vm(p.pid, "VmHWM")
-    out("   idle %.0f s later (after its follow-up rebuild): VmHWM %.1f MB, "
+    out("   idle %.0f s later (after the kept snapshot is written): VmHWM %.1f MB, "
         "VmRSS %.1f MB" % (time.monotonic() - t0, hwm1 / 1024.0,
                            vm(p.pid, "VmRSS") / 1024.0))
     m_idle = memory(p.pid)

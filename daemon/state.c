@@ -26,7 +26,8 @@
  * Builds a snapshot from d->conf for d->today and publishes it.  The
  * store version is taken before the build: what cadencectl commits
  * meanwhile is seen at the next tick.  Our own series_sync writes also
- * move it, which costs one more (unchanged) rebuild after each change.
+ * move it; that tick then finds the inputs' hash unchanged
+ * (inputs_changed, main.c) and does not build again.
  * A failure keeps the last good snapshot published and, with health,
  * makes /healthz 503 until a rebuild works (without: a new config that
  * is tried and then dropped, which is not the daemon's health).
