@@ -7,6 +7,7 @@
  */
 #include "route.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +26,13 @@
 #include "render/wheel.h"
 
 #define API_BODY_MAX	(16u << 20)	/* one computed answer */
-/* "1991-2100", the years of ?year= */
-#define HOLIDAY_YEARS	CAD_STR(CAD_HOLIDAY_YEAR_MIN) "-" \
-	CAD_STR(CAD_HOLIDAY_YEAR_MAX)
+/* why ?year= is refused, a format of the first and last year of SPEC
+   § 4's holidays (1991-2100) */
+static const char *
+year_reason(void)
+{
+	return _("year pitää olla vuosi %1$d–%2$d");
+}
 
 int64_t route_started;
 
@@ -91,12 +96,18 @@ api_error_body(struct cad_buf *b, const char *msg)
 	}
 }
 
-/* 400/404 for the API: {"error": msg} */
+/* 400/404 for the API: {"error": msg}, msg from a printf format in
+   the request's language */
 void
-reply_api_error(struct reply *rp, unsigned code, const char *msg)
+reply_api_error(struct reply *rp, unsigned code, const char *fmt, ...)
 {
 	struct cad_buf b;
+	char msg[512];
+	va_list ap;
 
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	cad_buf_init(&b, 4096);
 	api_error_body(&b, msg);
 	reply_buf(rp, code, CT_JSON, &b, 0, REPLY_NOSTORE);
@@ -229,32 +240,32 @@ api_occurrences(struct MHD_Connection *c, const struct snapshot *s,
 	int from, to, forum = -1, party = -1, r;
 
 	if (from_s == NULL || to_s == NULL) {
-		reply_api_error(rp, 400, "from and to (YYYY-MM-DD) are "
-		    "required");
+		reply_api_error(rp, 400,
+		    _("from ja to (YYYY-MM-DD) ovat pakollisia"));
 		return;
 	}
 	if (!api_date(from_s, &from) || !api_date(to_s, &to)) {
-		reply_api_error(rp, 400, "from and to must be dates "
-		    "YYYY-MM-DD between " CAD_STR(CAD_YEAR_MIN) " and "
-		    CAD_STR(CAD_YEAR_MAX));
+		reply_api_error(rp, 400, _("from ja to pitää olla päiviä "
+		    "YYYY-MM-DD vuosilta %1$d–%2$d"), CAD_YEAR_MIN,
+		    CAD_YEAR_MAX);
 		return;
 	}
 	if (from > to) {
-		reply_api_error(rp, 400, "from is after to");
+		reply_api_error(rp, 400, _("from on myöhemmin kuin to"));
 		return;
 	}
 	if (to - from >= HTTP_API_MAX_DAYS) {
-		reply_api_error(rp, 400, "the range is longer than 20 years");
+		reply_api_error(rp, 400, _("väli on yli 20 vuotta"));
 		return;
 	}
 	if (forum_s != NULL &&
 	    (forum = cad_config_forum(s->cfg, forum_s)) < 0) {
-		reply_api_error(rp, 404, "unknown forum");
+		reply_api_error(rp, 404, _("tuntematon foorumi"));
 		return;
 	}
 	if (party_s != NULL &&
 	    (party = cad_config_party(s->cfg, party_s)) < 0) {
-		reply_api_error(rp, 404, "unknown party");
+		reply_api_error(rp, 404, _("tuntematon osapuoli"));
 		return;
 	}
 
@@ -288,7 +299,8 @@ api_holidays(struct MHD_Connection *c, const struct snapshot *s,
 
 	if (year_s == NULL || cad_strtonum(year_s, CAD_HOLIDAY_YEAR_MIN,
 	    CAD_HOLIDAY_YEAR_MAX, &year) != 0) {
-		reply_api_error(rp, 400, "year must be a year " HOLIDAY_YEARS);
+		reply_api_error(rp, 400, year_reason(), CAD_HOLIDAY_YEAR_MIN,
+		    CAD_HOLIDAY_YEAR_MAX);
 		return;
 	}
 	cad_buf_init(&b, API_BODY_MAX);
@@ -399,6 +411,26 @@ route_status(const char *url, struct reply *rp)
 	return false;
 }
 
+/* a plain-text 400 for a person's browser: fmt's text and a newline */
+static void
+reply_text(struct reply *rp, unsigned code, const char *fmt, ...)
+{
+	struct cad_buf b;
+	va_list ap;
+
+	cad_buf_init(&b, 4096);
+	va_start(ap, fmt);
+	cad_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	cad_buf_puts(&b, "\n");
+	if (cad_buf_error(&b) != 0) {
+		cad_buf_release(&b);
+		reply_static(rp, code, CT_TEXT, "bad request\n");
+		return;
+	}
+	reply_buf(rp, code, CT_TEXT, &b, 0, REPLY_NOSTORE);
+}
+
 /* another year's wheel, or the print one, is drawn per request (this
    year's is in the snapshot); false when the snapshot's answers */
 static bool
@@ -411,12 +443,12 @@ route_wheel(struct MHD_Connection *c, struct snapshot *s, struct reply *rp)
 		return false;
 	if (y != NULL && cad_strtonum(y, CAD_HOLIDAY_YEAR_MIN,
 	    CAD_HOLIDAY_YEAR_MAX, &year) != 0) {
-		reply_static(rp, 400, CT_TEXT,
-		    "year must be a year " HOLIDAY_YEARS "\n");
+		reply_text(rp, 400, year_reason(), CAD_HOLIDAY_YEAR_MIN,
+		    CAD_HOLIDAY_YEAR_MAX);
 		return true;
 	}
 	if (p != NULL && strcmp(p, "0") != 0 && strcmp(p, "1") != 0) {
-		reply_static(rp, 400, CT_TEXT, "print must be 0 or 1\n");
+		reply_text(rp, 400, _("print pitää olla 0 tai 1"));
 		return true;
 	}
 	if ((int)year == cad_year_of(s->today) &&
@@ -444,8 +476,8 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 	/* a thread renders in the language of its current request */
 	(void)cad_lang_use(s->cfg->langs[0]);
 	if (!lang_route(c, s->cfg, url, &lang, &url, key, sizeof key)) {
-		reply_api_error(rp, 400, "lang must be one of the config's "
-		    "languages");
+		reply_api_error(rp, 400, _("lang pitää olla jokin asetusten "
+		    "kielistä (languages)"));
 		return;
 	}
 	(void)cad_lang_use(lang);

@@ -53,7 +53,8 @@ void reply_static(struct reply *rp, unsigned code, const char *type,
     const char *body);
 void reply_buf(struct reply *rp, unsigned code, const char *type,
     struct cad_buf *b, int64_t last_modified, int flags);
-void reply_api_error(struct reply *rp, unsigned code, const char *msg);
+void reply_api_error(struct reply *rp, unsigned code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* the API's error body into b (empty, ceiling 4096 or more):
    {"error": msg}, or {"error": "bad request"} when msg is past b's
    ceiling; for reply_api_error and the write API's answers */

@@ -225,17 +225,18 @@ want=404 expect "/api/v1/occurrences?from=2026-01-01&to=2026-02-01&party=nope"
 for q in "" "year=1990" "year=2101" "year=abc" "year=2026x"; do
 	want=400 expect "/api/v1/holidays?$q"
 done
-# the reasons name the ranges (SPEC § 4's holidays: 1991-2100)
+# the reasons name the ranges (SPEC § 4's holidays: 1991-2100), in the
+# config's language (Kainuu: Finnish only)
 want=400 expect "/api/v1/holidays?year=1990"
-[ "$(cat "$T/body")" = '{"error": "year must be a year 1991-2100"}' ] ||
+[ "$(cat "$T/body")" = '{"error": "year pitää olla vuosi 1991–2100"}' ] ||
     fail "holidays?year=1990: body '$(cat "$T/body")'"
 want=400 expect "/api/v1/occurrences?from=1899-12-31&to=1900-01-31"
-[ "$(cat "$T/body")" = '{"error": "from and to must be dates YYYY-MM-DD '\
-'between 1900 and 2199"}' ] ||
+[ "$(cat "$T/body")" = '{"error": "from ja to pitää olla päiviä '\
+'YYYY-MM-DD vuosilta 1900–2199"}' ] ||
     fail "occurrences from 1899: body '$(cat "$T/body")'"
 want=200 expect "/api/v1/occurrences?from=2199-12-01&to=2199-12-31"
 want=400 expect "/vuosikello.svg?year=2101"
-[ "$(cat "$T/body")" = "year must be a year 1991-2100" ] ||
+[ "$(cat "$T/body")" = "year pitää olla vuosi 1991–2100" ] ||
     fail "vuosikello.svg?year=2101: body '$(cat "$T/body")'"
 
 # same answer as cadencectl for the published window and filters

@@ -74,6 +74,32 @@ grep -q '"summary": "Hyte-neuvottelu: Mustasaaren kunta"' "$T/o.json" ||
     fail "occurrences ?lang=fi not in Finnish"; ok
 c=$(curl -s -o "$T/e" -w '%{http_code}' "$BASE/api/v1/deadlines?lang=en")
 [ "$c" = 400 ] || fail "?lang=en (not listed): $c, not 400"; ok
+[ "$(cat "$T/e")" = '{"error": "lang måste vara ett av konfigurationens '\
+'språk (languages)"}' ] || fail "?lang=en: reason '$(cat "$T/e")'"; ok
+# a refused request says why in the request's language: Swedish by
+# default here, Finnish with ?lang=fi (the JSON reasons and the wheel's)
+refused() {	# refused PATH WANT: 400 with the body WANT
+	c=$(curl -s -o "$T/e" -w '%{http_code}' "$BASE$1")
+	[ "$c" = 400 ] || fail "GET $1: $c, not 400"
+	[ "$(cat "$T/e")" = "$2" ] || fail "GET $1: reason '$(cat "$T/e")'"
+	ok
+}
+refused "/api/v1/holidays?year=1990" \
+    '{"error": "year måste vara ett år 1991–2100"}'
+refused "/api/v1/holidays?year=1990&lang=fi" \
+    '{"error": "year pitää olla vuosi 1991–2100"}'
+refused "/api/v1/occurrences?from=2027-05-01&to=2027-04-01" \
+    '{"error": "from är senare än to"}'
+refused "/api/v1/occurrences?from=2027-05-01&to=2027-04-01&lang=fi" \
+    '{"error": "from on myöhemmin kuin to"}'
+refused "/api/v1/occurrences?to=2027-04-01" \
+    '{"error": "from och to (YYYY-MM-DD) är obligatoriska"}'
+refused "/vuosikello.svg?year=2101" "year måste vara ett år 1991–2100"
+refused "/fi/vuosikello.svg?print=2" "print pitää olla 0 tai 1"
+c=$(curl -s -o "$T/e" -w '%{http_code}' \
+    "$BASE/api/v1/occurrences?from=2027-04-01&to=2027-04-30&forum=x")
+[ "$c" = 404 ] && [ "$(cat "$T/e")" = '{"error": "okänt forum"}' ] ||
+    fail "unknown forum: $c '$(cat "$T/e")'"; ok
 c=$(curl -s -o "$T/e" -w '%{http_code}' "$BASE/en/calendars/all.ics")
 [ "$c" = 404 ] || fail "/en/ (not listed): $c, not 404"; ok
 
