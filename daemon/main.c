@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -443,6 +444,15 @@ main(int argc, char *argv[])
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		fatal("sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * glibc raises its mmap and trim thresholds to the largest block
+	 * freed (up to 32 MB): after a national build every later block
+	 * under ~10 MB came from the heaps, and freed ones stayed
+	 * resident (a thread's arena is never trimmed by malloc_trim).
+	 * Fixed at the default, large blocks are mapped and unmapped
+	 * and a heap's free top goes back at once (BENCHMARKS.md).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	cad_lang_init(NULL);	/* message catalogues (SPEC § 10.4) */
 	raise_nofile();
 	if ((d.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)

@@ -161,18 +161,10 @@ int
 cad_outbox_worker_new(struct cad_store *st, const struct cad_config *cfg,
     struct cad_outbox_worker **out, struct cad_error *err)
 {
-	static bool curl_ready;
 	struct cad_outbox_worker *w;
 	int r;
 
 	*out = NULL;
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			cad_error_set(err, "cannot initialise libcurl");
-			return -ENOMEM;
-		}
-		curl_ready = true;
-	}
 	w = cad_xcalloc(1, sizeof *w);
 	w->st = st;
 	w->kicked = true;
@@ -183,16 +175,38 @@ cad_outbox_worker_new(struct cad_store *st, const struct cad_config *cfg,
 		free(w);
 		return r;
 	}
+	*out = w;
+	return 0;
+}
+
+/*
+ * libcurl and its multi handle, started by the first transfer, not with
+ * the worker: libcurl's start initialises OpenSSL and libssh2 (about
+ * 2 MB of libcrypto's pages and OpenSSL's tables in the daemon's RSS),
+ * which a daemon with nothing to deliver never needs (BENCHMARKS.md).
+ */
+int
+deliver_curl(struct cad_outbox_worker *w, struct cad_error *err)
+{
+	static bool curl_ready;
+
+	if (w->multi != NULL)
+		return 0;
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			cad_error_set(err, "cannot initialise libcurl");
+			return -ENOMEM;
+		}
+		curl_ready = true;
+	}
 	if ((w->multi = curl_multi_init()) == NULL) {
 		cad_error_set(err, "cannot initialise libcurl");
-		cad_outbox_worker_free(w);
 		return -ENOMEM;
 	}
 	curl_multi_setopt(w->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
 	curl_multi_setopt(w->multi, CURLMOPT_SOCKETDATA, w);
 	curl_multi_setopt(w->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
 	curl_multi_setopt(w->multi, CURLMOPT_TIMERDATA, w);
-	*out = w;
 	return 0;
 }
 
@@ -368,7 +382,7 @@ cad_outbox_worker_run(struct cad_outbox_worker *w, const struct pollfd *fds,
 		w->kicked = true;
 	}
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; w->multi != NULL && i < n; i++) {
 		int ev = 0;
 		if (fds[i].revents == 0)
 			continue;
@@ -385,7 +399,8 @@ cad_outbox_worker_run(struct cad_outbox_worker *w, const struct pollfd *fds,
 		curl_multi_socket_action(w->multi, CURL_SOCKET_TIMEOUT, 0,
 		    &running);
 	}
-	while ((m = curl_multi_info_read(w->multi, &left)) != NULL) {
+	while (w->multi != NULL &&
+	    (m = curl_multi_info_read(w->multi, &left)) != NULL) {
 		struct job *j = NULL;
 		if (m->msg != CURLMSG_DONE)
 			continue;

@@ -71,6 +71,8 @@ struct cad_outbox_worker {
 	struct cad_outbox_stats stats;
 };
 
+/* libcurl started and w's multi handle made, once; 0 or -ENOMEM */
+int deliver_curl(struct cad_outbox_worker *w, struct cad_error *err);
 /* one due row as a job: its first transfer added to w's multi handle */
 int deliver_job_start(struct cad_outbox_worker *w, struct job *j,
     struct cad_error *err);

@@ -176,6 +176,8 @@ deliver_job_start(struct cad_outbox_worker *w, struct job *j,
 	memset(&j->reply, 0, sizeof j->reply);
 	j->errbuf[0] = '\0';
 
+	if ((r = deliver_curl(w, err)) < 0)
+		return r;
 	if ((h = curl_easy_init()) == NULL) {
 		cad_error_set(err, "cannot initialise libcurl");
 		return -ENOMEM;
