@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -182,6 +183,39 @@ body_store_open(int fd, uint64_t off, uint64_t size, struct cad_error *err)
 	}
 	bs->map = m;
 	return bs;
+}
+
+int
+body_store_rebase(struct body_store *bs, int fd, uint64_t off)
+{
+	struct stat sb;
+	void *m;
+
+	if (bs->fd < 0 || bs->map == NULL || bs->size == 0)
+		return -EINVAL;	/* not a sealed memfd with bytes */
+	if (fstat(fd, &sb) != 0)
+		return -errno;
+	if ((uint64_t)sb.st_size < off + bs->size)
+		return -EINVAL;	/* a page past its end would be SIGBUS */
+	/* the file's mapping made at the same addresses (the kernel checks
+	   the descriptor, offset and access before it takes the memfd's
+	   down); pages being read meanwhile fault in from the file, with
+	   the same bytes */
+	m = mmap((void *)bs->map, bs->size, PROT_READ, MAP_SHARED | MAP_FIXED,
+	    fd, (off_t)off);
+	if (m == MAP_FAILED) {
+		int e = errno;
+
+		/* the memfd's mapping put back where it was, should the
+		   kernel have taken it down before failing */
+		if (mmap((void *)bs->map, bs->size, PROT_READ, MAP_SHARED |
+		    MAP_FIXED, bs->fd, 0) == MAP_FAILED)
+			abort();	/* responses point there: no way on */
+		return -e;
+	}
+	close(bs->fd);
+	bs->fd = -1;
+	return 0;
 }
 
 const char *

@@ -49,6 +49,16 @@ int body_store_seal(struct body_store *bs, struct cad_error *err);
  */
 struct body_store *body_store_open(int fd, uint64_t off, uint64_t size,
     struct cad_error *err);
+/*
+ * A sealed memfd store's bytes read from now on from the file fd at off
+ * (a multiple of the page size), which holds the same bytes (the kept
+ * snapshot, persist.h; never written in place): its mapping takes the
+ * memfd's place at the same addresses, so bodies being sent read on,
+ * and the memfd goes.  The bodies then cost page cache, which the
+ * kernel reclaims when short, not shared memory that only swap could
+ * take.  0 or -errno (the store unchanged); fd may be closed after.
+ */
+int body_store_rebase(struct body_store *bs, int fd, uint64_t off);
 /* a sealed store's bytes */
 const char *body_store_bytes(const struct body_store *bs);
 /* a sealed store's memfd (offset 0 is byte 0), -1 when it has none */

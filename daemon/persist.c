@@ -70,6 +70,7 @@ static atomic_bool kept_stopping;
 static struct snapshot *kept_pending;
 static char *kept_pending_dir;
 static char kept_pending_key[65];
+static bool kept_pending_adopt;		/* the file has it: read from it */
 static char kept_key[65];		/* of the file as it is */
 
 /* the meta part of s into *meta (malloc'd), with its program files */
@@ -216,6 +217,9 @@ kept_room(const char *dir, uint64_t need)
 	    need + 4 * (uint64_t)DISK_MIN_FREE + (16u << 20);
 }
 
+static int kept_adopt(const struct snapshot *s, const char *dir,
+    const char *key);
+
 static int
 kept_write(const struct snapshot *s, const char *dir, const char *key)
 {
@@ -240,6 +244,8 @@ kept_write(const struct snapshot *s, const char *dir, const char *key)
 		(void)fsync(fd);	/* the rename, on the disk */
 		close(fd);
 	}
+	if (r == 0)
+		(void)kept_adopt(s, dir, key);
 	free(tmp);
 	free(path);
 	return r;
@@ -251,6 +257,7 @@ kept_main(void *arg)
 	struct snapshot *s;
 	char *dir, key[65];
 	uint64_t t0;
+	bool adopt;
 	int r;
 
 	(void)arg;
@@ -269,10 +276,13 @@ kept_main(void *arg)
 		dir = kept_pending_dir;
 		kept_pending_dir = NULL;
 		memcpy(key, kept_pending_key, sizeof key);
+		adopt = kept_pending_adopt;
 		pthread_mutex_unlock(&kept_mtx);
 
 		t0 = monotonic_usec();
-		if ((r = kept_write(s, dir, key)) == 0) {
+		if (adopt)
+			(void)kept_adopt(s, dir, key);
+		else if ((r = kept_write(s, dir, key)) == 0) {
 			pthread_mutex_lock(&kept_mtx);
 			memcpy(kept_key, key, sizeof key);
 			pthread_mutex_unlock(&kept_mtx);
@@ -301,17 +311,22 @@ void
 persist_save(struct snapshot *s, const char *dir)
 {
 	char key[65];
+	bool adopt;
 
 	if (persist_key(s->cfg, s->today, s->store_digest, key) != 0 ||
 	    atomic_load(&kept_stopping))
 		return;
 	pthread_mutex_lock(&kept_mtx);
-	if (strcmp(key, kept_key) != 0) {
+	adopt = strcmp(key, kept_key) == 0;
+	/* the same key: nothing to write, but the bodies may be read from
+	   the file instead of memory (kept_adopt) */
+	if (!adopt || body_store_fd(s->bodies) >= 0) {
 		kept_drop_pending();
 		snapshot_get_ref(s);
 		kept_pending = s;
 		kept_pending_dir = cad_strdup(dir);
 		memcpy(kept_pending_key, key, sizeof key);
+		kept_pending_adopt = adopt;
 		if (!kept_running) {
 			if (kept_started)
 				pthread_join(kept_thread, NULL);
@@ -364,10 +379,11 @@ kept_read(int fd, struct kept_head *h, char **meta, struct cad_error *err)
 	return 0;
 }
 
-/* the program files the kept snapshot was made with, still the same */
+/* the program files the kept snapshot was made with (read past them),
+   with check: still the same */
 static int
 kept_deps(const struct kept_head *h, const char *meta, size_t *pos,
-    struct cad_error *err)
+    bool check, struct cad_error *err)
 {
 	struct persist_dep *d = cad_xcalloc(h->ndeps + 1, sizeof *d);
 	struct kept_dep k;
@@ -392,7 +408,7 @@ kept_deps(const struct kept_head *h, const char *meta, size_t *pos,
 	}
 	if (r != 0)
 		cad_error_set(err, "damaged");
-	else
+	else if (check)
 		r = persist_deps_check(d, n, PERSIST_FILE, err);
 	persist_deps_free(d, n);
 	return r;
@@ -425,6 +441,57 @@ kept_res(const struct kept_head *h, const char *meta, size_t *pos,
 	r->flags = k.flags;
 	memcpy(r->etag, k.etag, sizeof r->etag);
 	return r->type != NULL;
+}
+
+/*
+ * When the kept file in dir holds s's documents (its key, and the same
+ * paths, offsets, lengths and ETags: the same bodies), s's bodies are
+ * read from it from now on (body_store_rebase): the memfd, as large as
+ * the file, goes back to the system.  After s was written, and after a
+ * build the kept file already holds (a restart with nothing changed).
+ */
+static int
+kept_adopt(const struct snapshot *s, const char *dir, const char *key)
+{
+	char *path = cad_asprintf("%s/%s", dir, PERSIST_FILE);
+	struct cad_error err = { "" };
+	struct kept_head h;
+	char *meta = NULL;
+	size_t pos = 0;
+	int fd, r = -ENOENT;
+
+	if (body_store_fd(s->bodies) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		free(path);
+		return -ENOENT;	/* a file's or the heap's already, or none */
+	}
+	if (kept_read(fd, &h, &meta, &err) != 0 || strcmp(h.key, key) != 0 ||
+	    h.nres != s->nres || h.body_len != body_store_size(s->bodies) ||
+	    kept_deps(&h, meta, &pos, false, &err) != 0)
+		goto out;
+	for (size_t i = 0; i < s->nres; i++) {
+		const struct snapshot_res *a = &s->res[i];
+		struct snapshot_res b = { 0 };
+		bool same = kept_res(&h, meta, &pos, &b) &&
+		    strcmp(a->path, b.path) == 0 && a->off == b.off &&
+		    a->len == b.len && strcmp(a->etag, b.etag) == 0;
+
+		free(b.path);
+		if (!same)
+			goto out;
+	}
+	r = body_store_rebase(s->bodies, fd, h.body_off);
+out:
+	if (r == 0)
+		log_debug("the bodies of the %zu documents are read from %s "
+		    "from now on", s->nres, path);
+	else
+		log_debug("the bodies stay in memory, not read from %s: %s",
+		    path, r == -ENOENT ? "other documents" : strerror(-r));
+	free(meta);
+	free(path);
+	close(fd);
+	return r;
 }
 
 /* the documents of the kept file into s, their bodies mapped */
@@ -500,7 +567,7 @@ persist_restore(struct snapshot_config *conf, struct cad_store *st,
 		goto out;
 	*stale = persist_key(conf->cfg, today, s->store_digest, key) != 0 ||
 	    strcmp(key, h.key) != 0;
-	if ((r = kept_deps(&h, meta, &pos, err)) != 0 ||
+	if ((r = kept_deps(&h, meta, &pos, true, err)) != 0 ||
 	    (r = kept_docs(s, fd, &h, meta, pos, err)) != 0)
 		goto out;
 	s->data_modified = h.data_modified;

@@ -17,9 +17,9 @@ a `cadencectl cancel` (which changes all.ics).  Checks:
 - every slow download is whole and byte for byte the all.ics of the
   snapshot it started from (a plain GET before the cancel), with that
   snapshot's ETag, while new requests get the new feed;
-- the old snapshots' bodies (memfd mappings in /proc/PID/maps) are
-  unmapped within 5 s of the last download ending: one is left, the
-  current snapshot's;
+- the old snapshots' bodies (memfd mappings in /proc/PID/maps, or the
+  kept file's once it holds them) are unmapped within 5 s of the last
+  download ending: one is left, the current snapshot's;
 - after SIGTERM cadenced exits 0 (built with SANITIZE=1, AddressSanitizer
   would make that non-zero on a leak or abort on a use after free).
 """
@@ -55,14 +55,17 @@ def get(path, headers=None):
         c.close()
 
 
-def memfds(pid):
-    """distinct body stores (memfd mappings) of pid"""
-    inodes = set()
+def body_stores(pid):
+    """distinct body stores of pid: memfd mappings, and the kept file's
+    (daemon/persist.h), each mapped once per store that reads from it"""
+    stores = set()
     with open("/proc/%d/maps" % pid) as f:
         for line in f:
             if "/memfd:cadenced-bodies" in line:
-                inodes.add(line.split()[4])
-    return len(inodes)
+                stores.add(line.split()[4])
+            elif "/cadenced.snapshot" in line:
+                stores.add(line.split()[0])
+    return len(stores)
 
 
 def wait_for(what, pred, secs):
@@ -180,7 +183,7 @@ def main():
     # the first snapshot's bodies are still mapped now unless the kernel
     # has taken all of them into the socket buffers (it may: up to
     # tcp_wmem's maximum), so that is noted, not required
-    held = memfds(proc.pid)
+    held = body_stores(proc.pid)
 
     if slow[0].finish() != before:
         fail("a download that spanned swaps is not the all.ics it "
@@ -189,8 +192,8 @@ def main():
         if c.finish() != before:
             fail("a download that spanned swaps is not the all.ics it "
                  "started with")
-    wait_for("the old snapshot's bodies closed (one memfd left)",
-             lambda: memfds(proc.pid) == 1, 5)
+    wait_for("the old snapshot's bodies closed (one store left)",
+             lambda: body_stores(proc.pid) == 1, 5)
     print("daemon_swap.py: %d body stores mapped during the downloads, 1 "
           "after" % held)
     if get(PATH, {"If-None-Match": etag1})[0] != 304:

@@ -140,6 +140,21 @@ def kept_again(p, since):
     stop(p)
 
 
+def bodies_from_file(p, since, paths, first, what):
+    """the bodies read from the kept file, no longer from memory (a
+    memfd as large as the file): the same documents"""
+    wait_log(r"bodies of the \d+ documents are read from .*"
+             r"cadenced\.snapshot", since)
+    with open("/proc/%d/maps" % p.pid) as f:
+        maps = f.read()
+    if "memfd:cadenced-bodies" in maps or "cadenced.snapshot" not in maps:
+        fail("%s: the bodies are not read from the kept file" % what)
+    if fetch(paths) != first:
+        fail("%s: the documents changed when read from the kept file"
+             % what)
+    ok("%s: the bodies read from the kept file, the same documents" % what)
+
+
 def main():
     files = export()
     paths = PAGES + sorted(files)
@@ -150,6 +165,7 @@ def main():
         fail("a first start served kept documents")
     first = fetch(paths)
     same_as_export(first, files, "first start")
+    bodies_from_file(p, since, paths, first, "first start")
     kept_again(p, since)
     if not os.path.exists(KEPT):
         fail("nothing kept in %s" % KEPT)
@@ -169,6 +185,7 @@ def main():
     if fetch(paths) != first:
         fail("the build after the restart changed the documents")
     ok("the build behind them made the same documents")
+    bodies_from_file(p, since, paths, first, "restart")
     stop(p)
 
     # 3. a damaged file is not served
