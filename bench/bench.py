@@ -536,30 +536,55 @@ def startup(conf, port, path, log, runs, kept=True):
 
 def memory(pid):
     """kB: VmHWM, VmRSS, USS (Private_* of smaps_rollup), and the size
-    and resident part of the body stores (memfd mappings, body.h)"""
+    and resident part of the body stores (memfd mappings, body.h, or the
+    kept file's once it holds them, persist.h: "bodies_memfd" the part
+    in shared memory); and
+    USS split: "anon" the heap, stacks, arenas and connection pools,
+    "libs" the pages of the files mapped (the executable, its libraries,
+    the database's) that no other process maps at the moment: they move
+    with what else runs, as a page another process maps too is shared,
+    not private; "libs_rss" those files' resident pages in all"""
     m = {"hwm": vm(pid, "VmHWM"), "rss": vm(pid, "VmRSS"), "uss": 0,
-         "bodies": 0, "bodies_rss": 0}
+         "bodies": 0, "bodies_rss": 0, "bodies_memfd": 0, "anon": 0,
+         "libs": 0, "libs_rss": 0}
     with open("/proc/%d/smaps_rollup" % pid) as f:
         for line in f:
             if line.startswith(("Private_Clean:", "Private_Dirty:")):
                 m["uss"] += int(line.split()[1])
-    body = False
+    kind = None
     with open("/proc/%d/smaps" % pid) as f:
         for line in f:
             if re.match(r"[0-9a-f]+-[0-9a-f]+ ", line):
-                body = "/memfd:cadenced-bodies" in line
-            elif body and line.startswith("Size:"):
+                name = line.split(None, 5)[5].strip() \
+                    if len(line.split(None, 5)) > 5 else ""
+                memfd = "/memfd:cadenced-bodies" in name
+                kind = ("bodies" if memfd or "/cadenced.snapshot" in name
+                        else "libs" if name.startswith("/")
+                        else "anon")
+            elif kind == "bodies" and line.startswith("Size:"):
                 m["bodies"] += int(line.split()[1])
-            elif body and line.startswith("Rss:"):
+                if memfd:
+                    m["bodies_memfd"] += int(line.split()[1])
+            elif kind == "bodies" and line.startswith("Rss:"):
                 m["bodies_rss"] += int(line.split()[1])
+            elif kind == "libs" and line.startswith("Rss:"):
+                m["libs_rss"] += int(line.split()[1])
+            elif kind in ("anon", "libs") and \
+                    line.startswith(("Private_Clean:", "Private_Dirty:")):
+                m[kind] += int(line.split()[1])
     return m
 
 
 def mem_text(m):
-    return ("VmHWM %.1f MB, VmRSS %.1f MB, USS %.1f MB; body stores %.1f MB "
-            "(%.1f MB of it resident)" % (
+    return ("VmHWM %.1f MB, VmRSS %.1f MB, USS %.1f MB (anonymous %.1f, "
+            "files %.1f of their %.1f resident, bodies %.1f); body "
+            "stores %.1f MB (%.1f MB of it resident, %.1f MB in shared "
+            "memory, the rest read from the kept file)" % (
                 m["hwm"] / 1024.0, m["rss"] / 1024.0, m["uss"] / 1024.0,
-                m["bodies"] / 1024.0, m["bodies_rss"] / 1024.0))
+                m["anon"] / 1024.0, m["libs"] / 1024.0,
+                m["libs_rss"] / 1024.0, m["bodies_rss"] / 1024.0,
+                m["bodies"] / 1024.0, m["bodies_rss"] / 1024.0,
+                m["bodies_memfd"] / 1024.0))
 
 
 def wrk_sampled(pid, port, path):
