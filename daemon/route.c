@@ -411,7 +411,7 @@ route_status(const char *url, struct reply *rp)
 	return false;
 }
 
-/* a plain-text 400 for a person's browser: fmt's text and a newline */
+/* a plain-text 4xx for a person's browser: fmt's text and a newline */
 static void
 reply_text(struct reply *rp, unsigned code, const char *fmt, ...)
 {
@@ -507,7 +507,9 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		api_holidays(c, s, rp);
 		return;
 	}
-	reply_static(rp, 404, CT_TEXT, "not found\n");
+	/* TRANSLATORS: the body of a 404, which a person may read in a
+	   browser (a mistyped or old address) */
+	reply_text(rp, 404, "%s", _("ei löydy"));
 }
 
 static int

@@ -102,6 +102,10 @@ c=$(curl -s -o "$T/e" -w '%{http_code}' \
     fail "unknown forum: $c '$(cat "$T/e")'"; ok
 c=$(curl -s -o "$T/e" -w '%{http_code}' "$BASE/en/calendars/all.ics")
 [ "$c" = 404 ] || fail "/en/ (not listed): $c, not 404"; ok
+[ "$(cat "$T/e")" = "hittades inte" ] || fail "404: '$(cat "$T/e")'"; ok
+c=$(curl -s -o "$T/e" -w '%{http_code}' "$BASE/fi/calendars/party/x.ics")
+[ "$c" = 404 ] && [ "$(cat "$T/e")" = "ei löydy" ] ||
+    fail "/fi/ 404: $c '$(cat "$T/e")'"; ok
 
 # export --dir: the same bytes under every prefix
 "$B/cadencectl" -c "$T/p.conf" --today $TODAY export --dir "$T/x" ||
