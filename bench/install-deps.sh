@@ -1,13 +1,15 @@
 #!/bin/sh
 # bench/install-deps.sh - install what `make bench` needs from Debian.
 # Run as root; as another user it only reports what is missing.
-# wrk (HTTP load), nginx-light (the static-file baseline), hyperfine
+# wrk (HTTP load), curl (a separate client during the load),
+# nginx-light (the static-file baseline), hyperfine
 # (optional: repeated timing of cadencectl), libical-dev + pkg-config
 # (bench/floor.c), python3-recurring-ical-events (the Python baseline).
 set -eu
 
 need=""
 command -v wrk >/dev/null 2>&1 || need="$need wrk"
+command -v curl >/dev/null 2>&1 || need="$need curl"
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx-light"
 command -v hyperfine >/dev/null 2>&1 || need="$need hyperfine"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
