@@ -219,56 +219,48 @@ audit_action(enum cad_audit_action a)
 }
 
 /*
- * A change's before or after as the store keeps it (core/store: change.c,
- * change_done.c, token.c) in the reader's language: "2026-10-13 13:00
- * cancelled", "2026-06-30 due", "noticed 2026-11-20, effective
- * 2027-11-20", "forums: all; parties: kajaani".  The store's words stay
- * the record's (audit --json); dates, times and ids stay as they are.
+ * A change's before or after (read by cad_audit_state_parse, where the
+ * store writes it) in the reader's language.  The store's words stay the
+ * record's (audit --json); dates, times and ids stay as they are.
  */
 static void
 audit_state(const char *s)
 {
-	static const struct { const char *id, *word; } states[] = {
-		{ " cancelled", NC_("audit action", "peruttu") },
-		{ " moved", NC_("audit action", "siirretty") },
-		{ " added", NC_("audit action", "lisätty") },
-		{ " done", NC_("audit action", "tehty") },
-		{ " due", NC_("audit state", "tekemättä") },
+	static const char *const words[] = {
+		[CAD_AUDIT_WORD_NONE] = NULL,
+		[CAD_AUDIT_WORD_CANCELLED] = NC_("audit action", "peruttu"),
+		[CAD_AUDIT_WORD_MOVED] = NC_("audit action", "siirretty"),
+		[CAD_AUDIT_WORD_ADDED] = NC_("audit action", "lisätty"),
+		[CAD_AUDIT_WORD_DONE] = NC_("audit action", "tehty"),
+		[CAD_AUDIT_WORD_DUE] = NC_("audit state", "tekemättä"),
 	};
-	size_t n = strlen(s);
-	char a[32], b[32];
-	const char *p;
+	struct cad_audit_state st;
+	const char *all = C_("token scope", "kaikki");
 
-	if (n == 0) {
+	cad_audit_state_parse(s, &st);
+	switch (st.kind) {
+	case CAD_AUDIT_STATE_EMPTY:
 		fputs("-", stdout);
 		return;
-	}
-	if (sscanf(s, "noticed %31[^,], effective %31s", a, b) == 2) {
+	case CAD_AUDIT_STATE_WHEN:
+		fputs(st.head, stdout);
+		if (words[st.word] != NULL)
+			printf(" %s", cad_nc(words[st.word]));
+		return;
+	case CAD_AUDIT_STATE_NOTICE:
 		/* TRANSLATORS: a party's notice of termination in the audit:
 		   when it was given, when it takes effect */
-		printf(_("irtisanottu %1$s, voimaan %2$s"), a, b);
+		printf(_("irtisanottu %1$s, voimaan %2$s"), st.a, st.b);
 		return;
-	}
-	if (strncmp(s, "forums: ", 8) == 0 &&
-	    (p = strstr(s, "; parties: ")) != NULL) {
-		const char *all = C_("token scope", "kaikki");
-		char *forums = cad_asprintf("%.*s", (int)(p - s - 8), s + 8);
-		p += 11;
+	case CAD_AUDIT_STATE_SCOPE:
 		/* TRANSLATORS: an API token's scope in the audit: its forums
 		   and parties, each a list of ids or "all" (kaikki) */
 		printf(_("foorumit: %1$s; osapuolet: %2$s"),
-		    strcmp(forums, "all") == 0 ? all : forums,
-		    strcmp(p, "all") == 0 ? all : p);
-		free(forums);
+		    strcmp(st.a, "all") == 0 ? all : st.a,
+		    strcmp(st.b, "all") == 0 ? all : st.b);
 		return;
-	}
-	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
-		size_t k = strlen(states[i].id);
-		if (n > k && strcmp(s + n - k, states[i].id) == 0) {
-			printf("%.*s %s", (int)(n - k), s,
-			    cad_nc(states[i].word));
-			return;
-		}
+	case CAD_AUDIT_STATE_OTHER:
+		break;
 	}
 	fputs(s, stdout);
 }

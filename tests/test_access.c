@@ -647,11 +647,54 @@ change_termination__notice_and_withdrawal_audited(void **state)
 	cad_audit_entries_free(v, n);
 }
 
+/* what cadencectl audit reads back from a before/after text: the
+   texts as SPEC's audit shows them (written by hand here) */
+static void
+audit_state_parse__each_kind__parts_and_others_as_they_are(void **state)
+{
+	(void)state;
+	struct cad_audit_state st;
+
+	cad_audit_state_parse("", &st);
+	assert_int_equal(st.kind, CAD_AUDIT_STATE_EMPTY);
+	cad_audit_state_parse("2026-02-04 13:00 cancelled", &st);
+	assert_int_equal(st.kind, CAD_AUDIT_STATE_WHEN);
+	assert_int_equal(st.word, CAD_AUDIT_WORD_CANCELLED);
+	assert_string_equal(st.head, "2026-02-04 13:00");
+	cad_audit_state_parse("2026-02-05 10:30", &st);
+	assert_int_equal(st.kind, CAD_AUDIT_STATE_WHEN);
+	assert_int_equal(st.word, CAD_AUDIT_WORD_NONE);
+	assert_string_equal(st.head, "2026-02-05 10:30");
+	cad_audit_state_parse("2027-06-30 due", &st);
+	assert_int_equal(st.word, CAD_AUDIT_WORD_DUE);
+	assert_string_equal(st.head, "2027-06-30");
+	cad_audit_state_parse("noticed 2026-03-01, effective 2027-03-01", &st);
+	assert_int_equal(st.kind, CAD_AUDIT_STATE_NOTICE);
+	assert_string_equal(st.a, "2026-03-01");
+	assert_string_equal(st.b, "2027-03-01");
+	cad_audit_state_parse("forums: a,b; parties: all", &st);
+	assert_int_equal(st.kind, CAD_AUDIT_STATE_SCOPE);
+	assert_string_equal(st.a, "a,b");
+	assert_string_equal(st.b, "all");
+	/* a word it does not know, a day that is none: shown as is */
+	cad_audit_state_parse("2026-02-04 13:00 postponed", &st);
+	assert_int_equal(st.kind, CAD_AUDIT_STATE_OTHER);
+	cad_audit_state_parse("2026-02-30 due", &st);
+	assert_int_equal(st.kind, CAD_AUDIT_STATE_OTHER);
+	/* and what the writers make reads back the same */
+	char *t = cad_audit_when_text(20488, 13 * 60, CAD_AUDIT_WORD_MOVED);
+	cad_audit_state_parse(t, &st);
+	assert_int_equal(st.word, CAD_AUDIT_WORD_MOVED);
+	free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sha256_hex__abc__fips_vector),
+		cmocka_unit_test(
+		    audit_state_parse__each_kind__parts_and_others_as_they_are),
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(token_add__scoped__secret_checks_and_only_its_hash_is_stored),
 		T(token_add__same_name_or_bad_name__refused),

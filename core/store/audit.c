@@ -3,6 +3,7 @@
  * schema's triggers refuse UPDATE and DELETE.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,117 @@ const char *
 cad_audit_action_name(enum cad_audit_action a)
 {
 	return (size_t)a < NACTIONS ? action_names[a] : "?";
+}
+
+static const char *const word_names[] = {
+	[CAD_AUDIT_WORD_NONE] = NULL,
+	[CAD_AUDIT_WORD_CANCELLED] = "cancelled",
+	[CAD_AUDIT_WORD_MOVED] = "moved",
+	[CAD_AUDIT_WORD_ADDED] = "added",
+	[CAD_AUDIT_WORD_DONE] = "done",
+	[CAD_AUDIT_WORD_DUE] = "due",
+};
+#define NWORDS (sizeof word_names / sizeof word_names[0])
+/* the two texts of two parts each, spelled once for writing and reading */
+#define NOTICE_A	"noticed "
+#define NOTICE_B	", effective "
+#define SCOPE_A		"forums: "
+#define SCOPE_B		"; parties: "
+
+char *
+cad_audit_when_text(int day, int time, enum cad_audit_word w)
+{
+	const char *word = (size_t)w < NWORDS ? word_names[w] : NULL;
+	char d[11], t[16] = "";
+
+	cad_format_date(day, d);
+	if (time >= 0)
+		snprintf(t, sizeof t, " %02d:%02d", time / 60, time % 60);
+	return cad_asprintf("%s%s%s%s", d, t, word != NULL ? " " : "",
+	    word != NULL ? word : "");
+}
+
+char *
+cad_audit_notice_text(int noticed, int effective)
+{
+	char n[11], e[11];
+
+	cad_format_date(noticed, n);
+	cad_format_date(effective, e);
+	return cad_asprintf(NOTICE_A "%s" NOTICE_B "%s", n, e);
+}
+
+char *
+cad_audit_scope_text(const char *forums, const char *parties)
+{
+	return cad_asprintf(SCOPE_A "%s" SCOPE_B "%s",
+	    *forums != '\0' ? forums : "all",
+	    *parties != '\0' ? parties : "all");
+}
+
+static void
+copy_part(char *dst, size_t size, const char *s, size_t n)
+{
+	snprintf(dst, size, "%.*s", (int)n, s);
+}
+
+/* s is A, a part, B, a part: the parts into out->a and out->b */
+static bool
+split_pair(const char *s, const char *a, const char *b,
+    struct cad_audit_state *out)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	const char *p;
+
+	if (strncmp(s, a, na) != 0 || (p = strstr(s + na, b)) == NULL)
+		return false;
+	copy_part(out->a, sizeof out->a, s + na, (size_t)(p - s - na));
+	copy_part(out->b, sizeof out->b, p + nb, strlen(p + nb));
+	return true;
+}
+
+void
+cad_audit_state_parse(const char *s, struct cad_audit_state *out)
+{
+	size_t n = strlen(s);
+
+	memset(out, 0, sizeof *out);
+	out->kind = CAD_AUDIT_STATE_OTHER;
+	if (n == 0) {
+		out->kind = CAD_AUDIT_STATE_EMPTY;
+		return;
+	}
+	if (split_pair(s, NOTICE_A, NOTICE_B, out)) {
+		out->kind = CAD_AUDIT_STATE_NOTICE;
+		return;
+	}
+	if (split_pair(s, SCOPE_A, SCOPE_B, out)) {
+		out->kind = CAD_AUDIT_STATE_SCOPE;
+		return;
+	}
+	/* "YYYY-MM-DD[ HH:MM][ word]" */
+	char d[11];
+	int day;
+	copy_part(d, sizeof d, s, 10);
+	if (n < 10 || cad_parse_date(d, &day) != 0)
+		return;
+	size_t h = 10;
+	if (n >= 16 && s[10] == ' ' && s[13] == ':')
+		h = 16;
+	const char *rest = s + h;
+	if (*rest == '\0') {
+		out->word = CAD_AUDIT_WORD_NONE;
+	} else {
+		size_t w;
+		for (w = 1; w < NWORDS; w++)
+			if (rest[0] == ' ' && strcmp(rest + 1, word_names[w]) == 0)
+				break;
+		if (w == NWORDS)
+			return;
+		out->word = (enum cad_audit_word)w;
+	}
+	out->kind = CAD_AUDIT_STATE_WHEN;
+	copy_part(out->head, sizeof out->head, s, h);
 }
 
 static int

@@ -66,6 +66,44 @@ int cad_audit_list(struct cad_store *st, struct cad_audit_entry **out,
     size_t *n, struct cad_error *err);
 void cad_audit_entries_free(struct cad_audit_entry *v, size_t n);
 
+/*
+ * What a record's before and after say, written here and read back
+ * here only (cadencectl audit shows them in the reader's language;
+ * --json and the API keep the stored text):
+ *	"2026-02-04 13:00 cancelled"	a meeting: its day, time and state
+ *	"2027-06-30 due"		a task's day and state
+ *	"noticed 2026-03-15, effective 2027-03-15"	a termination
+ *	"forums: a,b; parties: all"	an API token's scope
+ */
+enum cad_audit_word {
+	CAD_AUDIT_WORD_NONE,		/* a day and time alone */
+	CAD_AUDIT_WORD_CANCELLED,
+	CAD_AUDIT_WORD_MOVED,
+	CAD_AUDIT_WORD_ADDED,
+	CAD_AUDIT_WORD_DONE,
+	CAD_AUDIT_WORD_DUE,
+};
+char *cad_audit_when_text(int day, int time, enum cad_audit_word w);
+/* time < 0: the day alone */
+char *cad_audit_notice_text(int noticed, int effective);
+/* "" for forums or parties: all */
+char *cad_audit_scope_text(const char *forums, const char *parties);
+
+enum cad_audit_state_kind {
+	CAD_AUDIT_STATE_EMPTY,
+	CAD_AUDIT_STATE_WHEN,		/* head, word */
+	CAD_AUDIT_STATE_NOTICE,		/* a = noticed, b = effective */
+	CAD_AUDIT_STATE_SCOPE,		/* a = forums, b = parties, "all" */
+	CAD_AUDIT_STATE_OTHER,		/* none of these: show it as it is */
+};
+struct cad_audit_state {
+	enum cad_audit_state_kind kind;
+	enum cad_audit_word word;
+	char head[32];			/* "2026-02-04 13:00", "2027-06-30" */
+	char a[256], b[256];
+};
+void cad_audit_state_parse(const char *s, struct cad_audit_state *out);
+
 /* "2026-12-03T08:00:00Z" */
 void cad_format_utc(int64_t t, char out[static 32]);
 /* the records as JSON (cadencectl audit --json, GET /api/v1/audit) */

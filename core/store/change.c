@@ -144,20 +144,12 @@ find_instance(const struct cad_config *cfg, const struct cad_plan *plan,
 
 /* "2026-10-13 13:00" and a state word when it is not the plain one */
 static char *
-describe(int day, int time, const char *state)
-{
-	char d[11];
-
-	cad_format_date(day, d);
-	return cad_asprintf("%s %02d:%02d%s%s", d, time / 60, time % 60,
-	    state != NULL ? " " : "", state != NULL ? state : "");
-}
-
-static char *
 describe_occurrence(const struct cad_occurrence *o)
 {
-	return describe(o->day, o->time, o->status == CAD_CANCELLED ?
-	    "cancelled" : o->moved == CAD_MOVED_PERSON ? "moved" : NULL);
+	return cad_audit_when_text(o->day, o->time,
+	    o->status == CAD_CANCELLED ? CAD_AUDIT_WORD_CANCELLED :
+	    o->moved == CAD_MOVED_PERSON ? CAD_AUDIT_WORD_MOVED :
+	    CAD_AUDIT_WORD_NONE);
 }
 
 static const enum cad_audit_action audit_of[] = {
@@ -191,10 +183,13 @@ audit_texts(const struct cad_change *ch, const struct cad_occurrence *o,
 {
 	res->what = audit_what(ch);
 	res->before = describe_occurrence(o);
-	res->after = res->undo ? describe(o->rid_day, o->rid_time, NULL) :
+	res->after = res->undo ? cad_audit_when_text(o->rid_day, o->rid_time,
+	    CAD_AUDIT_WORD_NONE) :
 	    res->ov.kind == CAD_OVERRIDE_MOVE ?
-	    describe(res->ov.new_day, res->ov.new_time, "moved") :
-	    describe(o->day, o->time, "cancelled");
+	    cad_audit_when_text(res->ov.new_day, res->ov.new_time,
+	    CAD_AUDIT_WORD_MOVED) :
+	    cad_audit_when_text(o->day, o->time,
+	    CAD_AUDIT_WORD_CANCELLED);
 }
 
 /* the series' UID and what people call it, in the thread's language
@@ -250,7 +245,7 @@ decide_add(const struct cad_config *cfg, const struct cad_plan *plan,
 	res->add = (struct cad_addition){ res->uid, ch->day, ch->time,
 		ch->reason != NULL ? cad_strdup(ch->reason) : NULL };
 	res->what = audit_what(ch);
-	when = describe(ch->day, ch->time, "added");
+	when = cad_audit_when_text(ch->day, ch->time, CAD_AUDIT_WORD_ADDED);
 	res->before = res->undo ? when : cad_strdup("");
 	res->after = res->undo ? cad_strdup("") : when;
 	return 0;
@@ -507,13 +502,9 @@ cad_change_result_release(struct cad_change_result *res)
 static char *
 describe_termination(const struct cad_termination *t)
 {
-	char n[11], e[11];
-
 	if (t == NULL)
 		return cad_strdup("");
-	cad_format_date(t->noticed, n);
-	cad_format_date(t->effective, e);
-	return cad_asprintf("noticed %s, effective %s", n, e);
+	return cad_audit_notice_text(t->noticed, t->effective);
 }
 
 int

@@ -115,8 +115,10 @@ describe_done(const struct cad_config *cfg, const struct cad_deadline *d,
 	res->name = cad_deadline_title(cfg, d);
 	res->what = cad_asprintf("%s %s%s%s", res->done.task, date,
 	    *res->done.party != '\0' ? " " : "", res->done.party);
-	res->before = cad_asprintf("%s %s", date, was_done ? "done" : "due");
-	res->after = cad_asprintf("%s %s", date, res->undo ? "due" : "done");
+	res->before = cad_audit_when_text(d->day, -1, was_done ?
+	    CAD_AUDIT_WORD_DONE : CAD_AUDIT_WORD_DUE);
+	res->after = cad_audit_when_text(d->day, -1, res->undo ?
+	    CAD_AUDIT_WORD_DUE : CAD_AUDIT_WORD_DONE);
 }
 
 int

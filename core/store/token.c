@@ -104,14 +104,6 @@ token_audit(struct cad_store *st, enum cad_audit_action a,
 	return cad_audit_add(st, &e, err);
 }
 
-static char *
-scope_text(const char *forums, const char *parties)
-{
-	return cad_asprintf("forums: %s; parties: %s",
-	    *forums != '\0' ? forums : "all",
-	    *parties != '\0' ? parties : "all");
-}
-
 int
 cad_token_add(struct cad_store *st, const struct cad_token_row *t,
     const struct cad_actor *who, int64_t now, char **secret,
@@ -136,7 +128,7 @@ cad_token_add(struct cad_store *st, const struct cad_token_row *t,
 	cad_sha256_hex(s, strlen(s), hash);
 	forums = join_ids(t->forums, t->nforums);
 	parties = join_ids(t->parties, t->nparties);
-	scope = scope_text(forums, parties);
+	scope = cad_audit_scope_text(forums, parties);
 	if ((r = cad_store_begin(st, err)) != 0)
 		goto out;
 	if ((r = cad_store_stmt(st, &stmt, sql, err, "tttti",
@@ -208,7 +200,7 @@ cad_token_revoke(struct cad_store *st, const char *name,
 	forums = join_ids((const char *const *)v[i].forums, v[i].nforums);
 	parties = join_ids((const char *const *)v[i].parties,
 	    v[i].nparties);
-	scope = scope_text(forums, parties);
+	scope = cad_audit_scope_text(forums, parties);
 	if ((r = cad_store_stmt(st, &stmt, "DELETE FROM tokens WHERE "
 	    "name = ?1", err, "t", name)) != 0 ||
 	    (r = cad_store_step_done(st, stmt, "revoke token", err)) != 0 ||
