@@ -176,9 +176,11 @@ kept_bodies(int fd, const struct body_store *bs, uint64_t off, uint64_t len)
 	return 0;
 }
 
-/* head, meta and bodies to fd, then to the disk */
+/* head, meta and bodies to fd, then to the disk; *body_off where the
+   bodies start */
 static int
-kept_write_fd(int fd, const struct snapshot *s, const char *key)
+kept_write_fd(int fd, const struct snapshot *s, const char *key,
+    uint64_t *body_off)
 {
 	struct kept_head h;
 	char *meta = NULL;
@@ -196,6 +198,7 @@ kept_write_fd(int fd, const struct snapshot *s, const char *key)
 		return r;
 	h.meta_len = len;
 	h.body_off = (sizeof h + len + KEPT_PAGE - 1) / KEPT_PAGE * KEPT_PAGE;
+	*body_off = h.body_off;
 	snprintf(h.key, sizeof h.key, "%s", key);
 	cad_sha256_hex(meta, len, h.meta_sha);
 	if ((r = write_all(fd, &h, sizeof h, 0)) == 0 &&
@@ -217,35 +220,43 @@ kept_room(const char *dir, uint64_t need)
 	    need + 4 * (uint64_t)DISK_MIN_FREE + (16u << 20);
 }
 
-static int kept_adopt(const struct snapshot *s, const char *dir,
+static void kept_adopt(const struct snapshot *s, const char *dir,
     const char *key);
+static void kept_rebased(const struct snapshot *s, const char *path, int r);
 
+/*
+ * s to dir's kept file (a new one, renamed over the old); once it is
+ * there, s's bodies are read from it (body_store_rebase: the file was
+ * just written from them, at body_off of the same descriptor)
+ */
 static int
 kept_write(const struct snapshot *s, const char *dir, const char *key)
 {
 	char *tmp = cad_asprintf("%s/%s.tmp", dir, PERSIST_FILE);
 	char *path = cad_asprintf("%s/%s", dir, PERSIST_FILE);
-	int fd = -1, r = 0;
+	uint64_t body_off = 0;
+	int fd = -1, dfd, r = 0;
 
 	if (!kept_room(dir, body_store_size(s->bodies)))
 		r = -ENOSPC;
-	else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	else if ((fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) < 0)
 		r = -errno;
-	else if ((r = kept_write_fd(fd, s, key)) == 0 &&
+	else if ((r = kept_write_fd(fd, s, key, &body_off)) == 0 &&
 	    rename(tmp, path) != 0)
 		r = -errno;
-	if (fd >= 0)
-		close(fd);
 	if (r != 0 && fd >= 0)
 		unlink(tmp);
-	if (r == 0 && (fd = open(dir, O_RDONLY | O_DIRECTORY |
+	if (r == 0 && (dfd = open(dir, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) >= 0) {
-		(void)fsync(fd);	/* the rename, on the disk */
-		close(fd);
+		(void)fsync(dfd);	/* the rename, on the disk */
+		close(dfd);
 	}
-	if (r == 0)
-		(void)kept_adopt(s, dir, key);
+	if (r == 0 && body_store_fd(s->bodies) >= 0)
+		kept_rebased(s, path, body_store_rebase(s->bodies, fd,
+		    body_off));
+	if (fd >= 0)
+		close(fd);
 	free(tmp);
 	free(path);
 	return r;
@@ -281,7 +292,7 @@ kept_main(void *arg)
 
 		t0 = monotonic_usec();
 		if (adopt)
-			(void)kept_adopt(s, dir, key);
+			kept_adopt(s, dir, key);
 		else if ((r = kept_write(s, dir, key)) == 0) {
 			pthread_mutex_lock(&kept_mtx);
 			memcpy(kept_key, key, sizeof key);
@@ -443,14 +454,27 @@ kept_res(const struct kept_head *h, const char *meta, size_t *pos,
 	return r->type != NULL;
 }
 
+/* what came of reading s's bodies from the kept file at path */
+static void
+kept_rebased(const struct snapshot *s, const char *path, int r)
+{
+	if (r == 0)
+		log_debug("the bodies of the %zu documents are read from %s "
+		    "from now on", s->nres, path);
+	else
+		log_debug("the bodies stay in memory, not read from %s: %s",
+		    path, r == -ENOENT ? "other documents" : strerror(-r));
+}
+
 /*
  * When the kept file in dir holds s's documents (its key, and the same
  * paths, offsets, lengths and ETags: the same bodies), s's bodies are
  * read from it from now on (body_store_rebase): the memfd, as large as
- * the file, goes back to the system.  After s was written, and after a
- * build the kept file already holds (a restart with nothing changed).
+ * the file, goes back to the system.  For a build the kept file already
+ * holds (a restart with nothing changed); a file just written is taken
+ * up by kept_write itself.
  */
-static int
+static void
 kept_adopt(const struct snapshot *s, const char *dir, const char *key)
 {
 	char *path = cad_asprintf("%s/%s", dir, PERSIST_FILE);
@@ -463,7 +487,7 @@ kept_adopt(const struct snapshot *s, const char *dir, const char *key)
 	if (body_store_fd(s->bodies) < 0 ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		free(path);
-		return -ENOENT;	/* a file's or the heap's already, or none */
+		return;	/* a file's or the heap's already, or none */
 	}
 	if (kept_read(fd, &h, &meta, &err) != 0 || strcmp(h.key, key) != 0 ||
 	    h.nres != s->nres || h.body_len != body_store_size(s->bodies) ||
@@ -482,16 +506,10 @@ kept_adopt(const struct snapshot *s, const char *dir, const char *key)
 	}
 	r = body_store_rebase(s->bodies, fd, h.body_off);
 out:
-	if (r == 0)
-		log_debug("the bodies of the %zu documents are read from %s "
-		    "from now on", s->nres, path);
-	else
-		log_debug("the bodies stay in memory, not read from %s: %s",
-		    path, r == -ENOENT ? "other documents" : strerror(-r));
+	kept_rebased(s, path, r);
 	free(meta);
 	free(path);
 	close(fd);
-	return r;
 }
 
 /* the documents of the kept file into s, their bodies mapped */
