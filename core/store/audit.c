@@ -26,12 +26,11 @@ static const char *const action_names[] = {
 	[CAD_AUDIT_DONE] = "done",
 	[CAD_AUDIT_UNDONE] = "undone",
 };
-#define NACTIONS (sizeof action_names / sizeof action_names[0])
 
 const char *
 cad_audit_action_name(enum cad_audit_action a)
 {
-	return (size_t)a < NACTIONS ? action_names[a] : "?";
+	return CAD_STORE_NAME(action_names, a);
 }
 
 static const char *const word_names[] = {
@@ -42,7 +41,6 @@ static const char *const word_names[] = {
 	[CAD_AUDIT_WORD_DONE] = "done",
 	[CAD_AUDIT_WORD_DUE] = "due",
 };
-#define NWORDS (sizeof word_names / sizeof word_names[0])
 /* the two texts of two parts each, spelled once for writing and reading */
 #define NOTICE_A	"noticed "
 #define NOTICE_B	", effective "
@@ -52,7 +50,8 @@ static const char *const word_names[] = {
 char *
 cad_audit_when_text(int day, int time, enum cad_audit_word w)
 {
-	const char *word = (size_t)w < NWORDS ? word_names[w] : NULL;
+	const char *word = w != CAD_AUDIT_WORD_NONE ?
+	    CAD_STORE_NAME(word_names, w) : NULL;
 	char d[11], t[16] = "";
 
 	cad_format_date(day, d);
@@ -130,30 +129,13 @@ cad_audit_state_parse(const char *s, struct cad_audit_state *out)
 	if (n >= 16 && s[10] == ' ' && s[13] == ':')
 		h = 16;
 	const char *rest = s + h;
-	if (*rest == '\0') {
-		out->word = CAD_AUDIT_WORD_NONE;
-	} else {
-		size_t w;
-		for (w = 1; w < NWORDS; w++)
-			if (rest[0] == ' ' && strcmp(rest + 1, word_names[w]) == 0)
-				break;
-		if (w == NWORDS)
-			return;
-		out->word = (enum cad_audit_word)w;
-	}
+	int w = *rest == '\0' ? CAD_AUDIT_WORD_NONE : *rest == ' ' ?
+	    CAD_STORE_INDEX(word_names, rest + 1) : -1;
+	if (w < 0)
+		return;
+	out->word = (enum cad_audit_word)w;
 	out->kind = CAD_AUDIT_STATE_WHEN;
 	copy_part(out->head, sizeof out->head, s, h);
-}
-
-static int
-action_parse(const char *s, enum cad_audit_action *out)
-{
-	for (size_t i = 0; s != NULL && i < NACTIONS; i++)
-		if (strcmp(s, action_names[i]) == 0) {
-			*out = (enum cad_audit_action)i;
-			return 0;
-		}
-	return -EINVAL;
 }
 
 int
@@ -192,8 +174,11 @@ read_entry(sqlite3_stmt *stmt, void *elem, struct cad_error *err)
 	e->what = cad_store_col_strdup(stmt, 7);
 	e->before = cad_store_col_strdup(stmt, 8);
 	e->after = cad_store_col_strdup(stmt, 9);
-	if (action_parse((const char *)sqlite3_column_text(stmt, 4),
-	    &e->action) != 0 || e->who == NULL || e->what == NULL ||
+	int action = CAD_STORE_INDEX(action_names,
+	    (const char *)sqlite3_column_text(stmt, 4));
+	if (action >= 0)
+		e->action = (enum cad_audit_action)action;
+	if (action < 0 || e->who == NULL || e->what == NULL ||
 	    e->before == NULL || e->after == NULL) {
 		cad_error_set(err, "audit record %lld is malformed",
 		    (long long)e->id);

@@ -182,40 +182,28 @@ static const char *const reminder_state_names[] = {
 	[CAD_REMINDER_SENT] = "sent",
 	[CAD_REMINDER_SKIPPED] = "skipped",
 };
-#define NAME_OF(tab, v) \
-	((size_t)(v) < sizeof tab / sizeof tab[0] ? tab[v] : "?")
 
 const char *
 cad_channel_name(enum cad_channel c)
 {
-	return NAME_OF(channel_names, c);
+	return CAD_STORE_NAME(channel_names, c);
 }
 
 const char *
 cad_outbox_kind_name(enum cad_outbox_kind k)
 {
-	return NAME_OF(kind_names, k);
+	return CAD_STORE_NAME(kind_names, k);
 }
 
 const char *
 cad_outbox_state_name(enum cad_outbox_state st)
 {
-	return NAME_OF(state_names, st);
+	return CAD_STORE_NAME(state_names, st);
 }
 
-/* the index of column i's text in tab[0..n), or -1 (not ours) */
-static int
-col_enum(sqlite3_stmt *stmt, int i, const char *const *tab, size_t n)
-{
-	const char *t = (const char *)sqlite3_column_text(stmt, i);
-
-	for (size_t k = 0; t != NULL && k < n; k++)
-		if (strcmp(t, tab[k]) == 0)
-			return (int)k;
-	return -1;
-}
+/* the index of column i's text in tab, or -1 (not ours) */
 #define COL_ENUM(stmt, i, tab) \
-	col_enum(stmt, i, tab, sizeof tab / sizeof tab[0])
+	CAD_STORE_INDEX(tab, (const char *)sqlite3_column_text(stmt, i))
 
 /* a deadline kind by its model name (cad_deadline_kind_name), or -1 */
 static int
@@ -700,7 +688,7 @@ cad_store_reminder_put(struct cad_store *st,
 	    cad_deadline_kind_name(rec->kind),
 	    date, rec->party != NULL ? rec->party : "",
 	    (int64_t)rec->days_before,
-	    NAME_OF(reminder_state_names, rec->state), (int64_t)rec->recipients,
+	    CAD_STORE_NAME(reminder_state_names, rec->state), (int64_t)rec->recipients,
 	    rec->created, rec->task != NULL ? rec->task : "")) != 0)
 		return r;
 	return cad_store_step_done(st, stmt, "record reminder", err);

@@ -754,3 +754,18 @@ cad_store_fail(struct cad_store *st, int rc, const char *what,
 	return store_fail(st->db, rc, what, err);
 }
 
+
+const char *
+cad_store_name_of(const char *const *tab, size_t n, size_t v)
+{
+	return v < n && tab[v] != NULL ? tab[v] : "?";
+}
+
+int
+cad_store_index_of(const char *const *tab, size_t n, const char *t)
+{
+	for (size_t k = 0; t != NULL && k < n; k++)
+		if (tab[k] != NULL && strcmp(t, tab[k]) == 0)
+			return (int)k;
+	return -1;
+}

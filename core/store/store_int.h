@@ -25,6 +25,18 @@ struct cad_store {
 	bool readonly;		/* CAD_STORE_READONLY */
 };
 
+/*
+ * The store's enum <-> text, over a table of names indexed by the enum
+ * (a NULL entry has no text): the name of v, or "?"; the index of t, or
+ * -1 (not ours, or NULL).
+ */
+const char *cad_store_name_of(const char *const *tab, size_t n, size_t v);
+int cad_store_index_of(const char *const *tab, size_t n, const char *t);
+#define CAD_STORE_NAME(tab, v) \
+	cad_store_name_of(tab, sizeof tab / sizeof tab[0], (size_t)(v))
+#define CAD_STORE_INDEX(tab, t) \
+	cad_store_index_of(tab, sizeof tab / sizeof tab[0], t)
+
 /* "HH:MM" with room to spare, so the compiler sees no truncation */
 #define CAD_STORE_TIME_SIZE	16
 
