@@ -213,9 +213,7 @@ audit_action(enum cad_audit_action a)
 		[CAD_AUDIT_UNDONE] =
 		    NC_("audit action", "kirjaus tehdyksi peruttu"),
 	};
-	if ((size_t)a >= sizeof words / sizeof words[0] || words[a] == NULL)
-		return cad_audit_action_name(a);
-	return cad_nc(words[a]);
+	return CAD_NC_AT(words, a, cad_audit_action_name(a));
 }
 
 /*
@@ -235,7 +233,7 @@ audit_state(const char *s)
 		[CAD_AUDIT_WORD_DUE] = NC_("audit state", "tekemättä"),
 	};
 	struct cad_audit_state st;
-	const char *all = C_("token scope", "kaikki");
+	const char *all = C_("token scope", "kaikki"), *word;
 
 	cad_audit_state_parse(s, &st);
 	switch (st.kind) {
@@ -244,8 +242,8 @@ audit_state(const char *s)
 		return;
 	case CAD_AUDIT_STATE_WHEN:
 		fputs(st.head, stdout);
-		if (words[st.word] != NULL)
-			printf(" %s", cad_nc(words[st.word]));
+		if ((word = CAD_NC_AT(words, st.word, NULL)) != NULL)
+			printf(" %s", word);
 		return;
 	case CAD_AUDIT_STATE_NOTICE:
 		/* TRANSLATORS: a party's notice of termination in the audit:

@@ -82,8 +82,7 @@ static const char *const kind_words[] = {
 	[CAD_KIND_CANCEL] = NC_("outbox kind", "peruutus"),
 	[CAD_KIND_REMINDER] = NC_("outbox kind", "muistutus"),
 };
-#define LABEL(words, i) ((unsigned)(i) < sizeof(words) / sizeof(words[0]) \
-	&& words[i] != NULL ? cad_nc(words[i]) : "?")
+#define LABEL(words, i) CAD_NC_AT(words, i, "?")
 
 /* s, then spaces to w terminal columns ("lähetetty" is 9 columns of 10
    bytes, which printf's widths count) */

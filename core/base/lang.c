@@ -152,6 +152,12 @@ cad_nc(const char *ctx_msgid)
 }
 
 const char *
+cad_nc_at(const char *const *tab, size_t n, size_t i, const char *dflt)
+{
+	return i < n && tab[i] != NULL ? cad_nc(tab[i]) : dflt;
+}
+
+const char *
 cad_weekday_name(int wday)
 {
 	static const char *const names[7] = {

@@ -19,6 +19,7 @@
 
 #include <libintl.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define CAD_TEXTDOMAIN "cadenced"
 
@@ -72,6 +73,12 @@ enum cad_lang cad_lang_from_env(enum cad_lang dflt);
 const char *cad_pgettext(const char *ctx_msgid, const char *msgid);
 /* the translation of an NC_() message */
 const char *cad_nc(const char *ctx_msgid);
+/* the translation of tab[i], a table of NC_() messages indexed by an
+   enum, or dflt when i is past its end or has none */
+const char *cad_nc_at(const char *const *tab, size_t n, size_t i,
+    const char *dflt);
+#define CAD_NC_AT(tab, i, dflt) \
+	cad_nc_at(tab, sizeof tab / sizeof tab[0], (size_t)(i), dflt)
 
 /* names in the thread's language: wday 0 = Monday ("ti"), m 1..12 */
 const char *cad_weekday_name(int wday);
