@@ -363,26 +363,19 @@ start_due(struct cad_outbox_worker *w, int64_t now, struct cad_error *err)
 	return 0;
 }
 
-int
-cad_outbox_worker_run(struct cad_outbox_worker *w, const struct pollfd *fds,
+/*
+ * libcurl's part of a round: the sockets that polled ready and the
+ * timer handed to the multi handle, and each finished transfer's
+ * outcome recorded; 0, or the first error the store gave
+ */
+static int
+run_transfers(struct cad_outbox_worker *w, const struct pollfd *fds,
     size_t n, int64_t now, struct cad_error *err)
 {
 	CURLMsg *m;
 	int running, left, r, failed = 0;
 
-	/* outcomes the store refused before come first; while it still
-	   refuses, nothing new is started */
-	for (size_t i = w->njobs; i-- > 0;) {
-		struct job *j = w->jobs[i];
-		if (!j->unrecorded)
-			continue;
-		if ((r = deliver_job_flush(w, j, err)) < 0)
-			return r;
-		job_remove(w, j);
-		w->kicked = true;
-	}
-
-	for (size_t i = 0; w->multi != NULL && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		int ev = 0;
 		if (fds[i].revents == 0)
 			continue;
@@ -399,8 +392,7 @@ cad_outbox_worker_run(struct cad_outbox_worker *w, const struct pollfd *fds,
 		curl_multi_socket_action(w->multi, CURL_SOCKET_TIMEOUT, 0,
 		    &running);
 	}
-	while (w->multi != NULL &&
-	    (m = curl_multi_info_read(w->multi, &left)) != NULL) {
+	while ((m = curl_multi_info_read(w->multi, &left)) != NULL) {
 		struct job *j = NULL;
 		if (m->msg != CURLMSG_DONE)
 			continue;
@@ -421,8 +413,29 @@ cad_outbox_worker_run(struct cad_outbox_worker *w, const struct pollfd *fds,
 		/* the next row of the same uid may be due: look again */
 		w->kicked = true;
 	}
-	if (failed < 0)
-		return failed;
+	return failed;
+}
+
+int
+cad_outbox_worker_run(struct cad_outbox_worker *w, const struct pollfd *fds,
+    size_t n, int64_t now, struct cad_error *err)
+{
+	int r;
+
+	/* outcomes the store refused before come first; while it still
+	   refuses, nothing new is started */
+	for (size_t i = w->njobs; i-- > 0;) {
+		struct job *j = w->jobs[i];
+		if (!j->unrecorded)
+			continue;
+		if ((r = deliver_job_flush(w, j, err)) < 0)
+			return r;
+		job_remove(w, j);
+		w->kicked = true;
+	}
+	/* no multi handle yet: nothing was ever started (deliver_curl) */
+	if (w->multi != NULL && (r = run_transfers(w, fds, n, now, err)) < 0)
+		return r;
 	if (w->njobs < CAD_OUTBOX_PARALLEL &&
 	    (w->kicked || now >= w->next_scan) &&
 	    (r = start_due(w, now, err)) < 0)
