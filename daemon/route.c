@@ -507,9 +507,11 @@ route(struct MHD_Connection *c, const char *url, struct snapshot *s,
 		api_holidays(c, s, rp);
 		return;
 	}
-	/* TRANSLATORS: the body of a 404, which a person may read in a
-	   browser (a mistyped or old address) */
-	reply_text(rp, 404, "%s", _("ei löydy"));
+	/* the catalogue's text as it is, no copy: scanners ask for many */
+	reply_static(rp, 404, CT_TEXT,
+	    /* TRANSLATORS: the body of a 404, which a person may read
+	       in a browser (a mistyped or old address) */
+	    _("ei löydy\n"));
 }
 
 static int
