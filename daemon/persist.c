@@ -1,12 +1,13 @@
 /*
  * persist.c - the last snapshot kept in the state directory and served
- * at a start by the same program (see persist.h).
+ * at a start (see persist.h).
  *
  * The file: a head (struct kept_head), the meta part (the program's
  * files, then one record per document with its path and Content-Type),
  * and from the next page boundary the bodies as the body store held
- * them.  Native byte order and layout: only the same executable (it is
- * one of the files checked) ever reads what it wrote.
+ * them.  Native byte order and layout, checked by the head's sizes of
+ * itself and of the records (another byte order or ABI reads them as
+ * other numbers) and the magic's format version.
  */
 #include "persist.h"
 
@@ -29,7 +30,11 @@
 #include "log.h"
 #include "sys.h"
 
-#define KEPT_MAGIC	"CADSNAP"
+/* the file's format: the magic's last character is its version, moved
+   with any change of the head, the records or the type names; a start
+   serves a file of this format made by another program (an upgrade) as
+   made of other inputs, and refuses any other format */
+#define KEPT_MAGIC	"CADKEP2"
 #define KEPT_META_MAX	(64u << 20)
 #define KEPT_PAGE	4096u
 #define KEPT_CHUNK	(1u << 20)
@@ -37,6 +42,8 @@
 struct kept_head {
 	char magic[8];
 	uint32_t hsize;		/* sizeof (struct kept_head) */
+	uint32_t dsize;		/* sizeof (struct kept_dep) */
+	uint32_t rsize;		/* sizeof (struct kept_res) */
 	uint32_t ndeps;
 	uint64_t nres;
 	uint64_t meta_len;	/* deps and documents, after the head */
@@ -190,6 +197,8 @@ kept_write_fd(int fd, const struct snapshot *s, const char *key,
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, KEPT_MAGIC, sizeof KEPT_MAGIC);
 	h.hsize = sizeof h;
+	h.dsize = sizeof (struct kept_dep);
+	h.rsize = sizeof (struct kept_res);
 	h.nres = s->nres;
 	h.body_len = body_store_size(s->bodies);
 	h.data_modified = s->data_modified;
@@ -369,7 +378,8 @@ kept_read(int fd, struct kept_head *h, char **meta, struct cad_error *err)
 
 	if (pread(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h ||
 	    memcmp(h->magic, KEPT_MAGIC, sizeof KEPT_MAGIC) != 0 ||
-	    h->hsize != sizeof *h || h->meta_len > KEPT_META_MAX ||
+	    h->hsize != sizeof *h || h->dsize != sizeof (struct kept_dep) ||
+	    h->rsize != sizeof (struct kept_res) || h->meta_len > KEPT_META_MAX ||
 	    h->body_off % KEPT_PAGE != 0 ||
 	    h->body_off < sizeof *h + h->meta_len || fstat(fd, &sb) != 0 ||
 	    (uint64_t)sb.st_size < h->body_off + h->body_len ||
@@ -390,11 +400,12 @@ kept_read(int fd, struct kept_head *h, char **meta, struct cad_error *err)
 	return 0;
 }
 
-/* the program files the kept snapshot was made with (read past them),
-   with check: still the same */
+/* the program files the kept snapshot was made with (read past them);
+   with same, whether this program is still made of them (why not into
+   why); 0, or -ENOENT with err when damaged */
 static int
 kept_deps(const struct kept_head *h, const char *meta, size_t *pos,
-    bool check, struct cad_error *err)
+    bool *same, struct cad_error *why, struct cad_error *err)
 {
 	struct persist_dep *d = cad_xcalloc(h->ndeps + 1, sizeof *d);
 	struct kept_dep k;
@@ -419,8 +430,8 @@ kept_deps(const struct kept_head *h, const char *meta, size_t *pos,
 	}
 	if (r != 0)
 		cad_error_set(err, "damaged");
-	else if (check)
-		r = persist_deps_check(d, n, PERSIST_FILE, err);
+	else if (same != NULL)
+		*same = persist_deps_check(d, n, PERSIST_FILE, why) == 0;
 	persist_deps_free(d, n);
 	return r;
 }
@@ -491,7 +502,7 @@ kept_adopt(const struct snapshot *s, const char *dir, const char *key)
 	}
 	if (kept_read(fd, &h, &meta, &err) != 0 || strcmp(h.key, key) != 0 ||
 	    h.nres != s->nres || h.body_len != body_store_size(s->bodies) ||
-	    kept_deps(&h, meta, &pos, false, &err) != 0)
+	    kept_deps(&h, meta, &pos, NULL, NULL, &err) != 0)
 		goto out;
 	for (size_t i = 0; i < s->nres; i++) {
 		const struct snapshot_res *a = &s->res[i];
@@ -568,8 +579,10 @@ persist_restore(struct snapshot_config *conf, struct cad_store *st,
 	char *path = cad_asprintf("%s/%s", dir, PERSIST_FILE);
 	struct snapshot *s = NULL;
 	struct kept_head h;
+	struct cad_error why = { "" };
 	char *meta = NULL, key[65];
 	size_t pos = 0;
+	bool same = false;
 	int fd, r;
 
 	*out = NULL;
@@ -583,18 +596,28 @@ persist_restore(struct snapshot_config *conf, struct cad_store *st,
 	if ((r = kept_read(fd, &h, &meta, err)) != 0 ||
 	    (r = kept_inputs(conf, st, today, now, &s, err)) != 0)
 		goto out;
-	*stale = persist_key(conf->cfg, today, s->store_digest, key) != 0 ||
-	    strcmp(key, h.key) != 0;
-	if ((r = kept_deps(&h, meta, &pos, true, err)) != 0 ||
+	if ((r = kept_deps(&h, meta, &pos, &same, &why, err)) != 0 ||
 	    (r = kept_docs(s, fd, &h, meta, pos, err)) != 0)
 		goto out;
+	/* another program (an upgrade): what it made is served until this
+	   one's build replaces it, as when the inputs changed */
+	if (!same)
+		log_info("the documents kept in %s were made by another "
+		    "program (%s)", path, why.msg);
+	*stale = !same || persist_key(conf->cfg, today, s->store_digest,
+	    key) != 0 || strcmp(key, h.key) != 0;
 	s->data_modified = h.data_modified;
 	s->nocc = (size_t)h.nocc;
 	/* made of other inputs: never "unchanged" to the build after it */
 	if (*stale)
 		s->inputs_hash = 0;
+	/* the file is written again after the build (its program files
+	   are this program's then), whatever the build's key */
 	pthread_mutex_lock(&kept_mtx);
-	memcpy(kept_key, h.key, sizeof kept_key);
+	if (same)
+		memcpy(kept_key, h.key, sizeof kept_key);
+	else
+		kept_key[0] = '\0';
 	pthread_mutex_unlock(&kept_mtx);
 	*out = s;
 	s = NULL;

@@ -7,12 +7,12 @@
  * thread of its own writes the snapshot's documents (paths, types,
  * ETags, Last-Modified and the bodies) to state_dir/cadenced.snapshot
  * (a temporary file, fsync, rename).  At start, the daemon serves that
- * file's documents instead of building first when it was written by this
- * same program: the executable, every shared library and message
- * catalogue it had mapped (path, device, inode, size, mtime), each still
- * the same on disk, and the running process mapping nothing they do not
- * list.  Its key says whether they are still what a build would make:
- * the same
+ * file's documents instead of building first.  They are what a build
+ * would make when the file was written by this same program (the
+ * executable, every shared library and message catalogue it had mapped
+ * (path, device, inode, size, mtime), each still the same on disk, and
+ * the running process mapping nothing they do not list) and its key is
+ * this start's, the same
  *   - config as parsed (cad_config.digest: the settings and the path),
  *   - day (today),
  *   - store contents that documents are made of (cad_store_digest:
@@ -26,13 +26,14 @@
  * a kept snapshot, nothing is skipped), and its documents replace the
  * kept ones with the same ETags and Last-Modified.  With another key
  * (the config, the day or the store changed while the daemon was
- * stopped) the kept documents are "stale": served while the build runs
- * at once, as a running daemon serves its last snapshot while it builds
- * after a SIGHUP, a new day or a cadencectl change, and replaced by what
- * that build makes.
+ * stopped) or another program (an upgrade of cadenced or of a library),
+ * the kept documents are "stale": served while the build runs at once,
+ * as a running daemon serves its last snapshot while it builds after a
+ * SIGHUP, a new day or a cadencectl change, and replaced by what that
+ * build makes, which is kept anew.
  *
- * Another program, a damaged or short file, or no file: the start builds
- * first (one debug line says why).  The file is only ever replaced by a
+ * A file of another format (KEPT_MAGIC's version), a damaged or short
+ * file, or no file: the start builds first (one debug line says why).  The file is only ever replaced by a
  * rename, never written in place, so its mapping stays valid.
  */
 #ifndef DAEMON_PERSIST_H
@@ -48,8 +49,9 @@
 /*
  * The kept snapshot for conf, today and the store now, published by
  * the caller: 0 and *out, with *stale when its key is not this start's
- * (made of other inputs: build at once); -ENOENT when there is none or
- * another program made it (err says why), else -errno with err.
+ * or another program made it (made of other inputs: build at once);
+ * -ENOENT when there is none or it is damaged or of another format (err
+ * says why), else -errno with err.
  */
 int persist_restore(struct snapshot_config *conf, struct cad_store *st,
     const char *dir, int today, int64_t now, struct snapshot **out,

@@ -185,7 +185,8 @@ persist_deps_check(const struct persist_dep *d, size_t n, const char *skip,
 	}
 	for (size_t i = 0; r == 0 && i < ncur; i++)
 		if (!dep_has(d, n, cur[i].path)) {
-			cad_error_set(err, "%s was not used", cur[i].path);
+			cad_error_set(err, "%s is not one of its files",
+			    cur[i].path);
 			r = -ENOENT;
 		}
 	persist_deps_free(cur, ncur);

@@ -117,8 +117,8 @@ daemon_restore(struct daemon *d)
 	log_info("serving the %zu documents kept in %s/%s (%llu ms)%s; "
 	    "building them again", s->nres, d->store_dir, PERSIST_FILE,
 	    (unsigned long long)((monotonic_usec() - t0) / 1000),
-	    d->stale ? ", made of other inputs (the config, the day or the "
-	    "database changed since)" : "");
+	    d->stale ? ", made of other inputs (the config, the day, the "
+	    "database or the program changed since)" : "");
 	snapshot_publish(s);
 	d->restored = true;
 	return true;

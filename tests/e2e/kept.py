@@ -5,7 +5,8 @@ the last run kept, byte for byte with the same ETag and Last-Modified,
 ready at once, and builds again behind them; a restart after a change to
 what the documents are made of (the store, the config, the day) serves
 the kept ones while it builds at once, and then what `cadencectl export`
-makes of the new inputs; another program or a damaged file builds first.
+makes of the new inputs, and so after another program (an upgrade); a
+damaged file or one of another format builds first.
 Run by kept.sh."""
 import http.client
 import os
@@ -216,8 +217,7 @@ def main():
     stale_then_built(since, files2, "after a cancel")
     kept_again(p, since)
 
-    # 5. a changed config, another day: the same; another program: built
-    # first
+    # 5. a changed config, another day: the same
     with open(CONF, encoding="utf-8") as f:
         text = f.read()
     with open(CONF, "w", encoding="utf-8") as f:
@@ -226,15 +226,39 @@ def main():
     p, since = start()
     stale_then_built(since, files3, "after a config change")
     kept_again(p, since)
-    p, since = start(today="2026-03-11")
-    stale_then_built(since, export(today="2026-03-11"), "another day")
-    stop(p)
+    day2 = "2026-03-11"
+    files4 = export(today=day2)
+    p, since = start(today=day2)
+    stale_then_built(since, files4, "another day")
+    kept_again(p, since)
+    # 6. another program (an upgrade): the kept documents while it
+    # builds, then its own, kept anew for its next start
     copy = os.path.join(DIR, "cadenced-copy")
     shutil.copy2(CADENCED, copy)
-    p, since = start(binary=copy)
+    p, since = start(binary=copy, today=day2)
+    if not re.search(r"kept in .* were made by another program "
+                     r"\(.*cadenced-copy is not one of its files\)",
+                     log_text()[since:]):
+        fail("another executable: the kept file's program not named")
+    stale_then_built(since, files4, "another executable")
+    kept_again(p, since)
+    p, since = start(binary=copy, today=day2)
+    if ("made by another program" in log_text()[since:] or
+            "made of other inputs" in log_text()[since:]):
+        fail("another executable: its own kept file was not taken as its")
+    wait_log(r"rebuilt, unchanged \(start\)", since)
+    ok("another executable: its own kept documents at its next start")
+    stop(p)
+    with open(KEPT, "r+b") as f:
+        f.seek(6)
+        f.write(b"1")
+    p, since = start()
     if "documents kept in" in log_text()[since:]:
-        fail("another executable served the kept documents")
-    ok("another executable: built first")
+        fail("a kept file of another format was served")
+    if "not a kept snapshot of this version" not in log_text()[since:]:
+        fail("a kept file of another format: no reason given")
+    same_as_export(fetch(paths), files3, "another format")
+    ok("a kept file of another format: built first")
     stop(p)
     print("1..%d" % n)
 
