@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "api_json.h"
+#include "http.h"
 #include "log.h"
 #include "metrics.h"
 #include "route.h"
@@ -180,19 +181,6 @@ client_address(struct MHD_Connection *c, bool behind_proxy,
 		inet_ntop(AF_INET6,
 		    &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
 		    ADDR_SIZE);
-}
-
-static bool
-over_tls(struct MHD_Connection *c)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
-	    MHD_CONNECTION_INFO_DAEMON);
-	const union MHD_DaemonInfo *di;
-
-	if (ci == NULL)
-		return false;
-	di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_FLAGS);
-	return di != NULL && (di->flags & MHD_USE_TLS) != 0;
 }
 
 /* --- failed tokens per address (under api_lock) ----------------------- */
@@ -360,7 +348,7 @@ authorize(struct MHD_Connection *c, const struct snapshot *s,
 		    "osoitteesta %s: yritä uudelleen minuutin kuluttua"),
 		    rq->addr);
 		code = MHD_HTTP_TOO_MANY_REQUESTS;
-	} else if (!over_tls(c) && !s->cfg->behind_tls_proxy &&
+	} else if (!http_over_tls(c) && !s->cfg->behind_tls_proxy &&
 	    !peer_loopback(peer(c))) {
 		cad_error_set(err, _("pääsytunnukset otetaan vastaan vain "
 		    "HTTPS-yhteydellä (http.tls_cert) tai "

@@ -1,11 +1,13 @@
 /*
  * body.c - the snapshot's bodies in one sealed memfd, mapped read-only
- * and sent by responses made once (see body.h).
+ * and sent by responses made once, or from the file with sendfile(2)
+ * when large (see body.h).
  */
 #include "body.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +31,30 @@ struct body_store {
 	const char *map;	/* sealed: the bytes, read-only */
 	char *heap;		/* without memfd_create: a heap buffer */
 	size_t cap;
+	/* sealed: where the bytes are, for sendfile (body_response_file):
+	   the memfd at 0 or, once rebased, the kept file at its bodies;
+	   -1 in the heap.  Our own descriptor, replaced by a rebase under
+	   file_mtx while the HTTP threads dup it */
+	pthread_mutex_t file_mtx;
+	int file;
+	uint64_t file_off;
 };
+
+/* the sealed bytes are at off in fd from now on (a descriptor of our
+   own, or none when the system has no descriptor left) */
+static void
+file_set(struct body_store *bs, int fd, uint64_t off)
+{
+	int own = fcntl(fd, F_DUPFD_CLOEXEC, 0), was;
+
+	pthread_mutex_lock(&bs->file_mtx);
+	was = bs->file;
+	bs->file = own;
+	bs->file_off = off;
+	pthread_mutex_unlock(&bs->file_mtx);
+	if (was >= 0)
+		close(was);
+}
 
 struct body_store *
 body_store_new(void)
@@ -38,6 +63,8 @@ body_store_new(void)
 	static atomic_int warned;
 
 	atomic_init(&bs->refs, 1);
+	pthread_mutex_init(&bs->file_mtx, NULL);
+	bs->file = -1;
 	bs->fd = memfd_create("cadenced-bodies", MFD_CLOEXEC |
 	    MFD_ALLOW_SEALING);
 	if (bs->fd >= 0)
@@ -156,6 +183,7 @@ body_store_seal(struct body_store *bs, struct cad_error *err)
 			return r;
 		}
 		bs->map = m;
+		file_set(bs, bs->fd, 0);
 	}
 	/* the descriptor stays: the kept snapshot is copied from it
 	   (persist.c), not through the mapping, whose pages would all
@@ -170,6 +198,8 @@ body_store_open(int fd, uint64_t off, uint64_t size, struct cad_error *err)
 	void *m;
 
 	atomic_init(&bs->refs, 1);
+	pthread_mutex_init(&bs->file_mtx, NULL);
+	bs->file = -1;
 	bs->fd = -1;
 	bs->size = size;
 	bs->map = "";
@@ -182,6 +212,7 @@ body_store_open(int fd, uint64_t off, uint64_t size, struct cad_error *err)
 		return NULL;
 	}
 	bs->map = m;
+	file_set(bs, fd, off);
 	return bs;
 }
 
@@ -213,6 +244,7 @@ body_store_rebase(struct body_store *bs, int fd, uint64_t off)
 			abort();	/* responses point there: no way on */
 		return -e;
 	}
+	file_set(bs, fd, off);
 	close(bs->fd);
 	bs->fd = -1;
 	return 0;
@@ -237,6 +269,9 @@ body_store_put(struct body_store *bs)
 		return;
 	if (bs->fd >= 0)
 		close(bs->fd);
+	if (bs->file >= 0)
+		close(bs->file);
+	pthread_mutex_destroy(&bs->file_mtx);
 	if (bs->map != NULL && bs->map != bs->heap && bs->size > 0)
 		munmap((void *)bs->map, bs->size);
 	free(bs->stage);
@@ -261,5 +296,25 @@ body_response(struct body_store *bs, uint64_t off, size_t len)
 	    (void *)(bs->map + off), body_done, bs);
 	if (resp == NULL)
 		body_store_put(bs);
+	return resp;
+}
+
+struct MHD_Response *
+body_response_file(struct body_store *bs, uint64_t off, size_t len)
+{
+	struct MHD_Response *resp;
+	uint64_t base;
+	int fd;
+
+	pthread_mutex_lock(&bs->file_mtx);
+	fd = bs->file >= 0 ? fcntl(bs->file, F_DUPFD_CLOEXEC, 0) : -1;
+	base = bs->file_off;
+	pthread_mutex_unlock(&bs->file_mtx);
+	if (fd < 0)
+		return NULL;
+	/* libmicrohttpd closes fd with the response */
+	if ((resp = MHD_create_response_from_fd_at_offset64(len, fd,
+	    base + off)) == NULL)
+		close(fd);
 	return resp;
 }

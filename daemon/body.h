@@ -73,5 +73,16 @@ void body_store_put(struct body_store *bs);
  */
 struct MHD_Response *body_response(struct body_store *bs, uint64_t off,
     size_t len);
+/*
+ * A response of its own (one per request: libmicrohttpd 0.9.75 holds a
+ * file response's lock while it sends, so one shared by all requests
+ * would send to one connection at a time) whose body is the same bytes
+ * read from the store's file with sendfile(2): a descriptor of the
+ * memfd or the kept file, closed with the response.  NULL when the
+ * store is in the heap or no descriptor is left (the caller sends
+ * body_response's then).
+ */
+struct MHD_Response *body_response_file(struct body_store *bs, uint64_t off,
+    size_t len);
 
 #endif

@@ -165,8 +165,15 @@ reply_send_prepared(struct MHD_Connection *c, const char *method,
     const char *url, struct reply *rp, enum MHD_Result *ret)
 {
 	unsigned code = not_modified(c, rp) ? MHD_HTTP_NOT_MODIFIED : 200;
-	struct MHD_Response *resp = reply_prepared(rp, code == 200 ? 0 : 1);
+	struct MHD_Response *own = NULL, *resp;
 
+	/* a large body with sendfile, in a response of its own (http.h) */
+	if (code == 200 && rp->res->len >= HTTP_SENDFILE_MIN &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0 && !http_over_tls(c) &&
+	    (own = body_response_file(rp->snap->bodies, rp->res->off,
+	    rp->res->len)) != NULL)
+		reply_headers(own, rp, 200);
+	resp = own != NULL ? own : reply_prepared(rp, code == 200 ? 0 : 1);
 	if (resp == NULL) {
 		log_warnx("http: cannot make the response for %s",
 		    rp->res->path);
@@ -174,8 +181,11 @@ reply_send_prepared(struct MHD_Connection *c, const char *method,
 		return false;
 	}
 	/* the response holds what it sends (a reference to the body
-	   store): the snapshot may go as soon as the caller lets go */
+	   store, or a descriptor of its file): the snapshot may go as soon
+	   as the caller lets go */
 	*ret = MHD_queue_response(c, code, resp);
+	if (own != NULL)
+		MHD_destroy_response(own);	/* freed once sent */
 	reply_count(method, url, code);
 	reply_drop(rp);
 	return true;
@@ -444,6 +454,19 @@ http_stop(struct http *h)
 	http_guard_stop();
 	free(h->listen);
 	free(h);
+}
+
+bool
+http_over_tls(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_DAEMON);
+	const union MHD_DaemonInfo *di;
+
+	if (ci == NULL)
+		return false;
+	di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_FLAGS);
+	return di != NULL && (di->flags & MHD_USE_TLS) != 0;
 }
 
 const char *

@@ -14,6 +14,8 @@ server has closed with data still queued, whatever the server).
 Meanwhile the snapshot is replaced again and again: SIGHUP reloads and
 a `cadencectl cancel` (which changes all.ics).  Checks:
 
+- all.ics, sent with sendfile from the body store's file (the memfd,
+  later the kept file), is what `cadencectl export` makes;
 - every slow download is whole and byte for byte the all.ics of the
   snapshot it started from (a plain GET before the cancel), with that
   snapshot's ETag, while new requests get the new feed;
@@ -26,6 +28,7 @@ a `cadencectl cancel` (which changes all.ics).  Checks:
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -38,6 +41,7 @@ cadenced, ctl, conf, today, port = sys.argv[1:6]
 port = int(port)
 PATH = "/calendars/all.ics"
 CLIENTS = 3
+STAMPS = re.compile(rb"^(DTSTAMP|CREATED|LAST-MODIFIED):.*\r\n", re.M)
 
 
 def fail(msg):
@@ -66,6 +70,17 @@ def body_stores(pid):
             elif "/cadenced.snapshot" in line:
                 stores.add(line.split()[0])
     return len(stores)
+
+
+def same_as_export(got, what):
+    """all.ics as sent with sendfile from the body store's file (http.h:
+    from HTTP_SENDFILE_MIN, 1.5 MiB) is what cadencectl export makes"""
+    with tempfile.TemporaryDirectory() as d:
+        ctl_run("export", "--dir", d, stdout=subprocess.DEVNULL)
+        with open(os.path.join(d, "calendars", "all.ics"), "rb") as f:
+            made = f.read()
+    if STAMPS.sub(b"", got) != STAMPS.sub(b"", made):
+        fail("GET %s %s is not what cadencectl export makes" % (PATH, what))
 
 
 def wait_for(what, pred, secs):
@@ -156,6 +171,10 @@ def main():
     if len(before) < 1 << 20:
         fail("all.ics is only %d bytes: too small to stay in flight"
              % len(before))
+    if len(before) < 2 << 20:
+        fail("all.ics is only %d bytes: not sent with sendfile"
+             % len(before))
+    same_as_export(before, "from the memfd")
 
     slow = [Slow() for _ in range(CLIENTS)]
     for c in slow:
@@ -198,6 +217,14 @@ def main():
           "after" % held)
     if get(PATH, {"If-None-Match": etag1})[0] != 304:
         fail("no 304 for the new ETag")
+    # once the kept file holds the bodies (persist.h), sendfile reads
+    # them there, at the bodies' offset: still what export makes
+    def from_file():
+        with open("/proc/%d/maps" % proc.pid) as f:
+            maps = f.read()
+        return "/cadenced.snapshot" in maps and "memfd:cadenced" not in maps
+    wait_for("the bodies read from the kept file", from_file, 120)
+    same_as_export(get(PATH)[2], "from the kept file")
 
     proc.send_signal(signal.SIGTERM)
     try:
